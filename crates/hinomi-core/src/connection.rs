@@ -1,0 +1,153 @@
+//! "Test connection" for any datasource.
+//!
+//! Asks each kind of backend for the cheapest thing that proves we are talking to the right
+//! API (not just an open port): Prometheus's build info, Alertmanager's status, Elasticsearch's
+//! root document.
+
+use crate::error::{ErrorCode, HinomiError};
+use crate::http::Endpoint;
+use crate::settings::{Datasource, DatasourceKind};
+use serde::Serialize;
+use specta::Type;
+use std::time::Instant;
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ConnectionReport {
+    pub datasource_id: String,
+    /// What the server says it is, e.g. "Prometheus 2.42.0".
+    pub server: String,
+    pub latency_ms: f64,
+}
+
+pub async fn test_connection(ds: &Datasource) -> Result<ConnectionReport, HinomiError> {
+    let endpoint = Endpoint::new(ds)?;
+    let started = Instant::now();
+    let (path, product) = match ds.kind {
+        DatasourceKind::Prometheus => ("/api/v1/status/buildinfo", "Prometheus"),
+        DatasourceKind::Alertmanager => ("/api/v2/status", "Alertmanager"),
+        DatasourceKind::Elasticsearch => ("/", "Elasticsearch"),
+    };
+    let response = endpoint.get(path, &[]).await?;
+    let status = response.status();
+    let url = endpoint.url(path);
+    let body = response
+        .text()
+        .await
+        .map_err(|err| crate::http::transport_error(&err, &url))?;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if !status.is_success() {
+        return Err(HinomiError::new(
+            ErrorCode::HttpStatus,
+            format!("{url} answered {status}; is this a {product} API?"),
+        )
+        .with_detail(truncate(&body, 500)));
+    }
+    let json: serde_json::Value = serde_json::from_str(&body).map_err(|err| {
+        HinomiError::new(
+            ErrorCode::Decode,
+            format!("{url} did not answer with JSON; is this a {product} API?"),
+        )
+        .with_detail(format!("{err}: {}", truncate(&body, 200)))
+    })?;
+    let version = match ds.kind {
+        DatasourceKind::Prometheus => json.pointer("/data/version"),
+        DatasourceKind::Alertmanager => json.pointer("/versionInfo/version"),
+        DatasourceKind::Elasticsearch => json.pointer("/version/number"),
+    }
+    .and_then(serde_json::Value::as_str)
+    .ok_or_else(|| {
+        HinomiError::new(
+            ErrorCode::Decode,
+            format!("{url} answered, but not like a {product} API."),
+        )
+        .with_detail(truncate(&body, 200))
+    })?;
+    let flavour = match ds.kind {
+        // OpenSearch answers the same root document with its own distribution name.
+        DatasourceKind::Elasticsearch => json
+            .pointer("/version/distribution")
+            .and_then(serde_json::Value::as_str)
+            .map(|d| {
+                if d == "opensearch" {
+                    "OpenSearch"
+                } else {
+                    product
+                }
+            })
+            .unwrap_or(product),
+        _ => product,
+    };
+    Ok(ConnectionReport {
+        datasource_id: ds.id.clone(),
+        server: format!("{flavour} {version}"),
+        latency_ms,
+    })
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::TlsOptions;
+    use axum::{Json, Router, routing::get};
+
+    async fn serve(router: Router) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        format!("http://{addr}")
+    }
+
+    fn ds(kind: DatasourceKind, url: String) -> Datasource {
+        Datasource {
+            id: "x".into(),
+            name: "x".into(),
+            kind,
+            url,
+            timeout_ms: 2_000,
+            tls: TlsOptions::default(),
+        }
+    }
+
+    #[tokio::test]
+    async fn reads_each_kind_of_version() {
+        let url = serve(
+            Router::new()
+                .route(
+                    "/api/v2/status",
+                    get(|| async { Json(serde_json::json!({"versionInfo": {"version": "0.25.0"}})) }),
+                )
+                .route(
+                    "/",
+                    get(|| async {
+                        Json(serde_json::json!({"version": {"number": "2.11.0", "distribution": "opensearch"}}))
+                    }),
+                ),
+        )
+        .await;
+        let am = test_connection(&ds(DatasourceKind::Alertmanager, url.clone()))
+            .await
+            .unwrap();
+        assert_eq!(am.server, "Alertmanager 0.25.0");
+        let es = test_connection(&ds(DatasourceKind::Elasticsearch, url))
+            .await
+            .unwrap();
+        assert_eq!(es.server, "OpenSearch 2.11.0");
+    }
+
+    #[tokio::test]
+    async fn wrong_kind_of_server_is_named() {
+        let url = serve(Router::new().route("/", get(|| async { "<html>hello</html>" }))).await;
+        let err = test_connection(&ds(DatasourceKind::Prometheus, url))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::HttpStatus);
+        assert!(err.message.contains("Prometheus"), "{}", err.message);
+    }
+}

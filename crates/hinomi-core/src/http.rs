@@ -1,0 +1,240 @@
+//! The HTTP client every datasource shares.
+//!
+//! One place decides how Hinomi talks to backends: certificates are always verified (a private
+//! CA may be added, there is no "skip verification" switch), every request has the datasource's
+//! timeout, and transport failures become [`HinomiError`]s that tell the user which of
+//! "unreachable", "timed out" and "TLS" happened, with the URL and the underlying cause.
+
+use crate::error::{ErrorCode, HinomiError};
+use crate::settings::{Datasource, parse_endpoint_url};
+use std::time::Duration;
+
+/// A datasource's base URL plus a client configured for it.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub datasource_id: String,
+    base: url::Url,
+    client: reqwest::Client,
+}
+
+impl Endpoint {
+    pub fn new(ds: &Datasource) -> Result<Self, HinomiError> {
+        let base = parse_endpoint_url(&ds.url).map_err(|message| {
+            HinomiError::invalid_input(message).with_detail(format!("datasource {}", ds.id))
+        })?;
+        let mut builder = reqwest::Client::builder()
+            .timeout(Duration::from_millis(u64::from(ds.timeout_ms)))
+            .connect_timeout(Duration::from_millis(u64::from(ds.timeout_ms.min(5_000))))
+            .user_agent(concat!("hinomi/", env!("CARGO_PKG_VERSION")));
+        if let Some(ca_file) = ds
+            .tls
+            .ca_file
+            .as_deref()
+            .filter(|path| !path.trim().is_empty())
+        {
+            let pem = std::fs::read(ca_file).map_err(|err| {
+                HinomiError::new(
+                    ErrorCode::InvalidConfig,
+                    format!("Cannot read the CA file {ca_file}: {err}"),
+                )
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|err| {
+                HinomiError::new(
+                    ErrorCode::InvalidConfig,
+                    format!("{ca_file} holds no usable PEM certificate: {err}"),
+                )
+            })?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let client = builder
+            .build()
+            .map_err(|err| HinomiError::internal(format!("cannot build an HTTP client: {err}")))?;
+        Ok(Self {
+            datasource_id: ds.id.clone(),
+            base,
+            client,
+        })
+    }
+
+    /// `path` is relative to the base URL, so a Prometheus behind a prefix
+    /// (`https://host/prometheus`) keeps its prefix.
+    pub fn url(&self, path: &str) -> url::Url {
+        let mut url = self.base.clone();
+        let joined = format!(
+            "{}/{}",
+            url.path().trim_end_matches('/'),
+            path.trim_start_matches('/')
+        );
+        url.set_path(&joined);
+        url
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// GET and return the response whatever its status; transport failures become errors.
+    pub async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<reqwest::Response, HinomiError> {
+        let url = self.url(path);
+        self.client
+            .get(url.clone())
+            .query(query)
+            .send()
+            .await
+            .map_err(|err| transport_error(&err, &url))
+    }
+}
+
+/// Explains a failed request in the user's terms, keeping the technical cause as detail.
+pub fn transport_error(err: &reqwest::Error, url: &url::Url) -> HinomiError {
+    let cause = error_chain(err);
+    let shown = redact(url);
+    let (code, message) = if err.is_timeout() {
+        (
+            ErrorCode::Timeout,
+            format!("{shown} did not answer in time."),
+        )
+    } else if looks_like_tls(&cause) {
+        (
+            ErrorCode::Tls,
+            format!("TLS with {shown} failed; the certificate was not accepted."),
+        )
+    } else if err.is_connect() || err.is_request() {
+        (ErrorCode::Unreachable, format!("Cannot reach {shown}."))
+    } else if err.is_decode() || err.is_body() {
+        (
+            ErrorCode::Decode,
+            format!("{shown} sent a response that could not be read."),
+        )
+    } else {
+        (
+            ErrorCode::Unreachable,
+            format!("Request to {shown} failed."),
+        )
+    };
+    HinomiError::new(code, message).with_detail(cause)
+}
+
+/// The whole `source()` chain: reqwest's top-level message alone ("error sending request")
+/// hides the part the user needs ("connection refused", "certificate has expired").
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(inner) = source {
+        let text = inner.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+        source = inner.source();
+    }
+    parts.join(": ")
+}
+
+fn looks_like_tls(cause: &str) -> bool {
+    let lower = cause.to_ascii_lowercase();
+    ["certificate", "ssl", "tls", "handshake"]
+        .iter()
+        .any(|needle| lower.contains(needle))
+}
+
+/// Never show credentials embedded in a URL.
+fn redact(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    if !shown.username().is_empty() || shown.password().is_some() {
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+    }
+    shown.set_query(None);
+    shown.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{DatasourceKind, TlsOptions};
+
+    fn ds(url: &str) -> Datasource {
+        Datasource {
+            id: "t".into(),
+            name: "t".into(),
+            kind: DatasourceKind::Prometheus,
+            url: url.into(),
+            timeout_ms: 500,
+            tls: TlsOptions::default(),
+        }
+    }
+
+    #[test]
+    fn joins_paths_under_a_prefix() {
+        let endpoint = Endpoint::new(&ds("https://host/prometheus/")).unwrap();
+        assert_eq!(
+            endpoint.url("/api/v1/targets").as_str(),
+            "https://host/prometheus/api/v1/targets"
+        );
+        let endpoint = Endpoint::new(&ds("http://127.0.0.1:9090")).unwrap();
+        assert_eq!(
+            endpoint.url("api/v1/query").as_str(),
+            "http://127.0.0.1:9090/api/v1/query"
+        );
+    }
+
+    #[test]
+    fn invalid_url_is_invalid_input() {
+        let err = Endpoint::new(&ds("not a url")).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn unreadable_ca_file_is_a_config_error_naming_the_file() {
+        let mut source = ds("https://host");
+        source.tls.ca_file = Some("/nonexistent/ca.pem".into());
+        let err = Endpoint::new(&source).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidConfig);
+        assert!(err.message.contains("/nonexistent/ca.pem"));
+    }
+
+    #[tokio::test]
+    async fn refused_connection_is_unreachable_with_cause() {
+        // Bind then drop to get a port nothing listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let endpoint = Endpoint::new(&ds(&format!("http://127.0.0.1:{port}"))).unwrap();
+        let err = endpoint.get("/", &[]).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::Unreachable, "{err:?}");
+        assert!(err.detail.unwrap().to_lowercase().contains("refused"));
+    }
+
+    #[tokio::test]
+    async fn slow_server_times_out() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        // Accepts and then says nothing.
+        let server = tokio::spawn(async move {
+            let (_socket, _) = listener.accept().await.unwrap();
+            std::future::pending::<()>().await;
+        });
+        let endpoint = Endpoint::new(&ds(&format!("http://{addr}"))).unwrap();
+        let err = endpoint.get("/", &[]).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::Timeout, "{err:?}");
+        server.abort();
+    }
+
+    #[test]
+    fn redacts_credentials() {
+        let url = url::Url::parse("https://user:secret@host/api?token=abc").unwrap();
+        let shown = redact(&url);
+        assert!(
+            !shown.contains("secret") && !shown.contains("abc"),
+            "{shown}"
+        );
+    }
+}

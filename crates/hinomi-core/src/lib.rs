@@ -1,0 +1,15 @@
+//! Hinomi's GUI-free foundation.
+//!
+//! Everything here builds and tests without WebKit or Tauri: the one error shape that crosses
+//! the IPC boundary, the settings file with its datasources, where files live, the clock that
+//! timers read, and the HTTP client every datasource shares (so TLS and timeouts behave the same
+//! for Prometheus, Alertmanager and Elasticsearch).
+
+pub mod clock;
+pub mod connection;
+pub mod error;
+pub mod http;
+pub mod paths;
+pub mod settings;
+
+pub use error::{ErrorCode, HinomiError};

@@ -1,0 +1,390 @@
+//! User settings: datasources, language, refresh interval.
+//!
+//! Stored as TOML in the OS config directory. Two rules shape this module:
+//! - a bad endpoint never blocks the app: URLs are kept as typed, and problems are reported per
+//!   datasource by [`Settings::problems`] instead of refusing the whole file;
+//! - nothing the user wrote is lost: a file that does not parse is left in place, the app runs on
+//!   defaults and says so, and the broken file is moved aside (not overwritten) on the next save.
+//!   Saves are atomic (write to a temporary file, fsync, rename).
+
+use crate::error::{ErrorCode, HinomiError};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const SETTINGS_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum DatasourceKind {
+    Prometheus,
+    Alertmanager,
+    Elasticsearch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    /// Follow the OS locale.
+    #[default]
+    System,
+    En,
+    Ja,
+}
+
+/// TLS options. Certificates are always verified; a private CA is added, never a bypass.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct TlsOptions {
+    /// PEM file with extra root certificates (e.g. a company CA).
+    pub ca_file: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct Datasource {
+    /// Stable id; survives renames so caches and pinned evidence keep pointing at it.
+    pub id: String,
+    pub name: String,
+    pub kind: DatasourceKind,
+    /// Kept as the user typed it; see [`Settings::problems`].
+    pub url: String,
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u32,
+    #[serde(default)]
+    pub tls: TlsOptions,
+}
+
+fn default_timeout_ms() -> u32 {
+    10_000
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct Settings {
+    pub version: u32,
+    pub language: Language,
+    /// How often live views (Targets, alerts) refresh.
+    pub refresh_interval_secs: u32,
+    pub datasources: Vec<Datasource>,
+}
+
+/// The embedded default: the bundled demo stack on its loopback ports.
+impl Default for Settings {
+    fn default() -> Self {
+        let ds = |id: &str, name: &str, kind, url: &str| Datasource {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            url: url.into(),
+            timeout_ms: default_timeout_ms(),
+            tls: TlsOptions::default(),
+        };
+        Self {
+            version: SETTINGS_VERSION,
+            language: Language::System,
+            refresh_interval_secs: 5,
+            datasources: vec![
+                ds(
+                    "demo-prometheus",
+                    "Demo Prometheus",
+                    DatasourceKind::Prometheus,
+                    "http://127.0.0.1:19090",
+                ),
+                ds(
+                    "demo-alertmanager",
+                    "Demo Alertmanager",
+                    DatasourceKind::Alertmanager,
+                    "http://127.0.0.1:19093",
+                ),
+            ],
+        }
+    }
+}
+
+/// One thing wrong with one datasource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct DatasourceProblem {
+    pub datasource_id: String,
+    pub field: String,
+    pub error: HinomiError,
+}
+
+impl Settings {
+    /// Problems per datasource; the app keeps working with the datasources that have none.
+    pub fn problems(&self) -> Vec<DatasourceProblem> {
+        let mut problems = Vec::new();
+        let mut seen_ids = std::collections::HashSet::new();
+        for ds in &self.datasources {
+            let mut report = |field: &str, message: String| {
+                problems.push(DatasourceProblem {
+                    datasource_id: ds.id.clone(),
+                    field: field.into(),
+                    error: HinomiError::invalid_input(message),
+                })
+            };
+            if ds.id.trim().is_empty() {
+                report("id", "The datasource has no id.".into());
+            } else if !seen_ids.insert(ds.id.as_str()) {
+                report(
+                    "id",
+                    format!("Another datasource already uses the id \"{}\".", ds.id),
+                );
+            }
+            if ds.name.trim().is_empty() {
+                report("name", "Give the datasource a name.".into());
+            }
+            if let Err(message) = parse_endpoint_url(&ds.url) {
+                report("url", message);
+            }
+            if ds.timeout_ms < 100 || ds.timeout_ms > 600_000 {
+                report(
+                    "timeout_ms",
+                    format!(
+                        "Timeout must be between 100 ms and 10 min, not {} ms.",
+                        ds.timeout_ms
+                    ),
+                );
+            }
+        }
+        if self.refresh_interval_secs == 0 || self.refresh_interval_secs > 3600 {
+            problems.push(DatasourceProblem {
+                datasource_id: String::new(),
+                field: "refresh_interval_secs".into(),
+                error: HinomiError::invalid_input(
+                    "The refresh interval must be between 1 s and 1 h.",
+                ),
+            });
+        }
+        problems
+    }
+
+    pub fn datasource(&self, id: &str) -> Option<&Datasource> {
+        self.datasources.iter().find(|ds| ds.id == id)
+    }
+}
+
+/// Parses an endpoint URL, explaining what is wrong in words a user can act on.
+pub fn parse_endpoint_url(raw: &str) -> Result<url::Url, String> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err("The URL is empty.".into());
+    }
+    let url =
+        url::Url::parse(trimmed).map_err(|err| format!("\"{trimmed}\" is not a URL: {err}."))?;
+    match url.scheme() {
+        "http" | "https" => {}
+        other => return Err(format!("Use http:// or https://, not {other}://.")),
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("\"{trimmed}\" has no host."));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("Leave out ?query and #fragment; give the base URL of the API.".into());
+    }
+    Ok(url)
+}
+
+/// What loading found: the settings to run on, and why they may not be the file's.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct LoadedSettings {
+    pub settings: Settings,
+    /// Set when the file exists but could not be used; the app runs on defaults meanwhile.
+    pub load_error: Option<HinomiError>,
+    pub path: PathBuf,
+}
+
+/// Reads and writes the settings file.
+#[derive(Debug, Clone)]
+pub struct SettingsFile {
+    path: PathBuf,
+}
+
+impl SettingsFile {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn load(&self) -> LoadedSettings {
+        let loaded = |settings, load_error| LoadedSettings {
+            settings,
+            load_error,
+            path: self.path.clone(),
+        };
+        match std::fs::read_to_string(&self.path) {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                loaded(Settings::default(), None)
+            }
+            Err(err) => loaded(
+                Settings::default(),
+                Some(
+                    HinomiError::new(
+                        ErrorCode::Io,
+                        format!("Cannot read the settings file: {err}"),
+                    )
+                    .with_detail(self.path.display().to_string()),
+                ),
+            ),
+            Ok(text) => match toml::from_str::<Settings>(&text) {
+                Ok(settings) => loaded(settings, None),
+                Err(err) => loaded(
+                    Settings::default(),
+                    Some(
+                        HinomiError::new(
+                            ErrorCode::InvalidConfig,
+                            format!(
+                                "The settings file {} could not be read; running on defaults \
+                                 until it is fixed or saved again.",
+                                self.path.display()
+                            ),
+                        )
+                        .with_detail(err.to_string()),
+                    ),
+                ),
+            },
+        }
+    }
+
+    /// Writes atomically. If the current file does not parse, it is kept as
+    /// `settings.toml.broken-<timestamp>` rather than overwritten.
+    pub fn save(&self, settings: &Settings) -> Result<(), HinomiError> {
+        let dir = self.path.parent().ok_or_else(|| {
+            HinomiError::internal(format!("{} has no parent directory", self.path.display()))
+        })?;
+        std::fs::create_dir_all(dir)?;
+        self.keep_unparseable_file()?;
+
+        let text = toml::to_string_pretty(settings)
+            .map_err(|err| HinomiError::internal(format!("cannot serialise settings: {err}")))?;
+        let tmp = self.path.with_extension("toml.tmp");
+        {
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+        }
+        std::fs::rename(&tmp, &self.path)?;
+        // The rename is only durable once the directory entry is flushed.
+        std::fs::File::open(dir)?.sync_all()?;
+        Ok(())
+    }
+
+    fn keep_unparseable_file(&self) -> Result<(), HinomiError> {
+        let Ok(text) = std::fs::read_to_string(&self.path) else {
+            return Ok(());
+        };
+        if toml::from_str::<Settings>(&text).is_ok() {
+            return Ok(());
+        }
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let aside = self.path.with_extension(format!("toml.broken-{stamp}"));
+        std::fs::rename(&self.path, &aside)?;
+        tracing::warn!(path = %aside.display(), "kept an unparseable settings file aside");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_point_at_the_demo_stack_and_have_no_problems() {
+        let settings = Settings::default();
+        assert!(settings.problems().is_empty(), "{:?}", settings.problems());
+        let prom = settings.datasource("demo-prometheus").unwrap();
+        assert_eq!(prom.url, "http://127.0.0.1:19090");
+        assert_eq!(prom.kind, DatasourceKind::Prometheus);
+    }
+
+    #[test]
+    fn a_bad_url_is_reported_on_its_datasource_only() {
+        let mut settings = Settings::default();
+        settings.datasources[1].url = "htp:/nope".into();
+        let problems = settings.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].datasource_id, "demo-alertmanager");
+        assert_eq!(problems[0].field, "url");
+        assert!(
+            problems[0].error.message.contains("http://"),
+            "{}",
+            problems[0].error.message
+        );
+    }
+
+    #[test]
+    fn url_errors_say_what_is_wrong() {
+        assert!(parse_endpoint_url("").unwrap_err().contains("empty"));
+        assert!(parse_endpoint_url("localhost:9090").is_err());
+        assert!(parse_endpoint_url("ftp://x").unwrap_err().contains("ftp"));
+        assert!(
+            parse_endpoint_url("http://x/?a=b")
+                .unwrap_err()
+                .contains("query")
+        );
+        assert!(parse_endpoint_url("https://prom.example:9090/prefix").is_ok());
+    }
+
+    #[test]
+    fn duplicate_ids_and_silly_timeouts_are_problems() {
+        let mut settings = Settings::default();
+        settings.datasources[1].id = settings.datasources[0].id.clone();
+        settings.datasources[0].timeout_ms = 5;
+        let fields: Vec<_> = settings.problems().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, vec!["timeout_ms", "id"]);
+    }
+
+    #[test]
+    fn missing_file_loads_defaults_without_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = SettingsFile::new(dir.path().join("settings.toml")).load();
+        assert_eq!(loaded.settings, Settings::default());
+        assert!(loaded.load_error.is_none());
+    }
+
+    #[test]
+    fn save_then_load_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = SettingsFile::new(dir.path().join("nested/settings.toml"));
+        let mut settings = Settings::default();
+        settings.language = Language::Ja;
+        settings.datasources[0].tls.ca_file = Some("/etc/ssl/company-ca.pem".into());
+        file.save(&settings).unwrap();
+        let loaded = file.load();
+        assert!(loaded.load_error.is_none());
+        assert_eq!(loaded.settings, settings);
+    }
+
+    #[test]
+    fn unparseable_file_is_reported_and_kept_aside_on_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, "datasources = [ { id = \"x\", ").unwrap();
+        let file = SettingsFile::new(&path);
+
+        let loaded = file.load();
+        let err = loaded.load_error.expect("a parse error");
+        assert_eq!(err.code, ErrorCode::InvalidConfig);
+        assert!(err.message.contains("settings.toml"));
+        assert!(err.detail.unwrap().contains("line 1"));
+        assert_eq!(loaded.settings, Settings::default());
+
+        file.save(&Settings::default()).unwrap();
+        let kept: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.starts_with("settings.toml.broken-"))
+            .collect();
+        assert_eq!(
+            kept.len(),
+            1,
+            "the broken file must be kept, not overwritten"
+        );
+        let kept_text = std::fs::read_to_string(dir.path().join(&kept[0])).unwrap();
+        assert!(kept_text.starts_with("datasources = [ { id"));
+        assert!(file.load().load_error.is_none());
+    }
+}

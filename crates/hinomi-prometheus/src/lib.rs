@@ -1,0 +1,11 @@
+//! Client for the Prometheus HTTP API.
+//!
+//! A datasource is just an endpoint: Prometheus, Thanos, Mimir and VictoriaMetrics answer the
+//! same `/api/v1` API. Prometheus's own errors (`{"status":"error","errorType":..,"error":..}`)
+//! reach the caller verbatim as [`hinomi_core::ErrorCode::Backend`].
+
+mod api;
+pub mod targets;
+
+pub use api::PrometheusClient;
+pub use targets::{ScrapeTarget, TargetHealth};

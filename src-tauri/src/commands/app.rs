@@ -1,0 +1,34 @@
+//! What the UI needs to know about the app itself.
+
+use crate::state::StartedAt;
+use hinomi_core::paths::AppPaths;
+use serde::Serialize;
+use specta::Type;
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AppInfo {
+    pub version: String,
+    /// BCP 47 tag of the OS locale (e.g. "ja-JP"), for the "System" language setting.
+    pub os_locale: String,
+    pub paths: AppPaths,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn app_info(paths: tauri::State<'_, AppPaths>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        os_locale: sys_locale::get_locale().unwrap_or_else(|| "en-US".into()),
+        paths: paths.inner().clone(),
+    }
+}
+
+/// The UI calls this once a view has painted real data; the start-up benchmark reads the line
+/// printed here, so the measurement ends at "user sees targets", not at "window exists".
+#[tauri::command]
+#[specta::specta]
+pub fn report_first_paint(view: String, started: tauri::State<'_, StartedAt>) {
+    let ms = started.0.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(view, ms, "first paint");
+    println!("hinomi-bench: first-paint view={view} ms={ms:.1}");
+}

@@ -1,0 +1,52 @@
+//! Targets view: every scrape target of every configured Prometheus.
+
+use crate::state::SettingsState;
+use chrono::{DateTime, Utc};
+use hinomi_core::HinomiError;
+use hinomi_core::settings::DatasourceKind;
+use hinomi_prometheus::{PrometheusClient, ScrapeTarget};
+use serde::Serialize;
+use specta::Type;
+
+/// One Prometheus's answer. A failing Prometheus yields an `error` here and never hides the
+/// targets of the others.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DatasourceTargets {
+    pub datasource_id: String,
+    pub datasource_name: String,
+    pub url: String,
+    pub targets: Vec<ScrapeTarget>,
+    pub error: Option<HinomiError>,
+    pub fetched_at: DateTime<Utc>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_targets(
+    state: tauri::State<'_, SettingsState>,
+) -> Result<Vec<DatasourceTargets>, HinomiError> {
+    let settings = state.snapshot().settings;
+    let fetches = settings
+        .datasources
+        .iter()
+        .filter(|ds| ds.kind == DatasourceKind::Prometheus)
+        .map(|ds| async move {
+            let result = match PrometheusClient::new(ds) {
+                Ok(client) => client.targets().await,
+                Err(err) => Err(err),
+            };
+            let (targets, error) = match result {
+                Ok(targets) => (targets, None),
+                Err(err) => (Vec::new(), Some(err)),
+            };
+            DatasourceTargets {
+                datasource_id: ds.id.clone(),
+                datasource_name: ds.name.clone(),
+                url: ds.url.clone(),
+                targets,
+                error,
+                fetched_at: Utc::now(),
+            }
+        });
+    Ok(futures::future::join_all(fetches).await)
+}

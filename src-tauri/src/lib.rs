@@ -1,0 +1,81 @@
+//! Hinomi's Tauri shell: a table of contents over the GUI-free crates.
+//!
+//! Commands are thin wrappers (one module per domain under `commands/`), state is small managed
+//! pieces (`state`), and the TypeScript bindings for every command and type come from
+//! [`ipc_builder`] — the UI never declares a type of its own for what crosses IPC.
+
+mod commands;
+mod logging;
+mod paths;
+mod state;
+
+use tauri::Manager;
+
+/// Every command the UI can call, for both the invoke handler and the bindings generator.
+pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        // One TypeScript type per Rust type: the UI always sends back what it was given.
+        .disable_serde_phases()
+        .commands(tauri_specta::collect_commands![
+            commands::app::app_info,
+            commands::app::report_first_paint,
+            commands::settings::get_settings,
+            commands::settings::save_settings,
+            commands::settings::test_connection,
+            commands::targets::list_targets,
+        ])
+}
+
+pub fn run() {
+    let builder = ipc_builder();
+    tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            let paths = paths::resolve(app.handle())?;
+            let log_guard = logging::init(&paths.log_dir);
+            tracing::info!(
+                ?paths,
+                version = env!("CARGO_PKG_VERSION"),
+                "hinomi starting"
+            );
+            builder.mount_events(app);
+            app.manage(state::LogGuard(log_guard));
+            app.manage(state::SettingsState::load(&paths));
+            app.manage(state::StartedAt(std::time::Instant::now()));
+            app.manage(paths);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|err| {
+            eprintln!("hinomi: cannot start: {err}");
+            std::process::exit(1);
+        });
+}
+
+#[cfg(test)]
+mod bindings_test {
+    /// Fails when `ui/src/lib/bindings.ts` is stale; `UPDATE_BINDINGS=1` rewrites it.
+    #[test]
+    fn typescript_bindings_are_up_to_date() {
+        let committed =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+        let fresh = tempfile::NamedTempFile::new().unwrap();
+        super::ipc_builder()
+            .export(
+                specta_typescript::Typescript::default()
+                    .header("// Generated from Rust by tauri-specta. Do not edit: run `UPDATE_BINDINGS=1 cargo test -p hinomi bindings`.\n"),
+                fresh.path(),
+            )
+            .expect("export bindings");
+        let fresh_text = std::fs::read_to_string(fresh.path()).unwrap();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&committed, &fresh_text).unwrap();
+            return;
+        }
+        let committed_text = std::fs::read_to_string(&committed).unwrap_or_default();
+        assert!(
+            committed_text == fresh_text,
+            "ui/src/lib/bindings.ts is out of date; run `UPDATE_BINDINGS=1 cargo test -p hinomi bindings`"
+        );
+    }
+}
