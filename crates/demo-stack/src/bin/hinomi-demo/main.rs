@@ -1,0 +1,106 @@
+//! `hinomi-demo`: run the demo monitoring stack in the foreground, and control it from another
+//! terminal.
+
+mod remote;
+mod table;
+mod up;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "hinomi-demo",
+    version,
+    about = "Runs Hinomi's demo monitoring stack: the demo API, Prometheus, Alertmanager and \
+             node-exporter on loopback"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the stack and keep it running until Ctrl-C, SIGTERM or `hinomi-demo down`.
+    Up(UpArgs),
+    /// Stop a running stack and wait until its supervisor has exited.
+    Down(ControlArgs),
+    /// Show where each component listens and whether it is running.
+    Status(ControlArgs),
+    /// Stop one component (demo-api, prometheus, alertmanager, node-exporter).
+    Stop {
+        name: String,
+        #[command(flatten)]
+        control: ControlArgs,
+    },
+    /// Start a stopped component again and wait until it is healthy.
+    Start {
+        name: String,
+        #[command(flatten)]
+        control: ControlArgs,
+    },
+}
+
+#[derive(Args)]
+struct UpArgs {
+    /// Configs, data, logs and stack.json go here [default: $XDG_STATE_HOME/hinomi-demo, or
+    /// ~/.local/state/hinomi-demo].
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+    /// Prometheus' scrape interval (the monitoring spec uses 15s).
+    #[arg(long, default_value = "15s", value_parser = humantime::parse_duration)]
+    scrape_interval: Duration,
+    /// Prometheus' rule evaluation interval [default: the scrape interval].
+    #[arg(long, value_parser = humantime::parse_duration)]
+    evaluation_interval: Option<Duration>,
+    /// `demo`: the fixed demo ports (18000, 19090, 19093, 19100, control 19099);
+    /// `free`: whatever ports are free.
+    #[arg(long, value_enum, default_value_t = PortChoice::Demo)]
+    ports: PortChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PortChoice {
+    Demo,
+    Free,
+}
+
+#[derive(Args)]
+struct ControlArgs {
+    /// The supervisor's control server.
+    #[arg(long, default_value = "http://127.0.0.1:19099")]
+    control: String,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match cli.command {
+        Command::Up(_) => tracing::Level::INFO,
+        _ => tracing::Level::WARN,
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_max_level(level)
+        .init();
+
+    let result = match cli.command {
+        Command::Up(args) => up::run(args).await,
+        Command::Down(args) => remote::down(&args.control).await,
+        Command::Status(args) => remote::status(&args.control).await,
+        Command::Stop { name, control } => remote::stop(&control.control, &name).await,
+        Command::Start { name, control } => remote::start(&control.control, &name).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("hinomi-demo: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! The four processes of the demo stack and how each is started and checked.
+//!
+//! Keeping the names, ports, health paths and command lines in one place means the supervisor,
+//! the control server and the `hinomi-demo` command all agree on what "node-exporter" is.
+
+use crate::config::StackConfig;
+use crate::duration::prometheus_duration;
+use crate::error::StackError;
+use crate::ports::Ports;
+use serde::{Deserialize, Serialize};
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Component {
+    DemoApi,
+    Prometheus,
+    Alertmanager,
+    NodeExporter,
+}
+
+/// A program and its arguments, kept apart from `Command` so they can be shown and tested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CommandLine {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+}
+
+impl Component {
+    /// Start order: the scrape targets first, Prometheus last, so that its first scrapes
+    /// already find the others listening.
+    pub const ALL: [Component; 4] = [
+        Component::NodeExporter,
+        Component::DemoApi,
+        Component::Alertmanager,
+        Component::Prometheus,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Component::DemoApi => "demo-api",
+            Component::Prometheus => "prometheus",
+            Component::Alertmanager => "alertmanager",
+            Component::NodeExporter => "node-exporter",
+        }
+    }
+
+    pub fn port(self, ports: &Ports) -> u16 {
+        match self {
+            Component::DemoApi => ports.demo_api,
+            Component::Prometheus => ports.prometheus,
+            Component::Alertmanager => ports.alertmanager,
+            Component::NodeExporter => ports.node_exporter,
+        }
+    }
+
+    /// The base URL the component serves on, e.g. `http://127.0.0.1:19090`.
+    pub fn url(self, ports: &Ports) -> String {
+        format!("http://127.0.0.1:{}", self.port(ports))
+    }
+
+    /// The path that answers 200 once the component can do its job.
+    pub(crate) const fn health_path(self) -> &'static str {
+        match self {
+            Component::DemoApi => "/healthz",
+            Component::Prometheus | Component::Alertmanager => "/-/ready",
+            // node-exporter has no health endpoint; serving metrics is what it is for.
+            Component::NodeExporter => "/metrics",
+        }
+    }
+
+    /// The Prometheus job (in `prometheus.yml`) that scrapes this component, if any.
+    pub const fn scrape_job(self) -> Option<&'static str> {
+        match self {
+            Component::DemoApi => Some("dataset-management-api"),
+            Component::Prometheus => Some("prometheus"),
+            Component::NodeExporter => Some("node-exporter"),
+            Component::Alertmanager => None,
+        }
+    }
+
+    pub(crate) fn command_line(self, config: &StackConfig) -> CommandLine {
+        let listen = format!("127.0.0.1:{}", self.port(&config.ports));
+        match self {
+            Component::DemoApi => CommandLine {
+                program: config.demo_api_bin.clone(),
+                args: vec![
+                    "serve".into(),
+                    "--listen".into(),
+                    listen.into(),
+                    "--log-dir".into(),
+                    config.demo_api_log_dir().into(),
+                ],
+            },
+            Component::Prometheus => CommandLine {
+                program: config.programs.prometheus.clone(),
+                args: vec![
+                    flag("--config.file", config.config_dir().join("prometheus.yml")),
+                    flag("--storage.tsdb.path", config.data_dir(self)),
+                    flag("--web.listen-address", listen),
+                    "--web.enable-lifecycle".into(),
+                    "--storage.tsdb.retention.time=15d".into(),
+                    flag(
+                        "--rules.alert.resend-delay",
+                        prometheus_duration(config.alert_resend_delay),
+                    ),
+                ],
+            },
+            Component::Alertmanager => CommandLine {
+                program: config.programs.alertmanager.clone(),
+                args: vec![
+                    flag(
+                        "--config.file",
+                        config.config_dir().join("alertmanager.yml"),
+                    ),
+                    flag("--storage.path", config.data_dir(self)),
+                    flag("--web.listen-address", listen),
+                    // An empty address turns off clustering: no gossip port to collide with,
+                    // and no waiting for peers before the first notification.
+                    "--cluster.listen-address=".into(),
+                ],
+            },
+            Component::NodeExporter => CommandLine {
+                program: config.programs.node_exporter.clone(),
+                args: vec![
+                    flag("--web.listen-address", listen),
+                    // Debian builds it in; without systemd's D-Bus socket (containers, CI)
+                    // it logs an error on every scrape.
+                    "--no-collector.systemd".into(),
+                ],
+            },
+        }
+    }
+}
+
+fn flag(name: &str, value: impl AsRef<OsStr>) -> OsString {
+    let mut flag = OsString::from(name);
+    flag.push("=");
+    flag.push(value);
+    flag
+}
+
+impl fmt::Display for Component {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl AsRef<str> for Component {
+    fn as_ref(&self) -> &str {
+        self.name()
+    }
+}
+
+impl FromStr for Component {
+    type Err = StackError;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Component::ALL
+            .into_iter()
+            .find(|component| component.name() == name)
+            .ok_or_else(|| StackError::UnknownComponent(name.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn names_round_trip() {
+        for component in Component::ALL {
+            assert_eq!(component.name().parse::<Component>().unwrap(), component);
+            assert_eq!(
+                serde_json::to_value(component).unwrap(),
+                serde_json::json!(component.name())
+            );
+        }
+        assert!(matches!(
+            "postgres-exporter".parse::<Component>(),
+            Err(StackError::UnknownComponent(name)) if name == "postgres-exporter"
+        ));
+    }
+
+    #[test]
+    fn every_component_binds_loopback_only() {
+        let config = StackConfig::new("/state", Ports::demo_defaults());
+        for component in Component::ALL {
+            let line = component.command_line(&config);
+            let args: Vec<String> = line
+                .args
+                .iter()
+                .map(|arg| arg.to_string_lossy().into_owned())
+                .collect();
+            let port = component.port(&config.ports).to_string();
+            assert!(
+                args.iter()
+                    .any(|arg| arg.contains(&format!("127.0.0.1:{port}"))),
+                "{component}: {args:?}"
+            );
+            assert!(
+                !args.iter().any(|arg| arg.contains("0.0.0.0")),
+                "{component}: {args:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn prometheus_keeps_its_data_under_the_state_dir() {
+        let config = StackConfig::new("/state", Ports::demo_defaults());
+        let line = Component::Prometheus.command_line(&config);
+        assert_eq!(line.program, Path::new("prometheus"));
+        assert_eq!(
+            line.args,
+            [
+                "--config.file=/state/config/prometheus.yml",
+                "--storage.tsdb.path=/state/data/prometheus",
+                "--web.listen-address=127.0.0.1:19090",
+                "--web.enable-lifecycle",
+                "--storage.tsdb.retention.time=15d",
+                "--rules.alert.resend-delay=1m",
+            ]
+        );
+    }
+
+    #[test]
+    fn demo_api_logs_under_the_state_dir() {
+        let config = StackConfig::new("/state", Ports::demo_defaults());
+        let line = Component::DemoApi.command_line(&config);
+        assert_eq!(
+            line.args,
+            [
+                "serve",
+                "--listen",
+                "127.0.0.1:18000",
+                "--log-dir",
+                "/state/logs/demo-api"
+            ]
+        );
+    }
+}

@@ -1,0 +1,184 @@
+//! What a stack run is made of: ports, intervals, programs, and where its files go.
+//!
+//! Everything has a default that matches the monitoring spec and the demo; tests override the
+//! few things that make them slow (scrape interval, Alertmanager's grouping delays) and point
+//! the state directory at a temporary one.
+
+use crate::component::Component;
+use crate::ports::Ports;
+use std::env;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Environment variable naming the `hinomi-demo-api` binary, for when it is not next to ours.
+pub const DEMO_API_BIN_ENV: &str = "HINOMI_DEMO_API_BIN";
+
+#[derive(Debug, Clone)]
+pub struct StackConfig {
+    /// Rendered configs, data directories, logs and `webhook.jsonl` all live under here.
+    pub state_dir: PathBuf,
+    pub ports: Ports,
+    /// Prometheus' global `scrape_interval`; the spec's 15s by default.
+    pub scrape_interval: Duration,
+    /// Prometheus' global `evaluation_interval`; the spec's 15s by default.
+    pub evaluation_interval: Duration,
+    pub demo_api_bin: PathBuf,
+    pub programs: Programs,
+    /// The top-level Alertmanager route's timings; the spec's by default.
+    pub route_timing: RouteTiming,
+    /// How often Prometheus re-sends a still-firing alert to Alertmanager (its
+    /// `--rules.alert.resend-delay`, 1m by default). An alert that first fires before
+    /// Prometheus has discovered Alertmanager (it does that a few seconds after starting) is
+    /// only delivered on the next re-send, so tests that wait for one shorten this.
+    pub alert_resend_delay: Duration,
+    /// How long every component gets to become healthy. Waiting for Prometheus to report its
+    /// targets up gets two scrape intervals more, since the first scrape may take that long.
+    pub startup_timeout: Duration,
+    /// How long a component may take to exit after SIGTERM before it gets SIGKILL.
+    pub stop_grace: Duration,
+    /// How many webhook notifications the control server keeps in memory (all of them are
+    /// also appended to `webhook.jsonl`).
+    pub webhook_capacity: usize,
+}
+
+/// The third-party programs, looked up in `PATH` unless given as paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Programs {
+    pub prometheus: PathBuf,
+    pub alertmanager: PathBuf,
+    pub node_exporter: PathBuf,
+}
+
+impl Programs {
+    /// The names Debian 12's `prometheus`, `prometheus-alertmanager` and
+    /// `prometheus-node-exporter` packages install into `/usr/bin`.
+    pub fn debian() -> Self {
+        Self {
+            prometheus: "prometheus".into(),
+            alertmanager: "prometheus-alertmanager".into(),
+            node_exporter: "prometheus-node-exporter".into(),
+        }
+    }
+}
+
+impl Default for Programs {
+    fn default() -> Self {
+        Self::debian()
+    }
+}
+
+/// `group_wait`, `group_interval` and `repeat_interval` of Alertmanager's top-level route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteTiming {
+    pub group_wait: Duration,
+    pub group_interval: Duration,
+    pub repeat_interval: Duration,
+}
+
+impl RouteTiming {
+    /// The monitoring spec's route: 30s, 5m, 4h.
+    pub const fn seed() -> Self {
+        Self {
+            group_wait: Duration::from_secs(30),
+            group_interval: Duration::from_secs(5 * 60),
+            repeat_interval: Duration::from_secs(4 * 60 * 60),
+        }
+    }
+
+    /// Seconds instead of minutes, so a test sees notifications (and re-notifications) while
+    /// it runs. Not for the demo: it turns the spec's batching off.
+    pub const fn fast() -> Self {
+        Self {
+            group_wait: Duration::from_secs(1),
+            group_interval: Duration::from_secs(5),
+            repeat_interval: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Default for RouteTiming {
+    fn default() -> Self {
+        Self::seed()
+    }
+}
+
+impl StackConfig {
+    /// The spec's intervals and timings, the Debian programs, and the demo API found by
+    /// [`locate_demo_api_bin`].
+    pub fn new(state_dir: impl Into<PathBuf>, ports: Ports) -> Self {
+        Self {
+            state_dir: state_dir.into(),
+            ports,
+            scrape_interval: Duration::from_secs(15),
+            evaluation_interval: Duration::from_secs(15),
+            demo_api_bin: locate_demo_api_bin(),
+            programs: Programs::debian(),
+            route_timing: RouteTiming::seed(),
+            alert_resend_delay: Duration::from_secs(60),
+            startup_timeout: Duration::from_secs(60),
+            stop_grace: Duration::from_secs(10),
+            webhook_capacity: 500,
+        }
+    }
+
+    /// Sets both the scrape and the evaluation interval, which is what tests want.
+    pub fn with_interval(mut self, interval: Duration) -> Self {
+        self.scrape_interval = interval;
+        self.evaluation_interval = interval;
+        self
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.state_dir.join("config")
+    }
+
+    pub fn log_dir(&self) -> PathBuf {
+        self.state_dir.join("logs")
+    }
+
+    /// Each child's stdout and stderr, appended across restarts.
+    pub fn log_file(&self, component: Component) -> PathBuf {
+        self.log_dir().join(format!("{}.log", component.name()))
+    }
+
+    /// Where the demo API writes its own structured request logs.
+    pub fn demo_api_log_dir(&self) -> PathBuf {
+        self.log_dir().join("demo-api")
+    }
+
+    /// Prometheus' TSDB and Alertmanager's silences/notification log.
+    pub fn data_dir(&self, component: Component) -> PathBuf {
+        self.state_dir.join("data").join(component.name())
+    }
+
+    pub fn webhook_journal(&self) -> PathBuf {
+        self.state_dir.join("webhook.jsonl")
+    }
+
+    pub fn stack_file(&self) -> PathBuf {
+        self.state_dir.join("stack.json")
+    }
+}
+
+/// Where `hinomi-demo-api` most likely is: `$HINOMI_DEMO_API_BIN` if set, else next to the
+/// running executable, else one directory up from it (test binaries run from `target/*/deps`,
+/// while cargo puts the demo API in `target/*`). If it is nowhere, the path next to the
+/// executable is returned and starting the stack says it is missing.
+pub fn locate_demo_api_bin() -> PathBuf {
+    if let Some(path) = env::var_os(DEMO_API_BIN_ENV).filter(|path| !path.is_empty()) {
+        return PathBuf::from(path);
+    }
+    let exe_dir = env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf));
+    let Some(exe_dir) = exe_dir else {
+        return PathBuf::from("hinomi-demo-api");
+    };
+    let candidates = [Some(exe_dir.as_path()), exe_dir.parent()];
+    candidates
+        .into_iter()
+        .flatten()
+        .map(|dir| dir.join("hinomi-demo-api"))
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| exe_dir.join("hinomi-demo-api"))
+}

@@ -1,0 +1,35 @@
+//! The real demo monitoring stack, supervised.
+//!
+//! Hinomi is a console for a Prometheus/Alertmanager setup (see the monitoring spec). To demo it
+//! and to test the other crates against real servers, this crate renders that setup's
+//! configuration for loopback ports, runs the four components — the demo API, Prometheus,
+//! Alertmanager and node-exporter — as child processes, waits until every one is healthy and
+//! scraped, and makes sure none of them outlives the supervisor. A small control server lets the
+//! `hinomi-demo` command (and tests) stop and start components and see the notifications that
+//! Alertmanager sends.
+
+mod component;
+mod config;
+mod control;
+mod control_client;
+mod duration;
+mod error;
+mod launcher;
+mod logs;
+mod ports;
+mod readiness;
+mod stack;
+mod status;
+mod supervisor;
+pub mod templates;
+mod webhook;
+
+pub use component::Component;
+pub use config::{DEMO_API_BIN_ENV, Programs, RouteTiming, StackConfig, locate_demo_api_bin};
+pub use control_client::ControlClient;
+pub use error::StackError;
+pub use ports::Ports;
+pub use readiness::{TargetHealth, scrape_targets};
+pub use stack::DemoStack;
+pub use status::{ComponentStatus, StackStatus};
+pub use webhook::ReceivedWebhook;

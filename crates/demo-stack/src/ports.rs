@@ -1,0 +1,104 @@
+//! Where each demo component listens.
+//!
+//! The demo's ports sit next to the well-known ones (9090 → 19090, ...) because on a real Debian
+//! machine the packages' own services may already own 9090, 9093 and 9100. Tests ask for free
+//! ports instead, so several stacks can run side by side.
+
+use serde::{Deserialize, Serialize};
+use std::io;
+use std::net::{Ipv4Addr, TcpListener};
+
+/// The loopback ports of the stack's four components and of the supervisor's control server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ports {
+    pub demo_api: u16,
+    pub prometheus: u16,
+    pub alertmanager: u16,
+    pub node_exporter: u16,
+    /// The supervisor's own HTTP server: status, stop/start, and the Alertmanager webhook.
+    pub control: u16,
+}
+
+impl Ports {
+    /// The fixed ports of `hinomi-demo up`, which the docs and the app's defaults refer to.
+    pub const fn demo_defaults() -> Self {
+        Self {
+            demo_api: 18000,
+            prometheus: 19090,
+            alertmanager: 19093,
+            node_exporter: 19100,
+            control: 19099,
+        }
+    }
+
+    /// Five distinct ports that were free on 127.0.0.1 a moment ago.
+    ///
+    /// All five listeners are held at once so the kernel cannot hand out the same port twice.
+    /// Another process may still take one before the component binds it; the stack then fails
+    /// to start with an error naming that component.
+    pub fn free() -> io::Result<Self> {
+        let listeners = (0..5)
+            .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))
+            .collect::<io::Result<Vec<_>>>()?;
+        let ports = listeners
+            .iter()
+            .map(|listener| listener.local_addr().map(|addr| addr.port()))
+            .collect::<io::Result<Vec<_>>>()?;
+        Ok(Self {
+            demo_api: ports[0],
+            prometheus: ports[1],
+            alertmanager: ports[2],
+            node_exporter: ports[3],
+            control: ports[4],
+        })
+    }
+
+    /// Every port, for checks that they differ.
+    pub fn all(&self) -> [u16; 5] {
+        [
+            self.demo_api,
+            self.prometheus,
+            self.alertmanager,
+            self.node_exporter,
+            self.control,
+        ]
+    }
+
+    /// `http://127.0.0.1:<control>`, where `hinomi-demo status|stop|start|down` talk to.
+    pub fn control_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.control)
+    }
+}
+
+impl Default for Ports {
+    fn default() -> Self {
+        Self::demo_defaults()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn demo_defaults_avoid_the_debian_service_ports() {
+        let ports = Ports::demo_defaults();
+        assert_eq!(ports.all(), [18000, 19090, 19093, 19100, 19099]);
+        for taken in [9090, 9093, 9100] {
+            assert!(!ports.all().contains(&taken));
+        }
+    }
+
+    #[test]
+    fn free_ports_are_distinct_and_bindable() {
+        let ports = Ports::free().unwrap();
+        let distinct: HashSet<u16> = ports.all().into_iter().collect();
+        assert_eq!(distinct.len(), 5);
+        for port in ports.all() {
+            assert_ne!(port, 0);
+            // Released again, so the component can take it.
+            TcpListener::bind((Ipv4Addr::LOCALHOST, port)).unwrap();
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! `hinomi-demo` as a user runs it: `up` in one process, `status`/`stop`/`down` from others,
+//! and no component left behind however the supervisor ends.
+
+mod support;
+
+use hinomi_demo_stack::{DEMO_API_BIN_ENV, StackStatus};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
+use std::time::Duration;
+use support::{alive, eventually, live_processes_mentioning, path_str};
+
+const HINOMI_DEMO: &str = env!("CARGO_BIN_EXE_hinomi-demo");
+
+/// A running `hinomi-demo up`, killed if the test fails before it is stopped.
+struct Supervisor {
+    child: Child,
+    state_dir: PathBuf,
+}
+
+impl Supervisor {
+    fn up(state_dir: &Path) -> Self {
+        let log = |name: &str| File::create(state_dir.join(name)).unwrap();
+        let child = Command::new(HINOMI_DEMO)
+            .args([
+                "up",
+                "--ports",
+                "free",
+                "--scrape-interval",
+                "1s",
+                "--state-dir",
+            ])
+            .arg(state_dir)
+            .env(DEMO_API_BIN_ENV, support::demo_api_bin())
+            .stdout(log("up.stdout"))
+            .stderr(log("up.stderr"))
+            .spawn()
+            .expect("running hinomi-demo up");
+        Self {
+            child,
+            state_dir: state_dir.to_path_buf(),
+        }
+    }
+
+    /// Waits for `stack.json`, which `up` writes once everything is healthy.
+    fn wait_until_up(&mut self) -> StackStatus {
+        let stack_file = self.state_dir.join("stack.json");
+        let mut exited = None;
+        let up = eventually(Duration::from_secs(90), || {
+            exited = self.child.try_wait().unwrap();
+            exited.is_some() || stack_file.exists()
+        });
+        assert!(
+            up && exited.is_none(),
+            "`up` did not come up ({exited:?}):\n{}",
+            self.output()
+        );
+        StackStatus::read_from(&stack_file).unwrap()
+    }
+
+    fn output(&self) -> String {
+        let read =
+            |name: &str| std::fs::read_to_string(self.state_dir.join(name)).unwrap_or_default();
+        format!(
+            "stdout:\n{}\nstderr:\n{}",
+            read("up.stdout"),
+            read("up.stderr")
+        )
+    }
+}
+
+impl Drop for Supervisor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn hinomi_demo(args: &[&str]) -> Output {
+    Command::new(HINOMI_DEMO)
+        .args(args)
+        .output()
+        .expect("running hinomi-demo")
+}
+
+fn child_pids(status: &StackStatus) -> Vec<u32> {
+    status
+        .components
+        .iter()
+        .filter_map(|component| component.pid)
+        .collect()
+}
+
+#[test]
+fn up_status_stop_down() {
+    let state = tempfile::tempdir().unwrap();
+    let mut supervisor = Supervisor::up(state.path());
+    let stack = supervisor.wait_until_up();
+    let control = stack.control_url.as_str();
+    let children = child_pids(&stack);
+    assert_eq!(children.len(), 4);
+    assert_eq!(stack.supervisor_pid, supervisor.child.id());
+
+    // `up` printed where everything listens.
+    let printed = std::fs::read_to_string(state.path().join("up.stdout")).unwrap();
+    for component in &stack.components {
+        assert!(printed.contains(&component.url), "{printed}");
+    }
+    assert!(printed.contains(control), "{printed}");
+
+    let status = hinomi_demo(&["status", "--control", control]);
+    assert!(status.status.success(), "{status:?}");
+    let table = String::from_utf8_lossy(&status.stdout);
+    for name in [
+        "demo-api",
+        "prometheus",
+        "alertmanager",
+        "node-exporter",
+        "control",
+    ] {
+        assert!(table.contains(name), "{table}");
+    }
+
+    let stop = hinomi_demo(&["stop", "node-exporter", "--control", control]);
+    assert!(stop.status.success(), "{stop:?}");
+    let table = String::from_utf8_lossy(&hinomi_demo(&["status", "--control", control]).stdout)
+        .into_owned();
+    let exporter_line = table
+        .lines()
+        .find(|line| line.starts_with("node-exporter"))
+        .unwrap();
+    assert!(exporter_line.contains(" no "), "{table}");
+
+    let bogus = hinomi_demo(&["stop", "bogus", "--control", control]);
+    assert!(!bogus.status.success());
+    assert!(
+        String::from_utf8_lossy(&bogus.stderr).contains("bogus"),
+        "{bogus:?}"
+    );
+
+    let down = hinomi_demo(&["down", "--control", control]);
+    assert!(down.status.success(), "{down:?}");
+    // `down` returns only once the supervisor has exited, so it must have an exit status now
+    // (or within moments, if the kernel has not delivered it yet).
+    let mut exit = None;
+    assert!(eventually(Duration::from_secs(2), || {
+        exit = supervisor.child.try_wait().unwrap();
+        exit.is_some()
+    }));
+    assert!(exit.unwrap().success(), "{exit:?}\n{}", supervisor.output());
+    assert!(
+        children.iter().all(|&pid| !alive(pid)),
+        "children left: {children:?}"
+    );
+    assert!(live_processes_mentioning(path_str(state.path())).is_empty());
+    assert!(
+        live_processes_mentioning(&format!("127.0.0.1:{}", stack.ports.node_exporter)).is_empty()
+    );
+    assert!(!state.path().join("stack.json").exists());
+}
+
+#[test]
+fn sigterm_stops_the_stack_cleanly() {
+    let state = tempfile::tempdir().unwrap();
+    let mut supervisor = Supervisor::up(state.path());
+    let stack = supervisor.wait_until_up();
+    let children = child_pids(&stack);
+    let pid = nix::unistd::Pid::from_raw(supervisor.child.id().try_into().unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    let mut exit = None;
+    assert!(eventually(Duration::from_secs(30), || {
+        exit = supervisor.child.try_wait().unwrap();
+        exit.is_some()
+    }));
+    assert!(exit.unwrap().success(), "{exit:?}\n{}", supervisor.output());
+    assert!(
+        children.iter().all(|&pid| !alive(pid)),
+        "children left: {children:?}"
+    );
+}
+
+#[test]
+fn children_die_with_a_sigkilled_supervisor() {
+    let state = tempfile::tempdir().unwrap();
+    let mut supervisor = Supervisor::up(state.path());
+    let stack = supervisor.wait_until_up();
+    let children = child_pids(&stack);
+    // SIGKILL: no handler, no Drop, no cleanup code runs in the supervisor.
+    supervisor.child.kill().unwrap();
+    supervisor.child.wait().unwrap();
+    assert!(
+        eventually(Duration::from_secs(5), || children
+            .iter()
+            .all(|&pid| !alive(pid))),
+        "children outlived the supervisor: {:?}",
+        children
+            .iter()
+            .filter(|&&pid| alive(pid))
+            .collect::<Vec<_>>()
+    );
+    assert!(live_processes_mentioning(path_str(state.path())).is_empty());
+}
+
+#[test]
+fn commands_without_a_stack_fail_and_say_so() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let control = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    for command in ["status", "down"] {
+        let output = hinomi_demo(&[command, "--control", &control]);
+        assert!(!output.status.success(), "{command}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("no demo stack answers"),
+            "{command}: {stderr}"
+        );
+    }
+}
