@@ -1,0 +1,187 @@
+// The e2e harness: real demo stack, real app binary, real WebDriver.
+//
+// Every suite gets its own demo stack on free loopback ports and its own app data (XDG
+// directories in a temporary folder), so tests never see each other's settings or WebKit state.
+// tauri-driver starts WebKitWebDriver, which launches the debug build of the app.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, "../../..");
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target");
+export const appBinary = process.env.HINOMI_APP_BIN ?? join(targetDir, "debug", "hinomi");
+const demoBinary = process.env.HINOMI_DEMO_BIN ?? join(targetDir, "debug", "hinomi-demo");
+export const screenshotDir = join(targetDir, "e2e-screenshots");
+
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what, check, { timeoutMs = 60_000, intervalMs = 250 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${lastError.message}` : ""}`);
+}
+
+/** Starts the real demo stack (Prometheus, Alertmanager, node-exporter, demo API). */
+export async function startStack({ scrapeInterval = "2s" } = {}) {
+  const stateDir = mkdtempSync(join(tmpdir(), "hinomi-e2e-stack-"));
+  const child = spawn(
+    demoBinary,
+    ["up", "--state-dir", stateDir, "--ports", "free", "--scrape-interval", scrapeInterval],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const exited = new Promise((r) => child.on("exit", (code, signal) => r({ code, signal })));
+  const stackFile = join(stateDir, "stack.json");
+  const stack = await Promise.race([
+    waitFor("the demo stack to come up", () =>
+      existsSync(stackFile) ? JSON.parse(readFileSync(stackFile, "utf8")) : null,
+      { timeoutMs: 120_000 },
+    ),
+    exited.then(({ code }) => {
+      throw new Error(`hinomi-demo exited early (${code}):\n${output}`);
+    }),
+  ]);
+  const url = (name) => {
+    const component = stack.components.find((c) => c.name === name);
+    if (!component) throw new Error(`stack.json has no ${name}: ${JSON.stringify(stack)}`);
+    return component.url;
+  };
+  const control = async (method, path) => {
+    const response = await fetch(`${stack.control_url}${path}`, { method });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response;
+  };
+  return {
+    stateDir,
+    stack,
+    url,
+    stopComponent: (name) => control("POST", `/components/${name}/stop`),
+    startComponent: (name) => control("POST", `/components/${name}/start`),
+    async stop() {
+      try {
+        await control("POST", "/shutdown");
+      } catch {
+        child.kill("SIGTERM");
+      }
+      const result = await Promise.race([exited, sleep(20_000).then(() => null)]);
+      if (!result) child.kill("SIGKILL");
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes the app's settings file into an isolated config dir, then launches the app. */
+export async function startApp({ settingsToml, locale = "en_US.UTF-8" } = {}) {
+  const home = mkdtempSync(join(tmpdir(), "hinomi-e2e-app-"));
+  const xdg = {
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_DATA_HOME: join(home, "data"),
+    XDG_CACHE_HOME: join(home, "cache"),
+    XDG_STATE_HOME: join(home, "state"),
+  };
+  const configDir = join(xdg.XDG_CONFIG_HOME, "app.hinomi.console");
+  mkdirSync(configDir, { recursive: true });
+  if (settingsToml) writeFileSync(join(configDir, "settings.toml"), settingsToml);
+
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn(
+    process.env.TAURI_DRIVER ?? "tauri-driver",
+    ["--port", String(port), "--native-port", String(nativePort)],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...xdg, LANG: locale, LC_ALL: locale, LANGUAGE: "" },
+    },
+  );
+  let driverLog = "";
+  driver.stdout.on("data", (d) => (driverLog += d));
+  driver.stderr.on("data", (d) => (driverLog += d));
+  await waitFor("tauri-driver to listen", async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/status`);
+    return response.ok;
+  }, { timeoutMs: 20_000 });
+
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "warn",
+    connectionRetryCount: 0,
+    capabilities: { "tauri:options": { application: appBinary } },
+  });
+  return {
+    browser,
+    home,
+    configDir,
+    driverLog: () => driverLog,
+    async stop() {
+      try {
+        await browser.deleteSession();
+      } catch {
+        // The app may already be gone; the driver is killed below either way.
+      }
+      driver.kill("SIGTERM");
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Settings pointing the app at one demo stack. */
+export function settingsFor(stack, { extraDatasources = "" } = {}) {
+  return `version = 1
+language = "en"
+refresh_interval_secs = 2
+
+[[datasources]]
+id = "demo-prometheus"
+name = "Demo Prometheus"
+kind = "prometheus"
+url = "${stack.url("prometheus")}"
+timeout_ms = 3000
+
+[[datasources]]
+id = "demo-alertmanager"
+name = "Demo Alertmanager"
+kind = "alertmanager"
+url = "${stack.url("alertmanager")}"
+timeout_ms = 3000
+${extraDatasources}`;
+}
+
+/** Saves a screenshot of the app window under target/e2e-screenshots/. */
+export async function screenshot(browser, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  const file = join(screenshotDir, `${name}.png`);
+  await browser.saveScreenshot(file);
+  return file;
+}
+
+export { waitFor };

@@ -1,0 +1,87 @@
+// The shell as a person uses it: command palette, settings, language, per-endpoint errors.
+
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startStack, startApp, settingsFor, screenshot, waitFor, freePort } from "../lib/harness.mjs";
+
+describe("Shell, settings and i18n", () => {
+  let stack;
+  let app;
+  let deadPort;
+
+  before(async () => {
+    stack = await startStack({ scrapeInterval: "2s" });
+    deadPort = await freePort();
+    // A second Prometheus that nothing listens on: it must show its own error and not
+    // block the demo Prometheus's targets.
+    const dead = `
+[[datasources]]
+id = "dead-prometheus"
+name = "Unreachable Prometheus"
+kind = "prometheus"
+url = "http://127.0.0.1:${deadPort}"
+timeout_ms = 1000
+`;
+    app = await startApp({ settingsToml: settingsFor(stack, { extraDatasources: dead }) });
+  });
+
+  after(async () => {
+    await app?.stop();
+    await stack?.stop();
+  });
+
+  it("reports an unreachable Prometheus on that datasource while the other works", async () => {
+    const { browser } = app;
+    const dead = await browser.$('[data-testid="targets-datasource"][data-datasource-id="dead-prometheus"]');
+    await dead.waitForExist({ timeout: 30_000 });
+    const notice = await dead.$('[data-testid="error-notice"]');
+    await waitFor("the dead datasource's error", async () => /127\.0\.0\.1/.test(await notice.getText()));
+    await waitFor("live targets next to it", async () => {
+      const rows = await browser.$$(
+        '[data-testid="targets-datasource"][data-datasource-id="demo-prometheus"] [data-testid="target-row"][data-health="up"]',
+      );
+      return rows.length >= 3;
+    });
+    await screenshot(browser, "targets-one-datasource-unreachable");
+  });
+
+  it("reaches Settings through the command palette and tests a connection", async () => {
+    const { browser } = app;
+    await browser.keys(["Control", "k"]);
+    const input = await browser.$('[data-testid="palette-input"]');
+    await input.waitForDisplayed({ timeout: 5_000 });
+    await input.setValue("settings");
+    await screenshot(browser, "palette-settings");
+    await browser.keys("Enter");
+    const settingsView = await browser.$('[data-testid="view-settings"]');
+    await settingsView.waitForDisplayed({ timeout: 5_000 });
+
+    const testButton = await browser.$('[data-testid="ds-test-demo-prometheus"]');
+    await testButton.click();
+    const result = await browser.$('[data-testid="ds-test-result-demo-prometheus"]');
+    await waitFor("connection test result", async () => /Prometheus 2\./.test(await result.getText()));
+
+    const deadButton = await browser.$('[data-testid="ds-test-dead-prometheus"]');
+    await deadButton.click();
+    const deadResult = await browser.$('[data-testid="ds-test-result-dead-prometheus"]');
+    await waitFor("the dead endpoint's error", async () => /reach|refused/i.test(await deadResult.getText()));
+    await screenshot(browser, "settings-connection-tests");
+  });
+
+  it("switches to Japanese and back", async () => {
+    const { browser } = app;
+    const language = await browser.$('[data-testid="settings-language"]');
+    await language.selectByAttribute("value", "ja");
+    await browser.$('[data-testid="settings-save"]').click();
+    const nav = await browser.$('[data-testid="nav-targets"]');
+    await waitFor("Japanese navigation", async () => /[\u3040-\u30ff\u4e00-\u9fff]/.test(await nav.getText()));
+    await nav.click();
+    await screenshot(browser, "targets-japanese");
+    const persisted = await waitFor("settings saved to disk", async () => {
+      const { readFileSync } = await import("node:fs");
+      const text = readFileSync(`${app.configDir}/settings.toml`, "utf8");
+      return text.includes('language = "ja"') ? text : null;
+    });
+    assert.match(persisted, /dead-prometheus/, "saving keeps every datasource");
+  });
+});
