@@ -1,6 +1,21 @@
 import { mount } from "svelte";
+import "./app.css";
 import App from "./App.svelte";
+import { tauriBackend, type Backend } from "./lib/backend";
+
+/**
+ * The real backend, always, in a production build. Only `npm run dev` in a plain browser (no
+ * Tauri around it) falls back to demo data, so the UI can be worked on without the Rust side.
+ */
+async function pickBackend(): Promise<Backend> {
+  if (import.meta.env.DEV && !("__TAURI_INTERNALS__" in window)) {
+    const { createDemoBackend } = await import("./lib/backend/demo");
+    return createDemoBackend();
+  }
+  return tauriBackend;
+}
 
 const target = document.getElementById("app");
 if (!target) throw new Error("#app missing from index.html");
-export default mount(App, { target });
+
+void pickBackend().then((backend) => mount(App, { target, props: { backend } }));

@@ -1,0 +1,35 @@
+// Which view is shown, mirrored in the URL hash (#/settings) so a reload keeps the place.
+
+export class Navigator {
+  current = $state("");
+  readonly #ids: readonly string[];
+  readonly #fallback: string;
+
+  constructor(ids: readonly string[], fallback: string) {
+    this.#ids = ids;
+    this.#fallback = fallback;
+    this.current = this.#fromHash();
+  }
+
+  #fromHash(): string {
+    const id = typeof location === "undefined" ? "" : location.hash.replace(/^#\/?/, "");
+    return this.#ids.includes(id) ? id : this.#fallback;
+  }
+
+  go(id: string): void {
+    if (!this.#ids.includes(id)) return;
+    this.current = id;
+    if (typeof location !== "undefined" && location.hash !== `#/${id}`) {
+      history.replaceState(null, "", `#/${id}`);
+    }
+  }
+
+  /** Follows back/forward and hand-edited hashes; returns the unsubscribe function. */
+  listen(): () => void {
+    const onHashChange = () => {
+      this.current = this.#fromHash();
+    };
+    window.addEventListener("hashchange", onHashChange);
+    return () => window.removeEventListener("hashchange", onHashChange);
+  }
+}

@@ -1,0 +1,64 @@
+// The settings the app runs on (as last loaded or saved), shared by every view. Editing happens
+// in the Settings view's draft; this only holds what the backend has.
+
+import type { Backend, CommandResult } from "../lib/backend";
+import { toHinomiError } from "../lib/backend";
+import type { HinomiError, Language, Settings, SettingsView } from "../lib/bindings";
+
+export const DEFAULT_REFRESH_SECS = 5;
+
+export class SettingsStore {
+  /** The backend's latest answer; null until loaded. */
+  view = $state.raw<SettingsView | null>(null);
+  /** Set when the language chosen could not be saved (it still applies for this session). */
+  languageError = $state.raw<HinomiError | null>(null);
+  #pendingLanguage = $state<Language | null>(null);
+  readonly #backend: Backend;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
+  get settings(): Settings | null {
+    return this.view?.loaded.settings ?? null;
+  }
+
+  get language(): Language {
+    return this.#pendingLanguage ?? this.settings?.language ?? "system";
+  }
+
+  get refreshIntervalSecs(): number {
+    const secs = this.settings?.refresh_interval_secs ?? DEFAULT_REFRESH_SECS;
+    return Number.isFinite(secs) && secs >= 1 ? Math.min(secs, 3600) : DEFAULT_REFRESH_SECS;
+  }
+
+  async load(): Promise<void> {
+    this.view = await this.#backend.getSettings();
+  }
+
+  /** Saves the whole settings; on success the answer (with fresh problems) becomes current. */
+  async save(settings: Settings): Promise<CommandResult<SettingsView>> {
+    let result: CommandResult<SettingsView>;
+    try {
+      result = await this.#backend.saveSettings(settings);
+    } catch (err) {
+      result = { status: "error", error: toHinomiError(err) };
+    }
+    if (result.status === "ok") this.view = result.data;
+    return result;
+  }
+
+  /** Applies at once, then persists only the language (an unsaved draft elsewhere is untouched). */
+  async setLanguage(language: Language): Promise<void> {
+    const base = this.settings;
+    this.#pendingLanguage = language;
+    this.languageError = null;
+    if (!base) return;
+    const result = await this.save({ ...base, language });
+    if (result.status === "error") {
+      this.languageError = result.error;
+    } else if (this.#pendingLanguage === language) {
+      this.#pendingLanguage = null;
+    }
+  }
+}

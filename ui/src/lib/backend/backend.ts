@@ -1,0 +1,58 @@
+// The one door to the Rust side. Views talk to a `Backend`, never to the generated
+// bindings, so tests and the dev demo can swap in a fake without touching a component.
+
+import type { HinomiError } from "../bindings";
+import type { commands } from "../bindings";
+
+type Commands = typeof commands;
+
+/**
+ * Every command of the generated bindings, same names and same types. Deriving it from
+ * `commands` means a new Rust command shows up here (and in the fake) without hand-written types.
+ */
+export type Backend = {
+  [K in keyof Commands]: (...args: Parameters<Commands[K]>) => ReturnType<Commands[K]>;
+};
+
+/** The `{ status, data | error }` answer of commands that return `Result` in Rust. */
+export type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: HinomiError };
+
+const ERROR_CODES = new Set<string>([
+  "invalid_input",
+  "invalid_config",
+  "unreachable",
+  "timeout",
+  "tls",
+  "http_status",
+  "backend",
+  "decode",
+  "io",
+  "not_found",
+  "internal",
+]);
+
+export function isHinomiError(value: unknown): value is HinomiError {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === "string" && ERROR_CODES.has(v.code) && typeof v.message === "string";
+}
+
+/**
+ * Turns whatever a failed call produced into a `HinomiError`. The IPC layer itself can fail with
+ * a bare string (e.g. an argument that does not deserialise) or a JS `Error`; the UI only ever
+ * deals with the one shape.
+ */
+export function toHinomiError(value: unknown): HinomiError {
+  if (isHinomiError(value)) return value;
+  if (value instanceof Error) {
+    return { code: "internal", message: value.message, detail: value.stack ?? null };
+  }
+  if (typeof value === "string") return { code: "internal", message: value };
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = String(value);
+  }
+  return { code: "internal", message: text };
+}

@@ -1,0 +1,199 @@
+// An in-memory Backend for tests and the dev-mode demo. Its state is public so a test can change
+// what the "server" answers between two refreshes.
+
+import type {
+  AppInfo,
+  ConnectionReport,
+  Datasource,
+  DatasourceProblem,
+  DatasourceTargets,
+  HinomiError,
+  ScrapeTarget,
+  Settings,
+  SettingsView,
+} from "../bindings";
+import type { Backend, CommandResult } from "./backend";
+
+/** What one Prometheus answers: its targets, or an error. A function is asked on every call. */
+export type FakeTargets = ScrapeTarget[] | HinomiError | (() => ScrapeTarget[] | HinomiError);
+
+export interface FakeState {
+  appInfo: AppInfo;
+  settings: Settings;
+  loadError: HinomiError | null;
+  settingsPath: string;
+  /** Keyed by datasource id; a Prometheus missing here is "unreachable". */
+  targets: Record<string, FakeTargets>;
+  /** When set, `listTargets` itself fails (the IPC call, not one datasource). */
+  listTargetsError: HinomiError | null;
+  /** When set, `saveSettings` fails with it. */
+  saveError: HinomiError | null;
+  /** Keyed by datasource id; missing means "connected". */
+  connection: Record<string, ConnectionReport | HinomiError>;
+  /** Milliseconds every call waits, to make loading states visible. */
+  latencyMs: number;
+}
+
+export interface FakeBackend extends Backend {
+  state: FakeState;
+  /** Every call made, in order: `["listTargets", []]`, `["saveSettings", [settings]]`... */
+  calls: Array<[string, unknown[]]>;
+  /** The views passed to `reportFirstPaint`. */
+  firstPaints: string[];
+  /** The settings most recently saved, if any. */
+  saved: Settings[];
+}
+
+export function defaultAppInfo(): AppInfo {
+  return {
+    version: "0.0.0-fake",
+    os_locale: "en-US",
+    paths: {
+      config_dir: "/home/user/.config/hinomi",
+      data_dir: "/home/user/.local/share/hinomi",
+      cache_dir: "/home/user/.cache/hinomi",
+      log_dir: "/home/user/.local/state/hinomi",
+    },
+  };
+}
+
+export function isError(value: unknown): value is HinomiError {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && "code" in value;
+}
+
+/**
+ * A rough stand-in for the Rust-side validation, so the fake answers with *some* problems. The
+ * real rules live in Rust (`Settings::problems`); nothing in the UI relies on this matching them.
+ */
+function fakeProblems(settings: Settings): DatasourceProblem[] {
+  const problems: DatasourceProblem[] = [];
+  const seen = new Set<string>();
+  const problem = (datasource_id: string, field: string, message: string) =>
+    problems.push({ datasource_id, field, error: { code: "invalid_input", message } });
+  for (const ds of settings.datasources ?? []) {
+    if (!ds.id.trim()) problem(ds.id, "id", "The datasource has no id.");
+    else if (seen.has(ds.id)) problem(ds.id, "id", `Another datasource already uses the id "${ds.id}".`);
+    seen.add(ds.id);
+    if (!ds.name.trim()) problem(ds.id, "name", "Give the datasource a name.");
+    if (!/^https?:\/\/[^/?#\s]+/.test(ds.url.trim())) problem(ds.id, "url", `"${ds.url}" is not a URL.`);
+    const timeout = ds.timeout_ms ?? 10_000;
+    if (timeout < 100 || timeout > 600_000) {
+      problem(ds.id, "timeout_ms", `Timeout must be between 100 ms and 10 min, not ${timeout} ms.`);
+    }
+  }
+  const every = settings.refresh_interval_secs ?? 5;
+  if (every < 1 || every > 3600) {
+    problem("", "refresh_interval_secs", "The refresh interval must be between 1 s and 1 h.");
+  }
+  return problems;
+}
+
+export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend {
+  const state: FakeState = {
+    appInfo: defaultAppInfo(),
+    settings: { version: 1, language: "en", refresh_interval_secs: 5, datasources: [] },
+    loadError: null,
+    settingsPath: "/home/user/.config/hinomi/settings.toml",
+    targets: {},
+    listTargetsError: null,
+    saveError: null,
+    connection: {},
+    latencyMs: 0,
+    ...initial,
+  };
+  const calls: Array<[string, unknown[]]> = [];
+  const firstPaints: string[] = [];
+  const saved: Settings[] = [];
+
+  const wait = () =>
+    state.latencyMs > 0
+      ? new Promise<void>((resolve) => setTimeout(resolve, state.latencyMs))
+      : Promise.resolve();
+  const copy = <T>(value: T): T => structuredClone(value);
+  const settingsView = (): SettingsView => ({
+    loaded: { settings: copy(state.settings), load_error: state.loadError, path: state.settingsPath },
+    problems: fakeProblems(state.settings),
+  });
+
+  const answerFor = (ds: Datasource): DatasourceTargets => {
+    const source = state.targets[ds.id];
+    const answer: ScrapeTarget[] | HinomiError =
+      typeof source === "function"
+        ? source()
+        : (source ?? {
+            code: "unreachable",
+            message: `Cannot reach ${ds.url}: connection refused`,
+            detail: "error sending request: tcp connect error: Connection refused (os error 111)",
+          });
+    return {
+      datasource_id: ds.id,
+      datasource_name: ds.name,
+      url: ds.url,
+      targets: isError(answer) ? [] : copy(answer),
+      error: isError(answer) ? answer : null,
+      fetched_at: new Date().toISOString(),
+    };
+  };
+
+  return {
+    state,
+    calls,
+    firstPaints,
+    saved,
+    async appInfo() {
+      calls.push(["appInfo", []]);
+      await wait();
+      return copy(state.appInfo);
+    },
+    async reportFirstPaint(view) {
+      calls.push(["reportFirstPaint", [view]]);
+      firstPaints.push(view);
+    },
+    async getSettings() {
+      calls.push(["getSettings", []]);
+      await wait();
+      return settingsView();
+    },
+    async saveSettings(settings): Promise<CommandResult<SettingsView>> {
+      calls.push(["saveSettings", [settings]]);
+      await wait();
+      if (state.saveError) return { status: "error", error: state.saveError };
+      state.settings = copy(settings);
+      state.loadError = null;
+      saved.push(copy(settings));
+      return { status: "ok", data: settingsView() };
+    },
+    async testConnection(datasource): Promise<CommandResult<ConnectionReport>> {
+      calls.push(["testConnection", [datasource]]);
+      await wait();
+      const answer = state.connection[datasource.id];
+      if (isError(answer)) return { status: "error", error: answer };
+      return {
+        status: "ok",
+        data: answer ?? { datasource_id: datasource.id, server: "Prometheus 2.53.0", latency_ms: 12 },
+      };
+    },
+    async listTargets(): Promise<CommandResult<DatasourceTargets[]>> {
+      calls.push(["listTargets", []]);
+      await wait();
+      if (state.listTargetsError) return { status: "error", error: state.listTargetsError };
+      const prometheus = (state.settings.datasources ?? []).filter((ds) => ds.kind === "prometheus");
+      return { status: "ok", data: prometheus.map(answerFor) };
+    },
+  };
+}
+
+/** A scrape target with sensible defaults, for tests and demo data. */
+export function fakeTarget(partial: Partial<ScrapeTarget> & Pick<ScrapeTarget, "job" | "instance">): ScrapeTarget {
+  return {
+    scrape_pool: partial.job,
+    scrape_url: `http://${partial.instance}/metrics`,
+    health: "up",
+    last_scrape: new Date().toISOString(),
+    last_scrape_duration_seconds: 0.012,
+    last_error: "",
+    scrape_interval: "15s",
+    labels: { job: partial.job, instance: partial.instance },
+    ...partial,
+  };
+}

@@ -1,0 +1,246 @@
+// The Settings view's working copy. Kept per app (not per mount) so unsaved edits survive a
+// trip to another view; the nav entry shows when there are any.
+
+import type { AppContext } from "../../app/context.svelte";
+import type {
+  ConnectionReport,
+  DatasourceKind,
+  DatasourceProblem,
+  HinomiError,
+  Settings,
+} from "../../lib/bindings";
+import { toHinomiError } from "../../lib/backend";
+import {
+  datasourceFromEntry,
+  datasourceId,
+  editedPart,
+  entryFromDatasource,
+  nextKey,
+  parseWholeNumber,
+  randomSuffix,
+  sameEdits,
+  type DraftEntry,
+  type EditedPart,
+} from "./draft";
+
+export type ConnectionTest =
+  | { status: "testing"; signature: string }
+  | { status: "ok"; signature: string; report: ConnectionReport }
+  | { status: "error"; signature: string; error: HinomiError };
+
+/** Form fields a backend problem can point at. */
+export type ProblemField = "id" | "name" | "url" | "timeout_ms";
+
+export class SettingsDraft {
+  entries = $state<DraftEntry[]>([]);
+  refresh = $state("5");
+  saving = $state(false);
+  saveError = $state.raw<HinomiError | null>(null);
+  saveStatus = $state<"saved" | "savedWithProblems" | null>(null);
+  /** Entry to focus when the view next renders (a datasource just added). */
+  focusKey = $state<string | null>(null);
+  tests = $state.raw<Record<string, ConnectionTest>>({});
+  readonly #app: AppContext;
+  #initialized = $state(false);
+
+  constructor(app: AppContext) {
+    this.#app = app;
+    this.sync();
+  }
+
+  /** Takes the saved settings as the starting point, once they are there. */
+  sync(): void {
+    const saved = this.#app.settings.settings;
+    if (this.#initialized || !saved) return;
+    this.#initialized = true;
+    this.reset(saved);
+  }
+
+  /** Starts over from `settings`, keeping the UI state (open rows, test results) of known ids. */
+  reset(settings: Settings): void {
+    const previous = new Map(this.entries.map((e) => [e.id, e]));
+    this.entries = (settings.datasources ?? []).map((ds) => {
+      const before = previous.get(ds.id);
+      const entry = entryFromDatasource(ds, before?.key);
+      entry.expanded = before?.expanded ?? this.hasProblems(entry);
+      return entry;
+    });
+    this.refresh = String(settings.refresh_interval_secs ?? 5);
+  }
+
+  get #saved(): Settings | null {
+    return this.#app.settings.settings;
+  }
+
+  get edited(): EditedPart {
+    return {
+      refresh_interval_secs: parseWholeNumber(this.refresh) ?? Number.NaN,
+      datasources: this.entries.map(datasourceFromEntry),
+    };
+  }
+
+  get dirty(): boolean {
+    const saved = this.#saved;
+    return saved && this.#initialized ? !sameEdits(this.edited, editedPart(saved)) : false;
+  }
+
+  get refreshValid(): boolean {
+    return parseWholeNumber(this.refresh) !== null;
+  }
+
+  timeoutValid(entry: DraftEntry): boolean {
+    return parseWholeNumber(entry.timeout) !== null;
+  }
+
+  /** Numbers that cannot even be sent (the backend's own checks come back as problems). */
+  get numbersValid(): boolean {
+    return this.refreshValid && this.entries.every((e) => this.timeoutValid(e));
+  }
+
+  add(kind: DatasourceKind): DraftEntry {
+    this.sync();
+    const taken = new Set(this.entries.map((e) => e.id));
+    const { id, suffix } = datasourceId("", kind, randomSuffix(), taken);
+    const entry: DraftEntry = {
+      key: nextKey(),
+      isNew: true,
+      suffix,
+      id,
+      name: "",
+      kind,
+      url: "",
+      timeout: "10000",
+      ca: "",
+      expanded: true,
+    };
+    this.entries.push(entry);
+    this.focusKey = entry.key;
+    this.saveStatus = null;
+    return entry;
+  }
+
+  /** Changes fields of one datasource; a new one's id follows its name and kind. */
+  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "expanded">>): void {
+    const entry = this.entries.find((e) => e.key === key);
+    if (!entry) return;
+    Object.assign(entry, changes);
+    if ("name" in changes || "kind" in changes) this.#renameNew(entry);
+    if (!("expanded" in changes)) this.saveStatus = null;
+  }
+
+  #renameNew(entry: DraftEntry): void {
+    if (!entry.isNew) return;
+    const taken = new Set(this.entries.filter((e) => e.key !== entry.key).map((e) => e.id));
+    const { id, suffix } = datasourceId(entry.name, entry.kind, entry.suffix, taken);
+    entry.id = id;
+    entry.suffix = suffix;
+  }
+
+  remove(key: string): void {
+    this.entries = this.entries.filter((e) => e.key !== key);
+    this.saveStatus = null;
+  }
+
+  discard(): void {
+    const saved = this.#saved;
+    if (saved) {
+      this.entries = this.entries.filter((e) => !e.isNew);
+      this.reset(saved);
+    }
+    this.saveError = null;
+    this.saveStatus = null;
+  }
+
+  /**
+   * The backend's problem for this field, while the field still holds the value it was about.
+   * Once the user edits it, the old complaint no longer applies and is hidden until next save.
+   */
+  problem(entry: DraftEntry, field: ProblemField): DatasourceProblem | undefined {
+    if (entry.isNew) return undefined;
+    const view = this.#app.settings.view;
+    const found = view?.problems.find((p) => p.datasource_id === entry.id && p.field === field);
+    if (!found) return undefined;
+    const saved = view?.loaded.settings.datasources?.find((ds) => ds.id === entry.id);
+    if (!saved) return found;
+    const now = datasourceFromEntry(entry);
+    const same =
+      field === "id"
+        ? true
+        : field === "timeout_ms"
+          ? now.timeout_ms === (saved.timeout_ms ?? now.timeout_ms)
+          : now[field] === saved[field];
+    return same ? found : undefined;
+  }
+
+  get refreshProblem(): DatasourceProblem | undefined {
+    const view = this.#app.settings.view;
+    const found = view?.problems.find((p) => p.field === "refresh_interval_secs");
+    if (!found) return undefined;
+    return parseWholeNumber(this.refresh) === (view?.loaded.settings.refresh_interval_secs ?? null) ? found : undefined;
+  }
+
+  /** Problems that point at no field on screen (e.g. a datasource with an empty id). */
+  get otherProblems(): DatasourceProblem[] {
+    const view = this.#app.settings.view;
+    const ids = new Set(this.entries.map((e) => e.id));
+    return (view?.problems ?? []).filter(
+      (p) => p.field !== "refresh_interval_secs" && !(ids.has(p.datasource_id) && p.datasource_id !== ""),
+    );
+  }
+
+  hasProblems(entry: DraftEntry): boolean {
+    return (["id", "name", "url", "timeout_ms"] as const).some((f) => this.problem(entry, f));
+  }
+
+  testFor(entry: DraftEntry): ConnectionTest | undefined {
+    const test = this.tests[entry.key];
+    // A result about other settings than the ones on screen would mislead.
+    return test && test.signature === JSON.stringify(datasourceFromEntry(entry)) ? test : undefined;
+  }
+
+  async testConnection(entry: DraftEntry): Promise<void> {
+    const datasource = datasourceFromEntry(entry);
+    const signature = JSON.stringify(datasource);
+    const key = entry.key;
+    this.tests = { ...this.tests, [key]: { status: "testing", signature } };
+    let test: ConnectionTest;
+    try {
+      const result = await this.#app.backend.testConnection(datasource);
+      test =
+        result.status === "ok"
+          ? { status: "ok", signature, report: result.data }
+          : { status: "error", signature, error: result.error };
+    } catch (err) {
+      test = { status: "error", signature, error: toHinomiError(err) };
+    }
+    this.tests = { ...this.tests, [key]: test };
+  }
+
+  async save(): Promise<boolean> {
+    const saved = this.#saved;
+    if (!saved || !this.numbersValid || this.saving) return false;
+    this.saving = true;
+    this.saveError = null;
+    this.saveStatus = null;
+    const result = await this.#app.settings.save({ ...saved, ...this.edited });
+    this.saving = false;
+    if (result.status === "error") {
+      this.saveError = result.error;
+      return false;
+    }
+    this.reset(result.data.loaded.settings);
+    this.saveStatus = result.data.problems.length > 0 ? "savedWithProblems" : "saved";
+    for (const entry of this.entries) if (this.hasProblems(entry)) entry.expanded = true;
+    return true;
+  }
+}
+
+export function settingsDraft(app: AppContext): SettingsDraft {
+  return app.keep("settings-draft", () => new SettingsDraft(app));
+}
+
+/** "Add <kind> datasource" from anywhere (palette, an empty Targets view). */
+export function addDatasource(app: AppContext, kind: DatasourceKind): void {
+  settingsDraft(app).add(kind);
+  app.nav.go("settings");
+}

@@ -1,0 +1,147 @@
+// The settings editor's pure parts: turning saved datasources into editable rows and back, new
+// ids, and "has anything changed". Unit-tested; the reactive class lives in draft.svelte.ts.
+
+import type { Datasource, DatasourceKind, Settings } from "../../lib/bindings";
+
+export const KINDS: readonly DatasourceKind[] = ["prometheus", "alertmanager", "elasticsearch"];
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** One datasource as the form holds it: numbers as typed, so "12a" can be shown and fixed. */
+export interface DraftEntry {
+  /** Stable key for the UI (the id can still change while the datasource is new). */
+  key: string;
+  /** Not saved yet; its id follows its name until the first save. */
+  isNew: boolean;
+  /** Random part of a new datasource's id. */
+  suffix: string;
+  id: string;
+  name: string;
+  kind: DatasourceKind;
+  url: string;
+  timeout: string;
+  ca: string;
+  expanded: boolean;
+}
+
+/** `"Production Prometheus"` → `"production-prometheus"`; accents dropped; "" if nothing is left. */
+export function slugify(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 32)
+    .replace(/-+$/, "");
+}
+
+/** Four lowercase letters/digits from a CSPRNG. */
+export function randomSuffix(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = crypto.getRandomValues(new Uint8Array(4));
+  return [...bytes].map((b) => alphabet[b % alphabet.length]).join("");
+}
+
+/**
+ * `slug(name)-suffix`, or `kind-suffix` for a name with no Latin letters (e.g. "本番"). If that
+ * is taken, new suffixes are drawn until it is not.
+ */
+export function datasourceId(
+  name: string,
+  kind: DatasourceKind,
+  suffix: string,
+  taken: ReadonlySet<string>,
+  nextSuffix: () => string = randomSuffix,
+): { id: string; suffix: string } {
+  const base = slugify(name) || kind;
+  let id = `${base}-${suffix}`;
+  for (let tries = 0; taken.has(id) && tries < 100; tries++) {
+    suffix = nextSuffix();
+    id = `${base}-${suffix}`;
+  }
+  return { id, suffix };
+}
+
+/** A whole number from a form field, or null if it is not one. */
+export function parseWholeNumber(text: string): number | null {
+  const trimmed = text.normalize("NFKC").trim();
+  if (!/^\d+$/.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+let keys = 0;
+export function nextKey(): string {
+  keys += 1;
+  return `ds${keys}`;
+}
+
+export function entryFromDatasource(ds: Datasource, key = nextKey()): DraftEntry {
+  return {
+    key,
+    isNew: false,
+    suffix: "",
+    id: ds.id,
+    name: ds.name,
+    kind: ds.kind,
+    url: ds.url,
+    timeout: String(ds.timeout_ms ?? DEFAULT_TIMEOUT_MS),
+    ca: ds.tls?.ca_file ?? "",
+    expanded: false,
+  };
+}
+
+/**
+ * The datasource to save. An unparsable timeout is sent as-is would fail to deserialise, so it
+ * is NaN here and the editor refuses to save until it is fixed.
+ */
+export function datasourceFromEntry(entry: DraftEntry): Datasource {
+  const ca = entry.ca.trim();
+  return {
+    id: entry.id,
+    name: entry.name,
+    kind: entry.kind,
+    url: entry.url,
+    timeout_ms: parseWholeNumber(entry.timeout) ?? Number.NaN,
+    tls: { ca_file: ca === "" ? null : ca },
+  };
+}
+
+/** The same datasource with defaults filled in and keys in one order, for comparing. */
+export function normalizeDatasource(ds: Datasource): Datasource {
+  const ca = ds.tls?.ca_file?.trim();
+  return {
+    id: ds.id,
+    name: ds.name,
+    kind: ds.kind,
+    url: ds.url,
+    timeout_ms: ds.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+    tls: { ca_file: ca ? ca : null },
+  };
+}
+
+/** The part of the settings the editor owns (language is saved on its own, immediately). */
+export interface EditedPart {
+  refresh_interval_secs: number;
+  datasources: Datasource[];
+}
+
+export function editedPart(settings: Settings): EditedPart {
+  return {
+    refresh_interval_secs: settings.refresh_interval_secs ?? 5,
+    datasources: (settings.datasources ?? []).map(normalizeDatasource),
+  };
+}
+
+export function sameEdits(a: EditedPart, b: EditedPart): boolean {
+  const norm = (p: EditedPart) =>
+    JSON.stringify({ r: p.refresh_interval_secs, d: p.datasources.map(normalizeDatasource) });
+  return norm(a) === norm(b);
+}
+
+/** Default URL shown as a placeholder, per kind. */
+export const URL_PLACEHOLDER: Record<DatasourceKind, string> = {
+  prometheus: "http://localhost:9090",
+  alertmanager: "http://localhost:9093",
+  elasticsearch: "http://localhost:9200",
+};

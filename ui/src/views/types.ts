@@ -1,0 +1,29 @@
+// What a view tells the shell about itself. Adding a view: make `views/<domain>/`, export a
+// ViewDefinition from its index.ts, and list it in views/index.ts.
+
+import type { Component } from "svelte";
+import type { AppContext } from "../app/context.svelte";
+import type { IconName } from "../lib/components/icons";
+import type { MessageKey } from "../lib/i18n/translate";
+import type { PaletteCommand } from "../lib/palette/registry.svelte";
+
+export interface ViewDefinition {
+  /** Also the URL hash (#/targets) and the nav test id (nav-targets). */
+  id: string;
+  title: MessageKey;
+  icon: IconName;
+  /** Takes no props: views read what they need from context (getApp, getBackend). */
+  component: Component;
+  /** Palette actions beyond the automatic "Go to <view>". */
+  commands?: (app: AppContext) => PaletteCommand[];
+  /**
+   * Runs once after settings are loaded, before anything renders: create the view's kept state
+   * here (`app.keep`). State first created inside a template expression would not be tracked by
+   * the expression that created it.
+   */
+  setup?: (app: AppContext) => void;
+  /** Runs at start-up when this view is the first shown, to start fetching before it mounts. */
+  preload?: (app: AppContext) => void;
+  /** Marks the nav entry (e.g. unsaved changes). */
+  attention?: (app: AppContext) => boolean;
+}
