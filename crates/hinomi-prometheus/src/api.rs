@@ -4,7 +4,6 @@ use hinomi_core::http::{Endpoint, transport_error};
 use hinomi_core::settings::Datasource;
 use hinomi_core::{ErrorCode, HinomiError};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 #[derive(Debug, Clone)]
 pub struct PrometheusClient {
@@ -20,6 +19,38 @@ struct Envelope<T> {
     error: Option<String>,
 }
 
+/// Unwraps `{status, data}`; Prometheus's own error text is kept verbatim. `status` is the
+/// HTTP status when known, to name proxies that answer HTML.
+pub(crate) fn unwrap_envelope<'de, T: Deserialize<'de>>(
+    body: &'de [u8],
+    status: Option<reqwest::StatusCode>,
+) -> Result<T, HinomiError> {
+    match serde_json::from_slice::<Envelope<T>>(body) {
+        Ok(Envelope {
+            status: s,
+            data: Some(data),
+            ..
+        }) if s == "success" => Ok(data),
+        Ok(envelope) => Err(HinomiError::new(
+            ErrorCode::Backend,
+            envelope
+                .error
+                .unwrap_or_else(|| "Prometheus answered with an error".into()),
+        )
+        .with_detail(envelope.error_type.unwrap_or_default())),
+        Err(_) if status.is_some_and(|s| !s.is_success()) => Err(HinomiError::new(
+            ErrorCode::HttpStatus,
+            format!("Prometheus answered {}.", status.unwrap_or_default()),
+        )
+        .with_detail(String::from_utf8_lossy(&body[..body.len().min(500)]).into_owned())),
+        Err(err) => Err(HinomiError::new(
+            ErrorCode::Decode,
+            "The answer is not the Prometheus API's.",
+        )
+        .with_detail(err.to_string())),
+    }
+}
+
 impl PrometheusClient {
     pub fn new(ds: &Datasource) -> Result<Self, HinomiError> {
         Ok(Self {
@@ -31,42 +62,40 @@ impl PrometheusClient {
         &self.endpoint.datasource_id
     }
 
-    /// GETs an API path and unwraps the envelope.
-    pub(crate) async fn get_data<T: DeserializeOwned>(
+    /// GETs an API path; an HTTP error status whose body is the Prometheus envelope is decoded
+    /// by the caller (Prometheus sends 400/422/503 with a useful JSON error).
+    pub(crate) async fn get_body(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<bytes::Bytes, HinomiError> {
+        let response = self.endpoint.get(path, query).await?;
+        let status = response.status();
+        let url = self.endpoint.url(path);
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| transport_error(&err, &url))?;
+        if !status.is_success() {
+            // Decode now so the error carries Prometheus's message or names the status.
+            return match unwrap_envelope::<serde::de::IgnoredAny>(&body, Some(status)) {
+                Err(err) => Err(err),
+                Ok(_) => Err(HinomiError::new(
+                    ErrorCode::HttpStatus,
+                    format!("{url} answered {status}."),
+                )),
+            };
+        }
+        Ok(body)
+    }
+
+    /// GETs an API path and unwraps the envelope into an owned type.
+    pub(crate) async fn get_data<T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<T, HinomiError> {
-        let response = self.endpoint.get(path, query).await?;
-        let status = response.status();
-        let url = self.endpoint.url(path);
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|err| transport_error(&err, &url))?;
-        match serde_json::from_slice::<Envelope<T>>(&bytes) {
-            Ok(Envelope {
-                status: s,
-                data: Some(data),
-                ..
-            }) if s == "success" => Ok(data),
-            Ok(envelope) => Err(HinomiError::new(
-                ErrorCode::Backend,
-                envelope
-                    .error
-                    .unwrap_or_else(|| format!("Prometheus answered {status}")),
-            )
-            .with_detail(envelope.error_type.unwrap_or_default())),
-            Err(_) if !status.is_success() => Err(HinomiError::new(
-                ErrorCode::HttpStatus,
-                format!("{url} answered {status}."),
-            )
-            .with_detail(String::from_utf8_lossy(&bytes[..bytes.len().min(500)]).into_owned())),
-            Err(err) => Err(HinomiError::new(
-                ErrorCode::Decode,
-                format!("{url} answered, but not like the Prometheus API."),
-            )
-            .with_detail(err.to_string())),
-        }
+        let body = self.get_body(path, query).await?;
+        unwrap_envelope(&body, None)
     }
 }

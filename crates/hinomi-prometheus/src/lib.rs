@@ -5,7 +5,11 @@
 //! reach the caller verbatim as [`hinomi_core::ErrorCode::Backend`].
 
 mod api;
+pub mod downsample;
+pub mod metadata;
+pub mod query;
 pub mod targets;
 
 pub use api::PrometheusClient;
+pub use query::{InstantResult, QueryPosition, Sample, Series, error_position};
 pub use targets::{ScrapeTarget, TargetHealth};

@@ -54,7 +54,7 @@ async fn wait_for_health(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_the_seed_jobs_and_follows_node_exporter_down_and_up() {
     let state = tempfile::tempdir().unwrap();
-    let mut stack = start_stack(state.path()).await;
+    let stack = start_stack(state.path()).await;
     let client = client_for(&stack);
 
     let targets = client.targets().await.unwrap();
@@ -85,6 +85,79 @@ async fn lists_the_seed_jobs_and_follows_node_exporter_down_and_up() {
         .unwrap();
     let up = wait_for_health(&client, "node-exporter", TargetHealth::Up).await;
     assert!(up.last_error.is_empty());
+
+    stack.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queries_metadata_and_errors_against_real_prometheus() {
+    use hinomi_core::ErrorCode;
+    use hinomi_prometheus::{InstantResult, QueryPosition, error_position};
+
+    let state = tempfile::tempdir().unwrap();
+    let stack = start_stack(state.path()).await;
+    let client = client_for(&stack);
+
+    // Let a few scrapes land so a range has several points.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let end = chrono::Utc::now();
+    let start = end - chrono::Duration::seconds(60);
+    let series = client
+        .query_range("up", start, end, Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert_eq!(series.len(), 3, "{series:?}");
+    for s in &series {
+        assert!(s.timestamps.len() >= 2, "{s:?}");
+        assert_eq!(s.timestamps.len(), s.values.len());
+        assert!(s.values.iter().all(|&v| v == 1.0), "{s:?}");
+    }
+
+    match client.query_instant("sum(up)", None).await.unwrap() {
+        InstantResult::Vector { samples } => assert_eq!(samples[0].value, 3.0),
+        other => panic!("expected a vector, got {other:?}"),
+    }
+    match client.query_instant("1 + 1", None).await.unwrap() {
+        InstantResult::Scalar { value, .. } => assert_eq!(value, 2.0),
+        other => panic!("expected a scalar, got {other:?}"),
+    }
+
+    // Prometheus's own parse error, verbatim, with the position it gives.
+    let err = client
+        .query_instant("sum(rate(up[5m])", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Backend, "{err:?}");
+    assert!(err.message.contains("parse error"), "{}", err.message);
+    assert_eq!(err.detail.as_deref(), Some("bad_data"));
+    let position = error_position(&err.message).expect("a position");
+    assert_eq!(position.line, 1, "{}", err.message);
+    assert!(position.column > 0, "{position:?}");
+    let _: QueryPosition = position;
+
+    let jobs = client.label_values("job", &[]).await.unwrap();
+    assert_eq!(
+        jobs,
+        ["dataset-management-api", "node-exporter", "prometheus"]
+    );
+    let names = client.label_names(&["api_requests_total"]).await.unwrap();
+    for label in ["endpoint", "method", "status"] {
+        assert!(names.iter().any(|n| n == label), "{names:?}");
+    }
+    let found = client
+        .series(&["datasets_total"], None, None)
+        .await
+        .unwrap();
+    assert!(
+        found.iter().all(|labels| labels.contains_key("status")),
+        "{found:?}"
+    );
+    let metadata = client.metadata().await.unwrap();
+    assert_eq!(
+        metadata["api_request_duration_seconds"].metric_type,
+        "histogram"
+    );
+    assert!(client.build_info().await.unwrap().version.starts_with('2'));
 
     stack.shutdown().await;
 }

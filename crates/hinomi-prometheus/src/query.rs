@@ -1,0 +1,260 @@
+//! Instant and range queries, decoded straight into columns.
+//!
+//! A range query over 1,000 series × 1,440 points is 1.4 M `[ts, "value"]` pairs; decoding goes
+//! from the response bytes into `f64` columns without building a JSON tree or owning a `String`
+//! per sample (values are borrowed from the buffer and parsed in place).
+
+use crate::api::PrometheusClient;
+use chrono::{DateTime, Utc};
+use hinomi_core::{ErrorCode, HinomiError};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// One time series as columns: seconds since the epoch and values (NaN where Prometheus said
+/// "NaN"; ±Inf kept).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Series {
+    pub labels: BTreeMap<String, String>,
+    pub timestamps: Vec<f64>,
+    pub values: Vec<f64>,
+}
+
+/// An instant vector element.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct Sample {
+    pub labels: BTreeMap<String, String>,
+    pub timestamp: f64,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum InstantResult {
+    Vector {
+        samples: Vec<Sample>,
+    },
+    Scalar {
+        timestamp: f64,
+        value: f64,
+    },
+    String {
+        timestamp: f64,
+        value: String,
+    },
+    /// A range-vector selector evaluated instantly (e.g. `up[5m]`).
+    Matrix {
+        series_count: u32,
+    },
+}
+
+/// Where in the query Prometheus found a syntax error, when it says (`1:14: parse error: ...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+pub struct QueryPosition {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Finds the `line:col: parse error` Prometheus puts in a syntax error (behind an
+/// `invalid parameter "query": ` prefix in some versions).
+pub fn error_position(message: &str) -> Option<QueryPosition> {
+    let at = message.find(": parse error")?;
+    let head = &message[..at];
+    let mut numbers = head
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty());
+    let column = numbers.next()?.parse().ok()?;
+    let line = numbers.next()?.parse().ok()?;
+    // Both numbers must be the `line:col` right before the marker, nothing else in between.
+    head.ends_with(&format!("{line}:{column}"))
+        .then_some(QueryPosition { line, column })
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "resultType", content = "result", rename_all = "lowercase")]
+enum RawResult<'a> {
+    #[serde(borrow)]
+    Matrix(Vec<RawSeries<'a>>),
+    #[serde(borrow)]
+    Vector(Vec<RawSample<'a>>),
+    #[serde(borrow)]
+    Scalar((f64, &'a str)),
+    String((f64, String)),
+}
+
+#[derive(Deserialize)]
+struct RawSeries<'a> {
+    #[serde(default)]
+    metric: BTreeMap<String, String>,
+    #[serde(borrow, default)]
+    values: Vec<(f64, &'a str)>,
+}
+
+#[derive(Deserialize)]
+struct RawSample<'a> {
+    #[serde(default)]
+    metric: BTreeMap<String, String>,
+    #[serde(borrow)]
+    value: (f64, &'a str),
+}
+
+/// Prometheus writes sample values as strings: numbers, "NaN", "+Inf", "-Inf".
+fn parse_value(text: &str) -> f64 {
+    match text {
+        "+Inf" | "Inf" => f64::INFINITY,
+        "-Inf" => f64::NEG_INFINITY,
+        other => other.parse().unwrap_or(f64::NAN),
+    }
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Decodes a `/api/v1/query_range` body into series; public for the benchmark.
+pub fn decode_range_body(body: &[u8]) -> Result<Vec<Series>, HinomiError> {
+    match crate::api::unwrap_envelope::<RawResult<'_>>(body, None)? {
+        RawResult::Matrix(raw) => Ok(raw
+            .into_iter()
+            .map(|series| {
+                let mut timestamps = Vec::with_capacity(series.values.len());
+                let mut values = Vec::with_capacity(series.values.len());
+                for (t, v) in series.values {
+                    timestamps.push(t);
+                    values.push(parse_value(v));
+                }
+                Series {
+                    labels: series.metric,
+                    timestamps,
+                    values,
+                }
+            })
+            .collect()),
+        _ => Err(HinomiError::new(
+            ErrorCode::Decode,
+            "Prometheus answered a range query with a non-matrix result.",
+        )),
+    }
+}
+
+impl PrometheusClient {
+    /// `GET /api/v1/query_range`. `timeout` is passed to Prometheus too, so a slow query is
+    /// stopped server-side rather than abandoned and left running.
+    pub async fn query_range(
+        &self,
+        expr: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        step: Duration,
+    ) -> Result<Vec<Series>, HinomiError> {
+        let body = self.query_range_raw(expr, start, end, step).await?;
+        decode_range_body(&body)
+    }
+
+    /// The undecoded body: the benchmark's baseline, and what the cache stores.
+    pub async fn query_range_raw(
+        &self,
+        expr: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        step: Duration,
+    ) -> Result<bytes::Bytes, HinomiError> {
+        let step = format!("{}", step.as_secs_f64().max(0.001));
+        let (start, end) = (rfc3339(start), rfc3339(end));
+        self.get_body(
+            "/api/v1/query_range",
+            &[
+                ("query", expr),
+                ("start", &start),
+                ("end", &end),
+                ("step", &step),
+            ],
+        )
+        .await
+    }
+
+    /// `GET /api/v1/query` at `time` (now when `None`).
+    pub async fn query_instant(
+        &self,
+        expr: &str,
+        time: Option<DateTime<Utc>>,
+    ) -> Result<InstantResult, HinomiError> {
+        let time = time.map(rfc3339);
+        let mut query = vec![("query", expr)];
+        if let Some(time) = time.as_deref() {
+            query.push(("time", time));
+        }
+        let body = self.get_body("/api/v1/query", &query).await?;
+        Ok(
+            match crate::api::unwrap_envelope::<RawResult<'_>>(&body, None)? {
+                RawResult::Vector(samples) => InstantResult::Vector {
+                    samples: samples
+                        .into_iter()
+                        .map(|s| Sample {
+                            labels: s.metric,
+                            timestamp: s.value.0,
+                            value: parse_value(s.value.1),
+                        })
+                        .collect(),
+                },
+                RawResult::Scalar((timestamp, value)) => InstantResult::Scalar {
+                    timestamp,
+                    value: parse_value(value),
+                },
+                RawResult::String((timestamp, value)) => InstantResult::String { timestamp, value },
+                RawResult::Matrix(series) => InstantResult::Matrix {
+                    series_count: u32::try_from(series.len()).unwrap_or(u32::MAX),
+                },
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_a_matrix_into_columns() {
+        let body = br#"{"status":"success","data":{"resultType":"matrix","result":[
+            {"metric":{"__name__":"up","job":"node"},"values":[[1700000000,"1"],[1700000015.5,"NaN"],[1700000030,"+Inf"]]},
+            {"metric":{},"values":[]}]}}"#;
+        let series = decode_range_body(body).unwrap();
+        assert_eq!(series.len(), 2);
+        assert_eq!(series[0].labels["job"], "node");
+        assert_eq!(
+            series[0].timestamps,
+            vec![1_700_000_000.0, 1_700_000_015.5, 1_700_000_030.0]
+        );
+        assert_eq!(series[0].values[0], 1.0);
+        assert!(series[0].values[1].is_nan());
+        assert_eq!(series[0].values[2], f64::INFINITY);
+        assert!(series[1].timestamps.is_empty());
+    }
+
+    #[test]
+    fn non_matrix_range_answer_is_a_decode_error() {
+        let body = br#"{"status":"success","data":{"resultType":"scalar","result":[1,"2"]}}"#;
+        assert_eq!(decode_range_body(body).unwrap_err().code, ErrorCode::Decode);
+    }
+
+    #[test]
+    fn reads_syntax_error_positions() {
+        assert_eq!(
+            error_position("1:14: parse error: unexpected right parenthesis ')'"),
+            Some(QueryPosition {
+                line: 1,
+                column: 14
+            })
+        );
+        assert_eq!(
+            error_position("query timed out in expression evaluation"),
+            None
+        );
+        assert_eq!(
+            error_position("invalid parameter \"query\": 2:3: parse error: bad"),
+            Some(QueryPosition { line: 2, column: 3 })
+        );
+    }
+}
