@@ -117,7 +117,26 @@ export function createDemoBackend(): FakeBackend {
       },
     },
   });
-  const locale = new URLSearchParams(location.search).get("locale");
+  // ?locale=ja-JP pretends the OS is Japanese; ?scenario=broken shows a broken settings file
+  // and datasources with problems.
+  const query = new URLSearchParams(location.search);
+  const locale = query.get("locale");
   if (locale) backend.state.appInfo.os_locale = locale;
+  if (query.get("scenario") === "broken") {
+    backend.state.loadError = {
+      code: "invalid_config",
+      message:
+        "The settings file /home/user/.config/hinomi/settings.toml could not be read; running on defaults until it is fixed or saved again.",
+      detail: "TOML parse error at line 7, column 8\n  |\n7 | url = http://prometheus:9090\n  |       ^\nstring values must be quoted",
+    };
+    backend.state.settings.datasources!.push({
+      id: "typo-prometheus",
+      name: "",
+      kind: "prometheus",
+      url: "htp//prometheus.typo:9090",
+      timeout_ms: 50,
+      tls: { ca_file: null },
+    });
+  }
   return backend;
 }

@@ -67,6 +67,15 @@ describe("SettingsView", () => {
     expect(within(banner).getByTestId("error-detail").textContent).toBe("line 3: expected `=`");
   });
 
+  it("offers Save for a broken file, to accept the defaults", async () => {
+    const { backend } = await setup({ loadError: { code: "invalid_config", message: "broken" } });
+    expect(save().disabled).toBe(false);
+    await fireEvent.click(save());
+    await waitFor(() => expect(backend.saved).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByTestId("settings-load-error")).toBeNull());
+    expect(save().disabled).toBe(true);
+  });
+
   it("enables Save only when something changed, and saves", async () => {
     const { backend } = await setup();
     expect(save().disabled).toBe(true);

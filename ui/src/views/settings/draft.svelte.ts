@@ -84,6 +84,15 @@ export class SettingsDraft {
     return saved && this.#initialized ? !sameEdits(this.edited, editedPart(saved)) : false;
   }
 
+  /**
+   * Save is offered for changes, and also while the file on disk is broken: saving is how the
+   * user accepts the defaults shown (the broken file is kept aside by the backend).
+   */
+  get canSave(): boolean {
+    const brokenFile = !!this.#app.settings.view?.loaded.load_error;
+    return (this.dirty || brokenFile) && this.numbersValid && !this.saving;
+  }
+
   get refreshValid(): boolean {
     return parseWholeNumber(this.refresh) !== null;
   }
@@ -218,7 +227,7 @@ export class SettingsDraft {
 
   async save(): Promise<boolean> {
     const saved = this.#saved;
-    if (!saved || !this.numbersValid || this.saving) return false;
+    if (!saved || !this.canSave) return false;
     this.saving = true;
     this.saveError = null;
     this.saveStatus = null;

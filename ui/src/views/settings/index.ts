@@ -37,7 +37,7 @@ export const settingsView: ViewDefinition = {
       section: "action",
       label: "command.saveSettings",
       icon: "save",
-      when: () => settingsDraft(app).dirty && settingsDraft(app).numbersValid,
+      when: () => settingsDraft(app).canSave,
       run: () => void settingsDraft(app).save(),
     },
   ],

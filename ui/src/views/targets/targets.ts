@@ -81,9 +81,18 @@ export function parseFilter(text: string): ParsedFilter {
   return parsed;
 }
 
-export function matchesFilter(target: ScrapeTarget, filter: TargetFilter): boolean {
-  if (filter.onlyDown && target.health !== "down") return false;
+/** The filter as a predicate, parsed once for a whole table. */
+export function compileFilter(filter: TargetFilter): (target: ScrapeTarget) => boolean {
   const parsed = parseFilter(filter.text);
+  return (target) => matchesParsed(target, parsed, filter.onlyDown);
+}
+
+export function matchesFilter(target: ScrapeTarget, filter: TargetFilter): boolean {
+  return compileFilter(filter)(target);
+}
+
+function matchesParsed(target: ScrapeTarget, parsed: ParsedFilter, onlyDown: boolean): boolean {
+  if (onlyDown && target.health !== "down") return false;
   const job = target.job.toLowerCase();
   const instance = target.instance.toLowerCase();
   if (!parsed.job.every((q) => job.includes(q))) return false;
@@ -128,9 +137,10 @@ export function groupByJob(targets: readonly ScrapeTarget[], filter: TargetFilte
     if (list) list.push(target);
     else jobs.set(target.job, [target]);
   }
+  const matches = compileFilter(filter);
   const groups: JobGroup[] = [];
   for (const [job, all] of jobs) {
-    const visible = all.filter((t) => matchesFilter(t, filter));
+    const visible = all.filter(matches);
     if (visible.length === 0) continue;
     visible.sort((a, b) => collator.compare(a.instance, b.instance) || collator.compare(a.scrape_url, b.scrape_url));
     groups.push({ job, counts: countHealth(all), targets: visible });
