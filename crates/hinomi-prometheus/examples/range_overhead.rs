@@ -1,0 +1,176 @@
+//! Benchmark: the console's own cost for a big range query, against the raw HTTP fetch of the
+//! same query in the same run.
+//!
+//! Backfills a real Prometheus (Debian's package) with 1,000 series × 1,440 points through
+//! `promtool tsdb create-blocks-from openmetrics`, then for each round fetches
+//! `query_range` over those points (baseline: request + full body) and measures what Hinomi adds:
+//! decode into columns + M4 downsampling to a 1,000 px panel + binary frame encoding.
+//!
+//! `cargo run --release -p hinomi-prometheus --example range_overhead [rounds]`
+
+use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
+use hinomi_prometheus::PrometheusClient;
+use hinomi_prometheus::downsample::encode_frame;
+use hinomi_prometheus::query::decode_range_body;
+use std::fmt::Write as _;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SERIES: usize = 1_000;
+const POINTS: usize = 1_440;
+const STEP_SECS: i64 = 60;
+const PANEL_WIDTH: u32 = 1_000;
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let mid = xs.len() / 2;
+    if xs.len() % 2 == 1 {
+        xs[mid]
+    } else {
+        (xs[mid - 1] + xs[mid]) / 2.0
+    }
+}
+
+fn openmetrics(end: i64) -> String {
+    let start = end - STEP_SECS * (POINTS as i64 - 1);
+    let mut text = String::with_capacity(SERIES * POINTS * 40);
+    text.push_str("# HELP bench_metric Synthetic series for the range-query benchmark.\n");
+    text.push_str("# TYPE bench_metric gauge\n");
+    for s in 0..SERIES {
+        for p in 0..POINTS {
+            let t = start + p as i64 * STEP_SECS;
+            // A wave per series with a spike now and then: realistic-looking, not constant.
+            let v = 100.0
+                + 50.0 * ((p as f64 / 60.0) + s as f64).sin()
+                + if p % 97 == s % 97 { 400.0 } else { 0.0 };
+            let _ = writeln!(
+                text,
+                "bench_metric{{series=\"{s:04}\",job=\"bench\"}} {v:.3} {t}"
+            );
+        }
+    }
+    text.push_str("# EOF\n");
+    text
+}
+
+#[tokio::main]
+async fn main() {
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(15);
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Whole hours in the past: promtool cuts blocks on 2h boundaries and Prometheus will not
+    // load a block that overlaps its head.
+    let end = (chrono::Utc::now().timestamp() / 3600 - 3) * 3600;
+    let start = end - STEP_SECS * (POINTS as i64 - 1);
+    let om = dir.path().join("bench.om");
+    std::fs::write(&om, openmetrics(end)).expect("write openmetrics");
+    let tsdb = dir.path().join("tsdb");
+    let status = Command::new("promtool")
+        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .arg(&om)
+        .arg(&tsdb)
+        .stdout(Stdio::null())
+        .status()
+        .expect("promtool (Debian package prometheus) on PATH");
+    assert!(status.success(), "promtool failed");
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(&config, "global:\n  scrape_interval: 1h\n").unwrap();
+    let mut prometheus = Command::new("prometheus")
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--storage.tsdb.path={}", tsdb.display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg("--storage.tsdb.retention.time=30d")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("prometheus on PATH");
+
+    let client = PrometheusClient::new(&Datasource {
+        id: "bench".into(),
+        name: "bench".into(),
+        kind: DatasourceKind::Prometheus,
+        url: format!("http://127.0.0.1:{port}"),
+        timeout_ms: 60_000,
+        tls: TlsOptions::default(),
+    })
+    .unwrap();
+    let (from, to) = (
+        chrono::DateTime::from_timestamp(start, 0).unwrap(),
+        chrono::DateTime::from_timestamp(end, 0).unwrap(),
+    );
+    let step = Duration::from_secs(STEP_SECS as u64);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let body = loop {
+        match client.query_range_raw("bench_metric", from, to, step).await {
+            Ok(body) if decode_range_body(&body).map(|s| s.len()).unwrap_or(0) == SERIES => {
+                break body;
+            }
+            _ if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(200)).await,
+            other => panic!(
+                "backfilled data never appeared: {:?}",
+                other.map(|b| b.len())
+            ),
+        }
+    };
+    let points: usize = decode_range_body(&body)
+        .unwrap()
+        .iter()
+        .map(|s| s.values.len())
+        .sum();
+    println!(
+        "response: {SERIES} series, {points} points, {:.1} MiB JSON",
+        body.len() as f64 / 1048576.0
+    );
+
+    let (mut fetch_ms, mut decode_ms, mut reduce_ms, mut frame_bytes) = (vec![], vec![], vec![], 0);
+    for _ in 0..rounds {
+        let t0 = Instant::now();
+        let body = client
+            .query_range_raw("bench_metric", from, to, step)
+            .await
+            .unwrap();
+        fetch_ms.push(t0.elapsed().as_secs_f64() * 1e3);
+
+        let t1 = Instant::now();
+        let series = decode_range_body(&body).unwrap();
+        decode_ms.push(t1.elapsed().as_secs_f64() * 1e3);
+        let t2 = Instant::now();
+        let frame = encode_frame(&series, start as f64, end as f64, PANEL_WIDTH, usize::MAX);
+        reduce_ms.push(t2.elapsed().as_secs_f64() * 1e3);
+        frame_bytes = frame.len();
+    }
+    let _ = prometheus.kill();
+    let _ = prometheus.wait();
+
+    let (fetch, decode, reduce) = (median(fetch_ms), median(decode_ms), median(reduce_ms));
+    println!("rounds: {rounds} (medians)");
+    println!("| step | median | ratio to raw fetch |");
+    println!("|---|---|---|");
+    println!("| raw HTTP fetch (request + whole body) | {fetch:.1} ms | 1.00x |");
+    println!(
+        "| decode into f64 columns | {decode:.1} ms | {:.2}x |",
+        decode / fetch
+    );
+    println!(
+        "| M4 to {PANEL_WIDTH} px + binary frame | {reduce:.1} ms | {:.2}x |",
+        reduce / fetch
+    );
+    println!(
+        "| Hinomi overhead (decode + downsample + encode) | {:.1} ms | {:.2}x |",
+        decode + reduce,
+        (decode + reduce) / fetch
+    );
+    println!(
+        "frame sent to the UI: {:.2} MiB (JSON was {:.1} MiB)",
+        frame_bytes as f64 / 1048576.0,
+        body.len() as f64 / 1048576.0
+    );
+}
