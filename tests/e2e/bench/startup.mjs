@@ -114,7 +114,6 @@ async function measureBaseline() {
     port,
     logLevel: "warn",
     capabilities: {
-      browserName: "MiniBrowser",
       "webkitgtk:browserOptions": { binary: miniBrowser, args: ["--automation"] },
     },
   });
