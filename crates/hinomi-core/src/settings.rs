@@ -349,8 +349,10 @@ mod tests {
     fn save_then_load_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let file = SettingsFile::new(dir.path().join("nested/settings.toml"));
-        let mut settings = Settings::default();
-        settings.language = Language::Ja;
+        let mut settings = Settings {
+            language: Language::Ja,
+            ..Settings::default()
+        };
         settings.datasources[0].tls.ca_file = Some("/etc/ssl/company-ca.pem".into());
         file.save(&settings).unwrap();
         let loaded = file.load();
