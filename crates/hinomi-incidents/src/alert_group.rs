@@ -1,0 +1,193 @@
+//! Turning a firing alert group into the first draft of an incident.
+//!
+//! One action from an Alertmanager notification to an incident: the severity comes from the
+//! alerts' `severity` label through a configurable mapping, the title from the alert name and
+//! the first `summary` annotation, and the alerts themselves are kept as snapshots.
+
+use crate::model::evidence::AlertSnapshot;
+use crate::model::severity::Severity;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::collections::BTreeMap;
+
+/// An Alertmanager alert group: the labels it is grouped by and its alerts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct FiringAlertGroup {
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    pub alerts: Vec<AlertSnapshot>,
+}
+
+/// Label value → severity. P0 ("the system is down") is a human judgement, so the defaults
+/// never produce it; a user may still map a value to P0 on purpose, or pick P0 when creating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct SeverityMapping {
+    /// The label read from each alert (and the group), normally `severity`.
+    pub label: String,
+    /// Keys are compared case-insensitively.
+    pub values: BTreeMap<String, Severity>,
+    /// For a missing label or a value not in `values`.
+    pub otherwise: Severity,
+}
+
+impl Default for SeverityMapping {
+    fn default() -> Self {
+        Self {
+            label: "severity".to_string(),
+            values: BTreeMap::from([
+                ("critical".to_string(), Severity::P1),
+                ("warning".to_string(), Severity::P2),
+                ("info".to_string(), Severity::P3),
+                ("none".to_string(), Severity::P3),
+            ]),
+            otherwise: Severity::P3,
+        }
+    }
+}
+
+impl SeverityMapping {
+    pub fn map(&self, value: Option<&str>) -> Severity {
+        value
+            .and_then(|value| {
+                self.values
+                    .iter()
+                    .find(|(key, _)| key.eq_ignore_ascii_case(value.trim()))
+                    .map(|(_, severity)| *severity)
+            })
+            .unwrap_or(self.otherwise)
+    }
+
+    /// The most severe of the group's alerts.
+    pub fn severity_of(&self, group: &FiringAlertGroup) -> Severity {
+        let group_value = group.labels.get(&self.label).map(String::as_str);
+        group
+            .alerts
+            .iter()
+            .map(|alert| {
+                self.map(
+                    alert
+                        .labels
+                        .get(&self.label)
+                        .map(String::as_str)
+                        .or(group_value),
+                )
+            })
+            .min()
+            .unwrap_or_else(|| self.map(group_value))
+    }
+}
+
+/// Choices the commander makes in the "create incident" dialog.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct AlertIncidentOptions {
+    /// Overrides the mapped severity; the only way the defaults yield P0.
+    pub severity: Option<Severity>,
+    pub title: Option<String>,
+    pub commander: Option<String>,
+    /// Who is creating it, for the timeline.
+    pub actor: Option<String>,
+}
+
+/// "HighErrorRate: 高エラー率を検出". Several alert names become "HighErrorRate +2".
+pub fn title_for(group: &FiringAlertGroup) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for name in group
+        .labels
+        .get("alertname")
+        .map(String::as_str)
+        .into_iter()
+        .chain(group.alerts.iter().map(AlertSnapshot::alertname))
+        .filter(|name| !name.is_empty())
+    {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let name = match names.as_slice() {
+        [] => "Alert".to_string(),
+        [one] => (*one).to_string(),
+        [first, rest @ ..] => format!("{first} +{}", rest.len()),
+    };
+    let summary = group
+        .alerts
+        .iter()
+        .filter_map(|alert| alert.annotations.get("summary"))
+        .map(|summary| summary.trim())
+        .find(|summary| !summary.is_empty());
+    match summary {
+        Some(summary) => format!("{name}: {summary}"),
+        None => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::evidence::AlertState;
+    use chrono::DateTime;
+
+    fn alert(name: &str, severity: Option<&str>, summary: Option<&str>) -> AlertSnapshot {
+        let mut labels = BTreeMap::from([("alertname".to_string(), name.to_string())]);
+        if let Some(severity) = severity {
+            labels.insert("severity".into(), severity.into());
+        }
+        AlertSnapshot {
+            labels,
+            annotations: summary
+                .map(|s| BTreeMap::from([("summary".to_string(), s.to_string())]))
+                .unwrap_or_default(),
+            starts_at: DateTime::UNIX_EPOCH,
+            ends_at: None,
+            state: AlertState::Firing,
+            source: "alertmanager".into(),
+            generator_url: None,
+            fingerprint: None,
+        }
+    }
+
+    #[test]
+    fn default_mapping_never_says_p0() {
+        let mapping = SeverityMapping::default();
+        assert_eq!(mapping.map(Some("critical")), Severity::P1);
+        assert_eq!(mapping.map(Some("Warning")), Severity::P2);
+        assert_eq!(mapping.map(Some("info")), Severity::P3);
+        assert_eq!(mapping.map(Some("none")), Severity::P3);
+        assert_eq!(mapping.map(None), Severity::P3);
+        assert_eq!(mapping.map(Some("page")), Severity::P3);
+    }
+
+    #[test]
+    fn the_most_severe_alert_wins() {
+        let group = FiringAlertGroup {
+            labels: BTreeMap::new(),
+            alerts: vec![
+                alert("HighLatency", Some("warning"), None),
+                alert("HighErrorRate", Some("critical"), None),
+            ],
+        };
+        assert_eq!(SeverityMapping::default().severity_of(&group), Severity::P1);
+    }
+
+    #[test]
+    fn title_is_alertname_and_first_summary() {
+        let group = FiringAlertGroup {
+            labels: BTreeMap::from([("alertname".to_string(), "HighErrorRate".to_string())]),
+            alerts: vec![
+                alert("HighErrorRate", Some("critical"), None),
+                alert("HighErrorRate", Some("critical"), Some("高エラー率を検出")),
+            ],
+        };
+        assert_eq!(title_for(&group), "HighErrorRate: 高エラー率を検出");
+        let mixed = FiringAlertGroup {
+            labels: BTreeMap::new(),
+            alerts: vec![
+                alert("A", None, None),
+                alert("B", None, None),
+                alert("C", None, None),
+            ],
+        };
+        assert_eq!(title_for(&mixed), "A +2");
+    }
+}
