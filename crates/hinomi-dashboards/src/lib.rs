@@ -5,9 +5,11 @@
 //!   in an [`ImportReport`]) and out.
 //! - [`template`], [`query_plan`], [`time_range`]: variables, built-ins and steps resolved into
 //!   the PromQL to run for a panel.
+//! - [`builtin`]: the dashboards Hinomi ships.
 //! - [`variable_options`]: options of each variable kind; for query variables, the Prometheus
 //!   request to make and how to read its answer (the caller does the HTTP).
 
+pub mod builtin;
 pub mod duration;
 mod error;
 pub mod export;
@@ -19,6 +21,7 @@ pub mod template;
 pub mod time_range;
 pub mod variable_options;
 
+pub use builtin::builtin_dashboards;
 pub use error::{DashboardError, Result};
 pub use export::{export_json, export_value};
 pub use import::{ImportReport, Imported, import_dashboard, import_value};

@@ -1,7 +1,7 @@
 //! Export gives Grafana back what it gave us: import → export → import is the same model, and
 //! the exported JSON carries every field of the original.
 
-use hinomi_dashboards::{export_json, export_value, import_dashboard};
+use hinomi_dashboards::{builtin::BUILTIN_FILES, export_json, export_value, import_dashboard};
 use serde_json::Value;
 
 const NODE_EXPORTER_FULL: &str = include_str!("fixtures/node-exporter-full.json");
@@ -28,6 +28,13 @@ fn node_exporter_full_round_trips() {
 #[test]
 fn grafana_4_dashboard_round_trips_after_upgrade() {
     assert_stable("grafana4-rows.json", GRAFANA_4);
+}
+
+#[test]
+fn builtin_dashboards_round_trip() {
+    for (file, text) in BUILTIN_FILES {
+        assert_stable(file, text);
+    }
 }
 
 /// Same JSON up to number representation (`1` vs `1.0`) and absent-vs-null fields.
