@@ -44,6 +44,20 @@ pub enum DashboardError {
 
 pub type Result<T, E = DashboardError> = std::result::Result<T, E>;
 
+impl DashboardError {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        Self::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
 impl From<DashboardError> for HinomiError {
     fn from(err: DashboardError) -> Self {
         let message = err.to_string();

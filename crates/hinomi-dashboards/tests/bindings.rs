@@ -2,9 +2,11 @@
 //! bindings generator does it (serde-aware, one shape for both directions), including the
 //! flattened `extra` maps that carry Grafana's unknown fields.
 
+use hinomi_dashboards::edit::PanelEdit;
 use hinomi_dashboards::import::Imported;
 use hinomi_dashboards::model::FieldDisplay;
 use hinomi_dashboards::query_plan::{PlannedQuery, QueryContext};
+use hinomi_dashboards::store::{DashboardSearch, DashboardSummary};
 use hinomi_dashboards::variable_options::VariableRequest;
 use specta::Types;
 
@@ -12,6 +14,9 @@ use specta::Types;
 fn ui_types_export_to_typescript() {
     let types = Types::default()
         .register::<Imported>()
+        .register::<DashboardSummary>()
+        .register::<DashboardSearch>()
+        .register::<PanelEdit>()
         .register::<QueryContext>()
         .register::<PlannedQuery>()
         .register::<VariableRequest>()
