@@ -176,9 +176,14 @@ timeout_ms = 3000
 ${extraDatasources}`;
 }
 
-/** Saves a screenshot of the app window under target/e2e-screenshots/. */
+/**
+ * Saves a screenshot of the app window under target/e2e-screenshots/. Waits for two animation
+ * frames first: WebKit under Xvfb paints lazily, and without this the picture can show the
+ * frame before the last DOM change (seen with the command palette).
+ */
 export async function screenshot(browser, name) {
   mkdirSync(screenshotDir, { recursive: true });
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
   const file = join(screenshotDir, `${name}.png`);
   await browser.saveScreenshot(file);
   return file;

@@ -51,6 +51,12 @@ timeout_ms = 1000
     const input = await browser.$('[data-testid="palette-input"]');
     await input.waitForDisplayed({ timeout: 5_000 });
     await input.setValue("settings");
+    // The filter must have narrowed the list to the Settings view before Enter runs it.
+    await waitFor("the palette filtered to Settings", async () => {
+      const items = await browser.$$('[data-testid^="palette-item-"]');
+      return items.length >= 1 && /settings/i.test(await items[0].getText());
+    });
+    assert.equal(await input.getValue(), "settings");
     await screenshot(browser, "palette-settings");
     await browser.keys("Enter");
     const settingsView = await browser.$('[data-testid="view-settings"]');

@@ -25,7 +25,7 @@ export const en = {
   "palette.section.navigate": "Go to",
   "palette.section.action": "Actions",
   "palette.hint": "↑↓ to move · Enter to run · Esc to close",
-  "palette.results": "{count} results",
+  "palette.results": "Matches: {count}",
   "palette.goTo": "Go to {view}",
 
   "command.refreshTargets": "Refresh targets",
