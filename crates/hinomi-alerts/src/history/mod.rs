@@ -1,0 +1,189 @@
+//! The local history of every alert Hinomi has seen: when it started and when it resolved.
+//!
+//! Alertmanager forgets an alert shortly after it resolves; Hinomi keeps it, in a small SQLite
+//! file at a path the shell chooses. WAL mode, numbered migrations, and one transaction per
+//! poll, so a crash never leaves half a poll behind. Only changes are written, so a quiet poll
+//! of 10,000 alerts costs nothing here.
+
+mod episodes;
+
+use crate::alert::{Alert, AlertState, LabelSet, Severity, SourceRef};
+use crate::changes::AlertChange;
+use crate::error::AlertsError;
+use crate::ingest::Snapshot;
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::path::{Path, PathBuf};
+
+/// Numbered migrations; `PRAGMA user_version` records how many have run.
+const MIGRATIONS: [&str; 1] = [include_str!("../../migrations/0001_alert_episodes.sql")];
+
+/// One stretch of time an alert was active.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct AlertEpisode {
+    pub fingerprint: String,
+    pub alertname: String,
+    pub severity: Severity,
+    pub labels: LabelSet,
+    pub annotations: LabelSet,
+    /// The last state seen while active.
+    pub state: AlertState,
+    pub sources: Vec<SourceRef>,
+    /// When the alert became active, as its source said (or when Hinomi first saw it).
+    pub started_at: DateTime<Utc>,
+    pub first_seen_at: DateTime<Utc>,
+    /// When Hinomi saw it gone from every source; `None` while active.
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+impl AlertEpisode {
+    /// The alert as it was last seen, to compare the first poll after a restart with.
+    pub fn to_alert(&self) -> Alert {
+        let mut alert = Alert::new(
+            self.labels.clone(),
+            self.state,
+            self.sources
+                .first()
+                .cloned()
+                .unwrap_or_else(|| SourceRef::new("", crate::alert::SourceKind::Alertmanager)),
+        );
+        alert.sources.clone_from(&self.sources);
+        alert.annotations.clone_from(&self.annotations);
+        alert.active_since = Some(self.started_at);
+        alert
+    }
+}
+
+pub struct AlertHistory {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl AlertHistory {
+    /// Opens (creating if needed) the history at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, AlertsError> {
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|err| {
+                hinomi_core::HinomiError::from(err).with_detail(dir.display().to_string())
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| store_error(path, source))?;
+        let mut history = Self {
+            conn,
+            path: path.to_owned(),
+        };
+        history
+            .configure()
+            .map_err(|source| store_error(path, source))?;
+        Ok(history)
+    }
+
+    fn configure(&mut self) -> rusqlite::Result<()> {
+        // WAL: the UI can read the history while the poller writes it.
+        self.conn
+            .pragma_update_and_check(None, "journal_mode", "wal", |_| Ok(()))?;
+        self.conn.pragma_update(None, "synchronous", "normal")?;
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let applied: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let tx = self.conn.transaction()?;
+        for (number, migration) in (1_i64..).zip(MIGRATIONS) {
+            if number > applied {
+                tx.execute_batch(migration)?;
+                tx.pragma_update(None, "user_version", number)?;
+            }
+        }
+        tx.commit()
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes one poll's changes in one transaction: new alerts open an episode, changed ones
+    /// update it, resolved ones close it at `at`.
+    pub fn record(
+        &mut self,
+        changes: &[AlertChange],
+        current: &Snapshot,
+        at: DateTime<Utc>,
+    ) -> Result<(), AlertsError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|source| store_error(&path, source))?;
+        episodes::apply_changes(&tx, changes, current, &timestamp(at))
+            .map_err(|source| store_error(&path, source))?;
+        tx.commit().map_err(|source| store_error(&path, source))
+    }
+
+    /// Episodes still open: what was active when Hinomi last looked.
+    pub fn open_episodes(&self) -> Result<Vec<AlertEpisode>, AlertsError> {
+        self.read(episodes::open(&self.conn))
+    }
+
+    /// Episodes active at any time since `since`, most recent start first.
+    pub fn since(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<AlertEpisode>, AlertsError> {
+        self.read(episodes::active_since(&self.conn, &timestamp(since), limit))
+    }
+
+    /// Every episode of one alert, oldest first.
+    pub fn of_alert(&self, fingerprint: &str) -> Result<Vec<AlertEpisode>, AlertsError> {
+        self.read(episodes::of_alert(&self.conn, fingerprint))
+    }
+
+    /// Deletes episodes that resolved before `before`; returns how many.
+    pub fn forget_resolved_before(&mut self, before: DateTime<Utc>) -> Result<u32, AlertsError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|source| store_error(&path, source))?;
+        let deleted = episodes::delete_resolved_before(&tx, &timestamp(before))
+            .map_err(|source| store_error(&path, source))?;
+        tx.commit().map_err(|source| store_error(&path, source))?;
+        Ok(u32::try_from(deleted).unwrap_or(u32::MAX))
+    }
+
+    fn read(
+        &self,
+        rows: rusqlite::Result<Vec<episodes::Row>>,
+    ) -> Result<Vec<AlertEpisode>, AlertsError> {
+        rows.map_err(|source| store_error(&self.path, source))?
+            .into_iter()
+            .map(|row| {
+                row.into_episode()
+                    .map_err(|message| AlertsError::CorruptHistory {
+                        path: self.path.display().to_string(),
+                        message,
+                    })
+            })
+            .collect()
+    }
+}
+
+fn store_error(path: &Path, source: rusqlite::Error) -> AlertsError {
+    AlertsError::Store {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Fixed width, so text order is time order.
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests;

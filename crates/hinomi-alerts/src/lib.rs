@@ -1,0 +1,29 @@
+//! Alerts for Hinomi, without a GUI.
+//!
+//! Alerts come from several Prometheus servers and Alertmanagers at once ([`sources`]); the same
+//! alert from two of them is shown once ([`ingest`]); each poll is compared with the last
+//! ([`changes`]) and kept in a local history that outlives Alertmanager's memory ([`history`]),
+//! all driven by [`poller`]. The board groups, sorts and filters them ([`board`]), silences are
+//! drafted here and kept by Alertmanager ([`silences`]), Alertmanager's routing is replayed to say
+//! who gets notified ([`routing`]), desktop notifications are planned with the same grouping and
+//! timings plus do-not-disturb and escalation ([`notify`]), and personal watch rules are
+//! validated and evaluated locally ([`local_rules`]).
+
+pub mod alert;
+pub mod board;
+pub mod changes;
+pub mod duration;
+mod error;
+pub mod grouping;
+pub mod history;
+pub mod ingest;
+pub mod local_rules;
+pub mod matcher;
+pub mod notify;
+pub mod poller;
+pub mod routing;
+pub mod silences;
+pub mod sources;
+
+pub use alert::{Alert, AlertState, LabelSet, Severity, SourceKind, SourceRef};
+pub use error::AlertsError;

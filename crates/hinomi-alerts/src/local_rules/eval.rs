@@ -1,0 +1,217 @@
+//! Evaluating watch rules the way Prometheus evaluates alerting rules.
+//!
+//! Each evaluation runs every rule's expression through a caller-provided instant query (the
+//! real one asks Prometheus; tests use a fake), turns each result series into an alert labelled
+//! with the series' labels, the rule's labels and `alertname`, and keeps Prometheus's `for:`
+//! semantics: an alert is pending from its first evaluation and fires once it has held for
+//! `for` (at once when `for` is 0). A series that disappears ends its alert. Time comes from the
+//! injected clock.
+
+use super::file::{WatchRules, render_all};
+use super::template::go_float;
+use crate::alert::{Alert, AlertState, LabelSet, fingerprint_hex};
+use crate::poller::{SourceResult, local_rules_source};
+use chrono::{DateTime, Utc};
+use hinomi_core::HinomiError;
+use hinomi_core::clock::Clock;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+
+/// One series of an instant query's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuerySample {
+    pub labels: LabelSet,
+    pub value: f64,
+}
+
+/// Runs an instant query; implemented for Prometheus by [`super::PrometheusInstantQuery`].
+pub trait InstantQuery {
+    fn query(
+        &self,
+        expr: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<QuerySample>, HinomiError>> + Send;
+}
+
+/// How a rule's last evaluation went, for the UI's rule list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct RuleEvaluation {
+    pub group: String,
+    pub alert: String,
+    pub ok: bool,
+    pub last_error: Option<String>,
+    pub last_evaluation: Option<DateTime<Utc>>,
+    pub pending: u32,
+    pub firing: u32,
+}
+
+#[derive(Debug, Clone)]
+struct ActiveAlert {
+    labels: LabelSet,
+    annotations: LabelSet,
+    value: f64,
+    active_at: DateTime<Utc>,
+    state: AlertState,
+}
+
+/// A rule's last error (if it failed) and when it was last evaluated.
+type LastEvaluation = (Option<String>, Option<DateTime<Utc>>);
+
+pub struct LocalRuleEvaluator {
+    rules: WatchRules,
+    clock: Arc<dyn Clock>,
+    /// Per rule (group index, rule index): active alerts by fingerprint.
+    active: HashMap<(usize, usize), HashMap<String, ActiveAlert>>,
+    status: HashMap<(usize, usize), LastEvaluation>,
+}
+
+impl LocalRuleEvaluator {
+    pub fn new(rules: WatchRules, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            rules,
+            clock,
+            active: HashMap::new(),
+            status: HashMap::new(),
+        }
+    }
+
+    /// Evaluates every rule once, at the clock's current time.
+    pub async fn evaluate<Q: InstantQuery>(&mut self, query: &Q) {
+        let now = self.clock.now();
+        let exprs: Vec<((usize, usize), String)> = self
+            .rules
+            .groups
+            .iter()
+            .enumerate()
+            .flat_map(|(group_index, group)| {
+                group
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .map(move |(rule_index, rule)| ((group_index, rule_index), rule.expr.clone()))
+            })
+            .collect();
+        for (key, expr) in exprs {
+            let outcome = match query.query(&expr, now).await {
+                Ok(samples) => self.apply(key, samples, now),
+                Err(err) => Err(err.message),
+            };
+            self.status.insert(key, (outcome.err(), Some(now)));
+        }
+    }
+
+    /// One rule's result: new series become pending alerts, held ones may start firing,
+    /// vanished ones end.
+    fn apply(
+        &mut self,
+        key: (usize, usize),
+        samples: Vec<QuerySample>,
+        now: DateTime<Utc>,
+    ) -> Result<(), String> {
+        let rule = &self.rules.groups[key.0].rules[key.1];
+        let previous = self.active.remove(&key).unwrap_or_default();
+        let mut next: HashMap<String, ActiveAlert> = HashMap::with_capacity(samples.len());
+        for sample in samples {
+            let mut series = sample.labels;
+            series.remove("__name__");
+            let mut labels = series.clone();
+            labels.extend(render_all(&rule.labels, &series, sample.value));
+            labels.insert("alertname".into(), rule.alert.clone());
+            let annotations = render_all(&rule.annotations, &series, sample.value);
+            let fingerprint = fingerprint_hex(&labels);
+            if next.contains_key(&fingerprint) {
+                // Keep what was active: a broken evaluation must not end alerts.
+                self.active.insert(key, previous);
+                return Err(
+                    "vector contains metrics with the same labelset after applying alert labels"
+                        .into(),
+                );
+            }
+            let (active_at, state) = previous
+                .get(&fingerprint)
+                .map_or((now, AlertState::Pending), |before| {
+                    (before.active_at, before.state)
+                });
+            let held = now - active_at
+                >= chrono::Duration::from_std(rule.for_duration).unwrap_or(chrono::Duration::MAX);
+            let state = if state == AlertState::Pending && held {
+                AlertState::Firing
+            } else {
+                state
+            };
+            next.insert(
+                fingerprint,
+                ActiveAlert {
+                    labels,
+                    annotations,
+                    value: sample.value,
+                    active_at,
+                    state,
+                },
+            );
+        }
+        self.active.insert(key, next);
+        Ok(())
+    }
+
+    /// The active alerts, ready for the board (source: local rules).
+    pub fn alerts(&self) -> Vec<Alert> {
+        let source = local_rules_source();
+        let mut alerts: Vec<Alert> = self
+            .active
+            .values()
+            .flat_map(HashMap::values)
+            .map(|active| {
+                let mut alert = Alert::new(active.labels.clone(), active.state, source.clone());
+                alert.annotations = active.annotations.clone();
+                alert.active_since = Some(active.active_at);
+                alert.value = Some(go_float(active.value));
+                alert
+            })
+            .collect();
+        alerts.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
+        alerts
+    }
+
+    /// The alerts as one more source for [`crate::poller::AlertPoller::poll_with`].
+    pub fn as_source_result(&self) -> SourceResult {
+        SourceResult {
+            source: local_rules_source(),
+            result: Ok(self.alerts()),
+        }
+    }
+
+    pub fn rule_status(&self) -> Vec<RuleEvaluation> {
+        let mut out = Vec::new();
+        for (group_index, group) in self.rules.groups.iter().enumerate() {
+            for (rule_index, rule) in group.rules.iter().enumerate() {
+                let key = (group_index, rule_index);
+                let (last_error, last_evaluation) =
+                    self.status.get(&key).cloned().unwrap_or_default();
+                let active = self.active.get(&key);
+                let count = |state| {
+                    let n = active.map_or(0, |alerts| {
+                        alerts.values().filter(|a| a.state == state).count()
+                    });
+                    u32::try_from(n).unwrap_or(u32::MAX)
+                };
+                out.push(RuleEvaluation {
+                    group: group.name.clone(),
+                    alert: rule.alert.clone(),
+                    ok: last_error.is_none(),
+                    last_error,
+                    last_evaluation,
+                    pending: count(AlertState::Pending),
+                    firing: count(AlertState::Firing),
+                });
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,13 @@
+//! Personal watch rules: alerting rules a person keeps for themself, in Prometheus's own rule
+//! file format, checked like `promtool check rules` and evaluated by Hinomi against any
+//! Prometheus-compatible datasource. Their alerts join the board as one more source.
+
+mod eval;
+mod file;
+mod prometheus;
+mod template;
+
+pub use eval::{InstantQuery, LocalRuleEvaluator, QuerySample, RuleEvaluation};
+pub use file::{RuleFileError, RuleFileErrors, WatchGroup, WatchRule, WatchRules, parse_rule_file};
+pub use prometheus::PrometheusInstantQuery;
+pub use template::{Template, humanize};

@@ -1,0 +1,376 @@
+//! Label matchers (`name="v"`, `!=`, `=~`, `!~`), shared by the board's filter, Alertmanager
+//! routes and silences.
+//!
+//! Semantics follow Prometheus and Alertmanager: regular expressions are anchored at both ends,
+//! and a missing label matches as the empty string (so `team!="x"` matches an alert without a
+//! `team` label). Parse errors carry a character position so the UI can point at the mistake.
+
+use crate::alert::LabelSet;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+pub enum MatchOp {
+    #[serde(rename = "=")]
+    Equal,
+    #[serde(rename = "!=")]
+    NotEqual,
+    #[serde(rename = "=~")]
+    Regex,
+    #[serde(rename = "!~")]
+    NotRegex,
+}
+
+impl MatchOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Equal => "=",
+            Self::NotEqual => "!=",
+            Self::Regex => "=~",
+            Self::NotRegex => "!~",
+        }
+    }
+
+    pub fn is_regex(self) -> bool {
+        matches!(self, Self::Regex | Self::NotRegex)
+    }
+
+    pub fn is_negative(self) -> bool {
+        matches!(self, Self::NotEqual | Self::NotRegex)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    pub name: String,
+    pub op: MatchOp,
+    pub value: String,
+    /// Compiled, anchored; only for the regex operators.
+    regex: Option<Regex>,
+}
+
+impl PartialEq for Matcher {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.op == other.op && self.value == other.value
+    }
+}
+
+impl Matcher {
+    pub fn new(
+        name: impl Into<String>,
+        op: MatchOp,
+        value: impl Into<String>,
+    ) -> Result<Self, regex::Error> {
+        let value = value.into();
+        let regex = if op.is_regex() {
+            Some(Regex::new(&format!("^(?:{value})$"))?)
+        } else {
+            None
+        };
+        Ok(Self {
+            name: name.into(),
+            op,
+            value,
+            regex,
+        })
+    }
+
+    /// An equality matcher; cannot fail.
+    pub fn equal(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            op: MatchOp::Equal,
+            value: value.into(),
+            regex: None,
+        }
+    }
+
+    pub fn matches_value(&self, value: &str) -> bool {
+        match (&self.regex, self.op) {
+            (_, MatchOp::Equal) => value == self.value,
+            (_, MatchOp::NotEqual) => value != self.value,
+            (Some(regex), MatchOp::Regex) => regex.is_match(value),
+            (Some(regex), MatchOp::NotRegex) => !regex.is_match(value),
+            (None, _) => false,
+        }
+    }
+
+    pub fn matches(&self, labels: &LabelSet) -> bool {
+        self.matches_value(labels.get(&self.name).map_or("", String::as_str))
+    }
+}
+
+impl fmt::Display for Matcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}{:?}", self.name, self.op.as_str(), self.value)
+    }
+}
+
+pub fn all_match(matchers: &[Matcher], labels: &LabelSet) -> bool {
+    matchers.iter().all(|matcher| matcher.matches(labels))
+}
+
+/// A parse error at a character (not byte) offset into the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, thiserror::Error)]
+#[error("{message} (at character {position})")]
+pub struct ParseError {
+    pub position: u32,
+    pub message: String,
+}
+
+/// Parses a list of matchers the way Alertmanager's configuration and amtool write them:
+/// `{a="1", b=~"x|y"}` or `a="1", b=~"x|y"` (braces optional, values optionally quoted).
+pub fn parse_matchers(text: &str) -> Result<Vec<Matcher>, ParseError> {
+    let mut cursor = Cursor::new(text);
+    cursor.skip_spaces();
+    let braced = cursor.eat('{');
+    let mut matchers = Vec::new();
+    loop {
+        cursor.skip_spaces();
+        match cursor.peek() {
+            None if braced => return Err(cursor.error("missing closing '}'")),
+            None => break,
+            Some('}') if braced => {
+                cursor.bump();
+                cursor.skip_spaces();
+                if cursor.peek().is_some() {
+                    return Err(cursor.error("unexpected text after '}'"));
+                }
+                break;
+            }
+            Some(_) => {}
+        }
+        matchers.push(cursor.matcher()?);
+        cursor.skip_spaces();
+        if !cursor.eat(',') && cursor.peek().is_some_and(|c| c != '}') {
+            return Err(cursor.error("expected ',' between matchers"));
+        }
+    }
+    Ok(matchers)
+}
+
+/// A character cursor over a query, shared by the matcher-list and filter parsers.
+pub(crate) struct Cursor<'a> {
+    text: &'a str,
+    /// Byte offset.
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self { text, pos: 0 }
+    }
+
+    pub fn rest(&self) -> &'a str {
+        &self.text[self.pos..]
+    }
+
+    pub fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    pub fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    pub fn eat(&mut self, wanted: char) -> bool {
+        if self.peek() == Some(wanted) {
+            self.pos += wanted.len_utf8();
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn eat_str(&mut self, wanted: &str) -> bool {
+        if self.rest().starts_with(wanted) {
+            self.pos += wanted.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn skip_spaces(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.bump();
+        }
+    }
+
+    pub fn byte_pos(&self) -> usize {
+        self.pos
+    }
+
+    pub fn reset(&mut self, byte_pos: usize) {
+        self.pos = byte_pos;
+    }
+
+    pub fn char_pos_of(&self, byte_pos: usize) -> u32 {
+        u32::try_from(self.text[..byte_pos].chars().count()).unwrap_or(u32::MAX)
+    }
+
+    pub fn error(&self, message: impl Into<String>) -> ParseError {
+        self.error_at(self.pos, message)
+    }
+
+    pub fn error_at(&self, byte_pos: usize, message: impl Into<String>) -> ParseError {
+        ParseError {
+            position: self.char_pos_of(byte_pos),
+            message: message.into(),
+        }
+    }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`, or `None` (cursor unmoved) if there is none here.
+    pub fn label_name(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        let first = self.peek()?;
+        if !(first.is_ascii_alphabetic() || first == '_') {
+            return None;
+        }
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            self.bump();
+        }
+        Some(&self.text[start..self.pos])
+    }
+
+    /// The operator at the cursor, longest first so `=~` is not read as `=`.
+    pub fn match_op(&mut self) -> Option<MatchOp> {
+        for (text, op) in [
+            ("=~", MatchOp::Regex),
+            ("!~", MatchOp::NotRegex),
+            ("!=", MatchOp::NotEqual),
+            ("=", MatchOp::Equal),
+        ] {
+            if self.eat_str(text) {
+                return Some(op);
+            }
+        }
+        None
+    }
+
+    /// A double- or single-quoted string with Go-style escapes.
+    pub fn quoted(&mut self) -> Result<String, ParseError> {
+        let start = self.pos;
+        let Some(quote) = self.bump() else {
+            return Err(self.error("expected a quoted string"));
+        };
+        let mut value = String::new();
+        loop {
+            match self.bump() {
+                None => return Err(self.error_at(start, "unterminated quoted string")),
+                Some(c) if c == quote => return Ok(value),
+                Some('\\') => match self.bump() {
+                    Some('n') => value.push('\n'),
+                    Some('t') => value.push('\t'),
+                    Some(c @ ('\\' | '"' | '\'')) => value.push(c),
+                    // Regexes keep their own escapes (`\.`, `\d`) as written.
+                    Some(c) => {
+                        value.push('\\');
+                        value.push(c);
+                    }
+                    None => return Err(self.error_at(start, "unterminated quoted string")),
+                },
+                Some(c) => value.push(c),
+            }
+        }
+    }
+
+    /// One matcher: `name op value`, the value quoted or bare (up to a space, `,` or `}`).
+    pub fn matcher(&mut self) -> Result<Matcher, ParseError> {
+        let Some(name) = self.label_name() else {
+            return Err(self.error("expected a label name"));
+        };
+        self.skip_spaces();
+        let Some(op) = self.match_op() else {
+            return Err(self.error(format!(
+                "expected one of =, !=, =~, !~ after label name {name}"
+            )));
+        };
+        self.skip_spaces();
+        let value_at = self.pos;
+        let value = match self.peek() {
+            Some('"' | '\'') => self.quoted()?,
+            _ => {
+                while self
+                    .peek()
+                    .is_some_and(|c| !c.is_whitespace() && c != ',' && c != '}')
+                {
+                    self.bump();
+                }
+                self.text[value_at..self.pos].to_owned()
+            }
+        };
+        if value.is_empty() && self.pos == value_at {
+            return Err(self.error_at(value_at, format!("missing value for label {name}")));
+        }
+        Matcher::new(name, op, value).map_err(|err| {
+            let detail = err.to_string();
+            let last_line = detail.lines().last().unwrap_or_default().trim();
+            self.error_at(
+                value_at,
+                format!("invalid regular expression for label {name}: {last_line}"),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alert::tests::labels;
+
+    #[test]
+    fn regexes_are_anchored_and_missing_labels_are_empty() {
+        let high = Matcher::new("alertname", MatchOp::Regex, "High.*").unwrap();
+        assert!(high.matches(&labels(&[("alertname", "HighLatency")])));
+        assert!(!high.matches(&labels(&[("alertname", "NotHigh")])));
+        let no_team = Matcher::new("team", MatchOp::NotEqual, "db").unwrap();
+        assert!(no_team.matches(&LabelSet::new()));
+        let empty = Matcher::equal("team", "");
+        assert!(empty.matches(&LabelSet::new()));
+        let not_re = Matcher::new("severity", MatchOp::NotRegex, "crit.*").unwrap();
+        assert!(not_re.matches(&labels(&[("severity", "warning")])));
+        assert!(!not_re.matches(&labels(&[("severity", "critical")])));
+    }
+
+    #[test]
+    fn parses_alertmanager_config_matchers() {
+        let parsed = parse_matchers(r#"alertname="Watchdog""#).unwrap();
+        assert_eq!(parsed, vec![Matcher::equal("alertname", "Watchdog")]);
+        let parsed = parse_matchers(r#"{severity=~"critical|warning", team != db}"#).unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed[0].op, MatchOp::Regex);
+        assert_eq!(
+            parsed[1],
+            Matcher::new("team", MatchOp::NotEqual, "db").unwrap()
+        );
+        assert_eq!(parsed[1].to_string(), r#"team!="db""#);
+        let escaped = parse_matchers(r#"path=~"/api/v1\.x""#).unwrap();
+        assert_eq!(escaped[0].value, r"/api/v1\.x");
+        assert!(escaped[0].matches_value("/api/v1.x"));
+        assert!(!escaped[0].matches_value("/api/v1-x"));
+    }
+
+    #[test]
+    fn parse_errors_point_at_the_problem() {
+        let err = parse_matchers(r#"{a="1", b=~"(" }"#).unwrap_err();
+        assert_eq!(err.position, 11, "{err}");
+        assert!(err.message.contains("regular expression"), "{err}");
+        let err = parse_matchers(r#"a="1" b="2""#).unwrap_err();
+        assert_eq!(err.position, 6);
+        let err = parse_matchers(r#"{a="1""#).unwrap_err();
+        assert!(err.message.contains("'}'"), "{err}");
+        let err = parse_matchers(r#"a="unterminated"#).unwrap_err();
+        assert_eq!(err.position, 2);
+        assert!(err.message.contains("unterminated"));
+        let err = parse_matchers("1a=b").unwrap_err();
+        assert_eq!(err.position, 0);
+    }
+}

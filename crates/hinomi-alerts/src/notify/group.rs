@@ -1,0 +1,194 @@
+//! One aggregation group on the desktop, behaving like Alertmanager's: created by its first
+//! alert, flushed after `group_wait` and then every `group_interval`, notifying only when the set
+//! of firing (or, with `send_resolved`, resolved) alerts changed since the last notification,
+//! or when `repeat_interval` has passed.
+
+use super::{NotificationKind, PlannedNotification};
+use crate::alert::{LabelSet, Severity};
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+
+/// What the group remembers about one alert.
+#[derive(Debug, Clone)]
+pub(super) struct Member {
+    pub severity: Severity,
+    pub summary: Option<String>,
+    pub active_since: Option<DateTime<Utc>>,
+}
+
+/// What the last notification (delivered, or recorded without delivery) covered.
+#[derive(Debug, Clone)]
+pub(super) struct Sent {
+    pub at: DateTime<Utc>,
+    pub firing: HashSet<String>,
+    pub resolved: HashSet<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct AggregationGroup {
+    pub key: String,
+    pub labels: LabelSet,
+    pub next_flush: DateTime<Utc>,
+    pub firing: HashMap<String, Member>,
+    /// Left the group since the last notification, waiting to be reported.
+    pub resolved: HashMap<String, Member>,
+    pub last_sent: Option<Sent>,
+    pub last_delivered_at: Option<DateTime<Utc>>,
+    pub acknowledged: bool,
+    /// When the person was first told about this group while it was critical.
+    pub critical_notified_at: Option<DateTime<Utc>>,
+    pub escalated: bool,
+}
+
+impl AggregationGroup {
+    pub fn new(key: String, labels: LabelSet, now: DateTime<Utc>, wait: chrono::Duration) -> Self {
+        Self {
+            key,
+            labels,
+            next_flush: now + wait,
+            firing: HashMap::new(),
+            resolved: HashMap::new(),
+            last_sent: None,
+            last_delivered_at: None,
+            acknowledged: false,
+            critical_notified_at: None,
+            escalated: false,
+        }
+    }
+
+    /// Replaces the firing members. An alert that left is "resolved" only if it is gone from
+    /// every source; one that was silenced or inhibited just leaves quietly, as in
+    /// Alertmanager, where muted alerts never reach the notification.
+    pub fn set_firing(
+        &mut self,
+        current: HashMap<String, Member>,
+        still_present: impl Fn(&str) -> bool,
+    ) {
+        let previous = std::mem::replace(&mut self.firing, current);
+        for (fingerprint, member) in previous {
+            if !self.firing.contains_key(&fingerprint) && !still_present(&fingerprint) {
+                self.resolved.insert(fingerprint, member);
+            }
+        }
+        self.resolved
+            .retain(|fingerprint, _| !self.firing.contains_key(fingerprint));
+        if self.worst_firing() < Severity::Critical {
+            self.critical_notified_at = None;
+            self.escalated = false;
+        }
+    }
+
+    pub fn worst_firing(&self) -> Severity {
+        self.firing
+            .values()
+            .map(|member| member.severity)
+            .max()
+            .unwrap_or(Severity::None)
+    }
+
+    /// Alertmanager's `DedupStage.needsUpdate`.
+    pub fn decide(
+        &self,
+        now: DateTime<Utc>,
+        send_resolved: bool,
+        repeat: chrono::Duration,
+    ) -> Option<NotificationKind> {
+        let Some(sent) = &self.last_sent else {
+            return (!self.firing.is_empty()).then_some(NotificationKind::Firing);
+        };
+        if self
+            .firing
+            .keys()
+            .any(|fingerprint| !sent.firing.contains(fingerprint))
+        {
+            return Some(NotificationKind::Changed);
+        }
+        if self.firing.is_empty() {
+            // Tell that everything resolved only if the last notice had firing alerts; alerts
+            // that fired and resolved between two flushes were never told.
+            return (!sent.firing.is_empty()).then_some(NotificationKind::Resolved);
+        }
+        if send_resolved
+            && self
+                .resolved
+                .keys()
+                .any(|fingerprint| !sent.resolved.contains(fingerprint))
+        {
+            return Some(NotificationKind::Changed);
+        }
+        (sent.at + repeat < now).then_some(NotificationKind::Repeat)
+    }
+
+    pub fn notification(
+        &self,
+        kind: NotificationKind,
+        now: DateTime<Utc>,
+        send_resolved: bool,
+    ) -> PlannedNotification {
+        let resolved_count = if send_resolved {
+            self.resolved.len()
+        } else {
+            0
+        };
+        let shown = if self.firing.is_empty() {
+            &self.resolved
+        } else {
+            &self.firing
+        };
+        let worst_severity = shown
+            .values()
+            .map(|member| member.severity)
+            .max()
+            .unwrap_or(Severity::None);
+        PlannedNotification {
+            kind,
+            group_key: self.key.clone(),
+            group_labels: self.labels.clone(),
+            firing_count: count(self.firing.len()),
+            resolved_count: count(resolved_count),
+            worst_severity,
+            summary: first_summary(shown),
+            louder: kind == NotificationKind::Escalation,
+            datasource_id: None,
+            at: now,
+        }
+    }
+
+    /// Remembers what the last notification covered and forgets the resolved alerts in it.
+    pub fn record_sent(&mut self, now: DateTime<Utc>) {
+        self.last_sent = Some(Sent {
+            at: now,
+            firing: self.firing.keys().cloned().collect(),
+            resolved: self.resolved.keys().cloned().collect(),
+        });
+        self.resolved.clear();
+    }
+
+    /// Nothing firing and nothing left to tell: Alertmanager deletes such a group.
+    pub fn is_finished(&self) -> bool {
+        self.firing.is_empty() && self.resolved.is_empty()
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The `summary` of the oldest alert that has one (fingerprint breaks ties), so the text is
+/// stable from one notification to the next.
+fn first_summary(members: &HashMap<String, Member>) -> Option<String> {
+    members
+        .iter()
+        .filter_map(|(fingerprint, member)| {
+            member.summary.as_ref().map(|summary| {
+                (
+                    member.active_since.is_none(),
+                    member.active_since,
+                    fingerprint,
+                    summary,
+                )
+            })
+        })
+        .min()
+        .map(|(_, _, _, summary)| summary.clone())
+}

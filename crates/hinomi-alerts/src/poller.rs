@@ -1,0 +1,238 @@
+//! One poll of every alert source: fetch all at once, merge, compare with the last poll, record
+//! the history, and say how each source is doing.
+//!
+//! A source that fails keeps its last good alerts on the board (marked by its health) rather
+//! than having them all "resolve" because of a network hiccup; blindness is reported instead
+//! (see [`crate::notify`]). After a restart the open episodes of the history are the "last
+//! poll", so alerts still firing are not new again and alerts that resolved while Hinomi was
+//! closed are closed. The shell owns the timer and calls [`AlertPoller::poll`].
+
+use crate::alert::{Alert, SourceKind, SourceRef};
+use crate::changes::{AlertChange, detect_changes};
+use crate::error::AlertsError;
+use crate::history::AlertHistory;
+use crate::ingest::Snapshot;
+use crate::sources::{AlertmanagerClient, PrometheusAlertsClient};
+use chrono::{DateTime, Utc};
+use hinomi_core::HinomiError;
+use hinomi_core::clock::Clock;
+use hinomi_core::settings::{Datasource, DatasourceKind};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A configured source of alerts.
+#[derive(Debug, Clone)]
+pub enum AlertSource {
+    Prometheus(PrometheusAlertsClient),
+    Alertmanager(AlertmanagerClient),
+}
+
+impl AlertSource {
+    pub fn for_datasource(ds: &Datasource) -> Result<Self, HinomiError> {
+        match ds.kind {
+            DatasourceKind::Prometheus => Ok(Self::Prometheus(PrometheusAlertsClient::new(ds)?)),
+            DatasourceKind::Alertmanager => Ok(Self::Alertmanager(AlertmanagerClient::new(ds)?)),
+            DatasourceKind::Elasticsearch => Err(HinomiError::invalid_input(format!(
+                "{} is an Elasticsearch datasource; alerts come from Prometheus or Alertmanager.",
+                ds.name
+            ))),
+        }
+    }
+
+    pub fn source(&self) -> SourceRef {
+        match self {
+            Self::Prometheus(client) => client.source(),
+            Self::Alertmanager(client) => client.source(),
+        }
+    }
+
+    pub async fn fetch(&self) -> Result<Vec<Alert>, HinomiError> {
+        match self {
+            Self::Prometheus(client) => client.alerts().await,
+            Self::Alertmanager(client) => client.alerts().await,
+        }
+    }
+}
+
+/// What one source answered in one poll (also how local watch rules join in).
+#[derive(Debug, Clone)]
+pub struct SourceResult {
+    pub source: SourceRef,
+    pub result: Result<Vec<Alert>, HinomiError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct SourceHealth {
+    pub source: SourceRef,
+    /// When this poller first asked the source.
+    pub watching_since: DateTime<Utc>,
+    pub last_success: Option<DateTime<Utc>>,
+    /// The last failure, cleared by a success.
+    pub last_error: Option<HinomiError>,
+    pub consecutive_failures: u32,
+    /// Alerts in its last good answer.
+    pub alerts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct PollOutcome {
+    pub at: DateTime<Utc>,
+    pub changes: Vec<AlertChange>,
+    pub sources: Vec<SourceHealth>,
+    /// The history could not be written; the board is still right, the history misses this
+    /// poll.
+    pub history_error: Option<HinomiError>,
+}
+
+pub struct AlertPoller {
+    sources: Vec<AlertSource>,
+    history: AlertHistory,
+    clock: Arc<dyn Clock>,
+    current: Snapshot,
+    /// Each source's last good answer, by datasource id.
+    last_good: HashMap<String, Vec<Alert>>,
+    health: HashMap<String, SourceHealth>,
+}
+
+impl AlertPoller {
+    /// Starts from the history's open episodes.
+    pub fn new(
+        sources: Vec<AlertSource>,
+        history: AlertHistory,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, AlertsError> {
+        let restored: Vec<Alert> = history
+            .open_episodes()?
+            .iter()
+            .map(|episode| episode.to_alert())
+            .collect();
+        let mut last_good: HashMap<String, Vec<Alert>> = HashMap::new();
+        for alert in &restored {
+            for source in &alert.sources {
+                let mut copy = alert.clone();
+                copy.sources = vec![source.clone()];
+                last_good
+                    .entry(source.datasource_id.clone())
+                    .or_default()
+                    .push(copy);
+            }
+        }
+        Ok(Self {
+            sources,
+            history,
+            clock,
+            current: Snapshot::from_alerts(restored),
+            last_good,
+            health: HashMap::new(),
+        })
+    }
+
+    /// The alerts as of the last poll.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.current
+    }
+
+    pub fn history(&self) -> &AlertHistory {
+        &self.history
+    }
+
+    pub fn history_mut(&mut self) -> &mut AlertHistory {
+        &mut self.history
+    }
+
+    /// Health of every source seen so far, ordered by datasource id.
+    pub fn source_health(&self) -> Vec<SourceHealth> {
+        let mut health: Vec<SourceHealth> = self.health.values().cloned().collect();
+        health.sort_by(|a, b| a.source.datasource_id.cmp(&b.source.datasource_id));
+        health
+    }
+
+    /// Asks every source at once and applies the answers.
+    pub async fn poll(&mut self) -> PollOutcome {
+        self.poll_with(Vec::new()).await
+    }
+
+    /// Like [`Self::poll`], adding results computed elsewhere (the local watch rules). Pass
+    /// them on every poll: a source missing from a poll has its alerts resolved.
+    pub async fn poll_with(&mut self, extra: Vec<SourceResult>) -> PollOutcome {
+        let fetches = self.sources.iter().map(|source| async move {
+            SourceResult {
+                source: source.source(),
+                result: source.fetch().await,
+            }
+        });
+        let mut results = futures_util::future::join_all(fetches).await;
+        results.extend(extra);
+        self.apply(results)
+    }
+
+    /// The pure part of a poll: merge these answers, diff, record. Tests call it directly.
+    pub fn apply(&mut self, results: Vec<SourceResult>) -> PollOutcome {
+        let now = self.clock.now();
+        let mut polled: Vec<String> = Vec::with_capacity(results.len());
+        for SourceResult { source, result } in results {
+            let id = source.datasource_id.clone();
+            let health = self
+                .health
+                .entry(id.clone())
+                .or_insert_with(|| SourceHealth {
+                    source: source.clone(),
+                    watching_since: now,
+                    last_success: None,
+                    last_error: None,
+                    consecutive_failures: 0,
+                    alerts: 0,
+                });
+            match result {
+                Ok(alerts) => {
+                    health.last_success = Some(now);
+                    health.last_error = None;
+                    health.consecutive_failures = 0;
+                    health.alerts = u32::try_from(alerts.len()).unwrap_or(u32::MAX);
+                    self.last_good.insert(id.clone(), alerts);
+                }
+                Err(error) => {
+                    tracing::debug!(source = %id, %error, "alert source failed; keeping its last answer");
+                    health.last_error = Some(error);
+                    health.consecutive_failures = health.consecutive_failures.saturating_add(1);
+                }
+            }
+            if !polled.contains(&id) {
+                polled.push(id);
+            }
+        }
+        // Sources not polled any more (removed from the settings) drop out.
+        self.last_good.retain(|id, _| polled.contains(id));
+        self.health.retain(|id, _| polled.contains(id));
+
+        // In polling order, so which source's annotations win a disagreement is stable.
+        let next = Snapshot::merge(
+            polled
+                .iter()
+                .filter_map(|id| self.last_good.get(id).cloned()),
+        );
+        let changes = detect_changes(&self.current, &next);
+        self.current = next;
+        let history_error = self
+            .history
+            .record(&changes, &self.current, now)
+            .err()
+            .map(HinomiError::from);
+        PollOutcome {
+            at: now,
+            changes,
+            sources: self.source_health(),
+            history_error,
+        }
+    }
+}
+
+/// The source under which local watch-rule alerts are reported.
+pub fn local_rules_source() -> SourceRef {
+    SourceRef::new("local-rules", SourceKind::LocalRules)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,158 @@
+//! Turning HTTP answers into values or into the backend's own error.
+//!
+//! Prometheus wraps everything in `{status, data}` / `{status, errorType, error}`. Alertmanager's
+//! v2 API answers errors as a JSON string (`"silence not found"`), a go-swagger object
+//! (`{"code":602,"message":"..."}`) or plain text, depending on where the error arose; all
+//! three are unwrapped so the user reads Alertmanager's words, not our paraphrase.
+
+use hinomi_core::http::{Endpoint, transport_error};
+use hinomi_core::{ErrorCode, HinomiError};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// Sends a request built on `endpoint` and returns status and body; transport failures are
+/// classified by hinomi-core.
+pub(crate) async fn send(
+    endpoint: &Endpoint,
+    request: reqwest::RequestBuilder,
+    path: &str,
+) -> Result<(reqwest::StatusCode, Vec<u8>), HinomiError> {
+    let url = endpoint.url(path);
+    let response = request
+        .send()
+        .await
+        .map_err(|err| transport_error(&err, &url))?;
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|err| transport_error(&err, &url))?;
+    Ok((status, body.to_vec()))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Envelope<T> {
+    status: String,
+    data: Option<T>,
+    error_type: Option<String>,
+    error: Option<String>,
+}
+
+/// Unwraps Prometheus's envelope, whatever the HTTP status.
+pub(crate) fn prometheus_data<T: DeserializeOwned>(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Result<T, HinomiError> {
+    match serde_json::from_slice::<Envelope<T>>(body) {
+        Ok(Envelope {
+            status: s,
+            data: Some(data),
+            ..
+        }) if s == "success" && status.is_success() => Ok(data),
+        Ok(envelope) if envelope.status == "error" => Err(HinomiError::new(
+            ErrorCode::Backend,
+            envelope
+                .error
+                .unwrap_or_else(|| "Prometheus answered with an error".into()),
+        )
+        .with_detail(envelope.error_type.unwrap_or_default())),
+        _ if !status.is_success() => Err(status_error("Prometheus", status, body)),
+        Ok(_) => Err(HinomiError::new(
+            ErrorCode::Decode,
+            "Prometheus answered success without data.",
+        )),
+        Err(err) => Err(HinomiError::new(
+            ErrorCode::Decode,
+            "The answer is not the Prometheus API's.",
+        )
+        .with_detail(err.to_string())),
+    }
+}
+
+/// Decodes a successful Alertmanager answer, or returns its error verbatim.
+pub(crate) fn alertmanager_json<T: DeserializeOwned>(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Result<T, HinomiError> {
+    if !status.is_success() {
+        return Err(alertmanager_error(status, body));
+    }
+    serde_json::from_slice(body).map_err(|err| {
+        HinomiError::new(
+            ErrorCode::Decode,
+            "The answer is not the Alertmanager v2 API's.",
+        )
+        .with_detail(err.to_string())
+    })
+}
+
+/// Alertmanager's error text, unwrapped from whichever of its shapes it came in.
+pub(crate) fn alertmanager_error(status: reqwest::StatusCode, body: &[u8]) -> HinomiError {
+    #[derive(Deserialize)]
+    struct SwaggerError {
+        message: String,
+    }
+    let text = if let Ok(message) = serde_json::from_slice::<String>(body) {
+        message
+    } else if let Ok(SwaggerError { message }) = serde_json::from_slice(body) {
+        message
+    } else {
+        String::from_utf8_lossy(body).trim().to_owned()
+    };
+    if text.is_empty() {
+        return status_error("Alertmanager", status, body);
+    }
+    let code = if status == reqwest::StatusCode::NOT_FOUND {
+        ErrorCode::NotFound
+    } else {
+        ErrorCode::Backend
+    };
+    HinomiError::new(code, text).with_detail(format!("HTTP {status}"))
+}
+
+fn status_error(server: &str, status: reqwest::StatusCode, body: &[u8]) -> HinomiError {
+    HinomiError::new(
+        ErrorCode::HttpStatus,
+        format!("{server} answered {status}."),
+    )
+    .with_detail(String::from_utf8_lossy(&body[..body.len().min(500)]).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::StatusCode;
+
+    #[test]
+    fn alertmanager_errors_are_unwrapped_verbatim() {
+        let json_string = alertmanager_error(StatusCode::BAD_REQUEST, br#""bad matcher: x""#);
+        assert_eq!(json_string.code, ErrorCode::Backend);
+        assert_eq!(json_string.message, "bad matcher: x");
+        let swagger = alertmanager_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            br#"{"code":602,"message":"matchers in body is required"}"#,
+        );
+        assert_eq!(swagger.message, "matchers in body is required");
+        let plain = alertmanager_error(StatusCode::BAD_REQUEST, b"start time must be before\n");
+        assert_eq!(plain.message, "start time must be before");
+        let missing = alertmanager_error(StatusCode::NOT_FOUND, br#""silence not found""#);
+        assert_eq!(missing.code, ErrorCode::NotFound);
+        let empty = alertmanager_error(StatusCode::BAD_GATEWAY, b"");
+        assert_eq!(empty.code, ErrorCode::HttpStatus);
+    }
+
+    #[test]
+    fn prometheus_errors_keep_their_text() {
+        let err = prometheus_data::<serde_json::Value>(
+            StatusCode::BAD_REQUEST,
+            br#"{"status":"error","errorType":"bad_data","error":"parse error at char 3"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Backend);
+        assert_eq!(err.message, "parse error at char 3");
+        let html =
+            prometheus_data::<serde_json::Value>(StatusCode::BAD_GATEWAY, b"<html>").unwrap_err();
+        assert_eq!(html.code, ErrorCode::HttpStatus);
+    }
+}
