@@ -23,10 +23,14 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::settings::save_settings,
             commands::settings::test_connection,
             commands::targets::list_targets,
+            // dashboards (issue 4) — add commands below this line
+            // alerts (issue 5) — add commands below this line
+            // incidents (issue 6) — add commands below this line
         ])
 }
 
 pub fn run() {
+    let started = state::StartedAt(std::time::Instant::now());
     let builder = ipc_builder();
     tauri::Builder::default()
         .invoke_handler(builder.invoke_handler())
@@ -41,7 +45,11 @@ pub fn run() {
             builder.mount_events(app);
             app.manage(state::LogGuard(log_guard));
             app.manage(state::SettingsState::load(&paths));
-            app.manage(state::StartedAt(std::time::Instant::now()));
+            app.manage(started);
+            // Each domain registers its own managed state and background tasks.
+            commands::dashboards::setup(app, &paths)?;
+            commands::alerts::setup(app, &paths)?;
+            commands::incidents::setup(app, &paths)?;
             app.manage(paths);
             Ok(())
         })

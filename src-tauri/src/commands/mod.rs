@@ -1,5 +1,8 @@
 //! Tauri commands, one module per domain. Each is a few lines over a core crate.
 
+pub mod alerts;
 pub mod app;
+pub mod dashboards;
+pub mod incidents;
 pub mod settings;
 pub mod targets;

@@ -1,7 +1,16 @@
 // English catalogue: the reference. Every key here must exist in ja.ts (the type system enforces
 // it). `{name}` placeholders are filled by t(); keep the same placeholders in every language.
 
+import { alertsEn } from "../../views/alerts/messages.en";
+import { dashboardsEn } from "../../views/dashboards/messages.en";
+import { incidentsEn } from "../../views/incidents/messages.en";
+
 export const en = {
+  // Domain views keep their messages next to them (views/<domain>/messages.*.ts).
+  ...dashboardsEn,
+  ...alertsEn,
+  ...incidentsEn,
+
   "app.brand": "Hinomi",
   "app.brandKanji": "火の見",
   "app.version": "Version {version}",

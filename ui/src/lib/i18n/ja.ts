@@ -1,8 +1,15 @@
 // 日本語カタログ。キーは en.ts と完全に一致させる（型で検査される）。
 
+import { alertsJa } from "../../views/alerts/messages.ja";
+import { dashboardsJa } from "../../views/dashboards/messages.ja";
+import { incidentsJa } from "../../views/incidents/messages.ja";
 import type { Catalogue } from "./translate";
 
 export const ja: Catalogue = {
+  ...dashboardsJa,
+  ...alertsJa,
+  ...incidentsJa,
+
   "app.brand": "Hinomi",
   "app.brandKanji": "火の見",
   "app.version": "バージョン {version}",
