@@ -169,7 +169,13 @@ impl Alert {
             inhibited_by: Vec::new(),
             receivers: Vec::new(),
             generator_url: None,
-            sources: vec![source],
+            // Room for a second source: most alerts come from an HA pair or from Prometheus
+            // and Alertmanager, and merging should not reallocate for each of them.
+            sources: {
+                let mut sources = Vec::with_capacity(2);
+                sources.push(source);
+                sources
+            },
         }
     }
 
@@ -189,21 +195,63 @@ const SEPARATOR: u8 = 0xff;
 
 /// Prometheus's `LabelSet.Fingerprint()`: FNV-1a over sorted `name 0xff value 0xff`.
 pub fn fingerprint(labels: &LabelSet) -> u64 {
+    fingerprint_of_pairs(
+        labels
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str())),
+    )
+}
+
+/// The fingerprint of label pairs already sorted by name, without building a label set.
+pub(crate) fn fingerprint_of_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> u64 {
     let mut hash = FNV_OFFSET;
-    let mut add = |bytes: &[u8]| {
-        for byte in bytes {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(FNV_PRIME);
-        }
-    };
-    for (name, value) in labels {
-        add(name.as_bytes());
-        add(&[SEPARATOR]);
-        add(value.as_bytes());
-        add(&[SEPARATOR]);
+    for (name, value) in pairs {
+        hash = fnv_add(hash, name.as_bytes());
+        hash = fnv_add(hash, &[SEPARATOR]);
+        hash = fnv_add(hash, value.as_bytes());
+        hash = fnv_add(hash, &[SEPARATOR]);
     }
     hash
 }
+
+fn fnv_add(mut hash: u64, bytes: &[u8]) -> u64 {
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+/// The fingerprint string back as the number it encodes, for hash maps that would otherwise
+/// hash and clone 16-character strings for every alert on every poll.
+pub(crate) fn fingerprint_key(fingerprint: &str) -> u64 {
+    u64::from_str_radix(fingerprint, 16)
+        .unwrap_or_else(|_| fnv_add(FNV_OFFSET, fingerprint.as_bytes()))
+}
+
+/// Fingerprints are already well-mixed hashes; hashing them again only costs time.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FingerprintHasher(u64);
+
+impl std::hash::Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv_add(self.0 ^ FNV_OFFSET, bytes);
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// A map keyed by fingerprints (of alerts or of groups).
+pub(crate) type FingerprintMap<V> =
+    std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<FingerprintHasher>>;
+pub(crate) type FingerprintSet =
+    std::collections::HashSet<u64, std::hash::BuildHasherDefault<FingerprintHasher>>;
 
 /// The fingerprint as Alertmanager prints it (`%016x`).
 pub fn fingerprint_hex(labels: &LabelSet) -> String {

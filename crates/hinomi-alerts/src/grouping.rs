@@ -4,7 +4,7 @@
 //! person sees the same five groups on screen, in Slack and on the desktop. The seed's route
 //! groups by `alertname` and `severity`; `...` means "every label" (one group per alert).
 
-use crate::alert::LabelSet;
+use crate::alert::{Alert, LabelSet, fingerprint_key, fingerprint_of_pairs};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -59,6 +59,41 @@ impl GroupBy {
     }
 }
 
+/// Computes group identities fast: the fingerprint of the group's labels, without building
+/// them, so grouping 10,000 alerts allocates only once per group.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupKeys {
+    /// Sorted by name, as label sets are; `None` for all labels.
+    names: Option<Vec<String>>,
+}
+
+impl GroupKeys {
+    pub fn new(group_by: &GroupBy) -> Self {
+        let names = match group_by {
+            GroupBy::All => None,
+            GroupBy::Labels(names) => {
+                let mut names = names.clone();
+                names.sort();
+                Some(names)
+            }
+        };
+        Self { names }
+    }
+
+    /// Equal to `fingerprint(&group_by.group_labels(&alert.labels))`.
+    pub fn key(&self, alert: &Alert) -> u64 {
+        match &self.names {
+            None => fingerprint_key(&alert.fingerprint),
+            Some(names) => fingerprint_of_pairs(names.iter().filter_map(|name| {
+                alert
+                    .labels
+                    .get(name)
+                    .map(|value| (name.as_str(), value.as_str()))
+            })),
+        }
+    }
+}
+
 impl Default for GroupBy {
     fn default() -> Self {
         Self::seed()
@@ -87,6 +122,21 @@ mod tests {
         );
         assert_eq!(GroupBy::All.group_labels(&alert), alert);
         assert_eq!(GroupBy::from_names(&["alertname", "..."]), GroupBy::All);
+        // Fast keys agree with the fingerprint of the group labels, whatever the name order.
+        let as_alert = crate::alert::Alert::new(
+            alert.clone(),
+            crate::alert::AlertState::Firing,
+            crate::alert::SourceRef::new("am", crate::alert::SourceKind::Alertmanager),
+        );
+        let reversed = GroupBy::Labels(vec!["severity".into(), "alertname".into()]);
+        assert_eq!(
+            GroupKeys::new(&reversed).key(&as_alert),
+            crate::alert::fingerprint(&reversed.group_labels(&alert))
+        );
+        assert_eq!(
+            GroupKeys::new(&GroupBy::All).key(&as_alert),
+            crate::alert::fingerprint(&alert)
+        );
         assert_eq!(
             GroupBy::from_names(&["a", "b", "a"]),
             GroupBy::Labels(vec!["a".into(), "b".into()])

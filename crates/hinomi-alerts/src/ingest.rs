@@ -4,28 +4,33 @@
 //! again; alerts with the same label set (the same fingerprint) are one alert, tagged with every
 //! source that reported it. Linear in the number of reported alerts.
 
-use crate::alert::{Alert, SourceRef};
-use std::collections::HashMap;
+use crate::alert::{Alert, FingerprintMap, SourceRef, fingerprint_key};
 
-/// One poll's alerts, deduplicated, sorted by fingerprint, indexed for lookups.
+/// One poll's alerts, deduplicated, indexed by fingerprint. In the order the sources reported
+/// them (the board sorts for display), so the same answers always give the same snapshot.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     alerts: Vec<Alert>,
-    index: HashMap<String, usize>,
+    index: FingerprintMap<usize>,
 }
 
 impl Snapshot {
     /// Merges the alerts of any number of sources.
     pub fn merge(reports: impl IntoIterator<Item = Vec<Alert>>) -> Self {
         let mut alerts: Vec<Alert> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index = FingerprintMap::default();
         for report in reports {
-            alerts.reserve(report.len());
+            // Later reports are mostly duplicates (an HA pair): growing for them would only
+            // move the alerts already here.
+            if alerts.is_empty() {
+                alerts.reserve(report.len());
+            }
             for alert in report {
-                match index.get(&alert.fingerprint) {
+                let key = fingerprint_key(&alert.fingerprint);
+                match index.get(&key) {
                     Some(&at) => absorb(&mut alerts[at], alert),
                     None => {
-                        index.insert(alert.fingerprint.clone(), alerts.len());
+                        index.insert(key, alerts.len());
                         alerts.push(alert);
                     }
                 }
@@ -36,16 +41,15 @@ impl Snapshot {
 
     /// Takes alerts that are already one per fingerprint.
     pub fn from_alerts(mut alerts: Vec<Alert>) -> Self {
-        alerts.sort_unstable_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
-        for alert in &mut alerts {
-            alert.sources.sort();
-            alert.sources.dedup();
+        let mut index = FingerprintMap::default();
+        index.reserve(alerts.len());
+        for (at, alert) in alerts.iter_mut().enumerate() {
+            if alert.sources.len() > 1 {
+                alert.sources.sort();
+                alert.sources.dedup();
+            }
+            index.insert(fingerprint_key(&alert.fingerprint), at);
         }
-        let index = alerts
-            .iter()
-            .enumerate()
-            .map(|(at, alert)| (alert.fingerprint.clone(), at))
-            .collect();
         Self { alerts, index }
     }
 
@@ -58,7 +62,9 @@ impl Snapshot {
     }
 
     pub fn get(&self, fingerprint: &str) -> Option<&Alert> {
-        self.index.get(fingerprint).map(|&at| &self.alerts[at])
+        self.index
+            .get(&fingerprint_key(fingerprint))
+            .map(|&at| &self.alerts[at])
     }
 
     pub fn len(&self) -> usize {

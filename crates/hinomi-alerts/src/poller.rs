@@ -3,7 +3,8 @@
 //!
 //! A source that fails keeps its last good alerts on the board (marked by its health) rather
 //! than having them all "resolve" because of a network hiccup; blindness is reported instead
-//! (see [`crate::notify`]). After a restart the open episodes of the history are the "last
+//! (see [`crate::notify`]). Those alerts are taken from the last snapshot, so answers are not
+//! kept twice: with 10,000 alerts, copies and frees are what a poll costs. After a restart the open episodes of the history are the "last
 //! poll", so alerts still firing are not new again and alerts that resolved while Hinomi was
 //! closed are closed. The shell owns the timer and calls [`AlertPoller::poll`].
 
@@ -91,8 +92,6 @@ pub struct AlertPoller {
     history: AlertHistory,
     clock: Arc<dyn Clock>,
     current: Snapshot,
-    /// Each source's last good answer, by datasource id.
-    last_good: HashMap<String, Vec<Alert>>,
     health: HashMap<String, SourceHealth>,
 }
 
@@ -108,23 +107,11 @@ impl AlertPoller {
             .iter()
             .map(|episode| episode.to_alert())
             .collect();
-        let mut last_good: HashMap<String, Vec<Alert>> = HashMap::new();
-        for alert in &restored {
-            for source in &alert.sources {
-                let mut copy = alert.clone();
-                copy.sources = vec![source.clone()];
-                last_good
-                    .entry(source.datasource_id.clone())
-                    .or_default()
-                    .push(copy);
-            }
-        }
         Ok(Self {
             sources,
             history,
             clock,
             current: Snapshot::from_alerts(restored),
-            last_good,
             health: HashMap::new(),
         })
     }
@@ -172,8 +159,12 @@ impl AlertPoller {
     pub fn apply(&mut self, results: Vec<SourceResult>) -> PollOutcome {
         let now = self.clock.now();
         let mut polled: Vec<String> = Vec::with_capacity(results.len());
+        let mut reports: Vec<Vec<Alert>> = Vec::with_capacity(results.len());
         for SourceResult { source, result } in results {
             let id = source.datasource_id.clone();
+            if polled.contains(&id) {
+                continue;
+            }
             let health = self
                 .health
                 .entry(id.clone())
@@ -191,28 +182,22 @@ impl AlertPoller {
                     health.last_error = None;
                     health.consecutive_failures = 0;
                     health.alerts = u32::try_from(alerts.len()).unwrap_or(u32::MAX);
-                    self.last_good.insert(id.clone(), alerts);
+                    reports.push(alerts);
                 }
                 Err(error) => {
                     tracing::debug!(source = %id, %error, "alert source failed; keeping its last answer");
                     health.last_error = Some(error);
                     health.consecutive_failures = health.consecutive_failures.saturating_add(1);
+                    reports.push(last_answer(&self.current, &source));
                 }
             }
-            if !polled.contains(&id) {
-                polled.push(id);
-            }
+            polled.push(id);
         }
         // Sources not polled any more (removed from the settings) drop out.
-        self.last_good.retain(|id, _| polled.contains(id));
         self.health.retain(|id, _| polled.contains(id));
 
         // In polling order, so which source's annotations win a disagreement is stable.
-        let next = Snapshot::merge(
-            polled
-                .iter()
-                .filter_map(|id| self.last_good.get(id).cloned()),
-        );
+        let next = Snapshot::merge(reports);
         let changes = detect_changes(&self.current, &next);
         self.current = next;
         let history_error = self
@@ -227,6 +212,18 @@ impl AlertPoller {
             history_error,
         }
     }
+}
+
+/// What `source` reported last time, as far as the last snapshot remembers it.
+fn last_answer(snapshot: &Snapshot, source: &SourceRef) -> Vec<Alert> {
+    snapshot
+        .from_source(&source.datasource_id)
+        .map(|alert| {
+            let mut alert = alert.clone();
+            alert.sources = vec![source.clone()];
+            alert
+        })
+        .collect()
 }
 
 /// The source under which local watch-rule alerts are reported.

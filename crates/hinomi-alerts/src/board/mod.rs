@@ -6,8 +6,10 @@
 
 pub mod filter;
 
-use crate::alert::{Alert, AlertState, LabelSet, Severity, format_labels};
-use crate::grouping::GroupBy;
+use crate::alert::{
+    Alert, AlertState, FingerprintMap, LabelSet, Severity, fingerprint_of_pairs, format_labels,
+};
+use crate::grouping::{GroupBy, GroupKeys};
 use crate::routing::RouteTree;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -53,6 +55,36 @@ impl Grouping {
     }
 }
 
+/// Numeric group identities for one board build; strings are made once per group.
+enum BoardKeys<'t> {
+    Labels(GroupKeys),
+    Route(&'t RouteTree, HashMap<&'t str, (u64, GroupKeys)>),
+}
+
+impl<'t> BoardKeys<'t> {
+    fn new(grouping: &'t Grouping) -> Self {
+        match grouping {
+            Grouping::Labels(group_by) => Self::Labels(GroupKeys::new(group_by)),
+            Grouping::Route(tree) => Self::Route(tree, HashMap::new()),
+        }
+    }
+
+    fn key(&mut self, alert: &Alert) -> u64 {
+        match self {
+            Self::Labels(keys) => keys.key(alert),
+            Self::Route(tree, per_route) => {
+                let route = tree.first_route(&alert.labels);
+                let (route_hash, keys) =
+                    per_route.entry(route.path.as_str()).or_insert_with(|| {
+                        let route_hash = fingerprint_of_pairs([("route", route.path.as_str())]);
+                        (route_hash, GroupKeys::new(&route.group_by))
+                    });
+                keys.key(alert).rotate_left(17) ^ *route_hash
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct StateCounts {
     pub firing: u32,
@@ -83,6 +115,9 @@ pub struct BoardGroup {
     /// When the group's oldest alert became active.
     pub oldest_since: Option<DateTime<Utc>>,
     pub counts: StateCounts,
+    /// All the group's alerts that passed the filter.
+    pub alert_count: u32,
+    /// The first of them in board order (all, unless [`BoardOptions`] limits it).
     pub alerts: Vec<Alert>,
 }
 
@@ -95,17 +130,42 @@ pub struct Board {
     pub shown_alerts: u32,
 }
 
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct BoardOptions {
+    /// At most this many alerts per group are included (the worst and oldest first); the UI
+    /// fetches the rest of a group when it is opened. `None`: all of them.
+    pub alerts_per_group: Option<u32>,
+}
+
+/// A group while it is being built: references only, so alerts are copied once, and only
+/// those that are shown.
+struct Gathering<'a> {
+    key: String,
+    receiver: Option<String>,
+    labels: LabelSet,
+    worst_severity: Severity,
+    oldest_since: Option<DateTime<Utc>>,
+    counts: StateCounts,
+    alerts: Vec<&'a Alert>,
+}
+
 /// Groups and sorts the alerts that pass `filter`.
-pub fn build_board(alerts: &[Alert], grouping: &Grouping, filter: &Filter) -> Board {
-    let mut groups: Vec<BoardGroup> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+pub fn build_board(
+    alerts: &[Alert],
+    grouping: &Grouping,
+    filter: &Filter,
+    options: BoardOptions,
+) -> Board {
+    let mut groups: Vec<Gathering<'_>> = Vec::new();
+    let mut by_key: FingerprintMap<usize> = FingerprintMap::default();
+    let mut keys = BoardKeys::new(grouping);
     let mut shown: u32 = 0;
     for alert in alerts.iter().filter(|alert| filter.matches(alert)) {
         shown = shown.saturating_add(1);
-        let (key, receiver, labels) = grouping.group_of(&alert.labels);
-        let at = *by_key.entry(key).or_insert_with_key(|key| {
-            groups.push(BoardGroup {
-                key: key.clone(),
+        let at = *by_key.entry(keys.key(alert)).or_insert_with(|| {
+            let (key, receiver, labels) = grouping.group_of(&alert.labels);
+            groups.push(Gathering {
+                key,
                 receiver,
                 labels,
                 worst_severity: Severity::None,
@@ -119,13 +179,7 @@ pub fn build_board(alerts: &[Alert], grouping: &Grouping, filter: &Filter) -> Bo
         group.worst_severity = group.worst_severity.max(alert.severity);
         group.oldest_since = earliest(group.oldest_since, alert.active_since);
         group.counts.add(alert.state);
-        group.alerts.push(alert.clone());
-    }
-    for group in &mut groups {
-        group.alerts.sort_by(|a, b| {
-            by_severity_then_age(a.severity, a.active_since, b.severity, b.active_since)
-                .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-        });
+        group.alerts.push(alert);
     }
     groups.sort_by(|a, b| {
         by_severity_then_age(
@@ -136,6 +190,28 @@ pub fn build_board(alerts: &[Alert], grouping: &Grouping, filter: &Filter) -> Bo
         )
         .then_with(|| a.key.cmp(&b.key))
     });
+    let limit = options.alerts_per_group.map_or(usize::MAX, |limit| {
+        usize::try_from(limit).unwrap_or(usize::MAX)
+    });
+    let groups = groups
+        .into_iter()
+        .map(|mut group| {
+            group.alerts.sort_by(|a, b| {
+                by_severity_then_age(a.severity, a.active_since, b.severity, b.active_since)
+                    .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+            });
+            BoardGroup {
+                key: group.key,
+                receiver: group.receiver,
+                labels: group.labels,
+                worst_severity: group.worst_severity,
+                oldest_since: group.oldest_since,
+                counts: group.counts,
+                alert_count: u32::try_from(group.alerts.len()).unwrap_or(u32::MAX),
+                alerts: group.alerts.into_iter().take(limit).cloned().collect(),
+            }
+        })
+        .collect();
     Board {
         groups,
         total_alerts: u32::try_from(alerts.len()).unwrap_or(u32::MAX),

@@ -57,7 +57,12 @@ fn groups_by_alertname_and_severity_worst_then_oldest_first() {
             Some(20),
         ),
     ];
-    let board = build_board(&alerts, &Grouping::default(), &Filter::all());
+    let board = build_board(
+        &alerts,
+        &Grouping::default(),
+        &Filter::all(),
+        BoardOptions::default(),
+    );
     let order: Vec<(&str, usize)> = board
         .groups
         .iter()
@@ -101,7 +106,12 @@ fn a_filter_hides_alerts_and_empty_groups() {
         ),
     ];
     let filter = Filter::parse(r#"severity="critical""#).unwrap();
-    let board = build_board(&alerts, &Grouping::default(), &filter);
+    let board = build_board(
+        &alerts,
+        &Grouping::default(),
+        &filter,
+        BoardOptions::default(),
+    );
     assert_eq!(board.groups.len(), 1);
     assert_eq!(board.total_alerts, 2);
     assert_eq!(board.shown_alerts, 1);
@@ -116,7 +126,7 @@ fn worst_severity_of_a_mixed_group_decides_its_place() {
         alert(&[("alertname", "B"), ("severity", "info")], Some(1)),
         alert(&[("alertname", "A"), ("severity", "critical")], Some(9)),
     ];
-    let board = build_board(&alerts, &by_name, &Filter::all());
+    let board = build_board(&alerts, &by_name, &Filter::all(), BoardOptions::default());
     assert_eq!(board.groups[0].labels["alertname"], "A");
     assert_eq!(board.groups[0].worst_severity, Severity::Critical);
     assert_eq!(board.groups[0].alerts[0].severity, Severity::Critical);
@@ -145,7 +155,12 @@ receivers: [{name: team}, {name: watchdog}, {name: db}]
         alert(&[("alertname", "Replication"), ("team", "db")], Some(0)),
         alert(&[("alertname", "DiskFull")], Some(0)),
     ];
-    let board = build_board(&alerts, &Grouping::Route(Arc::new(tree)), &Filter::all());
+    let board = build_board(
+        &alerts,
+        &Grouping::Route(Arc::new(tree)),
+        &Filter::all(),
+        BoardOptions::default(),
+    );
     let mut groups: Vec<(Option<&str>, &str, usize)> = board
         .groups
         .iter()
@@ -160,6 +175,27 @@ receivers: [{name: team}, {name: watchdog}, {name: db}]
             (Some("watchdog"), r#"root.0:{alertname="Watchdog"}"#, 1),
         ]
     );
+}
+
+#[test]
+fn a_limited_board_keeps_counts_and_the_worst_oldest_alerts() {
+    let alerts: Vec<Alert> = (0..10)
+        .map(|i| {
+            alert(
+                &[("alertname", "A"), ("instance", &i.to_string())],
+                Some(10 - i),
+            )
+        })
+        .collect();
+    let limited = BoardOptions {
+        alerts_per_group: Some(3),
+    };
+    let board = build_board(&alerts, &Grouping::default(), &Filter::all(), limited);
+    let group = &board.groups[0];
+    assert_eq!(group.alert_count, 10);
+    assert_eq!(group.counts.firing, 10);
+    let instances: Vec<&str> = group.alerts.iter().map(|a| a.label("instance")).collect();
+    assert_eq!(instances, ["9", "8", "7"], "oldest first");
 }
 
 /// Not timed (a debug build on a busy machine says nothing); checks the large case is right.
@@ -189,7 +225,12 @@ fn ten_thousand_alerts_from_an_ha_pair_make_fifty_groups() {
     assert_eq!(snapshot.len(), 10_000);
     assert!(snapshot.alerts().iter().all(|a| a.sources.len() == 2));
 
-    let board = build_board(snapshot.alerts(), &Grouping::default(), &Filter::all());
+    let board = build_board(
+        snapshot.alerts(),
+        &Grouping::default(),
+        &Filter::all(),
+        BoardOptions::default(),
+    );
     assert_eq!(board.groups.len(), 50);
     assert!(board.groups.iter().all(|g| g.alerts.len() == 200));
     assert!(board.groups.iter().all(|g| {
@@ -204,6 +245,7 @@ fn ten_thousand_alerts_from_an_ha_pair_make_fifty_groups() {
             .all(|w| w[0].worst_severity >= w[1].worst_severity)
     );
     assert_eq!(board.groups[0].worst_severity, Severity::Critical);
+    assert!(board.groups.iter().all(|g| g.alert_count == 200));
     // Within a group, oldest first.
     assert!(
         board.groups[0]

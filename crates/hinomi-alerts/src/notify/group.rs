@@ -4,9 +4,8 @@
 //! or when `repeat_interval` has passed.
 
 use super::{NotificationKind, PlannedNotification};
-use crate::alert::{LabelSet, Severity};
+use crate::alert::{Alert, FingerprintMap, FingerprintSet, LabelSet, Severity};
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, HashSet};
 
 /// What the group remembers about one alert.
 #[derive(Debug, Clone)]
@@ -14,14 +13,16 @@ pub(super) struct Member {
     pub severity: Severity,
     pub summary: Option<String>,
     pub active_since: Option<DateTime<Utc>>,
+    /// The tick that last saw it firing.
+    seen: u64,
 }
 
 /// What the last notification (delivered, or recorded without delivery) covered.
 #[derive(Debug, Clone)]
 pub(super) struct Sent {
     pub at: DateTime<Utc>,
-    pub firing: HashSet<String>,
-    pub resolved: HashSet<String>,
+    pub firing: FingerprintSet,
+    pub resolved: FingerprintSet,
 }
 
 #[derive(Debug, Clone)]
@@ -29,9 +30,12 @@ pub(super) struct AggregationGroup {
     pub key: String,
     pub labels: LabelSet,
     pub next_flush: DateTime<Utc>,
-    pub firing: HashMap<String, Member>,
+    /// By alert fingerprint.
+    pub firing: FingerprintMap<Member>,
     /// Left the group since the last notification, waiting to be reported.
-    pub resolved: HashMap<String, Member>,
+    pub resolved: FingerprintMap<Member>,
+    /// Members seen by the current tick; fewer than `firing.len()` means some left.
+    observed: usize,
     pub last_sent: Option<Sent>,
     pub last_delivered_at: Option<DateTime<Utc>>,
     pub acknowledged: bool,
@@ -46,8 +50,9 @@ impl AggregationGroup {
             key,
             labels,
             next_flush: now + wait,
-            firing: HashMap::new(),
-            resolved: HashMap::new(),
+            firing: FingerprintMap::default(),
+            resolved: FingerprintMap::default(),
+            observed: 0,
             last_sent: None,
             last_delivered_at: None,
             acknowledged: false,
@@ -56,22 +61,58 @@ impl AggregationGroup {
         }
     }
 
-    /// Replaces the firing members. An alert that left is "resolved" only if it is gone from
-    /// every source; one that was silenced or inhibited just leaves quietly, as in
-    /// Alertmanager, where muted alerts never reach the notification.
-    pub fn set_firing(
-        &mut self,
-        current: HashMap<String, Member>,
-        still_present: impl Fn(&str) -> bool,
-    ) {
-        let previous = std::mem::replace(&mut self.firing, current);
-        for (fingerprint, member) in previous {
-            if !self.firing.contains_key(&fingerprint) && !still_present(&fingerprint) {
-                self.resolved.insert(fingerprint, member);
+    /// Marks an alert as firing in this group during tick `tick`. Steady state allocates
+    /// nothing: known members are only stamped.
+    pub fn observe(&mut self, fingerprint: u64, alert: &Alert, tick: u64) {
+        self.observed += 1;
+        let summary = alert.annotations.get("summary");
+        match self.firing.get_mut(&fingerprint) {
+            Some(member) => {
+                member.seen = tick;
+                if member.summary.as_ref() != summary {
+                    member.summary = summary.cloned();
+                }
+            }
+            None => {
+                self.resolved.remove(&fingerprint);
+                self.firing.insert(
+                    fingerprint,
+                    Member {
+                        severity: alert.severity,
+                        summary: summary.cloned(),
+                        active_since: alert.active_since,
+                        seen: tick,
+                    },
+                );
             }
         }
-        self.resolved
-            .retain(|fingerprint, _| !self.firing.contains_key(fingerprint));
+    }
+
+    /// Whether some member was not observed in this tick.
+    pub fn has_leavers(&self) -> bool {
+        self.observed < self.firing.len()
+    }
+
+    /// Ends tick `tick`. A member that left is "resolved" only if it is gone from every
+    /// source; one that was silenced or inhibited just leaves quietly, as in Alertmanager,
+    /// where muted alerts never reach the notification.
+    pub fn sweep(&mut self, tick: u64, still_present: impl Fn(u64) -> bool) {
+        if self.has_leavers() {
+            let left: Vec<u64> = self
+                .firing
+                .iter()
+                .filter(|(_, member)| member.seen != tick)
+                .map(|(fingerprint, _)| *fingerprint)
+                .collect();
+            for fingerprint in left {
+                if let Some(member) = self.firing.remove(&fingerprint)
+                    && !still_present(fingerprint)
+                {
+                    self.resolved.insert(fingerprint, member);
+                }
+            }
+        }
+        self.observed = 0;
         if self.worst_firing() < Severity::Critical {
             self.critical_notified_at = None;
             self.escalated = false;
@@ -158,8 +199,8 @@ impl AggregationGroup {
     pub fn record_sent(&mut self, now: DateTime<Utc>) {
         self.last_sent = Some(Sent {
             at: now,
-            firing: self.firing.keys().cloned().collect(),
-            resolved: self.resolved.keys().cloned().collect(),
+            firing: self.firing.keys().copied().collect(),
+            resolved: self.resolved.keys().copied().collect(),
         });
         self.resolved.clear();
     }
@@ -176,7 +217,7 @@ fn count(n: usize) -> u32 {
 
 /// The `summary` of the oldest alert that has one (fingerprint breaks ties), so the text is
 /// stable from one notification to the next.
-fn first_summary(members: &HashMap<String, Member>) -> Option<String> {
+fn first_summary(members: &FingerprintMap<Member>) -> Option<String> {
     members
         .iter()
         .filter_map(|(fingerprint, member)| {

@@ -15,17 +15,20 @@ mod group;
 mod settings;
 mod watch;
 
-use crate::alert::{Alert, AlertState, LabelSet, Severity, format_labels};
+use crate::alert::{
+    Alert, AlertState, FingerprintMap, FingerprintSet, LabelSet, Severity, fingerprint_key,
+    format_labels,
+};
 use crate::poller::SourceHealth;
 use chrono::{DateTime, Utc};
-use group::{AggregationGroup, Member};
+use group::AggregationGroup;
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
 use serde::{Deserialize, Serialize};
 use settings::Policy;
 pub use settings::{NotificationSettings, QuietHours, Suppression};
 use specta::Type;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use watch::PipelineWatch;
 
@@ -110,7 +113,10 @@ pub struct NotificationGroupStatus {
 pub struct NotificationPlanner {
     policy: Policy,
     clock: Arc<dyn Clock>,
-    groups: HashMap<String, AggregationGroup>,
+    /// By the fingerprint of the group's labels.
+    groups: FingerprintMap<AggregationGroup>,
+    /// Counts ticks, to tell which members a tick saw.
+    ticks: u64,
     snoozed: HashMap<String, DateTime<Utc>>,
     watch: PipelineWatch,
 }
@@ -123,15 +129,21 @@ impl NotificationPlanner {
         Ok(Self {
             policy: Policy::new(settings)?,
             clock,
-            groups: HashMap::new(),
+            groups: FingerprintMap::default(),
+            ticks: 0,
             snoozed: HashMap::new(),
             watch: PipelineWatch::default(),
         })
     }
 
-    /// New settings apply from the next tick; groups keep their state.
+    /// New settings apply from the next tick. Groups keep their state unless the grouping
+    /// changed, which starts over like an Alertmanager reload.
     pub fn set_settings(&mut self, settings: &NotificationSettings) -> Result<(), HinomiError> {
-        self.policy = Policy::new(settings)?;
+        let policy = Policy::new(settings)?;
+        if policy.group_by != self.policy.group_by {
+            self.groups.clear();
+        }
+        self.policy = policy;
         Ok(())
     }
 
@@ -176,7 +188,8 @@ impl NotificationPlanner {
     /// Stops escalation for a group until it resolves.
     pub fn acknowledge(&mut self, group_key: &str) -> bool {
         self.groups
-            .get_mut(group_key)
+            .values_mut()
+            .find(|group| group.key == group_key)
             .map(|group| group.acknowledged = true)
             .is_some()
     }
@@ -215,54 +228,54 @@ impl NotificationPlanner {
 
     /// Puts every firing alert into its group; groups are created with their group_wait.
     fn regroup(&mut self, alerts: &[Alert], now: DateTime<Utc>) {
-        let mut current: HashMap<String, (LabelSet, HashMap<String, Member>)> = HashMap::new();
-        let mut present: HashSet<&str> = HashSet::with_capacity(alerts.len());
+        self.ticks += 1;
+        let tick = self.ticks;
         for alert in alerts {
-            present.insert(&alert.fingerprint);
             // The Watchdog always fires; its absence is what matters (see `watch`).
             if alert.state != AlertState::Firing
                 || alert.alertname() == self.policy.watchdog_alertname
             {
                 continue;
             }
-            let labels = self.policy.group_by.group_labels(&alert.labels);
-            let key = format_labels(&labels);
-            let (_, members) = current
-                .entry(key)
-                .or_insert_with(|| (labels, HashMap::new()));
-            members.insert(
-                alert.fingerprint.clone(),
-                Member {
-                    severity: alert.severity,
-                    summary: alert.annotations.get("summary").cloned(),
-                    active_since: alert.active_since,
-                },
-            );
+            let policy = &self.policy;
+            let group = self
+                .groups
+                .entry(policy.group_keys.key(alert))
+                .or_insert_with(|| {
+                    let labels = policy.group_by.group_labels(&alert.labels);
+                    AggregationGroup::new(format_labels(&labels), labels, now, policy.group_wait)
+                });
+            group.observe(fingerprint_key(&alert.fingerprint), alert, tick);
         }
+        // Only when some alert left a group does it matter which alerts still exist at all.
+        let present: FingerprintSet = if self.groups.values().any(AggregationGroup::has_leavers) {
+            alerts
+                .iter()
+                .map(|alert| fingerprint_key(&alert.fingerprint))
+                .collect()
+        } else {
+            FingerprintSet::default()
+        };
         for group in self.groups.values_mut() {
-            let members = current
-                .remove(&group.key)
-                .map(|(_, members)| members)
-                .unwrap_or_default();
-            group.set_firing(members, |fingerprint| present.contains(fingerprint));
-        }
-        for (key, (labels, members)) in current {
-            let mut group = AggregationGroup::new(key.clone(), labels, now, self.policy.group_wait);
-            group.set_firing(members, |_| true);
-            self.groups.insert(key, group);
+            group.sweep(tick, |fingerprint| present.contains(&fingerprint));
         }
     }
 
-    fn flush_due_groups(&mut self, now: DateTime<Utc>, outcome: &mut TickOutcome) {
-        let mut due: Vec<String> = self
+    /// Group ids ordered by their printed key, so output order does not depend on hashing.
+    fn ids_where(&self, wanted: impl Fn(&AggregationGroup) -> bool) -> Vec<u64> {
+        let mut due: Vec<(&str, u64)> = self
             .groups
-            .values()
-            .filter(|group| group.next_flush <= now)
-            .map(|group| group.key.clone())
+            .iter()
+            .filter(|(_, group)| wanted(group))
+            .map(|(id, group)| (group.key.as_str(), *id))
             .collect();
-        due.sort();
-        for key in due {
-            let Some(mut group) = self.groups.remove(&key) else {
+        due.sort_unstable();
+        due.into_iter().map(|(_, id)| id).collect()
+    }
+
+    fn flush_due_groups(&mut self, now: DateTime<Utc>, outcome: &mut TickOutcome) {
+        for id in self.ids_where(|group| group.next_flush <= now) {
+            let Some(mut group) = self.groups.remove(&id) else {
                 continue;
             };
             while group.next_flush <= now {
@@ -289,7 +302,7 @@ impl NotificationPlanner {
                 }
             }
             if !group.is_finished() {
-                self.groups.insert(key, group);
+                self.groups.insert(id, group);
             }
         }
     }
@@ -303,20 +316,14 @@ impl NotificationPlanner {
     }
 
     fn escalate(&mut self, now: DateTime<Utc>, outcome: &mut TickOutcome) {
-        let mut due: Vec<String> = self
-            .groups
-            .values()
-            .filter(|group| self.escalation_due_at(group).is_some_and(|at| at <= now))
-            .map(|group| group.key.clone())
-            .collect();
-        due.sort();
-        for key in due {
-            let Some(group) = self.groups.get(&key) else {
+        let due = self.ids_where(|group| self.escalation_due_at(group).is_some_and(|at| at <= now));
+        for id in due {
+            let Some(group) = self.groups.get(&id) else {
                 continue;
             };
             let notice = group.notification(NotificationKind::Escalation, now, false);
             if self.offer(notice, now, outcome)
-                && let Some(group) = self.groups.get_mut(&key)
+                && let Some(group) = self.groups.get_mut(&id)
             {
                 group.escalated = true;
                 group.last_delivered_at = Some(now);

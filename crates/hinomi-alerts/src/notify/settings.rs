@@ -2,7 +2,7 @@
 //! and the three intervals, the seed's by default), and when to be left alone (do-not-disturb,
 //! quiet hours), with critical alerts allowed through if they want.
 
-use crate::grouping::GroupBy;
+use crate::grouping::{GroupBy, GroupKeys};
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 use hinomi_core::HinomiError;
 use serde::{Deserialize, Serialize};
@@ -76,6 +76,7 @@ pub enum Suppression {
 #[derive(Debug, Clone)]
 pub(super) struct Policy {
     pub group_by: GroupBy,
+    pub group_keys: GroupKeys,
     pub group_wait: chrono::Duration,
     pub group_interval: chrono::Duration,
     pub repeat_interval: chrono::Duration,
@@ -118,8 +119,10 @@ impl Policy {
             .iter()
             .map(|hours| Ok((local_time(&hours.start)?, local_time(&hours.end)?)))
             .collect::<Result<_, HinomiError>>()?;
+        let group_by = GroupBy::from_names(&settings.group_by);
         Ok(Self {
-            group_by: GroupBy::from_names(&settings.group_by),
+            group_keys: GroupKeys::new(&group_by),
+            group_by,
             group_wait: secs(settings.group_wait_secs),
             group_interval: secs(settings.group_interval_secs),
             repeat_interval: secs(settings.repeat_interval_secs),
