@@ -1,3 +1,5 @@
+//! Grouping, ordering and limiting the board, up to 10,000 alerts from an HA pair.
+
 use super::*;
 use crate::alert::tests::labels;
 use crate::alert::{SourceKind, SourceRef};

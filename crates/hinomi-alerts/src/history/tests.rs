@@ -1,3 +1,5 @@
+//! The history against a temporary SQLite file: episodes open, change, close, survive reopening.
+
 use super::*;
 use crate::alert::SourceKind;
 use crate::alert::tests::labels;

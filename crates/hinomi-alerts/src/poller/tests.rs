@@ -1,3 +1,5 @@
+//! The pure part of polling (`apply`) with made-up answers, a FakeClock and a real history.
+
 use super::*;
 use crate::alert::AlertState;
 use crate::alert::tests::labels;

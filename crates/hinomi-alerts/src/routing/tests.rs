@@ -1,3 +1,5 @@
+//! Route matching replayed on a tree with every feature Alertmanager routes have.
+
 use super::*;
 use crate::alert::tests::labels;
 

@@ -1,3 +1,5 @@
+//! `for:` semantics on a FakeClock with a fake instant query: no Prometheus, no sleeping.
+
 use super::*;
 use crate::local_rules::parse_rule_file;
 use hinomi_core::ErrorCode;

@@ -1,3 +1,5 @@
+//! Rule-file checking: what promtool accepts passes, every mistake is located.
+
 use super::*;
 
 const SEED_RULES: &str = r#"
