@@ -25,7 +25,7 @@ pub(crate) fn unwrap_envelope<'de, T: Deserialize<'de>>(
     body: &'de [u8],
     status: Option<reqwest::StatusCode>,
 ) -> Result<T, HinomiError> {
-    match serde_json::from_slice::<Envelope<T>>(body) {
+    match sonic_rs::from_slice::<Envelope<T>>(body) {
         Ok(Envelope {
             status: s,
             data: Some(data),

@@ -74,8 +74,7 @@ pub fn error_position(message: &str) -> Option<QueryPosition> {
 #[derive(Deserialize)]
 #[serde(tag = "resultType", content = "result", rename_all = "lowercase")]
 enum RawResult<'a> {
-    #[serde(borrow)]
-    Matrix(Vec<RawSeries<'a>>),
+    Matrix(Vec<RawSeries>),
     #[serde(borrow)]
     Vector(Vec<RawSample<'a>>),
     #[serde(borrow)]
@@ -84,11 +83,58 @@ enum RawResult<'a> {
 }
 
 #[derive(Deserialize)]
-struct RawSeries<'a> {
+struct RawSeries {
     #[serde(default)]
     metric: BTreeMap<String, String>,
-    #[serde(borrow, default)]
-    values: Vec<(f64, &'a str)>,
+    #[serde(default)]
+    values: Columns,
+}
+
+/// `[[ts, "v"], ...]` read straight into two columns: no intermediate `Vec` of pairs, no
+/// `String` per sample. This is the hot loop of a big range query.
+#[derive(Default)]
+struct Columns {
+    timestamps: Vec<f64>,
+    values: Vec<f64>,
+}
+
+impl<'de> Deserialize<'de> for Columns {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PairsVisitor;
+        impl<'de> serde::de::Visitor<'de> for PairsVisitor {
+            type Value = Columns;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of [timestamp, \"value\"] pairs")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Columns, A::Error> {
+                let capacity = seq.size_hint().unwrap_or(0);
+                let mut columns = Columns {
+                    timestamps: Vec::with_capacity(capacity),
+                    values: Vec::with_capacity(capacity),
+                };
+                while let Some(RawPair(t, v)) = seq.next_element()? {
+                    columns.timestamps.push(t);
+                    columns.values.push(v);
+                }
+                Ok(columns)
+            }
+        }
+        deserializer.deserialize_seq(PairsVisitor)
+    }
+}
+
+/// One `[ts, "v"]` pair; the value string is borrowed from the response and parsed in place.
+struct RawPair(f64, f64);
+
+impl<'de> Deserialize<'de> for RawPair {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Prometheus never escapes inside a sample value, so the string can always be borrowed.
+        let (t, v): (f64, &'de str) = Deserialize::deserialize(deserializer)?;
+        Ok(RawPair(t, parse_value(v)))
+    }
 }
 
 #[derive(Deserialize)]
@@ -117,18 +163,10 @@ pub fn decode_range_body(body: &[u8]) -> Result<Vec<Series>, HinomiError> {
     match crate::api::unwrap_envelope::<RawResult<'_>>(body, None)? {
         RawResult::Matrix(raw) => Ok(raw
             .into_iter()
-            .map(|series| {
-                let mut timestamps = Vec::with_capacity(series.values.len());
-                let mut values = Vec::with_capacity(series.values.len());
-                for (t, v) in series.values {
-                    timestamps.push(t);
-                    values.push(parse_value(v));
-                }
-                Series {
-                    labels: series.metric,
-                    timestamps,
-                    values,
-                }
+            .map(|series| Series {
+                labels: series.metric,
+                timestamps: series.values.timestamps,
+                values: series.values.values,
             })
             .collect()),
         _ => Err(HinomiError::new(
