@@ -65,6 +65,9 @@ pub fn m4(
     (out_t, out_v)
 }
 
+/// A series' (timestamps, values), borrowed when it needed no reduction.
+type Columns<'a> = (Cow<'a, [f64]>, Cow<'a, [f64]>);
+
 /// Per-series description in the frame header; the numbers follow as f64 columns.
 #[derive(Debug, Serialize)]
 struct FrameSeries<'a> {
@@ -95,7 +98,7 @@ pub fn encode_frame(
 ) -> Vec<u8> {
     let shown = &series[..series.len().min(max_series)];
     // Series that already fit are borrowed, not copied: most panels need no reduction.
-    let reduced: Vec<(Cow<'_, [f64]>, Cow<'_, [f64]>)> = shown
+    let reduced: Vec<Columns<'_>> = shown
         .iter()
         .map(|s| {
             let n = s.timestamps.len().min(s.values.len());
