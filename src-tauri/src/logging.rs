@@ -8,6 +8,11 @@ use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
+    // The appender prunes old files at start and complains if the directory is not there yet.
+    if let Err(err) = std::fs::create_dir_all(log_dir) {
+        eprintln!("hinomi: cannot create {}: {err}", log_dir.display());
+        return None;
+    }
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("hinomi")
