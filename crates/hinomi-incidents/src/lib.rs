@@ -15,6 +15,7 @@ pub mod model;
 pub mod naming;
 pub mod rule_file;
 pub mod store;
+pub mod user;
 
 pub use alert_group::{AlertIncidentOptions, FiringAlertGroup, SeverityMapping};
 pub use bundle::{ImportReport, IncidentBundle, IncidentRecord, Renumbered};
@@ -34,3 +35,4 @@ pub use model::timeline::{
 pub use naming::report_file_stem;
 pub use rule_file::{RuleFileProblem, RuleFileSummary, validate_rule_file};
 pub use store::IncidentStore;
+pub use user::{current_user, notice_text};

@@ -1,0 +1,110 @@
+//! A small line chart as SVG markup, drawn from a stored metric snapshot.
+//!
+//! Used by the HTML report (inline) so the chart needs no script, no font and no network. Gaps
+//! (`null` samples) break the line instead of being drawn as zero.
+
+use hinomi_incidents::MetricSnapshot;
+use std::fmt::Write;
+
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 200.0;
+const PAD_LEFT: f64 = 56.0;
+const PAD_RIGHT: f64 = 8.0;
+const PAD_Y: f64 = 12.0;
+/// Distinguishable in colour and in grey print.
+const COLOURS: [&str; 6] = [
+    "#c0392b", "#1f6fb2", "#2e8b57", "#8e44ad", "#b7791f", "#555555",
+];
+
+/// The SVG for a snapshot; an empty snapshot gives a frame with "no data".
+pub fn metric_svg(snapshot: &MetricSnapshot) -> String {
+    let points = snapshot.series.iter().flat_map(|s| {
+        s.timestamps
+            .iter()
+            .zip(&s.values)
+            .filter_map(|(t, v)| v.map(|v| (*t, v)))
+    });
+    let (mut t0, mut t1, mut v0, mut v1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for (t, v) in points {
+        t0 = t0.min(t);
+        t1 = t1.max(t);
+        v0 = v0.min(v);
+        v1 = v1.max(v);
+    }
+    let mut svg = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
+         width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\">"
+    );
+    let _ = write!(
+        svg,
+        "<rect x=\"{PAD_LEFT}\" y=\"{PAD_Y}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999\"/>",
+        WIDTH - PAD_LEFT - PAD_RIGHT,
+        HEIGHT - 2.0 * PAD_Y
+    );
+    if t0 > t1 {
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\">no data</text></svg>",
+            WIDTH / 2.0,
+            HEIGHT / 2.0
+        );
+        return svg;
+    }
+    if v1 <= v0 {
+        v1 = v0 + 1.0;
+    }
+    let t_span = if t1 > t0 { t1 - t0 } else { 1.0 };
+    let x = |t: f64| PAD_LEFT + (t - t0) / t_span * (WIDTH - PAD_LEFT - PAD_RIGHT);
+    let y = |v: f64| HEIGHT - PAD_Y - (v - v0) / (v1 - v0) * (HEIGHT - 2.0 * PAD_Y);
+    for (label, value) in [(v1, y(v1)), (v0, y(v0))] {
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"10\" dominant-baseline=\"middle\">{}</text>",
+            PAD_LEFT - 4.0,
+            value,
+            axis_number(label)
+        );
+    }
+    for (index, series) in snapshot.series.iter().enumerate() {
+        let mut path = String::new();
+        let mut pen_down = false;
+        for (t, v) in series.timestamps.iter().zip(&series.values) {
+            match v {
+                Some(v) if v.is_finite() => {
+                    let _ = write!(
+                        path,
+                        "{}{:.1},{:.1} ",
+                        if pen_down { "L" } else { "M" },
+                        x(*t),
+                        y(*v)
+                    );
+                    pen_down = true;
+                }
+                _ => pen_down = false,
+            }
+        }
+        if !path.is_empty() {
+            let _ = write!(
+                svg,
+                "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+                path.trim_end(),
+                COLOURS[index % COLOURS.len()]
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn axis_number(value: f64) -> String {
+    if value.abs() >= 1000.0 || value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.3}")
+    }
+}
+
+/// The colour the chart uses for series `index`, for a legend next to it.
+pub fn series_colour(index: usize) -> &'static str {
+    COLOURS[index % COLOURS.len()]
+}

@@ -1,0 +1,16 @@
+//! Incident reports for Hinomi, without a GUI and without a network.
+//!
+//! A report is built from what the incident store holds — the incident, its whole timeline, the
+//! pinned evidence and the postmortem — so it can be written with every backend down. Charts are
+//! drawn from the stored evidence data as inline SVG; nothing in a report points outside itself.
+
+pub mod chart;
+pub mod html;
+pub mod load;
+pub mod markdown;
+mod model;
+pub mod pdf;
+pub mod write;
+
+pub use model::{ReportInput, duration_text};
+pub use write::{ExportedReport, ReportFormat, write_report};

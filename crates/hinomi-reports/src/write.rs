@@ -1,0 +1,72 @@
+//! Writing a report file into a directory the user chose.
+
+use crate::model::ReportInput;
+use hinomi_core::{ErrorCode, HinomiError};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+    Pdf,
+}
+
+impl ReportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Markdown => "md",
+            ReportFormat::Html => "html",
+            ReportFormat::Pdf => "pdf",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct ExportedReport {
+    pub format: ReportFormat,
+    pub path: String,
+}
+
+/// Renders the report and writes `<dir>/<INC-…-slug>.<ext>`, creating `dir` if needed. The file
+/// is written to a temporary name first and renamed, so a failed export never leaves half a
+/// report under the final name.
+pub fn write_report(
+    input: &ReportInput,
+    format: ReportFormat,
+    dir: &Path,
+) -> Result<ExportedReport, HinomiError> {
+    let bytes = render(input, format)?;
+    let io = |path: &Path, err: std::io::Error| {
+        HinomiError::new(
+            ErrorCode::Io,
+            format!("Cannot write the report to {}: {err}", path.display()),
+        )
+        .with_detail(path.display().to_string())
+    };
+    if dir.as_os_str().is_empty() {
+        return Err(HinomiError::invalid_input(
+            "Choose a folder to export the report into.",
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|err| io(dir, err))?;
+    let stem = input.incident.report_file_stem();
+    let path: PathBuf = dir.join(format!("{stem}.{}", format.extension()));
+    let partial = dir.join(format!(".{stem}.{}.partial", format.extension()));
+    std::fs::write(&partial, &bytes).map_err(|err| io(&partial, err))?;
+    std::fs::rename(&partial, &path).map_err(|err| io(&path, err))?;
+    Ok(ExportedReport {
+        format,
+        path: path.display().to_string(),
+    })
+}
+
+pub fn render(input: &ReportInput, format: ReportFormat) -> Result<Vec<u8>, HinomiError> {
+    Ok(match format {
+        ReportFormat::Markdown => crate::markdown::render(input).into_bytes(),
+        ReportFormat::Html => crate::html::render(input).into_bytes(),
+        ReportFormat::Pdf => crate::pdf::render(input)?,
+    })
+}
