@@ -39,6 +39,11 @@ pub struct StackConfig {
     /// How many webhook notifications the control server keeps in memory (all of them are
     /// also appended to `webhook.jsonl`).
     pub webhook_capacity: usize,
+    /// Replaces every rule's `for:` duration in the rendered `alert.rules` (a TEST copy; the
+    /// file in `tests/demo-stack/` is untouched). `None`, the default, keeps the seed's
+    /// durations. End-to-end tests set a few seconds so HighErrorRate and HighLatency go
+    /// pending → firing within a test instead of after five minutes.
+    pub rule_for_override: Option<Duration>,
 }
 
 /// The third-party programs, looked up in `PATH` unless given as paths.
@@ -118,6 +123,7 @@ impl StackConfig {
             startup_timeout: Duration::from_secs(60),
             stop_grace: Duration::from_secs(10),
             webhook_capacity: 500,
+            rule_for_override: None,
         }
     }
 

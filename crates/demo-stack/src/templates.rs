@@ -38,7 +38,10 @@ impl RenderedConfigs {
         let values = placeholder_values(config);
         Ok(Self {
             prometheus_yml: render("prometheus.yml", PROMETHEUS_YML, &values)?,
-            alert_rules: render("alert.rules", ALERT_RULES, &values)?,
+            alert_rules: override_for(
+                render("alert.rules", ALERT_RULES, &values)?,
+                config.rule_for_override,
+            ),
             alertmanager_yml: render("alertmanager.yml", ALERTMANAGER_YML, &values)?,
         })
     }
@@ -116,6 +119,27 @@ pub fn render(
     Ok(output)
 }
 
+/// With `Some(duration)`, every rule's `for:` line says `duration` instead (see
+/// [`StackConfig::rule_for_override`]).
+fn override_for(rules: String, duration: Option<std::time::Duration>) -> String {
+    let Some(duration) = duration else {
+        return rules;
+    };
+    let value = prometheus_duration(duration);
+    let mut output = String::with_capacity(rules.len());
+    for line in rules.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("for:") {
+            let indent = &line[..line.len() - trimmed.len()];
+            let newline = if line.ends_with('\n') { "\n" } else { "" };
+            output.push_str(&format!("{indent}for: {value}{newline}"));
+        } else {
+            output.push_str(line);
+        }
+    }
+    output
+}
+
 fn is_placeholder_name(name: &str) -> bool {
     !name.is_empty()
         && name
@@ -132,6 +156,20 @@ mod tests {
 
     fn demo_configs() -> RenderedConfigs {
         RenderedConfigs::for_stack(&StackConfig::new("/state", Ports::demo_defaults())).unwrap()
+    }
+
+    #[test]
+    fn a_for_override_changes_only_for_lines() {
+        let mut config = StackConfig::new("/state", Ports::demo_defaults());
+        config.rule_for_override = Some(Duration::from_secs(10));
+        let rules = RenderedConfigs::for_stack(&config).unwrap().alert_rules;
+        assert!(!rules.contains("for: 5m"));
+        assert!(rules.contains("    for: 10s\n"));
+        assert_eq!(
+            rules.lines().count(),
+            demo_configs().alert_rules.lines().count()
+        );
+        assert!(rules.contains("alert: HighErrorRate"));
     }
 
     #[test]

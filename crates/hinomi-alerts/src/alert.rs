@@ -20,7 +20,8 @@ pub type LabelSet = BTreeMap<String, String>;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize, Type,
 )]
-#[serde(rename_all = "snake_case")]
+// Named for TypeScript so it cannot clash with the incidents' P0–P3 `Severity`.
+#[serde(rename = "AlertSeverity", rename_all = "snake_case")]
 pub enum Severity {
     /// No `severity` label, or one Hinomi does not know (the seed's Watchdog has `none`).
     #[default]
@@ -58,7 +59,8 @@ impl Severity {
 
 /// Where an alert stands. Resolved alerts are not in a snapshot; they live in the history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
+// Named for TypeScript so it cannot clash with the incidents' snapshot `AlertState`.
+#[serde(rename = "LiveAlertState", rename_all = "snake_case")]
 pub enum AlertState {
     /// The expression holds but not yet for the rule's `for:` (only Prometheus knows these).
     Pending,

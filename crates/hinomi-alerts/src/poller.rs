@@ -117,6 +117,12 @@ impl AlertPoller {
     }
 
     /// The alerts as of the last poll.
+    /// Replaces the sources (the user edited the datasources). Alerts of sources no longer
+    /// polled leave the board at the next poll, like resolved ones.
+    pub fn set_sources(&mut self, sources: Vec<AlertSource>) {
+        self.sources = sources;
+    }
+
     pub fn snapshot(&self) -> &Snapshot {
         &self.current
     }

@@ -1,8 +1,374 @@
-//! Alerts, silences, routing and desktop notifications.
+//! Alerts, silences, rules, routing and desktop notifications.
+//!
+//! A background task ([`poller`]) polls every Prometheus and Alertmanager, keeps the latest
+//! alerts here, sends desktop notifications ([`notifications`]) and updates the tray
+//! ([`tray`]); the UI hears about changes through the typed [`AlertsUpdated`] event and asks
+//! for the board with a filter. Silences, rules and routing are read and written on the real
+//! servers at the moment the user asks.
 
+mod notifications;
+mod poller;
+mod tray;
+
+use crate::state::SettingsState;
+use chrono::{DateTime, Utc};
+use hinomi_alerts::board::{Board, BoardOptions, Filter, Grouping, build_board};
+use hinomi_alerts::matcher::ParseError;
+use hinomi_alerts::notify::NotificationPlanner;
+use hinomi_alerts::poller::SourceHealth;
+use hinomi_alerts::silences::{Silence, SilenceDraft};
+use hinomi_alerts::sources::prometheus::RuleGroupStatus;
+use hinomi_alerts::sources::{AlertmanagerClient, PrometheusAlertsClient};
+use hinomi_alerts::{Alert, AlertState, LabelSet};
+use hinomi_core::HinomiError;
 use hinomi_core::paths::AppPaths;
+use hinomi_core::settings::{Datasource, DatasourceKind};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tauri::Manager;
+
+pub use poller::AlertsUpdated;
+pub use tray::AlertsFocusGroup;
+
+/// What the last poll saw. Replaced whole after each poll, so a command never waits for one.
+#[derive(Default)]
+pub struct Latest {
+    pub at: Option<DateTime<Utc>>,
+    pub alerts: Arc<Vec<Alert>>,
+    pub sources: Vec<SourceHealth>,
+    pub history_error: Option<HinomiError>,
+}
+
+/// The alerts domain's managed state.
+pub struct AlertsState {
+    pub latest: Mutex<Latest>,
+    pub planner: Mutex<NotificationPlanner>,
+    /// Desktop notifications are not shown before this (tray "Pause notifications 1h").
+    pub paused_until: Mutex<Option<DateTime<Utc>>>,
+    /// Wakes the poller for an immediate poll (after a silence changed).
+    pub poll_now: tokio::sync::Notify,
+    /// The poller task; aborted when the state is dropped.
+    pub task: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+}
+
+impl Drop for AlertsState {
+    fn drop(&mut self) {
+        if let Some(task) = lock(&self.task).take() {
+            task.abort();
+        }
+    }
+}
+
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// Registers this domain's managed state and starts its background tasks.
-pub fn setup(_app: &mut tauri::App, _paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+    let clock: Arc<dyn hinomi_core::clock::Clock> = Arc::new(hinomi_core::clock::SystemClock);
+    let planner = NotificationPlanner::new(&notifications::settings_for(5), clock.clone())?;
+    app.manage(AlertsState {
+        latest: Mutex::new(Latest::default()),
+        planner: Mutex::new(planner),
+        paused_until: Mutex::new(None),
+        poll_now: tokio::sync::Notify::new(),
+        task: Mutex::new(None),
+    });
+    if let Err(error) = tray::create(app) {
+        tracing::warn!(%error, "no tray icon; closing the window quits");
+    }
+    let history = paths.data_dir.join("alerts-history.sqlite");
+    let task = tauri::async_runtime::spawn(poller::run(app.handle().clone(), history, clock));
+    *lock(&app.state::<AlertsState>().task) = Some(task);
     Ok(())
+}
+
+/// What the board asks for: the filter as typed, and the state toggles.
+#[derive(Debug, Clone, Deserialize, Serialize, Type)]
+pub struct BoardQuery {
+    pub filter: String,
+    /// Only alerts in one of these states (the toggles).
+    pub states: Vec<AlertState>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AlertBoard {
+    /// When the alerts were fetched; `None` before the first poll ended.
+    pub polled_at: Option<DateTime<Utc>>,
+    pub board: Board,
+    /// The filter could not be read: where and why. The board is then empty.
+    pub filter_error: Option<ParseError>,
+    pub sources: Vec<SourceHealth>,
+    pub history_error: Option<HinomiError>,
+    /// Notifications are paused until then.
+    pub notifications_paused_until: Option<DateTime<Utc>>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn alert_board(state: tauri::State<'_, AlertsState>, query: BoardQuery) -> AlertBoard {
+    let (at, alerts, sources, history_error) = {
+        let latest = lock(&state.latest);
+        (
+            latest.at,
+            latest.alerts.clone(),
+            latest.sources.clone(),
+            latest.history_error.clone(),
+        )
+    };
+    let (filter, filter_error) = match Filter::parse(&query.filter) {
+        Ok(mut filter) => {
+            filter.restrict_states(&query.states);
+            (Some(filter), None)
+        }
+        Err(error) => (None, Some(error)),
+    };
+    let board = match &filter {
+        Some(filter) => build_board(
+            &alerts,
+            &Grouping::default(),
+            filter,
+            BoardOptions::default(),
+        ),
+        None => Board {
+            groups: Vec::new(),
+            total_alerts: u32::try_from(alerts.len()).unwrap_or(u32::MAX),
+            shown_alerts: 0,
+        },
+    };
+    AlertBoard {
+        polled_at: at,
+        board,
+        filter_error,
+        sources,
+        history_error,
+        notifications_paused_until: *lock(&state.paused_until),
+    }
+}
+
+/// Polls every source now instead of at the next interval.
+#[tauri::command]
+#[specta::specta]
+pub fn refresh_alerts(state: tauri::State<'_, AlertsState>) {
+    state.poll_now.notify_one();
+}
+
+fn datasources_of(settings: &SettingsState, kind: DatasourceKind) -> Vec<Datasource> {
+    settings
+        .snapshot()
+        .settings
+        .datasources
+        .into_iter()
+        .filter(|ds| ds.kind == kind)
+        .collect()
+}
+
+fn alertmanager(settings: &SettingsState, id: &str) -> Result<AlertmanagerClient, HinomiError> {
+    let ds = datasources_of(settings, DatasourceKind::Alertmanager)
+        .into_iter()
+        .find(|ds| ds.id == id)
+        .ok_or_else(|| {
+            HinomiError::new(
+                hinomi_core::ErrorCode::NotFound,
+                format!("There is no Alertmanager datasource with the id \"{id}\"."),
+            )
+        })?;
+    AlertmanagerClient::new(&ds)
+}
+
+/// Who creates silences by default: the OS user.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct SilenceDefaults {
+    pub created_by: String,
+    pub now: DateTime<Utc>,
+    /// Alertmanager datasources, in settings order: `(id, name)`.
+    pub alertmanagers: Vec<(String, String)>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn silence_defaults(settings: tauri::State<'_, SettingsState>) -> SilenceDefaults {
+    SilenceDefaults {
+        created_by: os_user(),
+        now: Utc::now(),
+        alertmanagers: datasources_of(&settings, DatasourceKind::Alertmanager)
+            .into_iter()
+            .map(|ds| (ds.id, ds.name))
+            .collect(),
+    }
+}
+
+fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "hinomi".into())
+}
+
+/// One Alertmanager's silences, or why they could not be read.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DatasourceSilences {
+    pub datasource_id: String,
+    pub datasource_name: String,
+    pub silences: Vec<Silence>,
+    pub error: Option<HinomiError>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_silences(
+    settings: tauri::State<'_, SettingsState>,
+) -> Result<Vec<DatasourceSilences>, HinomiError> {
+    let fetches = datasources_of(&settings, DatasourceKind::Alertmanager)
+        .into_iter()
+        .map(|ds| async move {
+            let result = match AlertmanagerClient::new(&ds) {
+                Ok(client) => client.silences().await,
+                Err(error) => Err(error),
+            };
+            let (silences, error) = match result {
+                Ok(silences) => (silences, None),
+                Err(error) => (Vec::new(), Some(error)),
+            };
+            DatasourceSilences {
+                datasource_id: ds.id,
+                datasource_name: ds.name,
+                silences,
+                error,
+            }
+        });
+    Ok(futures::future::join_all(fetches).await)
+}
+
+/// Creates a silence on one Alertmanager; its id. Alertmanager's error text comes back as is.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_silence(
+    settings: tauri::State<'_, SettingsState>,
+    alerts: tauri::State<'_, AlertsState>,
+    datasource_id: String,
+    draft: SilenceDraft,
+) -> Result<String, HinomiError> {
+    let id = alertmanager(&settings, &datasource_id)?
+        .create_silence(&draft)
+        .await?;
+    alerts.poll_now.notify_one();
+    Ok(id)
+}
+
+/// Edits a silence; Alertmanager may answer with a new id (an active silence is replaced).
+#[tauri::command]
+#[specta::specta]
+pub async fn update_silence(
+    settings: tauri::State<'_, SettingsState>,
+    alerts: tauri::State<'_, AlertsState>,
+    datasource_id: String,
+    silence_id: String,
+    draft: SilenceDraft,
+) -> Result<String, HinomiError> {
+    let id = alertmanager(&settings, &datasource_id)?
+        .update_silence(&silence_id, &draft)
+        .await?;
+    alerts.poll_now.notify_one();
+    Ok(id)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn expire_silence(
+    settings: tauri::State<'_, SettingsState>,
+    alerts: tauri::State<'_, AlertsState>,
+    datasource_id: String,
+    silence_id: String,
+) -> Result<(), HinomiError> {
+    alertmanager(&settings, &datasource_id)?
+        .expire_silence(&silence_id)
+        .await?;
+    alerts.poll_now.notify_one();
+    Ok(())
+}
+
+/// Acknowledges a group: a short silence over its group labels, and no more desktop
+/// notifications for it until it changes.
+#[tauri::command]
+#[specta::specta]
+pub async fn acknowledge_alert_group(
+    settings: tauri::State<'_, SettingsState>,
+    alerts: tauri::State<'_, AlertsState>,
+    datasource_id: String,
+    group_labels: LabelSet,
+    minutes: u32,
+) -> Result<String, HinomiError> {
+    let id = acknowledge(&settings, &alerts, &datasource_id, &group_labels, minutes).await?;
+    Ok(id)
+}
+
+pub(crate) async fn acknowledge(
+    settings: &SettingsState,
+    alerts: &AlertsState,
+    datasource_id: &str,
+    group_labels: &LabelSet,
+    minutes: u32,
+) -> Result<String, HinomiError> {
+    let draft = SilenceDraft::for_alert(
+        group_labels,
+        Utc::now(),
+        std::time::Duration::from_secs(u64::from(minutes.max(1)) * 60),
+        os_user(),
+        "Acknowledged in Hinomi",
+    );
+    let id = alertmanager(settings, datasource_id)?
+        .create_silence(&draft)
+        .await?;
+    lock(&alerts.planner).acknowledge(&hinomi_alerts::alert::format_labels(group_labels));
+    alerts.poll_now.notify_one();
+    Ok(id)
+}
+
+/// One Prometheus's rules, or why they could not be read.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DatasourceRules {
+    pub datasource_id: String,
+    pub datasource_name: String,
+    pub groups: Vec<RuleGroupStatus>,
+    pub error: Option<HinomiError>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_alert_rules(
+    settings: tauri::State<'_, SettingsState>,
+) -> Result<Vec<DatasourceRules>, HinomiError> {
+    let fetches = datasources_of(&settings, DatasourceKind::Prometheus)
+        .into_iter()
+        .map(|ds| async move {
+            let result = match PrometheusAlertsClient::new(&ds) {
+                Ok(client) => client.rules().await,
+                Err(error) => Err(error),
+            };
+            let (groups, error) = match result {
+                Ok(groups) => (groups, None),
+                Err(error) => (Vec::new(), Some(error)),
+            };
+            DatasourceRules {
+                datasource_id: ds.id,
+                datasource_name: ds.name,
+                groups,
+                error,
+            }
+        });
+    Ok(futures::future::join_all(fetches).await)
+}
+
+/// Pauses desktop notifications for `minutes` (0 resumes them).
+#[tauri::command]
+#[specta::specta]
+pub fn pause_notifications(
+    state: tauri::State<'_, AlertsState>,
+    minutes: u32,
+) -> Option<DateTime<Utc>> {
+    notifications::pause(&state, minutes)
 }

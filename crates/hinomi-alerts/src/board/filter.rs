@@ -19,6 +19,8 @@ pub struct Filter {
     states: Vec<AlertState>,
     /// Lowercased.
     texts: Vec<String>,
+    /// Set by [`Filter::restrict_states`] when no state can pass.
+    impossible: bool,
 }
 
 const STATES: &str = "firing, pending, silenced, inhibited";
@@ -116,12 +118,31 @@ impl Filter {
         }
     }
 
+    /// Also requires one of `states` (the board's state toggles). `state:` terms typed in the
+    /// filter still apply: an alert must satisfy both.
+    pub fn restrict_states(&mut self, states: &[AlertState]) {
+        if states.is_empty() {
+            self.impossible = true;
+        } else if self.states.is_empty() {
+            self.states = states.to_vec();
+        } else {
+            self.states.retain(|state| states.contains(state));
+            if self.states.is_empty() {
+                self.impossible = true;
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.matchers.is_empty() && self.states.is_empty() && self.texts.is_empty()
+        self.matchers.is_empty()
+            && self.states.is_empty()
+            && self.texts.is_empty()
+            && !self.impossible
     }
 
     pub fn matches(&self, alert: &Alert) -> bool {
-        (self.states.is_empty() || self.states.contains(&alert.state))
+        !self.impossible
+            && (self.states.is_empty() || self.states.contains(&alert.state))
             && self.matchers.iter().all(|m| m.matches(&alert.labels))
             && self.texts.iter().all(|text| contains_text(alert, text))
     }

@@ -256,3 +256,35 @@ fn ten_thousand_alerts_from_an_ha_pair_make_fifty_groups() {
             .all(|w| w[0].active_since <= w[1].active_since)
     );
 }
+
+#[test]
+fn state_toggles_narrow_the_typed_filter() {
+    let mut firing = alert(&[("alertname", "A")], Some(1));
+    firing.state = AlertState::Firing;
+    let mut pending = alert(&[("alertname", "B")], Some(2));
+    pending.state = AlertState::Pending;
+    let alerts = [firing, pending];
+    let shown = |filter: &Filter| {
+        alerts
+            .iter()
+            .filter(|a| filter.matches(a))
+            .map(|a| a.alertname().to_owned())
+            .collect::<Vec<_>>()
+    };
+
+    let mut filter = Filter::parse("").unwrap();
+    filter.restrict_states(&[AlertState::Pending]);
+    assert_eq!(shown(&filter), ["B"]);
+
+    let mut filter = Filter::parse("state:firing").unwrap();
+    filter.restrict_states(&[AlertState::Firing, AlertState::Pending]);
+    assert_eq!(shown(&filter), ["A"]);
+
+    let mut filter = Filter::parse("state:firing").unwrap();
+    filter.restrict_states(&[AlertState::Pending]);
+    assert!(shown(&filter).is_empty());
+
+    let mut filter = Filter::parse("").unwrap();
+    filter.restrict_states(&[]);
+    assert!(shown(&filter).is_empty());
+}

@@ -56,6 +56,10 @@ struct UpArgs {
     /// Prometheus' rule evaluation interval [default: the scrape interval].
     #[arg(long, value_parser = humantime::parse_duration)]
     evaluation_interval: Option<Duration>,
+    /// TEST ONLY: every alert rule's `for:` becomes this (e.g. `10s`), so seed alerts fire
+    /// within a test. The demo keeps the seed's durations when it is not given.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    rule_for: Option<Duration>,
     /// `demo`: the fixed demo ports (18000, 19090, 19093, 19100, control 19099);
     /// `free`: whatever ports are free.
     #[arg(long, value_enum, default_value_t = PortChoice::Demo)]

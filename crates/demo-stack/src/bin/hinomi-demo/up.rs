@@ -21,6 +21,7 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
     let mut config = StackConfig::new(&state_dir, ports);
     config.scrape_interval = args.scrape_interval;
     config.evaluation_interval = args.evaluation_interval.unwrap_or(args.scrape_interval);
+    config.rule_for_override = args.rule_for;
     let stack_file = config.stack_file();
 
     eprintln!("starting the demo stack in {} ...", state_dir.display());

@@ -1,0 +1,216 @@
+//! Desktop notifications: what the planner says to deliver, shown with `notify-rust`.
+//!
+//! One notification per alert group (not per alert): the summary names the group, its firing
+//! count and worst severity, the body is the first alert's summary annotation. Critical groups
+//! are sent with critical urgency, which notification servers keep until dismissed. "Open"
+//! brings the window to the group; "Acknowledge" silences the group briefly; "Create incident"
+//! opens the group with the incident dialog.
+
+use super::tray::{self, AlertsFocusGroup};
+use super::{AlertsState, lock};
+use chrono::{DateTime, Utc};
+use hinomi_alerts::notify::{NotificationKind, NotificationSettings, PlannedNotification};
+use hinomi_alerts::poller::SourceHealth;
+use hinomi_alerts::{Alert, Severity};
+use hinomi_core::settings::{Language, Settings};
+use notify_rust::{Hint, Notification, Timeout, Urgency};
+use tauri::{AppHandle, Manager};
+use tauri_specta::Event;
+
+/// The route semantics of the monitoring spec, polled at the app's refresh interval.
+pub fn settings_for(poll_interval_secs: u32) -> NotificationSettings {
+    NotificationSettings {
+        poll_interval_secs: poll_interval_secs.max(1),
+        utc_offset_minutes: chrono::Local::now().offset().local_minus_utc() / 60,
+        ..NotificationSettings::default()
+    }
+}
+
+pub fn pause(state: &AlertsState, minutes: u32) -> Option<DateTime<Utc>> {
+    let until = (minutes > 0).then(|| Utc::now() + chrono::Duration::minutes(i64::from(minutes)));
+    *lock(&state.paused_until) = until;
+    until
+}
+
+pub fn after_poll(
+    app: &AppHandle,
+    state: &AlertsState,
+    alerts: &[Alert],
+    sources: &[SourceHealth],
+    settings: &Settings,
+) {
+    let outcome = {
+        let mut planner = lock(&state.planner);
+        let wanted = settings_for(settings.refresh_interval_secs);
+        if let Err(error) = planner.set_settings(&wanted) {
+            tracing::warn!(%error, "notification settings rejected");
+        }
+        planner.tick(alerts, sources)
+    };
+    let paused = lock(&state.paused_until).is_some_and(|until| until > Utc::now());
+    if paused {
+        if !outcome.deliver.is_empty() {
+            tracing::info!(
+                count = outcome.deliver.len(),
+                "notifications paused; not shown"
+            );
+        }
+        return;
+    }
+    let japanese = is_japanese(settings);
+    for planned in outcome.deliver {
+        let text = Text::of(&planned, japanese);
+        let app = app.clone();
+        // notify-rust talks D-Bus synchronously, and waiting for a click blocks: a thread each.
+        std::thread::spawn(move || show(&app, &planned, &text));
+    }
+}
+
+fn is_japanese(settings: &Settings) -> bool {
+    match settings.language {
+        Language::Ja => true,
+        Language::En => false,
+        Language::System => sys_locale::get_locale().is_some_and(|l| l.starts_with("ja")),
+    }
+}
+
+struct Text {
+    summary: String,
+    body: String,
+    open: &'static str,
+    acknowledge: &'static str,
+    incident: &'static str,
+}
+
+impl Text {
+    fn of(planned: &PlannedNotification, japanese: bool) -> Self {
+        let name = planned
+            .group_labels
+            .get("alertname")
+            .cloned()
+            .unwrap_or_else(|| planned.group_key.clone());
+        let severity = planned.worst_severity.as_str();
+        let summary = match (planned.kind, japanese) {
+            (NotificationKind::Resolved, false) => format!("{name}: resolved"),
+            (NotificationKind::Resolved, true) => format!("{name}: 解決しました"),
+            (NotificationKind::SourceUnreachable, false) => format!("Cannot reach {name}"),
+            (NotificationKind::SourceUnreachable, true) => format!("{name} に接続できません"),
+            (NotificationKind::SourceRecovered, false) => format!("{name} is reachable again"),
+            (NotificationKind::SourceRecovered, true) => format!("{name} に再び接続できました"),
+            (NotificationKind::WatchdogSilent, false) => {
+                format!("The alert pipeline is silent ({name})")
+            }
+            (NotificationKind::WatchdogSilent, true) => {
+                format!("アラートの経路が止まっています ({name})")
+            }
+            (_, false) => format!("{name}: {} firing ({severity})", planned.firing_count),
+            (_, true) => format!("{name}: {} 件発生中 ({severity})", planned.firing_count),
+        };
+        Self {
+            summary,
+            body: planned.summary.clone().unwrap_or_default(),
+            open: if japanese { "開く" } else { "Open" },
+            acknowledge: if japanese {
+                "確認済みにする"
+            } else {
+                "Acknowledge"
+            },
+            incident: if japanese {
+                "インシデントを作成"
+            } else {
+                "Create incident"
+            },
+        }
+    }
+}
+
+fn urgency(severity: Severity) -> Urgency {
+    match severity {
+        Severity::Critical => Urgency::Critical,
+        Severity::Warning => Urgency::Normal,
+        Severity::Info | Severity::None => Urgency::Low,
+    }
+}
+
+fn show(app: &AppHandle, planned: &PlannedNotification, text: &Text) {
+    let about_group = !matches!(
+        planned.kind,
+        NotificationKind::SourceUnreachable
+            | NotificationKind::SourceRecovered
+            | NotificationKind::WatchdogSilent
+            | NotificationKind::WatchdogBack
+    );
+    let urgency = if planned.kind.is_good_news() {
+        Urgency::Low
+    } else {
+        urgency(planned.worst_severity)
+    };
+    let mut notification = Notification::new();
+    notification
+        .appname("Hinomi")
+        .summary(&text.summary)
+        .body(&text.body)
+        .icon("dialog-warning")
+        .hint(Hint::Category("alert".into()))
+        .urgency(urgency)
+        .timeout(if urgency == Urgency::Critical {
+            Timeout::Never
+        } else {
+            Timeout::Default
+        })
+        .action("default", text.open)
+        .action("open", text.open);
+    if about_group && !planned.kind.is_good_news() {
+        notification
+            .action("acknowledge", text.acknowledge)
+            .action("create-incident", text.incident);
+    }
+    let handle = match notification.show() {
+        Ok(handle) => handle,
+        Err(error) => {
+            tracing::warn!(%error, summary = %text.summary, "could not show a notification");
+            return;
+        }
+    };
+    let group_key = planned.group_key.clone();
+    let group_labels = planned.group_labels.clone();
+    handle.wait_for_action(|action| match action {
+        "default" | "open" => focus(app, &group_key, "open"),
+        "create-incident" => focus(app, &group_key, "create_incident"),
+        "acknowledge" => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let settings = app.state::<crate::state::SettingsState>();
+                let alerts = app.state::<AlertsState>();
+                // Silences live in Alertmanager, whichever source reported the group.
+                let id = {
+                    settings
+                        .snapshot()
+                        .settings
+                        .datasources
+                        .iter()
+                        .find(|ds| ds.kind == hinomi_core::settings::DatasourceKind::Alertmanager)
+                        .map(|ds| ds.id.clone())
+                };
+                let Some(id) = id else { return };
+                if let Err(error) =
+                    super::acknowledge(&settings, &alerts, &id, &group_labels, 60).await
+                {
+                    tracing::warn!(%error, "acknowledging from a notification failed");
+                }
+            });
+        }
+        _ => {}
+    });
+}
+
+fn focus(app: &AppHandle, group_key: &str, intent: &str) {
+    tray::show_window(app);
+    let event = AlertsFocusGroup {
+        group_key: group_key.to_owned(),
+        intent: intent.to_owned(),
+    };
+    if let Err(error) = event.emit(app) {
+        tracing::debug!(%error, "could not ask the UI to open the group");
+    }
+}

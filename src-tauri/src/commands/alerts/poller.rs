@@ -1,0 +1,156 @@
+//! The background poll: every configured Prometheus and Alertmanager, at the refresh interval.
+//!
+//! Each round reads the settings again (a datasource added in Settings is polled at the next
+//! round), records the history, feeds the notification planner, updates the tray, and tells
+//! the UI when something changed. It also wakes when the planner has a notification due
+//! (group_wait / group_interval) and when a command asks for an immediate poll.
+
+use super::{AlertsState, Latest, lock, notifications, tray};
+use crate::state::SettingsState;
+use chrono::{DateTime, Utc};
+use hinomi_alerts::history::AlertHistory;
+use hinomi_alerts::poller::{AlertPoller, AlertSource};
+use hinomi_alerts::{AlertState, Severity};
+use hinomi_core::HinomiError;
+use hinomi_core::clock::Clock;
+use hinomi_core::settings::{Datasource, DatasourceKind};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tauri::{AppHandle, Manager};
+use tauri_specta::Event;
+
+/// Sent to the UI after a poll that changed something (alerts, their states, or a source's
+/// health). The UI then asks for the board with its own filter.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct AlertsUpdated {
+    pub at: DateTime<Utc>,
+    pub total: u32,
+    pub firing: u32,
+    pub pending: u32,
+    pub silenced: u32,
+    pub worst_firing: Severity,
+    /// How many alerts appeared, changed state or resolved in this poll.
+    pub changes: u32,
+}
+
+pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
+    let mut poller: Option<AlertPoller> = None;
+    let mut polled_datasources: Vec<Datasource> = Vec::new();
+    let mut last_health: Option<String> = None;
+    loop {
+        let settings = app.state::<SettingsState>().snapshot().settings;
+        let interval = Duration::from_secs(u64::from(settings.refresh_interval_secs.max(1)));
+        let wanted: Vec<Datasource> = settings
+            .datasources
+            .iter()
+            .filter(|ds| {
+                matches!(
+                    ds.kind,
+                    DatasourceKind::Prometheus | DatasourceKind::Alertmanager
+                )
+            })
+            .cloned()
+            .collect();
+        let mut source_errors = Vec::new();
+        if poller.is_none() || wanted != polled_datasources {
+            let sources: Vec<AlertSource> = wanted
+                .iter()
+                .filter_map(|ds| match AlertSource::for_datasource(ds) {
+                    Ok(source) => Some(source),
+                    Err(error) => {
+                        source_errors.push(error);
+                        None
+                    }
+                })
+                .collect();
+            match poller.as_mut() {
+                Some(poller) => poller.set_sources(sources),
+                None => match open_poller(&history_path, sources, clock.clone()) {
+                    Ok(opened) => poller = Some(opened),
+                    Err(error) => {
+                        tracing::error!(%error, "cannot open the alert history");
+                        lock(&app.state::<AlertsState>().latest).history_error = Some(error);
+                    }
+                },
+            }
+            polled_datasources = wanted;
+        }
+        if let Some(poller) = poller.as_mut() {
+            let outcome = poller.poll().await;
+            let alerts = Arc::new(poller.snapshot().alerts().to_vec());
+            let health = serde_json::to_string(&outcome.sources).unwrap_or_default();
+            let state = app.state::<AlertsState>();
+            let history_error = outcome
+                .history_error
+                .clone()
+                .or_else(|| source_errors.into_iter().next());
+            *lock(&state.latest) = Latest {
+                at: Some(outcome.at),
+                alerts: alerts.clone(),
+                sources: outcome.sources.clone(),
+                history_error,
+            };
+            let summary = summarise(&alerts, outcome.at, outcome.changes.len());
+            tray::update(&app, &summary);
+            notifications::after_poll(&app, &state, &alerts, &outcome.sources, &settings);
+            let changed =
+                !outcome.changes.is_empty() || last_health.as_deref() != Some(health.as_str());
+            if changed && let Err(error) = summary.emit(&app) {
+                tracing::debug!(%error, "could not tell the UI about new alerts");
+            }
+            last_health = Some(health);
+        }
+        let state = app.state::<AlertsState>();
+        let due = lock(&state.planner).next_due();
+        let wait = due
+            .map(|due| (due - clock.now()).to_std().unwrap_or(Duration::ZERO))
+            .map_or(interval, |until_due| until_due.min(interval))
+            .max(Duration::from_millis(200));
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = state.poll_now.notified() => {}
+        }
+    }
+}
+
+fn open_poller(
+    path: &std::path::Path,
+    sources: Vec<AlertSource>,
+    clock: Arc<dyn Clock>,
+) -> Result<AlertPoller, HinomiError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let history = AlertHistory::open(path).map_err(HinomiError::from)?;
+    AlertPoller::new(sources, history, clock).map_err(HinomiError::from)
+}
+
+pub fn summarise(
+    alerts: &[hinomi_alerts::Alert],
+    at: DateTime<Utc>,
+    changes: usize,
+) -> AlertsUpdated {
+    let mut summary = AlertsUpdated {
+        at,
+        total: u32::try_from(alerts.len()).unwrap_or(u32::MAX),
+        firing: 0,
+        pending: 0,
+        silenced: 0,
+        worst_firing: Severity::None,
+        changes: u32::try_from(changes).unwrap_or(u32::MAX),
+    };
+    for alert in alerts {
+        match alert.state {
+            AlertState::Firing => {
+                summary.firing += 1;
+                summary.worst_firing = summary.worst_firing.max(alert.severity);
+            }
+            AlertState::Pending => summary.pending += 1,
+            AlertState::Silenced | AlertState::Inhibited => summary.silenced += 1,
+        }
+    }
+    summary
+}

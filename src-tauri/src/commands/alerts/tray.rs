@@ -1,0 +1,123 @@
+//! The tray icon: how many alerts fire and how bad the worst is, and a menu to open the
+//! window, pause notifications for an hour, or quit. When the desktop shows tray icons (a
+//! StatusNotifierWatcher owns its name on the session bus), closing the window hides it and
+//! notifications keep coming; without one the icon would be nowhere, so closing quits.
+
+use super::poller::AlertsUpdated;
+use super::{AlertsState, notifications};
+use hinomi_alerts::Severity;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Manager};
+
+const TRAY_ID: &str = "hinomi-alerts";
+
+/// Asks the UI to show one alert group (from a notification's "Open" or "Create incident").
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct AlertsFocusGroup {
+    pub group_key: String,
+    /// `open` or `create_incident`.
+    pub intent: String,
+}
+
+pub fn create(app: &mut tauri::App) -> tauri::Result<()> {
+    let open = MenuItem::with_id(app, "open", "Open Hinomi", true, None::<&str>)?;
+    let pause = MenuItem::with_id(
+        app,
+        "pause",
+        "Pause notifications for 1 hour",
+        true,
+        None::<&str>,
+    )?;
+    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&open, &pause, &quit])?;
+    let mut builder = TrayIconBuilder::with_id(TRAY_ID)
+        .tooltip("Hinomi")
+        .menu(&menu)
+        .on_menu_event(|app, event| match event.id.as_ref() {
+            "open" => show_window(app),
+            "pause" => {
+                notifications::pause(&app.state::<AlertsState>(), 60);
+            }
+            "quit" => app.exit(0),
+            _ => {}
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder.build(app)?;
+    let hosted = Arc::new(AtomicBool::new(false));
+    let watching = hosted.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            watching.store(tray_host_present().await, Ordering::Relaxed);
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        }
+    });
+    if let Some(window) = app.get_webview_window("main") {
+        let hidden = window.clone();
+        window.on_window_event(move |event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if !hosted.load(Ordering::Relaxed) {
+                    return;
+                }
+                api.prevent_close();
+                if let Err(error) = hidden.hide() {
+                    tracing::warn!(%error, "could not hide the window");
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Whether something on the session bus shows tray icons.
+async fn tray_host_present() -> bool {
+    let Ok(connection) = zbus::Connection::session().await else {
+        return false;
+    };
+    let Ok(proxy) = zbus::fdo::DBusProxy::new(&connection).await else {
+        return false;
+    };
+    let Ok(name) = zbus::names::BusName::try_from("org.kde.StatusNotifierWatcher") else {
+        return false;
+    };
+    proxy.name_has_owner(name).await.unwrap_or(false)
+}
+
+pub fn show_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+pub fn update(app: &AppHandle, summary: &AlertsUpdated) {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else {
+        return;
+    };
+    let text = if summary.firing == 0 {
+        "Hinomi: no alerts firing".to_owned()
+    } else {
+        let worst = match summary.worst_firing {
+            Severity::Critical => "critical",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::None => "none",
+        };
+        format!("Hinomi: {} firing, worst {worst}", summary.firing)
+    };
+    if let Err(error) = tray.set_tooltip(Some(&text)) {
+        tracing::debug!(%error, "tray tooltip");
+    }
+    let title = (summary.firing > 0).then(|| summary.firing.to_string());
+    if let Err(error) = tray.set_title(title.as_deref()) {
+        tracing::debug!(%error, "tray title");
+    }
+}

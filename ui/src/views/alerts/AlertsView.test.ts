@@ -1,0 +1,96 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { afterEach, describe, expect, it } from "vitest";
+import { appContext } from "../../app/context.svelte";
+import { setLocale } from "../../lib/i18n/index.svelte";
+import { startedApp } from "../../test-support";
+import AlertsView from "./AlertsView.svelte";
+import type { FakeAlertsState } from "./backend";
+import { fakeAlert } from "./fixtures";
+
+async function setup(alerts = [
+  fakeAlert(
+    { alertname: "HighErrorRate", severity: "critical", endpoint: "/datasets" },
+    { annotations: { summary: "高エラー率を検出", description: "<b>5xx</b> over 10%" } },
+  ),
+  fakeAlert({ alertname: "Watchdog", severity: "none" }),
+]) {
+  const { app, backend } = await startedApp({
+    settings: { version: 1, language: "en", refresh_interval_secs: 3600, datasources: [] },
+  });
+  const fake = (backend as unknown as { alertsState: FakeAlertsState }).alertsState;
+  fake.alerts = alerts;
+  render(AlertsView, { context: appContext(app) });
+  return { app, backend, fake };
+}
+
+afterEach(() => setLocale("en"));
+
+describe("AlertsView", () => {
+  it("shows groups worst first, with annotations as text", async () => {
+    await setup();
+    const groups = await waitFor(() => {
+      const found = screen.getAllByTestId("alert-group");
+      expect(found).toHaveLength(2);
+      return found;
+    });
+    expect(groups.map((g) => g.dataset.alertname)).toEqual(["HighErrorRate", "Watchdog"]);
+    const rows = screen.getAllByTestId("alert-row");
+    expect(rows[0]!.textContent).toContain("高エラー率を検出");
+    await fireEvent.click(rows[0]!);
+    const annotations = screen.getByTestId("alert-detail-annotations");
+    expect(annotations.textContent).toContain("<b>5xx</b> over 10%");
+    expect(annotations.querySelector("b")).toBeNull();
+  });
+
+  it("collapses a group", async () => {
+    await setup();
+    const group = await waitFor(() => screen.getAllByTestId("alert-group")[0]!);
+    expect(screen.getAllByTestId("alert-row")).toHaveLength(2);
+    await fireEvent.click(group);
+    expect(screen.getAllByTestId("alert-row")).toHaveLength(1);
+    expect(group.getAttribute("aria-expanded")).toBe("false");
+  });
+
+  it("shows a filter error with its position and keeps the last board", async () => {
+    await setup();
+    await waitFor(() => expect(screen.getAllByTestId("alert-group")).toHaveLength(2));
+    const input = screen.getByTestId("alerts-filter") as HTMLInputElement;
+    await fireEvent.input(input, { target: { value: '{alertname="x"' } });
+    const error = await waitFor(() => screen.getByTestId("alerts-filter-error"), { timeout: 2000 });
+    expect(error.dataset.position).toBe("14");
+    expect(screen.getAllByTestId("alert-group")).toHaveLength(2);
+  });
+
+  it("state toggles narrow the board", async () => {
+    await setup([
+      fakeAlert({ alertname: "A", severity: "warning" }, { state: "pending" }),
+      fakeAlert({ alertname: "B", severity: "warning" }),
+    ]);
+    await waitFor(() => expect(screen.getAllByTestId("alert-row")).toHaveLength(2));
+    await fireEvent.click(screen.getByTestId("alerts-state-pending"));
+    await waitFor(() => expect(screen.getAllByTestId("alert-row")).toHaveLength(1));
+    expect(screen.getByTestId("alert-row").dataset.alertname).toBe("B");
+  });
+
+  it("creates a silence pre-filled from the alert, and shows Alertmanager's refusal verbatim", async () => {
+    const { fake } = await setup();
+    const row = await waitFor(() => screen.getAllByTestId("alert-row")[0]!);
+    await fireEvent.click(row);
+    await fireEvent.click(screen.getByTestId("alert-silence"));
+    const names = await waitFor(() => screen.getAllByTestId("silence-matcher-name") as HTMLInputElement[]);
+    expect(names.map((n) => n.value).sort()).toEqual(["alertname", "endpoint", "severity"]);
+    expect((screen.getByTestId("silence-created-by") as HTMLInputElement).value).toBe("tester");
+
+    fake.silenceError = { code: "http_status", message: "bad request: silence invalid: invalid label matcher 0" };
+    await fireEvent.click(screen.getByTestId("silence-submit"));
+    const error = await waitFor(() => screen.getByTestId("silence-error"));
+    expect(error.textContent).toContain("bad request: silence invalid: invalid label matcher 0");
+    expect(screen.getAllByTestId("silence-matcher-name")).toHaveLength(3);
+
+    fake.silenceError = null;
+    await fireEvent.input(screen.getByTestId("silence-comment"), { target: { value: "looking" } });
+    await fireEvent.click(screen.getByTestId("silence-submit"));
+    await waitFor(() => expect(screen.getByTestId("alerts-action-message").textContent).toContain("silence-1"));
+    expect(fake.silences[0]).toMatchObject({ comment: "looking", created_by: "tester", state: "active" });
+  });
+});

@@ -1,0 +1,166 @@
+// The alerts commands as the Backend exposes them: the real ones (every failure normalised to a
+// HinomiError) and an in-memory fake for Vitest. Spread into lib/backend's tauriBackend and
+// createFakeBackend, so the Backend type stays "every generated command".
+
+import type { Backend, CommandResult } from "../../lib/backend/backend";
+import { toHinomiError } from "../../lib/backend/backend";
+import type {
+  Alert,
+  AlertBoard,
+  LiveAlertState,
+  BoardGroup,
+  DatasourceRules,
+  DatasourceSilences,
+  HinomiError,
+  Silence,
+} from "../../lib/bindings";
+import { commands } from "../../lib/bindings";
+
+export type AlertsBackend = Pick<
+  Backend,
+  | "alertBoard"
+  | "refreshAlerts"
+  | "silenceDefaults"
+  | "listSilences"
+  | "createSilence"
+  | "updateSilence"
+  | "expireSilence"
+  | "acknowledgeAlertGroup"
+  | "listAlertRules"
+  | "pauseNotifications"
+>;
+
+async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
+  try {
+    const result = await call();
+    if (result.status === "error") return { status: "error", error: toHinomiError(result.error) };
+    return result;
+  } catch (err) {
+    return { status: "error", error: toHinomiError(err) };
+  }
+}
+
+export const alertsTauriBackend: AlertsBackend = {
+  alertBoard: (query) => commands.alertBoard(query),
+  refreshAlerts: () => commands.refreshAlerts(),
+  silenceDefaults: () => commands.silenceDefaults(),
+  listSilences: () => settle(() => commands.listSilences()),
+  createSilence: (ds, draft) => settle(() => commands.createSilence(ds, draft)),
+  updateSilence: (ds, id, draft) => settle(() => commands.updateSilence(ds, id, draft)),
+  expireSilence: (ds, id) => settle(() => commands.expireSilence(ds, id)),
+  acknowledgeAlertGroup: (ds, labels, minutes) => settle(() => commands.acknowledgeAlertGroup(ds, labels, minutes)),
+  listAlertRules: () => settle(() => commands.listAlertRules()),
+  pauseNotifications: (minutes) => commands.pauseNotifications(minutes),
+};
+
+/** What the fake "servers" hold; tests change it between calls. */
+export interface FakeAlertsState {
+  alerts: Alert[];
+  silences: Silence[];
+  /** When set, silence writes fail with it (Alertmanager's answer). */
+  silenceError: HinomiError | null;
+}
+
+const SEVERITY_RANK: Record<string, number> = { critical: 3, warning: 2, info: 1, none: 0 };
+
+/** A small stand-in for the Rust board: groups by alertname + severity, `a="b"` and text filters. */
+function fakeBoard(state: FakeAlertsState, filter: string, states: LiveAlertState[]): AlertBoard {
+  const broken = filter.indexOf("{") >= 0 && filter.indexOf("}") < 0;
+  if (broken) {
+    return {
+      polled_at: new Date(0).toISOString(),
+      board: { groups: [], total_alerts: state.alerts.length, shown_alerts: 0 },
+      filter_error: { position: filter.length, message: "missing closing '}'" },
+      sources: [],
+      history_error: null,
+      notifications_paused_until: null,
+    };
+  }
+  const terms = filter.split(/\s+/).filter(Boolean);
+  const passes = (alert: Alert) =>
+    states.includes(alert.state) &&
+    terms.every((term) => {
+      const m = /^(\w+)="(.*)"$/.exec(term);
+      if (m) return alert.labels?.[m[1]!] === m[2];
+      const needle = term.toLowerCase();
+      return [...Object.values(alert.labels ?? {}), ...Object.values(alert.annotations ?? {})].some((v) =>
+        String(v).toLowerCase().includes(needle),
+      );
+    });
+  const groups = new Map<string, BoardGroup>();
+  let shown = 0;
+  for (const alert of state.alerts.filter(passes)) {
+    shown++;
+    const labels = { alertname: alert.labels?.["alertname"] ?? "", severity: alert.labels?.["severity"] ?? "" };
+    const key = `{alertname="${labels.alertname}", severity="${labels.severity}"}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        key,
+        receiver: null,
+        labels,
+        worst_severity: alert.severity,
+        oldest_since: alert.active_since,
+        counts: { firing: 0, pending: 0, silenced: 0, inhibited: 0 },
+        alert_count: 0,
+        alerts: [],
+      };
+      groups.set(key, group);
+    }
+    group.counts[alert.state]++;
+    group.alert_count++;
+    group.alerts.push(alert);
+  }
+  const sorted = [...groups.values()].sort(
+    (a, b) => (SEVERITY_RANK[b.worst_severity] ?? 0) - (SEVERITY_RANK[a.worst_severity] ?? 0) || a.key.localeCompare(b.key),
+  );
+  return {
+    polled_at: new Date(0).toISOString(),
+    board: { groups: sorted, total_alerts: state.alerts.length, shown_alerts: shown },
+    filter_error: null,
+    sources: [],
+    history_error: null,
+    notifications_paused_until: null,
+  };
+}
+
+export function createFakeAlerts(): AlertsBackend & { alertsState: FakeAlertsState } {
+  const state: FakeAlertsState = { alerts: [], silences: [], silenceError: null };
+  let next = 1;
+  const ok = <T>(data: T): CommandResult<T> => ({ status: "ok", data });
+  return {
+    alertsState: state,
+    alertBoard: async (query) => fakeBoard(state, query.filter, query.states),
+    refreshAlerts: async () => {},
+    silenceDefaults: async () => ({
+      created_by: "tester",
+      now: new Date(0).toISOString(),
+      alertmanagers: [["am", "Alertmanager"]],
+    }),
+    listSilences: async () =>
+      ok<DatasourceSilences[]>([
+        { datasource_id: "am", datasource_name: "Alertmanager", silences: state.silences, error: null },
+      ]),
+    createSilence: async (_ds, draft) => {
+      if (state.silenceError) return { status: "error", error: state.silenceError };
+      const id = `silence-${next++}`;
+      state.silences.push({ id, ...draft, state: "active", updated_at: null });
+      return ok(id);
+    },
+    updateSilence: async (_ds, id, draft) => {
+      if (state.silenceError) return { status: "error", error: state.silenceError };
+      const silence = state.silences.find((s) => s.id === id);
+      if (silence) Object.assign(silence, draft);
+      return ok(id);
+    },
+    expireSilence: async (_ds, id) => {
+      if (state.silenceError) return { status: "error", error: state.silenceError };
+      const silence = state.silences.find((s) => s.id === id);
+      if (silence) silence.state = "expired";
+      return ok(null);
+    },
+    acknowledgeAlertGroup: async () => ok(`silence-${next++}`),
+    listAlertRules: async () => ok<DatasourceRules[]>([]),
+    pauseNotifications: async () => null,
+  };
+}

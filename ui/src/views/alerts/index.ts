@@ -1,0 +1,38 @@
+// The Alerts view as the shell sees it: nav entry and palette commands.
+
+import type { ViewDefinition } from "../types";
+import AlertsView from "./AlertsView.svelte";
+import { alertsStore } from "./store.svelte";
+
+export const alertsView: ViewDefinition = {
+  id: "alerts",
+  title: "alerts.title",
+  icon: "alert",
+  component: AlertsView,
+  setup: (app) => void alertsStore(app),
+  commands: (app) => [
+    {
+      id: "alerts-refresh",
+      section: "action",
+      label: "alerts.command.refresh",
+      icon: "refresh",
+      keywords: ["alerts", "poll"],
+      run: async () => {
+        app.nav.go("alerts");
+        await app.backend.refreshAlerts();
+        await alertsStore(app).load();
+      },
+    },
+    {
+      id: "alerts-silences",
+      section: "action",
+      label: "alerts.command.silences",
+      icon: "alert",
+      keywords: ["silence", "mute"],
+      run: () => {
+        alertsStore(app).tab = "silences";
+        app.nav.go("alerts");
+      },
+    },
+  ],
+};
