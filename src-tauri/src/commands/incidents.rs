@@ -1,8 +1,307 @@
 //! Incidents: lifecycle, timeline evidence, postmortems, reports.
+//!
+//! Each command is a short wrapper over `hinomi-incidents` (the store) or `hinomi-reports`, run
+//! on a blocking thread because the store is SQLite. Every change is made in the name of the
+//! laptop's user ($USER), which is also the default commander of a new incident.
 
+mod notify;
+
+use hinomi_core::HinomiError;
+use hinomi_core::clock::SystemClock;
 use hinomi_core::paths::AppPaths;
+use hinomi_incidents::{
+    AlertIncidentOptions, EvidenceData, EvidenceRecord, FiringAlertGroup, Incident, IncidentStore,
+    NewIncident, Postmortem, ResponseCountdown, ResponseTargets, RuleFileProblem, Severity,
+    SeverityMapping, Status, TimelineEntry, TimelinePage, TimelineQuery,
+};
+use hinomi_reports::{ExportedReport, ReportFormat};
+use serde::Serialize;
+use specta::Type;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The store (or why it could not be opened) and who is using the app.
+pub struct IncidentsState {
+    store: Result<Arc<IncidentStore>, HinomiError>,
+    user: String,
+    export_dir: PathBuf,
+    targets: ResponseTargets,
+}
+
+/// What the UI needs before the first incident: who "I" am and where reports go by default.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct IncidentDefaults {
+    pub user: String,
+    pub export_dir: String,
+    pub targets: ResponseTargets,
+    /// Why the incident store could not be opened, if it could not.
+    pub store_error: Option<HinomiError>,
+}
 
 /// Registers this domain's managed state and starts its background tasks.
-pub fn setup(_app: &mut tauri::App, _paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+    use tauri::Manager;
+    let path = paths.data_dir.join("incidents.sqlite");
+    let store = std::fs::create_dir_all(&paths.data_dir)
+        .map_err(|err| HinomiError::new(hinomi_core::ErrorCode::Io, err.to_string()))
+        .and_then(|()| IncidentStore::open(&path, Arc::new(SystemClock)).map_err(Into::into))
+        .map(Arc::new);
+    if let Err(err) = &store {
+        tracing::error!(?err, "incident store unavailable");
+    }
+    let documents = std::env::var_os("HOME").map(|home| PathBuf::from(home).join("Documents"));
+    let export_dir = match documents {
+        Some(docs) if docs.is_dir() => docs.join("Hinomi"),
+        _ => paths.data_dir.join("reports"),
+    };
+    let state = IncidentsState {
+        store,
+        user: hinomi_incidents::current_user(),
+        export_dir,
+        targets: ResponseTargets::default(),
+    };
+    if let Ok(store) = &state.store {
+        notify::start(store.clone(), state.targets);
+    }
+    app.manage(state);
     Ok(())
+}
+
+type State<'a> = tauri::State<'a, IncidentsState>;
+
+/// Runs `work` on the store on a blocking thread, as the app's user.
+async fn with_store<T: Send + 'static>(
+    state: &IncidentsState,
+    work: impl FnOnce(&IncidentStore, &str) -> Result<T, HinomiError> + Send + 'static,
+) -> Result<T, HinomiError> {
+    let store = state.store.clone()?;
+    let user = state.user.clone();
+    tauri::async_runtime::spawn_blocking(move || work(&store, &user))
+        .await
+        .map_err(|err| HinomiError::internal(format!("incident task failed: {err}")))?
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn incident_defaults(state: State<'_>) -> IncidentDefaults {
+    IncidentDefaults {
+        user: state.user.clone(),
+        export_dir: state.export_dir.display().to_string(),
+        targets: state.targets,
+        store_error: state.store.as_ref().err().cloned(),
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_incidents(
+    state: State<'_>,
+    open_only: bool,
+) -> Result<Vec<Incident>, HinomiError> {
+    with_store(&state, move |s, _| Ok(s.list_incidents(open_only)?)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn incident_countdowns(state: State<'_>) -> Result<Vec<ResponseCountdown>, HinomiError> {
+    let targets = state.targets;
+    with_store(&state, move |s, _| Ok(s.countdowns(&targets)?)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_incident(state: State<'_>, id: String) -> Result<Incident, HinomiError> {
+    with_store(&state, move |s, _| Ok(s.get_incident(&id)?)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_incident(
+    state: State<'_>,
+    incident: NewIncident,
+) -> Result<Incident, HinomiError> {
+    with_store(&state, move |s, user| {
+        let mut new = incident;
+        new.actor.get_or_insert_with(|| user.to_string());
+        Ok(s.create_incident(new)?)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_incident_from_alert_group(
+    state: State<'_>,
+    group: FiringAlertGroup,
+    options: AlertIncidentOptions,
+) -> Result<Incident, HinomiError> {
+    with_store(&state, move |s, user| {
+        let mut options = options;
+        options.actor.get_or_insert_with(|| user.to_string());
+        options.commander.get_or_insert_with(|| user.to_string());
+        Ok(s.create_from_alert_group(&group, &SeverityMapping::default(), options)?)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn transition_incident(
+    state: State<'_>,
+    id: String,
+    to: Status,
+) -> Result<Incident, HinomiError> {
+    with_store(&state, move |s, user| {
+        Ok(s.transition(&id, to, Some(user))?)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn acknowledge_incident(state: State<'_>, id: String) -> Result<Incident, HinomiError> {
+    with_store(&state, move |s, user| Ok(s.acknowledge(&id, Some(user))?)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_incident_severity(
+    state: State<'_>,
+    id: String,
+    severity: Severity,
+) -> Result<Incident, HinomiError> {
+    with_store(&state, move |s, user| {
+        Ok(s.set_severity(&id, severity, Some(user))?)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_incident_commander(
+    state: State<'_>,
+    id: String,
+    commander: Option<String>,
+) -> Result<Incident, HinomiError> {
+    with_store(&state, move |s, user| {
+        Ok(s.set_commander(&id, commander.as_deref(), Some(user))?)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_incident_assignee(
+    state: State<'_>,
+    id: String,
+    name: String,
+) -> Result<Incident, HinomiError> {
+    with_store(&state, move |s, user| {
+        Ok(s.add_assignee(&id, &name, Some(user))?)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_incident_assignee(
+    state: State<'_>,
+    id: String,
+    name: String,
+) -> Result<Incident, HinomiError> {
+    with_store(&state, move |s, user| {
+        Ok(s.remove_assignee(&id, &name, Some(user))?)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_incident_note(
+    state: State<'_>,
+    id: String,
+    markdown: String,
+) -> Result<TimelineEntry, HinomiError> {
+    with_store(&state, move |s, user| {
+        Ok(s.add_note(&id, &markdown, None, Some(user))?)
+    })
+    .await
+}
+
+/// For dashboards and alerts: keep a metric snapshot, log excerpt or alert on an incident.
+#[tauri::command]
+#[specta::specta]
+pub async fn pin_evidence(
+    state: State<'_>,
+    incident_id: String,
+    evidence: EvidenceData,
+) -> Result<TimelineEntry, HinomiError> {
+    with_store(&state, move |s, user| {
+        Ok(s.pin_evidence(&incident_id, evidence, Some(user))?)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn incident_timeline(
+    state: State<'_>,
+    query: TimelineQuery,
+) -> Result<TimelinePage, HinomiError> {
+    with_store(&state, move |s, _| Ok(s.timeline_page(&query)?)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_evidence(state: State<'_>, id: String) -> Result<EvidenceRecord, HinomiError> {
+    with_store(&state, move |s, _| Ok(s.get_evidence(&id)?)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_postmortem(state: State<'_>, id: String) -> Result<Postmortem, HinomiError> {
+    with_store(&state, move |s, _| Ok(s.get_postmortem(&id)?)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_postmortem(
+    state: State<'_>,
+    postmortem: Postmortem,
+) -> Result<Postmortem, HinomiError> {
+    with_store(&state, move |s, _| Ok(s.save_postmortem(&postmortem)?)).await
+}
+
+/// `None` when the YAML is a rule file Prometheus would load; otherwise where it is wrong.
+#[tauri::command]
+#[specta::specta]
+pub fn check_rule_file(yaml: String) -> Option<RuleFileProblem> {
+    hinomi_incidents::validate_rule_file(&yaml).err()
+}
+
+/// Writes the report into `dir` (the default export folder when empty). Reads only the store.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_incident_report(
+    state: State<'_>,
+    id: String,
+    format: ReportFormat,
+    dir: String,
+) -> Result<ExportedReport, HinomiError> {
+    let dir = match dir.trim() {
+        "" => state.export_dir.clone(),
+        dir => PathBuf::from(expand_home(dir)),
+    };
+    with_store(&state, move |s, _| {
+        let input = hinomi_reports::load::load(s, &id)?;
+        hinomi_reports::write_report(&input, format, &dir)
+    })
+    .await
+}
+
+fn expand_home(dir: &str) -> String {
+    match (dir.strip_prefix("~/"), std::env::var("HOME")) {
+        (Some(rest), Ok(home)) => format!("{home}/{rest}"),
+        _ => dir.to_string(),
+    }
 }

@@ -1,0 +1,167 @@
+// Incidents as a person works one: create it, write a note (with HTML that must stay text), walk
+// it through the lifecycle (and be refused a skip), write the postmortem, export the report.
+// No backend is running: the incident workflow and reports need only the local store.
+
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startApp, screenshot, waitFor } from "../lib/harness.mjs";
+
+const TITLE = "High error rate 決済APIのエラー率上昇";
+const NOTE = "**Rolled back** to `v2.3` <script>alert(1)</script> see [runbook](https://example.com/rb) [bad](javascript:alert(2))";
+const BAD_RULE = "groups:\n  - name: api\n    rules:\n      - alert: HighErrorRate\n        expr: rate(x[5m]) > 1\n        for: soon\n";
+const GOOD_RULE = "groups:\n  - name: api\n    rules:\n      - alert: HighErrorRate\n        expr: rate(x[5m]) > 1\n        for: 5m\n";
+
+describe("Incidents", () => {
+  let app;
+  let exportDir;
+
+  before(async () => {
+    exportDir = mkdtempSync(join(tmpdir(), "hinomi-e2e-reports-"));
+    app = await startApp();
+  });
+
+  after(async () => {
+    await app?.stop();
+    if (exportDir) rmSync(exportDir, { recursive: true, force: true });
+  });
+
+  const $ = (sel) => app.browser.$(`[data-testid="${sel}"]`);
+  // WebKitWebDriver drops "\n" from typed text; the Enter key makes the newline as a person would.
+  const typeLines = async (sel, text) => (await $(sel)).setValue(text.replaceAll("\n", "\uE007"));
+
+  it("creates an incident from the New incident form", async () => {
+    const { browser } = app;
+    await (await $("nav-incidents")).click();
+    await (await $("view-incidents")).waitForExist({ timeout: 20_000 });
+    await (await $("incidents-new")).click();
+    await (await $("incidents-new-title")).setValue(TITLE);
+    await (await $("incidents-new-severity")).selectByAttribute("value", "P1");
+    const commander = await $("incidents-new-commander");
+    assert.notEqual(await commander.getValue(), "", "the commander defaults to the laptop user");
+    await commander.setValue("山田 太郎");
+    await (await $("incidents-new-submit")).click();
+    const row = await $("incident-row");
+    await row.waitForExist({ timeout: 10_000 });
+    assert.match(await row.getText(), /決済APIのエラー率上昇/);
+    assert.match(await row.getAttribute("data-id"), /^INC-\d{8}-\d{3}$/);
+    const countdown = await row.$('[data-testid="incident-countdown"]');
+    assert.match(await countdown.getText(), /left/);
+    await waitFor("the detail", async () => (await (await $("detail-title")).getText()) === TITLE);
+    await screenshot(browser, "incidents-list");
+  });
+
+  it("adds a Markdown note; HTML in it stays text and links are not links", async () => {
+    const { browser } = app;
+    await (await $("note-input")).setValue(NOTE);
+    await (await $("note-add")).click();
+    const entry = await browser.$('[data-testid="timeline-entry"][data-kind="note"]');
+    await entry.waitForExist({ timeout: 10_000 });
+    const text = await entry.getText();
+    assert.match(text, /<script>alert\(1\)<\/script>/, "the script tag is shown as text");
+    assert.match(text, /runbook \(https:\/\/example\.com\/rb\)/, "http(s) links are shown with their URL");
+    assert.doesNotMatch(text, /javascript:/, "javascript: URLs are dropped");
+    assert.equal(await browser.execute(() => document.querySelectorAll('[data-testid="timeline"] script, [data-testid="timeline"] a').length), 0);
+    assert.equal(await (await entry.$("strong")).getText(), "Rolled back", "Markdown is rendered");
+    await assert.rejects(browser.getAlertText(), "no alert() ran");
+    const detail = await $("note-rendered");
+    await detail.waitForExist({ timeout: 5_000 });
+    assert.match(await detail.getText(), /<script>alert\(1\)<\/script>/);
+  });
+
+  it("refuses an invalid transition with a clear message, then walks to resolved", async () => {
+    const { browser } = app;
+    await (await $("detail-move-select")).selectByAttribute("value", "closed");
+    await (await $("detail-move")).click();
+    const error = await $("detail-error");
+    try {
+      await error.waitForExist({ timeout: 5_000 });
+    } catch (err) {
+      await screenshot(browser, "incidents-debug-refusal");
+      console.log(await (await $("incident-detail")).getHTML());
+      throw err;
+    }
+    assert.match(await error.getText(), /cannot go from detected to closed; allowed next: assessed/);
+    assert.equal(await (await $("detail-status")).getAttribute("data-status"), "detected");
+
+    await (await $("detail-acknowledge")).click();
+    await waitFor("acknowledged", async () => (await (await $("detail-tta")).getAttribute("data-seconds")) !== "");
+    for (const next of ["assessed", "assigned", "investigating", "mitigated", "resolved"]) {
+      await (await $(`detail-next-${next}`)).click();
+      await waitFor(`status ${next}`, async () => (await (await $("detail-status")).getAttribute("data-status")) === next);
+    }
+    assert.equal(await (await $("detail-error")).isExisting(), false, "a valid move clears the refusal");
+    assert.notEqual(await (await $("detail-ttm")).getAttribute("data-seconds"), "");
+    assert.notEqual(await (await $("detail-ttr")).getAttribute("data-seconds"), "");
+    const kinds = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="timeline-entry"]')].map((e) => e.getAttribute("data-kind")),
+    );
+    assert.equal(kinds.filter((k) => k === "status_changed").length, 5, `timeline: ${kinds}`);
+    await screenshot(browser, "incidents-detail-timeline");
+  });
+
+  it("writes the postmortem; a bad proposed rule is pointed out in place", async () => {
+    const { browser } = app;
+    await (await $("detail-tab-postmortem")).click();
+    await (await $("pm-summary")).waitForExist({ timeout: 5_000 });
+    await (await $("pm-summary")).setValue("決済APIで5xxが15分間増加した。");
+    await (await $("pm-impact")).setValue("購入の約3%が失敗。");
+    await (await $("pm-root_cause")).setValue("DB接続プールの枯渇");
+    await (await $("pm-timeline_narrative")).setValue("09:00 検知、09:04 確認、09:20 ロールバック。");
+    await (await $("pm-action-add")).click();
+    await (await $("pm-action-description")).setValue("接続プール使用率のアラートを追加");
+    await (await $("pm-action-owner")).setValue("佐藤");
+    await (await $("pm-improvement-add")).click();
+    await (await $("pm-improvement-description")).setValue("Alert on pool saturation");
+    await typeLines("pm-improvement-rule", BAD_RULE);
+    const problem = await $("pm-rule-problem");
+    await problem.waitForExist({ timeout: 5_000 });
+    assert.match(await problem.getText(), /for/);
+    assert.match(await problem.getAttribute("data-field"), /groups\[0\]\.rules\[0\]\.for/);
+    await problem.scrollIntoView({ block: "center" });
+    await screenshot(browser, "incidents-postmortem-rule-problem");
+    await typeLines("pm-improvement-rule", GOOD_RULE);
+    await (await $("pm-rule-ok")).waitForExist({ timeout: 5_000 });
+    await (await $("pm-save")).click();
+    await (await $("pm-saved")).waitForExist({ timeout: 5_000 });
+    await (await $("pm-summary")).scrollIntoView({ block: "start" });
+    await screenshot(browser, "incidents-postmortem");
+  });
+
+  it("exports Markdown, self-contained HTML and PDF with every backend down", async () => {
+    const { browser } = app;
+    await (await $("detail-tab-export")).click();
+    const dir = await $("export-dir");
+    await dir.waitForExist({ timeout: 5_000 });
+    assert.notEqual(await dir.getValue(), "", "a default folder is offered");
+    await dir.setValue(exportDir);
+    for (const format of ["markdown", "html", "pdf"]) {
+      await (await $(`export-${format}`)).click();
+      await browser.$(`[data-testid="export-done"][data-format="${format}"]`).waitForExist({ timeout: 30_000 });
+    }
+    await screenshot(browser, "incidents-export");
+    const files = readdirSync(exportDir).sort();
+    const stem = files[0].replace(/\.[a-z]+$/, "");
+    assert.match(stem, /^INC-\d{8}-\d{3}-high-error-rate/);
+    assert.deepEqual(files, [`${stem}.html`, `${stem}.md`, `${stem}.pdf`]);
+    const md = readFileSync(join(exportDir, `${stem}.md`), "utf8");
+    assert.match(md, /決済APIで5xxが15分間増加した。/);
+    const html = readFileSync(join(exportDir, `${stem}.html`), "utf8");
+    for (const ref of ["http:", "https:", "src=", "href", "url(", "@import", "<script", "<link"]) {
+      // The note's runbook URL is text in the report; it must be escaped text, not a reference.
+      if (ref.startsWith("http")) {
+        assert.ok(!/(src|href)\s*=\s*["']?https?:/i.test(html), "no external references");
+        continue;
+      }
+      assert.ok(!html.toLowerCase().includes(ref), `HTML contains ${ref}`);
+    }
+    assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    assert.ok(existsSync(join(exportDir, `${stem}.pdf`)));
+    const text = execFileSync("pdftotext", ["-enc", "UTF-8", join(exportDir, `${stem}.pdf`), "-"], { encoding: "utf8" });
+    assert.match(text.replace(/\s+/g, ""), /決済APIで5xxが15分間増加した。/);
+    assert.match(text.replace(/\s+/g, ""), /DB接続プールの枯渇/);
+  });
+});

@@ -1,0 +1,96 @@
+import { fireEvent, render, waitFor } from "@testing-library/svelte";
+import { describe, expect, it } from "vitest";
+import { appContext } from "../../app/context.svelte";
+import { startedApp } from "../../test-support";
+import IncidentsView from "./IncidentsView.svelte";
+
+const byId = (root: HTMLElement, id: string) => {
+  const el = root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  if (!el) throw new Error(`no ${id}`);
+  return el;
+};
+
+async function setup() {
+  const { app, backend } = await startedApp();
+  const view = render(IncidentsView, { context: appContext(app) });
+  const root = view.container as HTMLElement;
+  await fireEvent.click(byId(root, "incidents-new"));
+  await waitFor(() => expect((byId(root, "incidents-new-commander") as HTMLInputElement).value).toBe("me"));
+  await fireEvent.input(byId(root, "incidents-new-title"), { target: { value: "High error rate" } });
+  await fireEvent.change(byId(root, "incidents-new-severity"), { target: { value: "P1" } });
+  await fireEvent.submit(byId(root, "incidents-new-form"));
+  await waitFor(() => byId(root, "incident-detail"));
+  return { app, backend, root };
+}
+
+describe("Incidents view", () => {
+  it("creates an incident with a countdown, and shows it selected", async () => {
+    const { root } = await setup();
+    const row = byId(root, "incident-row");
+    expect(row.dataset.id).toBe("INC-20261124-001");
+    expect(row.textContent).toContain("P1");
+    await waitFor(() => expect(byId(row, "incident-countdown").dataset.state).toBe("running"));
+    expect(byId(root, "detail-title").textContent).toBe("High error rate");
+  });
+
+  it("refuses a skip with the backend's message and keeps the status", async () => {
+    const { root } = await setup();
+    await fireEvent.change(byId(root, "detail-move-select"), { target: { value: "resolved" } });
+    await fireEvent.click(byId(root, "detail-move"));
+    await waitFor(() => expect(byId(root, "detail-error").textContent).toContain("cannot go from detected to resolved"));
+    expect(byId(root, "detail-status").dataset.status).toBe("detected");
+    await fireEvent.click(byId(root, "detail-next-assessed"));
+    await waitFor(() => expect(byId(root, "detail-status").dataset.status).toBe("assessed"));
+    expect(root.querySelector('[data-testid="detail-error"]')).toBeNull();
+  });
+
+  it("adds a note whose HTML stays text, at the top of the timeline", async () => {
+    const { root } = await setup();
+    await fireEvent.input(byId(root, "note-input"), { target: { value: "**done** <script>alert(1)</script>" } });
+    await fireEvent.submit(byId(root, "note-input").closest("form")!);
+    await waitFor(() => {
+      const first = root.querySelector<HTMLElement>('[data-testid="timeline-entry"][data-index="0"]');
+      expect(first?.dataset.kind).toBe("note");
+      expect(first?.textContent).toContain("<script>alert(1)</script>");
+      expect(first?.querySelector("strong")?.textContent).toBe("done");
+    });
+    expect(root.querySelector("script")).toBeNull();
+  });
+
+  it("pages a 10,000-entry timeline and keeps the DOM small", async () => {
+    const { backend, root } = await setup();
+    const fake = backend as unknown as { incidentsState: { timelines: Record<string, unknown[]> } };
+    const timeline = fake.incidentsState.timelines["INC-20261124-001"] ?? [];
+    for (let i = 0; i < 10_000; i++) {
+      timeline.push({
+        id: `n${i}`,
+        incident_id: "INC-20261124-001",
+        occurred_at: "2026-11-24T09:00:00Z",
+        recorded_at: "2026-11-24T09:00:00Z",
+        author: "me",
+        event: { kind: "note", markdown: `note ${i}` },
+      });
+    }
+    await fireEvent.click(byId(root, "detail-next-assessed"));
+    const list = byId(root, "timeline-list");
+    await waitFor(() => expect(Number(list.dataset.loaded)).toBeGreaterThanOrEqual(200));
+    expect(root.querySelectorAll('[data-testid="timeline-entry"]').length).toBeLessThan(40);
+    expect(root.querySelector('[data-testid="timeline-entry"]')?.textContent).toContain("Status");
+  });
+});
+
+describe("Timeline loading", () => {
+  it("fetches the timeline once per change, not in a loop", async () => {
+    const { backend, root } = await setup();
+    let timelineCalls = 0;
+    const original = backend.incidentTimeline;
+    backend.incidentTimeline = (q) => {
+      timelineCalls += 1;
+      return original(q);
+    };
+    await fireEvent.click(byId(root, "detail-next-assessed"));
+    await waitFor(() => expect(byId(root, "detail-status").dataset.status).toBe("assessed"));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(timelineCalls).toBeLessThanOrEqual(2);
+  });
+});
