@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startApp, screenshot, waitFor } from "../lib/harness.mjs";
+import { startApp, screenshot, screenshotDir, waitFor } from "../lib/harness.mjs";
 
 const TITLE = "High error rate 決済APIのエラー率上昇";
 const NOTE = "**Rolled back** to `v2.3` <script>alert(1)</script> see [runbook](https://example.com/rb) [bad](javascript:alert(2))";
@@ -70,6 +70,9 @@ describe("Incidents", () => {
     const detail = await $("note-rendered");
     await detail.waitForExist({ timeout: 5_000 });
     assert.match(await detail.getText(), /<script>alert\(1\)<\/script>/);
+    await detail.scrollIntoView({ block: "end" });
+    await screenshot(browser, "incidents-note");
+    await (await $("detail-title")).scrollIntoView({ block: "start" });
   });
 
   it("refuses an invalid transition with a clear message, then walks to resolved", async () => {
@@ -163,5 +166,7 @@ describe("Incidents", () => {
     const text = execFileSync("pdftotext", ["-enc", "UTF-8", join(exportDir, `${stem}.pdf`), "-"], { encoding: "utf8" });
     assert.match(text.replace(/\s+/g, ""), /決済APIで5xxが15分間増加した。/);
     assert.match(text.replace(/\s+/g, ""), /DB接続プールの枯渇/);
+    // The first page as a picture, to look at next to the app's screenshots.
+    execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", join(exportDir, `${stem}.pdf`), join(screenshotDir, "incidents-report-pdf")]);
   });
 });

@@ -1,8 +1,10 @@
 //! The response-target timer: every 30 s, ask the store which warnings are due and show each as
-//! a desktop notification. Which warnings are due (and that each is raised once, across
-//! restarts) is decided by `IncidentStore::take_threshold_crossings`; this is only the timer.
+//! a desktop notification (notify-rust; on Linux org.freedesktop.Notifications over D-Bus).
+//! Which warnings are due, and that each is raised once across restarts, is decided by
+//! `IncidentStore::take_threshold_crossings`; the wording by `notice_text`. This is only the timer.
 
-use hinomi_incidents::{IncidentStore, ResponseTargets, notice_text};
+use hinomi_incidents::{IncidentStore, ResponseTargets, ThresholdCrossing, notice_text};
+use notify_rust::{Hint, Notification, Timeout, Urgency};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,18 +14,14 @@ pub fn start(store: Arc<IncidentStore>, targets: ResponseTargets) {
     tauri::async_runtime::spawn(async move {
         loop {
             let store = store.clone();
-            let due = tauri::async_runtime::spawn_blocking(move || {
-                store.take_threshold_crossings(&targets)
+            let checked = tauri::async_runtime::spawn_blocking(move || {
+                store
+                    .take_threshold_crossings(&targets)
+                    .map(|crossings| crossings.iter().for_each(show))
             })
             .await;
-            match due {
-                Ok(Ok(crossings)) => {
-                    for crossing in crossings {
-                        let (title, body) = notice_text(&crossing);
-                        tracing::warn!(incident = %crossing.incident_id, %title, "response target");
-                        show(&title, &body);
-                    }
-                }
+            match checked {
+                Ok(Ok(())) => {}
                 Ok(Err(err)) => tracing::error!(%err, "response-target check failed"),
                 Err(err) => tracing::error!(%err, "response-target task failed"),
             }
@@ -32,6 +30,29 @@ pub fn start(store: Arc<IncidentStore>, targets: ResponseTargets) {
     });
 }
 
-fn show(title: &str, body: &str) {
-    let _ = (title, body);
+/// Blocking (D-Bus round trip); runs on the blocking thread with the check.
+fn show(crossing: &ThresholdCrossing) {
+    let (title, body) = notice_text(crossing);
+    tracing::warn!(incident = %crossing.incident_id, %title, "response target");
+    let overdue = crossing.threshold_percent >= 100;
+    let result = Notification::new()
+        .appname("Hinomi")
+        .summary(&title)
+        .body(&body)
+        .icon("dialog-warning")
+        .hint(Hint::Category("incident".into()))
+        .urgency(if overdue {
+            Urgency::Critical
+        } else {
+            Urgency::Normal
+        })
+        .timeout(if overdue {
+            Timeout::Never
+        } else {
+            Timeout::Default
+        })
+        .show();
+    if let Err(error) = result {
+        tracing::warn!(%error, %title, "could not show a notification");
+    }
 }

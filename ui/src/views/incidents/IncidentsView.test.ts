@@ -2,7 +2,9 @@ import { fireEvent, render, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import { appContext } from "../../app/context.svelte";
 import { startedApp } from "../../test-support";
+import { incidentsView } from ".";
 import IncidentsView from "./IncidentsView.svelte";
+import { incidentsStore } from "./store.svelte";
 
 const byId = (root: HTMLElement, id: string) => {
   const el = root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
@@ -92,5 +94,22 @@ describe("Timeline loading", () => {
     await waitFor(() => expect(byId(root, "detail-status").dataset.status).toBe("assessed"));
     await new Promise((r) => setTimeout(r, 300));
     expect(timelineCalls).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("Overdue incidents", () => {
+  it("stand out in the list and mark the nav entry", async () => {
+    const { app, backend, root } = await setup();
+    const fake = backend as unknown as { incidentsState: { incidents: Array<{ detected_at: string }> } };
+    const first = fake.incidentsState.incidents[0];
+    if (first) first.detected_at = new Date(Date.now() - 2 * 3600_000).toISOString();
+    await incidentsStore(app).refresh();
+    await waitFor(() => {
+      const row = byId(root, "incident-row");
+      expect(row.dataset.overdue).toBe("true");
+      expect(byId(row, "incident-countdown").dataset.state).toBe("overdue");
+      expect(byId(row, "incident-countdown").textContent).toMatch(/Overdue by 1:0\d:\d\d/);
+    });
+    expect(incidentsView.attention?.(app)).toBe(true);
   });
 });
