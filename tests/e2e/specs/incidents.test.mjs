@@ -87,6 +87,7 @@ describe("Incidents", () => {
       console.log(await (await $("incident-detail")).getHTML());
       throw err;
     }
+    assert.match(await error.getText(), /Cannot go from Detected to Closed\. Next can be: Assessed\./);
     assert.match(await error.getText(), /cannot go from detected to closed; allowed next: assessed/);
     assert.equal(await (await $("detail-status")).getAttribute("data-status"), "detected");
 
@@ -168,5 +169,37 @@ describe("Incidents", () => {
     assert.match(text.replace(/\s+/g, ""), /DB接続プールの枯渇/);
     // The first page as a picture, to look at next to the app's screenshots.
     execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", join(exportDir, `${stem}.pdf`), join(screenshotDir, "incidents-report-pdf")]);
+  });
+});
+
+describe("Incidents in Japanese", () => {
+  let app;
+
+  before(async () => {
+    app = await startApp({ locale: "ja_JP.UTF-8" });
+  });
+
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("shows the list, the form and the lifecycle in Japanese", async () => {
+    const { browser } = app;
+    const $ = (sel) => browser.$(`[data-testid="${sel}"]`);
+    await (await $("nav-incidents")).click();
+    await (await $("incidents-new")).click();
+    assert.equal(await (await $("incidents-new")).getText(), "新規インシデント");
+    await (await $("incidents-new-title")).setValue("ログイン不可");
+    await (await $("incidents-new-severity")).selectByAttribute("value", "P0");
+    await (await $("incidents-new-submit")).click();
+    const row = await $("incident-row");
+    await row.waitForExist({ timeout: 10_000 });
+    assert.match(await (await row.$('[data-testid="incident-countdown"]')).getText(), /^残り 1[45]:\d\d$/);
+    assert.equal(await (await $("detail-status")).getText(), "検知");
+    await (await $("detail-move-select")).selectByAttribute("value", "resolved");
+    await (await $("detail-move")).click();
+    await (await $("detail-error")).waitForExist({ timeout: 5_000 });
+    assert.match(await (await $("detail-error")).getText(), /「検知」から「解決」には進めません。次に進めるのは：評価済み/);
+    await screenshot(browser, "incidents-ja");
   });
 });

@@ -32,6 +32,8 @@ export const incidentsEn = {
   "incidents.detail.none": "Select an incident, or create one.",
   "incidents.detail.lifecycle": "Lifecycle",
   "incidents.detail.refused": "That change was refused",
+  "incidents.detail.refusedMove": "Cannot go from {from} to {to}. Next can be: {allowed}.",
+  "incidents.detail.refusedFinal": "{from} is final; the status cannot change.",
   "incidents.detail.sections": "Incident sections",
   "incidents.action.acknowledge": "Acknowledge",
   "incidents.action.moveTo": "→ {status}",

@@ -34,6 +34,8 @@ export const incidentsJa: { readonly [K in keyof typeof incidentsEn]: string } =
   "incidents.detail.none": "インシデントを選ぶか、新しく作成してください。",
   "incidents.detail.lifecycle": "ライフサイクル",
   "incidents.detail.refused": "この変更はできません",
+  "incidents.detail.refusedMove": "「{from}」から「{to}」には進めません。次に進めるのは：{allowed}",
+  "incidents.detail.refusedFinal": "「{from}」は最終状態です。ステータスは変更できません。",
   "incidents.detail.sections": "インシデントの項目",
   "incidents.action.acknowledge": "確認（Ack）",
   "incidents.action.moveTo": "→ {status}",
