@@ -1,6 +1,8 @@
 // Incidents as a person works one: create it, write a note (with HTML that must stay text), walk
 // it through the lifecycle (and be refused a skip), write the postmortem, export the report.
 // No backend is running: the incident workflow and reports need only the local store.
+// The 10,000-entry suite seeds the store with `cargo build -p hinomi-incidents --example
+// seed_timeline` (target/debug/examples/seed_timeline).
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -8,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startApp, screenshot, screenshotDir, waitFor } from "../lib/harness.mjs";
+import { repoRoot, startApp, screenshot, screenshotDir, waitFor } from "../lib/harness.mjs";
 
 const TITLE = "High error rate 決済APIのエラー率上昇";
 const NOTE = "**Rolled back** to `v2.3` <script>alert(1)</script> see [runbook](https://example.com/rb) [bad](javascript:alert(2))";
@@ -201,5 +203,71 @@ describe("Incidents in Japanese", () => {
     await (await $("detail-error")).waitForExist({ timeout: 5_000 });
     assert.match(await (await $("detail-error")).getText(), /「検知」から「解決」には進めません。次に進めるのは：評価済み/);
     await screenshot(browser, "incidents-ja");
+  });
+});
+
+describe("A 10,000-entry timeline", () => {
+  let app;
+
+  before(async () => {
+    app = await startApp();
+  });
+
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("opens at once and scrolls to its first entry with only a screenful in the DOM", async () => {
+    const { browser } = app;
+    const $ = (sel) => browser.$(`[data-testid="${sel}"]`);
+    await (await $("nav-incidents")).click();
+    await (await $("incidents-new")).click();
+    await (await $("incidents-new-title")).setValue("Long incident");
+    await (await $("incidents-new-submit")).click();
+    const row = await $("incident-row");
+    await row.waitForExist({ timeout: 10_000 });
+    const id = await row.getAttribute("data-id");
+    // Written by the store's own code, into the store the running app has open.
+    const store = join(app.home, "data", "app.hinomi.console", "incidents.sqlite");
+    const seed = join(repoRoot, "target", "debug", "examples", "seed_timeline");
+    assert.ok(existsSync(seed), `${seed} is missing: cargo build -p hinomi-incidents --example seed_timeline`);
+    execFileSync(seed, [store, id, "10000"], { stdio: "pipe" });
+
+    await (await $("detail-tab-postmortem")).click();
+    const opened = Date.now();
+    await (await $("detail-tab-timeline")).click();
+    const list = await $("timeline-list");
+    await waitFor("the first page", async () => Number(await list.getAttribute("data-loaded")) >= 200, { timeoutMs: 10_000 });
+    const openMs = Date.now() - opened;
+    assert.match(await (await browser.$('[data-testid="timeline-entry"][data-index="0"]')).getText(), /Seeded note 10000 of 10000/);
+    assert.ok(openMs < 3000, `opening took ${openMs} ms`);
+
+    // Scroll to the end as a person dragging the scrollbar would; pages arrive as needed.
+    const scrolled = Date.now();
+    let maxRows = 0;
+    await waitFor("the oldest entry", async () => {
+      const state = await browser.execute(() => {
+        const el = document.querySelector('[data-testid="timeline-list"]');
+        el.scrollTop = el.scrollHeight;
+        el.dispatchEvent(new Event("scroll"));
+        return {
+          rows: document.querySelectorAll('[data-testid="timeline-entry"]').length,
+          more: el.getAttribute("data-more"),
+          last: [...document.querySelectorAll('[data-testid="timeline-entry"]')].map((e) => e.getAttribute("data-kind")).pop(),
+        };
+      });
+      maxRows = Math.max(maxRows, state.rows);
+      return state.more === "false" && state.last === "created";
+    }, { timeoutMs: 60_000, intervalMs: 100 });
+    const scrollMs = Date.now() - scrolled;
+    assert.equal(Number(await list.getAttribute("data-loaded")), 10_001);
+    assert.ok(maxRows < 40, `at most a screenful of rows in the DOM, saw ${maxRows}`);
+    console.log(`10,000 entries: first page in ${openMs} ms, scrolled to the oldest in ${scrollMs} ms, <= ${maxRows} rows in the DOM`);
+    await browser.execute(() => {
+      const el = document.querySelector('[data-testid="timeline-list"]');
+      el.scrollTop = el.scrollHeight / 2;
+      el.dispatchEvent(new Event("scroll"));
+    });
+    await screenshot(browser, "incidents-timeline-10000");
   });
 });
