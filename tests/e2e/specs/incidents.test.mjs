@@ -2,7 +2,8 @@
 // it through the lifecycle (and be refused a skip), write the postmortem, export the report.
 // No backend is running: the incident workflow and reports need only the local store.
 // The 10,000-entry suite seeds the store with `cargo build -p hinomi-incidents --example
-// seed_timeline` (target/debug/examples/seed_timeline).
+// seed_timeline` (target/debug/examples/seed_timeline); the notification suite with the
+// seed_incident example of the same crate.
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -11,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, startApp, screenshot, screenshotDir, waitFor } from "../lib/harness.mjs";
+import { startNotificationServer } from "../lib/notifications.mjs";
 
 const TITLE = "High error rate 決済APIのエラー率上昇";
 const NOTE = "**Rolled back** to `v2.3` <script>alert(1)</script> see [runbook](https://example.com/rb) [bad](javascript:alert(2))";
@@ -269,5 +271,57 @@ describe("A 10,000-entry timeline", () => {
       el.dispatchEvent(new Event("scroll"));
     });
     await screenshot(browser, "incidents-timeline-10000");
+  });
+});
+
+describe("Response-target notifications", () => {
+  let app;
+  let notifications;
+
+  before(async () => {
+    notifications = await startNotificationServer();
+    app = await startApp();
+  });
+
+  after(async () => {
+    await app?.stop();
+    notifications?.stop();
+  });
+
+  it("warns at 80% and at 100% of the target, once each, and the list shows it", async () => {
+    const { browser } = app;
+    const $ = (sel) => browser.$(`[data-testid="${sel}"]`);
+    await (await $("nav-incidents")).click();
+    await (await $("view-incidents")).waitForExist({ timeout: 20_000 });
+    const store = join(app.home, "data", "app.hinomi.console", "incidents.sqlite");
+    const seed = join(repoRoot, "target", "debug", "examples", "seed_incident");
+    assert.ok(existsSync(seed), `${seed} is missing: cargo build -p hinomi-incidents --examples`);
+    await waitFor("the store", async () => existsSync(store));
+    // P0's target is 15 min: 13 min ago is 87% used, 20 min ago is overdue.
+    const warned = execFileSync(seed, [store, "P0", "13", "Checkout slow"], { encoding: "utf8" }).trim();
+    const overdue = execFileSync(seed, [store, "P0", "20", "Login down"], { encoding: "utf8" }).trim();
+    // The timer checks every 30 s.
+    const records = await waitFor("two notifications", async () => {
+      const mine = notifications.records().filter((r) => r.summary.includes(warned) || r.summary.includes(overdue));
+      return mine.length >= 2 ? mine : null;
+    }, { timeoutMs: 45_000, intervalMs: 500 });
+    const warning = records.find((r) => r.summary.includes(warned));
+    const late = records.find((r) => r.summary.includes(overdue));
+    assert.equal(warning.summary, `P0 ${warned}: 80% of the response target used`);
+    assert.match(warning.body, /^Checkout slow — not acknowledged, [12] min left\.$/);
+    assert.equal(late.summary, `P0 ${overdue} is overdue`);
+    assert.match(late.body, /^Login down — not acknowledged, [45] min past the target\.$/);
+    assert.equal(late.hints.urgency, 2, "overdue is critical");
+    assert.equal(warning.app_name, "Hinomi");
+
+    const rowOf = (id) => browser.$(`[data-testid="incident-row"][data-id="${id}"]`);
+    await waitFor("the list", async () => (await rowOf(overdue)).isExisting(), { timeoutMs: 10_000 });
+    assert.equal(await (await rowOf(overdue)).getAttribute("data-overdue"), "true");
+    assert.equal(await (await (await rowOf(warned)).$('[data-testid="incident-countdown"]')).getAttribute("data-state"), "warning");
+    await screenshot(browser, "incidents-overdue");
+    const count = records.length;
+    await new Promise((r) => setTimeout(r, 31_000));
+    const again = notifications.records().filter((r) => r.summary.includes(warned) || r.summary.includes(overdue));
+    assert.equal(again.length, count, "each warning is raised once");
   });
 });
