@@ -372,3 +372,102 @@ pub fn pause_notifications(
 ) -> Option<DateTime<Utc>> {
     notifications::pause(&state, minutes)
 }
+
+/// One route of an Alertmanager's tree, flattened in depth-first order.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct RouteRow {
+    pub path: String,
+    pub depth: u32,
+    pub receiver: String,
+    pub matchers: Vec<String>,
+    pub group_by: Vec<String>,
+    pub continue_matching: bool,
+}
+
+/// Where one alert group of the board goes on this Alertmanager.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct GroupRouting {
+    pub group_key: String,
+    pub group_labels: LabelSet,
+    pub matches: Vec<hinomi_alerts::routing::RouteMatch>,
+}
+
+/// One Alertmanager's route tree, receivers, and the receivers of the current alert groups.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DatasourceRouting {
+    pub datasource_id: String,
+    pub datasource_name: String,
+    pub routes: Vec<RouteRow>,
+    pub receivers: Vec<hinomi_alerts::routing::Receiver>,
+    pub groups: Vec<GroupRouting>,
+    pub error: Option<HinomiError>,
+}
+
+fn flatten_routes(node: &hinomi_alerts::routing::RouteNode, depth: u32, rows: &mut Vec<RouteRow>) {
+    rows.push(RouteRow {
+        path: node.path.clone(),
+        depth,
+        receiver: node.receiver.clone(),
+        matchers: node.matchers.iter().map(ToString::to_string).collect(),
+        group_by: node.group_by.names(),
+        continue_matching: node.continue_matching,
+    });
+    for child in &node.children {
+        flatten_routes(child, depth + 1, rows);
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn alert_routing(
+    settings: tauri::State<'_, SettingsState>,
+    alerts: tauri::State<'_, AlertsState>,
+) -> Result<Vec<DatasourceRouting>, HinomiError> {
+    let current = lock(&alerts.latest).alerts.clone();
+    let board = build_board(
+        &current,
+        &Grouping::default(),
+        &Filter::all(),
+        BoardOptions {
+            alerts_per_group: Some(1),
+        },
+    );
+    let board = &board;
+    let fetches = datasources_of(&settings, DatasourceKind::Alertmanager)
+        .into_iter()
+        .map(|ds| async move {
+            let result = match AlertmanagerClient::new(&ds) {
+                Ok(client) => client.routing().await,
+                Err(error) => Err(error),
+            };
+            let mut answer = DatasourceRouting {
+                datasource_id: ds.id,
+                datasource_name: ds.name,
+                routes: Vec::new(),
+                receivers: Vec::new(),
+                groups: Vec::new(),
+                error: None,
+            };
+            match result {
+                Ok(tree) => {
+                    flatten_routes(&tree.root, 0, &mut answer.routes);
+                    answer.groups = board
+                        .groups
+                        .iter()
+                        .filter_map(|group| {
+                            let first = group.alerts.first()?;
+                            Some(GroupRouting {
+                                group_key: group.key.clone(),
+                                group_labels: group.labels.clone(),
+                                matches: tree.explain(&first.labels),
+                            })
+                        })
+                        .collect();
+                    answer.receivers = tree.receivers;
+                }
+                Err(error) => answer.error = Some(error),
+            }
+            answer
+        });
+    Ok(futures::future::join_all(fetches).await)
+}

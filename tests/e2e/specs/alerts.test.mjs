@@ -140,6 +140,17 @@ describe("Alerts view", () => {
     assert.ok(!records.some((r) => r.summary.startsWith("Watchdog")), "the Watchdog never notifies");
   });
 
+  it("brings the app to the group when a notification's Open is clicked", async () => {
+    const { browser } = app;
+    await (await browser.$('[data-testid="nav-targets"]')).click();
+    await (await browser.$('[data-testid="view-targets"]')).waitForDisplayed({ timeout: 10_000 });
+    const record = notifications.records().find((r) => r.summary.startsWith("HighErrorRate"));
+    await notifications.invoke(record.id, "open");
+    await (await browser.$('[data-testid="view-alerts"]')).waitForDisplayed({ timeout: 15_000 });
+    const group = await browser.$('[data-testid="alert-group"][data-alertname="HighErrorRate"]');
+    await group.waitForDisplayed({ timeout: 10_000 });
+  });
+
   it("creates a silence from an alert and expires it, verified on Alertmanager", async () => {
     const { browser } = app;
     const am = stack.url("alertmanager");
@@ -210,5 +221,17 @@ describe("Alerts view", () => {
     await rule.waitForDisplayed({ timeout: 15_000 });
     assert.equal(await rule.getAttribute("data-health"), "ok");
     await screenshot(browser, "alerts-rules");
+  });
+
+  it("shows the route tree and which receiver each alert group goes to", async () => {
+    const { browser } = app;
+    await (await browser.$('[data-testid="alerts-tab-routing"]')).click();
+    const watchdog = await browser.$('[data-testid="routing-group"][data-alertname="Watchdog"]');
+    await watchdog.waitForDisplayed({ timeout: 15_000 });
+    assert.equal(await watchdog.getAttribute("data-receiver"), "watchdog");
+    const errors = await browser.$('[data-testid="routing-group"][data-alertname="HighErrorRate"]');
+    assert.equal(await errors.getAttribute("data-receiver"), "team-dataset");
+    assert.ok((await browser.$$('[data-testid="routing-receiver"]')).length >= 2);
+    await screenshot(browser, "alerts-routing");
   });
 });

@@ -9,6 +9,7 @@ import type {
   AlertBoard,
   LiveAlertState,
   BoardGroup,
+  DatasourceRouting,
   DatasourceRules,
   DatasourceSilences,
   HinomiError,
@@ -28,6 +29,7 @@ export type AlertsBackend = Pick<
   | "acknowledgeAlertGroup"
   | "listAlertRules"
   | "pauseNotifications"
+  | "alertRouting"
 >;
 
 async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
@@ -51,6 +53,7 @@ export const alertsTauriBackend: AlertsBackend = {
   acknowledgeAlertGroup: (ds, labels, minutes) => settle(() => commands.acknowledgeAlertGroup(ds, labels, minutes)),
   listAlertRules: () => settle(() => commands.listAlertRules()),
   pauseNotifications: (minutes) => commands.pauseNotifications(minutes),
+  alertRouting: () => settle(() => commands.alertRouting()),
 };
 
 /** What the fake "servers" hold; tests change it between calls. */
@@ -162,5 +165,6 @@ export function createFakeAlerts(): AlertsBackend & { alertsState: FakeAlertsSta
     acknowledgeAlertGroup: async () => ok(`silence-${next++}`),
     listAlertRules: async () => ok<DatasourceRules[]>([]),
     pauseNotifications: async () => null,
+    alertRouting: async () => ok<DatasourceRouting[]>([]),
   };
 }

@@ -7,13 +7,14 @@ function inTauri(): boolean {
 }
 
 /** Calls `onChange` after every poll that changed something; returns the unsubscribe function. */
-export function subscribeAlerts(onChange: () => void, onFocus: (focus: AlertsFocusGroup) => void): () => void {
+export function subscribeAlerts(onChange: () => void): () => void {
   if (!inTauri()) return () => {};
-  const pending = [
-    events.alertsUpdated.listen(() => onChange()),
-    events.alertsFocusGroup.listen((event) => onFocus(event.payload)),
-  ];
-  return () => {
-    for (const unlisten of pending) unlisten.then((stop) => stop()).catch(() => {});
-  };
+  const pending = events.alertsUpdated.listen(() => onChange());
+  return () => void pending.then((stop) => stop()).catch(() => {});
+}
+
+/** For the app's lifetime: a notification asked to show an alert group. */
+export function subscribeFocus(onFocus: (focus: AlertsFocusGroup) => void): void {
+  if (!inTauri()) return;
+  void events.alertsFocusGroup.listen((event) => onFocus(event.payload)).catch(() => {});
 }

@@ -2,6 +2,7 @@
 
 import type { ViewDefinition } from "../types";
 import AlertsView from "./AlertsView.svelte";
+import { subscribeFocus } from "./events";
 import { alertsStore } from "./store.svelte";
 
 export const alertsView: ViewDefinition = {
@@ -9,7 +10,16 @@ export const alertsView: ViewDefinition = {
   title: "alerts.title",
   icon: "alert",
   component: AlertsView,
-  setup: (app) => void alertsStore(app),
+  setup: (app) => {
+    const store = alertsStore(app);
+    // A notification's "Open" / "Create incident" works whichever view is showing.
+    subscribeFocus((focus) => {
+      store.tab = "board";
+      store.focusGroup = focus.group_key;
+      store.collapsed.delete(focus.group_key);
+      app.nav.go("alerts");
+    });
+  },
   commands: (app) => [
     {
       id: "alerts-refresh",
