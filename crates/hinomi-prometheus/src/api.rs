@@ -89,6 +89,22 @@ impl PrometheusClient {
         Ok(body)
     }
 
+    /// GETs any `/api/v1/...` path and returns the whole successful body, for callers that read
+    /// the envelope themselves (dashboard variable queries).
+    pub async fn get_api_body(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<bytes::Bytes, HinomiError> {
+        if !path.starts_with("/api/v1/") || path.contains("..") {
+            return Err(HinomiError::new(
+                ErrorCode::InvalidInput,
+                format!("{path:?} is not a Prometheus API path"),
+            ));
+        }
+        self.get_body(path, query).await
+    }
+
     /// GETs an API path and unwraps the envelope into an owned type.
     pub(crate) async fn get_data<T: serde::de::DeserializeOwned>(
         &self,

@@ -1,8 +1,211 @@
-//! Dashboards over Prometheus: list, open, query panels.
+//! Dashboards over Prometheus: the local library (built-ins installed on first run), variables
+//! resolved against the configured Prometheus, and panels run into binary frames.
+//!
+//! The dashboard being looked at is kept in memory per uid ([`DashboardsState`]), so variable
+//! selections and freshly loaded options apply to the panels without writing the file.
 
+mod frame;
+mod run;
+
+use crate::state::SettingsState;
+use hinomi_core::HinomiError;
 use hinomi_core::paths::AppPaths;
+use hinomi_dashboards::{
+    Dashboard, DashboardSearch, DashboardStore, DashboardSummary, ImportReport, TimeWindow,
+    Variable,
+};
+use serde::Serialize;
+use specta::Type;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use tauri::Manager;
+
+pub use frame::PanelFrame;
+
+/// The library on disk and the dashboards open in the UI (with their live variable state).
+pub struct DashboardsState {
+    store: DashboardStore,
+    open: Mutex<HashMap<String, Dashboard>>,
+}
+
+impl DashboardsState {
+    fn open_copy(&self, uid: &str) -> Result<Dashboard, HinomiError> {
+        if let Some(dashboard) = self.lock().get(uid) {
+            return Ok(dashboard.clone());
+        }
+        let dashboard = self.store.load(uid)?;
+        self.lock().insert(uid.to_owned(), dashboard.clone());
+        Ok(dashboard)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Dashboard>> {
+        self.open.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn update(&self, uid: &str, dashboard: Dashboard) {
+        self.lock().insert(uid.to_owned(), dashboard);
+    }
+
+    /// Replaces one variable of an open dashboard, leaving the rest as other calls left it.
+    fn update_variable(&self, uid: &str, variable: &Variable) {
+        if let Some(dashboard) = self.lock().get_mut(uid)
+            && let Some(slot) = dashboard
+                .variables_mut()
+                .iter_mut()
+                .find(|v| v.name == variable.name)
+        {
+            *slot = variable.clone();
+        }
+    }
+}
 
 /// Registers this domain's managed state and starts its background tasks.
-pub fn setup(_app: &mut tauri::App, _paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+    let store = DashboardStore::open(paths.data_dir.join("dashboards"))?;
+    match hinomi_dashboards::install_builtins(&store) {
+        Ok(added) if !added.is_empty() => tracing::info!(?added, "built-in dashboards installed"),
+        Ok(_) => {}
+        Err(err) => tracing::warn!(%err, "built-in dashboards not installed"),
+    }
+    app.manage(DashboardsState {
+        store,
+        open: Mutex::new(HashMap::new()),
+    });
     Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_dashboards(
+    state: tauri::State<'_, DashboardsState>,
+    search: DashboardSearch,
+) -> Result<Vec<DashboardSummary>, HinomiError> {
+    Ok(state.store.search(&search)?)
+}
+
+/// Loads a dashboard afresh from its file (dropping unsaved variable state).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_dashboard(
+    state: tauri::State<'_, DashboardsState>,
+    uid: String,
+) -> Result<Dashboard, HinomiError> {
+    let dashboard = state.store.load(&uid)?;
+    state.update(&uid, dashboard.clone());
+    Ok(dashboard)
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ImportedDashboard {
+    pub summary: DashboardSummary,
+    pub report: ImportReport,
+}
+
+/// Imports Grafana JSON text; a malformed file names the file and JSON path and writes nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_dashboard(
+    state: tauri::State<'_, DashboardsState>,
+    text: String,
+    file_name: String,
+) -> Result<ImportedDashboard, HinomiError> {
+    let imported = state.store.import(&text, &file_name, false)?;
+    let uid = imported.dashboard.uid.clone().unwrap_or_default();
+    let summary = state
+        .store
+        .list()?
+        .into_iter()
+        .find(|s| s.uid == uid)
+        .ok_or_else(|| HinomiError::internal("the imported dashboard is not in the library"))?;
+    Ok(ImportedDashboard {
+        summary,
+        report: imported.report,
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn star_dashboard(
+    state: tauri::State<'_, DashboardsState>,
+    uid: String,
+    starred: bool,
+) -> Result<(), HinomiError> {
+    Ok(state.store.set_starred(&uid, starred)?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn duplicate_dashboard(
+    state: tauri::State<'_, DashboardsState>,
+    uid: String,
+) -> Result<DashboardSummary, HinomiError> {
+    Ok(state.store.duplicate(&uid, None)?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_dashboard(
+    state: tauri::State<'_, DashboardsState>,
+    uid: String,
+) -> Result<(), HinomiError> {
+    state.store.delete(&uid)?;
+    state.lock().remove(&uid);
+    Ok(())
+}
+
+/// Loads the options of variable `name` (Prometheus for query variables) and keeps the
+/// selection valid; returns the variable as it now is.
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh_dashboard_variable(
+    state: tauri::State<'_, DashboardsState>,
+    settings: tauri::State<'_, SettingsState>,
+    uid: String,
+    name: String,
+    window: TimeWindow,
+) -> Result<Variable, HinomiError> {
+    let mut dashboard = state.open_copy(&uid)?;
+    let datasources = settings.snapshot().settings.datasources;
+    let variable = run::refresh_variable(&mut dashboard, &name, &window, &datasources).await?;
+    state.update_variable(&uid, &variable);
+    Ok(variable)
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct SelectedVariable {
+    pub variable: Variable,
+    /// Query variables whose options depend on this one, to refresh next, in order.
+    pub dependents: Vec<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn select_dashboard_variable(
+    state: tauri::State<'_, DashboardsState>,
+    uid: String,
+    name: String,
+    values: Vec<String>,
+) -> Result<SelectedVariable, HinomiError> {
+    let mut dashboard = state.open_copy(&uid)?;
+    hinomi_dashboards::select_variable(&mut dashboard, &name, &values)?;
+    let selected = run::selected(&dashboard, &name)?;
+    state.update_variable(&uid, &selected.variable);
+    Ok(selected)
+}
+
+/// Runs a panel's queries for `window` at `width_px`, all at once; the answer is a binary
+/// [`PanelFrame`] (see `frame.rs`), with each query's Prometheus error inside it.
+#[tauri::command]
+#[specta::specta]
+pub async fn run_panel(
+    state: tauri::State<'_, DashboardsState>,
+    settings: tauri::State<'_, SettingsState>,
+    uid: String,
+    panel_id: u32,
+    window: TimeWindow,
+    width_px: u32,
+) -> Result<PanelFrame, HinomiError> {
+    let dashboard = state.open_copy(&uid)?;
+    let datasources = settings.snapshot().settings.datasources;
+    run::run_panel(&dashboard, panel_id, &window, width_px, &datasources).await
 }

@@ -1,0 +1,172 @@
+//! The binary answer of `run_panel`: every query's series as `Float64Array`-ready columns, so a
+//! big range result never becomes JSON numbers.
+//!
+//! Layout: `"HNP1" | u32 LE header length | header JSON | zero pad to 8 | one HNM1 frame per
+//! successful query` ([`hinomi_prometheus::downsample::encode_frame`]), each starting at an
+//! 8-aligned `offset` named in the header. A failed query has an `error` and no frame.
+
+use hinomi_core::HinomiError;
+use hinomi_prometheus::QueryPosition;
+use serde::Serialize;
+use specta::datatype::DataType;
+
+pub const PANEL_MAGIC: &[u8; 4] = b"HNP1";
+
+/// Raw bytes on the wire; `ArrayBuffer` in TypeScript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelFrame(pub Vec<u8>);
+
+impl specta::Type for PanelFrame {
+    fn definition(_: &mut specta::Types) -> DataType {
+        DataType::Reference(specta_typescript::define("ArrayBuffer"))
+    }
+}
+
+impl tauri::ipc::IpcResponse for PanelFrame {
+    fn body(self) -> tauri::Result<tauri::ipc::InvokeResponseBody> {
+        Ok(tauri::ipc::InvokeResponseBody::Raw(self.0))
+    }
+}
+
+/// One query of the panel as the header describes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryHeader {
+    pub ref_id: String,
+    pub expr: String,
+    pub legend_format: Option<String>,
+    pub instant: bool,
+    pub step_seconds: f64,
+    pub datasource_id: Option<String>,
+    /// Prometheus's (or the transport's) error, verbatim.
+    pub error: Option<HinomiError>,
+    /// Where a PromQL parse error is, when Prometheus says.
+    pub error_position: Option<QueryPosition>,
+    /// Byte offset and length of this query's HNM1 frame; 0/0 when it failed.
+    pub offset: usize,
+    pub length: usize,
+}
+
+/// A query's result before packing: its header and, when it succeeded, its HNM1 frame.
+pub struct QueryOutcome {
+    pub header: QueryHeader,
+    pub frame: Option<Vec<u8>>,
+}
+
+#[derive(Serialize)]
+struct PanelHeader<'a> {
+    queries: &'a [QueryHeader],
+}
+
+fn pad8(bytes: &mut Vec<u8>) {
+    while !bytes.len().is_multiple_of(8) {
+        bytes.push(0);
+    }
+}
+
+/// Packs the outcomes, computing each frame's offset. The header's own length changes with the
+/// offsets written into it, so offsets are computed until they stop moving.
+pub fn pack(outcomes: Vec<QueryOutcome>) -> PanelFrame {
+    let mut headers: Vec<QueryHeader> = outcomes.iter().map(|o| o.header.clone()).collect();
+    let mut header_json = Vec::new();
+    for _ in 0..8 {
+        header_json = serde_json::to_vec(&PanelHeader { queries: &headers })
+            .unwrap_or_else(|_| b"{\"queries\":[]}".to_vec());
+        let mut at = (8 + header_json.len()).div_ceil(8) * 8;
+        let mut moved = false;
+        for (header, outcome) in headers.iter_mut().zip(&outcomes) {
+            let length = outcome.frame.as_ref().map_or(0, Vec::len);
+            let offset = if length == 0 { 0 } else { at };
+            moved |= header.offset != offset || header.length != length;
+            header.offset = offset;
+            header.length = length;
+            at = (at + length).div_ceil(8) * 8;
+        }
+        if !moved {
+            break;
+        }
+    }
+    let mut bytes = Vec::with_capacity(
+        16 + header_json.len()
+            + outcomes
+                .iter()
+                .map(|o| o.frame.as_ref().map_or(0, Vec::len) + 8)
+                .sum::<usize>(),
+    );
+    bytes.extend_from_slice(PANEL_MAGIC);
+    bytes.extend_from_slice(&(header_json.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&header_json);
+    pad8(&mut bytes);
+    for (header, outcome) in headers.iter().zip(outcomes) {
+        if let Some(frame) = outcome.frame {
+            debug_assert_eq!(bytes.len(), header.offset);
+            bytes.extend_from_slice(&frame);
+            pad8(&mut bytes);
+        }
+    }
+    PanelFrame(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hinomi_prometheus::Series;
+    use hinomi_prometheus::downsample::encode_frame;
+
+    fn header(ref_id: &str) -> QueryHeader {
+        QueryHeader {
+            ref_id: ref_id.into(),
+            expr: "up".into(),
+            legend_format: None,
+            instant: false,
+            step_seconds: 15.0,
+            datasource_id: None,
+            error: None,
+            error_position: None,
+            offset: 0,
+            length: 0,
+        }
+    }
+
+    #[test]
+    fn frames_sit_at_the_aligned_offsets_the_header_names() {
+        let series = vec![Series {
+            labels: [("job".to_owned(), "api".to_owned())].into(),
+            timestamps: vec![1.0, 2.0, 3.0],
+            values: vec![4.0, 5.0, 6.0],
+        }];
+        let a = encode_frame(&series, 0.0, 4.0, 100, 200);
+        let mut failed = header("B");
+        failed.error = Some(HinomiError::internal("parse error"));
+        let packed = pack(vec![
+            QueryOutcome {
+                header: header("A"),
+                frame: Some(a.clone()),
+            },
+            QueryOutcome {
+                header: failed,
+                frame: None,
+            },
+            QueryOutcome {
+                header: header("C"),
+                frame: Some(a.clone()),
+            },
+        ])
+        .0;
+        assert_eq!(&packed[..4], PANEL_MAGIC);
+        let len = u32::from_le_bytes(packed[4..8].try_into().unwrap()) as usize;
+        let head: serde_json::Value = serde_json::from_slice(&packed[8..8 + len]).unwrap();
+        let queries = head["queries"].as_array().unwrap();
+        assert_eq!(queries.len(), 3);
+        for (i, expect) in [(0, true), (1, false), (2, true)] {
+            let offset = queries[i]["offset"].as_u64().unwrap() as usize;
+            let length = queries[i]["length"].as_u64().unwrap() as usize;
+            if expect {
+                assert_eq!(offset % 8, 0);
+                assert_eq!(&packed[offset..offset + length], &a[..]);
+            } else {
+                assert_eq!((offset, length), (0, 0));
+                assert_eq!(queries[i]["error"]["message"], "parse error");
+            }
+        }
+    }
+}

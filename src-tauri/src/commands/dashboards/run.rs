@@ -1,0 +1,246 @@
+//! Running a panel and refreshing a variable against the configured Prometheus datasources.
+
+use super::SelectedVariable;
+use super::frame::{PanelFrame, QueryHeader, QueryOutcome, pack};
+use chrono::{DateTime, Utc};
+use hinomi_core::settings::{Datasource, DatasourceKind};
+use hinomi_core::{ErrorCode, HinomiError};
+use hinomi_dashboards::model::VariableKind;
+use hinomi_dashboards::variable_options::{
+    apply_options, datasource_options, dependents, effective_options,
+};
+use hinomi_dashboards::{
+    Dashboard, PlannedQuery, QueryContext, TemplateScope, TimeWindow, Variable,
+    options_from_answer, plan_panel, variable_request,
+};
+use hinomi_prometheus::downsample::encode_frame;
+use hinomi_prometheus::{InstantResult, PrometheusClient, Series, error_position};
+use std::time::Duration;
+
+/// At most this many series per panel; the rest are counted in `truncated_series`.
+pub const MAX_SERIES_PER_PANEL: usize = 200;
+
+/// The Prometheus a dashboard's datasource reference means: the one whose id or name it is,
+/// else the first Prometheus in the settings (Grafana uids mean nothing here).
+pub fn pick_datasource<'a>(
+    key: Option<&str>,
+    datasources: &'a [Datasource],
+) -> Result<&'a Datasource, HinomiError> {
+    let prometheus: Vec<&Datasource> = datasources
+        .iter()
+        .filter(|ds| ds.kind == DatasourceKind::Prometheus)
+        .collect();
+    let by_key = key.and_then(|key| {
+        prometheus
+            .iter()
+            .find(|ds| ds.id == key || ds.name.eq_ignore_ascii_case(key))
+    });
+    by_key.or(prometheus.first()).copied().ok_or_else(|| {
+        HinomiError::new(
+            ErrorCode::InvalidConfig,
+            "No Prometheus datasource is configured. Add one in Settings.",
+        )
+    })
+}
+
+fn utc(seconds: f64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis((seconds * 1000.0) as i64).unwrap_or_default()
+}
+
+fn instant_series(result: InstantResult) -> Vec<Series> {
+    match result {
+        InstantResult::Vector { samples } => samples
+            .into_iter()
+            .map(|s| Series {
+                labels: s.labels,
+                timestamps: vec![s.timestamp],
+                values: vec![s.value],
+            })
+            .collect(),
+        InstantResult::Scalar { timestamp, value } => vec![Series {
+            labels: Default::default(),
+            timestamps: vec![timestamp],
+            values: vec![value],
+        }],
+        InstantResult::String { .. } | InstantResult::Matrix { .. } => Vec::new(),
+    }
+}
+
+async fn fetch(query: &PlannedQuery, ds: &Datasource) -> Result<Vec<Series>, HinomiError> {
+    let client = PrometheusClient::new(ds)?;
+    if query.instant {
+        let result = client
+            .query_instant(&query.expr, Some(utc(query.end_seconds)))
+            .await?;
+        Ok(instant_series(result))
+    } else {
+        client
+            .query_range(
+                &query.expr,
+                utc(query.start_seconds),
+                utc(query.end_seconds),
+                Duration::from_secs_f64(query.step_seconds.max(0.001)),
+            )
+            .await
+    }
+}
+
+/// Plans the panel's queries, runs them concurrently and packs every answer (or error).
+pub async fn run_panel(
+    dashboard: &Dashboard,
+    panel_id: u32,
+    window: &TimeWindow,
+    width_px: u32,
+    datasources: &[Datasource],
+) -> Result<PanelFrame, HinomiError> {
+    let ctx = QueryContext {
+        window: *window,
+        width_px: width_px.clamp(10, 8000),
+        scrape_interval_seconds: 15.0,
+    };
+    let planned = plan_panel(dashboard, panel_id, &ctx)?;
+    let runs = planned.iter().map(|query| async move {
+        let ds = pick_datasource(query.datasource.as_deref(), datasources);
+        let datasource_id = ds.as_ref().ok().map(|ds| ds.id.clone());
+        let result = match ds {
+            Ok(ds) => fetch(query, ds).await,
+            Err(err) => Err(err),
+        };
+        (datasource_id, result)
+    });
+    let results = futures::future::join_all(runs).await;
+    let mut budget = MAX_SERIES_PER_PANEL;
+    let outcomes = planned
+        .into_iter()
+        .zip(results)
+        .map(|(query, (datasource_id, result))| {
+            let mut header = QueryHeader {
+                ref_id: query.ref_id,
+                expr: query.expr,
+                legend_format: query.legend_format,
+                instant: query.instant,
+                step_seconds: query.step_seconds,
+                datasource_id,
+                error: None,
+                error_position: None,
+                offset: 0,
+                length: 0,
+            };
+            let frame = match result {
+                Ok(series) => {
+                    let frame = encode_frame(
+                        &series,
+                        query.start_seconds,
+                        query.end_seconds,
+                        ctx.width_px,
+                        budget,
+                    );
+                    budget = budget.saturating_sub(series.len());
+                    Some(frame)
+                }
+                Err(err) => {
+                    header.error_position = error_position(&err.message);
+                    header.error = Some(err);
+                    None
+                }
+            };
+            QueryOutcome { header, frame }
+        })
+        .collect();
+    Ok(pack(outcomes))
+}
+
+/// Loads variable `name`'s options and stores them (keeping the selection valid).
+pub async fn refresh_variable(
+    dashboard: &mut Dashboard,
+    name: &str,
+    window: &TimeWindow,
+    datasources: &[Datasource],
+) -> Result<Variable, HinomiError> {
+    let variable = dashboard.variable(name).cloned().ok_or_else(|| {
+        HinomiError::new(ErrorCode::NotFound, format!("no variable named {name:?}"))
+    })?;
+    let options = match &variable.kind {
+        VariableKind::Query => {
+            let scope = TemplateScope::for_dashboard(dashboard, window);
+            let request = variable_request(&variable, &scope, window)?;
+            let key = variable
+                .datasource
+                .as_ref()
+                .and_then(|d| d.key())
+                .map(|k| scope.interpolate_with_format(k, "glob"))
+                .filter(|k| !k.is_empty());
+            let ds = pick_datasource(key.as_deref(), datasources)?;
+            let client = PrometheusClient::new(ds)?;
+            let params: Vec<(&str, &str)> = request
+                .request
+                .params
+                .iter()
+                .map(|p| (p.name.as_str(), p.value.as_str()))
+                .collect();
+            let body = client.get_api_body(&request.request.path, &params).await?;
+            options_from_answer(&request, &String::from_utf8_lossy(&body))?
+        }
+        VariableKind::Datasource => {
+            let names: Vec<String> = datasources
+                .iter()
+                .filter(|ds| ds.kind == DatasourceKind::Prometheus)
+                .map(|ds| ds.name.clone())
+                .collect();
+            datasource_options(&variable, &names)?
+        }
+        _ => effective_options(&variable),
+    };
+    let stored = dashboard
+        .variables_mut()
+        .iter_mut()
+        .find(|v| v.name == name)
+        .ok_or_else(|| HinomiError::internal("variable vanished"))?;
+    apply_options(stored, options);
+    Ok(stored.clone())
+}
+
+pub fn selected(dashboard: &Dashboard, name: &str) -> Result<SelectedVariable, HinomiError> {
+    let variable = dashboard.variable(name).cloned().ok_or_else(|| {
+        HinomiError::new(ErrorCode::NotFound, format!("no variable named {name:?}"))
+    })?;
+    Ok(SelectedVariable {
+        variable,
+        dependents: dependents(dashboard, name),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ds(id: &str, name: &str, kind: DatasourceKind) -> Datasource {
+        Datasource {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            url: "http://127.0.0.1:9".into(),
+            timeout_ms: 1000,
+            tls: Default::default(),
+        }
+    }
+
+    #[test]
+    fn datasource_reference_maps_to_a_configured_prometheus() {
+        let all = [
+            ds("logs", "Logs", DatasourceKind::Alertmanager),
+            ds("prom-a", "Main", DatasourceKind::Prometheus),
+            ds("prom-b", "Backup", DatasourceKind::Prometheus),
+        ];
+        assert_eq!(pick_datasource(Some("prom-b"), &all).unwrap().id, "prom-b");
+        assert_eq!(pick_datasource(Some("backup"), &all).unwrap().id, "prom-b");
+        // A Grafana uid nobody here knows: the first Prometheus.
+        assert_eq!(
+            pick_datasource(Some("P1809F7CD0C75ACF3"), &all).unwrap().id,
+            "prom-a"
+        );
+        assert_eq!(pick_datasource(None, &all).unwrap().id, "prom-a");
+        let err = pick_datasource(None, &all[..1]).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidConfig);
+    }
+}

@@ -1,0 +1,195 @@
+// Decodes the binary answers of `runPanel` without copying the numbers: every column is a
+// Float64Array view straight into the ArrayBuffer the IPC layer handed over.
+//
+// Panel frame: "HNP1" | u32 LE header length | header JSON {queries:[…]} | pad to 8 | one
+// series frame per successful query at the 8-aligned `offset` its header names.
+// Series frame: "HNM1" | u32 LE header length | header JSON {series:[{labels, points,
+// source_points}], truncated_series} | pad to 8 | per series: f64 timestamps, f64 values.
+
+import type { HinomiError } from "../bindings";
+
+export interface FrameSeries {
+  labels: Record<string, string>;
+  /** Seconds since the epoch. */
+  timestamps: Float64Array;
+  values: Float64Array;
+  /** Points Prometheus returned before downsampling. */
+  sourcePoints: number;
+}
+
+export interface SeriesFrame {
+  series: FrameSeries[];
+  truncatedSeries: number;
+}
+
+export interface QueryResult {
+  refId: string;
+  expr: string;
+  legendFormat: string | null;
+  instant: boolean;
+  stepSeconds: number;
+  datasourceId: string | null;
+  error: HinomiError | null;
+  errorPosition: { line: number; column: number } | null;
+  series: FrameSeries[];
+  truncatedSeries: number;
+}
+
+export interface PanelResult {
+  queries: QueryResult[];
+}
+
+export class FrameError extends Error {}
+
+function readHeader(buffer: ArrayBuffer, offset: number, magic: string): { header: unknown; dataStart: number } {
+  const bytes = new Uint8Array(buffer, offset);
+  if (bytes.length < 8) throw new FrameError("frame too short");
+  const found = String.fromCharCode(bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!);
+  if (found !== magic) throw new FrameError(`expected ${magic}, found ${JSON.stringify(found)}`);
+  const length = new DataView(buffer, offset + 4, 4).getUint32(0, true);
+  if (8 + length > bytes.length) throw new FrameError("header runs past the end of the frame");
+  const text = new TextDecoder().decode(bytes.subarray(8, 8 + length));
+  const header: unknown = JSON.parse(text);
+  const dataStart = offset + Math.ceil((8 + length) / 8) * 8;
+  return { header, dataStart };
+}
+
+interface RawSeriesHeader {
+  series: Array<{ labels: Record<string, string>; points: number; source_points: number }>;
+  truncated_series: number;
+}
+
+/** Decodes one HNM1 frame that starts at `offset` (a multiple of 8) of `buffer`. */
+export function decodeSeriesFrame(buffer: ArrayBuffer, offset = 0, length = buffer.byteLength - offset): SeriesFrame {
+  if (offset % 8 !== 0) throw new FrameError(`frame offset ${offset} is not 8-aligned`);
+  const { header, dataStart } = readHeader(buffer, offset, "HNM1");
+  const raw = header as RawSeriesHeader;
+  let at = dataStart;
+  const end = offset + length;
+  const series: FrameSeries[] = raw.series.map((s) => {
+    const bytes = s.points * 8;
+    if (at + 2 * bytes > end) throw new FrameError("series data runs past the end of the frame");
+    const timestamps = new Float64Array(buffer, at, s.points);
+    const values = new Float64Array(buffer, at + bytes, s.points);
+    at += 2 * bytes;
+    return { labels: s.labels, timestamps, values, sourcePoints: s.source_points };
+  });
+  return { series, truncatedSeries: raw.truncated_series };
+}
+
+interface RawQueryHeader {
+  ref_id: string;
+  expr: string;
+  legend_format: string | null;
+  instant: boolean;
+  step_seconds: number;
+  datasource_id: string | null;
+  error: HinomiError | null;
+  error_position: { line: number; column: number } | null;
+  offset: number;
+  length: number;
+}
+
+/** Decodes a whole `runPanel` answer. */
+export function decodePanelFrame(buffer: ArrayBuffer): PanelResult {
+  const { header } = readHeader(buffer, 0, "HNP1");
+  const queries = (header as { queries: RawQueryHeader[] }).queries.map((q): QueryResult => {
+    const frame = q.length > 0 ? decodeSeriesFrame(buffer, q.offset, q.length) : { series: [], truncatedSeries: 0 };
+    return {
+      refId: q.ref_id,
+      expr: q.expr,
+      legendFormat: q.legend_format,
+      instant: q.instant,
+      stepSeconds: q.step_seconds,
+      datasourceId: q.datasource_id,
+      error: q.error,
+      errorPosition: q.error_position,
+      series: frame.series,
+      truncatedSeries: frame.truncatedSeries,
+    };
+  });
+  return { queries };
+}
+
+// ---- Encoding, for tests and the fake backend (the real frames come from Rust). ----
+
+function pad8(parts: number[]): void {
+  while (parts.length % 8 !== 0) parts.push(0);
+}
+
+function headerBytes(magic: string, header: unknown): number[] {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = [...magic].map((c) => c.charCodeAt(0));
+  const len = new Uint8Array(new Uint32Array([json.length]).buffer);
+  out.push(...len, ...json);
+  pad8(out);
+  return out;
+}
+
+function f64Bytes(values: ArrayLike<number>): number[] {
+  return [...new Uint8Array(new Float64Array(Array.from(values)).buffer)];
+}
+
+export interface EncodeSeries {
+  labels: Record<string, string>;
+  timestamps: number[];
+  values: number[];
+}
+
+export function encodeSeriesFrame(series: EncodeSeries[], truncatedSeries = 0): Uint8Array {
+  const out = headerBytes("HNM1", {
+    series: series.map((s) => ({ labels: s.labels, points: s.timestamps.length, source_points: s.timestamps.length })),
+    truncated_series: truncatedSeries,
+  });
+  for (const s of series) out.push(...f64Bytes(s.timestamps), ...f64Bytes(s.values));
+  return Uint8Array.from(out);
+}
+
+export interface EncodeQuery {
+  refId: string;
+  expr: string;
+  legendFormat?: string | null;
+  instant?: boolean;
+  error?: HinomiError | null;
+  errorPosition?: { line: number; column: number } | null;
+  series?: EncodeSeries[];
+  truncatedSeries?: number;
+}
+
+export function encodePanelFrame(queries: EncodeQuery[]): ArrayBuffer {
+  const frames = queries.map((q) => (q.error ? null : encodeSeriesFrame(q.series ?? [], q.truncatedSeries ?? 0)));
+  const headers = (offsets: number[]) =>
+    queries.map((q, i) => ({
+      ref_id: q.refId,
+      expr: q.expr,
+      legend_format: q.legendFormat ?? null,
+      instant: q.instant ?? false,
+      step_seconds: 15,
+      datasource_id: "prom",
+      error: q.error ?? null,
+      error_position: q.errorPosition ?? null,
+      offset: offsets[i] ?? 0,
+      length: frames[i]?.length ?? 0,
+    }));
+  let offsets = queries.map(() => 0);
+  let head: number[] = [];
+  for (let round = 0; round < 8; round++) {
+    head = headerBytes("HNP1", { queries: headers(offsets) });
+    let at = head.length;
+    const next = frames.map((f) => {
+      if (!f) return 0;
+      const here = at;
+      at = Math.ceil((at + f.length) / 8) * 8;
+      return here;
+    });
+    if (next.every((o, i) => o === offsets[i])) break;
+    offsets = next;
+  }
+  const out = [...head];
+  for (const f of frames) {
+    if (!f) continue;
+    out.push(...f);
+    pad8(out);
+  }
+  return Uint8Array.from(out).buffer;
+}

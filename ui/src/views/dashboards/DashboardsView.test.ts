@@ -1,0 +1,73 @@
+import { render, waitFor } from "@testing-library/svelte";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appContext } from "../../app/context.svelte";
+import type { Dashboard } from "../../lib/bindings";
+import { startedApp } from "../../test-support";
+import { demoDashboard } from "./backend";
+import DashboardsView from "./DashboardsView.svelte";
+import { dashboardsStore } from "./store.svelte";
+
+// jsdom has no layout: give every element a width and a ResizeObserver that reports it.
+const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientWidth");
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 400 });
+  globalThis.ResizeObserver ??= class {
+    #cb: ResizeObserverCallback;
+    constructor(cb: ResizeObserverCallback) {
+      this.#cb = cb;
+    }
+    observe(target: Element) {
+      this.#cb([{ target, contentRect: { width: 400, height: 200 } } as unknown as ResizeObserverEntry], this as never);
+    }
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
+});
+afterAll(() => {
+  if (original) Object.defineProperty(HTMLElement.prototype, "clientWidth", original);
+});
+
+/** The demo dashboard without its chart (uPlot needs a real canvas). */
+function withoutChart(): Dashboard {
+  const d = demoDashboard();
+  d.panels = (d.panels ?? []).filter((p) => p.type !== "timeseries");
+  d.panels.push({ id: 9, type: "stat", title: "Broken", gridPos: { x: 0, y: 14, w: 6, h: 4 }, targets: [{ refId: "A", expr: "up(" }] } as never);
+  return d;
+}
+
+describe("DashboardsView", () => {
+  it("lists dashboards, opens one, and every panel ends in data, text, an error or a notice", async () => {
+    const { app, backend } = await startedApp();
+    const fake = backend as unknown as { dashboardsState: { dashboards: Dashboard[]; panels: Record<number, unknown> } };
+    fake.dashboardsState.dashboards = [withoutChart()];
+    fake.dashboardsState.panels[9] = [
+      {
+        refId: "A",
+        expr: "up(",
+        error: { code: "backend", message: "1:4: parse error: unclosed left parenthesis" },
+        errorPosition: { line: 1, column: 4 },
+      },
+    ];
+    await dashboardsStore(app).refreshList();
+    const view = render(DashboardsView, { context: appContext(app) });
+    const open = await view.findByTestId("dashboard-open");
+    expect(open.textContent).toContain("Demo overview");
+    open.click();
+
+    const panel = (id: number) =>
+      waitFor(() => {
+        const el = document.querySelector<HTMLElement>(`[data-testid="dashboard-panel"][data-panel-id="${id}"]`);
+        if (!el) throw new Error(`no panel ${id}`);
+        return el;
+      });
+    const gauge = await panel(2);
+    await waitFor(() => expect(gauge.querySelector('[data-testid="panel-value"]')?.textContent).toBe("1.25%"));
+    expect((await panel(3)).querySelector('[data-testid="panel-text"]')?.textContent).toContain("Check errors first.");
+    expect((await panel(4)).querySelector('[data-testid="panel-unsupported"]')?.textContent).toContain("heatmap");
+    const broken = await panel(9);
+    await waitFor(() => expect(broken.querySelector('[data-testid="panel-query-error"]')).not.toBeNull());
+    expect(broken.textContent).toContain("unclosed left parenthesis");
+    expect(broken.textContent).toContain("line 1, column 4");
+    expect(view.getAllByTestId("dashboard-variable")[0]!.dataset.name).toBe("job");
+  });
+});

@@ -1,0 +1,212 @@
+// The dashboards slice of the Backend: the real one over the generated bindings, and an
+// in-memory fake (one dashboard, synthetic series) for tests and the dev demo.
+
+import { toHinomiError, type CommandResult } from "../../lib/backend/backend";
+import { commands } from "../../lib/bindings";
+import type { Dashboard, DashboardSummary, HinomiError, Variable } from "../../lib/bindings";
+import { encodePanelFrame, type EncodeQuery } from "../../lib/charts/frame";
+import type { DashboardsBackend } from "./api";
+
+async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
+  try {
+    const result = await call();
+    if (result.status === "error") return { status: "error", error: toHinomiError(result.error) };
+    return result;
+  } catch (err) {
+    return { status: "error", error: toHinomiError(err) };
+  }
+}
+
+export const dashboardsTauriBackend: DashboardsBackend = {
+  listDashboards: (search) => settle(() => commands.listDashboards(search)),
+  openDashboard: (uid) => settle(() => commands.openDashboard(uid)),
+  importDashboard: (text, fileName) => settle(() => commands.importDashboard(text, fileName)),
+  starDashboard: (uid, starred) => settle(() => commands.starDashboard(uid, starred)),
+  duplicateDashboard: (uid) => settle(() => commands.duplicateDashboard(uid)),
+  deleteDashboard: (uid) => settle(() => commands.deleteDashboard(uid)),
+  refreshDashboardVariable: (uid, name, window) => settle(() => commands.refreshDashboardVariable(uid, name, window)),
+  selectDashboardVariable: (uid, name, values) => settle(() => commands.selectDashboardVariable(uid, name, values)),
+  runPanel: (uid, panelId, window, widthPx) => settle(() => commands.runPanel(uid, panelId, window, widthPx)),
+};
+
+export interface FakeDashboardsState {
+  dashboards: Dashboard[];
+  starred: string[];
+  /** Panel id → what its queries answer; a missing panel answers one sine wave per target. */
+  panels: Record<number, EncodeQuery[] | HinomiError>;
+  /** Variable name → its options (values). */
+  variableOptions: Record<string, string[]>;
+  /** Every runPanel call: [uid, panelId, window, widthPx]. */
+  runs: Array<[string, number, { from_ms: number; to_ms: number }, number]>;
+}
+
+export function demoDashboard(): Dashboard {
+  return {
+    uid: "demo-overview",
+    title: "Demo overview",
+    tags: ["demo"],
+    time: { from: "now-1h", to: "now" },
+    templating: {
+      list: [
+        {
+          type: "query",
+          name: "job",
+          multi: true,
+          includeAll: true,
+          query: "label_values(up, job)",
+          current: { value: ["$__all"], text: ["All"] },
+        } as Variable,
+      ],
+    },
+    panels: [
+      {
+        id: 1,
+        type: "timeseries",
+        title: "Requests",
+        gridPos: { x: 0, y: 0, w: 12, h: 8 },
+        targets: [{ refId: "A", expr: 'sum by (method) (rate(api_requests_total{job=~"$job"}[5m]))', legendFormat: "{{method}}" }],
+        fieldConfig: { defaults: { unit: "reqps" }, overrides: [] },
+      },
+      {
+        id: 2,
+        type: "gauge",
+        title: "Error rate",
+        gridPos: { x: 12, y: 0, w: 6, h: 8 },
+        targets: [{ refId: "A", expr: "errors" }],
+        fieldConfig: {
+          defaults: {
+            unit: "percent",
+            thresholds: { mode: "absolute", steps: [{ color: "green", value: null }, { color: "red", value: 5 }] },
+          },
+          overrides: [],
+        },
+      },
+      { id: 3, type: "text", title: "Notes", gridPos: { x: 18, y: 0, w: 6, h: 8 }, options: { content: "# Runbook\n\nCheck **errors** first." } },
+      { id: 4, type: "heatmap", title: "Latency heatmap", gridPos: { x: 0, y: 8, w: 24, h: 6 }, targets: [{ refId: "A", expr: "x" }] },
+    ],
+  } as unknown as Dashboard;
+}
+
+function wave(labels: Record<string, string>, window: { from_ms: number; to_ms: number }, phase: number) {
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  const from = window.from_ms / 1000;
+  const to = window.to_ms / 1000;
+  const step = Math.max(1, (to - from) / 60);
+  for (let ts = from; ts <= to; ts += step) {
+    timestamps.push(ts);
+    values.push(10 + 5 * Math.sin(ts / 300 + phase));
+  }
+  return { labels, timestamps, values };
+}
+
+export function createFakeDashboards(initial: Partial<FakeDashboardsState> = {}): DashboardsBackend & {
+  dashboardsState: FakeDashboardsState;
+} {
+  const state: FakeDashboardsState = {
+    dashboards: [demoDashboard()],
+    starred: [],
+    panels: {},
+    variableOptions: { job: ["api", "node"] },
+    runs: [],
+    ...initial,
+  };
+  const copy = <T>(v: T): T => structuredClone(v);
+  const summary = (d: Dashboard): DashboardSummary => ({
+    uid: d.uid ?? "",
+    title: d.title ?? "",
+    tags: d.tags ?? [],
+    starred: state.starred.includes(d.uid ?? ""),
+    panel_count: d.panels?.length ?? 0,
+    problem: null,
+  });
+  const find = (uid: string) => state.dashboards.find((d) => d.uid === uid);
+  const notFound = (uid: string): { status: "error"; error: HinomiError } => ({
+    status: "error",
+    error: { code: "not_found", message: `no dashboard with uid "${uid}"` },
+  });
+  const variable = (uid: string, name: string) => find(uid)?.templating?.list?.find((v) => v.name === name);
+
+  return {
+    dashboardsState: state,
+    async listDashboards(search) {
+      const text = (search.text ?? "").toLowerCase();
+      return {
+        status: "ok",
+        data: state.dashboards
+          .map(summary)
+          .filter((s) => s.title.toLowerCase().includes(text) && (!search.starred_only || s.starred))
+          .sort((a, b) => Number(b.starred) - Number(a.starred) || a.title.localeCompare(b.title)),
+      };
+    },
+    async openDashboard(uid) {
+      const d = find(uid);
+      return d ? { status: "ok", data: copy(d) } : notFound(uid);
+    },
+    async importDashboard(text, fileName) {
+      let parsed: Dashboard;
+      try {
+        parsed = JSON.parse(text) as Dashboard;
+      } catch (err) {
+        return { status: "error", error: { code: "invalid_config", message: `${fileName}: .: ${String(err)}`, detail: `${fileName}: .` } };
+      }
+      parsed.uid = parsed.uid ?? `imported-${state.dashboards.length}`;
+      state.dashboards.push(parsed);
+      return { status: "ok", data: { summary: summary(parsed), report: {} as never } };
+    },
+    async starDashboard(uid, starred) {
+      if (!find(uid)) return notFound(uid);
+      state.starred = starred ? [...state.starred, uid] : state.starred.filter((s) => s !== uid);
+      return { status: "ok", data: null };
+    },
+    async duplicateDashboard(uid) {
+      const d = find(uid);
+      if (!d) return notFound(uid);
+      const c = { ...copy(d), uid: `${uid}-copy`, title: `${d.title} (copy)` };
+      state.dashboards.push(c);
+      return { status: "ok", data: summary(c) };
+    },
+    async deleteDashboard(uid) {
+      if (!find(uid)) return notFound(uid);
+      state.dashboards = state.dashboards.filter((d) => d.uid !== uid);
+      return { status: "ok", data: null };
+    },
+    async refreshDashboardVariable(uid, name) {
+      const v = variable(uid, name);
+      if (!v) return notFound(uid);
+      const values = state.variableOptions[name] ?? [];
+      v.options = [
+        ...(v.includeAll ? [{ text: "All", value: "$__all", selected: false }] : []),
+        ...values.map((value) => ({ text: value, value, selected: false })),
+      ];
+      return { status: "ok", data: copy(v) };
+    },
+    async selectDashboardVariable(uid, name, values) {
+      const v = variable(uid, name);
+      if (!v) return notFound(uid);
+      v.current = { value: v.multi ? values : (values[0] ?? ""), text: v.multi ? values : (values[0] ?? "") };
+      return { status: "ok", data: { variable: copy(v), dependents: [] } };
+    },
+    async runPanel(uid, panelId, timeWindow, widthPx) {
+      const window = { from_ms: timeWindow.from_ms ?? 0, to_ms: timeWindow.to_ms ?? 0 };
+      state.runs.push([uid, panelId, window, widthPx]);
+      const d = find(uid);
+      if (!d) return notFound(uid);
+      const configured = state.panels[panelId];
+      if (configured && "code" in configured) return { status: "error", error: configured };
+      const panel = (d.panels ?? []).find((p) => p.id === panelId);
+      const queries: EncodeQuery[] =
+        configured ??
+        (panel?.targets ?? []).map((target, i) => ({
+          refId: target.refId ?? "A",
+          expr: target.expr ?? "",
+          legendFormat: target.legendFormat ?? null,
+          series:
+            panel?.type === "gauge"
+              ? [{ labels: {}, timestamps: [window.to_ms / 1000], values: [1.25] }]
+              : [wave({ method: "GET" }, window, i), wave({ method: "POST" }, window, i + 1)],
+        }));
+      return { status: "ok", data: encodePanelFrame(queries) };
+    },
+  };
+}

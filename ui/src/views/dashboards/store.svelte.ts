@@ -1,0 +1,214 @@
+// The Dashboards view's state, kept per app: the library list, the open dashboard with its
+// variables, the time range and auto-refresh. Panels watch `generation` and reload when it moves.
+
+import { SvelteMap } from "svelte/reactivity";
+import type { AppContext } from "../../app/context.svelte";
+import type { Dashboard, DashboardSummary, HinomiError, Variable } from "../../lib/bindings";
+import { dashboardsBackend, type DashboardsBackend } from "./api";
+import { fromGrafana, refreshMs, resolveWindow, type TimeRange, type TimeWindow } from "./timeRange";
+
+/** Variables whose options are computed or fetched (textbox and constant need nothing). */
+const REFRESHED_KINDS = new Set(["query", "custom", "interval", "datasource"]);
+
+export class DashboardsStore {
+  list = $state.raw<DashboardSummary[]>([]);
+  listLoaded = $state(false);
+  listError = $state.raw<HinomiError | null>(null);
+  search = $state("");
+  starredOnly = $state(false);
+
+  openUid = $state<string | null>(null);
+  dashboard = $state.raw<Dashboard | null>(null);
+  openError = $state.raw<HinomiError | null>(null);
+  opening = $state(false);
+  variables = $state.raw<Variable[]>([]);
+  variableErrors = new SvelteMap<string, HinomiError>();
+  range = $state.raw<TimeRange>({ kind: "relative", last: "1h" });
+  refreshChoice = $state("off");
+  window = $state.raw<TimeWindow>({ from_ms: 0, to_ms: 0 });
+  /** Bumped on every reload; panels query again when it changes. */
+  generation = $state(0);
+  /** Row id → folded, for rows the user toggled. */
+  readonly folded = new SvelteMap<number, boolean>();
+  importError = $state.raw<HinomiError | null>(null);
+  lastAction = $state.raw<HinomiError | null>(null);
+
+  readonly api: DashboardsBackend;
+  readonly #now: () => number;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #unregister: (() => void) | null = null;
+  readonly #app: AppContext | null;
+
+  constructor(api: DashboardsBackend, now: () => number = Date.now, app: AppContext | null = null) {
+    this.api = api;
+    this.#now = now;
+    this.#app = app;
+  }
+
+  async refreshList(): Promise<void> {
+    const result = await this.api.listDashboards({ text: "", tags: [], starred_only: false });
+    this.listLoaded = true;
+    if (result.status === "ok") {
+      this.list = result.data;
+      this.listError = null;
+      this.#registerCommands();
+    } else {
+      this.listError = result.error;
+    }
+  }
+
+  get shown(): DashboardSummary[] {
+    const text = this.search.trim().toLowerCase();
+    return this.list.filter(
+      (d) =>
+        (!this.starredOnly || d.starred) &&
+        (text === "" || d.title.toLowerCase().includes(text) || d.tags.some((t) => t.toLowerCase().includes(text))),
+    );
+  }
+
+  #registerCommands(): void {
+    if (!this.#app) return;
+    this.#unregister?.();
+    this.#unregister = this.#app.commands.register(
+      this.list
+        .filter((d) => !d.problem)
+        .map((d) => ({
+          id: `dashboards-open-${d.uid}`,
+          section: "action" as const,
+          label: "dashboards.command.open" as const,
+          params: () => ({ title: d.title }),
+          icon: "database" as const,
+          keywords: ["dashboard", "ダッシュボード", ...d.tags],
+          run: () => {
+            this.#app?.nav.go("dashboards");
+            return this.open(d.uid);
+          },
+        })),
+    );
+  }
+
+  async open(uid: string): Promise<void> {
+    this.openUid = uid;
+    this.opening = true;
+    this.openError = null;
+    this.dashboard = null;
+    this.variables = [];
+    this.variableErrors.clear();
+    this.folded.clear();
+    const result = await this.api.openDashboard(uid);
+    if (this.openUid !== uid) return;
+    this.opening = false;
+    if (result.status === "error") {
+      this.openError = result.error;
+      return;
+    }
+    this.dashboard = result.data;
+    this.variables = result.data.templating?.list ?? [];
+    this.range = fromGrafana(result.data.time);
+    this.window = resolveWindow(this.range, this.#now());
+    await this.#refreshVariables(this.variables.map((v) => v.name));
+    this.reload();
+  }
+
+  close(): void {
+    this.openUid = null;
+    this.dashboard = null;
+    this.setRefresh("off");
+  }
+
+  async #refreshVariables(names: readonly string[]): Promise<void> {
+    const uid = this.openUid;
+    if (!uid) return;
+    for (const name of names) {
+      const variable = this.variables.find((v) => v.name === name);
+      if (!variable || !REFRESHED_KINDS.has(variable.type)) continue;
+      const result = await this.api.refreshDashboardVariable(uid, name, this.window);
+      if (this.openUid !== uid) return;
+      if (result.status === "ok") {
+        this.variableErrors.delete(name);
+        this.#replaceVariable(result.data);
+      } else {
+        this.variableErrors.set(name, result.error);
+      }
+    }
+  }
+
+  #replaceVariable(variable: Variable): void {
+    this.variables = this.variables.map((v) => (v.name === variable.name ? variable : v));
+  }
+
+  async selectVariable(name: string, values: string[]): Promise<void> {
+    const uid = this.openUid;
+    if (!uid) return;
+    const result = await this.api.selectDashboardVariable(uid, name, values);
+    if (result.status === "error") {
+      this.variableErrors.set(name, result.error);
+      return;
+    }
+    this.variableErrors.delete(name);
+    this.#replaceVariable(result.data.variable);
+    await this.#refreshVariables(result.data.dependents);
+    this.reload();
+  }
+
+  /** Queries every panel again for the current range (a relative range moves to now). */
+  reload(): void {
+    this.window = resolveWindow(this.range, this.#now());
+    this.generation++;
+  }
+
+  async setRange(range: TimeRange): Promise<void> {
+    this.range = range;
+    this.window = resolveWindow(range, this.#now());
+    // Variables set to refresh on time range change (Grafana's refresh = 2).
+    await this.#refreshVariables(this.variables.filter((v) => v.refresh === 2).map((v) => v.name));
+    this.reload();
+  }
+
+  setRefresh(choice: string): void {
+    this.refreshChoice = choice;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    const every = refreshMs(choice);
+    if (every !== null) this.#timer = setInterval(() => this.reload(), every);
+  }
+
+  toggleRow(id: number, folded: boolean): void {
+    this.folded.set(id, !folded);
+  }
+
+  async setStarred(uid: string, starred: boolean): Promise<void> {
+    const result = await this.api.starDashboard(uid, starred);
+    this.lastAction = result.status === "error" ? result.error : null;
+    await this.refreshList();
+  }
+
+  async duplicate(uid: string): Promise<void> {
+    const result = await this.api.duplicateDashboard(uid);
+    this.lastAction = result.status === "error" ? result.error : null;
+    await this.refreshList();
+  }
+
+  async remove(uid: string): Promise<void> {
+    const result = await this.api.deleteDashboard(uid);
+    this.lastAction = result.status === "error" ? result.error : null;
+    if (this.openUid === uid) this.close();
+    await this.refreshList();
+  }
+
+  /** Imports Grafana JSON; returns the new uid, or null with `importError` set. */
+  async importJson(text: string, fileName: string): Promise<string | null> {
+    const result = await this.api.importDashboard(text, fileName);
+    if (result.status === "error") {
+      this.importError = result.error;
+      return null;
+    }
+    this.importError = null;
+    await this.refreshList();
+    return result.data.summary.uid;
+  }
+}
+
+export function dashboardsStore(app: AppContext): DashboardsStore {
+  return app.keep("dashboards", () => new DashboardsStore(dashboardsBackend(app.backend), Date.now, app));
+}

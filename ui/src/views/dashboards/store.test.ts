@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { DashboardsBackend } from "./api";
+import { createFakeDashboards } from "./backend";
+import { DashboardsStore } from "./store.svelte";
+
+const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+describe("DashboardsStore", () => {
+  let fake: ReturnType<typeof createFakeDashboards>;
+  let store: DashboardsStore;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    fake = createFakeDashboards();
+    store = new DashboardsStore(fake as DashboardsBackend, () => Date.now());
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    store.setRefresh("off");
+    vi.useRealTimers();
+  });
+
+  it("lists, searches and stars", async () => {
+    await store.refreshList();
+    expect(store.list.map((d) => d.uid)).toEqual(["demo-overview"]);
+    store.search = "nothing";
+    expect(store.shown).toEqual([]);
+    store.search = "demo";
+    expect(store.shown).toHaveLength(1);
+    await store.setStarred("demo-overview", true);
+    expect(store.list[0]!.starred).toBe(true);
+  });
+
+  it("opens a dashboard: its time range, its variables' options, then panels reload", async () => {
+    await store.open("demo-overview");
+    expect(store.range).toEqual({ kind: "relative", last: "1h" });
+    expect(store.window).toEqual({ from_ms: NOW - 3_600_000, to_ms: NOW });
+    expect(store.variables[0]!.options?.map((o) => o.value)).toEqual(["$__all", "api", "node"]);
+    expect(store.generation).toBe(1);
+  });
+
+  it("reloads on a variable change, a new range and each auto-refresh tick", async () => {
+    await store.open("demo-overview");
+    await store.selectVariable("job", ["api"]);
+    expect(store.variables[0]!.current?.value).toEqual(["api"]);
+    expect(store.generation).toBe(2);
+
+    await store.setRange({ kind: "relative", last: "15m" });
+    expect(store.window).toEqual({ from_ms: NOW - 900_000, to_ms: NOW });
+    expect(store.generation).toBe(3);
+
+    store.setRefresh("10s");
+    vi.advanceTimersByTime(10_000);
+    expect(store.generation).toBe(4);
+    // A relative range follows the clock.
+    expect(store.window.to_ms).toBe(NOW + 10_000);
+    store.setRefresh("off");
+    vi.advanceTimersByTime(60_000);
+    expect(store.generation).toBe(4);
+  });
+
+  it("shows an import error and keeps the library as it was", async () => {
+    await store.refreshList();
+    expect(await store.importJson("{ not json", "broken.json")).toBeNull();
+    expect(store.importError?.code).toBe("invalid_config");
+    expect(store.importError?.message).toContain("broken.json");
+    expect(store.list).toHaveLength(1);
+  });
+
+  it("says why a dashboard could not be opened", async () => {
+    await store.open("missing");
+    expect(store.openError?.code).toBe("not_found");
+    expect(store.dashboard).toBeNull();
+  });
+});
