@@ -145,11 +145,18 @@ describe("Incidents", () => {
     const dir = await $("export-dir");
     await dir.waitForExist({ timeout: 5_000 });
     assert.notEqual(await dir.getValue(), "", "a default folder is offered");
+    // A folder that cannot be made: a clear error, nothing lost, and the next try works.
+    await dir.setValue("/proc/hinomi-cannot-write-here");
+    await (await $("export-markdown")).click();
+    const error = await $("export-error");
+    await error.waitForExist({ timeout: 10_000 });
+    assert.match(await error.getText(), /Cannot write the report to \/proc\/hinomi-cannot-write-here/);
     await dir.setValue(exportDir);
     for (const format of ["markdown", "html", "pdf"]) {
       await (await $(`export-${format}`)).click();
       await browser.$(`[data-testid="export-done"][data-format="${format}"]`).waitForExist({ timeout: 30_000 });
     }
+    assert.equal(await (await $("export-error")).isExisting(), false, "a success clears the error");
     await screenshot(browser, "incidents-export");
     const files = readdirSync(exportDir).sort();
     const stem = files[0].replace(/\.[a-z]+$/, "");

@@ -113,3 +113,40 @@ describe("Overdue incidents", () => {
     expect(incidentsView.attention?.(app)).toBe(true);
   });
 });
+
+describe("Pinned evidence", () => {
+  it("draws a metric snapshot as a chart, log lines as text and an alert's labels", async () => {
+    const { backend, root } = await setup();
+    const range = { start: "2026-11-24T09:00:00Z", end: "2026-11-24T09:10:00Z", step_seconds: 60 };
+    await backend.pinEvidence("INC-20261124-001", {
+      kind: "metric",
+      title: "5xx rate",
+      query: "rate(errors[5m])",
+      datasource: "prom",
+      range,
+      unit: null,
+      series: [{ labels: { job: "api" }, timestamps: [1, 2, 3, 4], values: [0.1, 0.5, null, 0.9] }],
+    });
+    await backend.pinEvidence("INC-20261124-001", {
+      kind: "logs",
+      title: "api errors",
+      query: "{job=\"api\"}",
+      datasource: "loki",
+      range,
+      lines: [{ timestamp: null, text: "<b>panic</b>: pool exhausted", fields: {} }],
+      truncated: false,
+    });
+    await fireEvent.click(byId(root, "detail-next-assessed"));
+    const entry = (index: number) =>
+      root.querySelector<HTMLElement>(`[data-testid="timeline-entry"][data-index="${index}"]`);
+    await waitFor(() => expect(entry(1)?.dataset.kind).toBe("evidence_pinned"));
+    await fireEvent.click(entry(2)!);
+    await waitFor(() => expect(byId(root, "evidence").dataset.kind).toBe("metric"));
+    const paths = root.querySelectorAll('[data-testid="evidence-chart"] path');
+    expect(paths).toHaveLength(1);
+    expect(paths[0]?.getAttribute("d")).toMatch(/^M[\d.]+,[\d.]+ L[\d.]+,[\d.]+ M[\d.]+,[\d.]+$/);
+    await fireEvent.click(entry(1)!);
+    await waitFor(() => expect(byId(root, "evidence-logs").textContent).toContain("<b>panic</b>: pool exhausted"));
+    expect(root.querySelector('[data-testid="evidence-logs"] b')).toBeNull();
+  });
+});
