@@ -420,6 +420,10 @@ pub fn render(input: &ReportInput) -> Result<Vec<u8>, HinomiError> {
         w.para("");
     }
     for record in &input.evidence {
+        if let EvidenceData::Metric(_) = record.data {
+            // Keep a chart on the same page as its title.
+            w.ensure(CHART_H + 60.0);
+        }
         w.text_at(0.0, 11.0, &record.data.title(), false);
         match &record.data {
             EvidenceData::Metric(m) => {
