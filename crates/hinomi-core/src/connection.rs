@@ -29,11 +29,11 @@ pub async fn test_connection(ds: &Datasource) -> Result<ConnectionReport, Hinomi
     };
     let response = endpoint.get(path, &[]).await?;
     let status = response.status();
-    let url = endpoint.url(path);
     let body = response
         .text()
         .await
-        .map_err(|err| crate::http::transport_error(&err, &url))?;
+        .map_err(|err| crate::http::transport_error(&err, &endpoint.url(path)))?;
+    let url = endpoint.shown_url(path);
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     if !status.is_success() {
         return Err(HinomiError::new(
@@ -139,6 +139,17 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(es.server, "OpenSearch 2.11.0");
+    }
+
+    #[tokio::test]
+    async fn credentials_in_the_url_never_reach_the_message() {
+        let url = serve(Router::new().route("/", get(|| async { "<html>hello</html>" }))).await;
+        let with_secret = url.replacen("http://", "http://user:s3cret@", 1);
+        let err = test_connection(&ds(DatasourceKind::Prometheus, with_secret))
+            .await
+            .unwrap_err();
+        let shown = format!("{} {}", err.message, err.detail.unwrap_or_default());
+        assert!(!shown.contains("s3cret"), "{shown}");
     }
 
     #[tokio::test]

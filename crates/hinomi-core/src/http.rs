@@ -44,6 +44,12 @@ impl Endpoint {
                     format!("{ca_file} holds no usable PEM certificate: {err}"),
                 )
             })?;
+            if certs.is_empty() {
+                return Err(HinomiError::new(
+                    ErrorCode::InvalidConfig,
+                    format!("{ca_file} holds no PEM certificate (a DER file must be converted)."),
+                ));
+            }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
@@ -71,6 +77,11 @@ impl Endpoint {
         url
     }
 
+    /// The URL of `path` as it may be shown or logged: no credentials, no query.
+    pub fn shown_url(&self, path: &str) -> String {
+        redact(&self.url(path))
+    }
+
     pub fn client(&self) -> &reqwest::Client {
         &self.client
     }
@@ -93,7 +104,12 @@ impl Endpoint {
 
 /// Explains a failed request in the user's terms, keeping the technical cause as detail.
 pub fn transport_error(err: &reqwest::Error, url: &url::Url) -> HinomiError {
-    let cause = error_chain(err);
+    // The causes only: reqwest's own message repeats the URL (credentials, query), and a host
+    // or query containing "ssl" must not make a refused connection look like a TLS failure.
+    let cause = match std::error::Error::source(err) {
+        Some(source) => error_chain(source),
+        None => err.to_string().replace(url.as_str(), &redact(url)),
+    };
     let shown = redact(url);
     let (code, message) = if err.is_timeout() {
         (
@@ -144,7 +160,7 @@ fn looks_like_tls(cause: &str) -> bool {
 }
 
 /// Never show credentials embedded in a URL.
-fn redact(url: &url::Url) -> String {
+pub fn redact(url: &url::Url) -> String {
     let mut shown = url.clone();
     if !shown.username().is_empty() || shown.password().is_some() {
         let _ = shown.set_username("");
@@ -226,6 +242,44 @@ mod tests {
         let err = endpoint.get("/", &[]).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::Timeout, "{err:?}");
         server.abort();
+    }
+
+    #[tokio::test]
+    async fn ssl_in_a_host_or_query_does_not_make_a_tls_error() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let endpoint = Endpoint::new(&ds(&format!("http://127.0.0.1:{port}"))).unwrap();
+        let err = endpoint
+            .get(
+                "/api/v1/query",
+                &[("query", "probe_ssl_earliest_cert_expiry")],
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Unreachable, "{err:?}");
+        assert!(
+            !err.detail.unwrap().contains("probe_ssl"),
+            "the query stays out of the detail"
+        );
+    }
+
+    #[test]
+    fn a_ca_file_without_pem_certificates_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let der = dir.path().join("ca.der");
+        std::fs::write(&der, [0x30, 0x82, 0x01, 0x0a]).unwrap();
+        let mut source = ds("https://host");
+        source.tls.ca_file = Some(der.display().to_string());
+        let err = Endpoint::new(&source).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidConfig);
+        assert!(
+            err.message.contains("no PEM certificate"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -35,13 +35,14 @@ pub enum Language {
 
 /// TLS options. Certificates are always verified; a private CA is added, never a bypass.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TlsOptions {
     /// PEM file with extra root certificates (e.g. a company CA).
     pub ca_file: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(deny_unknown_fields)]
 pub struct Datasource {
     /// Stable id; survives renames so caches and pinned evidence keep pointing at it.
     pub id: String,
@@ -59,8 +60,10 @@ fn default_timeout_ms() -> u32 {
     10_000
 }
 
+/// Unknown keys are an error, not silently dropped: a typo like `[[datasource]]` would
+/// otherwise load the defaults and the next save would replace the user's datasources.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub version: u32,
     pub language: Language,
@@ -185,6 +188,29 @@ pub fn parse_endpoint_url(raw: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+/// Parses a settings file, refusing one written by a newer Hinomi rather than dropping what
+/// it does not understand.
+fn parse(text: &str) -> Result<Settings, String> {
+    // Position and message only: the parser's own rendering quotes the offending line, which
+    // may hold a URL with credentials, and this text is logged and shown.
+    let settings: Settings = toml::from_str(text).map_err(|err| match err.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+            format!("line {line}, column {column}: {}", err.message())
+        }
+        None => err.message().to_string(),
+    })?;
+    if settings.version > SETTINGS_VERSION {
+        return Err(format!(
+            "written by a newer Hinomi (settings version {}, this one reads up to {SETTINGS_VERSION})",
+            settings.version
+        ));
+    }
+    Ok(settings)
+}
+
 /// What loading found: the settings to run on, and why they may not be the file's.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct LoadedSettings {
@@ -215,7 +241,10 @@ impl SettingsFile {
             load_error,
             path: self.path.clone(),
         };
-        match std::fs::read_to_string(&self.path) {
+        match std::fs::read(&self.path).and_then(|bytes| {
+            String::from_utf8(bytes)
+                .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))
+        }) {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 loaded(Settings::default(), None)
             }
@@ -229,7 +258,7 @@ impl SettingsFile {
                     .with_detail(self.path.display().to_string()),
                 ),
             ),
-            Ok(text) => match toml::from_str::<Settings>(&text) {
+            Ok(text) => match parse(&text) {
                 Ok(settings) => loaded(settings, None),
                 Err(err) => loaded(
                     Settings::default(),
@@ -262,7 +291,12 @@ impl SettingsFile {
             .map_err(|err| HinomiError::internal(format!("cannot serialise settings: {err}")))?;
         let tmp = self.path.with_extension("toml.tmp");
         {
-            let mut file = std::fs::File::create(&tmp)?;
+            // Only the user may read it: URLs can carry credentials.
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&tmp)?;
             file.write_all(text.as_bytes())?;
             file.sync_all()?;
         }
@@ -272,11 +306,15 @@ impl SettingsFile {
         Ok(())
     }
 
+    /// Anything at the path that is not a clean parse (not UTF-8, unknown keys, a newer
+    /// version) is moved aside before a save, never overwritten.
     fn keep_unparseable_file(&self) -> Result<(), HinomiError> {
-        let Ok(text) = std::fs::read_to_string(&self.path) else {
-            return Ok(());
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(err) => return Err(err.into()),
         };
-        if toml::from_str::<Settings>(&text).is_ok() {
+        if std::str::from_utf8(&bytes).is_ok_and(|text| parse(text).is_ok()) {
             return Ok(());
         }
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
@@ -388,5 +426,59 @@ mod tests {
         let kept_text = std::fs::read_to_string(dir.path().join(&kept[0])).unwrap();
         assert!(kept_text.starts_with("datasources = [ { id"));
         assert!(file.load().load_error.is_none());
+    }
+
+    #[test]
+    fn a_misspelled_key_is_an_error_and_the_file_survives_a_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        let text = "[[datasource]]\nid = \"mine\"\nname = \"Mine\"\nkind = \"prometheus\"\nurl = \"http://prom:9090\"\n";
+        std::fs::write(&path, text).unwrap();
+        let file = SettingsFile::new(&path);
+        let err = file.load().load_error.expect("unknown key reported");
+        assert!(err.detail.unwrap().contains("datasource"), "names the key");
+        file.save(&Settings::default()).unwrap();
+        let kept = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().contains("broken-"))
+            .expect("kept aside");
+        assert_eq!(std::fs::read_to_string(kept).unwrap(), text);
+    }
+
+    #[test]
+    fn a_newer_or_non_utf8_file_is_reported_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        let file = SettingsFile::new(&path);
+        std::fs::write(&path, "version = 99\n").unwrap();
+        let err = file.load().load_error.expect("newer version refused");
+        assert!(err.detail.unwrap().contains("newer"));
+
+        std::fs::write(&path, b"language = \"\xff\"\n").unwrap();
+        assert!(file.load().load_error.is_some());
+        file.save(&Settings::default()).unwrap();
+        let kept = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("broken-")
+            })
+            .count();
+        assert_eq!(kept, 1, "the non-UTF-8 file was kept, not overwritten");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn saved_file_is_private_to_the_user() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = SettingsFile::new(dir.path().join("settings.toml"));
+        file.save(&Settings::default()).unwrap();
+        let mode = std::fs::metadata(file.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 }
