@@ -83,10 +83,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// 0 turns traffic off; otherwise between one request every 1,000 s and 10,000 per second, so
+/// the generator's interval is never zero or absurdly long (either would panic in tokio).
 fn parse_rps(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(rps) if rps.is_finite() && rps >= 0.0 => Ok(rps),
-        _ => Err(format!("{text:?} is not a non-negative number")),
+        Ok(rps) if rps == 0.0 || (0.001..=10_000.0).contains(&rps) => Ok(rps),
+        _ => Err(format!(
+            "{text:?} is not 0 or a rate between 0.001 and 10000 requests/s"
+        )),
     }
 }
 
@@ -272,5 +276,19 @@ mod tests {
             describe_active(&FaultList { active: vec![] }),
             "no active faults"
         );
+    }
+}
+
+#[cfg(test)]
+mod rps_tests {
+    use super::parse_rps;
+
+    #[test]
+    fn rates_that_would_break_the_generator_are_refused() {
+        assert_eq!(parse_rps("0"), Ok(0.0));
+        assert_eq!(parse_rps("5"), Ok(5.0));
+        for bad in ["1e-300", "1e10", "-1", "NaN", "inf", "x"] {
+            assert!(parse_rps(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -30,5 +30,10 @@ pub fn app_info(paths: tauri::State<'_, AppPaths>) -> AppInfo {
 pub fn report_first_paint(view: String, started: tauri::State<'_, StartedAt>) {
     let ms = started.0.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(view, ms, "first paint");
-    println!("hinomi-bench: first-paint view={view} ms={ms:.1}");
+    // Not println!: it panics when stdout is a closed pipe (`hinomi | head`).
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stdout(),
+        "hinomi-bench: first-paint view={view} ms={ms:.1}"
+    );
 }
