@@ -167,6 +167,19 @@ describe("Alerts view", () => {
     const createdBy = await (await browser.$('[data-testid="silence-created-by"]')).getValue();
     assert.ok(createdBy.length > 0, "creator pre-filled with the OS user");
     await (await browser.$('[data-testid="silence-comment"]')).setValue("e2e: looking into latency");
+    // A matcher without a label name: Alertmanager refuses, its words are shown in the dialog,
+    // and nothing typed is lost.
+    await (await browser.$('[data-testid="silence-add-matcher"]')).click();
+    await (await browser.$('[data-testid="silence-submit"]')).click();
+    const refusal = await browser.$('[data-testid="silence-error"]');
+    await refusal.waitForDisplayed({ timeout: 15_000 });
+    const refusalText = await refusal.getText();
+    assert.match(refusalText, /invalid|bad request|422|400/i, refusalText);
+    assert.equal((await browser.$$('[data-testid="silence-matcher-name"]')).length, names.length + 1);
+    assert.equal(await (await browser.$('[data-testid="silence-comment"]')).getValue(), "e2e: looking into latency");
+    await screenshot(browser, "alerts-silence-refused");
+    const removers = await browser.$$('[data-testid="silence-matcher-remove"]');
+    await removers[removers.length - 1].click();
     await screenshot(browser, "alerts-silence-dialog");
     await (await browser.$('[data-testid="silence-submit"]')).click();
     const message = await browser.$('[data-testid="alerts-action-message"]');
@@ -233,5 +246,35 @@ describe("Alerts view", () => {
     assert.equal(await errors.getAttribute("data-receiver"), "team-dataset");
     assert.ok((await browser.$$('[data-testid="routing-receiver"]')).length >= 2);
     await screenshot(browser, "alerts-routing");
+  });
+
+  it("creates an incident from a group and acknowledges a group with a short silence", async () => {
+    const { browser } = app;
+    await (await browser.$('[data-testid="alerts-tab-board"]')).click();
+    const row = await browser.$('[data-testid="alert-row"][data-alertname="HighErrorRate"]');
+    await row.waitForDisplayed({ timeout: 10_000 });
+    await row.click();
+    await (await browser.$('[data-testid="alert-create-incident"]')).click();
+    const message = await browser.$('[data-testid="alerts-action-message"]');
+    await waitFor("the incident created", async () => /Incident \S+ created/.test(await message.getText()), {
+      timeoutMs: 15_000,
+    });
+
+    await (await browser.$('[data-testid="alert-acknowledge"]')).click();
+    await waitFor("the acknowledgement", async () => /Acknowledged: silence/.test(await message.getText()), {
+      timeoutMs: 15_000,
+    });
+    const silences = await (await fetch(`${stack.url("alertmanager")}/api/v2/silences`)).json();
+    const ack = silences.find((s) => s.comment === "Acknowledged in Hinomi" && s.status.state === "active");
+    assert.ok(ack, JSON.stringify(silences));
+    assert.deepEqual(
+      ack.matchers.map((m) => `${m.name}=${m.value}`).sort(),
+      ["alertname=HighErrorRate", "severity=critical"],
+    );
+    await waitFor("every HighErrorRate alert silenced", async () =>
+      (await boardStates(browser, "HighErrorRate")).every((state) => state === "silenced"),
+      { timeoutMs: 30_000 },
+    );
+    await screenshot(browser, "alerts-acknowledged");
   });
 });
