@@ -214,3 +214,67 @@ fn focus(app: &AppHandle, group_key: &str, intent: &str) {
         tracing::debug!(%error, "could not ask the UI to open the group");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planned(kind: NotificationKind, severity: Severity) -> PlannedNotification {
+        PlannedNotification {
+            kind,
+            group_key: r#"{alertname="HighErrorRate", severity="critical"}"#.into(),
+            group_labels: [
+                ("alertname".to_owned(), "HighErrorRate".to_owned()),
+                ("severity".to_owned(), "critical".to_owned()),
+            ]
+            .into(),
+            firing_count: 3,
+            resolved_count: 0,
+            worst_severity: severity,
+            summary: Some("高エラー率を検出".into()),
+            louder: false,
+            datasource_id: None,
+            at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_group_notification_names_the_group_count_and_worst_severity() {
+        let text = Text::of(
+            &planned(NotificationKind::Firing, Severity::Critical),
+            false,
+        );
+        assert_eq!(text.summary, "HighErrorRate: 3 firing (critical)");
+        assert_eq!(text.body, "高エラー率を検出");
+        let ja = Text::of(&planned(NotificationKind::Firing, Severity::Critical), true);
+        assert_eq!(ja.summary, "HighErrorRate: 3 件発生中 (critical)");
+        assert_eq!(ja.open, "開く");
+    }
+
+    #[test]
+    fn urgency_follows_the_worst_severity() {
+        assert_eq!(urgency(Severity::Critical), Urgency::Critical);
+        assert_eq!(urgency(Severity::Warning), Urgency::Normal);
+        assert_eq!(urgency(Severity::Info), Urgency::Low);
+        assert_eq!(urgency(Severity::None), Urgency::Low);
+    }
+
+    #[test]
+    fn pausing_sets_and_clears_the_deadline() {
+        let clock: std::sync::Arc<dyn hinomi_core::clock::Clock> =
+            std::sync::Arc::new(hinomi_core::clock::SystemClock);
+        let state = AlertsState {
+            latest: std::sync::Mutex::new(super::super::Latest::default()),
+            planner: std::sync::Mutex::new(
+                hinomi_alerts::notify::NotificationPlanner::new(&settings_for(5), clock).unwrap(),
+            ),
+            paused_until: std::sync::Mutex::new(None),
+            poll_now: tokio::sync::Notify::new(),
+            task: std::sync::Mutex::new(None),
+        };
+        let until = pause(&state, 60).expect("paused");
+        assert!(until > Utc::now() + chrono::Duration::minutes(59));
+        assert_eq!(pause(&state, 0), None);
+        assert_eq!(*lock(&state.paused_until), None);
+    }
+}

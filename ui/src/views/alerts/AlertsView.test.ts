@@ -93,4 +93,17 @@ describe("AlertsView", () => {
     await waitFor(() => expect(screen.getByTestId("alerts-action-message").textContent).toContain("silence-1"));
     expect(fake.silences[0]).toMatchObject({ comment: "looking", created_by: "tester", state: "active" });
   });
+
+  it("keeps a board of 10,000 alerts to a screenful of rows in the DOM", async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      fakeAlert({ alertname: `Alert${i % 20}`, severity: i % 2 ? "warning" : "critical", instance: `host-${i}` }),
+    );
+    const started = performance.now();
+    await setup(many);
+    const board = await waitFor(() => screen.getByTestId("alerts-board"), { timeout: 5000 });
+    expect(board.dataset.rows).toBe("10020");
+    const rendered = screen.getAllByTestId("alert-row").length + screen.getAllByTestId("alert-group").length;
+    expect(rendered).toBeLessThan(60);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
 });
