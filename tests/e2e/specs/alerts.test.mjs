@@ -149,6 +149,33 @@ describe("Alerts view", () => {
     await (await browser.$('[data-testid="view-alerts"]')).waitForDisplayed({ timeout: 15_000 });
     const group = await browser.$('[data-testid="alert-group"][data-alertname="HighErrorRate"]');
     await group.waitForDisplayed({ timeout: 10_000 });
+
+    // "Create incident" on the HighLatency notification creates the incident from that group.
+    const latency = notifications.records().find((r) => r.summary.startsWith("HighLatency"));
+    await notifications.invoke(latency.id, "create-incident");
+    const message = await browser.$('[data-testid="alerts-action-message"]');
+    await waitFor("the incident from the notification", async () =>
+      (await message.isExisting()) && /Incident \S+ created/.test(await message.getText()),
+      { timeoutMs: 15_000 },
+    );
+  });
+
+  it("pauses and resumes desktop notifications from the command palette", async () => {
+    const { browser } = app;
+    await browser.keys(["Control", "k"]);
+    const input = await browser.$('[data-testid="palette-input"]');
+    await input.waitForDisplayed({ timeout: 5_000 });
+    await input.setValue("pause desktop notifications");
+    await waitFor("the pause command", async () => {
+      const items = await browser.$$('[data-testid^="palette-item-"]');
+      return items.length >= 1 && /pause desktop notifications/i.test(await items[0].getText());
+    });
+    await browser.keys("Enter");
+    const banner = await browser.$('[data-testid="alerts-notifications-paused"]');
+    await banner.waitForDisplayed({ timeout: 10_000 });
+    await screenshot(browser, "alerts-notifications-paused");
+    await (await browser.$('[data-testid="alerts-notifications-resume"]')).click();
+    await banner.waitForDisplayed({ timeout: 10_000, reverse: true });
   });
 
   it("creates a silence from an alert and expires it, verified on Alertmanager", async () => {

@@ -66,7 +66,7 @@ pub fn after_poll(
     }
 }
 
-fn is_japanese(settings: &Settings) -> bool {
+pub fn is_japanese(settings: &Settings) -> bool {
     match settings.language {
         Language::Ja => true,
         Language::En => false,

@@ -26,15 +26,23 @@ pub struct AlertsFocusGroup {
 }
 
 pub fn create(app: &mut tauri::App) -> tauri::Result<()> {
-    let open = MenuItem::with_id(app, "open", "Open Hinomi", true, None::<&str>)?;
-    let pause = MenuItem::with_id(
+    let ja = japanese(app.handle());
+    let label = |en: &'static str, ja_text: &'static str| if ja { ja_text } else { en };
+    let open = MenuItem::with_id(
         app,
-        "pause",
-        "Pause notifications for 1 hour",
+        "open",
+        label("Open Hinomi", "Hinomi を開く"),
         true,
         None::<&str>,
     )?;
-    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let pause = MenuItem::with_id(
+        app,
+        "pause",
+        label("Pause notifications for 1 hour", "通知を 1 時間停止"),
+        true,
+        None::<&str>,
+    )?;
+    let quit = MenuItem::with_id(app, "quit", label("Quit", "終了"), true, None::<&str>)?;
     let menu = Menu::with_items(app, &[&open, &pause, &quit])?;
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Hinomi")
@@ -90,6 +98,11 @@ async fn tray_host_present() -> bool {
     proxy.name_has_owner(name).await.unwrap_or(false)
 }
 
+fn japanese(app: &AppHandle) -> bool {
+    app.try_state::<crate::state::SettingsState>()
+        .is_some_and(|settings| notifications::is_japanese(&settings.snapshot().settings))
+}
+
 pub fn show_window(app: &AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
@@ -102,8 +115,19 @@ pub fn update(app: &AppHandle, summary: &AlertsUpdated) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
+    let ja = japanese(app);
     let text = if summary.firing == 0 {
-        "Hinomi: no alerts firing".to_owned()
+        if ja {
+            "Hinomi: 発火中のアラートはありません".to_owned()
+        } else {
+            "Hinomi: no alerts firing".to_owned()
+        }
+    } else if ja {
+        format!(
+            "Hinomi: {} 件発火中、最も深刻なもの {}",
+            summary.firing,
+            summary.worst_firing.as_str()
+        )
     } else {
         let worst = match summary.worst_firing {
             Severity::Critical => "critical",

@@ -17,6 +17,7 @@ export const alertsView: ViewDefinition = {
       store.tab = "board";
       store.focusGroup = focus.group_key;
       store.collapsed.delete(focus.group_key);
+      if (focus.intent === "create_incident") store.incidentRequest = focus.group_key;
       app.nav.go("alerts");
     });
   },
@@ -30,6 +31,30 @@ export const alertsView: ViewDefinition = {
       run: async () => {
         app.nav.go("alerts");
         await app.backend.refreshAlerts();
+        await alertsStore(app).load();
+      },
+    },
+    {
+      id: "alerts-pause-notifications",
+      section: "action",
+      label: "alerts.command.pause",
+      icon: "alert",
+      keywords: ["notifications", "do not disturb", "mute", "snooze"],
+      when: () => !alertsStore(app).board?.notifications_paused_until,
+      run: async () => {
+        await app.backend.pauseNotifications(60);
+        await alertsStore(app).load();
+      },
+    },
+    {
+      id: "alerts-resume-notifications",
+      section: "action",
+      label: "alerts.command.resume",
+      icon: "alert",
+      keywords: ["notifications", "unmute"],
+      when: () => Boolean(alertsStore(app).board?.notifications_paused_until),
+      run: async () => {
+        await app.backend.pauseNotifications(0);
         await alertsStore(app).load();
       },
     },

@@ -92,4 +92,6 @@ export const alertsEn = {
   "alerts.notifications.resume": "Resume",
   "alerts.command.refresh": "Refresh alerts",
   "alerts.command.silences": "Show silences",
+  "alerts.command.pause": "Pause desktop notifications for 1 hour",
+  "alerts.command.resume": "Resume desktop notifications",
 } as const;

@@ -94,4 +94,6 @@ export const alertsJa: { readonly [K in keyof typeof alertsEn]: string } = {
   "alerts.notifications.resume": "再開",
   "alerts.command.refresh": "アラートを更新",
   "alerts.command.silences": "サイレンスを表示",
+  "alerts.command.pause": "デスクトップ通知を 1 時間停止",
+  "alerts.command.resume": "デスクトップ通知を再開",
 } as const;

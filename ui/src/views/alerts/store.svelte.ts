@@ -22,6 +22,8 @@ export class AlertsStore {
   selected = $state<string | null>(null);
   /** Set by a notification's "Open": the group to scroll to. */
   focusGroup = $state<string | null>(null);
+  /** Set by a notification's "Create incident": the group to create an incident from. */
+  incidentRequest = $state<string | null>(null);
   readonly #backend: Backend;
   #seq = 0;
 
