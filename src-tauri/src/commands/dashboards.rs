@@ -4,6 +4,7 @@
 //! The dashboard being looked at is kept in memory per uid ([`DashboardsState`]), so variable
 //! selections and freshly loaded options apply to the panels without writing the file.
 
+mod cache;
 mod frame;
 mod run;
 
@@ -25,6 +26,7 @@ pub use frame::PanelFrame;
 /// The library on disk and the dashboards open in the UI (with their live variable state).
 pub struct DashboardsState {
     store: DashboardStore,
+    cache: cache::PanelCache,
     open: Mutex<HashMap<String, Dashboard>>,
 }
 
@@ -69,6 +71,7 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
     }
     app.manage(DashboardsState {
         store,
+        cache: cache::PanelCache::new(paths.cache_dir.join("panels")),
         open: Mutex::new(HashMap::new()),
     });
     Ok(())
@@ -207,5 +210,6 @@ pub async fn run_panel(
 ) -> Result<PanelFrame, HinomiError> {
     let dashboard = state.open_copy(&uid)?;
     let datasources = settings.snapshot().settings.datasources;
-    run::run_panel(&dashboard, panel_id, &window, width_px, &datasources).await
+    let answer = run::run_panel(&dashboard, panel_id, &window, width_px, &datasources).await?;
+    Ok(run::with_cache(&state.cache, &uid, panel_id, answer))
 }

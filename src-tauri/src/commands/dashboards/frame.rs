@@ -106,6 +106,50 @@ pub fn pack(outcomes: Vec<QueryOutcome>) -> PanelFrame {
     PanelFrame(bytes)
 }
 
+/// Rewrites a packed frame's header with `stale_since_ms` and `stale_error`, moving the series
+/// data (and the offsets that point at it) to where the longer header now ends. `None` when the
+/// bytes are not a panel frame.
+pub fn mark_stale(frame: &[u8], saved_ms: f64, error: &HinomiError) -> Option<Vec<u8>> {
+    if frame.len() < 8 || &frame[..4] != PANEL_MAGIC {
+        return None;
+    }
+    let len = u32::from_le_bytes(frame[4..8].try_into().ok()?) as usize;
+    let mut header: serde_json::Value = serde_json::from_slice(frame.get(8..8 + len)?).ok()?;
+    let old_start = (8 + len).div_ceil(8) * 8;
+    let data = frame.get(old_start..)?;
+    header["stale_since_ms"] = serde_json::json!(saved_ms);
+    header["stale_error"] = serde_json::to_value(error).ok()?;
+    let originals: Vec<u64> = header["queries"]
+        .as_array()?
+        .iter()
+        .map(|q| q["offset"].as_u64().unwrap_or(0))
+        .collect();
+    // Where the data will start depends on the header's length, which depends on the offsets.
+    let mut start = old_start;
+    let mut json = Vec::new();
+    for _ in 0..8 {
+        for (query, original) in header["queries"].as_array_mut()?.iter_mut().zip(&originals) {
+            if query["length"].as_u64().unwrap_or(0) > 0 {
+                let moved = (*original as usize).checked_sub(old_start)? + start;
+                query["offset"] = serde_json::json!(moved);
+            }
+        }
+        json = serde_json::to_vec(&header).ok()?;
+        let actual = (8 + json.len()).div_ceil(8) * 8;
+        if actual == start {
+            break;
+        }
+        start = actual;
+    }
+    let mut bytes = Vec::with_capacity(8 + json.len() + 8 + data.len());
+    bytes.extend_from_slice(PANEL_MAGIC);
+    bytes.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&json);
+    pad8(&mut bytes);
+    bytes.extend_from_slice(data);
+    Some(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

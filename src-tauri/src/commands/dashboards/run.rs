@@ -1,6 +1,7 @@
 //! Running a panel and refreshing a variable against the configured Prometheus datasources.
 
 use super::SelectedVariable;
+use super::cache::{PanelCache, is_transport};
 use super::frame::{PanelFrame, QueryHeader, QueryOutcome, pack};
 use chrono::{DateTime, Utc};
 use hinomi_core::settings::{Datasource, DatasourceKind};
@@ -85,14 +86,40 @@ async fn fetch(query: &PlannedQuery, ds: &Datasource) -> Result<Vec<Series>, Hin
     }
 }
 
-/// Plans the panel's queries, runs them concurrently and packs every answer (or error).
+/// A panel's answer with its queries' errors, before packing.
+pub struct PanelAnswer {
+    outcomes: Vec<QueryOutcome>,
+}
+
+/// Packs the answer and keeps it as the panel's last good one; when every query failed to
+/// reach its Prometheus, answers the last good one instead, marked stale with the error.
+pub fn with_cache(cache: &PanelCache, uid: &str, panel_id: u32, answer: PanelAnswer) -> PanelFrame {
+    let transport_error = answer
+        .outcomes
+        .iter()
+        .map(|o| o.header.error.as_ref().filter(|e| is_transport(e)))
+        .collect::<Option<Vec<_>>>()
+        .and_then(|errors| errors.first().map(|e| (*e).clone()));
+    let any_ok = answer.outcomes.iter().any(|o| o.frame.is_some());
+    let frame = pack(answer.outcomes);
+    if any_ok {
+        cache.save(uid, panel_id, &frame.0);
+    } else if let Some(error) = transport_error
+        && let Some(stale) = cache.stale(uid, panel_id, &error)
+    {
+        return PanelFrame(stale);
+    }
+    frame
+}
+
+/// Plans the panel's queries and runs them concurrently; every answer or error is kept.
 pub async fn run_panel(
     dashboard: &Dashboard,
     panel_id: u32,
     window: &TimeWindow,
     width_px: u32,
     datasources: &[Datasource],
-) -> Result<PanelFrame, HinomiError> {
+) -> Result<PanelAnswer, HinomiError> {
     let ctx = QueryContext {
         window: *window,
         width_px: width_px.clamp(10, 8000),
@@ -147,7 +174,7 @@ pub async fn run_panel(
             QueryOutcome { header, frame }
         })
         .collect();
-    Ok(pack(outcomes))
+    Ok(PanelAnswer { outcomes })
 }
 
 /// Loads variable `name`'s options and stores them (keeping the selection valid).

@@ -45,5 +45,17 @@ describe("panel frames", () => {
     expect(result.queries[1]!.errorPosition).toEqual({ line: 1, column: 4 });
     expect(result.queries[1]!.series).toEqual([]);
     expect(result.queries[2]!.truncatedSeries).toBe(3);
+    expect(result.staleSinceMs).toBeNull();
+  });
+
+  it("says when an answer is the last good one", () => {
+    const buffer = encodePanelFrame([{ refId: "A", expr: "up", series: [{ labels: {}, timestamps: [1], values: [2] }] }], {
+      sinceMs: 1_700_000_000_000,
+      error: { code: "unreachable", message: "connection refused" },
+    });
+    const result = decodePanelFrame(buffer);
+    expect(result.staleSinceMs).toBe(1_700_000_000_000);
+    expect(result.staleError?.code).toBe("unreachable");
+    expect(Array.from(result.queries[0]!.series[0]!.values)).toEqual([2]);
   });
 });

@@ -37,6 +37,10 @@ export interface QueryResult {
 
 export interface PanelResult {
   queries: QueryResult[];
+  /** Set when Prometheus could not be reached and this is the last good answer, from then. */
+  staleSinceMs: number | null;
+  /** Why the fresh answer could not be had. */
+  staleError: HinomiError | null;
 }
 
 export class FrameError extends Error {}
@@ -93,7 +97,8 @@ interface RawQueryHeader {
 /** Decodes a whole `runPanel` answer. */
 export function decodePanelFrame(buffer: ArrayBuffer): PanelResult {
   const { header } = readHeader(buffer, 0, "HNP1");
-  const queries = (header as { queries: RawQueryHeader[] }).queries.map((q): QueryResult => {
+  const raw = header as { queries: RawQueryHeader[]; stale_since_ms?: number; stale_error?: HinomiError };
+  const queries = raw.queries.map((q): QueryResult => {
     const frame = q.length > 0 ? decodeSeriesFrame(buffer, q.offset, q.length) : { series: [], truncatedSeries: 0 };
     return {
       refId: q.ref_id,
@@ -108,7 +113,7 @@ export function decodePanelFrame(buffer: ArrayBuffer): PanelResult {
       truncatedSeries: frame.truncatedSeries,
     };
   });
-  return { queries };
+  return { queries, staleSinceMs: raw.stale_since_ms ?? null, staleError: raw.stale_error ?? null };
 }
 
 // ---- Encoding, for tests and the fake backend (the real frames come from Rust). ----
@@ -156,7 +161,7 @@ export interface EncodeQuery {
   truncatedSeries?: number;
 }
 
-export function encodePanelFrame(queries: EncodeQuery[]): ArrayBuffer {
+export function encodePanelFrame(queries: EncodeQuery[], stale?: { sinceMs: number; error: HinomiError }): ArrayBuffer {
   const frames = queries.map((q) => (q.error ? null : encodeSeriesFrame(q.series ?? [], q.truncatedSeries ?? 0)));
   const headers = (offsets: number[]) =>
     queries.map((q, i) => ({
@@ -174,7 +179,10 @@ export function encodePanelFrame(queries: EncodeQuery[]): ArrayBuffer {
   let offsets = queries.map(() => 0);
   let head: number[] = [];
   for (let round = 0; round < 8; round++) {
-    head = headerBytes("HNP1", { queries: headers(offsets) });
+    head = headerBytes("HNP1", {
+      queries: headers(offsets),
+      ...(stale ? { stale_since_ms: stale.sinceMs, stale_error: stale.error } : {}),
+    });
     let at = head.length;
     const next = frames.map((f) => {
       if (!f) return 0;

@@ -38,7 +38,13 @@ function withoutChart(): Dashboard {
 describe("DashboardsView", () => {
   it("lists dashboards, opens one, and every panel ends in data, text, an error or a notice", async () => {
     const { app, backend } = await startedApp();
-    const fake = backend as unknown as { dashboardsState: { dashboards: Dashboard[]; panels: Record<number, unknown> } };
+    const fake = backend as unknown as {
+      dashboardsState: { dashboards: Dashboard[]; panels: Record<number, unknown>; stale: Record<number, unknown> };
+    };
+    fake.dashboardsState.stale[2] = {
+      sinceMs: Date.UTC(2026, 0, 1, 9, 30),
+      error: { code: "unreachable", message: "Cannot reach http://prom:9090: connection refused" },
+    };
     fake.dashboardsState.dashboards = [withoutChart()];
     fake.dashboardsState.panels[9] = [
       {
@@ -62,6 +68,8 @@ describe("DashboardsView", () => {
       });
     const gauge = await panel(2);
     await waitFor(() => expect(gauge.querySelector('[data-testid="panel-value"]')?.textContent).toBe("1.25%"));
+    expect(gauge.querySelector('[data-testid="panel-stale"]')?.textContent).toMatch(/^stale since /);
+    expect(gauge.querySelector('[data-testid="panel-stale-error"]')?.textContent).toContain("connection refused");
     expect((await panel(3)).querySelector('[data-testid="panel-text"]')?.textContent).toContain("Check errors first.");
     expect((await panel(4)).querySelector('[data-testid="panel-unsupported"]')?.textContent).toContain("heatmap");
     const broken = await panel(9);

@@ -34,6 +34,8 @@ export interface FakeDashboardsState {
   starred: string[];
   /** Panel id → what its queries answer; a missing panel answers one sine wave per target. */
   panels: Record<number, EncodeQuery[] | HinomiError>;
+  /** Panel id → answer as the last good one, from `sinceMs`, because of `error`. */
+  stale: Record<number, { sinceMs: number; error: HinomiError }>;
   /** Variable name → its options (values). */
   variableOptions: Record<string, string[]>;
   /** Every runPanel call: [uid, panelId, window, widthPx]. */
@@ -107,6 +109,7 @@ export function createFakeDashboards(initial: Partial<FakeDashboardsState> = {})
     dashboards: [demoDashboard()],
     starred: [],
     panels: {},
+    stale: {},
     variableOptions: { job: ["api", "node"] },
     runs: [],
     ...initial,
@@ -206,7 +209,7 @@ export function createFakeDashboards(initial: Partial<FakeDashboardsState> = {})
               ? [{ labels: {}, timestamps: [window.to_ms / 1000], values: [1.25] }]
               : [wave({ method: "GET" }, window, i), wave({ method: "POST" }, window, i + 1)],
         }));
-      return { status: "ok", data: encodePanelFrame(queries) };
+      return { status: "ok", data: encodePanelFrame(queries, state.stale[panelId]) };
     },
   };
 }

@@ -129,6 +129,8 @@ describe("series names and values", () => {
           series: [{ labels: { job: "api" }, timestamps: new Float64Array([1]), values: new Float64Array([1]), sourcePoints: 1 }],
         },
       ],
+      staleSinceMs: null,
+      staleError: null,
     });
     expect(view.columns).toEqual(["job"]);
     expect(view.rows[0]!.cells).toEqual(["api"]);

@@ -52,4 +52,5 @@ export const dashboardsEn = {
   "dashboards.panel.errorAt": "at line {line}, column {column}",
   "dashboards.panel.failed": "The panel could not be loaded",
   "dashboards.panel.zoomHint": "Drag on the chart to zoom in",
+  "dashboards.panel.stale": "stale since {time}",
 } as const;

@@ -54,4 +54,5 @@ export const dashboardsJa: { readonly [K in keyof typeof dashboardsEn]: string }
   "dashboards.panel.errorAt": "{line} 行 {column} 列",
   "dashboards.panel.failed": "パネルを読み込めませんでした",
   "dashboards.panel.zoomHint": "チャート上をドラッグすると拡大します",
+  "dashboards.panel.stale": "{time} 時点のデータ",
 } as const;
