@@ -31,7 +31,10 @@ describe("Dashboards", () => {
   const $ = (sel) => app.browser.$(`[data-testid="${sel}"]`);
   const panel = (id) => app.browser.$(`[data-testid="dashboard-panel"][data-panel-id="${id}"]`);
 
-  /** Waits until panel `id` has drawn a chart with series and more than `minPoints` points. */
+  /**
+   * Waits until panel `id` (answering after generation `after`) has drawn a chart whose longest
+   * series has more than `minPoints` points: with 2 or more, a line, not a dot.
+   */
   async function chartDrawn(id, after = -1, minPoints = 1) {
     try {
       return await chartDrawnOrThrow(id, after, minPoints);
@@ -46,7 +49,7 @@ describe("Dashboards", () => {
     let clicked = Date.now();
     return waitFor(`panel ${id} to draw real lines`, async () => {
       // A fresh stack may not have two samples yet: press Refresh now and then, as a person would.
-      if (after === -1 && Date.now() - clicked > 8_000) {
+      if (Date.now() - clicked > 8_000) {
         clicked = Date.now();
         await (await $("dashboard-refresh")).click();
       }
@@ -58,7 +61,7 @@ describe("Dashboards", () => {
       const chart = await p.$('[data-testid="timeseries-chart"]');
       if (!(await chart.isExisting())) return null;
       const series = Number(await chart.getAttribute("data-series-count"));
-      const points = Number(await chart.getAttribute("data-points"));
+      const points = Number(await chart.getAttribute("data-longest-series"));
       return series > 0 && points > minPoints ? { series, points, generation } : null;
     }, { timeoutMs: 60_000 });
   }
