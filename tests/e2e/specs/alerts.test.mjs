@@ -210,9 +210,11 @@ describe("Alerts view", () => {
     await screenshot(browser, "alerts-silence-dialog");
     await (await browser.$('[data-testid="silence-submit"]')).click();
     const message = await browser.$('[data-testid="alerts-action-message"]');
-    await message.waitForDisplayed({ timeout: 15_000 });
-    const id = (await message.getText()).match(/Silence (\S+) created/)?.[1];
-    assert.ok(id, await message.getText());
+    const id = await waitFor(
+      "the silence created",
+      async () => (await message.isExisting()) && (await message.getText()).match(/Silence (\S+) created/)?.[1],
+      { timeoutMs: 15_000 },
+    );
 
     const silence = async () => {
       const response = await fetch(`${am}/api/v2/silences`);

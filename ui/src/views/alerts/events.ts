@@ -6,6 +6,9 @@ function inTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
 
+/** True when the poller's events arrive, so the board need not be asked for on a short timer. */
+export const liveEvents = inTauri();
+
 /** Calls `onChange` after every poll that changed something; returns the unsubscribe function. */
 export function subscribeAlerts(onChange: () => void): () => void {
   if (!inTauri()) return () => {};
