@@ -14,7 +14,7 @@ APT_PACKAGES=(
   # The real demo stack
   prometheus prometheus-alertmanager prometheus-node-exporter
   # End-to-end tests and screenshots
-  webkit2gtk-driver xvfb xauth dbus dbus-x11 imagemagick fonts-noto-cjk
+  webkit2gtk-driver xvfb xauth dbus dbus-x11 imagemagick fonts-noto-cjk poppler-utils
   # Notification tests (a real org.freedesktop.Notifications on a private bus)
   python3-dbusmock
   # Benchmarks

@@ -24,8 +24,53 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::settings::test_connection,
             commands::targets::list_targets,
             // dashboards (issue 4) — add commands below this line
+            commands::dashboards::list_dashboards,
+            commands::dashboards::open_dashboard,
+            commands::dashboards::import_dashboard,
+            commands::dashboards::star_dashboard,
+            commands::dashboards::duplicate_dashboard,
+            commands::dashboards::delete_dashboard,
+            commands::dashboards::refresh_dashboard_variable,
+            commands::dashboards::select_dashboard_variable,
+            commands::dashboards::run_panel,
             // alerts (issue 5) — add commands below this line
+            commands::alerts::alert_board,
+            commands::alerts::refresh_alerts,
+            commands::alerts::silence_defaults,
+            commands::alerts::list_silences,
+            commands::alerts::create_silence,
+            commands::alerts::update_silence,
+            commands::alerts::expire_silence,
+            commands::alerts::acknowledge_alert_group,
+            commands::alerts::list_alert_rules,
+            commands::alerts::pause_notifications,
+            commands::alerts::alert_routing,
             // incidents (issue 6) — add commands below this line
+            commands::incidents::incident_defaults,
+            commands::incidents::list_incidents,
+            commands::incidents::incident_countdowns,
+            commands::incidents::get_incident,
+            commands::incidents::create_incident,
+            commands::incidents::create_incident_from_alert_group,
+            commands::incidents::transition_incident,
+            commands::incidents::acknowledge_incident,
+            commands::incidents::set_incident_severity,
+            commands::incidents::set_incident_commander,
+            commands::incidents::add_incident_assignee,
+            commands::incidents::remove_incident_assignee,
+            commands::incidents::add_incident_note,
+            commands::incidents::pin_evidence,
+            commands::incidents::incident_timeline,
+            commands::incidents::get_evidence,
+            commands::incidents::get_postmortem,
+            commands::incidents::save_postmortem,
+            commands::incidents::check_rule_file,
+            commands::incidents::export_incident_report,
+        ])
+        // alerts (issue 5): typed events from the background poller
+        .events(tauri_specta::collect_events![
+            commands::alerts::AlertsUpdated,
+            commands::alerts::AlertsFocusGroup,
         ])
 }
 

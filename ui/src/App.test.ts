@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import { createFakeBackend, fakeTarget, type FakeState } from "./lib/backend/fake";
 import { setLocale } from "./lib/i18n/index.svelte";
+import { views } from "./views";
 
 function backendWith(state: Partial<FakeState> = {}) {
   return createFakeBackend({
@@ -86,16 +87,23 @@ describe("command palette", () => {
     const input = screen.getByTestId("palette-input");
     await fireEvent.input(input, { target: { value: "go to" } });
     const items = () => within(screen.getByTestId("palette")).getAllByRole("option");
-    expect(items().map((o) => o.dataset.testid)).toEqual(["palette-item-go-targets", "palette-item-go-settings"]);
+    // One "Go to" entry per registered view (ranked by match, so compared as a set).
+    expect(items().map((o) => o.dataset.testid).sort()).toEqual(views.map((v) => `palette-item-go-${v.id}`).sort());
     expect(input.getAttribute("aria-activedescendant")).toBe(items()[0]!.id);
     await fireEvent.keyDown(input, { key: "ArrowDown" });
     expect(input.getAttribute("aria-activedescendant")).toBe(items()[1]!.id);
     expect(items()[1]!.getAttribute("aria-selected")).toBe("true");
-    await fireEvent.keyDown(input, { key: "ArrowDown" });
-    expect(input.getAttribute("aria-activedescendant")).toBe(items()[0]!.id);
     await fireEvent.keyDown(input, { key: "ArrowUp" });
+    expect(input.getAttribute("aria-activedescendant")).toBe(items()[0]!.id);
+    // Up from the first wraps to the last.
+    await fireEvent.keyDown(input, { key: "ArrowUp" });
+    const last = items().at(-1)!;
+    expect(input.getAttribute("aria-activedescendant")).toBe(last.id);
+    const lastView = last.dataset.testid!.replace("palette-item-go-", "");
     await fireEvent.keyDown(input, { key: "Enter" });
-    await waitFor(() => expect(title()).toBe("Settings"));
+    await waitFor(() =>
+      expect(screen.getByTestId(`nav-${lastView}`).getAttribute("aria-current")).toBe("page"),
+    );
     expect(screen.queryByTestId("palette")).toBeNull();
   });
 

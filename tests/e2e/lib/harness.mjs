@@ -48,12 +48,27 @@ async function waitFor(what, check, { timeoutMs = 60_000, intervalMs = 250 } = {
   throw new Error(`timed out waiting for ${what}${lastError ? `: ${lastError.message}` : ""}`);
 }
 
-/** Starts the real demo stack (Prometheus, Alertmanager, node-exporter, demo API). */
-export async function startStack({ scrapeInterval = "2s" } = {}) {
+/** Sends SIGTERM, waits for the exit, and SIGKILLs after `graceMs`; resolves once it is gone. */
+async function terminate(child, graceMs = 10_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+  if (!done) {
+    child.kill("SIGKILL");
+    await exited;
+  }
+}
+
+/**
+ * Starts the real demo stack (Prometheus, Alertmanager, node-exporter, demo API). `extraArgs`
+ * go to `hinomi-demo up` (e.g. `["--rule-for", "10s"]` for a test copy of the alert rules).
+ */
+export async function startStack({ scrapeInterval = "2s", extraArgs = [] } = {}) {
   const stateDir = mkdtempSync(join(tmpdir(), "hinomi-e2e-stack-"));
   const child = spawn(
     demoBinary,
-    ["up", "--state-dir", stateDir, "--ports", "free", "--scrape-interval", scrapeInterval],
+    ["up", "--state-dir", stateDir, "--ports", "free", "--scrape-interval", scrapeInterval, ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
@@ -61,15 +76,23 @@ export async function startStack({ scrapeInterval = "2s" } = {}) {
   child.stderr.on("data", (d) => (output += d));
   const exited = new Promise((r) => child.on("exit", (code, signal) => r({ code, signal })));
   const stackFile = join(stateDir, "stack.json");
-  const stack = await Promise.race([
-    waitFor("the demo stack to come up", () =>
-      existsSync(stackFile) ? JSON.parse(readFileSync(stackFile, "utf8")) : null,
-      { timeoutMs: 120_000 },
-    ),
-    exited.then(({ code }) => {
-      throw new Error(`hinomi-demo exited early (${code}):\n${output}`);
-    }),
-  ]);
+  let stack;
+  try {
+    stack = await Promise.race([
+      waitFor("the demo stack to come up", () =>
+        existsSync(stackFile) ? JSON.parse(readFileSync(stackFile, "utf8")) : null,
+        { timeoutMs: 120_000 },
+      ),
+      exited.then(({ code }) => {
+        throw new Error(`hinomi-demo exited early (${code}):\n${output}`);
+      }),
+    ]);
+  } catch (err) {
+    // Never leave a half-started stack running into the next suite.
+    await terminate(child);
+    rmSync(stateDir, { recursive: true, force: true });
+    throw err;
+  }
   const url = (name) => {
     const component = stack.components.find((c) => c.name === name);
     if (!component) throw new Error(`stack.json has no ${name}: ${JSON.stringify(stack)}`);
@@ -93,7 +116,7 @@ export async function startStack({ scrapeInterval = "2s" } = {}) {
         child.kill("SIGTERM");
       }
       const result = await Promise.race([exited, sleep(20_000).then(() => null)]);
-      if (!result) child.kill("SIGKILL");
+      if (!result) await terminate(child, 0);
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
@@ -125,18 +148,24 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8" } = {}) {
   let driverLog = "";
   driver.stdout.on("data", (d) => (driverLog += d));
   driver.stderr.on("data", (d) => (driverLog += d));
-  await waitFor("tauri-driver to listen", async () => {
-    const response = await fetch(`http://127.0.0.1:${port}/status`);
-    return response.ok;
-  }, { timeoutMs: 20_000 });
-
-  const browser = await remote({
-    hostname: "127.0.0.1",
-    port,
-    logLevel: "warn",
-    connectionRetryCount: 0,
-    capabilities: { "tauri:options": { application: appBinary } },
-  });
+  let browser;
+  try {
+    await waitFor("tauri-driver to listen", async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/status`);
+      return response.ok;
+    }, { timeoutMs: 20_000 });
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "warn",
+      connectionRetryCount: 0,
+      capabilities: { "tauri:options": { application: appBinary } },
+    });
+  } catch (err) {
+    await terminate(driver);
+    rmSync(home, { recursive: true, force: true });
+    throw new Error(`${err.message}\ntauri-driver said:\n${driverLog}`);
+  }
   return {
     browser,
     home,
@@ -148,8 +177,10 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8" } = {}) {
       } catch {
         // The app may already be gone; the driver is killed below either way.
       }
-      driver.kill("SIGTERM");
-      rmSync(home, { recursive: true, force: true });
+      await terminate(driver);
+      // The app writes its data dir until it is gone; give it a moment before removing it.
+      await sleep(300);
+      rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }

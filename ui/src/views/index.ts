@@ -1,10 +1,13 @@
 // The views, in sidebar order. A new domain view is one folder plus one line here.
 
+import { alertsView } from "./alerts";
+import { incidentsView } from "./incidents";
+import { dashboardsView } from "./dashboards";
 import { settingsView } from "./settings";
 import { targetsView } from "./targets";
 import type { ViewDefinition } from "./types";
 
-export const views: readonly ViewDefinition[] = [targetsView, settingsView];
+export const views: readonly ViewDefinition[] = [targetsView, dashboardsView, alertsView, incidentsView, settingsView];
 
 export const DEFAULT_VIEW = targetsView.id;
 

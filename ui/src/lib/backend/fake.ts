@@ -12,6 +12,9 @@ import type {
   Settings,
   SettingsView,
 } from "../bindings";
+import { createFakeAlerts } from "../../views/alerts/backend";
+import { createFakeDashboards } from "../../views/dashboards/backend";
+import { createFakeIncidents } from "../../views/incidents/backend";
 import type { Backend, CommandResult } from "./backend";
 
 /** What one Prometheus answers: its targets, or an error. A function is asked on every call. */
@@ -136,6 +139,9 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
   };
 
   return {
+    ...createFakeIncidents(),
+    ...createFakeAlerts(),
+    ...createFakeDashboards(),
     state,
     calls,
     firstPaints,

@@ -1,5 +1,8 @@
 // The real backend: the generated bindings, with every failure normalised to a HinomiError.
 
+import { alertsTauriBackend } from "../../views/alerts/backend";
+import { dashboardsTauriBackend } from "../../views/dashboards/backend";
+import { incidentsTauriBackend } from "../../views/incidents/backend";
 import { commands } from "../bindings";
 import { toHinomiError, type Backend, type CommandResult } from "./backend";
 
@@ -14,6 +17,9 @@ async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<Command
 }
 
 export const tauriBackend: Backend = {
+  ...incidentsTauriBackend,
+  ...alertsTauriBackend,
+  ...dashboardsTauriBackend,
   appInfo: () => commands.appInfo(),
   reportFirstPaint: (view) => commands.reportFirstPaint(view),
   getSettings: () => commands.getSettings(),

@@ -33,7 +33,7 @@ export const alertsEn = {
   "alerts.empty.body": "Nothing matches the filter and the state toggles.",
   "alerts.source.error": "{source} could not be polled",
   "alerts.historyError": "The local alert history could not be written",
-  "alerts.group.count": "{count} alerts",
+  "alerts.group.count": "alerts: {count}",
   "alerts.group.firing": "{count} firing",
   "alerts.group.pending": "{count} pending",
   "alerts.group.silenced": "{count} silenced",
