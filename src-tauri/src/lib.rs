@@ -80,7 +80,14 @@ pub fn run() {
     tauri::Builder::default()
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
-            let paths = paths::resolve(app.handle())?;
+            // An Err from setup makes Tauri panic; say what is wrong and exit instead.
+            let paths = match paths::resolve(app.handle()) {
+                Ok(paths) => paths,
+                Err(err) => {
+                    eprintln!("hinomi: cannot find where to keep files: {err}");
+                    std::process::exit(1);
+                }
+            };
             let log_guard = logging::init(&paths.log_dir);
             tracing::info!(
                 ?paths,
@@ -88,7 +95,7 @@ pub fn run() {
                 "hinomi starting"
             );
             builder.mount_events(app);
-            app.manage(state::LogGuard(log_guard));
+            app.manage(state::LogGuard(std::sync::Mutex::new(log_guard)));
             app.manage(state::SettingsState::load(&paths));
             app.manage(started);
             // Each domain registers its own managed state and background tasks.
@@ -98,10 +105,20 @@ pub fn run() {
             app.manage(paths);
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())
         .unwrap_or_else(|err| {
             eprintln!("hinomi: cannot start: {err}");
             std::process::exit(1);
+        })
+        .run(|app, event| {
+            // The event loop ends the process without dropping managed state, so the log
+            // writer is flushed here or the last lines are lost.
+            if let tauri::RunEvent::Exit = event
+                && let Some(guard) = app.try_state::<state::LogGuard>()
+            {
+                tracing::info!("hinomi exiting");
+                drop(guard.0.lock().unwrap_or_else(|p| p.into_inner()).take());
+            }
         });
 }
 

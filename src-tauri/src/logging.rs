@@ -1,7 +1,7 @@
 //! App logging: `tracing` to a daily-rotated file in the OS log directory, a week kept.
 //!
-//! `RUST_LOG` overrides the default filter. The returned guard flushes the background writer
-//! when the app exits, so the last lines before a crash-free exit are not lost.
+//! `RUST_LOG` overrides the default filter. Dropping the returned guard flushes the background
+//! writer; the shell drops it on `RunEvent::Exit`, so the last lines before an exit are kept.
 
 use std::path::Path;
 use tracing_appender::non_blocking::WorkerGuard;

@@ -4,8 +4,8 @@ use hinomi_core::paths::AppPaths;
 use hinomi_core::settings::{LoadedSettings, SettingsFile};
 use std::sync::Mutex;
 
-/// Keeps the log writer alive for the app's lifetime.
-pub struct LogGuard(#[allow(dead_code)] pub Option<tracing_appender::non_blocking::WorkerGuard>);
+/// Keeps the log writer alive until `RunEvent::Exit`, where it is taken and dropped to flush.
+pub struct LogGuard(pub std::sync::Mutex<Option<tracing_appender::non_blocking::WorkerGuard>>);
 
 /// When the process started, for the cold-start benchmark.
 pub struct StartedAt(pub std::time::Instant);
