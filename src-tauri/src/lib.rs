@@ -33,6 +33,13 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::dashboards::refresh_dashboard_variable,
             commands::dashboards::select_dashboard_variable,
             commands::dashboards::run_panel,
+            commands::dashboards::cancel_dashboard_queries,
+            commands::dashboards::edit_dashboard_panel,
+            commands::dashboards::export_dashboard,
+            commands::dashboards::explore_range,
+            commands::dashboards::explore_instant,
+            commands::dashboards::promql_catalog,
+            commands::dashboards::promql_label_values,
             // alerts (issue 5) — add commands below this line
             commands::alerts::alert_board,
             commands::alerts::refresh_alerts,

@@ -35,6 +35,9 @@ pub enum ErrorCode {
     NotFound,
     /// A bug on our side; the detail says where.
     Internal,
+    /// A newer request replaced this one (the panel closed, the time range changed) and it
+    /// was dropped before it finished.
+    Cancelled,
 }
 
 /// The error every command returns. Serialised as `{ code, message, detail? }`.

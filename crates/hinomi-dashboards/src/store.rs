@@ -4,6 +4,7 @@
 //! Every write goes to a temporary file in the same directory, is fsynced, then renamed over
 //! the old file: a crash leaves either the old dashboard or the new one, never half of each.
 
+use crate::edit::{PanelEdit, apply_panel_edit};
 use crate::error::{DashboardError, Result};
 use crate::export::export_json;
 use crate::import::{Imported, import_dashboard};
@@ -152,6 +153,17 @@ impl DashboardStore {
             panel_count: u32::try_from(dashboard.all_panels().len()).unwrap_or(u32::MAX),
             problem: None,
         })
+    }
+
+    /// Applies `edits` to panel `panel_id` of dashboard `uid` and saves it; if any edit is
+    /// refused, nothing is written. Returns the dashboard as saved.
+    pub fn edit_panel(&self, uid: &str, panel_id: u32, edits: Vec<PanelEdit>) -> Result<Dashboard> {
+        let mut dashboard = self.load(uid)?;
+        for edit in edits {
+            apply_panel_edit(&mut dashboard, panel_id, edit)?;
+        }
+        self.save(&mut dashboard)?;
+        Ok(dashboard)
     }
 
     /// Imports Grafana JSON into the library. A dashboard whose uid is already taken gets a

@@ -263,3 +263,70 @@ fn a_file_copied_in_under_another_name_keeps_that_name() {
     store.save(&mut d).unwrap();
     assert_eq!(files(&store), ["node.json"]);
 }
+
+#[test]
+fn panel_edits_are_saved_together_or_not_at_all() {
+    let (_dir, store) = store();
+    install_builtins(&store).unwrap();
+    let uid = "hinomi-system-overview";
+    let before = fs::read_to_string(store.dir().join(format!("{uid}.json"))).unwrap();
+    // The second edit names a query the panel does not have: the first is not saved either.
+    let err = store
+        .edit_panel(
+            uid,
+            1,
+            vec![
+                PanelEdit::Title {
+                    title: "Changed".into(),
+                },
+                PanelEdit::Query {
+                    ref_id: "Z".into(),
+                    expr: "up".into(),
+                },
+            ],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, DashboardError::TargetNotFound { .. }),
+        "{err:?}"
+    );
+    let after_refusal = fs::read_to_string(store.dir().join(format!("{uid}.json"))).unwrap();
+    assert_eq!(before, after_refusal);
+
+    let saved = store
+        .edit_panel(
+            uid,
+            1,
+            vec![
+                PanelEdit::Title {
+                    title: "Requests per second".into(),
+                },
+                PanelEdit::Query {
+                    ref_id: "A".into(),
+                    expr: "sum(rate(api_requests_total[5m]))".into(),
+                },
+                PanelEdit::Unit {
+                    unit: Some("reqps".into()),
+                },
+                PanelEdit::Type {
+                    panel_type: "stat".into(),
+                },
+            ],
+        )
+        .unwrap();
+    let reloaded = store.load(uid).unwrap();
+    assert_eq!(saved, reloaded);
+    let panel = reloaded.panel(1).unwrap();
+    assert_eq!(panel.title, "Requests per second");
+    assert_eq!(panel.panel_type, "stat");
+    assert_eq!(
+        panel.targets[0].expr.as_deref(),
+        Some("sum(rate(api_requests_total[5m]))")
+    );
+    // The exported JSON is Grafana's and imports back to the same dashboard.
+    let exported = hinomi_dashboards::export_json(&reloaded).unwrap();
+    let again = import_dashboard(&exported, "exported.json")
+        .unwrap()
+        .dashboard;
+    assert_eq!(again, reloaded);
+}

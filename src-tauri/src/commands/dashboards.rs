@@ -2,11 +2,10 @@
 //! resolved against the configured Prometheus, and panels run into binary frames.
 //!
 //! The dashboard being looked at is kept in memory per uid ([`DashboardsState`]), so variable
-//! selections and freshly loaded options apply to the panels without writing the file.
+//! selections and freshly loaded options apply to the panels without writing the file. The
+//! running itself is `hinomi_metrics`; Explore's commands are in `explore.rs`.
 
-mod cache;
-mod frame;
-mod run;
+mod explore;
 
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
@@ -15,19 +14,40 @@ use hinomi_dashboards::{
     Dashboard, DashboardSearch, DashboardStore, DashboardSummary, ImportReport, TimeWindow,
     Variable,
 };
+pub use hinomi_metrics::SelectedVariable;
+use hinomi_metrics::{Inflight, PanelCache};
 use serde::Serialize;
 use specta::Type;
+use specta::datatype::DataType;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use tauri::Manager;
 
-pub use frame::PanelFrame;
+pub use explore::*;
+
+/// A binary panel frame (`hinomi_metrics::frame`) on the wire; `ArrayBuffer` in TypeScript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelFrame(pub Vec<u8>);
+
+impl specta::Type for PanelFrame {
+    fn definition(_: &mut specta::Types) -> DataType {
+        DataType::Reference(specta_typescript::define("ArrayBuffer"))
+    }
+}
+
+impl tauri::ipc::IpcResponse for PanelFrame {
+    fn body(self) -> tauri::Result<tauri::ipc::InvokeResponseBody> {
+        Ok(tauri::ipc::InvokeResponseBody::Raw(self.0))
+    }
+}
 
 /// The library on disk and the dashboards open in the UI (with their live variable state).
 pub struct DashboardsState {
     store: DashboardStore,
-    cache: cache::PanelCache,
+    cache: PanelCache,
     open: Mutex<HashMap<String, Dashboard>>,
+    /// Panel and Explore queries in flight, so a newer one drops the one it replaces.
+    inflight: Inflight,
 }
 
 impl DashboardsState {
@@ -46,6 +66,29 @@ impl DashboardsState {
 
     fn update(&self, uid: &str, dashboard: Dashboard) {
         self.lock().insert(uid.to_owned(), dashboard);
+    }
+
+    /// Applies saved panel edits to the open copy too, or takes the saved one if that fails.
+    fn edit_open_copy(
+        &self,
+        uid: &str,
+        panel_id: u32,
+        edits: Vec<hinomi_dashboards::PanelEdit>,
+        saved: &Dashboard,
+    ) {
+        let mut open = self.lock();
+        let Some(dashboard) = open.get_mut(uid) else {
+            return;
+        };
+        let mut edited = dashboard.clone();
+        let applied = edits
+            .into_iter()
+            .try_for_each(|edit| hinomi_dashboards::apply_panel_edit(&mut edited, panel_id, edit));
+        *dashboard = if applied.is_ok() {
+            edited
+        } else {
+            saved.clone()
+        };
     }
 
     /// Replaces one variable of an open dashboard, leaving the rest as other calls left it.
@@ -71,8 +114,9 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
     }
     app.manage(DashboardsState {
         store,
-        cache: cache::PanelCache::new(paths.cache_dir.join("panels")),
+        cache: PanelCache::new(paths.cache_dir.join("panels")),
         open: Mutex::new(HashMap::new()),
+        inflight: Inflight::new(),
     });
     Ok(())
 }
@@ -169,16 +213,10 @@ pub async fn refresh_dashboard_variable(
 ) -> Result<Variable, HinomiError> {
     let mut dashboard = state.open_copy(&uid)?;
     let datasources = settings.snapshot().settings.datasources;
-    let variable = run::refresh_variable(&mut dashboard, &name, &window, &datasources).await?;
+    let variable =
+        hinomi_metrics::refresh_variable(&mut dashboard, &name, &window, &datasources).await?;
     state.update_variable(&uid, &variable);
     Ok(variable)
-}
-
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct SelectedVariable {
-    pub variable: Variable,
-    /// Query variables whose options depend on this one, to refresh next, in order.
-    pub dependents: Vec<String>,
 }
 
 #[tauri::command]
@@ -191,13 +229,14 @@ pub async fn select_dashboard_variable(
 ) -> Result<SelectedVariable, HinomiError> {
     let mut dashboard = state.open_copy(&uid)?;
     hinomi_dashboards::select_variable(&mut dashboard, &name, &values)?;
-    let selected = run::selected(&dashboard, &name)?;
+    let selected = hinomi_metrics::selected(&dashboard, &name)?;
     state.update_variable(&uid, &selected.variable);
     Ok(selected)
 }
 
 /// Runs a panel's queries for `window` at `width_px`, all at once; the answer is a binary
-/// [`PanelFrame`] (see `frame.rs`), with each query's Prometheus error inside it.
+/// [`PanelFrame`], with each query's Prometheus error inside it. A run of the same panel still
+/// on its way is dropped (its answer would be for the old range).
 #[tauri::command]
 #[specta::specta]
 pub async fn run_panel(
@@ -208,8 +247,29 @@ pub async fn run_panel(
     window: TimeWindow,
     width_px: u32,
 ) -> Result<PanelFrame, HinomiError> {
-    let dashboard = state.open_copy(&uid)?;
-    let datasources = settings.snapshot().settings.datasources;
-    let answer = run::run_panel(&dashboard, panel_id, &window, width_px, &datasources).await?;
-    Ok(run::with_cache(&state.cache, &uid, panel_id, answer))
+    let (dashboard, datasources) = (
+        state.open_copy(&uid)?,
+        settings.snapshot().settings.datasources,
+    );
+    let run = hinomi_metrics::run_panel(&dashboard, panel_id, &window, width_px, &datasources);
+    let answer = state
+        .inflight
+        .run_latest(&format!("{uid}/{panel_id}"), run)
+        .await??;
+    Ok(PanelFrame(hinomi_metrics::with_cache(
+        &state.cache,
+        &uid,
+        panel_id,
+        answer,
+    )))
+}
+
+/// Drops every query of dashboard `uid` still running (the dashboard was closed).
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_dashboard_queries(
+    state: tauri::State<'_, DashboardsState>,
+    uid: String,
+) -> Result<u32, HinomiError> {
+    Ok(state.inflight.cancel_prefix(&format!("{uid}/")) as u32)
 }

@@ -180,7 +180,7 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8" } = {}) {
       await terminate(driver);
       // The app writes its data dir until it is gone; give it a moment before removing it.
       await sleep(300);
-      rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      rmSync(home, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
     },
   };
 }

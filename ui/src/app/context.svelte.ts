@@ -7,7 +7,7 @@ import { backendContext, type Backend } from "../lib/backend";
 import type { AppInfo } from "../lib/bindings";
 import { resolveLocale, type Locale } from "../lib/i18n/locale";
 import { CommandRegistry } from "../lib/palette/registry.svelte";
-import { Navigator } from "./navigation.svelte";
+import { Navigator, type ExploreRange, type ExploreRequest } from "./navigation.svelte";
 import { SettingsStore } from "./settings.svelte";
 
 const KEY = Symbol("hinomi.app");
@@ -24,6 +24,8 @@ export class AppContext {
   readonly nav: Navigator;
   info = $state.raw<AppInfo | null>(null);
   paletteOpen = $state(false);
+  /** The latest "Open in Explore"; the Explore view runs each one once. */
+  exploreRequest = $state.raw<ExploreRequest | null>(null);
   readonly #kept = new Map<string, unknown>();
 
   constructor(backend: Backend, options: AppOptions) {
@@ -40,6 +42,12 @@ export class AppContext {
   async start(): Promise<void> {
     const [info] = await Promise.all([this.backend.appInfo(), this.settings.load()]);
     this.info = info;
+  }
+
+  /** Shows Explore with `expr` over `range` (Explore's own range when null) and runs it. */
+  openExplore(expr: string, range: ExploreRange | null = null, datasourceId: string | null = null): void {
+    this.exploreRequest = { id: (this.exploreRequest?.id ?? 0) + 1, expr, range, datasourceId };
+    this.nav.go("explore");
   }
 
   /**

@@ -33,3 +33,14 @@ export class Navigator {
     return () => window.removeEventListener("hashchange", onHashChange);
   }
 }
+
+/** A time range another view hands to Explore: the last N (`"1h"`) or an absolute window. */
+export type ExploreRange = { kind: "relative"; last: string } | { kind: "absolute"; fromMs: number; toMs: number };
+
+/** "Open in Explore" from anywhere: the expression, the range, and a number that makes each request new. */
+export interface ExploreRequest {
+  id: number;
+  expr: string;
+  range: ExploreRange | null;
+  datasourceId: string | null;
+}

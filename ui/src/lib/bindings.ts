@@ -37,9 +37,30 @@ export const commands = {
 	selectDashboardVariable: (uid: string, name: string, values: string[]) => typedError<SelectedVariable, HinomiError>(__TAURI_INVOKE("select_dashboard_variable", { uid, name, values })),
 	/**
 	 *  Runs a panel's queries for `window` at `width_px`, all at once; the answer is a binary
-	 *  [`PanelFrame`] (see `frame.rs`), with each query's Prometheus error inside it.
+	 *  [`PanelFrame`], with each query's Prometheus error inside it. A run of the same panel still
+	 *  on its way is dropped (its answer would be for the old range).
 	 */
 	runPanel: (uid: string, panelId: number, window: TimeWindow, widthPx: number) => typedError<ArrayBuffer, HinomiError>(__TAURI_INVOKE("run_panel", { uid, panelId, window, widthPx })),
+	/**  Drops every query of dashboard `uid` still running (the dashboard was closed). */
+	cancelDashboardQueries: (uid: string) => typedError<number, HinomiError>(__TAURI_INVOKE("cancel_dashboard_queries", { uid })),
+	/**
+	 *  Applies the edits to a panel and saves the dashboard; the open copy follows (its variable
+	 *  selection is kept). Nothing is saved if one edit is refused.
+	 */
+	editDashboardPanel: (uid: string, panelId: number, edits: PanelEdit[]) => typedError<Dashboard, HinomiError>(__TAURI_INVOKE("edit_dashboard_panel", { uid, panelId, edits })),
+	/**  The dashboard as Grafana JSON (what is saved, not the live variable selection). */
+	exportDashboard: (uid: string) => typedError<string, HinomiError>(__TAURI_INVOKE("export_dashboard", { uid })),
+	/**
+	 *  Graph of `expr` over `window` at `width_px`: a panel frame with one query `A`. A newer
+	 *  Explore query drops this one.
+	 */
+	exploreRange: (expr: string, datasourceId: string | null, window: TimeWindow, widthPx: number) => typedError<ArrayBuffer, HinomiError>(__TAURI_INVOKE("explore_range", { expr, datasourceId, window, widthPx })),
+	/**  Table of `expr` at the end of `window` (instant query). */
+	exploreInstant: (expr: string, datasourceId: string | null, window: TimeWindow) => typedError<InstantAnswer, HinomiError>(__TAURI_INVOKE("explore_instant", { expr, datasourceId, window })),
+	/**  Metric names, label names and functions for autocomplete. */
+	promqlCatalog: (datasourceId: string | null) => typedError<PromqlCatalog, HinomiError>(__TAURI_INVOKE("promql_catalog", { datasourceId })),
+	/**  Values of `label` (on the series of `metric`, if given) for autocomplete. */
+	promqlLabelValues: (label: string, metric: string | null, datasourceId: string | null) => typedError<string[], HinomiError>(__TAURI_INVOKE("promql_label_values", { label, metric, datasourceId })),
 	alertBoard: (query: BoardQuery) => __TAURI_INVOKE<AlertBoard>("alert_board", { query }),
 	/**  Polls every source now instead of at the next interval. */
 	refreshAlerts: () => __TAURI_INVOKE<void>("refresh_alerts"),
@@ -372,7 +393,12 @@ export type ErrorCode =
 /**  The thing asked for does not exist. */
 "not_found" | 
 /**  A bug on our side; the detail says where. */
-"internal";
+"internal" | 
+/**
+ *  A newer request replaced this one (the panel closed, the time range changed) and it
+ *  was dropped before it finished.
+ */
+"cancelled";
 
 export type EvidenceData = {
 	kind: "metric",
@@ -540,6 +566,20 @@ export type IncidentDurations = {
 	time_to_resolve_seconds: number | null,
 };
 
+/**  An instant query's answer, or Prometheus's error verbatim with where in the query it is. */
+export type InstantAnswer = {
+	datasource_id: string | null,
+	/**  The expression as sent (built-in variables substituted). */
+	expr: string,
+	result: InstantResult | null,
+	error: HinomiError | null,
+	error_position: QueryPosition | null,
+};
+
+export type InstantResult = { type: "vector"; samples: Sample[] } | { type: "scalar"; timestamp: number | null; value: number | null } | { type: "string"; timestamp: number | null; value: string } | 
+/**  A range-vector selector evaluated instantly (e.g. `up[5m]`). */
+{ type: "matrix"; series_count: number };
+
 export type Integration = {
 	/**  `webhook`, `email`, `slack`, ... */
 	kind: string,
@@ -585,6 +625,14 @@ export type LogLine = {
 	text: string,
 	/**  Structured fields or stream labels that came with the line. */
 	fields: { [key in string]: string },
+};
+
+/**  One metric autocomplete can offer, with its metadata when the server has it. */
+export type MetricName = {
+	name: string,
+	/**  `counter`, `gauge`, `histogram`, ... or empty when unknown. */
+	metric_type: string,
+	help: string,
 };
 
 /**
@@ -664,6 +712,14 @@ export type Panel = {
 	panels?: Panel[] | null,
 } & { [key in string]: JsonValue };
 
+export type PanelEdit = { kind: "title"; title: string } | 
+/**  A Grafana unit id, or `None` for no unit. */
+{ kind: "unit"; unit: string | null } | 
+/**  Switch between drawable types (`timeseries`, `stat`, `gauge`, `bargauge`, `table`, `text`). */
+{ kind: "type"; panel_type: string } | { kind: "query"; ref_id: string; expr: string } | { kind: "legend_format"; ref_id: string; legend_format: string | null } | 
+/**  Adds a query with the next free ref id (`A`, `B`, ...). */
+{ kind: "add_query"; expr: string } | { kind: "remove_query"; ref_id: string };
+
 export type PanelTypeCount = {
 	panel_type: string,
 	count: number,
@@ -692,6 +748,20 @@ export type Postmortem = {
 	monitoring_improvements: MonitoringImprovement[],
 	/**  Set by the store. */
 	updated_at: string | null,
+};
+
+/**  What autocomplete needs from one Prometheus, fetched once when Explore opens. */
+export type PromqlCatalog = {
+	datasource_id: string,
+	metrics: MetricName[],
+	label_names: string[],
+	functions: string[],
+};
+
+/**  Where in the query Prometheus found a syntax error, when it says (`1:14: parse error: ...`). */
+export type QueryPosition = {
+	line: number,
+	column: number,
 };
 
 export type Receiver = {
@@ -798,6 +868,13 @@ export type RuleStatus = {
 	active_alerts: number,
 };
 
+/**  An instant vector element. */
+export type Sample = {
+	labels: { [key in string]: string },
+	timestamp: number | null,
+	value: number | null,
+};
+
 export type ScrapeTarget = {
 	job: string,
 	instance: string,
@@ -813,6 +890,7 @@ export type ScrapeTarget = {
 	labels: { [key in string]: string },
 };
 
+/**  A variable after a selection, with what to refresh next. */
 export type SelectedVariable = {
 	variable: Variable,
 	/**  Query variables whose options depend on this one, to refresh next, in order. */

@@ -3,11 +3,12 @@
 import { alertsView } from "./alerts";
 import { incidentsView } from "./incidents";
 import { dashboardsView } from "./dashboards";
+import { exploreView } from "./explore";
 import { settingsView } from "./settings";
 import { targetsView } from "./targets";
 import type { ViewDefinition } from "./types";
 
-export const views: readonly ViewDefinition[] = [targetsView, dashboardsView, alertsView, incidentsView, settingsView];
+export const views: readonly ViewDefinition[] = [targetsView, dashboardsView, exploreView, alertsView, incidentsView, settingsView];
 
 export const DEFAULT_VIEW = targetsView.id;
 

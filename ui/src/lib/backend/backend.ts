@@ -29,6 +29,7 @@ const ERROR_CODES = new Set<string>([
   "io",
   "not_found",
   "internal",
+  "cancelled",
 ]);
 
 export function isHinomiError(value: unknown): value is HinomiError {

@@ -1,6 +1,7 @@
 // English catalogue: the reference. Every key here must exist in ja.ts (the type system enforces
 // it). `{name}` placeholders are filled by t(); keep the same placeholders in every language.
 
+import { exploreEn } from "../../views/explore/messages.en";
 import { alertsEn } from "../../views/alerts/messages.en";
 import { dashboardsEn } from "../../views/dashboards/messages.en";
 import { incidentsEn } from "../../views/incidents/messages.en";
@@ -8,6 +9,7 @@ import { incidentsEn } from "../../views/incidents/messages.en";
 export const en = {
   // Domain views keep their messages next to them (views/<domain>/messages.*.ts).
   ...dashboardsEn,
+  ...exploreEn,
   ...alertsEn,
   ...incidentsEn,
 
@@ -61,6 +63,7 @@ export const en = {
   "error.code.io": "A local file operation failed.",
   "error.code.not_found": "Not found.",
   "error.code.internal": "Something went wrong inside Hinomi.",
+  "error.code.cancelled": "A newer request replaced this one.",
   "error.details": "Details",
   "error.codeLabel": "Error code",
   "error.retry": "Retry",

@@ -1,5 +1,6 @@
 // 日本語カタログ。キーは en.ts と完全に一致させる（型で検査される）。
 
+import { exploreJa } from "../../views/explore/messages.ja";
 import { alertsJa } from "../../views/alerts/messages.ja";
 import { dashboardsJa } from "../../views/dashboards/messages.ja";
 import { incidentsJa } from "../../views/incidents/messages.ja";
@@ -7,6 +8,7 @@ import type { Catalogue } from "./translate";
 
 export const ja: Catalogue = {
   ...dashboardsJa,
+  ...exploreJa,
   ...alertsJa,
   ...incidentsJa,
 
@@ -60,6 +62,7 @@ export const ja: Catalogue = {
   "error.code.io": "ローカルファイルの操作に失敗しました。",
   "error.code.not_found": "見つかりませんでした。",
   "error.code.internal": "Hinomi の内部でエラーが発生しました。",
+  "error.code.cancelled": "新しいリクエストに置き換えられました。",
   "error.details": "詳細",
   "error.codeLabel": "エラーコード",
   "error.retry": "再試行",

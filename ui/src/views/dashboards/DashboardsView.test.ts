@@ -70,7 +70,10 @@ describe("DashboardsView", () => {
     await waitFor(() => expect(gauge.querySelector('[data-testid="panel-value"]')?.textContent).toBe("1.25%"));
     expect(gauge.querySelector('[data-testid="panel-stale"]')?.textContent).toMatch(/^stale since /);
     expect(gauge.querySelector('[data-testid="panel-stale-error"]')?.textContent).toContain("connection refused");
-    expect((await panel(3)).querySelector('[data-testid="panel-text"]')?.textContent).toContain("Check errors first.");
+    const text = (await panel(3)).querySelector('[data-testid="panel-text"]');
+    expect(text?.textContent).toContain("Check errors first.");
+    // Sanitised Markdown drawn as elements (lib/markdown), not stripped to plain text.
+    expect(text?.querySelector("strong")?.textContent).toBe("errors");
     expect((await panel(4)).querySelector('[data-testid="panel-unsupported"]')?.textContent).toContain("heatmap");
     const broken = await panel(9);
     await waitFor(() => expect(broken.querySelector('[data-testid="panel-query-error"]')).not.toBeNull());

@@ -12,6 +12,13 @@ export const DASHBOARD_COMMANDS = [
   "refreshDashboardVariable",
   "selectDashboardVariable",
   "runPanel",
+  "cancelDashboardQueries",
+  "editDashboardPanel",
+  "exportDashboard",
+  "exploreRange",
+  "exploreInstant",
+  "promqlCatalog",
+  "promqlLabelValues",
 ] as const;
 
 export type DashboardsBackend = Pick<Backend, (typeof DASHBOARD_COMMANDS)[number]>;

@@ -3,7 +3,7 @@
 
 import { toHinomiError, type CommandResult } from "../../lib/backend/backend";
 import { commands } from "../../lib/bindings";
-import type { Dashboard, DashboardSummary, HinomiError, Variable } from "../../lib/bindings";
+import type { Dashboard, DashboardSummary, HinomiError, PanelEdit, PromqlCatalog, Variable } from "../../lib/bindings";
 import { encodePanelFrame, type EncodeQuery } from "../../lib/charts/frame";
 import type { DashboardsBackend } from "./api";
 
@@ -27,6 +27,13 @@ export const dashboardsTauriBackend: DashboardsBackend = {
   refreshDashboardVariable: (uid, name, window) => settle(() => commands.refreshDashboardVariable(uid, name, window)),
   selectDashboardVariable: (uid, name, values) => settle(() => commands.selectDashboardVariable(uid, name, values)),
   runPanel: (uid, panelId, window, widthPx) => settle(() => commands.runPanel(uid, panelId, window, widthPx)),
+  cancelDashboardQueries: (uid) => settle(() => commands.cancelDashboardQueries(uid)),
+  editDashboardPanel: (uid, panelId, edits) => settle(() => commands.editDashboardPanel(uid, panelId, edits)),
+  exportDashboard: (uid) => settle(() => commands.exportDashboard(uid)),
+  exploreRange: (expr, datasourceId, window, widthPx) => settle(() => commands.exploreRange(expr, datasourceId, window, widthPx)),
+  exploreInstant: (expr, datasourceId, window) => settle(() => commands.exploreInstant(expr, datasourceId, window)),
+  promqlCatalog: (datasourceId) => settle(() => commands.promqlCatalog(datasourceId)),
+  promqlLabelValues: (label, metric, datasourceId) => settle(() => commands.promqlLabelValues(label, metric, datasourceId)),
 };
 
 export interface FakeDashboardsState {
@@ -40,6 +47,26 @@ export interface FakeDashboardsState {
   variableOptions: Record<string, string[]>;
   /** Every runPanel call: [uid, panelId, window, widthPx]. */
   runs: Array<[string, number, { from_ms: number; to_ms: number }, number]>;
+  /** Every cancelDashboardQueries call's uid. */
+  cancelled: string[];
+  /** Every exploreRange / exploreInstant call: [kind, expr]. */
+  explores: Array<["range" | "instant", string]>;
+  /** What autocomplete gets; an error makes promqlCatalog fail. */
+  catalog: PromqlCatalog | HinomiError;
+  /** Label name → its values. */
+  labelValues: Record<string, string[]>;
+}
+
+/** Fake Prometheus's answer to a bad expression: an unbalanced "(" is a parse error at its end. */
+function fakeParseError(expr: string): { error: HinomiError; position: { line: number; column: number } } | null {
+  const open = (expr.match(/\(/g) ?? []).length;
+  const close = (expr.match(/\)/g) ?? []).length;
+  if (open === close) return null;
+  const column = expr.length + 1;
+  return {
+    error: { code: "backend", message: `1:${column}: parse error: unclosed left parenthesis`, detail: "bad_data" },
+    position: { line: 1, column },
+  };
 }
 
 export function demoDashboard(): Dashboard {
@@ -112,6 +139,18 @@ export function createFakeDashboards(initial: Partial<FakeDashboardsState> = {})
     stale: {},
     variableOptions: { job: ["api", "node"] },
     runs: [],
+    cancelled: [],
+    explores: [],
+    catalog: {
+      datasource_id: "prom",
+      metrics: [
+        { name: "api_requests_total", metric_type: "counter", help: "API requests." },
+        { name: "up", metric_type: "gauge", help: "Target up." },
+      ],
+      label_names: ["__name__", "job", "method"],
+      functions: ["rate", "sum", "histogram_quantile"],
+    },
+    labelValues: { job: ["api", "node"], method: ["GET", "POST"] },
     ...initial,
   };
   const copy = <T>(v: T): T => structuredClone(v);
@@ -211,5 +250,87 @@ export function createFakeDashboards(initial: Partial<FakeDashboardsState> = {})
         }));
       return { status: "ok", data: encodePanelFrame(queries, state.stale[panelId]) };
     },
+    async cancelDashboardQueries(uid) {
+      state.cancelled.push(uid);
+      return { status: "ok", data: 0 };
+    },
+    async editDashboardPanel(uid, panelId, edits) {
+      const d = find(uid);
+      if (!d) return notFound(uid);
+      const panel = (d.panels ?? []).find((p) => p.id === panelId);
+      if (!panel) return { status: "error", error: { code: "not_found", message: `no panel ${panelId}` } };
+      for (const edit of edits) applyFakeEdit(panel, edit);
+      return { status: "ok", data: copy(d) };
+    },
+    async exportDashboard(uid) {
+      const d = find(uid);
+      return d ? { status: "ok", data: JSON.stringify(d, null, 2) } : notFound(uid);
+    },
+    async exploreRange(expr, _datasourceId, timeWindow) {
+      state.explores.push(["range", expr]);
+      const window = { from_ms: timeWindow.from_ms ?? 0, to_ms: timeWindow.to_ms ?? 0 };
+      const bad = fakeParseError(expr);
+      const query: EncodeQuery = bad
+        ? { refId: "A", expr, error: bad.error, errorPosition: bad.position }
+        : { refId: "A", expr, series: [wave({ __name__: "up", job: "api" }, window, 0), wave({ __name__: "up", job: "node" }, window, 1)] };
+      return { status: "ok", data: encodePanelFrame([query]) };
+    },
+    async exploreInstant(expr, datasourceId, timeWindow) {
+      state.explores.push(["instant", expr]);
+      const bad = fakeParseError(expr);
+      const ts = (timeWindow.to_ms ?? 0) / 1000;
+      return {
+        status: "ok",
+        data: {
+          datasource_id: datasourceId ?? "prom",
+          expr,
+          result: bad
+            ? null
+            : {
+                type: "vector",
+                samples: [
+                  { labels: { __name__: "up", job: "api" }, timestamp: ts, value: 1 },
+                  { labels: { __name__: "up", job: "node" }, timestamp: ts, value: 0 },
+                ],
+              },
+          error: bad?.error ?? null,
+          error_position: bad?.position ?? null,
+        },
+      };
+    },
+    async promqlCatalog() {
+      const c = state.catalog;
+      return "code" in c ? { status: "error", error: c } : { status: "ok", data: copy(c) };
+    },
+    async promqlLabelValues(label) {
+      return { status: "ok", data: [...(state.labelValues[label] ?? [])] };
+    },
   };
+}
+
+/** The fake's version of `hinomi_dashboards::apply_panel_edit` (only what the editor sends). */
+function applyFakeEdit(panel: NonNullable<Dashboard["panels"]>[number], edit: PanelEdit): void {
+  switch (edit.kind) {
+    case "title":
+      panel.title = edit.title;
+      break;
+    case "unit":
+      panel.fieldConfig = { ...(panel.fieldConfig ?? { overrides: [] }), defaults: { ...(panel.fieldConfig?.defaults ?? {}), unit: edit.unit } } as typeof panel.fieldConfig;
+      break;
+    case "type":
+      panel.type = edit.panel_type;
+      break;
+    case "query": {
+      const target = panel.targets?.find((t) => t.refId === edit.ref_id);
+      if (target) target.expr = edit.expr;
+      break;
+    }
+    case "legend_format": {
+      const target = panel.targets?.find((t) => t.refId === edit.ref_id);
+      if (target) target.legendFormat = edit.legend_format;
+      break;
+    }
+    default:
+      break;
+  }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Panel } from "../../lib/bindings";
 import { layoutPanels } from "./layout";
 import { seriesName } from "./legend";
-import { markdownBlocks, tableView } from "./panelView";
+import { tableView } from "./panelView";
 import { durationMs, fromGrafana, parseAbsolute, refreshMs, resolveWindow } from "./timeRange";
 import { reduce, thresholdColor } from "./values";
 
@@ -109,11 +109,7 @@ describe("series names and values", () => {
     expect(thresholdColor(fieldConfig as never, null)).toBeNull();
   });
 
-  it("renders Markdown as plain blocks and tables from labels", () => {
-    expect(markdownBlocks("# Title\n\nSee **[docs](http://x)**.")).toEqual([
-      { kind: "heading", text: "Title" },
-      { kind: "paragraph", text: "See docs." },
-    ]);
+  it("makes tables from labels", () => {
     const view = tableView({
       queries: [
         {

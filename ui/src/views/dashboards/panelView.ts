@@ -93,19 +93,6 @@ export function textContent(panel: Panel): string {
   return typeof content === "string" ? content : "";
 }
 
-/** Markdown as plain blocks: headings and paragraphs, markup characters dropped. */
-export function markdownBlocks(text: string): Array<{ kind: "heading" | "paragraph"; text: string }> {
-  return text
-    .split(/\n\s*\n/)
-    .map((block) => block.trim())
-    .filter((block) => block !== "")
-    .map((block) => {
-      const heading = /^#{1,6}\s+(.*)$/.exec(block);
-      const clean = (s: string) => s.replace(/\*\*|__|`/g, "").replace(/\[([^\]]*)\]\([^)]*\)/g, "$1");
-      return heading ? { kind: "heading" as const, text: clean(heading[1]!) } : { kind: "paragraph" as const, text: clean(block) };
-    });
-}
-
 /** The gauge's scale: min/max from the field config, else 0..100 for percent, else 0..max(value). */
 export function gaugeRange(panel: Panel, value: number | null): { min: number; max: number } {
   const d = panel.fieldConfig?.defaults;

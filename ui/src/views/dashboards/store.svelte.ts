@@ -3,7 +3,7 @@
 
 import { SvelteMap } from "svelte/reactivity";
 import type { AppContext } from "../../app/context.svelte";
-import type { Dashboard, DashboardSummary, HinomiError, Variable } from "../../lib/bindings";
+import type { Dashboard, DashboardSummary, HinomiError, PanelEdit, Variable } from "../../lib/bindings";
 import { dashboardsBackend, type DashboardsBackend } from "./api";
 import { fromGrafana, refreshMs, resolveWindow, type TimeRange, type TimeWindow } from "./timeRange";
 
@@ -110,10 +110,36 @@ export class DashboardsStore {
     this.reload();
   }
 
+  /** Leaves the dashboard; its panel queries still on their way are dropped. */
   close(): void {
+    const uid = this.openUid;
     this.openUid = null;
     this.dashboard = null;
     this.setRefresh("off");
+    if (uid) void this.api.cancelDashboardQueries(uid);
+  }
+
+  /** Saves edits to one panel and redraws; the error when they were refused. */
+  async editPanel(panelId: number, edits: PanelEdit[]): Promise<HinomiError | null> {
+    const uid = this.openUid;
+    if (!uid) return null;
+    const result = await this.api.editDashboardPanel(uid, panelId, edits);
+    if (result.status === "error") return result.error;
+    if (this.openUid !== uid) return null;
+    // The variables keep their live selection; only the panels come from the saved file.
+    const saved = result.data;
+    if (this.dashboard?.templating) saved.templating = this.dashboard.templating;
+    this.dashboard = saved;
+    this.reload();
+    void this.refreshList();
+    return null;
+  }
+
+  /** The open dashboard as saved, in Grafana's JSON. */
+  async exportJson(): Promise<{ json: string } | { error: HinomiError }> {
+    if (!this.openUid) return { error: { code: "not_found", message: "No dashboard is open." } };
+    const result = await this.api.exportDashboard(this.openUid);
+    return result.status === "ok" ? { json: result.data } : { error: result.error };
   }
 
   async #refreshVariables(names: readonly string[]): Promise<void> {

@@ -1,8 +1,7 @@
 //! Running a panel and refreshing a variable against the configured Prometheus datasources.
 
-use super::SelectedVariable;
-use super::cache::{PanelCache, is_transport};
-use super::frame::{PanelFrame, QueryHeader, QueryOutcome, pack};
+use crate::cache::{PanelCache, is_transport};
+use crate::frame::{QueryHeader, QueryOutcome, pack};
 use chrono::{DateTime, Utc};
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use hinomi_core::{ErrorCode, HinomiError};
@@ -16,7 +15,17 @@ use hinomi_dashboards::{
 };
 use hinomi_prometheus::downsample::encode_frame;
 use hinomi_prometheus::{InstantResult, PrometheusClient, Series, error_position};
+use serde::Serialize;
+use specta::Type;
 use std::time::Duration;
+
+/// A variable after a selection, with what to refresh next.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct SelectedVariable {
+    pub variable: Variable,
+    /// Query variables whose options depend on this one, to refresh next, in order.
+    pub dependents: Vec<String>,
+}
 
 /// At most this many series per panel; the rest are counted in `truncated_series`.
 pub const MAX_SERIES_PER_PANEL: usize = 200;
@@ -44,11 +53,11 @@ pub fn pick_datasource<'a>(
     })
 }
 
-fn utc(seconds: f64) -> DateTime<Utc> {
+pub(crate) fn utc(seconds: f64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis((seconds * 1000.0) as i64).unwrap_or_default()
 }
 
-fn instant_series(result: InstantResult) -> Vec<Series> {
+pub(crate) fn instant_series(result: InstantResult) -> Vec<Series> {
     match result {
         InstantResult::Vector { samples } => samples
             .into_iter()
@@ -88,12 +97,19 @@ async fn fetch(query: &PlannedQuery, ds: &Datasource) -> Result<Vec<Series>, Hin
 
 /// A panel's answer with its queries' errors, before packing.
 pub struct PanelAnswer {
-    outcomes: Vec<QueryOutcome>,
+    pub(crate) outcomes: Vec<QueryOutcome>,
+}
+
+impl PanelAnswer {
+    /// The answer as a panel frame, without touching the cache.
+    pub fn pack(self) -> Vec<u8> {
+        pack(self.outcomes)
+    }
 }
 
 /// Packs the answer and keeps it as the panel's last good one; when every query failed to
 /// reach its Prometheus, answers the last good one instead, marked stale with the error.
-pub fn with_cache(cache: &PanelCache, uid: &str, panel_id: u32, answer: PanelAnswer) -> PanelFrame {
+pub fn with_cache(cache: &PanelCache, uid: &str, panel_id: u32, answer: PanelAnswer) -> Vec<u8> {
     let transport_error = answer
         .outcomes
         .iter()
@@ -103,11 +119,11 @@ pub fn with_cache(cache: &PanelCache, uid: &str, panel_id: u32, answer: PanelAns
     let any_ok = answer.outcomes.iter().any(|o| o.frame.is_some());
     let frame = pack(answer.outcomes);
     if any_ok {
-        cache.save(uid, panel_id, &frame.0);
+        cache.save(uid, panel_id, &frame);
     } else if let Some(error) = transport_error
         && let Some(stale) = cache.stale(uid, panel_id, &error)
     {
-        return PanelFrame(stale);
+        return stale;
     }
     frame
 }
@@ -120,12 +136,26 @@ pub async fn run_panel(
     width_px: u32,
     datasources: &[Datasource],
 ) -> Result<PanelAnswer, HinomiError> {
-    let ctx = QueryContext {
+    let ctx = panel_context(window, width_px);
+    let planned = plan_panel(dashboard, panel_id, &ctx)?;
+    Ok(run_planned(planned, ctx.width_px, datasources).await)
+}
+
+/// How a panel of `width_px` pixels over `window` is planned (15 s scrape interval assumed).
+pub(crate) fn panel_context(window: &TimeWindow, width_px: u32) -> QueryContext {
+    QueryContext {
         window: *window,
         width_px: width_px.clamp(10, 8000),
         scrape_interval_seconds: 15.0,
-    };
-    let planned = plan_panel(dashboard, panel_id, &ctx)?;
+    }
+}
+
+/// Runs planned queries concurrently, downsampled to `width_px`, within the per-panel series cap.
+pub(crate) async fn run_planned(
+    planned: Vec<PlannedQuery>,
+    width_px: u32,
+    datasources: &[Datasource],
+) -> PanelAnswer {
     let runs = planned.iter().map(|query| async move {
         let ds = pick_datasource(query.datasource.as_deref(), datasources);
         let datasource_id = ds.as_ref().ok().map(|ds| ds.id.clone());
@@ -159,7 +189,7 @@ pub async fn run_panel(
                         &series,
                         query.start_seconds,
                         query.end_seconds,
-                        ctx.width_px,
+                        width_px,
                         budget,
                     );
                     budget = budget.saturating_sub(series.len());
@@ -174,7 +204,7 @@ pub async fn run_panel(
             QueryOutcome { header, frame }
         })
         .collect();
-    Ok(PanelAnswer { outcomes })
+    PanelAnswer { outcomes }
 }
 
 /// Loads variable `name`'s options and stores them (keeping the selection valid).

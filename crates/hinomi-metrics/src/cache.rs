@@ -2,7 +2,7 @@
 //! dashboard still shows something (marked stale, with the endpoint's error) when Prometheus
 //! cannot be reached — on the train, or when the VPN drops.
 
-use super::frame::mark_stale;
+use crate::frame::mark_stale;
 use hinomi_core::{ErrorCode, HinomiError};
 use std::path::PathBuf;
 use std::time::UNIX_EPOCH;
@@ -56,7 +56,7 @@ impl PanelCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::dashboards::frame::{QueryHeader, QueryOutcome, pack};
+    use crate::frame::{QueryHeader, QueryOutcome, pack};
     use hinomi_prometheus::Series;
     use hinomi_prometheus::downsample::encode_frame;
 
@@ -90,8 +90,7 @@ mod tests {
                 length: 0,
             },
             frame: Some(inner.clone()),
-        }])
-        .0;
+        }]);
         cache.save("sys", 1, &frame);
         let stale = cache.stale("sys", 1, &error).unwrap();
         let len = u32::from_le_bytes(stale[4..8].try_into().unwrap()) as usize;

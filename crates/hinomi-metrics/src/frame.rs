@@ -8,25 +8,8 @@
 use hinomi_core::HinomiError;
 use hinomi_prometheus::QueryPosition;
 use serde::Serialize;
-use specta::datatype::DataType;
 
 pub const PANEL_MAGIC: &[u8; 4] = b"HNP1";
-
-/// Raw bytes on the wire; `ArrayBuffer` in TypeScript.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PanelFrame(pub Vec<u8>);
-
-impl specta::Type for PanelFrame {
-    fn definition(_: &mut specta::Types) -> DataType {
-        DataType::Reference(specta_typescript::define("ArrayBuffer"))
-    }
-}
-
-impl tauri::ipc::IpcResponse for PanelFrame {
-    fn body(self) -> tauri::Result<tauri::ipc::InvokeResponseBody> {
-        Ok(tauri::ipc::InvokeResponseBody::Raw(self.0))
-    }
-}
 
 /// One query of the panel as the header describes it.
 #[derive(Debug, Clone, Serialize)]
@@ -65,7 +48,7 @@ fn pad8(bytes: &mut Vec<u8>) {
 
 /// Packs the outcomes, computing each frame's offset. The header's own length changes with the
 /// offsets written into it, so offsets are computed until they stop moving.
-pub fn pack(outcomes: Vec<QueryOutcome>) -> PanelFrame {
+pub fn pack(outcomes: Vec<QueryOutcome>) -> Vec<u8> {
     let mut headers: Vec<QueryHeader> = outcomes.iter().map(|o| o.header.clone()).collect();
     let mut header_json = Vec::new();
     for _ in 0..8 {
@@ -103,7 +86,7 @@ pub fn pack(outcomes: Vec<QueryOutcome>) -> PanelFrame {
             pad8(&mut bytes);
         }
     }
-    PanelFrame(bytes)
+    bytes
 }
 
 /// Rewrites a packed frame's header with `stale_since_ms` and `stale_error`, moving the series
@@ -194,8 +177,7 @@ mod tests {
                 header: header("C"),
                 frame: Some(a.clone()),
             },
-        ])
-        .0;
+        ]);
         assert_eq!(&packed[..4], PANEL_MAGIC);
         let len = u32::from_le_bytes(packed[4..8].try_into().unwrap()) as usize;
         let head: serde_json::Value = serde_json::from_slice(&packed[8..8 + len]).unwrap();
