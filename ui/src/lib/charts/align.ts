@@ -3,6 +3,8 @@
 
 export interface ChartSeries {
   name: string;
+  /** A fixed CSS colour (a panel override); the palette's otherwise. */
+  color?: string | null;
   timestamps: ArrayLike<number>;
   values: ArrayLike<number>;
 }

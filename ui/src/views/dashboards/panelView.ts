@@ -4,8 +4,9 @@
 import type { Panel } from "../../lib/bindings";
 import type { ChartSeries } from "../../lib/charts/align";
 import type { PanelResult } from "../../lib/charts/frame";
+import { displayFor, fixedColor, mapValue } from "./display";
 import { seriesName } from "./legend";
-import { reduce, reducerOf } from "./values";
+import { reduce, reducerOf, thresholdColor } from "./values";
 
 export type PanelShape = "timeseries" | "stat" | "gauge" | "bargauge" | "table" | "text" | "unsupported";
 
@@ -49,21 +50,52 @@ export function panelDecimals(panel: Panel): number | null {
   return typeof d === "number" ? d : null;
 }
 
-export function chartSeries(result: PanelResult): ChartSeries[] {
+/** Series as drawn: named by legend format, then renamed and coloured by matching overrides. */
+export function chartSeries(result: PanelResult, panel?: Panel): ChartSeries[] {
   return result.queries.flatMap((q) =>
-    q.series.map((s) => ({ name: seriesName(s.labels, q.legendFormat), timestamps: s.timestamps, values: s.values })),
+    q.series.map((s) => {
+      const name = seriesName(s.labels, q.legendFormat);
+      const display = displayFor(panel?.fieldConfig, name, q.refId);
+      return { name: display.displayName ?? name, color: fixedColor(display), timestamps: s.timestamps, values: s.values };
+    }),
   );
 }
 
 export interface ValueItem {
   name: string;
   value: number | null;
+  /** After overrides for this series. */
+  unit: string | null;
+  decimals: number | null;
+  min: number | null;
+  max: number | null;
+  /** A value mapping's text, shown instead of the number. */
+  text: string | null;
+  /** Mapping colour, else threshold colour, else a fixed override colour. */
+  color: string | null;
 }
 
 export function reducedValues(panel: Panel, result: PanelResult): ValueItem[] {
   const how = reducerOf(panel);
+  const mappings = panel.fieldConfig?.defaults?.mappings;
   return result.queries.flatMap((q) =>
-    q.series.map((s) => ({ name: seriesName(s.labels, q.legendFormat), value: reduce(s.values, how) })),
+    q.series.map((s) => {
+      const legend = seriesName(s.labels, q.legendFormat);
+      const d = displayFor(panel.fieldConfig, legend, q.refId);
+      const value = reduce(s.values, how);
+      const mapped = mapValue(mappings, value);
+      const thresholds = d.thresholds ? thresholdColor({ defaults: { thresholds: d.thresholds, min: d.min, max: d.max } }, value) : null;
+      return {
+        name: d.displayName ?? legend,
+        value,
+        unit: d.unit ?? panelUnit(panel),
+        decimals: d.decimals,
+        min: d.min,
+        max: d.max,
+        text: mapped?.text ?? null,
+        color: mapped?.color ?? thresholds ?? fixedColor(d),
+      };
+    }),
   );
 }
 
@@ -94,11 +126,11 @@ export function textContent(panel: Panel): string {
 }
 
 /** The gauge's scale: min/max from the field config, else 0..100 for percent, else 0..max(value). */
-export function gaugeRange(panel: Panel, value: number | null): { min: number; max: number } {
+export function gaugeRange(panel: Panel, value: number | null, item?: Pick<ValueItem, "min" | "max" | "unit">): { min: number; max: number } {
   const d = panel.fieldConfig?.defaults;
-  const unit = panelUnit(panel);
-  const min = d?.min ?? 0;
+  const unit = item?.unit ?? panelUnit(panel);
+  const min = item?.min ?? d?.min ?? 0;
   const fallbackMax = unit === "percent" ? 100 : unit === "percentunit" ? 1 : Math.max(1, (value ?? 0) * 1.2);
-  const max = d?.max ?? fallbackMax;
+  const max = item?.max ?? d?.max ?? fallbackMax;
   return { min, max: max > min ? max : min + 1 };
 }
