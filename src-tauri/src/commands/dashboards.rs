@@ -7,6 +7,7 @@
 mod cache;
 mod frame;
 mod run;
+mod snapshot;
 
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
@@ -22,6 +23,7 @@ use std::sync::Mutex;
 use tauri::Manager;
 
 pub use frame::PanelFrame;
+pub use snapshot::panel_snapshot;
 
 /// The library on disk and the dashboards open in the UI (with their live variable state).
 pub struct DashboardsState {

@@ -74,14 +74,31 @@ export const commands = {
 	addIncidentNote: (id: string, markdown: string) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("add_incident_note", { id, markdown })),
 	/**  For dashboards and alerts: keep a metric snapshot, log excerpt or alert on an incident. */
 	pinEvidence: (incidentId: string, evidence: EvidenceData) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("pin_evidence", { incidentId, evidence })),
+	/**
+	 *  "Pin to incident" on a dashboard panel: keeps the data the panel is drawing now (taken from
+	 *  its cached answer in Rust, so the UI sends only which panel and window).
+	 */
+	pinDashboardPanel: (incidentId: string, uid: string, panelId: number, window: TimeWindow) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("pin_dashboard_panel", { incidentId, uid, panelId, window })),
 	incidentTimeline: (query: TimelineQuery) => typedError<TimelinePage, HinomiError>(__TAURI_INVOKE("incident_timeline", { query })),
 	getEvidence: (id: string) => typedError<EvidenceRecord, HinomiError>(__TAURI_INVOKE("get_evidence", { id })),
 	getPostmortem: (id: string) => typedError<Postmortem, HinomiError>(__TAURI_INVOKE("get_postmortem", { id })),
 	savePostmortem: (postmortem: Postmortem) => typedError<Postmortem, HinomiError>(__TAURI_INVOKE("save_postmortem", { postmortem })),
 	/**  `None` when the YAML is a rule file Prometheus would load; otherwise where it is wrong. */
 	checkRuleFile: (yaml: string) => __TAURI_INVOKE<RuleFileProblem | null>("check_rule_file", { yaml }),
-	/**  Writes the report into `dir` (the default export folder when empty). Reads only the store. */
-	exportIncidentReport: (id: string, format: ReportFormat, dir: string) => typedError<ExportedReport, HinomiError>(__TAURI_INVOKE("export_incident_report", { id, format, dir })),
+	/**
+	 *  Writes the report into `dir` (the default export folder when empty), with its fixed words in
+	 *  `language` (the app's). Reads only the store.
+	 */
+	exportIncidentReport: (id: string, format: ReportFormat, language: ReportLanguage, dir: string) => typedError<ExportedReport, HinomiError>(__TAURI_INVOKE("export_incident_report", { id, format, language, dir })),
+	/**
+	 *  Writes the given incidents (all when `ids` is empty) as a JSON bundle for another laptop;
+	 *  answers the path written.
+	 */
+	exportIncidentsFile: (ids: string[], path: string) => typedError<string, HinomiError>(__TAURI_INVOKE("export_incidents_file", { ids, path })),
+	/**  Merges a bundle by incident id, all of it or nothing; a bad file changes nothing. */
+	importIncidentsFile: (path: string) => typedError<IncidentImportReport, HinomiError>(__TAURI_INVOKE("import_incidents_file", { path })),
+	/**  A consistent SQLite copy of the whole store; refuses to overwrite an existing file. */
+	backupIncidentStore: (path: string) => typedError<string, HinomiError>(__TAURI_INVOKE("backup_incident_store", { path })),
 };
 
 /** Events */
@@ -540,6 +557,22 @@ export type IncidentDurations = {
 	time_to_resolve_seconds: number | null,
 };
 
+export type IncidentImportReport = {
+	/**  Incidents that did not exist here (by their ids here). */
+	created: string[],
+	/**  Incidents that existed here and were merged. */
+	merged: string[],
+	renumbered: Renumbered[],
+	timeline_entries_added: number,
+	evidence_added: number,
+};
+
+/**  The `[incidents]` table of settings.toml. */
+export type IncidentPolicy = {
+	response_targets?: ResponseTargets,
+	severity_mapping?: SeverityMapping,
+};
+
 export type Integration = {
 	/**  `webhook`, `email`, `slack`, ... */
 	kind: string,
@@ -699,7 +732,16 @@ export type Receiver = {
 	integrations: Integration[],
 };
 
+export type Renumbered = {
+	/**  The id on the laptop that exported it. */
+	exported_as: string,
+	/**  The id here: the exported one was already taken by a different incident. */
+	imported_as: string,
+};
+
 export type ReportFormat = "markdown" | "html" | "pdf";
+
+export type ReportLanguage = "en" | "ja";
 
 export type ResponseCountdown = {
 	incident_id: string,
@@ -829,6 +871,8 @@ export type Settings = {
 	/**  How often live views (Targets, alerts) refresh. */
 	refresh_interval_secs?: number,
 	datasources?: Datasource[],
+	/**  Response targets and the alert-severity mapping (issue 6). Absent in older files. */
+	incidents?: IncidentPolicy,
 };
 
 export type SettingsView = {
@@ -838,8 +882,8 @@ export type SettingsView = {
 };
 
 /**
- *  P0 is the most severe. The derived order follows declaration, so `P0 < P3` and the most
- *  severe of several is their minimum.
+ *  Incident levels P0–P3. P0 is the most severe; the derived order follows declaration, so
+ *  `P0 < P3` and the most severe of several is their minimum.
  */
 export type Severity = 
 /**  システムダウン — the system is down. */
@@ -850,6 +894,19 @@ export type Severity =
 "P2" | 
 /**  軽微な問題 — a minor problem. */
 "P3";
+
+/**
+ *  Alert label value → P-level. P0 ("the system is down") is a human judgement, so the
+ *  defaults never produce it; a user may still map a value to P0 on purpose.
+ */
+export type SeverityMapping = {
+	/**  The label read from each alert (and the group), normally `severity`. */
+	label?: string,
+	/**  Keys are compared case-insensitively. */
+	values?: { [key in string]: Severity },
+	/**  For a missing label or a value not in `values`. */
+	otherwise?: Severity,
+};
 
 /**  A silence as Alertmanager holds it. */
 export type Silence = {
