@@ -67,12 +67,16 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::incidents::remove_incident_assignee,
             commands::incidents::add_incident_note,
             commands::incidents::pin_evidence,
+            commands::incidents::pin_dashboard_panel,
             commands::incidents::incident_timeline,
             commands::incidents::get_evidence,
             commands::incidents::get_postmortem,
             commands::incidents::save_postmortem,
             commands::incidents::check_rule_file,
             commands::incidents::export_incident_report,
+            commands::incidents::export_incidents_file,
+            commands::incidents::import_incidents_file,
+            commands::incidents::backup_incident_store,
         ])
         // alerts (issue 5): typed events from the background poller
         .events(tauri_specta::collect_events![

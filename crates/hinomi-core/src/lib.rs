@@ -9,6 +9,7 @@ pub mod clock;
 pub mod connection;
 pub mod error;
 pub mod http;
+pub mod incident_policy;
 pub mod paths;
 pub mod settings;
 

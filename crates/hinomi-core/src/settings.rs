@@ -70,6 +70,9 @@ pub struct Settings {
     /// How often live views (Targets, alerts) refresh.
     pub refresh_interval_secs: u32,
     pub datasources: Vec<Datasource>,
+    /// Response targets and the alert-severity mapping (issue 6). Absent in older files.
+    #[serde(default)]
+    pub incidents: crate::incident_policy::IncidentPolicy,
 }
 
 /// The embedded default: the bundled demo stack on its loopback ports.
@@ -101,6 +104,7 @@ impl Default for Settings {
                     "http://127.0.0.1:19093",
                 ),
             ],
+            incidents: Default::default(),
         }
     }
 }
@@ -149,6 +153,13 @@ impl Settings {
                     ),
                 );
             }
+        }
+        for (field, message) in self.incidents.problems() {
+            problems.push(DatasourceProblem {
+                datasource_id: String::new(),
+                field,
+                error: HinomiError::invalid_input(message),
+            });
         }
         if self.refresh_interval_secs == 0 || self.refresh_interval_secs > 3600 {
             problems.push(DatasourceProblem {
@@ -469,6 +480,34 @@ mod tests {
             })
             .count();
         assert_eq!(kept, 1, "the non-UTF-8 file was kept, not overwritten");
+    }
+
+    #[test]
+    fn a_file_without_incident_settings_loads_and_incident_settings_round_trip() {
+        use crate::incident_policy::Severity;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, "version = 1\nlanguage = \"ja\"\n").unwrap();
+        let file = SettingsFile::new(&path);
+        let loaded = file.load();
+        assert!(loaded.load_error.is_none(), "{:?}", loaded.load_error);
+        assert_eq!(loaded.settings.incidents, Default::default());
+
+        let mut settings = loaded.settings;
+        settings.incidents.response_targets.p1_minutes = 30;
+        settings
+            .incidents
+            .severity_mapping
+            .values
+            .insert("page".into(), Severity::P0);
+        file.save(&settings).unwrap();
+        let again = file.load();
+        assert!(again.load_error.is_none(), "{:?}", again.load_error);
+        assert_eq!(again.settings.incidents.response_targets.p1_minutes, 30);
+        assert_eq!(
+            again.settings.incidents.severity_mapping.map(Some("PAGE")),
+            Severity::P0
+        );
     }
 
     #[cfg(unix)]

@@ -6,6 +6,7 @@
 
 use crate::model::evidence::AlertSnapshot;
 use crate::model::severity::Severity;
+pub use hinomi_core::incident_policy::SeverityMapping;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::BTreeMap;
@@ -18,64 +19,24 @@ pub struct FiringAlertGroup {
     pub alerts: Vec<AlertSnapshot>,
 }
 
-/// Label value → severity. P0 ("the system is down") is a human judgement, so the defaults
-/// never produce it; a user may still map a value to P0 on purpose, or pick P0 when creating.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(default)]
-pub struct SeverityMapping {
-    /// The label read from each alert (and the group), normally `severity`.
-    pub label: String,
-    /// Keys are compared case-insensitively.
-    pub values: BTreeMap<String, Severity>,
-    /// For a missing label or a value not in `values`.
-    pub otherwise: Severity,
-}
-
-impl Default for SeverityMapping {
-    fn default() -> Self {
-        Self {
-            label: "severity".to_string(),
-            values: BTreeMap::from([
-                ("critical".to_string(), Severity::P1),
-                ("warning".to_string(), Severity::P2),
-                ("info".to_string(), Severity::P3),
-                ("none".to_string(), Severity::P3),
-            ]),
-            otherwise: Severity::P3,
-        }
-    }
-}
-
-impl SeverityMapping {
-    pub fn map(&self, value: Option<&str>) -> Severity {
-        value
-            .and_then(|value| {
-                self.values
-                    .iter()
-                    .find(|(key, _)| key.eq_ignore_ascii_case(value.trim()))
-                    .map(|(_, severity)| *severity)
-            })
-            .unwrap_or(self.otherwise)
-    }
-
-    /// The most severe of the group's alerts.
-    pub fn severity_of(&self, group: &FiringAlertGroup) -> Severity {
-        let group_value = group.labels.get(&self.label).map(String::as_str);
-        group
-            .alerts
-            .iter()
-            .map(|alert| {
-                self.map(
-                    alert
-                        .labels
-                        .get(&self.label)
-                        .map(String::as_str)
-                        .or(group_value),
-                )
-            })
-            .min()
-            .unwrap_or_else(|| self.map(group_value))
-    }
+/// The most severe P-level among the group's alerts, each read through `mapping` (an alert
+/// without the label takes the group's value).
+pub fn severity_of(mapping: &SeverityMapping, group: &FiringAlertGroup) -> Severity {
+    let group_value = group.labels.get(&mapping.label).map(String::as_str);
+    group
+        .alerts
+        .iter()
+        .map(|alert| {
+            mapping.map(
+                alert
+                    .labels
+                    .get(&mapping.label)
+                    .map(String::as_str)
+                    .or(group_value),
+            )
+        })
+        .min()
+        .unwrap_or_else(|| mapping.map(group_value))
 }
 
 /// Choices the commander makes in the "create incident" dialog.
@@ -148,17 +109,6 @@ mod tests {
     }
 
     #[test]
-    fn default_mapping_never_says_p0() {
-        let mapping = SeverityMapping::default();
-        assert_eq!(mapping.map(Some("critical")), Severity::P1);
-        assert_eq!(mapping.map(Some("Warning")), Severity::P2);
-        assert_eq!(mapping.map(Some("info")), Severity::P3);
-        assert_eq!(mapping.map(Some("none")), Severity::P3);
-        assert_eq!(mapping.map(None), Severity::P3);
-        assert_eq!(mapping.map(Some("page")), Severity::P3);
-    }
-
-    #[test]
     fn the_most_severe_alert_wins() {
         let group = FiringAlertGroup {
             labels: BTreeMap::new(),
@@ -167,7 +117,15 @@ mod tests {
                 alert("HighErrorRate", Some("critical"), None),
             ],
         };
-        assert_eq!(SeverityMapping::default().severity_of(&group), Severity::P1);
+        assert_eq!(
+            severity_of(&SeverityMapping::default(), &group),
+            Severity::P1
+        );
+        let custom = SeverityMapping {
+            values: BTreeMap::from([("warning".to_string(), Severity::P0)]),
+            ..SeverityMapping::default()
+        };
+        assert_eq!(severity_of(&custom, &group), Severity::P0);
     }
 
     #[test]

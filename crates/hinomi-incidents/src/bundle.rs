@@ -45,7 +45,7 @@ pub struct Renumbered {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
-pub struct ImportReport {
+pub struct IncidentImportReport {
     /// Incidents that did not exist here (by their ids here).
     pub created: Vec<String>,
     /// Incidents that existed here and were merged.

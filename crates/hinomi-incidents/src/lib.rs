@@ -18,7 +18,7 @@ pub mod store;
 pub mod user;
 
 pub use alert_group::{AlertIncidentOptions, FiringAlertGroup, SeverityMapping};
-pub use bundle::{ImportReport, IncidentBundle, IncidentRecord, Renumbered};
+pub use bundle::{IncidentBundle, IncidentImportReport, IncidentRecord, Renumbered};
 pub use error::IncidentError;
 pub use model::countdown::{ResponseCountdown, THRESHOLDS_PERCENT, ThresholdCrossing, countdown};
 pub use model::evidence::{

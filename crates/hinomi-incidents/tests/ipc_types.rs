@@ -21,7 +21,7 @@ fn ipc_types_export_to_typescript() {
         .register::<FiringAlertGroup>()
         .register::<SeverityMapping>()
         .register::<AlertIncidentOptions>()
-        .register::<ImportReport>()
+        .register::<IncidentImportReport>()
         .register::<IncidentBundle>();
     let ts = specta_typescript::Typescript::default()
         .export(&types, specta_serde::Format)

@@ -43,6 +43,11 @@ impl PanelCache {
         }
     }
 
+    /// The panel's last good answer as saved (what it draws now, fresh or stale).
+    pub fn last_good(&self, uid: &str, panel_id: u32) -> Option<Vec<u8>> {
+        std::fs::read(self.path(uid, panel_id)).ok()
+    }
+
     /// The panel's last good answer marked stale with `error`, if there is one.
     pub fn stale(&self, uid: &str, panel_id: u32, error: &HinomiError) -> Option<Vec<u8>> {
         let path = self.path(uid, panel_id);

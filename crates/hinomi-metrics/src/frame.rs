@@ -7,12 +7,12 @@
 
 use hinomi_core::HinomiError;
 use hinomi_prometheus::QueryPosition;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub const PANEL_MAGIC: &[u8; 4] = b"HNP1";
 
 /// One query of the panel as the header describes it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QueryHeader {
     pub ref_id: String,
     pub expr: String,
@@ -87,6 +87,31 @@ pub fn pack(outcomes: Vec<QueryOutcome>) -> Vec<u8> {
         }
     }
     bytes
+}
+
+#[derive(Deserialize)]
+struct OwnedPanelHeader {
+    queries: Vec<QueryHeader>,
+}
+
+/// Splits a packed panel frame back into each successful query and its series (failed queries
+/// carry no data and are left out); `None` when the bytes are not a whole panel frame. Used to
+/// keep what a panel draws as incident evidence without asking Prometheus again.
+pub fn unpack(frame: &[u8]) -> Option<Vec<(QueryHeader, Vec<hinomi_prometheus::Series>)>> {
+    if frame.len() < 8 || &frame[..4] != PANEL_MAGIC {
+        return None;
+    }
+    let len = u32::from_le_bytes(frame[4..8].try_into().ok()?) as usize;
+    let head: OwnedPanelHeader = serde_json::from_slice(frame.get(8..8 + len)?).ok()?;
+    head.queries
+        .into_iter()
+        .filter(|q| q.length > 0)
+        .map(|q| {
+            let bytes = frame.get(q.offset..q.offset.checked_add(q.length)?)?;
+            let series = hinomi_prometheus::frame_decode::decode_frame(bytes)?;
+            Some((q, series))
+        })
+        .collect()
 }
 
 /// Rewrites a packed frame's header with `stale_since_ms` and `stale_error`, moving the series
@@ -194,5 +219,38 @@ mod tests {
                 assert_eq!(queries[i]["error"]["message"], "parse error");
             }
         }
+    }
+
+    #[test]
+    fn a_packed_panel_unpacks_into_each_successful_query_and_its_series() {
+        let api = Series {
+            labels: [("job".to_owned(), "api".to_owned())].into(),
+            timestamps: vec![10.0, 20.0, 30.0],
+            values: vec![0.1, 0.2, 0.3],
+        };
+        let outcome = |ref_id: &str, expr: &str, series: Option<Vec<Series>>| QueryOutcome {
+            header: QueryHeader {
+                expr: expr.into(),
+                datasource_id: Some("demo-prometheus".into()),
+                ..header(ref_id)
+            },
+            frame: series.map(|s| encode_frame(&s, 0.0, 100.0, 800, 200)),
+        };
+        let packed = pack(vec![
+            outcome("A", "rate(errors[5m])", Some(vec![api.clone(), api.clone()])),
+            outcome("B", "broken(", None),
+            outcome("C", "up", Some(vec![api.clone()])),
+        ]);
+        let queries = unpack(&packed).expect("a whole frame");
+        let summary: Vec<(&str, usize)> = queries
+            .iter()
+            .map(|(q, s)| (q.expr.as_str(), s.len()))
+            .collect();
+        assert_eq!(summary, vec![("rate(errors[5m])", 2), ("up", 1)]);
+        assert_eq!(queries[0].1[0].values, vec![0.1, 0.2, 0.3]);
+        assert_eq!(queries[0].0.datasource_id.as_deref(), Some("demo-prometheus"));
+        assert!(unpack(&packed[..packed.len() - 4]).is_none(), "truncated");
+        let stale = mark_stale(&packed, 1.0, &HinomiError::internal("down")).expect("stale frame");
+        assert_eq!(unpack(&stale).map(|q| q.len()), Some(2), "a stale frame still unpacks");
     }
 }

@@ -6,6 +6,7 @@
 
 mod api;
 pub mod downsample;
+pub mod frame_decode;
 pub mod metadata;
 pub mod query;
 pub mod targets;

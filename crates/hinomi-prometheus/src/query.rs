@@ -50,7 +50,7 @@ pub enum InstantResult {
 }
 
 /// Where in the query Prometheus found a syntax error, when it says (`1:14: parse error: ...`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Type)]
 pub struct QueryPosition {
     pub line: u32,
     pub column: u32,

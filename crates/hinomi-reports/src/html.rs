@@ -6,8 +6,8 @@
 //! is escaped; notes are shown as their Markdown source, not interpreted.
 
 use crate::chart::{metric_svg, series_colour};
-use crate::markdown::durations;
-use crate::model::{ReportInput, event_text, or_dash, time_text};
+use crate::labels::Labels;
+use crate::model::{ReportInput, durations, event_text, or_dash, time_text};
 use hinomi_incidents::EvidenceData;
 use std::fmt::Write;
 
@@ -52,15 +52,16 @@ fn paragraph(html: &mut String, heading: &str, text: &str) {
     );
 }
 
-pub fn render(input: &ReportInput) -> String {
+pub fn render(input: &ReportInput, l: &Labels) -> String {
     let inc = &input.incident;
     let pm = &input.postmortem;
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width\">\
          <title>{} {}</title><style>{CSS}</style></head><body>",
+        l.lang,
         escape(&inc.id),
         escape(&inc.title)
     );
@@ -73,28 +74,32 @@ pub fn render(input: &ReportInput) -> String {
     let mut row = |label: &str, value: &str| {
         let _ = write!(h, "<tr><th>{label}</th><td>{}</td></tr>", escape(value));
     };
-    row("Severity", inc.severity.as_str());
-    row("Status", inc.status.as_str());
-    row("Commander", inc.commander.as_deref().unwrap_or("—"));
-    row("Assignees", or_dash(&inc.assignees.join(", ")));
-    row("Detected", &time_text(inc.detected_at));
-    for (label, value) in durations(inc) {
+    row(l.severity, inc.severity.as_str());
+    row(l.status, l.status_name(inc.status));
+    row(l.commander, inc.commander.as_deref().unwrap_or("—"));
+    row(l.assignees, or_dash(&inc.assignees.join(", ")));
+    row(l.detected, &time_text(inc.detected_at));
+    for (label, value) in durations(inc, l) {
         row(label, &value);
     }
     h.push_str("</table>");
     if !inc.description.trim().is_empty() {
         let _ = write!(h, "<pre>{}</pre>", escape(inc.description.trim()));
     }
-    paragraph(&mut h, "Summary", &pm.summary);
-    paragraph(&mut h, "Impact", &pm.impact);
-    paragraph(&mut h, "Root cause", &pm.root_cause);
-    paragraph(&mut h, "Timeline narrative", &pm.timeline_narrative);
+    paragraph(&mut h, l.summary, &pm.summary);
+    paragraph(&mut h, l.impact, &pm.impact);
+    paragraph(&mut h, l.root_cause, &pm.root_cause);
+    paragraph(&mut h, l.timeline_narrative, &pm.timeline_narrative);
 
-    h.push_str("<h2>Action items</h2>");
+    let _ = write!(h, "<h2>{}</h2>", l.action_items);
     if pm.action_items.is_empty() {
         h.push_str("<p>—</p>");
     } else {
-        h.push_str("<table><tr><th>Action</th><th>Owner</th><th>Due</th><th>Status</th></tr>");
+        let _ = write!(
+            h,
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            l.action, l.owner, l.due, l.status
+        );
         for item in &pm.action_items {
             let _ = write!(
                 h,
@@ -107,7 +112,7 @@ pub fn render(input: &ReportInput) -> String {
         }
         h.push_str("</table>");
     }
-    h.push_str("<h2>Monitoring improvements</h2>");
+    let _ = write!(h, "<h2>{}</h2>", l.monitoring_improvements);
     if pm.monitoring_improvements.is_empty() {
         h.push_str("<p>—</p>");
     }
@@ -118,10 +123,10 @@ pub fn render(input: &ReportInput) -> String {
         }
     }
 
-    h.push_str("<h2>Timeline</h2><table>");
+    let _ = write!(h, "<h2>{}</h2><table>", l.timeline);
     for entry in &input.timeline {
         let who = entry.author.as_deref().unwrap_or("");
-        let text = event_text(&entry.event);
+        let text = event_text(&entry.event, l);
         let _ = write!(
             h,
             "<tr><td class=\"time\">{}</td><td>{}</td><td><pre>{}</pre></td></tr>",
@@ -130,7 +135,7 @@ pub fn render(input: &ReportInput) -> String {
             escape(&text)
         );
     }
-    h.push_str("</table><h2>Evidence</h2>");
+    let _ = write!(h, "</table><h2>{}</h2>", l.evidence);
     if input.evidence.is_empty() {
         h.push_str("<p>—</p>");
     }
@@ -140,7 +145,8 @@ pub fn render(input: &ReportInput) -> String {
             EvidenceData::Metric(m) => {
                 let _ = write!(
                     h,
-                    "<p>Query <code>{}</code> · {} · {} – {}</p><figure>{}<figcaption class=\"legend\">",
+                    "<p>{} <code>{}</code> · {} · {} – {}</p><figure>{}<figcaption class=\"legend\">",
+                    l.query,
                     escape(&m.query),
                     escape(&m.datasource),
                     time_text(m.range.start),
@@ -162,14 +168,15 @@ pub fn render(input: &ReportInput) -> String {
                 }
                 h.push_str("</figcaption></figure>");
             }
-            EvidenceData::Logs(l) => {
+            EvidenceData::Logs(logs) => {
                 let _ = write!(
                     h,
-                    "<p>Query <code>{}</code> · {}</p><pre>",
-                    escape(&l.query),
-                    escape(&l.datasource)
+                    "<p>{} <code>{}</code> · {}</p><pre>",
+                    l.query,
+                    escape(&logs.query),
+                    escape(&logs.datasource)
                 );
-                for line in &l.lines {
+                for line in &logs.lines {
                     let at = line.timestamp.map(time_text).unwrap_or_default();
                     let _ = writeln!(h, "{} {}", at, escape(&line.text));
                 }

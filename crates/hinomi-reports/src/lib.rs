@@ -6,11 +6,13 @@
 
 pub mod chart;
 pub mod html;
+pub mod labels;
 pub mod load;
 pub mod markdown;
 mod model;
 pub mod pdf;
 pub mod write;
 
+pub use labels::ReportLanguage;
 pub use model::{ReportInput, duration_text};
-pub use write::{ExportedReport, ReportFormat, write_report};
+pub use write::{ExportedReport, ReportFormat, render, write_report};

@@ -1,45 +1,53 @@
 //! The report as Markdown: readable as plain text, pasteable into a wiki or a ticket.
 
-use crate::model::{ReportInput, duration_text, event_text, or_dash, time_text};
+use crate::labels::Labels;
+use crate::model::{ReportInput, durations, event_text, or_dash, time_text};
 use hinomi_incidents::{EvidenceData, TimelineEvent};
 use std::fmt::Write;
 
-pub fn render(input: &ReportInput) -> String {
+pub fn render(input: &ReportInput, l: &Labels) -> String {
     let inc = &input.incident;
     let pm = &input.postmortem;
     let mut md = String::new();
     let _ = writeln!(md, "# {} {}\n", inc.id, inc.title);
     let _ = writeln!(md, "| | |\n| --- | --- |");
-    let _ = writeln!(md, "| Severity | {} |", inc.severity);
-    let _ = writeln!(md, "| Status | {} |", inc.status);
+    let _ = writeln!(md, "| {} | {} |", l.severity, inc.severity);
+    let _ = writeln!(md, "| {} | {} |", l.status, l.status_name(inc.status));
     let _ = writeln!(
         md,
-        "| Commander | {} |",
+        "| {} | {} |",
+        l.commander,
         inc.commander.as_deref().unwrap_or("—")
     );
-    let _ = writeln!(md, "| Assignees | {} |", or_dash(&inc.assignees.join(", ")));
-    let _ = writeln!(md, "| Detected | {} |", time_text(inc.detected_at));
-    for (label, value) in durations(inc) {
+    let _ = writeln!(
+        md,
+        "| {} | {} |",
+        l.assignees,
+        or_dash(&inc.assignees.join(", "))
+    );
+    let _ = writeln!(md, "| {} | {} |", l.detected, time_text(inc.detected_at));
+    for (label, value) in durations(inc, l) {
         let _ = writeln!(md, "| {label} | {value} |");
     }
     if !inc.description.trim().is_empty() {
         let _ = writeln!(md, "\n{}", inc.description.trim());
     }
     for (heading, text) in [
-        ("Summary", &pm.summary),
-        ("Impact", &pm.impact),
-        ("Root cause", &pm.root_cause),
-        ("Timeline narrative", &pm.timeline_narrative),
+        (l.summary, &pm.summary),
+        (l.impact, &pm.impact),
+        (l.root_cause, &pm.root_cause),
+        (l.timeline_narrative, &pm.timeline_narrative),
     ] {
         let _ = writeln!(md, "\n## {heading}\n\n{}", or_dash(text.trim()));
     }
-    let _ = writeln!(md, "\n## Action items\n");
+    let _ = writeln!(md, "\n## {}\n", l.action_items);
     if pm.action_items.is_empty() {
         let _ = writeln!(md, "—");
     } else {
         let _ = writeln!(
             md,
-            "| Action | Owner | Due | Status |\n| --- | --- | --- | --- |"
+            "| {} | {} | {} | {} |\n| --- | --- | --- | --- |",
+            l.action, l.owner, l.due, l.status
         );
         for item in &pm.action_items {
             let due = item.due_date.map(|d| d.to_string()).unwrap_or_default();
@@ -53,7 +61,7 @@ pub fn render(input: &ReportInput) -> String {
             );
         }
     }
-    let _ = writeln!(md, "\n## Monitoring improvements\n");
+    let _ = writeln!(md, "\n## {}\n", l.monitoring_improvements);
     if pm.monitoring_improvements.is_empty() {
         let _ = writeln!(md, "—");
     }
@@ -63,7 +71,7 @@ pub fn render(input: &ReportInput) -> String {
             let _ = writeln!(md, "\n```yaml\n{}\n```\n", improvement.rule_yaml.trim_end());
         }
     }
-    let _ = writeln!(md, "\n## Timeline\n");
+    let _ = writeln!(md, "\n## {}\n", l.timeline);
     for entry in &input.timeline {
         let who = entry
             .author
@@ -72,7 +80,12 @@ pub fn render(input: &ReportInput) -> String {
             .unwrap_or_default();
         match &entry.event {
             TimelineEvent::Note { markdown } => {
-                let _ = writeln!(md, "- **{}**{who} note:\n", time_text(entry.occurred_at));
+                let _ = writeln!(
+                    md,
+                    "- **{}**{who} {}:\n",
+                    time_text(entry.occurred_at),
+                    l.note
+                );
                 for line in markdown.lines() {
                     let _ = writeln!(md, "  > {line}");
                 }
@@ -82,12 +95,12 @@ pub fn render(input: &ReportInput) -> String {
                     md,
                     "- **{}**{who} {}",
                     time_text(entry.occurred_at),
-                    event_text(event)
+                    event_text(event, l)
                 );
             }
         }
     }
-    let _ = writeln!(md, "\n## Evidence\n");
+    let _ = writeln!(md, "\n## {}\n", l.evidence);
     if input.evidence.is_empty() {
         let _ = writeln!(md, "—");
     }
@@ -97,17 +110,23 @@ pub fn render(input: &ReportInput) -> String {
             EvidenceData::Metric(m) => {
                 let _ = writeln!(
                     md,
-                    "Query `{}` on {} from {} to {}, {} series.\n",
+                    "{} `{}` · {} · {} – {} · {} {}\n",
+                    l.query,
                     m.query,
                     m.datasource,
                     time_text(m.range.start),
                     time_text(m.range.end),
-                    m.series.len()
+                    m.series.len(),
+                    l.series
                 );
             }
-            EvidenceData::Logs(l) => {
-                let _ = writeln!(md, "Query `{}` on {}.\n\n```text", l.query, l.datasource);
-                for line in &l.lines {
+            EvidenceData::Logs(logs) => {
+                let _ = writeln!(
+                    md,
+                    "{} `{}` · {}\n\n```text",
+                    l.query, logs.query, logs.datasource
+                );
+                for line in &logs.lines {
                     let at = line.timestamp.map(time_text).unwrap_or_default();
                     let _ = writeln!(md, "{at} {}", line.text);
                 }
@@ -128,24 +147,6 @@ pub fn render(input: &ReportInput) -> String {
         }
     }
     md
-}
-
-pub(crate) fn durations(inc: &hinomi_incidents::Incident) -> Vec<(&'static str, String)> {
-    let show = |s: Option<i32>| s.map(duration_text).unwrap_or_else(|| "—".to_string());
-    vec![
-        (
-            "Time to acknowledge",
-            show(inc.durations.time_to_acknowledge_seconds),
-        ),
-        (
-            "Time to mitigate",
-            show(inc.durations.time_to_mitigate_seconds),
-        ),
-        (
-            "Time to resolve",
-            show(inc.durations.time_to_resolve_seconds),
-        ),
-    ]
 }
 
 fn cell(text: &str) -> String {

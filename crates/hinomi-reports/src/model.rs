@@ -1,5 +1,6 @@
 //! What a report is made of, and small text helpers shared by every format.
 
+use crate::labels::Labels;
 use hinomi_incidents::{EvidenceRecord, Incident, Postmortem, TimelineEntry, TimelineEvent};
 
 /// Everything a report shows, read from the store in one go.
@@ -27,35 +28,67 @@ pub fn duration_text(seconds: i32) -> String {
 }
 
 /// One line of text describing a timeline entry (notes give their Markdown as-is).
-pub(crate) fn event_text(event: &TimelineEvent) -> String {
+pub(crate) fn event_text(event: &TimelineEvent, l: &Labels) -> String {
     match event {
         TimelineEvent::Created { title, severity } => {
-            format!("Incident created ({severity}): {title}")
+            format!("{} ({severity}): {title}", l.incident_created)
         }
         TimelineEvent::AlertFired {
             alertname, summary, ..
         } => match summary {
-            Some(summary) => format!("Alert fired: {alertname} — {summary}"),
-            None => format!("Alert fired: {alertname}"),
+            Some(summary) => format!("{}: {alertname} — {summary}", l.alert_fired),
+            None => format!("{}: {alertname}", l.alert_fired),
         },
-        TimelineEvent::AlertResolved { alertname, .. } => format!("Alert resolved: {alertname}"),
-        TimelineEvent::StatusChanged { from, to } => format!("Status: {from} → {to}"),
-        TimelineEvent::SeverityChanged { from, to } => format!("Severity: {from} → {to}"),
-        TimelineEvent::Acknowledged => "Acknowledged".to_string(),
-        TimelineEvent::CommanderChanged { to, .. } => {
-            format!("Commander: {}", to.as_deref().unwrap_or("—"))
+        TimelineEvent::AlertResolved { alertname, .. } => {
+            format!("{}: {alertname}", l.alert_resolved)
         }
-        TimelineEvent::AssigneeAdded { name } => format!("Assignee added: {name}"),
-        TimelineEvent::AssigneeRemoved { name } => format!("Assignee removed: {name}"),
+        TimelineEvent::StatusChanged { from, to } => format!(
+            "{}: {} → {}",
+            l.status,
+            l.status_name(*from),
+            l.status_name(*to)
+        ),
+        TimelineEvent::SeverityChanged { from, to } => {
+            format!("{}: {from} → {to}", l.severity)
+        }
+        TimelineEvent::Acknowledged => l.acknowledged.to_string(),
+        TimelineEvent::CommanderChanged { to, .. } => {
+            format!("{}: {}", l.commander, to.as_deref().unwrap_or("—"))
+        }
+        TimelineEvent::AssigneeAdded { name } => format!("{}: {name}", l.assignee_added),
+        TimelineEvent::AssigneeRemoved { name } => format!("{}: {name}", l.assignee_removed),
         TimelineEvent::Note { markdown } => markdown.clone(),
         TimelineEvent::EvidencePinned {
             evidence_kind,
             title,
             ..
         } => {
-            format!("Evidence pinned ({}): {title}", evidence_kind.as_str())
+            format!(
+                "{} ({}): {title}",
+                l.evidence_pinned,
+                evidence_kind.as_str()
+            )
         }
     }
+}
+
+/// Time to acknowledge, mitigate and resolve, labelled; "—" for what has not happened.
+pub(crate) fn durations(inc: &Incident, l: &Labels) -> Vec<(&'static str, String)> {
+    let show = |s: Option<i32>| s.map(duration_text).unwrap_or_else(|| "—".to_string());
+    vec![
+        (
+            l.time_to_acknowledge,
+            show(inc.durations.time_to_acknowledge_seconds),
+        ),
+        (
+            l.time_to_mitigate,
+            show(inc.durations.time_to_mitigate_seconds),
+        ),
+        (
+            l.time_to_resolve,
+            show(inc.durations.time_to_resolve_seconds),
+        ),
+    ]
 }
 
 pub(crate) fn or_dash(text: &str) -> &str {

@@ -9,8 +9,8 @@
 //! one em, everything else a little over half), a page break whenever the next line does not fit.
 
 use crate::chart::series_colour;
-use crate::markdown::durations;
-use crate::model::{ReportInput, event_text, or_dash, time_text};
+use crate::labels::Labels;
+use crate::model::{ReportInput, durations, event_text, or_dash, time_text};
 use hinomi_core::HinomiError;
 use hinomi_incidents::{EvidenceData, MetricSnapshot};
 use krilla::Document;
@@ -338,45 +338,45 @@ fn draw_chart(
     }
 }
 
-pub fn render(input: &ReportInput) -> Result<Vec<u8>, HinomiError> {
+pub fn render(input: &ReportInput, l: &Labels) -> Result<Vec<u8>, HinomiError> {
     let inc = &input.incident;
     let pm = &input.postmortem;
     let mut w = Writer::new()?;
     w.text_at(0.0, 18.0, &format!("{} {}", inc.id, inc.title), false);
     w.y += 6.0;
     let facts = [
-        ("Severity", inc.severity.to_string()),
-        ("Status", inc.status.to_string()),
+        (l.severity, inc.severity.to_string()),
+        (l.status, l.status_name(inc.status).to_string()),
         (
-            "Commander",
+            l.commander,
             inc.commander.clone().unwrap_or_else(|| "—".into()),
         ),
-        ("Assignees", or_dash(&inc.assignees.join(", ")).to_string()),
-        ("Detected", time_text(inc.detected_at)),
+        (l.assignees, or_dash(&inc.assignees.join(", ")).to_string()),
+        (l.detected, time_text(inc.detected_at)),
     ];
-    for (label, value) in facts.into_iter().chain(durations(inc)) {
+    for (label, value) in facts.into_iter().chain(durations(inc, l)) {
         w.text_at(0.0, BODY, &format!("{label}: {value}"), false);
     }
     if !inc.description.trim().is_empty() {
         w.para(&inc.description);
     }
     for (heading, text) in [
-        ("Summary", &pm.summary),
-        ("Impact", &pm.impact),
-        ("Root cause", &pm.root_cause),
-        ("Timeline narrative", &pm.timeline_narrative),
+        (l.summary, &pm.summary),
+        (l.impact, &pm.impact),
+        (l.root_cause, &pm.root_cause),
+        (l.timeline_narrative, &pm.timeline_narrative),
     ] {
         w.heading(13.0, heading);
         w.para(text);
     }
-    w.heading(13.0, "Action items");
+    w.heading(13.0, l.action_items);
     if pm.action_items.is_empty() {
         w.para("");
     }
     for item in &pm.action_items {
         let due = item
             .due_date
-            .map(|d| format!(", due {d}"))
+            .map(|d| format!(", {} {d}", l.due))
             .unwrap_or_default();
         w.text_at(
             0.0,
@@ -390,7 +390,7 @@ pub fn render(input: &ReportInput) -> Result<Vec<u8>, HinomiError> {
             false,
         );
     }
-    w.heading(13.0, "Monitoring improvements");
+    w.heading(13.0, l.monitoring_improvements);
     if pm.monitoring_improvements.is_empty() {
         w.para("");
     }
@@ -400,7 +400,7 @@ pub fn render(input: &ReportInput) -> Result<Vec<u8>, HinomiError> {
             w.text_at(12.0, 8.5, improvement.rule_yaml.trim_end(), true);
         }
     }
-    w.heading(13.0, "Timeline");
+    w.heading(13.0, l.timeline);
     for entry in &input.timeline {
         let who = entry
             .author
@@ -413,9 +413,9 @@ pub fn render(input: &ReportInput) -> Result<Vec<u8>, HinomiError> {
             &format!("{}{who}", time_text(entry.occurred_at)),
             true,
         );
-        w.text_at(12.0, BODY, &event_text(&entry.event), false);
+        w.text_at(12.0, BODY, &event_text(&entry.event, l), false);
     }
-    w.heading(13.0, "Evidence");
+    w.heading(13.0, l.evidence);
     if input.evidence.is_empty() {
         w.para("");
     }
@@ -430,9 +430,10 @@ pub fn render(input: &ReportInput) -> Result<Vec<u8>, HinomiError> {
                 w.text_at(0.0, 8.5, &format!("{} · {}", m.query, m.datasource), true);
                 w.chart(m);
             }
-            EvidenceData::Logs(l) => {
-                w.text_at(0.0, 8.5, &format!("{} · {}", l.query, l.datasource), true);
-                for line in &l.lines {
+            EvidenceData::Logs(logs) => {
+                let source = format!("{} · {}", logs.query, logs.datasource);
+                w.text_at(0.0, 8.5, &source, true);
+                for line in &logs.lines {
                     let at = line.timestamp.map(time_text).unwrap_or_default();
                     w.text_at(12.0, 8.5, &format!("{at} {}", line.text), false);
                 }

@@ -1,5 +1,6 @@
 //! Writing a report file into a directory the user chose.
 
+use crate::labels::ReportLanguage;
 use crate::model::ReportInput;
 use hinomi_core::{ErrorCode, HinomiError};
 use serde::{Deserialize, Serialize};
@@ -36,9 +37,10 @@ pub struct ExportedReport {
 pub fn write_report(
     input: &ReportInput,
     format: ReportFormat,
+    language: ReportLanguage,
     dir: &Path,
 ) -> Result<ExportedReport, HinomiError> {
-    let bytes = render(input, format)?;
+    let bytes = render(input, format, language)?;
     let io = |path: &Path, err: std::io::Error| {
         HinomiError::new(
             ErrorCode::Io,
@@ -63,10 +65,15 @@ pub fn write_report(
     })
 }
 
-pub fn render(input: &ReportInput, format: ReportFormat) -> Result<Vec<u8>, HinomiError> {
+pub fn render(
+    input: &ReportInput,
+    format: ReportFormat,
+    language: ReportLanguage,
+) -> Result<Vec<u8>, HinomiError> {
+    let labels = language.labels();
     Ok(match format {
-        ReportFormat::Markdown => crate::markdown::render(input).into_bytes(),
-        ReportFormat::Html => crate::html::render(input).into_bytes(),
-        ReportFormat::Pdf => crate::pdf::render(input)?,
+        ReportFormat::Markdown => crate::markdown::render(input, labels).into_bytes(),
+        ReportFormat::Html => crate::html::render(input, labels).into_bytes(),
+        ReportFormat::Pdf => crate::pdf::render(input, labels)?,
     })
 }

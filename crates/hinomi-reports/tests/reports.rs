@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use hinomi_core::clock::FakeClock;
 use hinomi_incidents::*;
-use hinomi_reports::{ReportFormat, ReportInput, write_report};
+use hinomi_reports::{ReportFormat, ReportInput, ReportLanguage, write_report};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -88,7 +88,13 @@ fn html_is_self_contained_and_escapes_notes() {
         dir.path(),
         "**Rolled back** <script>alert(1)</script> <b onclick=alert(2)>x</b>",
     );
-    let out = write_report(&input, ReportFormat::Html, &dir.path().join("out")).unwrap();
+    let out = write_report(
+        &input,
+        ReportFormat::Html,
+        ReportLanguage::En,
+        &dir.path().join("out"),
+    )
+    .unwrap();
     assert!(out.path.ends_with("-high-error-rate.html"), "{}", out.path);
     let html = std::fs::read_to_string(&out.path).unwrap();
     let lower = html.to_lowercase();
@@ -130,7 +136,13 @@ fn html_is_self_contained_and_escapes_notes() {
 fn markdown_has_every_section_and_the_note_verbatim() {
     let dir = tempfile::tempdir().unwrap();
     let input = sample(dir.path(), "rolled back `v2.3`");
-    let out = write_report(&input, ReportFormat::Markdown, dir.path()).unwrap();
+    let out = write_report(
+        &input,
+        ReportFormat::Markdown,
+        ReportLanguage::En,
+        dir.path(),
+    )
+    .unwrap();
     let md = std::fs::read_to_string(&out.path).unwrap();
     for expected in [
         "# INC-20261124-001 High error rate 高エラー率",
@@ -151,12 +163,77 @@ fn an_unwritable_folder_is_a_clear_error() {
     let input = sample(dir.path(), "n");
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
-    let err = write_report(&input, ReportFormat::Markdown, &file.join("sub")).unwrap_err();
+    let err = write_report(
+        &input,
+        ReportFormat::Markdown,
+        ReportLanguage::En,
+        &file.join("sub"),
+    )
+    .unwrap_err();
     assert_eq!(err.code, hinomi_core::ErrorCode::Io);
     assert!(
         err.message.contains("Cannot write the report"),
         "{}",
         err.message
+    );
+}
+
+fn pdf_text(path: &str) -> String {
+    let text = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8", path, "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(text.status.success());
+    String::from_utf8(text.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Exported while the app is in Japanese: the fixed words are Japanese in all three formats,
+/// what people wrote is unchanged.
+#[test]
+fn japanese_reports_have_japanese_headings_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample(dir.path(), "rolled back");
+    let ja = ReportLanguage::Ja;
+    let pdf = write_report(&input, ReportFormat::Pdf, ja, &dir.path().join("ja")).unwrap();
+    let text = pdf_text(&pdf.path);
+    for expected in [
+        "概要",
+        "根本原因",
+        "再発防止策",
+        "タイムライン",
+        "エビデンス",
+        "確認までの時間:4min00s",
+        "ステータス:検知",
+        "決済APIでエラー率が上昇した。",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in {text}");
+    }
+    assert!(!text.contains("Rootcause"), "{text}");
+
+    let html = write_report(&input, ReportFormat::Html, ja, &dir.path().join("ja")).unwrap();
+    let html = std::fs::read_to_string(&html.path).unwrap();
+    assert!(html.contains("<html lang=\"ja\">"));
+    assert!(html.contains("<h2>根本原因</h2>"), "{html}");
+    let md = write_report(&input, ReportFormat::Markdown, ja, &dir.path().join("ja")).unwrap();
+    let md = std::fs::read_to_string(&md.path).unwrap();
+    assert!(md.contains("## 再発防止策"), "{md}");
+    assert!(md.contains("| 重大度 | P1 |"), "{md}");
+
+    let en = write_report(
+        &input,
+        ReportFormat::Markdown,
+        ReportLanguage::En,
+        dir.path(),
+    )
+    .unwrap();
+    let en = std::fs::read_to_string(&en.path).unwrap();
+    assert!(
+        en.contains("## Root cause") && !en.contains("根本原因"),
+        "{en}"
     );
 }
 
@@ -166,7 +243,7 @@ fn an_unwritable_folder_is_a_clear_error() {
 fn pdf_renders_japanese_with_the_bundled_font() {
     let dir = tempfile::tempdir().unwrap();
     let input = sample(dir.path(), "ロールバックで回復 <script>alert(1)</script>");
-    let out = write_report(&input, ReportFormat::Pdf, dir.path()).unwrap();
+    let out = write_report(&input, ReportFormat::Pdf, ReportLanguage::En, dir.path()).unwrap();
     assert!(out.path.ends_with("-high-error-rate.pdf"), "{}", out.path);
     let bytes = std::fs::read(&out.path).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));

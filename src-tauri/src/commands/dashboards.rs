@@ -6,6 +6,7 @@
 //! running itself is `hinomi_metrics`; Explore's commands are in `explore.rs`.
 
 mod explore;
+mod snapshot;
 
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
@@ -40,6 +41,7 @@ impl tauri::ipc::IpcResponse for PanelFrame {
         Ok(tauri::ipc::InvokeResponseBody::Raw(self.0))
     }
 }
+pub use snapshot::panel_snapshot;
 
 /// The library on disk and the dashboards open in the UI (with their live variable state).
 pub struct DashboardsState {

@@ -6,15 +6,19 @@
 
 mod notify;
 
+use crate::commands::dashboards::{DashboardsState, panel_snapshot};
+use crate::state::SettingsState;
 use hinomi_core::HinomiError;
 use hinomi_core::clock::SystemClock;
+use hinomi_core::incident_policy::IncidentPolicy;
 use hinomi_core::paths::AppPaths;
+use hinomi_dashboards::TimeWindow;
 use hinomi_incidents::{
-    AlertIncidentOptions, EvidenceData, EvidenceRecord, FiringAlertGroup, Incident, IncidentStore,
-    NewIncident, Postmortem, ResponseCountdown, ResponseTargets, RuleFileProblem, Severity,
-    SeverityMapping, Status, TimelineEntry, TimelinePage, TimelineQuery,
+    AlertIncidentOptions, EvidenceData, EvidenceRecord, FiringAlertGroup, Incident, IncidentBundle,
+    IncidentImportReport, IncidentStore, NewIncident, Postmortem, ResponseCountdown,
+    ResponseTargets, RuleFileProblem, Severity, Status, TimelineEntry, TimelinePage, TimelineQuery,
 };
-use hinomi_reports::{ExportedReport, ReportFormat};
+use hinomi_reports::{ExportedReport, ReportFormat, ReportLanguage};
 use serde::Serialize;
 use specta::Type;
 use std::path::PathBuf;
@@ -25,7 +29,6 @@ pub struct IncidentsState {
     store: Result<Arc<IncidentStore>, HinomiError>,
     user: String,
     export_dir: PathBuf,
-    targets: ResponseTargets,
 }
 
 /// What the UI needs before the first incident: who "I" am and where reports go by default.
@@ -58,16 +61,21 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
         store,
         user: hinomi_incidents::current_user(),
         export_dir,
-        targets: ResponseTargets::default(),
     };
     if let Ok(store) = &state.store {
-        notify::start(store.clone(), state.targets);
+        notify::start(store.clone(), app.handle().clone());
     }
     app.manage(state);
     Ok(())
 }
 
 type State<'a> = tauri::State<'a, IncidentsState>;
+type Settings<'a> = tauri::State<'a, SettingsState>;
+
+/// The `[incidents]` settings in force now (Settings saves apply without a restart).
+fn policy(settings: &SettingsState) -> IncidentPolicy {
+    settings.snapshot().settings.incidents
+}
 
 /// Runs `work` on the store on a blocking thread, as the app's user.
 async fn with_store<T: Send + 'static>(
@@ -83,11 +91,11 @@ async fn with_store<T: Send + 'static>(
 
 #[tauri::command]
 #[specta::specta]
-pub fn incident_defaults(state: State<'_>) -> IncidentDefaults {
+pub fn incident_defaults(state: State<'_>, settings: Settings<'_>) -> IncidentDefaults {
     IncidentDefaults {
         user: state.user.clone(),
         export_dir: state.export_dir.display().to_string(),
-        targets: state.targets,
+        targets: policy(&settings).response_targets,
         store_error: state.store.as_ref().err().cloned(),
     }
 }
@@ -103,8 +111,11 @@ pub async fn list_incidents(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn incident_countdowns(state: State<'_>) -> Result<Vec<ResponseCountdown>, HinomiError> {
-    let targets = state.targets;
+pub async fn incident_countdowns(
+    state: State<'_>,
+    settings: Settings<'_>,
+) -> Result<Vec<ResponseCountdown>, HinomiError> {
+    let targets = policy(&settings).response_targets;
     with_store(&state, move |s, _| Ok(s.countdowns(&targets)?)).await
 }
 
@@ -132,14 +143,16 @@ pub async fn create_incident(
 #[specta::specta]
 pub async fn create_incident_from_alert_group(
     state: State<'_>,
+    settings: Settings<'_>,
     group: FiringAlertGroup,
     options: AlertIncidentOptions,
 ) -> Result<Incident, HinomiError> {
+    let mapping = policy(&settings).severity_mapping;
     with_store(&state, move |s, user| {
         let mut options = options;
         options.actor.get_or_insert_with(|| user.to_string());
         options.commander.get_or_insert_with(|| user.to_string());
-        Ok(s.create_from_alert_group(&group, &SeverityMapping::default(), options)?)
+        Ok(s.create_from_alert_group(&group, &mapping, options)?)
     })
     .await
 }
@@ -242,6 +255,25 @@ pub async fn pin_evidence(
     .await
 }
 
+/// "Pin to incident" on a dashboard panel: keeps the data the panel is drawing now (taken from
+/// its cached answer in Rust, so the UI sends only which panel and window).
+#[tauri::command]
+#[specta::specta]
+pub async fn pin_dashboard_panel(
+    state: State<'_>,
+    dashboards: tauri::State<'_, DashboardsState>,
+    incident_id: String,
+    uid: String,
+    panel_id: u32,
+    window: TimeWindow,
+) -> Result<TimelineEntry, HinomiError> {
+    let snapshot = panel_snapshot(&dashboards, &uid, panel_id, &window)?;
+    with_store(&state, move |s, user| {
+        Ok(s.pin_evidence(&incident_id, EvidenceData::Metric(snapshot), Some(user))?)
+    })
+    .await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn incident_timeline(
@@ -279,13 +311,15 @@ pub fn check_rule_file(yaml: String) -> Option<RuleFileProblem> {
     hinomi_incidents::validate_rule_file(&yaml).err()
 }
 
-/// Writes the report into `dir` (the default export folder when empty). Reads only the store.
+/// Writes the report into `dir` (the default export folder when empty), with its fixed words in
+/// `language` (the app's). Reads only the store.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_incident_report(
     state: State<'_>,
     id: String,
     format: ReportFormat,
+    language: ReportLanguage,
     dir: String,
 ) -> Result<ExportedReport, HinomiError> {
     let dir = match dir.trim() {
@@ -294,7 +328,54 @@ pub async fn export_incident_report(
     };
     with_store(&state, move |s, _| {
         let input = hinomi_reports::load::load(s, &id)?;
-        hinomi_reports::write_report(&input, format, &dir)
+        hinomi_reports::write_report(&input, format, language, &dir)
+    })
+    .await
+}
+
+/// Writes the given incidents (all when `ids` is empty) as a JSON bundle for another laptop;
+/// answers the path written.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_incidents_file(
+    state: State<'_>,
+    ids: Vec<String>,
+    path: String,
+) -> Result<String, HinomiError> {
+    let path = PathBuf::from(expand_home(path.trim()));
+    with_store(&state, move |s, _| {
+        let bundle = match ids.is_empty() {
+            true => s.export_all()?,
+            false => s.export_incidents(&ids)?,
+        };
+        bundle.write_file(&path)?;
+        Ok(path.display().to_string())
+    })
+    .await
+}
+
+/// Merges a bundle by incident id, all of it or nothing; a bad file changes nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_incidents_file(
+    state: State<'_>,
+    path: String,
+) -> Result<IncidentImportReport, HinomiError> {
+    let path = PathBuf::from(expand_home(path.trim()));
+    with_store(&state, move |s, _| {
+        Ok(s.import_bundle(&IncidentBundle::read_file(&path)?)?)
+    })
+    .await
+}
+
+/// A consistent SQLite copy of the whole store; refuses to overwrite an existing file.
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_incident_store(state: State<'_>, path: String) -> Result<String, HinomiError> {
+    let path = PathBuf::from(expand_home(path.trim()));
+    with_store(&state, move |s, _| {
+        s.backup_to(&path)?;
+        Ok(path.display().to_string())
     })
     .await
 }

@@ -7,11 +7,11 @@
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, startApp, screenshot, screenshotDir, waitFor } from "../lib/harness.mjs";
+import { repoRoot, startApp, startStack, settingsFor, screenshot, screenshotDir, waitFor } from "../lib/harness.mjs";
 import { startNotificationServer } from "../lib/notifications.mjs";
 
 const TITLE = "High error rate 決済APIのエラー率上昇";
@@ -330,5 +330,236 @@ describe("Response-target notifications", () => {
     await new Promise((r) => setTimeout(r, 31_000));
     const again = notifications.records().filter((r) => r.summary.includes(warned) || r.summary.includes(overdue));
     assert.equal(again.length, count, "each warning is raised once");
+  });
+});
+
+// The issue's whole flow against the demo stack: HighErrorRate fires (fault injection, a TEST copy
+// of the seed's rules with `for: 10s`), "Create incident" on the alert group makes a P0 because the
+// settings map severity=critical to P0, a dashboard panel's current data is pinned, notes and the
+// lifecycle up to resolved, the postmortem, the three report formats (the pinned chart drawn from
+// the stored data), and the incidents handed to a fresh app data dir through the JSON export.
+describe("The incident flow against the demo stack", () => {
+  const demoApiBin = process.env.HINOMI_DEMO_API_BIN ?? join(repoRoot, "target", "debug", "hinomi-demo-api");
+  let stack;
+  let app;
+  let other;
+  let work;
+  let incidentId;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), "hinomi-e2e-flow-"));
+    stack = await startStack({ scrapeInterval: "2s", extraArgs: ["--rule-for", "10s"] });
+    execFileSync(demoApiBin, ["fault", "error-burst", "--api", stack.url("demo-api"), "--duration", "10m"]);
+    const incidents = `
+[incidents.response_targets]
+p0_minutes = 5
+
+[incidents.severity_mapping]
+label = "severity"
+otherwise = "P3"
+
+[incidents.severity_mapping.values]
+critical = "P0"
+warning = "P2"
+`;
+    app = await startApp({ settingsToml: settingsFor(stack) + incidents });
+  });
+
+  after(async () => {
+    await app?.stop();
+    await other?.stop();
+    await stack?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const $ = (sel) => app.browser.$(`[data-testid="${sel}"]`);
+
+  it("creates a P0 incident from the firing HighErrorRate group, as the settings map it", async () => {
+    const { browser } = app;
+    await (await $("nav-alerts")).click();
+    const row = await browser.$('[data-testid="alert-row"][data-alertname="HighErrorRate"][data-state="firing"]');
+    await row.waitForExist({ timeout: 150_000, interval: 1000 });
+    await row.click();
+    await (await $("alert-create-incident")).click();
+    const message = await $("alerts-action-message");
+    await waitFor("the incident created", async () => /Incident \S+ created/.test(await message.getText()), { timeoutMs: 15_000 });
+    incidentId = (await message.getText()).match(/Incident (\S+) created/)[1];
+    await (await $("nav-incidents")).click();
+    const incident = await browser.$(`[data-testid="incident-row"][data-id="${incidentId}"]`);
+    await incident.waitForExist({ timeout: 10_000 });
+    assert.equal(await (await incident.$('[data-testid="incident-severity"]')).getText(), "P0");
+    await incident.click();
+    await waitFor("the detail", async () => /HighErrorRate/.test(await (await $("detail-title")).getText()));
+    // The 5-minute P0 target from the settings, not the default 15.
+    assert.match(await (await incident.$('[data-testid="incident-countdown"]')).getText(), /^[0-4]:\d\d left$/);
+    const kinds = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="timeline-entry"]')].map((e) => e.getAttribute("data-kind")),
+    );
+    assert.ok(kinds.includes("alert_fired"), `the alerts are attached: ${kinds}`);
+  });
+
+  it("pins a dashboard panel's current data, drawn as a chart on the timeline", async () => {
+    const { browser } = app;
+    await (await $("nav-dashboards")).click();
+    const item = await browser.$('[data-testid="dashboard-item"][data-uid="hinomi-system-overview"]');
+    await item.waitForExist({ timeout: 20_000 });
+    await (await item.$('[data-testid="dashboard-open"]')).click();
+    await (await $("dashboard-range")).selectByAttribute("value", "15m");
+    const panel = await browser.$('[data-testid="dashboard-panel"][data-panel-id="1"]');
+    let refreshed = Date.now();
+    await waitFor("panel 1 drawn with a line", async () => {
+      if (Date.now() - refreshed > 8_000) {
+        refreshed = Date.now();
+        await (await $("dashboard-refresh")).click();
+      }
+      if ((await panel.getAttribute("data-state")) !== "loaded") return false;
+      const chart = await panel.$('[data-testid="timeseries-chart"]');
+      return (await chart.isExisting()) && Number(await chart.getAttribute("data-longest-series")) > 1;
+    }, { timeoutMs: 60_000 });
+    const panelTitle = await (await panel.$('[data-testid="panel-title"]')).getText();
+    const seriesShown = Number(await (await panel.$('[data-testid="timeseries-chart"]')).getAttribute("data-series-count"));
+    await (await panel.$('[data-testid="panel-menu"]')).click();
+    await (await panel.$('[data-testid="panel-pin"]')).click();
+    const choice = await $("pin-incident");
+    await choice.waitForExist({ timeout: 10_000 });
+    assert.equal(await choice.getValue(), incidentId);
+    await waitFor("the dialog painted", async () => !(await (await $("pin-dialog")).getText()).includes("Loading"));
+    await new Promise((r) => setTimeout(r, 300));
+    await screenshot(browser, "incidents-flow-pin-dialog");
+    await (await $("pin-confirm")).click();
+    await (await $("pin-done")).waitForExist({ timeout: 10_000 });
+    await (await $("pin-close")).click();
+
+    await (await $("nav-incidents")).click();
+    await (await browser.$(`[data-testid="incident-row"][data-id="${incidentId}"]`)).click();
+    const pinned = await browser.$('[data-testid="timeline-entry"][data-kind="evidence_pinned"]');
+    await pinned.waitForExist({ timeout: 10_000 });
+    assert.match(await pinned.getText(), new RegExp(panelTitle));
+    await pinned.click();
+    const chart = await browser.$('[data-testid="timeline-entry-detail"] [data-testid="evidence-chart"]');
+    await chart.waitForExist({ timeout: 10_000 });
+    const lines = await browser.execute(
+      () => document.querySelectorAll('[data-testid="timeline-entry-detail"] [data-testid="evidence-chart"] path').length,
+    );
+    assert.ok(lines >= seriesShown, `one line per series shown on the dashboard (${seriesShown}), saw ${lines} paths`);
+    await chart.scrollIntoView({ block: "end" });
+    await screenshot(browser, "incidents-flow-pinned-chart");
+  });
+
+  it("adds notes, walks to resolved and writes the postmortem", async () => {
+    const { browser } = app;
+    for (const note of ["エラー率上昇を確認。決済APIを調査中", "v2.4 をロールバック"]) {
+      await (await $("note-input")).setValue(note);
+      await (await $("note-add")).click();
+      await waitFor(`note ${note}`, async () =>
+        (await browser.execute(
+          (text) => [...document.querySelectorAll('[data-testid="timeline-entry"][data-kind="note"]')].some((e) => e.textContent.includes(text)),
+          note,
+        )),
+      );
+    }
+    await (await $("detail-acknowledge")).click();
+    for (const next of ["assessed", "assigned", "investigating", "mitigated", "resolved"]) {
+      await (await $(`detail-next-${next}`)).click();
+      await waitFor(`status ${next}`, async () => (await (await $("detail-status")).getAttribute("data-status")) === next);
+    }
+    for (const id of ["detail-tta", "detail-ttm", "detail-ttr"]) {
+      assert.notEqual(await (await $(id)).getAttribute("data-seconds"), "", `${id} is shown`);
+    }
+    await screenshot(browser, "incidents-flow-resolved");
+    await (await $("detail-tab-postmortem")).click();
+    await (await $("pm-summary")).waitForExist({ timeout: 5_000 });
+    await (await $("pm-summary")).setValue("決済APIで5xxが増加した。");
+    await (await $("pm-impact")).setValue("購入の一部が失敗。");
+    await (await $("pm-root_cause")).setValue("v2.4 の接続プール設定");
+    await (await $("pm-action-add")).click();
+    await (await $("pm-action-description")).setValue("接続プール使用率のアラートを追加");
+    await (await $("pm-action-owner")).setValue("佐藤");
+    await (await $("pm-save")).click();
+    await (await $("pm-saved")).waitForExist({ timeout: 5_000 });
+    // Past the list's 5 s refresh, what was typed and saved is still there.
+    await new Promise((r) => setTimeout(r, 6_000));
+    assert.equal(await (await $("pm-summary")).getValue(), "決済APIで5xxが増加した。");
+    await screenshot(browser, "incidents-flow-postmortem");
+  });
+
+  it("exports the report in all three formats with the pinned chart drawn from stored data", async () => {
+    const { browser } = app;
+    const reports = join(work, "reports");
+    await (await $("detail-tab-export")).click();
+    await (await $("export-dir")).setValue(reports);
+    for (const format of ["markdown", "html", "pdf"]) {
+      await (await $(`export-${format}`)).click();
+      await browser.$(`[data-testid="export-done"][data-format="${format}"]`).waitForExist({ timeout: 30_000 });
+    }
+    await screenshot(browser, "incidents-flow-export");
+    const files = readdirSync(reports).sort();
+    const stem = files[0].replace(/\.[a-z]+$/, "");
+    assert.match(stem, new RegExp(`^${incidentId}-high-error-rate`));
+    assert.deepEqual(files, [`${stem}.html`, `${stem}.md`, `${stem}.pdf`]);
+    const html = readFileSync(join(reports, `${stem}.html`), "utf8");
+    assert.ok(!/(src|href)\s*=\s*["']?https?:/i.test(html), "no external references");
+    assert.ok(!/<script|<link|url\(/i.test(html), "no scripts, links or url()");
+    const charts = html.match(/<svg class="chart"[\s\S]*?<\/svg>/g) ?? [];
+    assert.ok(charts.length >= 1 && charts.some((svg) => /<path d="M/.test(svg)), "the pinned panel is an inline SVG line chart");
+    const md = readFileSync(join(reports, `${stem}.md`), "utf8");
+    assert.match(md, /v2\.4 をロールバック/);
+    const pdf = join(reports, `${stem}.pdf`);
+    const text = execFileSync("pdftotext", ["-enc", "UTF-8", pdf, "-"], { encoding: "utf8" }).replace(/\s+/g, "");
+    assert.match(text, /決済APIで5xxが増加した。/);
+    assert.match(text, /v2\.4の接続プール設定/);
+    const pages = Number(execFileSync("pdfinfo", [pdf], { encoding: "utf8" }).match(/Pages:\s+(\d+)/)[1]);
+    execFileSync("pdftoppm", ["-png", "-r", "60", "-f", String(pages), "-l", String(pages), "-singlefile", pdf, join(screenshotDir, "incidents-flow-report-pdf-last")]);
+    execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", pdf, join(screenshotDir, "incidents-flow-report-pdf-first")]);
+  });
+
+  it("exports the incidents as JSON and a fresh app data dir imports the same incident", async () => {
+    const { browser } = app;
+    const bundle = join(work, "handover.json");
+    await (await $("incidents-exchange-toggle")).click();
+    await (await $("exchange-export-path")).setValue(bundle);
+    await (await $("exchange-export")).click();
+    await (await $("exchange-written")).waitForExist({ timeout: 10_000 });
+    assert.ok(existsSync(bundle));
+    const backup = join(work, "store-backup.sqlite");
+    await (await $("exchange-backup-path")).setValue(backup);
+    await (await $("exchange-backup")).click();
+    await waitFor("the backup", async () => existsSync(backup));
+    await (await $("exchange-backup")).click();
+    await (await $("exchange-error")).waitForExist({ timeout: 10_000 });
+    assert.match(await (await $("exchange-error")).getText(), /exists/);
+
+    other = await startApp();
+    const o = (sel) => other.browser.$(`[data-testid="${sel}"]`);
+    await (await o("nav-incidents")).click();
+    await (await o("incidents-exchange-toggle")).click();
+    // A file that is not an export: a clear error and nothing imported.
+    const junk = join(work, "junk.json");
+    writeFileSync(junk, '{"groups": []}');
+    await (await o("exchange-import-path")).setValue(junk);
+    await (await o("exchange-import")).click();
+    await (await o("exchange-error")).waitForExist({ timeout: 10_000 });
+    assert.match(await (await o("exchange-error")).getText(), /hinomi-incidents/);
+    assert.equal(await (await o("incident-row")).isExisting(), false);
+
+    await (await o("exchange-import-path")).setValue(bundle);
+    await (await o("exchange-import")).click();
+    await (await o("exchange-report")).waitForExist({ timeout: 10_000 });
+    assert.equal(await (await o("exchange-created")).getText(), incidentId);
+    await (await o("exchange-import")).click();
+    await waitFor("a re-import merges", async () => (await (await o("exchange-merged")).isExisting()) && (await (await o("exchange-merged")).getText()) === incidentId);
+    await (await o("incidents-show-closed")).click();
+    const rows = await other.browser.$$(`[data-testid="incident-row"][data-id="${incidentId}"]`);
+    assert.equal(rows.length, 1, "imported once, no duplicates");
+    await rows[0].click();
+    await (await o("detail-status")).waitForExist({ timeout: 10_000 });
+    assert.equal(await (await o("detail-status")).getAttribute("data-status"), "resolved");
+    const pinned = await other.browser.$('[data-testid="timeline-entry"][data-kind="evidence_pinned"]');
+    await pinned.waitForExist({ timeout: 10_000 });
+    await pinned.click();
+    const chart = await other.browser.$('[data-testid="timeline-entry-detail"] [data-testid="evidence-chart"]');
+    await chart.waitForExist({ timeout: 10_000 });
+    await chart.scrollIntoView({ block: "end" });
+    await screenshot(other.browser, "incidents-flow-imported");
   });
 });

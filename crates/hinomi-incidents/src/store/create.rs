@@ -4,7 +4,9 @@ use super::IncidentStore;
 use super::alerts::attach_alert;
 use super::reading::{append_entry, load_incident, new_id, person};
 use super::tables::{assignees, incidents, transitions};
-use crate::alert_group::{AlertIncidentOptions, FiringAlertGroup, SeverityMapping, title_for};
+use crate::alert_group::{
+    AlertIncidentOptions, FiringAlertGroup, SeverityMapping, severity_of, title_for,
+};
 use crate::error::{IncidentError, Result};
 use crate::model::incident::{Incident, NewIncident, StatusTransition};
 use crate::model::lifecycle::Status;
@@ -37,7 +39,7 @@ impl IncidentStore {
         }
         let severity = options
             .severity
-            .unwrap_or_else(|| mapping.severity_of(group));
+            .unwrap_or_else(|| severity_of(mapping, group));
         let title = options
             .title
             .as_deref()

@@ -13,7 +13,7 @@ use super::reading::{load_incident, load_incidents};
 use super::tables::{
     action_items, assignees, evidence, improvements, incidents, postmortems, timeline, transitions,
 };
-use crate::bundle::{ImportReport, IncidentBundle, IncidentRecord, Renumbered};
+use crate::bundle::{IncidentBundle, IncidentImportReport, IncidentRecord, Renumbered};
 use crate::error::{IncidentError, Result};
 use crate::naming::parse_incident_id;
 use rusqlite::Connection;
@@ -46,12 +46,12 @@ impl IncidentStore {
     }
 
     /// Merges a bundle in one transaction: all of it or none.
-    pub fn import_bundle(&self, bundle: &IncidentBundle) -> Result<ImportReport> {
+    pub fn import_bundle(&self, bundle: &IncidentBundle) -> Result<IncidentImportReport> {
         for record in &bundle.incidents {
             check_record(record)?;
         }
         self.write(|tx, now| {
-            let mut report = ImportReport::default();
+            let mut report = IncidentImportReport::default();
             for record in &bundle.incidents {
                 import_record(tx, record, now, self.id_offset, &mut report)?;
             }
@@ -119,7 +119,7 @@ fn import_record(
     record: &IncidentRecord,
     now: chrono::DateTime<chrono::Utc>,
     offset: chrono::FixedOffset,
-    report: &mut ImportReport,
+    report: &mut IncidentImportReport,
 ) -> Result<()> {
     let theirs = &record.incident;
     let target_id = match incidents::find_by_uid(tx, &theirs.uid)? {

@@ -3,17 +3,26 @@
 //! Which warnings are due, and that each is raised once across restarts, is decided by
 //! `IncidentStore::take_threshold_crossings`; the wording by `notice_text`. This is only the timer.
 
-use hinomi_incidents::{IncidentStore, ResponseTargets, ThresholdCrossing, notice_text};
+use crate::state::SettingsState;
+use hinomi_incidents::{IncidentStore, ThresholdCrossing, notice_text};
 use notify_rust::{Hint, Notification, Timeout, Urgency};
 use std::sync::Arc;
 use std::time::Duration;
 
 const EVERY: Duration = Duration::from_secs(30);
 
-pub fn start(store: Arc<IncidentStore>, targets: ResponseTargets) {
+/// Reads the targets from the settings on every tick, so a change in Settings applies at once.
+pub fn start(store: Arc<IncidentStore>, app: tauri::AppHandle) {
+    use tauri::Manager;
     tauri::async_runtime::spawn(async move {
         loop {
             let store = store.clone();
+            let targets = app
+                .state::<SettingsState>()
+                .snapshot()
+                .settings
+                .incidents
+                .response_targets;
             let checked = tauri::async_runtime::spawn_blocking(move || {
                 store
                     .take_threshold_crossings(&targets)

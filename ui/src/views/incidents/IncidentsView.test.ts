@@ -150,3 +150,27 @@ describe("Pinned evidence", () => {
     expect(root.querySelector('[data-testid="evidence-logs"] b')).toBeNull();
   });
 });
+
+describe("Incidents export / import", () => {
+  it("exports every incident to the typed path and reports what an import merged", async () => {
+    const { root } = await setup();
+    await fireEvent.click(byId(root, "incidents-exchange-toggle"));
+    await waitFor(() => byId(root, "incidents-exchange"));
+    const path = (byId(root, "exchange-export-path") as HTMLInputElement).value;
+    expect(path).toMatch(/^\/home\/user\/Documents\/Hinomi\/hinomi-incidents-\d{8}\.json$/);
+    await fireEvent.click(byId(root, "exchange-export"));
+    await waitFor(() => expect(byId(root, "exchange-written").textContent).toContain(path));
+    await fireEvent.click(byId(root, "exchange-import"));
+    await waitFor(() => expect(byId(root, "exchange-merged").textContent).toBe("INC-20261124-001"));
+    expect(root.querySelector('[data-testid="exchange-created"]')).toBeNull();
+  });
+
+  it("shows why an import failed", async () => {
+    const { root } = await setup();
+    await fireEvent.click(byId(root, "incidents-exchange-toggle"));
+    await waitFor(() => byId(root, "incidents-exchange"));
+    await fireEvent.input(byId(root, "exchange-import-path"), { target: { value: "/nowhere.json" } });
+    await fireEvent.click(byId(root, "exchange-import"));
+    await waitFor(() => expect(byId(root, "exchange-error").textContent).toContain("/nowhere.json"));
+  });
+});

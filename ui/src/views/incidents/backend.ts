@@ -39,6 +39,10 @@ export type IncidentsBackend = Pick<
   | "savePostmortem"
   | "checkRuleFile"
   | "exportIncidentReport"
+  | "pinDashboardPanel"
+  | "exportIncidentsFile"
+  | "importIncidentsFile"
+  | "backupIncidentStore"
 >;
 
 async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
@@ -72,7 +76,13 @@ export const incidentsTauriBackend: IncidentsBackend = {
   getPostmortem: (id) => settle(() => commands.getPostmortem(id)),
   savePostmortem: (postmortem) => settle(() => commands.savePostmortem(postmortem)),
   checkRuleFile: (yaml) => commands.checkRuleFile(yaml),
-  exportIncidentReport: (id, format, dir) => settle(() => commands.exportIncidentReport(id, format, dir)),
+  exportIncidentReport: (id, format, language, dir) =>
+    settle(() => commands.exportIncidentReport(id, format, language, dir)),
+  pinDashboardPanel: (incidentId, uid, panelId, window) =>
+    settle(() => commands.pinDashboardPanel(incidentId, uid, panelId, window)),
+  exportIncidentsFile: (ids, path) => settle(() => commands.exportIncidentsFile(ids, path)),
+  importIncidentsFile: (path) => settle(() => commands.importIncidentsFile(path)),
+  backupIncidentStore: (path) => settle(() => commands.backupIncidentStore(path)),
 };
 
 /** The lifecycle, as the Rust side defines it (`Status::allowed_next`). */
@@ -94,7 +104,9 @@ export interface FakeIncidentsState {
   timelines: Record<string, TimelineEntry[]>;
   evidence: EvidenceRecord[];
   postmortems: Record<string, Postmortem>;
-  exported: Array<{ id: string; format: string; dir: string }>;
+  exported: Array<{ id: string; format: string; language: string; dir: string }>;
+  /** Files written by the fake's export and backup, by path. */
+  files: Record<string, string>;
   now: () => number;
 }
 
@@ -303,16 +315,55 @@ export function createFakeIncidents(state: FakeIncidentsState = emptyIncidentsSt
       if (!yaml.trim() || /^groups:/m.test(yaml)) return null;
       return { line: 1, column: 1, field: null, message: "missing field `groups`" };
     },
-    async exportIncidentReport(id, format, dir) {
+    async exportIncidentReport(id, format, language, dir) {
       const inc = find(id);
       if (!inc) return { status: "error", error: notFound(id) };
-      state.exported.push({ id, format, dir });
+      state.exported.push({ id, format, language, dir });
       const ext = format === "markdown" ? "md" : format;
       return { status: "ok", data: { format, path: `${dir || "/home/user/Documents/Hinomi"}/${id}.${ext}` } };
+    },
+    async pinDashboardPanel(incidentId, uid, panelId, window) {
+      const from = window.from_ms ?? 0;
+      const to = window.to_ms ?? 0;
+      return this.pinEvidence(incidentId, {
+        kind: "metric",
+        title: `${uid} #${panelId}`,
+        query: "up",
+        datasource: "prometheus",
+        range: { start: new Date(from).toISOString(), end: new Date(to).toISOString(), step_seconds: 15 },
+        unit: null,
+        series: [{ labels: { job: "demo" }, timestamps: [from / 1000, to / 1000], values: [1, 1] }],
+      });
+    },
+    async exportIncidentsFile(ids, path) {
+      const chosen = ids.length === 0 ? state.incidents : state.incidents.filter((i) => ids.includes(i.id));
+      state.files[path] = JSON.stringify({ format: "hinomi-incidents", version: 1, incidents: chosen.map((i) => i.id) });
+      return { status: "ok", data: path };
+    },
+    async importIncidentsFile(path) {
+      const text = state.files[path];
+      if (text === undefined) return { status: "error", error: { code: "io", message: `Cannot read ${path}.` } };
+      const ids = (JSON.parse(text) as { incidents: string[] }).incidents;
+      const known = new Set(state.incidents.map((i) => i.id));
+      return {
+        status: "ok",
+        data: {
+          created: ids.filter((id) => !known.has(id)),
+          merged: ids.filter((id) => known.has(id)),
+          renumbered: [],
+          timeline_entries_added: 0,
+          evidence_added: 0,
+        },
+      };
+    },
+    async backupIncidentStore(path) {
+      if (path in state.files) return { status: "error", error: { code: "io", message: `${path} already exists.` } };
+      state.files[path] = "sqlite";
+      return { status: "ok", data: path };
     },
   };
 }
 
 export function emptyIncidentsState(): FakeIncidentsState {
-  return { incidents: [], timelines: {}, evidence: [], postmortems: {}, exported: [], now: () => Date.now() };
+  return { incidents: [], timelines: {}, evidence: [], postmortems: {}, exported: [], files: {}, now: () => Date.now() };
 }

@@ -193,7 +193,10 @@ export class SettingsDraft {
     const view = this.#app.settings.view;
     const ids = new Set(this.entries.map((e) => e.id));
     return (view?.problems ?? []).filter(
-      (p) => p.field !== "refresh_interval_secs" && !(ids.has(p.datasource_id) && p.datasource_id !== ""),
+      (p) =>
+        p.field !== "refresh_interval_secs" &&
+        !p.field.startsWith("incidents.") &&
+        !(ids.has(p.datasource_id) && p.datasource_id !== ""),
     );
   }
 

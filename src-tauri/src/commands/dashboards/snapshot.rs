@@ -1,0 +1,75 @@
+//! A panel's current answer as incident evidence ("Pin to incident").
+//!
+//! The numbers come from the panel's last good answer kept by [`hinomi_metrics::PanelCache`] —
+//! what the panel is drawing now (fresh, or stale while Prometheus is down) — not from a new
+//! query, so the pinned chart is the one the commander looked at, and the UI never ships the
+//! arrays back over IPC.
+
+use super::DashboardsState;
+use chrono::DateTime;
+use hinomi_core::{ErrorCode, HinomiError};
+use hinomi_dashboards::TimeWindow;
+use hinomi_incidents::{MetricSeries, MetricSnapshot, TimeRange};
+use hinomi_metrics::frame::unpack;
+
+/// The panel `panel_id` of the open dashboard `uid` as it is drawn for `window`.
+pub fn panel_snapshot(
+    state: &DashboardsState,
+    uid: &str,
+    panel_id: u32,
+    window: &TimeWindow,
+) -> Result<MetricSnapshot, HinomiError> {
+    let dashboard = state.open_copy(uid)?;
+    let panel = dashboard.panel(panel_id).ok_or_else(|| {
+        HinomiError::new(
+            ErrorCode::NotFound,
+            format!("Panel {panel_id} is not on this dashboard."),
+        )
+    })?;
+    let no_data = || {
+        HinomiError::new(
+            ErrorCode::NotFound,
+            "This panel has no data to pin yet; wait until it has drawn once.",
+        )
+    };
+    let bytes = state.cache.last_good(uid, panel_id).ok_or_else(no_data)?;
+    let queries = unpack(&bytes).ok_or_else(no_data)?;
+    let several = queries.len() > 1;
+    let query = queries
+        .iter()
+        .map(|(q, _)| match several {
+            true => format!("{}: {}", q.ref_id, q.expr),
+            false => q.expr.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let at = |ms: f64| DateTime::from_timestamp_millis(ms as i64).unwrap_or_default();
+    Ok(MetricSnapshot {
+        title: match panel.title.trim() {
+            "" => format!("{} #{panel_id}", dashboard.title),
+            title => title.to_string(),
+        },
+        query,
+        datasource: queries
+            .iter()
+            .find_map(|(q, _)| q.datasource_id.clone())
+            .unwrap_or_else(|| "prometheus".into()),
+        range: TimeRange {
+            start: at(window.from_ms),
+            end: at(window.to_ms),
+            step_seconds: queries.first().map(|(q, _)| q.step_seconds),
+        },
+        unit: panel
+            .field_config
+            .as_ref()
+            .and_then(|config| config.defaults.unit.clone()),
+        series: queries
+            .into_iter()
+            .flat_map(|(_, series)| series)
+            .map(|s| {
+                let samples: Vec<(f64, f64)> = s.timestamps.into_iter().zip(s.values).collect();
+                MetricSeries::from_samples(s.labels, &samples)
+            })
+            .collect(),
+    })
+}
