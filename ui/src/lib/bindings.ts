@@ -59,6 +59,20 @@ export const commands = {
 	/**  Pauses desktop notifications for `minutes` (0 resumes them). */
 	pauseNotifications: (minutes: number) => __TAURI_INVOKE<string | null>("pause_notifications", { minutes }),
 	alertRouting: () => typedError<DatasourceRouting[], HinomiError>(__TAURI_INVOKE("alert_routing")),
+	/**
+	 *  Holds back desktop notifications of one alert group until `until` (`None` ends the snooze).
+	 *  Kept over a restart.
+	 */
+	snoozeAlertGroup: (groupLabels: { [key in string]: string }, until: string | null) => __TAURI_INVOKE<void>("snooze_alert_group", { groupLabels, until }),
+	/**  The watch-rule file, its problems, and how each rule's last evaluation went. */
+	watchRules: () => typedError<WatchRulesView, HinomiError>(__TAURI_INVOKE("watch_rules")),
+	/**  Checks watch-rule text like `promtool check rules`; empty when it is valid. */
+	checkWatchRules: (text: string) => __TAURI_INVOKE<RuleFileError[]>("check_watch_rules", { text }),
+	/**
+	 *  Saves valid watch rules and evaluates them at once; invalid ones are not saved and their
+	 *  problems come back.
+	 */
+	saveWatchRules: (text: string) => typedError<RuleFileError[], HinomiError>(__TAURI_INVOKE("save_watch_rules", { text })),
 	incidentDefaults: () => __TAURI_INVOKE<IncidentDefaults>("incident_defaults"),
 	listIncidents: (openOnly: boolean) => typedError<Incident[], HinomiError>(__TAURI_INVOKE("list_incidents", { openOnly })),
 	incidentCountdowns: () => typedError<ResponseCountdown[], HinomiError>(__TAURI_INVOKE("incident_countdowns")),
@@ -134,6 +148,8 @@ export type AlertBoard = {
 	history_error: HinomiError | null,
 	/**  Notifications are paused until then. */
 	notifications_paused_until: string | null,
+	/**  Snoozed groups of this board: board group key → snoozed until. */
+	snoozed_until: { [key in string]: string },
 };
 
 /**  Choices the commander makes in the "create incident" dialog. */
@@ -144,6 +160,27 @@ export type AlertIncidentOptions = {
 	commander?: string | null,
 	/**  Who is creating it, for the timeline. */
 	actor?: string | null,
+};
+
+/**
+ *  When the desktop should be left alone, and how insistent critical alerts are. The grouping
+ *  and timing (group_by, group_wait, ...) follow the Alertmanager route and are not set here.
+ */
+export type AlertNotificationPrefs = {
+	do_not_disturb?: boolean,
+	/**
+	 *  Critical alerts and "monitoring is blind" still notify during do-not-disturb and quiet
+	 *  hours.
+	 */
+	critical_through_dnd?: boolean,
+	/**  Local times like `22:00`; both set means quiet hours are on (may cross midnight). */
+	quiet_hours_start?: string | null,
+	quiet_hours_end?: string | null,
+	/**
+	 *  A critical group nobody acknowledged this many minutes after its first notification
+	 *  notifies again, louder; 0 turns escalation off.
+	 */
+	escalate_after_minutes?: number,
 };
 
 /**
@@ -755,6 +792,32 @@ export type RouteRow = {
 	continue_matching: boolean,
 };
 
+/**  How a rule's last evaluation went, for the UI's rule list. */
+export type RuleEvaluation = {
+	group: string,
+	alert: string,
+	ok: boolean,
+	last_error: string | null,
+	last_evaluation: string | null,
+	pending: number,
+	firing: number,
+};
+
+/**  One problem, located as precisely as the file allows. */
+export type RuleFileError = {
+	file: string,
+	/**  For YAML errors (1-based). */
+	line: number | null,
+	column: number | null,
+	group: string | null,
+	/**  1-based, like promtool. */
+	rule_index: number | null,
+	rule_name: string | null,
+	/**  `expr`, `for`, `labels.severity`, ... */
+	field: string | null,
+	message: string,
+};
+
 export type RuleFileProblem = {
 	/**  1-based; `None` when the problem is about a value rather than the YAML's shape. */
 	line: number | null,
@@ -829,6 +892,8 @@ export type Settings = {
 	/**  How often live views (Targets, alerts) refresh. */
 	refresh_interval_secs?: number,
 	datasources?: Datasource[],
+	/**  Desktop notifications of alerts: do-not-disturb, quiet hours, escalation. */
+	alert_notifications?: AlertNotificationPrefs,
 };
 
 export type SettingsView = {
@@ -1117,6 +1182,17 @@ export type VariableSummary = {
 
 /**  A selection: one value, or several for multi-value variables. */
 export type VariableValue = string | string[];
+
+/**  What the editor shows. */
+export type WatchRulesView = {
+	path: string,
+	text: string,
+	/**  Problems of the file on disk (only if it was edited outside Hinomi). */
+	errors: RuleFileError[],
+	rules: RuleEvaluation[],
+	/**  The Prometheus datasource the rules are evaluated against; `None` when there is none. */
+	datasource_name: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -9,19 +9,35 @@
 use super::tray::{self, AlertsFocusGroup};
 use super::{AlertsState, lock};
 use chrono::{DateTime, Utc};
-use hinomi_alerts::notify::{NotificationKind, NotificationSettings, PlannedNotification};
+use hinomi_alerts::notify::{
+    NotificationKind, NotificationSettings, PlannedNotification, QuietHours,
+};
 use hinomi_alerts::poller::SourceHealth;
-use hinomi_alerts::{Alert, Severity};
+use hinomi_alerts::{Alert, LabelSet, Severity};
 use hinomi_core::settings::{Language, Settings};
 use notify_rust::{Hint, Notification, Timeout, Urgency};
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 
-/// The route semantics of the monitoring spec, polled at the app's refresh interval.
-pub fn settings_for(poll_interval_secs: u32) -> NotificationSettings {
+/// The route semantics of the monitoring spec, polled at the app's refresh interval, with the
+/// person's do-not-disturb, quiet hours and escalation from the settings.
+pub fn settings_for(settings: &Settings) -> NotificationSettings {
+    let prefs = &settings.alert_notifications;
+    let quiet_hours = match (&prefs.quiet_hours_start, &prefs.quiet_hours_end) {
+        (Some(start), Some(end)) => vec![QuietHours {
+            start: start.clone(),
+            end: end.clone(),
+        }],
+        _ => Vec::new(),
+    };
     NotificationSettings {
-        poll_interval_secs: poll_interval_secs.max(1),
+        poll_interval_secs: settings.refresh_interval_secs.max(1),
         utc_offset_minutes: chrono::Local::now().offset().local_minus_utc() / 60,
+        do_not_disturb: prefs.do_not_disturb,
+        critical_through_dnd: prefs.critical_through_dnd,
+        quiet_hours,
+        escalate_after_secs: (prefs.escalate_after_minutes > 0)
+            .then(|| prefs.escalate_after_minutes.saturating_mul(60)),
         ..NotificationSettings::default()
     }
 }
@@ -30,6 +46,18 @@ pub fn pause(state: &AlertsState, minutes: u32) -> Option<DateTime<Utc>> {
     let until = (minutes > 0).then(|| Utc::now() + chrono::Duration::minutes(i64::from(minutes)));
     *lock(&state.paused_until) = until;
     until
+}
+
+pub fn snooze(state: &AlertsState, group_labels: &LabelSet, until: Option<DateTime<Utc>>) {
+    let key = hinomi_alerts::alert::format_labels(group_labels);
+    let mut planner = lock(&state.planner);
+    match until {
+        Some(until) => planner.snooze(&key, until),
+        None => planner.unsnooze(&key),
+    }
+    drop(planner);
+    // The poller saves the planner's memory after its next round.
+    state.poll_now.notify_one();
 }
 
 pub fn after_poll(
@@ -41,7 +69,7 @@ pub fn after_poll(
 ) {
     let outcome = {
         let mut planner = lock(&state.planner);
-        let wanted = settings_for(settings.refresh_interval_secs);
+        let wanted = settings_for(settings);
         if let Err(error) = planner.set_settings(&wanted) {
             tracing::warn!(%error, "notification settings rejected");
         }
@@ -260,13 +288,47 @@ mod tests {
     }
 
     #[test]
+    fn the_persons_preferences_reach_the_planner_settings() {
+        let mut settings = Settings::default();
+        let defaults = settings_for(&settings);
+        assert!(!defaults.do_not_disturb);
+        assert_eq!(defaults.escalate_after_secs, Some(15 * 60));
+        assert!(defaults.quiet_hours.is_empty());
+        let prefs = &mut settings.alert_notifications;
+        prefs.do_not_disturb = true;
+        prefs.critical_through_dnd = false;
+        prefs.quiet_hours_start = Some("22:00".into());
+        prefs.quiet_hours_end = Some("07:00".into());
+        prefs.escalate_after_minutes = 0;
+        settings.refresh_interval_secs = 10;
+        let wanted = settings_for(&settings);
+        assert!(wanted.do_not_disturb);
+        assert!(!wanted.critical_through_dnd);
+        assert_eq!(
+            wanted.quiet_hours,
+            [QuietHours {
+                start: "22:00".into(),
+                end: "07:00".into()
+            }]
+        );
+        assert_eq!(wanted.escalate_after_secs, None);
+        assert_eq!(wanted.poll_interval_secs, 10);
+        // The route semantics stay the seed's.
+        assert_eq!(wanted.group_wait_secs, 30);
+    }
+
+    #[test]
     fn pausing_sets_and_clears_the_deadline() {
         let clock: std::sync::Arc<dyn hinomi_core::clock::Clock> =
             std::sync::Arc::new(hinomi_core::clock::SystemClock);
         let state = AlertsState {
             latest: std::sync::Mutex::new(super::super::Latest::default()),
             planner: std::sync::Mutex::new(
-                hinomi_alerts::notify::NotificationPlanner::new(&settings_for(5), clock).unwrap(),
+                hinomi_alerts::notify::NotificationPlanner::new(
+                    &settings_for(&Settings::default()),
+                    clock,
+                )
+                .unwrap(),
             ),
             paused_until: std::sync::Mutex::new(None),
             poll_now: tokio::sync::Notify::new(),
