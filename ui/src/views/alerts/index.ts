@@ -2,6 +2,7 @@
 
 import type { ViewDefinition } from "../types";
 import AlertsView from "./AlertsView.svelte";
+import { isGroup } from "./board";
 import { subscribeFocus } from "./events";
 import { alertsStore } from "./store.svelte";
 
@@ -16,7 +17,7 @@ export const alertsView: ViewDefinition = {
     subscribeFocus((focus) => {
       store.tab = "board";
       store.focusGroup = focus.group_key;
-      store.collapsed.delete(focus.group_key);
+      for (const key of [...store.collapsed]) if (isGroup(key, focus.group_key)) store.collapsed.delete(key);
       if (focus.intent === "create_incident") store.incidentRequest = focus.group_key;
       app.nav.go("alerts");
     });
