@@ -516,8 +516,9 @@ pub async fn alert_routing(
 #[specta::specta]
 pub fn watch_rules(
     state: tauri::State<'_, WatchRulesState>,
+    settings: tauri::State<'_, SettingsState>,
 ) -> Result<WatchRulesView, HinomiError> {
-    watch_rules::view(&state)
+    watch_rules::view(&state, &settings.snapshot().settings)
 }
 
 /// Checks watch-rule text like `promtool check rules`; empty when it is valid.

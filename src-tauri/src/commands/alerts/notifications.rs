@@ -87,7 +87,12 @@ pub fn after_poll(
     }
     let japanese = is_japanese(settings);
     for planned in outcome.deliver {
-        let text = Text::of(&planned, japanese);
+        let source_name = planned
+            .datasource_id
+            .as_deref()
+            .and_then(|id| settings.datasource(id))
+            .map(|ds| ds.name.as_str());
+        let text = Text::of(&planned, japanese, source_name);
         let app = app.clone();
         // notify-rust talks D-Bus synchronously, and waiting for a click blocks: a thread each.
         std::thread::spawn(move || show(&app, &planned, &text));
@@ -111,12 +116,20 @@ struct Text {
 }
 
 impl Text {
-    fn of(planned: &PlannedNotification, japanese: bool) -> Self {
-        let name = planned
-            .group_labels
-            .get("alertname")
-            .cloned()
-            .unwrap_or_else(|| planned.group_key.clone());
+    /// `source_name` is the datasource a monitoring notice is about, as the settings name it.
+    fn of(planned: &PlannedNotification, japanese: bool, source_name: Option<&str>) -> Self {
+        let about_source = matches!(
+            planned.kind,
+            NotificationKind::SourceUnreachable | NotificationKind::SourceRecovered
+        );
+        let name = match (about_source, source_name, planned.datasource_id.as_deref()) {
+            (true, Some(name), _) | (true, None, Some(name)) => name.to_owned(),
+            _ => planned
+                .group_labels
+                .get("alertname")
+                .cloned()
+                .unwrap_or_else(|| planned.group_key.clone()),
+        };
         let severity = planned.worst_severity.as_str();
         let summary = match (planned.kind, japanese) {
             (NotificationKind::Resolved, false) => format!("{name}: resolved"),
@@ -271,12 +284,36 @@ mod tests {
         let text = Text::of(
             &planned(NotificationKind::Firing, Severity::Critical),
             false,
+            None,
         );
         assert_eq!(text.summary, "HighErrorRate: 3 firing (critical)");
         assert_eq!(text.body, "高エラー率を検出");
-        let ja = Text::of(&planned(NotificationKind::Firing, Severity::Critical), true);
+        let ja = Text::of(
+            &planned(NotificationKind::Firing, Severity::Critical),
+            true,
+            None,
+        );
         assert_eq!(ja.summary, "HighErrorRate: 3 件発生中 (critical)");
         assert_eq!(ja.open, "開く");
+    }
+
+    #[test]
+    fn a_source_notice_names_the_datasource_as_the_settings_do() {
+        let mut notice = planned(NotificationKind::SourceUnreachable, Severity::Critical);
+        notice.group_key = "source:demo-alertmanager".into();
+        notice.group_labels = LabelSet::new();
+        notice.datasource_id = Some("demo-alertmanager".into());
+        let named = Text::of(&notice, false, Some("Demo Alertmanager"));
+        assert_eq!(named.summary, "Cannot reach Demo Alertmanager");
+        assert_eq!(
+            Text::of(&notice, true, None).summary,
+            "demo-alertmanager に接続できません"
+        );
+        notice.kind = NotificationKind::SourceRecovered;
+        assert_eq!(
+            Text::of(&notice, false, Some("Demo Alertmanager")).summary,
+            "Demo Alertmanager is reachable again"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use hinomi_alerts::local_rules::{
 use hinomi_alerts::poller::SourceResult;
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
-use hinomi_core::settings::{DatasourceKind, Settings};
+use hinomi_core::settings::{Datasource, DatasourceKind, Settings};
 use serde::Serialize;
 use specta::Type;
 use std::sync::{Arc, Mutex};
@@ -21,7 +21,6 @@ pub struct WatchRulesState {
     pub file: WatchRulesFile,
     pub saved: Mutex<Option<WatchRules>>,
     pub status: Mutex<Vec<RuleEvaluation>>,
-    pub evaluated_with: Mutex<Option<String>>,
 }
 
 impl WatchRulesState {
@@ -30,7 +29,6 @@ impl WatchRulesState {
             file,
             saved: Mutex::new(None),
             status: Mutex::new(Vec::new()),
-            evaluated_with: Mutex::new(None),
         }
     }
 }
@@ -47,15 +45,23 @@ pub struct WatchRulesView {
     pub datasource_name: Option<String>,
 }
 
-pub fn view(state: &WatchRulesState) -> Result<WatchRulesView, HinomiError> {
+pub fn view(state: &WatchRulesState, settings: &Settings) -> Result<WatchRulesView, HinomiError> {
     let loaded = state.file.load()?;
     Ok(WatchRulesView {
         path: state.file.path().display().to_string(),
         text: loaded.text,
         errors: loaded.errors,
         rules: lock(&state.status).clone(),
-        datasource_name: lock(&state.evaluated_with).clone(),
+        datasource_name: evaluated_against(settings).map(|ds| ds.name.clone()),
     })
+}
+
+/// The rules run against the first Prometheus of the settings.
+fn evaluated_against(settings: &Settings) -> Option<&Datasource> {
+    settings
+        .datasources
+        .iter()
+        .find(|ds| ds.kind == DatasourceKind::Prometheus)
 }
 
 /// Empty when `text` is a valid rule file.
@@ -119,12 +125,7 @@ impl WatchRulesRunner {
             lock(&state.status).clear();
             return Vec::new();
         };
-        let prometheus = settings
-            .datasources
-            .iter()
-            .find(|ds| ds.kind == DatasourceKind::Prometheus);
-        *lock(&state.evaluated_with) = prometheus.map(|ds| ds.name.clone());
-        match prometheus.map(PrometheusInstantQuery::new) {
+        match evaluated_against(settings).map(PrometheusInstantQuery::new) {
             Some(Ok(query)) => evaluator.evaluate(&query).await,
             Some(Err(error)) => tracing::debug!(%error, "watch rules not evaluated"),
             None => {}
