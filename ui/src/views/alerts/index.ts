@@ -59,6 +59,22 @@ export const alertsView: ViewDefinition = {
         await alertsStore(app).load();
       },
     },
+    ...([true, false] as const).map((on) => ({
+      id: on ? "alerts-dnd-on" : "alerts-dnd-off",
+      section: "action" as const,
+      label: on ? ("alerts.command.dndOn" as const) : ("alerts.command.dndOff" as const),
+      icon: "alert" as const,
+      keywords: ["do not disturb", "dnd", "notifications", "おやすみ"],
+      when: () => (app.settings.settings?.alert_notifications?.do_not_disturb ?? false) !== on,
+      run: async () => {
+        const base = app.settings.settings;
+        if (!base) return;
+        await app.settings.save({
+          ...base,
+          alert_notifications: { ...base.alert_notifications, do_not_disturb: on },
+        });
+      },
+    })),
     {
       id: "alerts-silences",
       section: "action",

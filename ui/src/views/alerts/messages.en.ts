@@ -134,4 +134,6 @@ export const alertsEn = {
   "alerts.action.acknowledgedAttached": "Acknowledged: silence {id}; added to your incident “{title}”",
   "alerts.action.acknowledgedNoIncident": "Acknowledged: silence {id} (you have no open incident to add it to)",
   "alerts.group.receiver": "The Alertmanager receiver this group is routed to",
+  "alerts.command.dndOn": "Turn on do-not-disturb for desktop notifications",
+  "alerts.command.dndOff": "Turn off do-not-disturb",
 } as const;

@@ -136,4 +136,6 @@ export const alertsJa: { readonly [K in keyof typeof alertsEn]: string } = {
   "alerts.action.acknowledgedAttached": "確認済み: サイレンス {id}。あなたのインシデント「{title}」に追加しました",
   "alerts.action.acknowledgedNoIncident": "確認済み: サイレンス {id} (追加先となるあなたの未完了インシデントはありません)",
   "alerts.group.receiver": "このグループが送られる Alertmanager のレシーバー",
+  "alerts.command.dndOn": "デスクトップ通知のおやすみモードをオン",
+  "alerts.command.dndOff": "おやすみモードをオフ",
 } as const;
