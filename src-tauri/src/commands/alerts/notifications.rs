@@ -144,6 +144,14 @@ impl Text {
             (NotificationKind::WatchdogSilent, true) => {
                 format!("アラートの経路が止まっています ({name})")
             }
+            (NotificationKind::Escalation, false) => format!(
+                "{name}: still firing, nobody acknowledged ({} firing, {severity})",
+                planned.firing_count
+            ),
+            (NotificationKind::Escalation, true) => format!(
+                "{name}: 未確認のまま発生中 ({} 件, {severity})",
+                planned.firing_count
+            ),
             (_, false) => format!("{name}: {} firing ({severity})", planned.firing_count),
             (_, true) => format!("{name}: {} 件発生中 ({severity})", planned.firing_count),
         };
@@ -165,6 +173,17 @@ impl Text {
     }
 }
 
+/// Good news is never urgent; an escalation always is, whatever the group's severity now.
+fn urgency_of(planned: &PlannedNotification) -> Urgency {
+    if planned.kind.is_good_news() {
+        Urgency::Low
+    } else if planned.louder {
+        Urgency::Critical
+    } else {
+        urgency(planned.worst_severity)
+    }
+}
+
 fn urgency(severity: Severity) -> Urgency {
     match severity {
         Severity::Critical => Urgency::Critical,
@@ -181,12 +200,12 @@ fn show(app: &AppHandle, planned: &PlannedNotification, text: &Text) {
             | NotificationKind::WatchdogSilent
             | NotificationKind::WatchdogBack
     );
-    let urgency = if planned.kind.is_good_news() {
-        Urgency::Low
-    } else {
-        urgency(planned.worst_severity)
-    };
+    let urgency = urgency_of(planned);
     let mut notification = Notification::new();
+    if planned.louder {
+        // An escalation: a sound as well, where the notification server plays them.
+        notification.hint(Hint::SoundName("alarm-clock-elapsed".into()));
+    }
     notification
         .appname("Hinomi")
         .summary(&text.summary)
@@ -314,6 +333,21 @@ mod tests {
             Text::of(&notice, false, Some("Demo Alertmanager")).summary,
             "Demo Alertmanager is reachable again"
         );
+    }
+
+    #[test]
+    fn an_escalation_says_nobody_acknowledged_and_is_critical() {
+        let mut escalation = planned(NotificationKind::Escalation, Severity::Warning);
+        escalation.louder = true;
+        assert_eq!(
+            Text::of(&escalation, false, None).summary,
+            "HighErrorRate: still firing, nobody acknowledged (3 firing, warning)"
+        );
+        assert_eq!(urgency_of(&escalation), Urgency::Critical);
+        let firing = planned(NotificationKind::Firing, Severity::Warning);
+        assert_eq!(urgency_of(&firing), Urgency::Normal);
+        let resolved = planned(NotificationKind::Resolved, Severity::Critical);
+        assert_eq!(urgency_of(&resolved), Urgency::Low);
     }
 
     #[test]
