@@ -52,6 +52,10 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::alerts::list_alert_rules,
             commands::alerts::pause_notifications,
             commands::alerts::alert_routing,
+            commands::alerts::snooze_alert_group,
+            commands::alerts::watch_rules,
+            commands::alerts::check_watch_rules,
+            commands::alerts::save_watch_rules,
             // incidents (issue 6) — add commands below this line
             commands::incidents::incident_defaults,
             commands::incidents::list_incidents,

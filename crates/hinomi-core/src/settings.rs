@@ -73,6 +73,39 @@ pub struct Settings {
     /// Response targets and the alert-severity mapping (issue 6). Absent in older files.
     #[serde(default)]
     pub incidents: crate::incident_policy::IncidentPolicy,
+    /// Desktop notifications of alerts: do-not-disturb, quiet hours, escalation.
+    #[serde(default)]
+    #[specta(optional)]
+    pub alert_notifications: AlertNotificationPrefs,
+}
+
+/// When the desktop should be left alone, and how insistent critical alerts are. The grouping
+/// and timing (group_by, group_wait, ...) follow the Alertmanager route and are not set here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertNotificationPrefs {
+    pub do_not_disturb: bool,
+    /// Critical alerts and "monitoring is blind" still notify during do-not-disturb and quiet
+    /// hours.
+    pub critical_through_dnd: bool,
+    /// Local times like `22:00`; both set means quiet hours are on (may cross midnight).
+    pub quiet_hours_start: Option<String>,
+    pub quiet_hours_end: Option<String>,
+    /// A critical group nobody acknowledged this many minutes after its first notification
+    /// notifies again, louder; 0 turns escalation off.
+    pub escalate_after_minutes: u32,
+}
+
+impl Default for AlertNotificationPrefs {
+    fn default() -> Self {
+        Self {
+            do_not_disturb: false,
+            critical_through_dnd: true,
+            quiet_hours_start: None,
+            quiet_hours_end: None,
+            escalate_after_minutes: 15,
+        }
+    }
 }
 
 /// The embedded default: the bundled demo stack on its loopback ports.
@@ -105,6 +138,7 @@ impl Default for Settings {
                 ),
             ],
             incidents: Default::default(),
+            alert_notifications: AlertNotificationPrefs::default(),
         }
     }
 }
@@ -159,6 +193,38 @@ impl Settings {
                 datasource_id: String::new(),
                 field,
                 error: HinomiError::invalid_input(message),
+            });
+        }
+        let prefs = &self.alert_notifications;
+        for (field, value) in [
+            (
+                "alert_notifications.quiet_hours_start",
+                &prefs.quiet_hours_start,
+            ),
+            (
+                "alert_notifications.quiet_hours_end",
+                &prefs.quiet_hours_end,
+            ),
+        ] {
+            if let Some(text) = value
+                && chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M").is_err()
+            {
+                problems.push(DatasourceProblem {
+                    datasource_id: String::new(),
+                    field: field.into(),
+                    error: HinomiError::invalid_input(format!(
+                        "{text:?} is not a time like 22:00."
+                    )),
+                });
+            }
+        }
+        if prefs.escalate_after_minutes > 24 * 60 {
+            problems.push(DatasourceProblem {
+                datasource_id: String::new(),
+                field: "alert_notifications.escalate_after_minutes".into(),
+                error: HinomiError::invalid_input(
+                    "Escalation must come within 24 h (1440 min), or 0 for never.",
+                ),
             });
         }
         if self.refresh_interval_secs == 0 || self.refresh_interval_secs > 3600 {
@@ -395,6 +461,36 @@ mod tests {
     }
 
     #[test]
+    fn a_file_without_notification_prefs_loads_with_their_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, "version = 1\nrefresh_interval_secs = 7\n").unwrap();
+        let loaded = SettingsFile::new(&path).load();
+        assert!(loaded.load_error.is_none(), "{:?}", loaded.load_error);
+        assert_eq!(loaded.settings.refresh_interval_secs, 7);
+        assert_eq!(
+            loaded.settings.alert_notifications,
+            AlertNotificationPrefs::default()
+        );
+    }
+
+    #[test]
+    fn bad_quiet_hours_and_escalation_are_problems() {
+        let mut settings = Settings::default();
+        settings.alert_notifications.quiet_hours_start = Some("25:00".into());
+        settings.alert_notifications.quiet_hours_end = Some("07:00".into());
+        settings.alert_notifications.escalate_after_minutes = 5000;
+        let fields: Vec<String> = settings.problems().into_iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "alert_notifications.quiet_hours_start",
+                "alert_notifications.escalate_after_minutes"
+            ]
+        );
+    }
+
+    #[test]
     fn save_then_load_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let file = SettingsFile::new(dir.path().join("nested/settings.toml"));
@@ -403,6 +499,9 @@ mod tests {
             ..Settings::default()
         };
         settings.datasources[0].tls.ca_file = Some("/etc/ssl/company-ca.pem".into());
+        settings.alert_notifications.do_not_disturb = true;
+        settings.alert_notifications.quiet_hours_start = Some("22:00".into());
+        settings.alert_notifications.quiet_hours_end = Some("07:00".into());
         file.save(&settings).unwrap();
         let loaded = file.load();
         assert!(loaded.load_error.is_none());

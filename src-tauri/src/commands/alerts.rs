@@ -9,9 +9,11 @@
 mod notifications;
 mod poller;
 mod tray;
+mod watch_rules;
 
 use crate::state::SettingsState;
 use chrono::{DateTime, Utc};
+use hinomi_alerts::alert::format_labels;
 use hinomi_alerts::board::{Board, BoardOptions, Filter, Grouping, build_board};
 use hinomi_alerts::matcher::ParseError;
 use hinomi_alerts::notify::NotificationPlanner;
@@ -25,11 +27,14 @@ use hinomi_core::paths::AppPaths;
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tauri::Manager;
 
 pub use poller::AlertsUpdated;
 pub use tray::AlertsFocusGroup;
+use watch_rules::WatchRulesState;
+pub use watch_rules::WatchRulesView;
 
 /// What the last poll saw. Replaced whole after each poll, so a command never waits for one.
 #[derive(Default)]
@@ -38,6 +43,8 @@ pub struct Latest {
     pub alerts: Arc<Vec<Alert>>,
     pub sources: Vec<SourceHealth>,
     pub history_error: Option<HinomiError>,
+    /// The first Alertmanager's route tree: the board groups like it (Karma-like).
+    pub route_tree: Option<Arc<hinomi_alerts::routing::RouteTree>>,
 }
 
 /// The alerts domain's managed state.
@@ -69,7 +76,8 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Registers this domain's managed state and starts its background tasks.
 pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
     let clock: Arc<dyn hinomi_core::clock::Clock> = Arc::new(hinomi_core::clock::SystemClock);
-    let planner = NotificationPlanner::new(&notifications::settings_for(5), clock.clone())?;
+    let settings = app.state::<SettingsState>().snapshot().settings;
+    let planner = NotificationPlanner::new(&notifications::settings_for(&settings), clock.clone())?;
     app.manage(AlertsState {
         latest: Mutex::new(Latest::default()),
         planner: Mutex::new(planner),
@@ -77,6 +85,13 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
         poll_now: tokio::sync::Notify::new(),
         task: Mutex::new(None),
     });
+    app.manage(WatchRulesState::new(
+        hinomi_alerts::local_rules::WatchRulesFile::new(
+            paths
+                .data_dir
+                .join(hinomi_alerts::local_rules::WATCH_RULES_FILE),
+        ),
+    ));
     if let Err(error) = tray::create(app) {
         tracing::warn!(%error, "no tray icon; closing the window quits");
     }
@@ -105,20 +120,26 @@ pub struct AlertBoard {
     pub history_error: Option<HinomiError>,
     /// Notifications are paused until then.
     pub notifications_paused_until: Option<DateTime<Utc>>,
+    /// Snoozed groups of this board: board group key → snoozed until.
+    pub snoozed_until: HashMap<String, DateTime<Utc>>,
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn alert_board(state: tauri::State<'_, AlertsState>, query: BoardQuery) -> AlertBoard {
-    let (at, alerts, sources, history_error) = {
+    let (at, alerts, sources, history_error, route_tree) = {
         let latest = lock(&state.latest);
         (
             latest.at,
             latest.alerts.clone(),
             latest.sources.clone(),
             latest.history_error.clone(),
+            latest.route_tree.clone(),
         )
     };
+    // Grouped like the Alertmanager route when its configuration could be read; else by the
+    // seed's alertname + severity.
+    let grouping = route_tree.map_or_else(Grouping::default, Grouping::Route);
     let (filter, filter_error) = match Filter::parse(&query.filter) {
         Ok(mut filter) => {
             filter.restrict_states(&query.states);
@@ -127,18 +148,23 @@ pub fn alert_board(state: tauri::State<'_, AlertsState>, query: BoardQuery) -> A
         Err(error) => (None, Some(error)),
     };
     let board = match &filter {
-        Some(filter) => build_board(
-            &alerts,
-            &Grouping::default(),
-            filter,
-            BoardOptions::default(),
-        ),
+        Some(filter) => build_board(&alerts, &grouping, filter, BoardOptions::default()),
         None => Board {
             groups: Vec::new(),
             total_alerts: u32::try_from(alerts.len()).unwrap_or(u32::MAX),
             shown_alerts: 0,
         },
     };
+    let snoozes: HashMap<String, DateTime<Utc>> =
+        lock(&state.planner).snoozes().into_iter().collect();
+    let snoozed_until = board
+        .groups
+        .iter()
+        .filter_map(|group| {
+            let until = snoozes.get(&format_labels(&group.labels))?;
+            Some((group.key.clone(), *until))
+        })
+        .collect();
     AlertBoard {
         polled_at: at,
         board,
@@ -146,7 +172,20 @@ pub fn alert_board(state: tauri::State<'_, AlertsState>, query: BoardQuery) -> A
         sources,
         history_error,
         notifications_paused_until: *lock(&state.paused_until),
+        snoozed_until,
     }
+}
+
+/// Holds back desktop notifications of one alert group until `until` (`None` ends the snooze).
+/// Kept over a restart.
+#[tauri::command]
+#[specta::specta]
+pub fn snooze_alert_group(
+    state: tauri::State<'_, AlertsState>,
+    group_labels: LabelSet,
+    until: Option<DateTime<Utc>>,
+) {
+    notifications::snooze(&state, &group_labels, until);
 }
 
 /// Polls every source now instead of at the next interval.
@@ -323,7 +362,7 @@ pub(crate) async fn acknowledge(
     let id = alertmanager(settings, datasource_id)?
         .create_silence(&draft)
         .await?;
-    lock(&alerts.planner).acknowledge(&hinomi_alerts::alert::format_labels(group_labels));
+    lock(&alerts.planner).acknowledge(&format_labels(group_labels));
     alerts.poll_now.notify_one();
     Ok(id)
 }
@@ -470,4 +509,35 @@ pub async fn alert_routing(
             answer
         });
     Ok(futures::future::join_all(fetches).await)
+}
+
+/// The watch-rule file, its problems, and how each rule's last evaluation went.
+#[tauri::command]
+#[specta::specta]
+pub fn watch_rules(
+    state: tauri::State<'_, WatchRulesState>,
+    settings: tauri::State<'_, SettingsState>,
+) -> Result<WatchRulesView, HinomiError> {
+    watch_rules::view(&state, &settings.snapshot().settings)
+}
+
+/// Checks watch-rule text like `promtool check rules`; empty when it is valid.
+#[tauri::command]
+#[specta::specta]
+pub fn check_watch_rules(text: String) -> Vec<hinomi_alerts::local_rules::RuleFileError> {
+    watch_rules::check(&text)
+}
+
+/// Saves valid watch rules and evaluates them at once; invalid ones are not saved and their
+/// problems come back.
+#[tauri::command]
+#[specta::specta]
+pub fn save_watch_rules(
+    state: tauri::State<'_, WatchRulesState>,
+    alerts: tauri::State<'_, AlertsState>,
+    text: String,
+) -> Result<Vec<hinomi_alerts::local_rules::RuleFileError>, HinomiError> {
+    let problems = watch_rules::save(&state, &text)?;
+    alerts.poll_now.notify_one();
+    Ok(problems)
 }

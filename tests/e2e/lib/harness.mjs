@@ -122,9 +122,12 @@ export async function startStack({ scrapeInterval = "2s", extraArgs = [] } = {})
   };
 }
 
-/** Writes the app's settings file into an isolated config dir, then launches the app. */
-export async function startApp({ settingsToml, locale = "en_US.UTF-8" } = {}) {
-  const home = mkdtempSync(join(tmpdir(), "hinomi-e2e-app-"));
+/**
+ * Writes the app's settings file into an isolated config dir, then launches the app. Pass the
+ * `home` of an app stopped with `stop({ keepHome: true })` to start it again on the same files.
+ */
+export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reuse } = {}) {
+  const home = reuse ?? mkdtempSync(join(tmpdir(), "hinomi-e2e-app-"));
   const xdg = {
     XDG_CONFIG_HOME: join(home, "config"),
     XDG_DATA_HOME: join(home, "data"),
@@ -171,7 +174,7 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8" } = {}) {
     home,
     configDir,
     driverLog: () => driverLog,
-    async stop() {
+    async stop({ keepHome = false } = {}) {
       try {
         await browser.deleteSession();
       } catch {
@@ -180,7 +183,7 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8" } = {}) {
       await terminate(driver);
       // The app writes its data dir until it is gone; give it a moment before removing it.
       await sleep(300);
-      rmSync(home, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+      if (!keepHome) rmSync(home, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
     },
   };
 }

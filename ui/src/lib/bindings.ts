@@ -59,6 +59,20 @@ export const commands = {
 	/**  Pauses desktop notifications for `minutes` (0 resumes them). */
 	pauseNotifications: (minutes: number) => __TAURI_INVOKE<string | null>("pause_notifications", { minutes }),
 	alertRouting: () => typedError<DatasourceRouting[], HinomiError>(__TAURI_INVOKE("alert_routing")),
+	/**
+	 *  Holds back desktop notifications of one alert group until `until` (`None` ends the snooze).
+	 *  Kept over a restart.
+	 */
+	snoozeAlertGroup: (groupLabels: { [key in string]: string }, until: string | null) => __TAURI_INVOKE<void>("snooze_alert_group", { groupLabels, until }),
+	/**  The watch-rule file, its problems, and how each rule's last evaluation went. */
+	watchRules: () => typedError<WatchRulesView, HinomiError>(__TAURI_INVOKE("watch_rules")),
+	/**  Checks watch-rule text like `promtool check rules`; empty when it is valid. */
+	checkWatchRules: (text: string) => __TAURI_INVOKE<RuleFileError[]>("check_watch_rules", { text }),
+	/**
+	 *  Saves valid watch rules and evaluates them at once; invalid ones are not saved and their
+	 *  problems come back.
+	 */
+	saveWatchRules: (text: string) => typedError<RuleFileError[], HinomiError>(__TAURI_INVOKE("save_watch_rules", { text })),
 	incidentDefaults: () => __TAURI_INVOKE<IncidentDefaults>("incident_defaults"),
 	listIncidents: (openOnly: boolean) => typedError<Incident[], HinomiError>(__TAURI_INVOKE("list_incidents", { openOnly })),
 	incidentCountdowns: () => typedError<ResponseCountdown[], HinomiError>(__TAURI_INVOKE("incident_countdowns")),
@@ -74,31 +88,14 @@ export const commands = {
 	addIncidentNote: (id: string, markdown: string) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("add_incident_note", { id, markdown })),
 	/**  For dashboards and alerts: keep a metric snapshot, log excerpt or alert on an incident. */
 	pinEvidence: (incidentId: string, evidence: EvidenceData) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("pin_evidence", { incidentId, evidence })),
-	/**
-	 *  "Pin to incident" on a dashboard panel: keeps the data the panel is drawing now (taken from
-	 *  its cached answer in Rust, so the UI sends only which panel and window).
-	 */
-	pinDashboardPanel: (incidentId: string, uid: string, panelId: number, window: TimeWindow) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("pin_dashboard_panel", { incidentId, uid, panelId, window })),
 	incidentTimeline: (query: TimelineQuery) => typedError<TimelinePage, HinomiError>(__TAURI_INVOKE("incident_timeline", { query })),
 	getEvidence: (id: string) => typedError<EvidenceRecord, HinomiError>(__TAURI_INVOKE("get_evidence", { id })),
 	getPostmortem: (id: string) => typedError<Postmortem, HinomiError>(__TAURI_INVOKE("get_postmortem", { id })),
 	savePostmortem: (postmortem: Postmortem) => typedError<Postmortem, HinomiError>(__TAURI_INVOKE("save_postmortem", { postmortem })),
 	/**  `None` when the YAML is a rule file Prometheus would load; otherwise where it is wrong. */
 	checkRuleFile: (yaml: string) => __TAURI_INVOKE<RuleFileProblem | null>("check_rule_file", { yaml }),
-	/**
-	 *  Writes the report into `dir` (the default export folder when empty), with its fixed words in
-	 *  `language` (the app's). Reads only the store.
-	 */
-	exportIncidentReport: (id: string, format: ReportFormat, language: ReportLanguage, dir: string) => typedError<ExportedReport, HinomiError>(__TAURI_INVOKE("export_incident_report", { id, format, language, dir })),
-	/**
-	 *  Writes the given incidents (all when `ids` is empty) as a JSON bundle for another laptop;
-	 *  answers the path written.
-	 */
-	exportIncidentsFile: (ids: string[], path: string) => typedError<string, HinomiError>(__TAURI_INVOKE("export_incidents_file", { ids, path })),
-	/**  Merges a bundle by incident id, all of it or nothing; a bad file changes nothing. */
-	importIncidentsFile: (path: string) => typedError<IncidentImportReport, HinomiError>(__TAURI_INVOKE("import_incidents_file", { path })),
-	/**  A consistent SQLite copy of the whole store; refuses to overwrite an existing file. */
-	backupIncidentStore: (path: string) => typedError<string, HinomiError>(__TAURI_INVOKE("backup_incident_store", { path })),
+	/**  Writes the report into `dir` (the default export folder when empty). Reads only the store. */
+	exportIncidentReport: (id: string, format: ReportFormat, dir: string) => typedError<ExportedReport, HinomiError>(__TAURI_INVOKE("export_incident_report", { id, format, dir })),
 };
 
 /** Events */
@@ -151,6 +148,8 @@ export type AlertBoard = {
 	history_error: HinomiError | null,
 	/**  Notifications are paused until then. */
 	notifications_paused_until: string | null,
+	/**  Snoozed groups of this board: board group key → snoozed until. */
+	snoozed_until: { [key in string]: string },
 };
 
 /**  Choices the commander makes in the "create incident" dialog. */
@@ -161,6 +160,27 @@ export type AlertIncidentOptions = {
 	commander?: string | null,
 	/**  Who is creating it, for the timeline. */
 	actor?: string | null,
+};
+
+/**
+ *  When the desktop should be left alone, and how insistent critical alerts are. The grouping
+ *  and timing (group_by, group_wait, ...) follow the Alertmanager route and are not set here.
+ */
+export type AlertNotificationPrefs = {
+	do_not_disturb?: boolean,
+	/**
+	 *  Critical alerts and "monitoring is blind" still notify during do-not-disturb and quiet
+	 *  hours.
+	 */
+	critical_through_dnd?: boolean,
+	/**  Local times like `22:00`; both set means quiet hours are on (may cross midnight). */
+	quiet_hours_start?: string | null,
+	quiet_hours_end?: string | null,
+	/**
+	 *  A critical group nobody acknowledged this many minutes after its first notification
+	 *  notifies again, louder; 0 turns escalation off.
+	 */
+	escalate_after_minutes?: number,
 };
 
 /**
@@ -557,22 +577,6 @@ export type IncidentDurations = {
 	time_to_resolve_seconds: number | null,
 };
 
-export type IncidentImportReport = {
-	/**  Incidents that did not exist here (by their ids here). */
-	created: string[],
-	/**  Incidents that existed here and were merged. */
-	merged: string[],
-	renumbered: Renumbered[],
-	timeline_entries_added: number,
-	evidence_added: number,
-};
-
-/**  The `[incidents]` table of settings.toml. */
-export type IncidentPolicy = {
-	response_targets?: ResponseTargets,
-	severity_mapping?: SeverityMapping,
-};
-
 export type Integration = {
 	/**  `webhook`, `email`, `slack`, ... */
 	kind: string,
@@ -732,16 +736,7 @@ export type Receiver = {
 	integrations: Integration[],
 };
 
-export type Renumbered = {
-	/**  The id on the laptop that exported it. */
-	exported_as: string,
-	/**  The id here: the exported one was already taken by a different incident. */
-	imported_as: string,
-};
-
 export type ReportFormat = "markdown" | "html" | "pdf";
-
-export type ReportLanguage = "en" | "ja";
 
 export type ResponseCountdown = {
 	incident_id: string,
@@ -795,6 +790,32 @@ export type RouteRow = {
 	matchers: string[],
 	group_by: string[],
 	continue_matching: boolean,
+};
+
+/**  How a rule's last evaluation went, for the UI's rule list. */
+export type RuleEvaluation = {
+	group: string,
+	alert: string,
+	ok: boolean,
+	last_error: string | null,
+	last_evaluation: string | null,
+	pending: number,
+	firing: number,
+};
+
+/**  One problem, located as precisely as the file allows. */
+export type RuleFileError = {
+	file: string,
+	/**  For YAML errors (1-based). */
+	line: number | null,
+	column: number | null,
+	group: string | null,
+	/**  1-based, like promtool. */
+	rule_index: number | null,
+	rule_name: string | null,
+	/**  `expr`, `for`, `labels.severity`, ... */
+	field: string | null,
+	message: string,
 };
 
 export type RuleFileProblem = {
@@ -871,8 +892,8 @@ export type Settings = {
 	/**  How often live views (Targets, alerts) refresh. */
 	refresh_interval_secs?: number,
 	datasources?: Datasource[],
-	/**  Response targets and the alert-severity mapping (issue 6). Absent in older files. */
-	incidents?: IncidentPolicy,
+	/**  Desktop notifications of alerts: do-not-disturb, quiet hours, escalation. */
+	alert_notifications?: AlertNotificationPrefs,
 };
 
 export type SettingsView = {
@@ -882,8 +903,8 @@ export type SettingsView = {
 };
 
 /**
- *  Incident levels P0–P3. P0 is the most severe; the derived order follows declaration, so
- *  `P0 < P3` and the most severe of several is their minimum.
+ *  P0 is the most severe. The derived order follows declaration, so `P0 < P3` and the most
+ *  severe of several is their minimum.
  */
 export type Severity = 
 /**  システムダウン — the system is down. */
@@ -894,19 +915,6 @@ export type Severity =
 "P2" | 
 /**  軽微な問題 — a minor problem. */
 "P3";
-
-/**
- *  Alert label value → P-level. P0 ("the system is down") is a human judgement, so the
- *  defaults never produce it; a user may still map a value to P0 on purpose.
- */
-export type SeverityMapping = {
-	/**  The label read from each alert (and the group), normally `severity`. */
-	label?: string,
-	/**  Keys are compared case-insensitively. */
-	values?: { [key in string]: Severity },
-	/**  For a missing label or a value not in `values`. */
-	otherwise?: Severity,
-};
 
 /**  A silence as Alertmanager holds it. */
 export type Silence = {
@@ -1174,6 +1182,17 @@ export type VariableSummary = {
 
 /**  A selection: one value, or several for multi-value variables. */
 export type VariableValue = string | string[];
+
+/**  What the editor shows. */
+export type WatchRulesView = {
+	path: string,
+	text: string,
+	/**  Problems of the file on disk (only if it was edited outside Hinomi). */
+	errors: RuleFileError[],
+	rules: RuleEvaluation[],
+	/**  The Prometheus datasource the rules are evaluated against; `None` when there is none. */
+	datasource_name: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -11,14 +11,18 @@ use crate::alert::{Alert, AlertState, LabelSet, Severity, SourceRef};
 use crate::changes::AlertChange;
 use crate::error::AlertsError;
 use crate::ingest::Snapshot;
+use crate::notify::PlannerMemory;
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::path::{Path, PathBuf};
 
 /// Numbered migrations; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: [&str; 1] = [include_str!("../../migrations/0001_alert_episodes.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../../migrations/0001_alert_episodes.sql"),
+    include_str!("../../migrations/0002_notification_memory.sql"),
+];
 
 /// One stretch of time an alert was active.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -154,6 +158,46 @@ impl AlertHistory {
             .map_err(|source| store_error(&path, source))?;
         tx.commit().map_err(|source| store_error(&path, source))?;
         Ok(u32::try_from(deleted).unwrap_or(u32::MAX))
+    }
+
+    /// The notification planner's memory as last saved; `None` on a first start.
+    pub fn notification_memory(&self) -> Result<Option<PlannerMemory>, AlertsError> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT memory FROM notification_memory WHERE id = 1",
+                [],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|source| store_error(&self.path, source))?;
+        text.map(|text| {
+            serde_json::from_str(&text).map_err(|err| AlertsError::CorruptHistory {
+                path: self.path.display().to_string(),
+                message: format!("notification memory: {err}"),
+            })
+        })
+        .transpose()
+    }
+
+    /// Replaces the planner's saved memory.
+    pub fn save_notification_memory(
+        &mut self,
+        memory: &PlannerMemory,
+        at: DateTime<Utc>,
+    ) -> Result<(), AlertsError> {
+        let text = serde_json::to_string(memory).map_err(|err| AlertsError::CorruptHistory {
+            path: self.path.display().to_string(),
+            message: format!("notification memory: {err}"),
+        })?;
+        self.conn
+            .execute(
+                "INSERT INTO notification_memory (id, memory, saved_at) VALUES (1, ?1, ?2) \
+                 ON CONFLICT (id) DO UPDATE SET memory = excluded.memory, saved_at = excluded.saved_at",
+                (text, timestamp(at)),
+            )
+            .map_err(|source| store_error(&self.path, source))?;
+        Ok(())
     }
 
     fn read(

@@ -149,3 +149,22 @@ fn an_unreadable_file_is_an_error_naming_it() {
     let err = AlertHistory::open(&path).err().unwrap();
     assert!(err.to_string().contains("not-sqlite"), "{err}");
 }
+
+#[test]
+fn the_notification_memory_survives_reopening_and_is_replaced_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite");
+    let mut history = AlertHistory::open(&path).unwrap();
+    assert_eq!(history.notification_memory().unwrap(), None);
+    let mut memory = PlannerMemory {
+        group_by: vec!["alertname".into(), "severity".into()],
+        groups: Vec::new(),
+        snoozed: vec![("{alertname=\"HighLatency\"}".into(), at(30))],
+    };
+    history.save_notification_memory(&memory, at(1)).unwrap();
+    memory.snoozed.clear();
+    history.save_notification_memory(&memory, at(2)).unwrap();
+    drop(history);
+    let reopened = AlertHistory::open(&path).unwrap();
+    assert_eq!(reopened.notification_memory().unwrap(), Some(memory));
+}

@@ -6,8 +6,12 @@ mod eval;
 mod file;
 mod prometheus;
 mod template;
+mod watch_file;
 
 pub use eval::{InstantQuery, LocalRuleEvaluator, QuerySample, RuleEvaluation};
 pub use file::{RuleFileError, RuleFileErrors, WatchGroup, WatchRule, WatchRules, parse_rule_file};
 pub use prometheus::PrometheusInstantQuery;
 pub use template::{Template, humanize};
+pub use watch_file::{
+    LoadedWatchRules, WATCH_RULES_FILE, WatchRulesFile, check as check_watch_rules,
+};

@@ -12,6 +12,7 @@
 //! [`NotificationPlanner::next_due`].
 
 mod group;
+mod memory;
 mod settings;
 mod watch;
 
@@ -24,6 +25,7 @@ use chrono::{DateTime, Utc};
 use group::AggregationGroup;
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
+pub use memory::{PlannerMemory, RememberedGroup};
 use serde::{Deserialize, Serialize};
 use settings::Policy;
 pub use settings::{NotificationSettings, QuietHours, Suppression};
@@ -119,6 +121,8 @@ pub struct NotificationPlanner {
     ticks: u64,
     snoozed: HashMap<String, DateTime<Utc>>,
     watch: PipelineWatch,
+    /// Something worth remembering over a restart changed since [`Self::take_changed`].
+    changed: bool,
 }
 
 impl NotificationPlanner {
@@ -133,6 +137,7 @@ impl NotificationPlanner {
             ticks: 0,
             snoozed: HashMap::new(),
             watch: PipelineWatch::default(),
+            changed: false,
         })
     }
 
@@ -150,7 +155,9 @@ impl NotificationPlanner {
     /// Feeds the latest alerts and source health and returns what to show now.
     pub fn tick(&mut self, alerts: &[Alert], sources: &[SourceHealth]) -> TickOutcome {
         let now = self.clock.now();
+        let snoozes = self.snoozed.len();
         self.snoozed.retain(|_, until| *until > now);
+        self.changed |= snoozes != self.snoozed.len();
         self.regroup(alerts, now);
         let mut outcome = TickOutcome::default();
         self.flush_due_groups(now, &mut outcome);
@@ -187,20 +194,73 @@ impl NotificationPlanner {
 
     /// Stops escalation for a group until it resolves.
     pub fn acknowledge(&mut self, group_key: &str) -> bool {
-        self.groups
+        let found = self
+            .groups
             .values_mut()
             .find(|group| group.key == group_key)
             .map(|group| group.acknowledged = true)
-            .is_some()
+            .is_some();
+        self.changed |= found;
+        found
     }
 
     /// Holds back every notification of a group (or monitoring notice) until `until`.
     pub fn snooze(&mut self, group_key: &str, until: DateTime<Utc>) {
         self.snoozed.insert(group_key.to_owned(), until);
+        self.changed = true;
     }
 
     pub fn unsnooze(&mut self, group_key: &str) {
-        self.snoozed.remove(group_key);
+        self.changed |= self.snoozed.remove(group_key).is_some();
+    }
+
+    /// Snoozed groups (by key) and until when, soonest first.
+    pub fn snoozes(&self) -> Vec<(String, DateTime<Utc>)> {
+        let now = self.clock.now();
+        let mut snoozes: Vec<(String, DateTime<Utc>)> = self
+            .snoozed
+            .iter()
+            .filter(|(_, until)| **until > now)
+            .map(|(key, until)| (key.clone(), *until))
+            .collect();
+        snoozes.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        snoozes
+    }
+
+    /// True once after anything in [`Self::memory`] changed: time to save it.
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// What to save so a restart neither repeats notifications nor forgets snoozes.
+    pub fn memory(&self) -> PlannerMemory {
+        let mut groups: Vec<RememberedGroup> = self
+            .groups
+            .iter()
+            .map(|(id, group)| RememberedGroup::of(*id, group))
+            .collect();
+        groups.sort_by(|a, b| a.key.cmp(&b.key));
+        PlannerMemory {
+            group_by: self.policy.group_by.names(),
+            groups,
+            snoozed: self.snoozes(),
+        }
+    }
+
+    /// Takes back what [`Self::memory`] saved. Groups made with another `group_by` are dropped
+    /// (their ids mean other groups now); restored groups flush no sooner than group_wait from
+    /// now, so the first poll after the restart has time to answer.
+    pub fn restore(&mut self, memory: PlannerMemory) {
+        let now = self.clock.now();
+        if memory.group_by == self.policy.group_by.names() {
+            let earliest_flush = now + self.policy.group_wait;
+            for remembered in memory.groups {
+                let id = remembered.id;
+                self.groups.insert(id, remembered.restore(earliest_flush));
+            }
+        }
+        self.snoozed
+            .extend(memory.snoozed.into_iter().filter(|(_, until)| *until > now));
     }
 
     pub fn groups(&self) -> Vec<NotificationGroupStatus> {
@@ -242,6 +302,7 @@ impl NotificationPlanner {
                 .groups
                 .entry(policy.group_keys.key(alert))
                 .or_insert_with(|| {
+                    self.changed = true;
                     let labels = policy.group_by.group_labels(&alert.labels);
                     AggregationGroup::new(format_labels(&labels), labels, now, policy.group_wait)
                 });
@@ -278,6 +339,7 @@ impl NotificationPlanner {
             let Some(mut group) = self.groups.remove(&id) else {
                 continue;
             };
+            self.changed = true;
             while group.next_flush <= now {
                 group.next_flush += self.policy.group_interval;
             }
@@ -327,6 +389,7 @@ impl NotificationPlanner {
             {
                 group.escalated = true;
                 group.last_delivered_at = Some(now);
+                self.changed = true;
             }
         }
     }

@@ -531,3 +531,96 @@ fn a_silent_watchdog_is_a_notification_and_never_a_regular_one() {
         [(NotificationKind::Firing, "Watchdog".into(), 1, 0)]
     );
 }
+
+/// A second planner on the same clock, as after a restart, given the first one's memory
+/// through JSON (what the history database stores).
+fn restarted(h: &Harness, settings: NotificationSettings) -> NotificationPlanner {
+    let saved = serde_json::to_string(&h.planner.memory()).unwrap();
+    let mut planner = NotificationPlanner::new(&settings, Arc::new(h.clock.clone())).unwrap();
+    planner.restore(serde_json::from_str(&saved).unwrap());
+    planner
+}
+
+#[test]
+fn after_a_restart_told_groups_stay_quiet_and_snoozes_hold() {
+    let mut h = Harness::seed();
+    let alerts = storm();
+    h.tick_at(0, &alerts);
+    assert_eq!(h.tick_at(30, &alerts).deliver.len(), 5);
+    assert!(h.planner.take_changed());
+    let latency = r#"{alertname="HighLatency", severity="warning"}"#;
+    h.planner
+        .snooze(latency, h.start + chrono::Duration::hours(1));
+    assert!(h.planner.take_changed(), "a snooze is worth saving");
+    assert!(!h.planner.take_changed(), "only once");
+
+    h.clock.advance(std::time::Duration::from_secs(60));
+    let mut planner = restarted(
+        &h,
+        NotificationSettings {
+            escalate_after_secs: None,
+            ..NotificationSettings::default()
+        },
+    );
+    assert_eq!(planner.snoozes().len(), 1);
+    for _ in 0..20 {
+        h.clock.advance(std::time::Duration::from_secs(30));
+        let outcome = planner.tick(&alerts, &[]);
+        assert!(outcome.deliver.is_empty(), "{:#?}", outcome.deliver);
+    }
+    // A new alert in the snoozed group is held back; one in another group is told.
+    let mut more = alerts.clone();
+    more.push(alert("HighLatency", "warning", 5000, 700));
+    more.push(alert("HighErrorRate", "critical", 5001, 700));
+    h.clock.advance(std::time::Duration::from_secs(300));
+    let outcome = planner.tick(&more, &[]);
+    let told: Vec<(NotificationKind, String)> = outcome
+        .deliver
+        .iter()
+        .map(|n| (n.kind, n.group_labels["alertname"].clone()))
+        .collect();
+    assert_eq!(told, [(NotificationKind::Changed, "HighErrorRate".into())]);
+    assert_eq!(outcome.held_back.len(), 1);
+    assert_eq!(outcome.held_back[0].reason, Suppression::Snoozed);
+}
+
+#[test]
+fn without_memory_a_restart_would_tell_every_group_again() {
+    // The control for the test above: the same alerts, a planner that remembers nothing.
+    let mut h = Harness::seed();
+    let alerts = storm();
+    h.tick_at(0, &alerts);
+    assert_eq!(h.tick_at(30, &alerts).deliver.len(), 5);
+    let mut fresh =
+        NotificationPlanner::new(&NotificationSettings::default(), Arc::new(h.clock.clone()))
+            .unwrap();
+    fresh.tick(&alerts, &[]);
+    h.clock.advance(std::time::Duration::from_secs(30));
+    assert_eq!(fresh.tick(&alerts, &[]).deliver.len(), 5);
+}
+
+#[test]
+fn a_restart_keeps_acknowledgement_and_other_grouping_starts_over() {
+    let mut h = Harness::new(NotificationSettings::default());
+    let alerts = vec![alert("HighErrorRate", "critical", 1, 0)];
+    h.tick_at(0, &alerts);
+    assert_eq!(h.tick_at(30, &alerts).deliver.len(), 1);
+    assert!(
+        h.planner
+            .acknowledge(r#"{alertname="HighErrorRate", severity="critical"}"#)
+    );
+    let mut planner = restarted(&h, NotificationSettings::default());
+    // Escalation (15 min) would come at 30s + 15min without the acknowledgement.
+    for _ in 0..40 {
+        h.clock.advance(std::time::Duration::from_secs(30));
+        assert!(planner.tick(&alerts, &[]).deliver.is_empty());
+    }
+    let regrouped = restarted(
+        &h,
+        NotificationSettings {
+            group_by: vec!["alertname".into()],
+            ..NotificationSettings::default()
+        },
+    );
+    assert!(regrouped.groups().is_empty());
+}

@@ -9,19 +9,35 @@
 use super::tray::{self, AlertsFocusGroup};
 use super::{AlertsState, lock};
 use chrono::{DateTime, Utc};
-use hinomi_alerts::notify::{NotificationKind, NotificationSettings, PlannedNotification};
+use hinomi_alerts::notify::{
+    NotificationKind, NotificationSettings, PlannedNotification, QuietHours,
+};
 use hinomi_alerts::poller::SourceHealth;
-use hinomi_alerts::{Alert, Severity};
+use hinomi_alerts::{Alert, LabelSet, Severity};
 use hinomi_core::settings::{Language, Settings};
 use notify_rust::{Hint, Notification, Timeout, Urgency};
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 
-/// The route semantics of the monitoring spec, polled at the app's refresh interval.
-pub fn settings_for(poll_interval_secs: u32) -> NotificationSettings {
+/// The route semantics of the monitoring spec, polled at the app's refresh interval, with the
+/// person's do-not-disturb, quiet hours and escalation from the settings.
+pub fn settings_for(settings: &Settings) -> NotificationSettings {
+    let prefs = &settings.alert_notifications;
+    let quiet_hours = match (&prefs.quiet_hours_start, &prefs.quiet_hours_end) {
+        (Some(start), Some(end)) => vec![QuietHours {
+            start: start.clone(),
+            end: end.clone(),
+        }],
+        _ => Vec::new(),
+    };
     NotificationSettings {
-        poll_interval_secs: poll_interval_secs.max(1),
+        poll_interval_secs: settings.refresh_interval_secs.max(1),
         utc_offset_minutes: chrono::Local::now().offset().local_minus_utc() / 60,
+        do_not_disturb: prefs.do_not_disturb,
+        critical_through_dnd: prefs.critical_through_dnd,
+        quiet_hours,
+        escalate_after_secs: (prefs.escalate_after_minutes > 0)
+            .then(|| prefs.escalate_after_minutes.saturating_mul(60)),
         ..NotificationSettings::default()
     }
 }
@@ -30,6 +46,18 @@ pub fn pause(state: &AlertsState, minutes: u32) -> Option<DateTime<Utc>> {
     let until = (minutes > 0).then(|| Utc::now() + chrono::Duration::minutes(i64::from(minutes)));
     *lock(&state.paused_until) = until;
     until
+}
+
+pub fn snooze(state: &AlertsState, group_labels: &LabelSet, until: Option<DateTime<Utc>>) {
+    let key = hinomi_alerts::alert::format_labels(group_labels);
+    let mut planner = lock(&state.planner);
+    match until {
+        Some(until) => planner.snooze(&key, until),
+        None => planner.unsnooze(&key),
+    }
+    drop(planner);
+    // The poller saves the planner's memory after its next round.
+    state.poll_now.notify_one();
 }
 
 pub fn after_poll(
@@ -41,7 +69,7 @@ pub fn after_poll(
 ) {
     let outcome = {
         let mut planner = lock(&state.planner);
-        let wanted = settings_for(settings.refresh_interval_secs);
+        let wanted = settings_for(settings);
         if let Err(error) = planner.set_settings(&wanted) {
             tracing::warn!(%error, "notification settings rejected");
         }
@@ -59,7 +87,12 @@ pub fn after_poll(
     }
     let japanese = is_japanese(settings);
     for planned in outcome.deliver {
-        let text = Text::of(&planned, japanese);
+        let source_name = planned
+            .datasource_id
+            .as_deref()
+            .and_then(|id| settings.datasource(id))
+            .map(|ds| ds.name.as_str());
+        let text = Text::of(&planned, japanese, source_name);
         let app = app.clone();
         // notify-rust talks D-Bus synchronously, and waiting for a click blocks: a thread each.
         std::thread::spawn(move || show(&app, &planned, &text));
@@ -83,12 +116,20 @@ struct Text {
 }
 
 impl Text {
-    fn of(planned: &PlannedNotification, japanese: bool) -> Self {
-        let name = planned
-            .group_labels
-            .get("alertname")
-            .cloned()
-            .unwrap_or_else(|| planned.group_key.clone());
+    /// `source_name` is the datasource a monitoring notice is about, as the settings name it.
+    fn of(planned: &PlannedNotification, japanese: bool, source_name: Option<&str>) -> Self {
+        let about_source = matches!(
+            planned.kind,
+            NotificationKind::SourceUnreachable | NotificationKind::SourceRecovered
+        );
+        let name = match (about_source, source_name, planned.datasource_id.as_deref()) {
+            (true, Some(name), _) | (true, None, Some(name)) => name.to_owned(),
+            _ => planned
+                .group_labels
+                .get("alertname")
+                .cloned()
+                .unwrap_or_else(|| planned.group_key.clone()),
+        };
         let severity = planned.worst_severity.as_str();
         let summary = match (planned.kind, japanese) {
             (NotificationKind::Resolved, false) => format!("{name}: resolved"),
@@ -103,6 +144,14 @@ impl Text {
             (NotificationKind::WatchdogSilent, true) => {
                 format!("アラートの経路が止まっています ({name})")
             }
+            (NotificationKind::Escalation, false) => format!(
+                "{name}: still firing, nobody acknowledged ({} firing, {severity})",
+                planned.firing_count
+            ),
+            (NotificationKind::Escalation, true) => format!(
+                "{name}: 未確認のまま発生中 ({} 件, {severity})",
+                planned.firing_count
+            ),
             (_, false) => format!("{name}: {} firing ({severity})", planned.firing_count),
             (_, true) => format!("{name}: {} 件発生中 ({severity})", planned.firing_count),
         };
@@ -124,6 +173,17 @@ impl Text {
     }
 }
 
+/// Good news is never urgent; an escalation always is, whatever the group's severity now.
+fn urgency_of(planned: &PlannedNotification) -> Urgency {
+    if planned.kind.is_good_news() {
+        Urgency::Low
+    } else if planned.louder {
+        Urgency::Critical
+    } else {
+        urgency(planned.worst_severity)
+    }
+}
+
 fn urgency(severity: Severity) -> Urgency {
     match severity {
         Severity::Critical => Urgency::Critical,
@@ -140,12 +200,12 @@ fn show(app: &AppHandle, planned: &PlannedNotification, text: &Text) {
             | NotificationKind::WatchdogSilent
             | NotificationKind::WatchdogBack
     );
-    let urgency = if planned.kind.is_good_news() {
-        Urgency::Low
-    } else {
-        urgency(planned.worst_severity)
-    };
+    let urgency = urgency_of(planned);
     let mut notification = Notification::new();
+    if planned.louder {
+        // An escalation: a sound as well, where the notification server plays them.
+        notification.hint(Hint::SoundName("alarm-clock-elapsed".into()));
+    }
     notification
         .appname("Hinomi")
         .summary(&text.summary)
@@ -243,12 +303,51 @@ mod tests {
         let text = Text::of(
             &planned(NotificationKind::Firing, Severity::Critical),
             false,
+            None,
         );
         assert_eq!(text.summary, "HighErrorRate: 3 firing (critical)");
         assert_eq!(text.body, "高エラー率を検出");
-        let ja = Text::of(&planned(NotificationKind::Firing, Severity::Critical), true);
+        let ja = Text::of(
+            &planned(NotificationKind::Firing, Severity::Critical),
+            true,
+            None,
+        );
         assert_eq!(ja.summary, "HighErrorRate: 3 件発生中 (critical)");
         assert_eq!(ja.open, "開く");
+    }
+
+    #[test]
+    fn a_source_notice_names_the_datasource_as_the_settings_do() {
+        let mut notice = planned(NotificationKind::SourceUnreachable, Severity::Critical);
+        notice.group_key = "source:demo-alertmanager".into();
+        notice.group_labels = LabelSet::new();
+        notice.datasource_id = Some("demo-alertmanager".into());
+        let named = Text::of(&notice, false, Some("Demo Alertmanager"));
+        assert_eq!(named.summary, "Cannot reach Demo Alertmanager");
+        assert_eq!(
+            Text::of(&notice, true, None).summary,
+            "demo-alertmanager に接続できません"
+        );
+        notice.kind = NotificationKind::SourceRecovered;
+        assert_eq!(
+            Text::of(&notice, false, Some("Demo Alertmanager")).summary,
+            "Demo Alertmanager is reachable again"
+        );
+    }
+
+    #[test]
+    fn an_escalation_says_nobody_acknowledged_and_is_critical() {
+        let mut escalation = planned(NotificationKind::Escalation, Severity::Warning);
+        escalation.louder = true;
+        assert_eq!(
+            Text::of(&escalation, false, None).summary,
+            "HighErrorRate: still firing, nobody acknowledged (3 firing, warning)"
+        );
+        assert_eq!(urgency_of(&escalation), Urgency::Critical);
+        let firing = planned(NotificationKind::Firing, Severity::Warning);
+        assert_eq!(urgency_of(&firing), Urgency::Normal);
+        let resolved = planned(NotificationKind::Resolved, Severity::Critical);
+        assert_eq!(urgency_of(&resolved), Urgency::Low);
     }
 
     #[test]
@@ -260,13 +359,47 @@ mod tests {
     }
 
     #[test]
+    fn the_persons_preferences_reach_the_planner_settings() {
+        let mut settings = Settings::default();
+        let defaults = settings_for(&settings);
+        assert!(!defaults.do_not_disturb);
+        assert_eq!(defaults.escalate_after_secs, Some(15 * 60));
+        assert!(defaults.quiet_hours.is_empty());
+        let prefs = &mut settings.alert_notifications;
+        prefs.do_not_disturb = true;
+        prefs.critical_through_dnd = false;
+        prefs.quiet_hours_start = Some("22:00".into());
+        prefs.quiet_hours_end = Some("07:00".into());
+        prefs.escalate_after_minutes = 0;
+        settings.refresh_interval_secs = 10;
+        let wanted = settings_for(&settings);
+        assert!(wanted.do_not_disturb);
+        assert!(!wanted.critical_through_dnd);
+        assert_eq!(
+            wanted.quiet_hours,
+            [QuietHours {
+                start: "22:00".into(),
+                end: "07:00".into()
+            }]
+        );
+        assert_eq!(wanted.escalate_after_secs, None);
+        assert_eq!(wanted.poll_interval_secs, 10);
+        // The route semantics stay the seed's.
+        assert_eq!(wanted.group_wait_secs, 30);
+    }
+
+    #[test]
     fn pausing_sets_and_clears_the_deadline() {
         let clock: std::sync::Arc<dyn hinomi_core::clock::Clock> =
             std::sync::Arc::new(hinomi_core::clock::SystemClock);
         let state = AlertsState {
             latest: std::sync::Mutex::new(super::super::Latest::default()),
             planner: std::sync::Mutex::new(
-                hinomi_alerts::notify::NotificationPlanner::new(&settings_for(5), clock).unwrap(),
+                hinomi_alerts::notify::NotificationPlanner::new(
+                    &settings_for(&Settings::default()),
+                    clock,
+                )
+                .unwrap(),
             ),
             paused_until: std::sync::Mutex::new(None),
             poll_now: tokio::sync::Notify::new(),

@@ -5,11 +5,14 @@
 //! the UI when something changed. It also wakes when the planner has a notification due
 //! (group_wait / group_interval) and when a command asks for an immediate poll.
 
+use super::watch_rules::{WatchRulesRunner, WatchRulesState};
 use super::{AlertsState, Latest, lock, notifications, tray};
 use crate::state::SettingsState;
 use chrono::{DateTime, Utc};
 use hinomi_alerts::history::AlertHistory;
 use hinomi_alerts::poller::{AlertPoller, AlertSource};
+use hinomi_alerts::routing::RouteTree;
+use hinomi_alerts::sources::AlertmanagerClient;
 use hinomi_alerts::{AlertState, Severity};
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
@@ -40,6 +43,8 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
     let mut poller: Option<AlertPoller> = None;
     let mut polled_datasources: Vec<Datasource> = Vec::new();
     let mut last_health: Option<String> = None;
+    let mut watch_rules = WatchRulesRunner::start(&app.state::<WatchRulesState>(), clock.clone());
+    let mut routes = RouteTreeCache::default();
     loop {
         let settings = app.state::<SettingsState>().snapshot().settings;
         let interval = Duration::from_secs(u64::from(settings.refresh_interval_secs.max(1)));
@@ -69,7 +74,10 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
             match poller.as_mut() {
                 Some(poller) => poller.set_sources(sources),
                 None => match open_poller(&history_path, sources, clock.clone()) {
-                    Ok(opened) => poller = Some(opened),
+                    Ok(opened) => {
+                        restore_planner(&app, &opened);
+                        poller = Some(opened);
+                    }
                     Err(error) => {
                         tracing::error!(%error, "cannot open the alert history");
                         lock(&app.state::<AlertsState>().latest).history_error = Some(error);
@@ -77,9 +85,14 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
                 },
             }
             polled_datasources = wanted;
+            routes = RouteTreeCache::default();
         }
+        routes.refresh(&settings.datasources).await;
         if let Some(poller) = poller.as_mut() {
-            let outcome = poller.poll().await;
+            let local = watch_rules
+                .evaluate(&app.state::<WatchRulesState>(), &settings)
+                .await;
+            let outcome = poller.poll_with(local).await;
             let alerts = Arc::new(poller.snapshot().alerts().to_vec());
             let health = serde_json::to_string(&outcome.sources).unwrap_or_default();
             let state = app.state::<AlertsState>();
@@ -92,10 +105,12 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
                 alerts: alerts.clone(),
                 sources: outcome.sources.clone(),
                 history_error,
+                route_tree: routes.tree.clone(),
             };
             let summary = summarise(&alerts, outcome.at, outcome.changes.len());
             tray::update(&app, &summary);
             notifications::after_poll(&app, &state, &alerts, &outcome.sources, &settings);
+            save_planner(&state, poller, outcome.at);
             let changed =
                 !outcome.changes.is_empty() || last_health.as_deref() != Some(health.as_str());
             if changed && let Err(error) = summary.emit(&app) {
@@ -113,6 +128,72 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
             () = tokio::time::sleep(wait) => {}
             () = state.poll_now.notified() => {}
         }
+    }
+}
+
+/// The first Alertmanager's route tree, read again every few minutes (a config reload there
+/// changes it) and kept when a read fails.
+#[derive(Default)]
+struct RouteTreeCache {
+    tree: Option<Arc<RouteTree>>,
+    read_at: Option<std::time::Instant>,
+}
+
+impl RouteTreeCache {
+    const MAX_AGE: Duration = Duration::from_secs(300);
+    /// After a failed read, try again sooner.
+    const RETRY: Duration = Duration::from_secs(30);
+
+    async fn refresh(&mut self, datasources: &[Datasource]) {
+        let due = self.read_at.is_none_or(|at| {
+            at.elapsed()
+                > if self.tree.is_some() {
+                    Self::MAX_AGE
+                } else {
+                    Self::RETRY
+                }
+        });
+        if !due {
+            return;
+        }
+        self.read_at = Some(std::time::Instant::now());
+        let Some(ds) = datasources
+            .iter()
+            .find(|ds| ds.kind == DatasourceKind::Alertmanager)
+        else {
+            self.tree = None;
+            return;
+        };
+        let read = match AlertmanagerClient::new(ds) {
+            Ok(client) => client.routing().await,
+            Err(error) => Err(error),
+        };
+        match read {
+            Ok(tree) => self.tree = Some(Arc::new(tree)),
+            Err(error) => tracing::debug!(%error, "route tree not read; grouping as before"),
+        }
+    }
+}
+
+/// Takes back what the planner remembered before the restart (told groups, snoozes).
+fn restore_planner(app: &AppHandle, poller: &AlertPoller) {
+    match poller.history().notification_memory() {
+        Ok(Some(memory)) => lock(&app.state::<AlertsState>().planner).restore(memory),
+        Ok(None) => {}
+        Err(error) => tracing::warn!(%error, "notification memory not restored"),
+    }
+}
+
+fn save_planner(state: &AlertsState, poller: &mut AlertPoller, at: DateTime<Utc>) {
+    let memory = {
+        let mut planner = lock(&state.planner);
+        if !planner.take_changed() {
+            return;
+        }
+        planner.memory()
+    };
+    if let Err(error) = poller.history_mut().save_notification_memory(&memory, at) {
+        tracing::warn!(%error, "notification memory not saved");
     }
 }
 

@@ -106,4 +106,90 @@ describe("AlertsView", () => {
     expect(rendered).toBeLessThan(60);
     expect(performance.now() - started).toBeLessThan(3000);
   });
+
+  it("snoozes a group from its header and ends the snooze", async () => {
+    const { fake } = await setup();
+    const group = await waitFor(() => screen.getAllByTestId("alert-group")[0]!);
+    const rowsBefore = screen.getAllByTestId("alert-row").length;
+    await fireEvent.click(screen.getAllByTestId("alert-group-snooze")[0]!);
+    // The choices open without collapsing the group.
+    expect(screen.getAllByTestId("alert-row")).toHaveLength(rowsBefore);
+    await fireEvent.click(screen.getByTestId("alert-group-snooze-4h"));
+    const pill = await waitFor(() => screen.getByTestId("alert-group-snoozed"));
+    expect(group.contains(pill)).toBe(true);
+    const until = fake.snoozes['{alertname="HighErrorRate", severity="critical"}'];
+    expect(until).toBeDefined();
+    const hours = (new Date(until!).getTime() - Date.now()) / 3600_000;
+    expect(hours).toBeGreaterThan(3.9);
+    expect(hours).toBeLessThanOrEqual(4);
+    await fireEvent.click(screen.getByTestId("alert-group-unsnooze"));
+    await waitFor(() => expect(screen.queryByTestId("alert-group-snoozed")).toBeNull());
+    expect(fake.snoozes).toEqual({});
+  });
+
+  it("shows the value readably with the exact text in a tooltip", async () => {
+    await setup([
+      fakeAlert({ alertname: "HighErrorRate", severity: "critical" }, { value: "1.2345678e-05" }),
+    ]);
+    await fireEvent.click(await waitFor(() => screen.getAllByTestId("alert-row")[0]!));
+    const value = screen.getByTestId("alert-detail-value");
+    expect(value.textContent).toBe("1.235e-5");
+    expect(value.getAttribute("title")).toBe("1.2345678e-05");
+  });
+
+  it("checks watch rules as typed, refuses to save invalid ones, saves valid ones", async () => {
+    const { fake } = await setup();
+    await fireEvent.click(await waitFor(() => screen.getByTestId("alerts-tab-watch")));
+    const editor = (await waitFor(() => screen.getByTestId("watch-rules-text"))) as HTMLTextAreaElement;
+    await fireEvent.input(editor, {
+      target: { value: "groups:\n- name: g\n  rules:\n  - alert: NoExpr\n    for: 1m\n" },
+    });
+    const problem = await waitFor(() => screen.getByTestId("watch-rule-problem"), { timeout: 2000 });
+    expect(problem.dataset.line).toBe("4");
+    expect(problem.dataset.rule).toBe("NoExpr");
+    expect(problem.textContent).toContain("4:5");
+    expect(problem.textContent).toContain("field 'expr' must be set in rule");
+    expect((screen.getByTestId("watch-rules-save") as HTMLButtonElement).disabled).toBe(true);
+    const good = "groups:\n- name: g\n  rules:\n  - alert: Up\n    expr: up == 1\n";
+    await fireEvent.input(editor, { target: { value: good } });
+    await waitFor(() => expect(screen.queryByTestId("watch-rule-problem")).toBeNull(), { timeout: 2000 });
+    await waitFor(() => expect((screen.getByTestId("watch-rules-save") as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(screen.getByTestId("watch-rules-save"));
+    await waitFor(() => expect(fake.watchRulesText).toBe(good));
+    await waitFor(() => expect(screen.getByTestId("watch-rules-status").textContent).toContain("Saved"));
+  });
+
+  it("acknowledging adds the group to my open incident; attach puts it on a chosen one", async () => {
+    const { backend } = await setup();
+    const incidents = backend as unknown as {
+      createIncident: (n: { title: string; severity: "p1"; commander?: string | null }) => Promise<unknown>;
+      incidentsState: { evidence: Array<{ incident_id: string; data: { kind: string; labels?: Record<string, string> } }> };
+    };
+    await incidents.createIncident({ title: "Someone else's", severity: "p1", commander: "other" });
+    await incidents.createIncident({ title: "Mine", severity: "p1", commander: "me" });
+    await fireEvent.click(await waitFor(() => screen.getAllByTestId("alert-row")[0]!));
+    await fireEvent.click(screen.getByTestId("alert-acknowledge"));
+    const message = await waitFor(() => screen.getByTestId("alerts-action-message"));
+    await waitFor(() => expect(message.textContent).toContain("“Mine”"));
+    const evidence = incidents.incidentsState.evidence;
+    expect(evidence).toHaveLength(1);
+    expect(evidence[0]!.incident_id).toBe("INC-20261124-002");
+    expect(evidence[0]!.data).toMatchObject({ kind: "alert", labels: { alertname: "HighErrorRate" } });
+
+    await fireEvent.click(screen.getByTestId("alert-attach-incident"));
+    const select = (await waitFor(() => screen.getByTestId("alert-attach-select"))) as HTMLSelectElement;
+    await fireEvent.change(select, { target: { value: "INC-20261124-001" } });
+    await fireEvent.click(screen.getByTestId("alert-attach-confirm"));
+    await waitFor(() => expect(screen.getByTestId("alerts-action-message").textContent).toContain("Someone else's"));
+    expect(evidence.map((e) => e.incident_id)).toEqual(["INC-20261124-002", "INC-20261124-001"]);
+  });
+
+  it("says so when I have no open incident to add an acknowledged group to", async () => {
+    await setup();
+    await fireEvent.click(await waitFor(() => screen.getAllByTestId("alert-row")[0]!));
+    await fireEvent.click(screen.getByTestId("alert-acknowledge"));
+    await waitFor(() =>
+      expect(screen.getByTestId("alerts-action-message").textContent).toContain("no open incident"),
+    );
+  });
 });

@@ -13,6 +13,7 @@ import type {
   DatasourceRules,
   DatasourceSilences,
   HinomiError,
+  RuleFileError,
   Silence,
 } from "../../lib/bindings";
 import { commands } from "../../lib/bindings";
@@ -30,6 +31,10 @@ export type AlertsBackend = Pick<
   | "listAlertRules"
   | "pauseNotifications"
   | "alertRouting"
+  | "snoozeAlertGroup"
+  | "watchRules"
+  | "checkWatchRules"
+  | "saveWatchRules"
 >;
 
 async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
@@ -54,6 +59,10 @@ export const alertsTauriBackend: AlertsBackend = {
   listAlertRules: () => settle(() => commands.listAlertRules()),
   pauseNotifications: (minutes) => commands.pauseNotifications(minutes),
   alertRouting: () => settle(() => commands.alertRouting()),
+  snoozeAlertGroup: (labels, until) => commands.snoozeAlertGroup(labels, until),
+  watchRules: () => settle(() => commands.watchRules()),
+  checkWatchRules: (text) => commands.checkWatchRules(text),
+  saveWatchRules: (text) => settle(() => commands.saveWatchRules(text)),
 };
 
 /** What the fake "servers" hold; tests change it between calls. */
@@ -62,11 +71,48 @@ export interface FakeAlertsState {
   silences: Silence[];
   /** When set, silence writes fail with it (Alertmanager's answer). */
   silenceError: HinomiError | null;
+  /** Snoozed groups: `{alertname="…", severity="…"}` → until (ISO). */
+  snoozes: Record<string, string>;
+  /** The watch-rule file's text. */
+  watchRulesText: string;
+}
+
+/** A stand-in for the Rust checker: every rule needs an expr:. */
+function fakeCheck(text: string): RuleFileError[] {
+  const lines = text.split("\n");
+  const problems: RuleFileError[] = [];
+  lines.forEach((line, index) => {
+    const m = /^(\s*)- alert:\s*(\S+)/.exec(line);
+    if (!m) return;
+    const rest = lines.slice(index + 1);
+    const end = rest.findIndex((l) => /^\s*- /.test(l));
+    const body = end < 0 ? rest : rest.slice(0, end);
+    if (!body.some((l) => /^\s*expr:/.test(l))) {
+      problems.push({
+        file: "watch-rules.yml",
+        line: index + 1,
+        column: m[1]!.length + 3,
+        group: "g",
+        rule_index: 1,
+        rule_name: m[2]!,
+        field: "expr",
+        message: "field 'expr' must be set in rule",
+      });
+    }
+  });
+  return problems;
 }
 
 const SEVERITY_RANK: Record<string, number> = { critical: 3, warning: 2, info: 1, none: 0 };
 
 /** A small stand-in for the Rust board: groups by alertname + severity, `a="b"` and text filters. */
+function groupKeyOf(labels: Partial<Record<string, string>>): string {
+  return `{${Object.keys(labels)
+    .sort()
+    .map((name) => `${name}="${labels[name] ?? ""}"`)
+    .join(", ")}}`;
+}
+
 function fakeBoard(state: FakeAlertsState, filter: string, states: LiveAlertState[]): AlertBoard {
   const broken = filter.indexOf("{") >= 0 && filter.indexOf("}") < 0;
   if (broken) {
@@ -77,6 +123,7 @@ function fakeBoard(state: FakeAlertsState, filter: string, states: LiveAlertStat
       sources: [],
       history_error: null,
       notifications_paused_until: null,
+      snoozed_until: {},
     };
   }
   const terms = filter.split(/\s+/).filter(Boolean);
@@ -124,11 +171,17 @@ function fakeBoard(state: FakeAlertsState, filter: string, states: LiveAlertStat
     sources: [],
     history_error: null,
     notifications_paused_until: null,
+    snoozed_until: Object.fromEntries(
+      sorted.flatMap((group) => {
+        const until = state.snoozes[groupKeyOf(group.labels ?? {})];
+        return until ? [[group.key, until]] : [];
+      }),
+    ),
   };
 }
 
 export function createFakeAlerts(): AlertsBackend & { alertsState: FakeAlertsState } {
-  const state: FakeAlertsState = { alerts: [], silences: [], silenceError: null };
+  const state: FakeAlertsState = { alerts: [], silences: [], silenceError: null, snoozes: {}, watchRulesText: "" };
   let next = 1;
   const ok = <T>(data: T): CommandResult<T> => ({ status: "ok", data });
   return {
@@ -166,5 +219,24 @@ export function createFakeAlerts(): AlertsBackend & { alertsState: FakeAlertsSta
     listAlertRules: async () => ok<DatasourceRules[]>([]),
     pauseNotifications: async () => null,
     alertRouting: async () => ok<DatasourceRouting[]>([]),
+    snoozeAlertGroup: async (labels, until) => {
+      const key = groupKeyOf(labels);
+      if (until) state.snoozes[key] = until;
+      else delete state.snoozes[key];
+    },
+    watchRules: async () =>
+      ok({
+        path: "/data/watch-rules.yml",
+        text: state.watchRulesText,
+        errors: [],
+        rules: [],
+        datasource_name: "Demo Prometheus",
+      }),
+    checkWatchRules: async (text) => fakeCheck(text),
+    saveWatchRules: async (text) => {
+      const problems = fakeCheck(text);
+      if (problems.length === 0) state.watchRulesText = text;
+      return ok(problems);
+    },
   };
 }

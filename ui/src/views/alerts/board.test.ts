@@ -115,3 +115,43 @@ describe("silences", () => {
     expect(sorted.map((x) => x.id)).toEqual(["a", "b", "p", "x"]);
   });
 });
+
+describe("alert values and snoozes", () => {
+  it("formats values readably and leaves non-numbers alone", async () => {
+    const { formatAlertValue } = await import("./board");
+    expect(formatAlertValue("0.0734")).toBe("0.0734");
+    expect(formatAlertValue("0.07341234")).toBe("0.07341");
+    expect(formatAlertValue("1.2e-05")).toBe("1.2e-5");
+    expect(formatAlertValue("0.000012345678")).toBe("1.235e-5");
+    expect(formatAlertValue("1")).toBe("1");
+    expect(formatAlertValue("1234.5678")).toBe("1235");
+    expect(formatAlertValue("12345")).toBe("12.3k");
+    expect(formatAlertValue("4500000")).toBe("4.5M");
+    expect(formatAlertValue("-2500000000")).toBe("-2.5G");
+    expect(formatAlertValue("0")).toBe("0");
+    expect(formatAlertValue("+Inf")).toBe("+Inf");
+    expect(formatAlertValue("NaN")).toBe("NaN");
+    expect(formatAlertValue("n/a")).toBe("n/a");
+    expect(formatAlertValue(null)).toBe("—");
+  });
+
+  it("ends snoozes in 1 h, 4 h, or tomorrow morning", async () => {
+    const { snoozeUntil } = await import("./board");
+    const now = new Date(2026, 2, 21, 23, 30);
+    expect(snoozeUntil("1h", now).getTime() - now.getTime()).toBe(3600_000);
+    expect(snoozeUntil("4h", now).getTime() - now.getTime()).toBe(4 * 3600_000);
+    const tomorrow = snoozeUntil("tomorrow", now);
+    expect([tomorrow.getDate(), tomorrow.getHours(), tomorrow.getMinutes()]).toEqual([22, 9, 0]);
+  });
+});
+
+describe("board groups and notification groups", () => {
+  it("finds a notification's group whether the board groups by labels or by route", async () => {
+    const { isGroup } = await import("./board");
+    const key = '{alertname="HighErrorRate", severity="critical"}';
+    expect(isGroup(key, key)).toBe(true);
+    expect(isGroup(`0:${key}`, key)).toBe(true);
+    expect(isGroup('{alertname="HighLatency", severity="warning"}', key)).toBe(false);
+    expect(isGroup(`0:{alertname="X", ${key.slice(1)}`, key)).toBe(false);
+  });
+});

@@ -78,3 +78,67 @@ export function markError(text: string, position: number): { before: string; at:
     after: chars.slice(at + 1).join(""),
   };
 }
+
+const SI: ReadonlyArray<[number, string]> = [
+  [1e15, "P"],
+  [1e12, "T"],
+  [1e9, "G"],
+  [1e6, "M"],
+  [1e3, "k"],
+];
+
+/**
+ * An alert's value as Prometheus printed it, made readable: up to 4 significant digits,
+ * exponents without padding (1.2e-5), and SI suffixes from 10,000 up (12.3k, 4.5M). The full
+ * text stays in the tooltip. Anything that is not a number comes back unchanged.
+ */
+export function formatAlertValue(raw: string | null | undefined): string {
+  if (raw == null || raw.trim() === "") return "—";
+  const value = Number(raw.trim());
+  if (!Number.isFinite(value)) {
+    const lower = raw.trim().toLowerCase();
+    if (lower === "+inf" || lower === "inf") return "+Inf";
+    if (lower === "-inf") return "-Inf";
+    if (lower === "nan") return "NaN";
+    return raw;
+  }
+  if (value === 0) return "0";
+  const abs = Math.abs(value);
+  const trim = (text: string) => text.replace(/(\.\d*?)0+(e|$)/, "$1$2").replace(/\.(e|$)/, "$1");
+  if (abs >= 1e4) {
+    for (const [scale, suffix] of SI) {
+      if (abs >= scale) return `${trim((value / scale).toPrecision(3))}${suffix}`;
+    }
+  }
+  if (abs < 1e-3) {
+    const [mantissa, exponent] = value.toExponential(3).split("e");
+    return `${trim(mantissa ?? "")}e${Number(exponent)}`;
+  }
+  return trim(value.toPrecision(4));
+}
+
+export type SnoozeChoice = "1h" | "4h" | "tomorrow";
+export const SNOOZE_CHOICES: readonly SnoozeChoice[] = ["1h", "4h", "tomorrow"];
+
+/** When a snooze chosen at `now` ends: in 1 or 4 hours, or tomorrow at 09:00 local time. */
+export function snoozeUntil(choice: SnoozeChoice, now: Date): Date {
+  if (choice === "1h") return new Date(now.getTime() + 3600_000);
+  if (choice === "4h") return new Date(now.getTime() + 4 * 3600_000);
+  const morning = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 9, 0, 0, 0);
+  return morning;
+}
+
+/** The group's labels as plain strings (what the backend takes to snooze or acknowledge). */
+export function plainLabels(labels: Partial<Record<string, string>> | null | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(labels ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+}
+
+/**
+ * Whether the board group with `boardKey` is the notification group `key` (`{alertname="…", …}`).
+ * When the board groups by the Alertmanager route its keys are `<route path>:{…}`.
+ */
+export function isGroup(boardKey: string, key: string): boolean {
+  return boardKey === key || boardKey.endsWith(`:${key}`);
+}

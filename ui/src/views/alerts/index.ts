@@ -2,6 +2,7 @@
 
 import type { ViewDefinition } from "../types";
 import AlertsView from "./AlertsView.svelte";
+import { isGroup } from "./board";
 import { subscribeFocus } from "./events";
 import { alertsStore } from "./store.svelte";
 
@@ -16,7 +17,7 @@ export const alertsView: ViewDefinition = {
     subscribeFocus((focus) => {
       store.tab = "board";
       store.focusGroup = focus.group_key;
-      store.collapsed.delete(focus.group_key);
+      for (const key of [...store.collapsed]) if (isGroup(key, focus.group_key)) store.collapsed.delete(key);
       if (focus.intent === "create_incident") store.incidentRequest = focus.group_key;
       app.nav.go("alerts");
     });
@@ -58,6 +59,22 @@ export const alertsView: ViewDefinition = {
         await alertsStore(app).load();
       },
     },
+    ...([true, false] as const).map((on) => ({
+      id: on ? "alerts-dnd-on" : "alerts-dnd-off",
+      section: "action" as const,
+      label: on ? ("alerts.command.dndOn" as const) : ("alerts.command.dndOff" as const),
+      icon: "alert" as const,
+      keywords: ["do not disturb", "dnd", "notifications", "おやすみ"],
+      when: () => (app.settings.settings?.alert_notifications?.do_not_disturb ?? false) !== on,
+      run: async () => {
+        const base = app.settings.settings;
+        if (!base) return;
+        await app.settings.save({
+          ...base,
+          alert_notifications: { ...base.alert_notifications, do_not_disturb: on },
+        });
+      },
+    })),
     {
       id: "alerts-silences",
       section: "action",

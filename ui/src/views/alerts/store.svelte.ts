@@ -7,7 +7,7 @@ import type { AppContext } from "../../app/context.svelte";
 import { toHinomiError, type Backend } from "../../lib/backend";
 import type { AlertBoard, LiveAlertState, HinomiError, ParseError } from "../../lib/bindings";
 
-export type AlertsTab = "board" | "silences" | "rules" | "routing";
+export type AlertsTab = "board" | "silences" | "rules" | "watch" | "routing";
 
 export class AlertsStore {
   tab = $state<AlertsTab>("board");
