@@ -26,6 +26,8 @@ export class DashboardsStore {
   range = $state.raw<TimeRange>({ kind: "relative", last: "1h" });
   refreshChoice = $state("off");
   window = $state.raw<TimeWindow>({ from_ms: 0, to_ms: 0 });
+  /** performance.now() when the dashboard was asked to open (for load timing). */
+  openedAt = $state(0);
   /** Bumped on every reload; panels query again when it changes. */
   generation = $state(0);
   /** Row id → folded, for rows the user toggled. */
@@ -88,6 +90,7 @@ export class DashboardsStore {
   }
 
   async open(uid: string): Promise<void> {
+    this.openedAt = typeof performance === "undefined" ? 0 : performance.now();
     this.openUid = uid;
     this.opening = true;
     this.openError = null;
