@@ -1,6 +1,5 @@
-//! A small line chart as SVG markup, drawn from a stored metric snapshot.
-//!
-//! Used by the HTML report (inline) so the chart needs no script, no font and no network. Gaps
+//! Charts drawn from a stored metric snapshot: a small SVG line chart for the HTML report
+//! (inline, so it needs no script, no font and no network) and text sparklines for Markdown. Gaps
 //! (`null` samples) break the line instead of being drawn as zero.
 
 use hinomi_incidents::MetricSnapshot;
@@ -107,4 +106,85 @@ fn axis_number(value: f64) -> String {
 /// The colour the chart uses for series `index`, for a legend next to it.
 pub fn series_colour(index: usize) -> &'static str {
     COLOURS[index % COLOURS.len()]
+}
+/// A series as a line of block characters (▁…█), for the Markdown report: a chart that survives
+/// plain text, wikis and tickets. The snapshot's time range is cut into `width` buckets, each
+/// drawn at its mean on a scale shared by all series of the snapshot; an empty bucket is a space.
+pub fn sparkline(snapshot: &MetricSnapshot, series_index: usize, width: usize) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let points = |s: &hinomi_incidents::MetricSeries| {
+        s.timestamps
+            .iter()
+            .zip(&s.values)
+            .filter_map(|(t, v)| v.map(|v| (*t, v)))
+            .collect::<Vec<_>>()
+    };
+    let all: Vec<(f64, f64)> = snapshot.series.iter().flat_map(points).collect();
+    let Some(series) = snapshot.series.get(series_index) else {
+        return String::new();
+    };
+    if all.is_empty() || width == 0 {
+        return String::new();
+    }
+    let fold = |(lo, hi): (f64, f64), x: f64| (lo.min(x), hi.max(x));
+    let (t0, t1) = all.iter().map(|p| p.0).fold((f64::MAX, f64::MIN), fold);
+    let (v0, v1) = all.iter().map(|p| p.1).fold((f64::MAX, f64::MIN), fold);
+    let mut sums = vec![(0.0, 0u32); width];
+    for (t, v) in points(series) {
+        let at = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
+        let bucket = ((at * width as f64) as usize).min(width - 1);
+        sums[bucket].0 += v;
+        sums[bucket].1 += 1;
+    }
+    sums.iter()
+        .map(|&(sum, n)| match n {
+            0 => ' ',
+            _ => {
+                let level = if v1 > v0 {
+                    (sum / f64::from(n) - v0) / (v1 - v0)
+                } else {
+                    0.5
+                };
+                BLOCKS[((level * 7.0).round() as usize).min(7)]
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+    use hinomi_incidents::{MetricSeries, TimeRange};
+    use std::collections::BTreeMap;
+
+    fn snapshot(series: Vec<Vec<(f64, f64)>>) -> MetricSnapshot {
+        MetricSnapshot {
+            title: "t".into(),
+            query: "q".into(),
+            datasource: "d".into(),
+            range: TimeRange {
+                start: DateTime::UNIX_EPOCH,
+                end: DateTime::UNIX_EPOCH,
+                step_seconds: None,
+            },
+            unit: None,
+            series: series
+                .iter()
+                .map(|s| MetricSeries::from_samples(BTreeMap::new(), s))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_sparkline_places_samples_in_time_and_height_with_gaps_as_spaces() {
+        let m = snapshot(vec![
+            vec![(0.0, 0.0), (1.0, 5.0), (2.0, f64::NAN), (3.0, 10.0)],
+            vec![(0.0, 10.0), (3.0, 10.0)],
+        ]);
+        assert_eq!(sparkline(&m, 0, 4), "▁▅ █");
+        assert_eq!(sparkline(&m, 1, 4), "█  █", "one scale for every series");
+        assert_eq!(sparkline(&m, 2, 4), "", "no such series");
+        assert_eq!(sparkline(&snapshot(vec![vec![]]), 0, 4), "");
+    }
 }

@@ -119,6 +119,22 @@ pub fn render(input: &ReportInput, l: &Labels) -> String {
                     m.series.len(),
                     l.series
                 );
+                // The chart, drawn from the stored series as text (one line per series).
+                let _ = writeln!(md, "```text");
+                for (index, series) in m.series.iter().enumerate() {
+                    let labels: Vec<String> = series
+                        .labels
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect();
+                    let _ = writeln!(
+                        md,
+                        "{} {}",
+                        crate::chart::sparkline(m, index, 60),
+                        labels.join(", ")
+                    );
+                }
+                let _ = writeln!(md, "```\n");
             }
             EvidenceData::Logs(logs) => {
                 let _ = writeln!(
