@@ -107,10 +107,10 @@ fn axis_number(value: f64) -> String {
 pub fn series_colour(index: usize) -> &'static str {
     COLOURS[index % COLOURS.len()]
 }
-/// A series as a line of block characters (▁…█), for the Markdown report: a chart that survives
-/// plain text, wikis and tickets. The snapshot's time range is cut into `width` buckets, each
-/// drawn at its mean on a scale shared by all series of the snapshot; an empty bucket is a space.
-pub fn sparkline(snapshot: &MetricSnapshot, series_index: usize, width: usize) -> String {
+/// Each series as a line of block characters (▁…█), for the Markdown report: a chart that
+/// survives plain text, wikis and tickets. The snapshot's time range is cut into `width` buckets,
+/// each drawn at its mean on one scale shared by all series; an empty bucket is a space.
+pub fn sparklines(snapshot: &MetricSnapshot, width: usize) -> Vec<String> {
     const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let points = |s: &hinomi_incidents::MetricSeries| {
         s.timestamps
@@ -119,34 +119,38 @@ pub fn sparkline(snapshot: &MetricSnapshot, series_index: usize, width: usize) -
             .filter_map(|(t, v)| v.map(|v| (*t, v)))
             .collect::<Vec<_>>()
     };
-    let all: Vec<(f64, f64)> = snapshot.series.iter().flat_map(points).collect();
-    let Some(series) = snapshot.series.get(series_index) else {
-        return String::new();
-    };
-    if all.is_empty() || width == 0 {
-        return String::new();
-    }
+    let series: Vec<Vec<(f64, f64)>> = snapshot.series.iter().map(points).collect();
     let fold = |(lo, hi): (f64, f64), x: f64| (lo.min(x), hi.max(x));
-    let (t0, t1) = all.iter().map(|p| p.0).fold((f64::MAX, f64::MIN), fold);
-    let (v0, v1) = all.iter().map(|p| p.1).fold((f64::MAX, f64::MIN), fold);
-    let mut sums = vec![(0.0, 0u32); width];
-    for (t, v) in points(series) {
-        let at = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
-        let bucket = ((at * width as f64) as usize).min(width - 1);
-        sums[bucket].0 += v;
-        sums[bucket].1 += 1;
+    let all = || series.iter().flatten();
+    let (t0, t1) = all().map(|p| p.0).fold((f64::MAX, f64::MIN), fold);
+    let (v0, v1) = all().map(|p| p.1).fold((f64::MAX, f64::MIN), fold);
+    if width == 0 || all().next().is_none() {
+        return vec![String::new(); series.len()];
     }
-    sums.iter()
-        .map(|&(sum, n)| match n {
-            0 => ' ',
-            _ => {
-                let level = if v1 > v0 {
-                    (sum / f64::from(n) - v0) / (v1 - v0)
-                } else {
-                    0.5
-                };
-                BLOCKS[((level * 7.0).round() as usize).min(7)]
+    series
+        .iter()
+        .map(|points| {
+            let mut sums = vec![(0.0, 0u32); width];
+            for (t, v) in points {
+                let at = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
+                let bucket = ((at * width as f64) as usize).min(width - 1);
+                sums[bucket].0 += v;
+                sums[bucket].1 += 1;
             }
+            sums.iter()
+                .map(|&(sum, n)| match n {
+                    0 => ' ',
+                    _ => {
+                        let mean = sum / f64::from(n);
+                        let level = if v1 > v0 {
+                            (mean - v0) / (v1 - v0)
+                        } else {
+                            0.5
+                        };
+                        BLOCKS[((level * 7.0).round() as usize).min(7)]
+                    }
+                })
+                .collect()
         })
         .collect()
 }
@@ -182,9 +186,12 @@ mod tests {
             vec![(0.0, 0.0), (1.0, 5.0), (2.0, f64::NAN), (3.0, 10.0)],
             vec![(0.0, 10.0), (3.0, 10.0)],
         ]);
-        assert_eq!(sparkline(&m, 0, 4), "▁▅ █");
-        assert_eq!(sparkline(&m, 1, 4), "█  █", "one scale for every series");
-        assert_eq!(sparkline(&m, 2, 4), "", "no such series");
-        assert_eq!(sparkline(&snapshot(vec![vec![]]), 0, 4), "");
+        assert_eq!(
+            sparklines(&m, 4),
+            vec!["▁▅ █", "█  █"],
+            "placed in time, one scale for every series"
+        );
+        assert_eq!(sparklines(&snapshot(vec![vec![]]), 4), vec![""]);
+        assert!(sparklines(&snapshot(vec![]), 4).is_empty());
     }
 }

@@ -121,18 +121,13 @@ pub fn render(input: &ReportInput, l: &Labels) -> String {
                 );
                 // The chart, drawn from the stored series as text (one line per series).
                 let _ = writeln!(md, "```text");
-                for (index, series) in m.series.iter().enumerate() {
+                for (line, series) in crate::chart::sparklines(m, 60).iter().zip(&m.series) {
                     let labels: Vec<String> = series
                         .labels
                         .iter()
                         .map(|(k, v)| format!("{k}={v}"))
                         .collect();
-                    let _ = writeln!(
-                        md,
-                        "{} {}",
-                        crate::chart::sparkline(m, index, 60),
-                        labels.join(", ")
-                    );
+                    let _ = writeln!(md, "{} {}", line, labels.join(", "));
                 }
                 let _ = writeln!(md, "```\n");
             }
