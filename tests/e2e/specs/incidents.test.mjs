@@ -459,6 +459,8 @@ warning = "P2"
       );
     }
     await (await $("detail-acknowledge")).click();
+    // The buttons are busy until the acknowledgement is stored; a click before that is ignored.
+    await waitFor("acknowledged", async () => (await (await $("detail-tta")).getAttribute("data-seconds")) !== "");
     for (const next of ["assessed", "assigned", "investigating", "mitigated", "resolved"]) {
       await (await $(`detail-next-${next}`)).click();
       await waitFor(`status ${next}`, async () => (await (await $("detail-status")).getAttribute("data-status")) === next);
