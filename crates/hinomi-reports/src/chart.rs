@@ -1,6 +1,5 @@
-//! A small line chart as SVG markup, drawn from a stored metric snapshot.
-//!
-//! Used by the HTML report (inline) so the chart needs no script, no font and no network. Gaps
+//! Charts drawn from a stored metric snapshot: a small SVG line chart for the HTML report
+//! (inline, so it needs no script, no font and no network) and text sparklines for Markdown. Gaps
 //! (`null` samples) break the line instead of being drawn as zero.
 
 use hinomi_incidents::MetricSnapshot;
@@ -107,4 +106,92 @@ fn axis_number(value: f64) -> String {
 /// The colour the chart uses for series `index`, for a legend next to it.
 pub fn series_colour(index: usize) -> &'static str {
     COLOURS[index % COLOURS.len()]
+}
+/// Each series as a line of block characters (▁…█), for the Markdown report: a chart that
+/// survives plain text, wikis and tickets. The snapshot's time range is cut into `width` buckets,
+/// each drawn at its mean on one scale shared by all series; an empty bucket is a space.
+pub fn sparklines(snapshot: &MetricSnapshot, width: usize) -> Vec<String> {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let points = |s: &hinomi_incidents::MetricSeries| {
+        s.timestamps
+            .iter()
+            .zip(&s.values)
+            .filter_map(|(t, v)| v.map(|v| (*t, v)))
+            .collect::<Vec<_>>()
+    };
+    let series: Vec<Vec<(f64, f64)>> = snapshot.series.iter().map(points).collect();
+    let fold = |(lo, hi): (f64, f64), x: f64| (lo.min(x), hi.max(x));
+    let all = || series.iter().flatten();
+    let (t0, t1) = all().map(|p| p.0).fold((f64::MAX, f64::MIN), fold);
+    let (v0, v1) = all().map(|p| p.1).fold((f64::MAX, f64::MIN), fold);
+    if width == 0 || all().next().is_none() {
+        return vec![String::new(); series.len()];
+    }
+    series
+        .iter()
+        .map(|points| {
+            let mut sums = vec![(0.0, 0u32); width];
+            for (t, v) in points {
+                let at = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
+                let bucket = ((at * width as f64) as usize).min(width - 1);
+                sums[bucket].0 += v;
+                sums[bucket].1 += 1;
+            }
+            sums.iter()
+                .map(|&(sum, n)| match n {
+                    0 => ' ',
+                    _ => {
+                        let mean = sum / f64::from(n);
+                        let level = if v1 > v0 {
+                            (mean - v0) / (v1 - v0)
+                        } else {
+                            0.5
+                        };
+                        BLOCKS[((level * 7.0).round() as usize).min(7)]
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+    use hinomi_incidents::{MetricSeries, TimeRange};
+    use std::collections::BTreeMap;
+
+    fn snapshot(series: Vec<Vec<(f64, f64)>>) -> MetricSnapshot {
+        MetricSnapshot {
+            title: "t".into(),
+            query: "q".into(),
+            datasource: "d".into(),
+            range: TimeRange {
+                start: DateTime::UNIX_EPOCH,
+                end: DateTime::UNIX_EPOCH,
+                step_seconds: None,
+            },
+            unit: None,
+            series: series
+                .iter()
+                .map(|s| MetricSeries::from_samples(BTreeMap::new(), s))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_sparkline_places_samples_in_time_and_height_with_gaps_as_spaces() {
+        let m = snapshot(vec![
+            vec![(0.0, 0.0), (1.0, 5.0), (2.0, f64::NAN), (3.0, 10.0)],
+            vec![(0.0, 10.0), (3.0, 10.0)],
+        ]);
+        assert_eq!(
+            sparklines(&m, 4),
+            vec!["▁▅ █", "█  █"],
+            "placed in time, one scale for every series"
+        );
+        assert_eq!(sparklines(&snapshot(vec![vec![]]), 4), vec![""]);
+        assert!(sparklines(&snapshot(vec![]), 4).is_empty());
+    }
 }

@@ -119,6 +119,17 @@ pub fn render(input: &ReportInput, l: &Labels) -> String {
                     m.series.len(),
                     l.series
                 );
+                // The chart, drawn from the stored series as text (one line per series).
+                let _ = writeln!(md, "```text");
+                for (line, series) in crate::chart::sparklines(m, 60).iter().zip(&m.series) {
+                    let labels: Vec<String> = series
+                        .labels
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect();
+                    let _ = writeln!(md, "{} {}", line, labels.join(", "));
+                }
+                let _ = writeln!(md, "```\n");
             }
             EvidenceData::Logs(logs) => {
                 let _ = writeln!(

@@ -152,6 +152,8 @@ fn markdown_has_every_section_and_the_note_verbatim() {
         "> rolled back `v2.3`",
         "Time to acknowledge | 4 min 00 s",
         "### 5xx rate",
+        // The pinned chart as a text sparkline from the stored samples (NaN is a gap).
+        "▁                   ▅                                      █ job=api",
     ] {
         assert!(md.contains(expected), "missing {expected:?} in\n{md}");
     }

@@ -459,6 +459,8 @@ warning = "P2"
       );
     }
     await (await $("detail-acknowledge")).click();
+    // The buttons are busy until the acknowledgement is stored; a click before that is ignored.
+    await waitFor("acknowledged", async () => (await (await $("detail-tta")).getAttribute("data-seconds")) !== "");
     for (const next of ["assessed", "assigned", "investigating", "mitigated", "resolved"]) {
       await (await $(`detail-next-${next}`)).click();
       await waitFor(`status ${next}`, async () => (await (await $("detail-status")).getAttribute("data-status")) === next);
@@ -504,6 +506,7 @@ warning = "P2"
     assert.ok(charts.length >= 1 && charts.some((svg) => /<path d="M/.test(svg)), "the pinned panel is an inline SVG line chart");
     const md = readFileSync(join(reports, `${stem}.md`), "utf8");
     assert.match(md, /v2\.4 をロールバック/);
+    assert.match(md, /^(?=[▁▂▃▄▅▆▇█ ]*[▁▂▃▄▅▆▇█])[▁▂▃▄▅▆▇█ ]+ endpoint=/m, "the pinned panel as text sparklines, one per series");
     const pdf = join(reports, `${stem}.pdf`);
     const text = execFileSync("pdftotext", ["-enc", "UTF-8", pdf, "-"], { encoding: "utf8" }).replace(/\s+/g, "");
     assert.match(text, /決済APIで5xxが増加した。/);

@@ -11,8 +11,34 @@ use crate::model::lifecycle::{Status, check_transition};
 use crate::model::severity::Severity;
 use crate::model::timeline::{TimelineEntry, TimelineEvent};
 use chrono::{DateTime, Utc};
+use rusqlite::Transaction;
 
 impl IncidentStore {
+    /// The shape of every recorded change, in one transaction: load the incident, let `change`
+    /// edit it and name the timeline event (`None`: nothing changed, nothing is written), then
+    /// save it and append the event in the actor's name.
+    fn change_incident(
+        &self,
+        incident_id: &str,
+        actor: Option<String>,
+        change: impl FnOnce(
+            &Transaction<'_>,
+            &mut Incident,
+            DateTime<Utc>,
+        ) -> Result<Option<TimelineEvent>>,
+    ) -> Result<Incident> {
+        self.write(|tx, now| {
+            let mut incident = load_incident(tx, incident_id)?;
+            let Some(event) = change(tx, &mut incident, now)? else {
+                return Ok(incident);
+            };
+            incident.updated_at = now;
+            incidents::update(tx, &incident)?;
+            append_entry(tx, incident_id, now, now, actor, event)?;
+            load_incident(tx, incident_id)
+        })
+    }
+
     /// Moves an incident along its lifecycle; refused moves name the allowed ones. Leaving
     /// `detected` also counts as the first acknowledgement.
     pub fn transition(
@@ -22,8 +48,8 @@ impl IncidentStore {
         actor: Option<&str>,
     ) -> Result<Incident> {
         let actor = person(actor);
-        self.write(|tx, now| {
-            let mut incident = load_incident(tx, incident_id)?;
+        let recorded_actor = actor.clone();
+        self.change_incident(incident_id, actor, |tx, incident, now| {
             let from = incident.status;
             check_transition(incident_id, from, to)?;
             transitions::insert(
@@ -34,46 +60,24 @@ impl IncidentStore {
                     from: Some(from),
                     to,
                     at: now,
-                    actor: actor.clone(),
+                    actor: recorded_actor,
                 },
             )?;
             incident.status = to;
             incident.acknowledged_at.get_or_insert(now);
-            incident.updated_at = now;
-            incidents::update(tx, &incident)?;
-            append_entry(
-                tx,
-                incident_id,
-                now,
-                now,
-                actor,
-                TimelineEvent::StatusChanged { from, to },
-            )?;
-            load_incident(tx, incident_id)
+            Ok(Some(TimelineEvent::StatusChanged { from, to }))
         })
     }
 
     /// "I'm on it": stops the response-target clock (by default) without changing status.
     /// Acknowledging twice keeps the first time.
     pub fn acknowledge(&self, incident_id: &str, actor: Option<&str>) -> Result<Incident> {
-        let actor = person(actor);
-        self.write(|tx, now| {
-            let mut incident = load_incident(tx, incident_id)?;
+        self.change_incident(incident_id, person(actor), |_, incident, now| {
             if incident.acknowledged_at.is_some() {
-                return Ok(incident);
+                return Ok(None);
             }
             incident.acknowledged_at = Some(now);
-            incident.updated_at = now;
-            incidents::update(tx, &incident)?;
-            append_entry(
-                tx,
-                incident_id,
-                now,
-                now,
-                actor,
-                TimelineEvent::Acknowledged,
-            )?;
-            load_incident(tx, incident_id)
+            Ok(Some(TimelineEvent::Acknowledged))
         })
     }
 
@@ -83,25 +87,9 @@ impl IncidentStore {
         to: Severity,
         actor: Option<&str>,
     ) -> Result<Incident> {
-        let actor = person(actor);
-        self.write(|tx, now| {
-            let mut incident = load_incident(tx, incident_id)?;
-            let from = incident.severity;
-            if from == to {
-                return Ok(incident);
-            }
-            incident.severity = to;
-            incident.updated_at = now;
-            incidents::update(tx, &incident)?;
-            append_entry(
-                tx,
-                incident_id,
-                now,
-                now,
-                actor,
-                TimelineEvent::SeverityChanged { from, to },
-            )?;
-            load_incident(tx, incident_id)
+        self.change_incident(incident_id, person(actor), |_, incident, _| {
+            let from = std::mem::replace(&mut incident.severity, to);
+            Ok((from != to).then_some(TimelineEvent::SeverityChanged { from, to }))
         })
     }
 
@@ -112,24 +100,13 @@ impl IncidentStore {
         commander: Option<&str>,
         actor: Option<&str>,
     ) -> Result<Incident> {
-        let (to, actor) = (person(commander), person(actor));
-        self.write(|tx, now| {
-            let mut incident = load_incident(tx, incident_id)?;
+        let to = person(commander);
+        self.change_incident(incident_id, person(actor), |_, incident, _| {
             if incident.commander == to {
-                return Ok(incident);
+                return Ok(None);
             }
             let from = std::mem::replace(&mut incident.commander, to.clone());
-            incident.updated_at = now;
-            incidents::update(tx, &incident)?;
-            append_entry(
-                tx,
-                incident_id,
-                now,
-                now,
-                actor,
-                TimelineEvent::CommanderChanged { from, to },
-            )?;
-            load_incident(tx, incident_id)
+            Ok(Some(TimelineEvent::CommanderChanged { from, to }))
         })
     }
 
@@ -141,25 +118,13 @@ impl IncidentStore {
     ) -> Result<Incident> {
         let name = person(Some(name))
             .ok_or_else(|| IncidentError::InvalidInput("An assignee needs a name.".to_string()))?;
-        let actor = person(actor);
-        self.write(|tx, now| {
-            let mut incident = load_incident(tx, incident_id)?;
+        self.change_incident(incident_id, person(actor), |tx, incident, _| {
             if incident.assignees.contains(&name) {
-                return Ok(incident);
+                return Ok(None);
             }
             incident.assignees.push(name.clone());
-            incident.updated_at = now;
-            incidents::update(tx, &incident)?;
             assignees::replace(tx, incident_id, &incident.assignees)?;
-            append_entry(
-                tx,
-                incident_id,
-                now,
-                now,
-                actor,
-                TimelineEvent::AssigneeAdded { name },
-            )?;
-            load_incident(tx, incident_id)
+            Ok(Some(TimelineEvent::AssigneeAdded { name }))
         })
     }
 
@@ -170,25 +135,13 @@ impl IncidentStore {
         actor: Option<&str>,
     ) -> Result<Incident> {
         let name = name.trim().to_string();
-        let actor = person(actor);
-        self.write(|tx, now| {
-            let mut incident = load_incident(tx, incident_id)?;
+        self.change_incident(incident_id, person(actor), |tx, incident, _| {
             if !incident.assignees.contains(&name) {
-                return Ok(incident);
+                return Ok(None);
             }
             incident.assignees.retain(|n| *n != name);
-            incident.updated_at = now;
-            incidents::update(tx, &incident)?;
             assignees::replace(tx, incident_id, &incident.assignees)?;
-            append_entry(
-                tx,
-                incident_id,
-                now,
-                now,
-                actor,
-                TimelineEvent::AssigneeRemoved { name },
-            )?;
-            load_incident(tx, incident_id)
+            Ok(Some(TimelineEvent::AssigneeRemoved { name }))
         })
     }
 
