@@ -565,4 +565,21 @@ warning = "P2"
     await chart.scrollIntoView({ block: "end" });
     await screenshot(other.browser, "incidents-flow-imported");
   });
+
+  it("shows the incident settings from settings.toml in Settings", async () => {
+    const { browser } = app;
+    await (await $("nav-settings")).click();
+    const section = await $("settings-incidents");
+    await section.waitForExist({ timeout: 10_000 });
+    await waitFor("the P0 target", async () => (await (await $("settings-incidents-P0")).getValue()) === "5");
+    assert.equal(await (await $("settings-incidents-P1")).getValue(), "60", "unset targets keep the seed's defaults");
+    const mapping = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="settings-incidents-row"]')].map(
+        (row) => `${row.querySelector('[data-testid="settings-incidents-value"]').value}=${row.querySelector('[data-testid="settings-incidents-level"]').value}`,
+      ),
+    );
+    assert.deepEqual(mapping, ["critical=P0", "warning=P2"]);
+    await section.scrollIntoView({ block: "start" });
+    await screenshot(browser, "incidents-flow-settings");
+  });
 });
