@@ -181,9 +181,22 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
         // The app may already be gone; the driver is killed below either way.
       }
       await terminate(driver);
-      // The app writes its data dir until it is gone; give it a moment before removing it.
+      // The app (and WebKit's helper processes, which write a shader cache) writes its data
+      // dir until it is gone; retry for a while, then leave the temporary dir rather than fail
+      // a suite whose tests passed.
       await sleep(300);
-      if (!keepHome) rmSync(home, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+      for (let attempt = 1; !keepHome; attempt++) {
+        try {
+          rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+          break;
+        } catch (err) {
+          if (attempt >= 10) {
+            console.warn(`could not remove ${home}: ${err.message}`);
+            break;
+          }
+          await sleep(1000);
+        }
+      }
     },
   };
 }
