@@ -237,7 +237,11 @@ mod tests {
             frame: series.map(|s| encode_frame(&s, 0.0, 100.0, 800, 200)),
         };
         let packed = pack(vec![
-            outcome("A", "rate(errors[5m])", Some(vec![api.clone(), api.clone()])),
+            outcome(
+                "A",
+                "rate(errors[5m])",
+                Some(vec![api.clone(), api.clone()]),
+            ),
             outcome("B", "broken(", None),
             outcome("C", "up", Some(vec![api.clone()])),
         ]);
@@ -248,9 +252,16 @@ mod tests {
             .collect();
         assert_eq!(summary, vec![("rate(errors[5m])", 2), ("up", 1)]);
         assert_eq!(queries[0].1[0].values, vec![0.1, 0.2, 0.3]);
-        assert_eq!(queries[0].0.datasource_id.as_deref(), Some("demo-prometheus"));
+        assert_eq!(
+            queries[0].0.datasource_id.as_deref(),
+            Some("demo-prometheus")
+        );
         assert!(unpack(&packed[..packed.len() - 4]).is_none(), "truncated");
         let stale = mark_stale(&packed, 1.0, &HinomiError::internal("down")).expect("stale frame");
-        assert_eq!(unpack(&stale).map(|q| q.len()), Some(2), "a stale frame still unpacks");
+        assert_eq!(
+            unpack(&stale).map(|q| q.len()),
+            Some(2),
+            "a stale frame still unpacks"
+        );
     }
 }
