@@ -67,12 +67,28 @@ describe("Dashboards", () => {
   }
 
   async function valueShown(id) {
-    return waitFor(`panel ${id} to show a number`, async () => {
-      const value = await (await panel(id)).$('[data-testid="panel-value"]');
-      if (!(await value.isExisting())) return null;
-      const raw = await value.getAttribute("data-value");
-      return raw !== "" && Number.isFinite(Number(raw)) ? { raw: Number(raw), text: await value.getText() } : null;
-    }, { timeoutMs: 60_000 });
+    try {
+      let clicked = Date.now();
+      return await waitFor(`panel ${id} to show a number`, async () => {
+        // An instant rate() on a stack seconds old can answer "no data" (N/A); a person presses
+        // Refresh, and so does this.
+        if (Date.now() - clicked > 8_000) {
+          clicked = Date.now();
+          await (await $("dashboard-refresh")).click();
+        }
+        const value = await (await panel(id)).$('[data-testid="panel-value"]');
+        if (!(await value.isExisting())) return null;
+        const raw = await value.getAttribute("data-value");
+        return raw !== "" && Number.isFinite(Number(raw)) ? { raw: Number(raw), text: await value.getText() } : null;
+      }, { timeoutMs: 60_000 });
+    } catch (err) {
+      const p = await panel(id);
+      const state = (await p.isExisting())
+        ? `${await p.getAttribute("data-state")} (generation ${await p.getAttribute("data-generation")}): ${await p.getText()}`
+        : "no panel";
+      await screenshot(app.browser, `dashboards-panel-${id}-no-number`);
+      throw new Error(`${err.message}; panel ${id} is ${state}`);
+    }
   }
 
   it("opens the built-in System overview and draws real request rates and the error rate", async () => {
