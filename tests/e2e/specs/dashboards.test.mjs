@@ -110,6 +110,21 @@ describe("Dashboards", () => {
     const gauge = await valueShown(2);
     assert.match(gauge.text, /%$/, `the error-rate gauge is a percentage: ${gauge.text}`);
     await screenshot(browser, "dashboards-system-overview");
+
+    // The legend is a table of the calcs the panel asks for (min, max, mean, last *), each a
+    // request rate; clicking a series shows only it, clicking it again shows all.
+    const items = await (await panel(1)).$$('[data-testid="panel-legend-item"]');
+    assert.equal(items.length, drawn.series, "one legend row per series");
+    const stats = await items[0].$$('[data-testid="panel-legend-stat"]');
+    assert.equal(stats.length, 4, "min, max, mean and last");
+    for (const stat of stats) assert.match(await stat.getText(), /\d/, "a number in every calc cell");
+    const chart = await (await panel(1)).$('[data-testid="timeseries-chart"]');
+    await (await items[0].$("button")).click();
+    await waitFor("only the clicked series drawn", async () => Number(await chart.getAttribute("data-series-count")) === 1);
+    assert.equal(await items[1].getAttribute("data-hidden"), "true");
+    await screenshot(browser, "dashboards-legend-isolated");
+    await (await items[0].$("button")).click();
+    await waitFor("every series drawn again", async () => Number(await chart.getAttribute("data-series-count")) === drawn.series);
   });
 
   it("reloads the panels when the time range or a variable changes", async () => {
