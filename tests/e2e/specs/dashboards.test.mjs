@@ -125,6 +125,20 @@ describe("Dashboards", () => {
     await screenshot(browser, "dashboards-legend-isolated");
     await (await items[0].$("button")).click();
     await waitFor("every series drawn again", async () => Number(await chart.getAttribute("data-series-count")) === drawn.series);
+
+    // Hovering one chart shows its values at that time, and the other charts of the dashboard
+    // show theirs at the same time (shared crosshair and tooltip).
+    await chart.moveTo({ xOffset: 0, yOffset: 0 });
+    const tooltip = await waitFor("the hovered chart's tooltip", async () => {
+      const t = await (await panel(1)).$('[data-testid="chart-tooltip"]');
+      return (await t.isExisting()) ? t : null;
+    });
+    const rows = await tooltip.$$('[data-testid="chart-tooltip-row"]');
+    assert.ok(rows.length >= 1, "at least one series has a value under the cursor");
+    assert.match(await rows[0].getText(), /req\/s/, `a request rate: ${await rows[0].getText()}`);
+    const shared = await (await panel(5)).$('[data-testid="chart-tooltip"]');
+    await waitFor("the other chart's tooltip at the same time", async () => shared.isExisting());
+    await screenshot(browser, "dashboards-shared-tooltip");
   });
 
   it("reloads the panels when the time range or a variable changes", async () => {
