@@ -251,7 +251,6 @@ pub fn redact(url: &url::Url) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::SecretStore as _;
     use crate::settings::{DatasourceKind, TlsOptions};
 
     fn ds(url: &str) -> Datasource {

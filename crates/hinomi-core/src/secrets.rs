@@ -8,6 +8,7 @@
 
 use crate::error::{ErrorCode, HinomiError};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// The keyring service every Hinomi secret is stored under.
@@ -93,6 +94,14 @@ impl MemoryStore {
     }
 }
 
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Changes whenever a secret is stored or cleared through [`set_secret`] / [`clear_secret`], so
+/// long-lived clients (the alert poller) know to rebuild with the new credentials.
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Relaxed)
+}
+
 static STORE: RwLock<Option<Arc<dyn SecretStore>>> = RwLock::new(None);
 
 /// Replaces the process-wide store (tests, `HINOMI_SECRET_STORE=memory`).
@@ -109,6 +118,30 @@ pub fn store() -> Arc<dyn SecretStore> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .clone()
         .unwrap_or_else(|| Arc::new(KeyringStore))
+}
+
+/// Stores a datasource's secret in the process-wide store; an empty secret is refused.
+pub fn set_secret(datasource_id: &str, secret: &str) -> Result<(), HinomiError> {
+    if secret.is_empty() {
+        return Err(HinomiError::invalid_input(
+            "The password or token is empty.",
+        ));
+    }
+    let stored = store().set(datasource_id, secret);
+    GENERATION.fetch_add(1, Ordering::Relaxed);
+    stored
+}
+
+/// Removes a datasource's secret from the process-wide store.
+pub fn clear_secret(datasource_id: &str) -> Result<(), HinomiError> {
+    let cleared = store().clear(datasource_id);
+    GENERATION.fetch_add(1, Ordering::Relaxed);
+    cleared
+}
+
+/// Whether the process-wide store holds a secret for the datasource (unreadable counts as no).
+pub fn has_secret(datasource_id: &str) -> bool {
+    matches!(store().get(datasource_id), Ok(Some(secret)) if !secret.is_empty())
 }
 
 #[cfg(test)]

@@ -20,6 +20,10 @@ export const commands = {
 	 */
 	saveSettings: (settings: Settings) => typedError<SettingsView, HinomiError>(__TAURI_INVOKE("save_settings", { settings })),
 	testConnection: (datasource: Datasource) => typedError<ConnectionReport, HinomiError>(__TAURI_INVOKE("test_connection", { datasource })),
+	/**  Stores a datasource's password or token in the OS keyring. */
+	setDatasourceSecret: (id: string, secret: string) => typedError<SettingsView, HinomiError>(__TAURI_INVOKE("set_datasource_secret", { id, secret })),
+	/**  Removes a datasource's secret from the OS keyring. */
+	clearDatasourceSecret: (id: string) => typedError<SettingsView, HinomiError>(__TAURI_INVOKE("clear_datasource_secret", { id })),
 	listTargets: () => typedError<DatasourceTargets[], HinomiError>(__TAURI_INVOKE("list_targets")),
 	listDashboards: (search: DashboardSearch) => typedError<DashboardSummary[], HinomiError>(__TAURI_INVOKE("list_dashboards", { search })),
 	/**  Loads a dashboard afresh from its file (dropping unsaved variable state). */
@@ -37,9 +41,30 @@ export const commands = {
 	selectDashboardVariable: (uid: string, name: string, values: string[]) => typedError<SelectedVariable, HinomiError>(__TAURI_INVOKE("select_dashboard_variable", { uid, name, values })),
 	/**
 	 *  Runs a panel's queries for `window` at `width_px`, all at once; the answer is a binary
-	 *  [`PanelFrame`] (see `frame.rs`), with each query's Prometheus error inside it.
+	 *  [`PanelFrame`], with each query's Prometheus error inside it. A run of the same panel still
+	 *  on its way is dropped (its answer would be for the old range).
 	 */
 	runPanel: (uid: string, panelId: number, window: TimeWindow, widthPx: number) => typedError<ArrayBuffer, HinomiError>(__TAURI_INVOKE("run_panel", { uid, panelId, window, widthPx })),
+	/**  Drops every query of dashboard `uid` still running (the dashboard was closed). */
+	cancelDashboardQueries: (uid: string) => typedError<number, HinomiError>(__TAURI_INVOKE("cancel_dashboard_queries", { uid })),
+	/**
+	 *  Applies the edits to a panel and saves the dashboard; the open copy follows (its variable
+	 *  selection is kept). Nothing is saved if one edit is refused.
+	 */
+	editDashboardPanel: (uid: string, panelId: number, edits: PanelEdit[]) => typedError<Dashboard, HinomiError>(__TAURI_INVOKE("edit_dashboard_panel", { uid, panelId, edits })),
+	/**  The dashboard as Grafana JSON (what is saved, not the live variable selection). */
+	exportDashboard: (uid: string) => typedError<string, HinomiError>(__TAURI_INVOKE("export_dashboard", { uid })),
+	/**
+	 *  Graph of `expr` over `window` at `width_px`: a panel frame with one query `A`. A newer
+	 *  Explore query drops this one.
+	 */
+	exploreRange: (expr: string, datasourceId: string | null, window: TimeWindow, widthPx: number) => typedError<ArrayBuffer, HinomiError>(__TAURI_INVOKE("explore_range", { expr, datasourceId, window, widthPx })),
+	/**  Table of `expr` at the end of `window` (instant query). */
+	exploreInstant: (expr: string, datasourceId: string | null, window: TimeWindow) => typedError<InstantAnswer, HinomiError>(__TAURI_INVOKE("explore_instant", { expr, datasourceId, window })),
+	/**  Metric names, label names and functions for autocomplete. */
+	promqlCatalog: (datasourceId: string | null) => typedError<PromqlCatalog, HinomiError>(__TAURI_INVOKE("promql_catalog", { datasourceId })),
+	/**  Values of `label` (on the series of `metric`, if given) for autocomplete. */
+	promqlLabelValues: (label: string, metric: string | null, datasourceId: string | null) => typedError<string[], HinomiError>(__TAURI_INVOKE("promql_label_values", { label, metric, datasourceId })),
 	alertBoard: (query: BoardQuery) => __TAURI_INVOKE<AlertBoard>("alert_board", { query }),
 	/**  Polls every source now instead of at the next interval. */
 	refreshAlerts: () => __TAURI_INVOKE<void>("refresh_alerts"),
@@ -88,14 +113,31 @@ export const commands = {
 	addIncidentNote: (id: string, markdown: string) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("add_incident_note", { id, markdown })),
 	/**  For dashboards and alerts: keep a metric snapshot, log excerpt or alert on an incident. */
 	pinEvidence: (incidentId: string, evidence: EvidenceData) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("pin_evidence", { incidentId, evidence })),
+	/**
+	 *  "Pin to incident" on a dashboard panel: keeps the data the panel is drawing now (taken from
+	 *  its cached answer in Rust, so the UI sends only which panel and window).
+	 */
+	pinDashboardPanel: (incidentId: string, uid: string, panelId: number, window: TimeWindow) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("pin_dashboard_panel", { incidentId, uid, panelId, window })),
 	incidentTimeline: (query: TimelineQuery) => typedError<TimelinePage, HinomiError>(__TAURI_INVOKE("incident_timeline", { query })),
 	getEvidence: (id: string) => typedError<EvidenceRecord, HinomiError>(__TAURI_INVOKE("get_evidence", { id })),
 	getPostmortem: (id: string) => typedError<Postmortem, HinomiError>(__TAURI_INVOKE("get_postmortem", { id })),
 	savePostmortem: (postmortem: Postmortem) => typedError<Postmortem, HinomiError>(__TAURI_INVOKE("save_postmortem", { postmortem })),
 	/**  `None` when the YAML is a rule file Prometheus would load; otherwise where it is wrong. */
 	checkRuleFile: (yaml: string) => __TAURI_INVOKE<RuleFileProblem | null>("check_rule_file", { yaml }),
-	/**  Writes the report into `dir` (the default export folder when empty). Reads only the store. */
-	exportIncidentReport: (id: string, format: ReportFormat, dir: string) => typedError<ExportedReport, HinomiError>(__TAURI_INVOKE("export_incident_report", { id, format, dir })),
+	/**
+	 *  Writes the report into `dir` (the default export folder when empty), with its fixed words in
+	 *  `language` (the app's). Reads only the store.
+	 */
+	exportIncidentReport: (id: string, format: ReportFormat, language: ReportLanguage, dir: string) => typedError<ExportedReport, HinomiError>(__TAURI_INVOKE("export_incident_report", { id, format, language, dir })),
+	/**
+	 *  Writes the given incidents (all when `ids` is empty) as a JSON bundle for another laptop;
+	 *  answers the path written.
+	 */
+	exportIncidentsFile: (ids: string[], path: string) => typedError<string, HinomiError>(__TAURI_INVOKE("export_incidents_file", { ids, path })),
+	/**  Merges a bundle by incident id, all of it or nothing; a bad file changes nothing. */
+	importIncidentsFile: (path: string) => typedError<IncidentImportReport, HinomiError>(__TAURI_INVOKE("import_incidents_file", { path })),
+	/**  A consistent SQLite copy of the whole store; refuses to overwrite an existing file. */
+	backupIncidentStore: (path: string) => typedError<string, HinomiError>(__TAURI_INVOKE("backup_incident_store", { path })),
 };
 
 /** Events */
@@ -322,7 +364,19 @@ export type Datasource = {
 	url: string,
 	timeout_ms?: number,
 	tls?: TlsOptions,
+	/**  Absent in older files (no auth). */
+	auth?: DatasourceAuth,
 };
+
+/**
+ *  How requests to a datasource authenticate. The secret (password or token) is not here: it
+ *  lives in the OS keyring, see [`crate::secrets`].
+ */
+export type DatasourceAuth = { type: "none" } | 
+/**  HTTP Basic with this user name; the password is the datasource's secret. */
+{ type: "basic"; username: string } | 
+/**  `Authorization: Bearer <token>`; the token is the datasource's secret. */
+{ type: "bearer" };
 
 export type DatasourceKind = "prometheus" | "alertmanager" | "elasticsearch";
 
@@ -409,7 +463,12 @@ export type ErrorCode =
 /**  The thing asked for does not exist. */
 "not_found" | 
 /**  A bug on our side; the detail says where. */
-"internal";
+"internal" | 
+/**
+ *  A newer request replaced this one (the panel closed, the time range changed) and it
+ *  was dropped before it finished.
+ */
+"cancelled";
 
 export type EvidenceData = {
 	kind: "metric",
@@ -577,6 +636,36 @@ export type IncidentDurations = {
 	time_to_resolve_seconds: number | null,
 };
 
+export type IncidentImportReport = {
+	/**  Incidents that did not exist here (by their ids here). */
+	created: string[],
+	/**  Incidents that existed here and were merged. */
+	merged: string[],
+	renumbered: Renumbered[],
+	timeline_entries_added: number,
+	evidence_added: number,
+};
+
+/**  The `[incidents]` table of settings.toml. */
+export type IncidentPolicy = {
+	response_targets?: ResponseTargets,
+	severity_mapping?: SeverityMapping,
+};
+
+/**  An instant query's answer, or Prometheus's error verbatim with where in the query it is. */
+export type InstantAnswer = {
+	datasource_id: string | null,
+	/**  The expression as sent (built-in variables substituted). */
+	expr: string,
+	result: InstantResult | null,
+	error: HinomiError | null,
+	error_position: QueryPosition | null,
+};
+
+export type InstantResult = { type: "vector"; samples: Sample[] } | { type: "scalar"; timestamp: number | null; value: number | null } | { type: "string"; timestamp: number | null; value: string } | 
+/**  A range-vector selector evaluated instantly (e.g. `up[5m]`). */
+{ type: "matrix"; series_count: number };
+
 export type Integration = {
 	/**  `webhook`, `email`, `slack`, ... */
 	kind: string,
@@ -622,6 +711,14 @@ export type LogLine = {
 	text: string,
 	/**  Structured fields or stream labels that came with the line. */
 	fields: { [key in string]: string },
+};
+
+/**  One metric autocomplete can offer, with its metadata when the server has it. */
+export type MetricName = {
+	name: string,
+	/**  `counter`, `gauge`, `histogram`, ... or empty when unknown. */
+	metric_type: string,
+	help: string,
 };
 
 /**
@@ -701,6 +798,14 @@ export type Panel = {
 	panels?: Panel[] | null,
 } & { [key in string]: JsonValue };
 
+export type PanelEdit = { kind: "title"; title: string } | 
+/**  A Grafana unit id, or `None` for no unit. */
+{ kind: "unit"; unit: string | null } | 
+/**  Switch between drawable types (`timeseries`, `stat`, `gauge`, `bargauge`, `table`, `text`). */
+{ kind: "type"; panel_type: string } | { kind: "query"; ref_id: string; expr: string } | { kind: "legend_format"; ref_id: string; legend_format: string | null } | 
+/**  Adds a query with the next free ref id (`A`, `B`, ...). */
+{ kind: "add_query"; expr: string } | { kind: "remove_query"; ref_id: string };
+
 export type PanelTypeCount = {
 	panel_type: string,
 	count: number,
@@ -731,12 +836,35 @@ export type Postmortem = {
 	updated_at: string | null,
 };
 
+/**  What autocomplete needs from one Prometheus, fetched once when Explore opens. */
+export type PromqlCatalog = {
+	datasource_id: string,
+	metrics: MetricName[],
+	label_names: string[],
+	functions: string[],
+};
+
+/**  Where in the query Prometheus found a syntax error, when it says (`1:14: parse error: ...`). */
+export type QueryPosition = {
+	line: number,
+	column: number,
+};
+
 export type Receiver = {
 	name: string,
 	integrations: Integration[],
 };
 
+export type Renumbered = {
+	/**  The id on the laptop that exported it. */
+	exported_as: string,
+	/**  The id here: the exported one was already taken by a different incident. */
+	imported_as: string,
+};
+
 export type ReportFormat = "markdown" | "html" | "pdf";
+
+export type ReportLanguage = "en" | "ja";
 
 export type ResponseCountdown = {
 	incident_id: string,
@@ -861,6 +989,13 @@ export type RuleStatus = {
 	active_alerts: number,
 };
 
+/**  An instant vector element. */
+export type Sample = {
+	labels: { [key in string]: string },
+	timestamp: number | null,
+	value: number | null,
+};
+
 export type ScrapeTarget = {
 	job: string,
 	instance: string,
@@ -876,6 +1011,7 @@ export type ScrapeTarget = {
 	labels: { [key in string]: string },
 };
 
+/**  A variable after a selection, with what to refresh next. */
 export type SelectedVariable = {
 	variable: Variable,
 	/**  Query variables whose options depend on this one, to refresh next, in order. */
@@ -892,6 +1028,8 @@ export type Settings = {
 	/**  How often live views (Targets, alerts) refresh. */
 	refresh_interval_secs?: number,
 	datasources?: Datasource[],
+	/**  Response targets and the alert-severity mapping (issue 6). Absent in older files. */
+	incidents?: IncidentPolicy,
 	/**  Desktop notifications of alerts: do-not-disturb, quiet hours, escalation. */
 	alert_notifications?: AlertNotificationPrefs,
 };
@@ -900,11 +1038,13 @@ export type SettingsView = {
 	loaded: LoadedSettings,
 	/**  Per-datasource problems; the rest of the app keeps working around them. */
 	problems: DatasourceProblem[],
+	/**  Per datasource id with auth: whether its secret is in the keyring (never the secret). */
+	has_secret: { [key in string]: boolean },
 };
 
 /**
- *  P0 is the most severe. The derived order follows declaration, so `P0 < P3` and the most
- *  severe of several is their minimum.
+ *  Incident levels P0–P3. P0 is the most severe; the derived order follows declaration, so
+ *  `P0 < P3` and the most severe of several is their minimum.
  */
 export type Severity = 
 /**  システムダウン — the system is down. */
@@ -915,6 +1055,19 @@ export type Severity =
 "P2" | 
 /**  軽微な問題 — a minor problem. */
 "P3";
+
+/**
+ *  Alert label value → P-level. P0 ("the system is down") is a human judgement, so the
+ *  defaults never produce it; a user may still map a value to P0 on purpose.
+ */
+export type SeverityMapping = {
+	/**  The label read from each alert (and the group), normally `severity`. */
+	label?: string,
+	/**  Keys are compared case-insensitively. */
+	values?: { [key in string]: Severity },
+	/**  For a missing label or a value not in `values`. */
+	otherwise?: Severity,
+};
 
 /**  A silence as Alertmanager holds it. */
 export type Silence = {
