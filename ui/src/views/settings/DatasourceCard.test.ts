@@ -47,6 +47,8 @@ describe("DatasourceCard authentication", () => {
   it("stores a typed secret in the keyring, then forgets it", async () => {
     const { backend } = await setup();
     expect(screen.getByTestId("ds-secret-missing-basic")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("ds-test-basic"));
+    await waitFor(() => expect(screen.getByTestId("ds-test-result-basic")).toBeTruthy());
     const store = screen.getByTestId("ds-secret-store-basic") as HTMLButtonElement;
     expect(store.disabled).toBe(true);
     await fireEvent.input(input("ds-secret-basic"), { target: { value: "s3cret" } });
@@ -54,6 +56,7 @@ describe("DatasourceCard authentication", () => {
     await fireEvent.click(store);
     await waitFor(() => expect(screen.getByTestId("ds-secret-stored-basic")).toBeTruthy());
     expect(backend.state.secrets.basic).toBe("s3cret");
+    expect(screen.queryByTestId("ds-test-result-basic")).toBeNull();
     expect(input("ds-secret-basic").value).toBe("");
     expect(document.body.innerHTML).not.toContain("s3cret");
     // Storing a secret is not a settings edit.

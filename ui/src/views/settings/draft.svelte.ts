@@ -232,6 +232,9 @@ export class SettingsDraft {
       const result = await call();
       if (result.status === "ok") {
         this.#app.settings.view = result.data;
+        // A connection test from before the secret changed no longer says anything.
+        const keys = new Set(this.entries.filter((e) => e.id === id).map((e) => e.key));
+        this.tests = Object.fromEntries(Object.entries(this.tests).filter(([key]) => !keys.has(key)));
         ok = true;
       } else {
         this.secretErrors = { ...this.secretErrors, [id]: result.error };
