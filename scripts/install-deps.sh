@@ -17,6 +17,8 @@ APT_PACKAGES=(
   webkit2gtk-driver xvfb xauth dbus dbus-x11 imagemagick fonts-noto-cjk poppler-utils
   # Notification tests (a real org.freedesktop.Notifications on a private bus)
   python3-dbusmock
+  # Datasource secrets through a real Secret Service (keyring test under dbus-run-session)
+  gnome-keyring
   # Benchmarks
   hyperfine
 )

@@ -22,6 +22,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::test_connection,
+            commands::settings::set_datasource_secret,
+            commands::settings::clear_datasource_secret,
             commands::targets::list_targets,
             // dashboards (issue 4) — add commands below this line
             commands::dashboards::list_dashboards,
@@ -111,6 +113,12 @@ pub fn run() {
             );
             builder.mount_events(app);
             app.manage(state::LogGuard(std::sync::Mutex::new(log_guard)));
+            // Tests without a Secret Service keep datasource secrets in memory for the run.
+            if std::env::var("HINOMI_SECRET_STORE").as_deref() == Ok("memory") {
+                hinomi_core::secrets::install(std::sync::Arc::new(
+                    hinomi_core::secrets::MemoryStore::default(),
+                ));
+            }
             app.manage(state::SettingsState::load(&paths));
             app.manage(started);
             // Each domain registers its own managed state and background tasks.

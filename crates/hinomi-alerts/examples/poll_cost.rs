@@ -192,6 +192,7 @@ fn fetched(sources: usize, polls: usize) -> (f64, f64) {
                     url: url.clone(),
                     timeout_ms: 30_000,
                     tls: TlsOptions::default(),
+                    auth: Default::default(),
                 })
                 .expect("a client")
             })

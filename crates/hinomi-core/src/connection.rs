@@ -35,6 +35,9 @@ pub async fn test_connection(ds: &Datasource) -> Result<ConnectionReport, Hinomi
         .map_err(|err| crate::http::transport_error(&err, &endpoint.url(path)))?;
     let url = endpoint.shown_url(path);
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Some(err) = crate::http::auth_rejected(status, &url) {
+        return Err(err);
+    }
     if !status.is_success() {
         return Err(HinomiError::new(
             ErrorCode::HttpStatus,
@@ -112,6 +115,7 @@ mod tests {
             url,
             timeout_ms: 2_000,
             tls: TlsOptions::default(),
+            auth: Default::default(),
         }
     }
 

@@ -4,9 +4,12 @@
 //! CA may be added, there is no "skip verification" switch), every request has the datasource's
 //! timeout, and transport failures become [`HinomiError`]s that tell the user which of
 //! "unreachable", "timed out" and "TLS" happened, with the URL and the underlying cause.
+//! A datasource with auth gets its `Authorization` header here, from the secret store, as a
+//! sensitive default header; a missing secret is an error, never an unauthenticated request.
 
 use crate::error::{ErrorCode, HinomiError};
-use crate::settings::{Datasource, parse_endpoint_url};
+use crate::secrets::SecretStore;
+use crate::settings::{Datasource, DatasourceAuth, parse_endpoint_url};
 use std::time::Duration;
 
 /// A datasource's base URL plus a client configured for it.
@@ -18,7 +21,12 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// Reads the datasource's secret, if it has auth, from the process-wide store.
     pub fn new(ds: &Datasource) -> Result<Self, HinomiError> {
+        Self::with_store(ds, crate::secrets::store().as_ref())
+    }
+
+    pub fn with_store(ds: &Datasource, secrets: &dyn SecretStore) -> Result<Self, HinomiError> {
         let base = parse_endpoint_url(&ds.url).map_err(|message| {
             HinomiError::invalid_input(message).with_detail(format!("datasource {}", ds.id))
         })?;
@@ -26,6 +34,11 @@ impl Endpoint {
             .timeout(Duration::from_millis(u64::from(ds.timeout_ms)))
             .connect_timeout(Duration::from_millis(u64::from(ds.timeout_ms.min(5_000))))
             .user_agent(concat!("hinomi/", env!("CARGO_PKG_VERSION")));
+        if let Some(value) = authorization(ds, secrets)? {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(reqwest::header::AUTHORIZATION, value);
+            builder = builder.default_headers(headers);
+        }
         if let Some(ca_file) = ds
             .tls
             .ca_file
@@ -100,6 +113,71 @@ impl Endpoint {
             .await
             .map_err(|err| transport_error(&err, &url))
     }
+}
+
+/// The `Authorization` header for a datasource with auth, marked sensitive (kept out of Debug).
+fn authorization(
+    ds: &Datasource,
+    secrets: &dyn SecretStore,
+) -> Result<Option<reqwest::header::HeaderValue>, HinomiError> {
+    use base64::Engine as _;
+    let text = match &ds.auth {
+        DatasourceAuth::None => return Ok(None),
+        DatasourceAuth::Basic { username } => {
+            let password = required_secret(ds, secrets, "password")?;
+            let pair = format!("{username}:{password}");
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(pair)
+            )
+        }
+        DatasourceAuth::Bearer => {
+            format!("Bearer {}", required_secret(ds, secrets, "token")?)
+        }
+    };
+    let mut value = reqwest::header::HeaderValue::from_str(&text).map_err(|_| {
+        HinomiError::new(
+            ErrorCode::InvalidConfig,
+            format!(
+                "The stored secret of datasource \"{}\" cannot be sent in an HTTP header (control characters?).",
+                ds.id
+            ),
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(Some(value))
+}
+
+fn required_secret(
+    ds: &Datasource,
+    secrets: &dyn SecretStore,
+    what: &str,
+) -> Result<String, HinomiError> {
+    match secrets.get(&ds.id)? {
+        Some(secret) if !secret.is_empty() => Ok(secret),
+        _ => Err(HinomiError::new(
+            ErrorCode::InvalidConfig,
+            format!(
+                "Datasource \"{}\" uses authentication but no {what} is stored in the keyring; set it in Settings.",
+                ds.id
+            ),
+        )),
+    }
+}
+
+/// `401`/`403` in the user's terms: the credentials were refused (never shown).
+pub fn auth_rejected(status: reqwest::StatusCode, shown_url: &str) -> Option<HinomiError> {
+    let hint = match status.as_u16() {
+        401 => "unauthorized: the credentials are missing or wrong",
+        403 => "forbidden: the credentials are not allowed to read this",
+        _ => return None,
+    };
+    Some(HinomiError::new(
+        ErrorCode::HttpStatus,
+        format!(
+            "{shown_url} answered {status} ({hint}); check the datasource's authentication in Settings."
+        ),
+    ))
 }
 
 /// Explains a failed request in the user's terms, keeping the technical cause as detail.
@@ -183,6 +261,7 @@ mod tests {
             url: url.into(),
             timeout_ms: 500,
             tls: TlsOptions::default(),
+            auth: Default::default(),
         }
     }
 
@@ -280,6 +359,74 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    async fn echo_authorization() -> String {
+        use axum::routing::get;
+        let router = axum::Router::new().route(
+            "/",
+            get(|headers: axum::http::HeaderMap| async move {
+                headers
+                    .get("authorization")
+                    .map(|v| v.to_str().unwrap().to_string())
+                    .unwrap_or_default()
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn basic_and_bearer_auth_send_the_stored_secret_and_hide_it() {
+        let url = echo_authorization().await;
+        let secrets = crate::secrets::MemoryStore::default();
+        secrets.set("t", "s3cret-pw").unwrap();
+        let mut source = ds(&url);
+        source.auth = DatasourceAuth::Basic {
+            username: "alice".into(),
+        };
+        let endpoint = Endpoint::with_store(&source, &secrets).unwrap();
+        let sent = endpoint.get("/", &[]).await.unwrap().text().await.unwrap();
+        // base64("alice:s3cret-pw")
+        assert_eq!(sent, "Basic YWxpY2U6czNjcmV0LXB3");
+        let debug = format!("{endpoint:?}");
+        assert!(
+            !debug.contains("YWxpY2U6czNjcmV0LXB3") && !debug.contains("s3cret"),
+            "{debug}"
+        );
+
+        source.auth = DatasourceAuth::Bearer;
+        let endpoint = Endpoint::with_store(&source, &secrets).unwrap();
+        let sent = endpoint.get("/", &[]).await.unwrap().text().await.unwrap();
+        assert_eq!(sent, "Bearer s3cret-pw");
+        assert!(!format!("{endpoint:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn auth_without_a_stored_secret_is_an_error_naming_the_datasource() {
+        let secrets = crate::secrets::MemoryStore::default();
+        let mut source = ds("http://127.0.0.1:1");
+        source.auth = DatasourceAuth::Bearer;
+        let err = Endpoint::with_store(&source, &secrets).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidConfig);
+        assert!(
+            err.message.contains("\"t\"") && err.message.contains("keyring"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_secret_with_a_newline_is_refused_without_echoing_it() {
+        let secrets = crate::secrets::MemoryStore::default();
+        secrets.set("t", "bad\nsecret-xyz").unwrap();
+        let mut source = ds("http://127.0.0.1:1");
+        source.auth = DatasourceAuth::Bearer;
+        let err = Endpoint::with_store(&source, &secrets).unwrap_err();
+        let shown = format!("{} {:?} {err:?}", err.message, err.detail);
+        assert!(!shown.contains("secret-xyz"), "{shown}");
     }
 
     #[test]

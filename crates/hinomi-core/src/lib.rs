@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod incident_policy;
 pub mod paths;
+pub mod secrets;
 pub mod settings;
 
 pub use error::{ErrorCode, HinomiError};

@@ -41,6 +41,25 @@ pub struct TlsOptions {
     pub ca_file: Option<String>,
 }
 
+/// How requests to a datasource authenticate. The secret (password or token) is not here: it
+/// lives in the OS keyring, see [`crate::secrets`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DatasourceAuth {
+    #[default]
+    None,
+    /// HTTP Basic with this user name; the password is the datasource's secret.
+    Basic { username: String },
+    /// `Authorization: Bearer <token>`; the token is the datasource's secret.
+    Bearer,
+}
+
+impl DatasourceAuth {
+    pub fn is_none(&self) -> bool {
+        matches!(self, Self::None)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(deny_unknown_fields)]
 pub struct Datasource {
@@ -54,6 +73,10 @@ pub struct Datasource {
     pub timeout_ms: u32,
     #[serde(default)]
     pub tls: TlsOptions,
+    /// Absent in older files (no auth).
+    #[serde(default, skip_serializing_if = "DatasourceAuth::is_none")]
+    #[specta(optional)]
+    pub auth: DatasourceAuth,
 }
 
 fn default_timeout_ms() -> u32 {
@@ -118,6 +141,7 @@ impl Default for Settings {
             url: url.into(),
             timeout_ms: default_timeout_ms(),
             tls: TlsOptions::default(),
+            auth: DatasourceAuth::None,
         };
         Self {
             version: SETTINGS_VERSION,
@@ -472,6 +496,38 @@ mod tests {
             loaded.settings.alert_notifications,
             AlertNotificationPrefs::default()
         );
+    }
+
+    #[test]
+    fn auth_round_trips_without_its_secret_and_old_files_load_without_auth() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(
+            &path,
+            "version = 1\n[[datasources]]\nid = \"p\"\nname = \"P\"\nkind = \"prometheus\"\nurl = \"http://h:9090\"\n",
+        )
+        .unwrap();
+        let file = SettingsFile::new(&path);
+        let loaded = file.load();
+        assert!(loaded.load_error.is_none(), "{:?}", loaded.load_error);
+        assert_eq!(loaded.settings.datasources[0].auth, DatasourceAuth::None);
+
+        let secrets = crate::secrets::MemoryStore::default();
+        crate::secrets::SecretStore::set(&secrets, "p", "hunter2-in-keyring").unwrap();
+        let mut settings = loaded.settings;
+        settings.datasources[0].auth = DatasourceAuth::Basic {
+            username: "alice".into(),
+        };
+        settings.datasources.push(Datasource {
+            id: "b".into(),
+            auth: DatasourceAuth::Bearer,
+            ..settings.datasources[0].clone()
+        });
+        file.save(&settings).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("alice") && text.contains("bearer"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert_eq!(file.load().settings, settings);
     }
 
     #[test]

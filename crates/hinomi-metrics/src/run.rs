@@ -279,6 +279,7 @@ mod tests {
             url: "http://127.0.0.1:9".into(),
             timeout_ms: 1000,
             tls: Default::default(),
+            auth: Default::default(),
         }
     }
 

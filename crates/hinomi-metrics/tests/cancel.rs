@@ -55,6 +55,7 @@ fn datasource(url: String) -> Vec<Datasource> {
         url,
         timeout_ms: 60_000,
         tls: TlsOptions::default(),
+        auth: Default::default(),
     }]
 }
 

@@ -100,6 +100,7 @@ async fn main() {
         url: format!("http://127.0.0.1:{port}"),
         timeout_ms: 60_000,
         tls: TlsOptions::default(),
+        auth: Default::default(),
     })
     .unwrap();
     let (from, to) = (

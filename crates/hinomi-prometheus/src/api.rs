@@ -76,6 +76,10 @@ impl PrometheusClient {
             .bytes()
             .await
             .map_err(|err| transport_error(&err, &url))?;
+        if let Some(err) = hinomi_core::http::auth_rejected(status, &self.endpoint.shown_url(path))
+        {
+            return Err(err);
+        }
         if !status.is_success() {
             // Decode now so the error carries Prometheus's message or names the status.
             return match unwrap_envelope::<serde::de::IgnoredAny>(&body, Some(status)) {

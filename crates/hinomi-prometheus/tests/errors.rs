@@ -22,6 +22,7 @@ fn client(url: String) -> PrometheusClient {
         url,
         timeout_ms: 2_000,
         tls: TlsOptions::default(),
+        auth: Default::default(),
     })
     .unwrap()
 }

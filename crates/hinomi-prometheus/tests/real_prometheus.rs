@@ -28,6 +28,7 @@ fn client_for(stack: &DemoStack) -> PrometheusClient {
         url: stack.url(Component::Prometheus),
         timeout_ms: 5_000,
         tls: TlsOptions::default(),
+        auth: Default::default(),
     })
     .unwrap()
 }

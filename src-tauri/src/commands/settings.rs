@@ -1,4 +1,5 @@
-//! Settings page: read, validate, save, and test a datasource's connection.
+//! Settings page: read, validate, save, and test a datasource's connection; store or clear a
+//! datasource's secret in the OS keyring (write-only: the secret never comes back to the UI).
 
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
@@ -6,17 +7,37 @@ use hinomi_core::connection::ConnectionReport;
 use hinomi_core::settings::{Datasource, DatasourceProblem, LoadedSettings, Settings};
 use serde::Serialize;
 use specta::Type;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct SettingsView {
     pub loaded: LoadedSettings,
     /// Per-datasource problems; the rest of the app keeps working around them.
     pub problems: Vec<DatasourceProblem>,
+    /// Per datasource id with auth: whether its secret is in the keyring (never the secret).
+    pub has_secret: BTreeMap<String, bool>,
 }
 
 fn view(loaded: LoadedSettings) -> SettingsView {
     let problems = loaded.settings.problems();
-    SettingsView { loaded, problems }
+    let store = hinomi_core::secrets::store();
+    let has_secret = loaded
+        .settings
+        .datasources
+        .iter()
+        .filter(|ds| !ds.auth.is_none())
+        .map(|ds| {
+            (
+                ds.id.clone(),
+                matches!(store.get(&ds.id), Ok(Some(s)) if !s.is_empty()),
+            )
+        })
+        .collect();
+    SettingsView {
+        loaded,
+        problems,
+        has_secret,
+    }
 }
 
 #[tauri::command]
@@ -51,4 +72,29 @@ pub fn save_settings(
 #[specta::specta]
 pub async fn test_connection(datasource: Datasource) -> Result<ConnectionReport, HinomiError> {
     hinomi_core::connection::test_connection(&datasource).await
+}
+
+/// Stores a datasource's password or token in the OS keyring.
+#[tauri::command]
+#[specta::specta]
+pub fn set_datasource_secret(
+    id: String,
+    secret: String,
+    state: tauri::State<'_, SettingsState>,
+) -> Result<SettingsView, HinomiError> {
+    hinomi_core::secrets::set_secret(&id, &secret)?;
+    tracing::info!(datasource = %id, "datasource secret stored");
+    Ok(view(state.snapshot()))
+}
+
+/// Removes a datasource's secret from the OS keyring.
+#[tauri::command]
+#[specta::specta]
+pub fn clear_datasource_secret(
+    id: String,
+    state: tauri::State<'_, SettingsState>,
+) -> Result<SettingsView, HinomiError> {
+    hinomi_core::secrets::clear_secret(&id)?;
+    tracing::info!(datasource = %id, "datasource secret cleared");
+    Ok(view(state.snapshot()))
 }

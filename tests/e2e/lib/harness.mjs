@@ -145,7 +145,9 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
     ["--port", String(port), "--native-port", String(nativePort)],
     {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...xdg, LANG: locale, LC_ALL: locale, LANGUAGE: "" },
+      // The private D-Bus has no Secret Service: datasource secrets stay in memory for the run
+      // (the real keyring is tested by scripts/test-keyring).
+      env: { HINOMI_SECRET_STORE: "memory", ...process.env, ...xdg, LANG: locale, LC_ALL: locale, LANGUAGE: "" },
     },
   );
   let driverLog = "";

@@ -20,6 +20,10 @@ export const commands = {
 	 */
 	saveSettings: (settings: Settings) => typedError<SettingsView, HinomiError>(__TAURI_INVOKE("save_settings", { settings })),
 	testConnection: (datasource: Datasource) => typedError<ConnectionReport, HinomiError>(__TAURI_INVOKE("test_connection", { datasource })),
+	/**  Stores a datasource's password or token in the OS keyring. */
+	setDatasourceSecret: (id: string, secret: string) => typedError<SettingsView, HinomiError>(__TAURI_INVOKE("set_datasource_secret", { id, secret })),
+	/**  Removes a datasource's secret from the OS keyring. */
+	clearDatasourceSecret: (id: string) => typedError<SettingsView, HinomiError>(__TAURI_INVOKE("clear_datasource_secret", { id })),
 	listTargets: () => typedError<DatasourceTargets[], HinomiError>(__TAURI_INVOKE("list_targets")),
 	listDashboards: (search: DashboardSearch) => typedError<DashboardSummary[], HinomiError>(__TAURI_INVOKE("list_dashboards", { search })),
 	/**  Loads a dashboard afresh from its file (dropping unsaved variable state). */
@@ -360,7 +364,19 @@ export type Datasource = {
 	url: string,
 	timeout_ms?: number,
 	tls?: TlsOptions,
+	/**  Absent in older files (no auth). */
+	auth?: DatasourceAuth,
 };
+
+/**
+ *  How requests to a datasource authenticate. The secret (password or token) is not here: it
+ *  lives in the OS keyring, see [`crate::secrets`].
+ */
+export type DatasourceAuth = { type: "none" } | 
+/**  HTTP Basic with this user name; the password is the datasource's secret. */
+{ type: "basic"; username: string } | 
+/**  `Authorization: Bearer <token>`; the token is the datasource's secret. */
+{ type: "bearer" };
 
 export type DatasourceKind = "prometheus" | "alertmanager" | "elasticsearch";
 
@@ -1022,6 +1038,8 @@ export type SettingsView = {
 	loaded: LoadedSettings,
 	/**  Per-datasource problems; the rest of the app keeps working around them. */
 	problems: DatasourceProblem[],
+	/**  Per datasource id with auth: whether its secret is in the keyring (never the secret). */
+	has_secret: { [key in string]: boolean },
 };
 
 /**

@@ -161,6 +161,7 @@ fn elasticsearch_is_not_an_alert_source() {
         url: "http://127.0.0.1:9200".into(),
         timeout_ms: 1000,
         tls: Default::default(),
+        auth: Default::default(),
     };
     let err = AlertSource::for_datasource(&ds).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);

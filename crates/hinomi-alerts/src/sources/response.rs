@@ -112,6 +112,9 @@ pub(crate) fn alertmanager_error(status: reqwest::StatusCode, body: &[u8]) -> Hi
 }
 
 fn status_error(server: &str, status: reqwest::StatusCode, body: &[u8]) -> HinomiError {
+    if let Some(err) = hinomi_core::http::auth_rejected(status, server) {
+        return err;
+    }
     HinomiError::new(
         ErrorCode::HttpStatus,
         format!("{server} answered {status}."),

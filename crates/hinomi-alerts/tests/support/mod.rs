@@ -39,6 +39,7 @@ pub fn datasource(id: &str, kind: DatasourceKind, url: String) -> Datasource {
         url,
         timeout_ms: 5_000,
         tls: TlsOptions::default(),
+        auth: Default::default(),
     }
 }
 

@@ -42,6 +42,7 @@ pub struct AlertsUpdated {
 pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
     let mut poller: Option<AlertPoller> = None;
     let mut polled_datasources: Vec<Datasource> = Vec::new();
+    let mut polled_secrets = hinomi_core::secrets::generation();
     let mut last_health: Option<String> = None;
     let mut watch_rules = WatchRulesRunner::start(&app.state::<WatchRulesState>(), clock.clone());
     let mut routes = RouteTreeCache::default();
@@ -60,7 +61,9 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
             .cloned()
             .collect();
         let mut source_errors = Vec::new();
-        if poller.is_none() || wanted != polled_datasources {
+        // A stored or cleared datasource secret rebuilds the clients with the new credentials.
+        let secrets = hinomi_core::secrets::generation();
+        if poller.is_none() || wanted != polled_datasources || secrets != polled_secrets {
             let sources: Vec<AlertSource> = wanted
                 .iter()
                 .filter_map(|ds| match AlertSource::for_datasource(ds) {
@@ -85,6 +88,7 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
                 },
             }
             polled_datasources = wanted;
+            polled_secrets = secrets;
             routes = RouteTreeCache::default();
         }
         routes.refresh(&settings.datasources).await;

@@ -35,6 +35,8 @@ export interface FakeState {
   connection: Record<string, ConnectionReport | HinomiError>;
   /** Milliseconds every call waits, to make loading states visible. */
   latencyMs: number;
+  /** Datasource secrets ("the keyring"), keyed by datasource id; never sent back to the UI. */
+  secrets: Record<string, string>;
 }
 
 export interface FakeBackend extends Backend {
@@ -102,6 +104,7 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
     saveError: null,
     connection: {},
     latencyMs: 0,
+    secrets: {},
     ...initial,
   };
   const calls: Array<[string, unknown[]]> = [];
@@ -116,6 +119,11 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
   const settingsView = (): SettingsView => ({
     loaded: { settings: copy(state.settings), load_error: state.loadError, path: state.settingsPath },
     problems: fakeProblems(state.settings),
+    has_secret: Object.fromEntries(
+      (state.settings.datasources ?? [])
+        .filter((ds) => ds.auth && ds.auth.type !== "none")
+        .map((ds) => [ds.id, !!state.secrets[ds.id]]),
+    ),
   });
 
   const answerFor = (ds: Datasource): DatasourceTargets => {
@@ -167,6 +175,20 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
       state.settings = copy(settings);
       state.loadError = null;
       saved.push(copy(settings));
+      return { status: "ok", data: settingsView() };
+    },
+    async setDatasourceSecret(id, secret): Promise<CommandResult<SettingsView>> {
+      // The secret itself is not recorded in `calls`: tests check it never travels back.
+      calls.push(["setDatasourceSecret", [id]]);
+      await wait();
+      if (secret === "") return { status: "error", error: { code: "invalid_input", message: "The password or token is empty." } };
+      state.secrets[id] = secret;
+      return { status: "ok", data: settingsView() };
+    },
+    async clearDatasourceSecret(id): Promise<CommandResult<SettingsView>> {
+      calls.push(["clearDatasourceSecret", [id]]);
+      await wait();
+      delete state.secrets[id];
       return { status: "ok", data: settingsView() };
     },
     async testConnection(datasource): Promise<CommandResult<ConnectionReport>> {

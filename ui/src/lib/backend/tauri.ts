@@ -25,5 +25,7 @@ export const tauriBackend: Backend = {
   getSettings: () => commands.getSettings(),
   saveSettings: (settings) => settle(() => commands.saveSettings(settings)),
   testConnection: (datasource) => settle(() => commands.testConnection(datasource)),
+  setDatasourceSecret: (id, secret) => settle(() => commands.setDatasourceSecret(id, secret)),
+  clearDatasourceSecret: (id) => settle(() => commands.clearDatasourceSecret(id)),
   listTargets: () => settle(() => commands.listTargets()),
 };

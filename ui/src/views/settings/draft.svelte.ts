@@ -40,6 +40,9 @@ export class SettingsDraft {
   /** Entry to focus when the view next renders (a datasource just added). */
   focusKey = $state<string | null>(null);
   tests = $state.raw<Record<string, ConnectionTest>>({});
+  /** Per datasource id: the last failure to store or clear its secret. */
+  secretErrors = $state.raw<Record<string, HinomiError>>({});
+  secretBusy = $state<string | null>(null);
   readonly #app: AppContext;
   #initialized = $state(false);
 
@@ -120,6 +123,8 @@ export class SettingsDraft {
       url: "",
       timeout: "10000",
       ca: "",
+      authType: "none",
+      username: "",
       expanded: true,
     };
     this.entries.push(entry);
@@ -129,7 +134,7 @@ export class SettingsDraft {
   }
 
   /** Changes fields of one datasource; a new one's id follows its name and kind. */
-  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "expanded">>): void {
+  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "authType" | "username" | "expanded">>): void {
     const entry = this.entries.find((e) => e.key === key);
     if (!entry) return;
     Object.assign(entry, changes);
@@ -202,6 +207,43 @@ export class SettingsDraft {
 
   hasProblems(entry: DraftEntry): boolean {
     return (["id", "name", "url", "timeout_ms"] as const).some((f) => this.problem(entry, f));
+  }
+
+  /** Whether the keyring holds this saved datasource's secret (the secret never comes back). */
+  hasSecret(entry: DraftEntry): boolean {
+    return !entry.isNew && this.#app.settings.view?.has_secret?.[entry.id] === true;
+  }
+
+  /** Stores the password or token in the OS keyring under the datasource's id. */
+  async storeSecret(entry: DraftEntry, secret: string): Promise<boolean> {
+    return this.#secretCall(entry.id, () => this.#app.backend.setDatasourceSecret(entry.id, secret));
+  }
+
+  async clearSecret(entry: DraftEntry): Promise<boolean> {
+    return this.#secretCall(entry.id, () => this.#app.backend.clearDatasourceSecret(entry.id));
+  }
+
+  async #secretCall(id: string, call: () => ReturnType<AppContext["backend"]["clearDatasourceSecret"]>): Promise<boolean> {
+    this.secretBusy = id;
+    const { [id]: _previous, ...others } = this.secretErrors;
+    this.secretErrors = others;
+    let ok = false;
+    try {
+      const result = await call();
+      if (result.status === "ok") {
+        this.#app.settings.view = result.data;
+        // A connection test from before the secret changed no longer says anything.
+        const keys = new Set(this.entries.filter((e) => e.id === id).map((e) => e.key));
+        this.tests = Object.fromEntries(Object.entries(this.tests).filter(([key]) => !keys.has(key)));
+        ok = true;
+      } else {
+        this.secretErrors = { ...this.secretErrors, [id]: result.error };
+      }
+    } catch (err) {
+      this.secretErrors = { ...this.secretErrors, [id]: toHinomiError(err) };
+    }
+    this.secretBusy = null;
+    return ok;
   }
 
   testFor(entry: DraftEntry): ConnectionTest | undefined {

@@ -69,7 +69,20 @@ describe("parseWholeNumber", () => {
 describe("entries", () => {
   it("round-trip a datasource, filling the defaults the backend would", () => {
     const ds = { id: "p", name: "P", kind: "prometheus" as const, url: "http://p:9090" };
-    expect(datasourceFromEntry(entryFromDatasource(ds))).toEqual({ ...ds, timeout_ms: 10_000, tls: { ca_file: null } });
+    expect(datasourceFromEntry(entryFromDatasource(ds))).toEqual({
+      ...ds,
+      timeout_ms: 10_000,
+      tls: { ca_file: null },
+      auth: { type: "none" },
+    });
+  });
+
+  it("round-trip Basic auth with its user name and bearer without one", () => {
+    const ds = { id: "p", name: "P", kind: "prometheus" as const, url: "http://p:9090" };
+    const basic = { ...ds, auth: { type: "basic" as const, username: "alice" } };
+    expect(datasourceFromEntry(entryFromDatasource(basic)).auth).toEqual({ type: "basic", username: "alice" });
+    const bearer = { ...ds, auth: { type: "bearer" as const } };
+    expect(datasourceFromEntry(entryFromDatasource(bearer)).auth).toEqual({ type: "bearer" });
   });
 
   it("send an empty CA path as none", () => {

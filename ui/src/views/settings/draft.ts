@@ -1,10 +1,16 @@
 // The settings editor's pure parts: turning saved datasources into editable rows and back, new
 // ids, and "has anything changed". Unit-tested; the reactive class lives in draft.svelte.ts.
 
-import type { Datasource, DatasourceKind, Settings } from "../../lib/bindings";
+import type { Datasource, DatasourceAuth, DatasourceKind, Settings } from "../../lib/bindings";
 
 export const KINDS: readonly DatasourceKind[] = ["prometheus", "alertmanager", "elasticsearch"];
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export type AuthType = DatasourceAuth["type"];
+export const AUTH_TYPES: readonly AuthType[] = ["none", "basic", "bearer"];
+
+function authFrom(type: AuthType, username: string): DatasourceAuth {
+  return type === "basic" ? { type, username } : { type };
+}
 
 /** One datasource as the form holds it: numbers as typed, so "12a" can be shown and fixed. */
 export interface DraftEntry {
@@ -20,6 +26,9 @@ export interface DraftEntry {
   url: string;
   timeout: string;
   ca: string;
+  /** How requests authenticate; the secret itself is only ever in the keyring. */
+  authType: AuthType;
+  username: string;
   expanded: boolean;
 }
 
@@ -87,6 +96,8 @@ export function entryFromDatasource(ds: Datasource, key = nextKey()): DraftEntry
     url: ds.url,
     timeout: String(ds.timeout_ms ?? DEFAULT_TIMEOUT_MS),
     ca: ds.tls?.ca_file ?? "",
+    authType: ds.auth?.type ?? "none",
+    username: ds.auth?.type === "basic" ? ds.auth.username : "",
     expanded: false,
   };
 }
@@ -104,6 +115,7 @@ export function datasourceFromEntry(entry: DraftEntry): Datasource {
     url: entry.url,
     timeout_ms: parseWholeNumber(entry.timeout) ?? Number.NaN,
     tls: { ca_file: ca === "" ? null : ca },
+    auth: authFrom(entry.authType, entry.username),
   };
 }
 
@@ -117,6 +129,7 @@ export function normalizeDatasource(ds: Datasource): Datasource {
     url: ds.url,
     timeout_ms: ds.timeout_ms ?? DEFAULT_TIMEOUT_MS,
     tls: { ca_file: ca ? ca : null },
+    auth: authFrom(ds.auth?.type ?? "none", ds.auth?.type === "basic" ? ds.auth.username : ""),
   };
 }
 

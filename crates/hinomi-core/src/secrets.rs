@@ -1,0 +1,161 @@
+//! Datasource secrets: Basic-auth passwords and bearer tokens.
+//!
+//! A secret never goes into settings.toml; it lives in the OS keyring (Secret Service on Linux)
+//! under service [`KEYRING_SERVICE`], user = the datasource id. Access goes through
+//! [`SecretStore`] so tests can use [`MemoryStore`]. The process-wide store is the keyring unless
+//! [`install`] replaced it; [`crate::http::Endpoint::new`] reads it when a datasource has auth.
+//! Errors name the datasource, never the secret.
+
+use crate::error::{ErrorCode, HinomiError};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// The keyring service every Hinomi secret is stored under.
+pub const KEYRING_SERVICE: &str = "app.hinomi.console";
+
+/// Where datasource secrets are kept, keyed by datasource id.
+pub trait SecretStore: Send + Sync {
+    /// `Ok(None)` when nothing is stored; `Err` when the store cannot be read (locked, absent).
+    fn get(&self, datasource_id: &str) -> Result<Option<String>, HinomiError>;
+    fn set(&self, datasource_id: &str, secret: &str) -> Result<(), HinomiError>;
+    /// Removing a secret that is not there is not an error.
+    fn clear(&self, datasource_id: &str) -> Result<(), HinomiError>;
+}
+
+/// The OS keyring through the `keyring` crate.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KeyringStore;
+
+fn keyring_error(datasource_id: &str, action: &str, err: &keyring::Error) -> HinomiError {
+    // keyring's messages describe the platform failure, not the secret.
+    HinomiError::new(
+        ErrorCode::InvalidConfig,
+        format!(
+            "Cannot {action} the secret of datasource \"{datasource_id}\" in the OS keyring; is the keyring unlocked?"
+        ),
+    )
+    .with_detail(err.to_string())
+}
+
+fn entry(datasource_id: &str) -> Result<keyring::Entry, HinomiError> {
+    keyring::Entry::new(KEYRING_SERVICE, datasource_id)
+        .map_err(|err| keyring_error(datasource_id, "open", &err))
+}
+
+impl SecretStore for KeyringStore {
+    fn get(&self, datasource_id: &str) -> Result<Option<String>, HinomiError> {
+        match entry(datasource_id)?.get_password() {
+            Ok(secret) => Ok(Some(secret)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(err) => Err(keyring_error(datasource_id, "read", &err)),
+        }
+    }
+
+    fn set(&self, datasource_id: &str, secret: &str) -> Result<(), HinomiError> {
+        entry(datasource_id)?
+            .set_password(secret)
+            .map_err(|err| keyring_error(datasource_id, "store", &err))
+    }
+
+    fn clear(&self, datasource_id: &str) -> Result<(), HinomiError> {
+        match entry(datasource_id)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(err) => Err(keyring_error(datasource_id, "remove", &err)),
+        }
+    }
+}
+
+/// Secrets in memory, for tests and for runs that must not touch the OS keyring.
+#[derive(Debug, Default)]
+pub struct MemoryStore(Mutex<HashMap<String, String>>);
+
+impl SecretStore for MemoryStore {
+    fn get(&self, datasource_id: &str) -> Result<Option<String>, HinomiError> {
+        Ok(self.lock().get(datasource_id).cloned())
+    }
+
+    fn set(&self, datasource_id: &str, secret: &str) -> Result<(), HinomiError> {
+        self.lock().insert(datasource_id.into(), secret.into());
+        Ok(())
+    }
+
+    fn clear(&self, datasource_id: &str) -> Result<(), HinomiError> {
+        self.lock().remove(datasource_id);
+        Ok(())
+    }
+}
+
+impl MemoryStore {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Changes whenever a secret is stored or cleared through [`set_secret`] / [`clear_secret`], so
+/// long-lived clients (the alert poller) know to rebuild with the new credentials.
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Relaxed)
+}
+
+static STORE: RwLock<Option<Arc<dyn SecretStore>>> = RwLock::new(None);
+
+/// Replaces the process-wide store (tests, `HINOMI_SECRET_STORE=memory`).
+pub fn install(store: Arc<dyn SecretStore>) {
+    *STORE
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(store);
+}
+
+/// The process-wide store: the OS keyring unless [`install`] replaced it.
+pub fn store() -> Arc<dyn SecretStore> {
+    STORE
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone()
+        .unwrap_or_else(|| Arc::new(KeyringStore))
+}
+
+/// Stores a datasource's secret in the process-wide store; an empty secret is refused.
+pub fn set_secret(datasource_id: &str, secret: &str) -> Result<(), HinomiError> {
+    if secret.is_empty() {
+        return Err(HinomiError::invalid_input(
+            "The password or token is empty.",
+        ));
+    }
+    let stored = store().set(datasource_id, secret);
+    GENERATION.fetch_add(1, Ordering::Relaxed);
+    stored
+}
+
+/// Removes a datasource's secret from the process-wide store.
+pub fn clear_secret(datasource_id: &str) -> Result<(), HinomiError> {
+    let cleared = store().clear(datasource_id);
+    GENERATION.fetch_add(1, Ordering::Relaxed);
+    cleared
+}
+
+/// Whether the process-wide store holds a secret for the datasource (unreadable counts as no).
+pub fn has_secret(datasource_id: &str) -> bool {
+    matches!(store().get(datasource_id), Ok(Some(secret)) if !secret.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_store_round_trip() {
+        let store = MemoryStore::default();
+        assert_eq!(store.get("a").unwrap(), None);
+        store.set("a", "pw").unwrap();
+        assert_eq!(store.get("a").unwrap().as_deref(), Some("pw"));
+        store.clear("a").unwrap();
+        store.clear("a").unwrap();
+        assert_eq!(store.get("a").unwrap(), None);
+    }
+}
