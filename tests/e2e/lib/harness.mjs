@@ -48,15 +48,54 @@ async function waitFor(what, check, { timeoutMs = 60_000, intervalMs = 250 } = {
   throw new Error(`timed out waiting for ${what}${lastError ? `: ${lastError.message}` : ""}`);
 }
 
-/** Sends SIGTERM, waits for the exit, and SIGKILLs after `graceMs`; resolves once it is gone. */
+/** Signals the child's whole process group (it was spawned `detached`), ignoring a gone group. */
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Sends SIGTERM to the child's process group, waits for the child to exit, SIGKILLs the group
+ * after `graceMs`, and then SIGKILLs it once more for stragglers (WebKit helpers, an app whose
+ * driver died first). Finally drops the child's pipes: a grandchild that still holds one would
+ * otherwise keep this test file's process alive until the runner's timeout.
+ */
 async function terminate(child, graceMs = 10_000) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
-  if (!done) {
-    child.kill("SIGKILL");
-    await exited;
+  const running = child.exitCode === null && child.signalCode === null;
+  if (running) {
+    const exited = new Promise((r) => child.once("exit", r));
+    signalGroup(child, "SIGTERM");
+    const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+    if (!done) {
+      signalGroup(child, "SIGKILL");
+      await Promise.race([exited, sleep(5_000)]);
+    }
+  }
+  signalGroup(child, "SIGKILL");
+  child.stdout?.destroy();
+  child.stderr?.destroy();
+}
+
+/**
+ * Runs one teardown step, bounded by `limitMs`, and says on stderr when it was slow or gave up,
+ * so a CI log shows which step held a suite up.
+ */
+async function bounded(what, step, limitMs) {
+  const started = Date.now();
+  let timer;
+  const limit = new Promise((r) => (timer = setTimeout(() => r("timeout"), limitMs)));
+  try {
+    const outcome = await Promise.race([Promise.resolve().then(step).then(() => "done"), limit]);
+    const took = Date.now() - started;
+    if (outcome === "timeout") console.warn(`teardown: ${what} gave up after ${took} ms`);
+    else if (took > 5_000) console.warn(`teardown: ${what} took ${took} ms`);
+  } catch (err) {
+    console.warn(`teardown: ${what} failed after ${Date.now() - started} ms: ${err.message}`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -69,7 +108,8 @@ export async function startStack({ scrapeInterval = "2s", extraArgs = [] } = {})
   const child = spawn(
     demoBinary,
     ["up", "--state-dir", stateDir, "--ports", "free", "--scrape-interval", scrapeInterval, ...extraArgs],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    // Its own process group, so a teardown can kill Prometheus & co. if the supervisor is stuck.
+    { stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";
   child.stdout.on("data", (d) => (output += d));
@@ -99,7 +139,7 @@ export async function startStack({ scrapeInterval = "2s", extraArgs = [] } = {})
     return component.url;
   };
   const control = async (method, path) => {
-    const response = await fetch(`${stack.control_url}${path}`, { method });
+    const response = await fetch(`${stack.control_url}${path}`, { method, signal: AbortSignal.timeout(15_000) });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return response;
   };
@@ -110,13 +150,16 @@ export async function startStack({ scrapeInterval = "2s", extraArgs = [] } = {})
     stopComponent: (name) => control("POST", `/components/${name}/stop`),
     startComponent: (name) => control("POST", `/components/${name}/start`),
     async stop() {
-      try {
-        await control("POST", "/shutdown");
-      } catch {
-        child.kill("SIGTERM");
-      }
-      const result = await Promise.race([exited, sleep(20_000).then(() => null)]);
-      if (!result) await terminate(child, 0);
+      await bounded("the demo stack's shutdown", async () => {
+        try {
+          await control("POST", "/shutdown");
+        } catch {
+          signalGroup(child, "SIGTERM");
+        }
+        const result = await Promise.race([exited, sleep(20_000).then(() => null)]);
+        if (!result) console.warn("teardown: the demo stack ignored /shutdown for 20 s; killing it");
+      }, 40_000);
+      await terminate(child, 0);
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
@@ -145,6 +188,8 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
     ["--port", String(port), "--native-port", String(nativePort)],
     {
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group: tearing the driver down takes WebKitWebDriver and the app with it.
+      detached: true,
       // The private D-Bus has no Secret Service: datasource secrets stay in memory for the run
       // (the real keyring is tested by scripts/test-keyring).
       env: { HINOMI_SECRET_STORE: "memory", ...process.env, ...xdg, LANG: locale, LC_ALL: locale, LANGUAGE: "" },
@@ -177,12 +222,10 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
     configDir,
     driverLog: () => driverLog,
     async stop({ keepHome = false } = {}) {
-      try {
-        await browser.deleteSession();
-      } catch {
-        // The app may already be gone; the driver is killed below either way.
-      }
-      await terminate(driver);
+      // The app may already be gone, or hang on the way out; the driver's process group is
+      // killed below either way.
+      await bounded("closing the WebDriver session", () => browser.deleteSession(), 20_000);
+      await bounded("stopping tauri-driver", () => terminate(driver), 30_000);
       // The app (and WebKit's helper processes, which write a shader cache) writes its data
       // dir until it is gone; retry for a while, then leave the temporary dir rather than fail
       // a suite whose tests passed.

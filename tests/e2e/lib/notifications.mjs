@@ -62,6 +62,9 @@ export async function startNotificationServer() {
     },
     stop() {
       child.kill("SIGTERM");
+      // Its pipes must not keep the test file's process alive if it is slow to go.
+      child.stdout.destroy();
+      child.stderr.destroy();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -48,6 +48,8 @@ async function startTrayHost() {
     items: () => (existsSync(out) ? JSON.parse(readFileSync(out, "utf8")) : []),
     stop() {
       child.kill("SIGTERM");
+      child.stdout.destroy();
+      child.stderr.destroy();
       rmSync(dir, { recursive: true, force: true });
     },
   };
