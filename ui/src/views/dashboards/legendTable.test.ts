@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Panel } from "../../lib/bindings";
 import { seriesColor } from "../../lib/charts/align";
-import { clickLegend, legendOptions, legendRows, visibleSeries } from "./legendTable";
+import { clickLegend, legendOptions, legendRows, SHOW_ALL, visibleSeries } from "./legendTable";
 
 const series = [
   { name: "GET", timestamps: [1, 2, 3], values: [1, 5, 3] },
@@ -23,14 +23,14 @@ describe("legend options", () => {
 
 describe("legend rows", () => {
   it("computes each calculation per series, skipping gaps, null for a series with no number", () => {
-    const rows = legendRows(series, ["min", "max", "mean", "last", "lastNotNull"], new Set());
+    const rows = legendRows(series, ["min", "max", "mean", "last", "lastNotNull"], SHOW_ALL);
     expect(rows[0]!.stats).toEqual([1, 5, 3, 3, 3]);
     expect(rows[1]!.stats).toEqual([2, 2, 2, null, 2]);
     expect(rows[2]!.stats).toEqual([null, null, null, null, null]);
   });
 
   it("keeps every series' colour when one is hidden", () => {
-    const hidden = new Set([0]);
+    const hidden = { only: false, names: new Set(["GET"]) };
     const drawn = visibleSeries(series, hidden);
     expect(drawn.map((s) => s.name)).toEqual(["POST", "DELETE"]);
     expect(drawn[1]!.color).toBe(seriesColor(2));
@@ -40,15 +40,34 @@ describe("legend rows", () => {
 });
 
 describe("legend clicks", () => {
+  const names = series.map((s) => s.name);
+  const shownNames = (selection: ReturnType<typeof clickLegend>, list = series) =>
+    visibleSeries(list, selection).map((s) => s.name);
+
   it("isolates a series on click and shows all again on a second click", () => {
-    const isolated = clickLegend(new Set(), 3, 1, false);
-    expect([...isolated].sort()).toEqual([0, 2]);
-    expect(clickLegend(isolated, 3, 1, false).size).toBe(0);
+    const isolated = clickLegend(SHOW_ALL, names, "POST", false);
+    expect(shownNames(isolated)).toEqual(["POST"]);
+    expect(shownNames(clickLegend(isolated, names, "POST", false))).toEqual(["GET", "POST", "DELETE"]);
   });
 
-  it("toggles one series with a modifier", () => {
-    const hidden = clickLegend(new Set(), 3, 2, true);
-    expect([...hidden]).toEqual([2]);
-    expect(clickLegend(hidden, 3, 2, true).size).toBe(0);
+  it("toggles one series with a modifier, and back", () => {
+    const hidden = clickLegend(SHOW_ALL, names, "DELETE", true);
+    expect(shownNames(hidden)).toEqual(["GET", "POST"]);
+    expect(shownNames(clickLegend(hidden, names, "DELETE", true))).toEqual(["GET", "POST", "DELETE"]);
+  });
+
+  it("adds a series to an isolated one with a modifier", () => {
+    const isolated = clickLegend(SHOW_ALL, names, "GET", false);
+    expect(shownNames(clickLegend(isolated, names, "DELETE", true))).toEqual(["GET", "DELETE"]);
+  });
+
+  it("keeps hiding the same series when a refresh reorders them or adds one", () => {
+    const hidden = clickLegend(SHOW_ALL, names, "GET", true);
+    const refreshed = [series[2]!, { name: "PUT", timestamps: [1], values: [4] }, series[0]!, series[1]!];
+    expect(shownNames(hidden, refreshed)).toEqual(["DELETE", "PUT", "POST"]);
+    expect(legendRows(refreshed, [], hidden).map((r) => r.hidden)).toEqual([false, false, true, false]);
+    // An isolated series stays the only one shown; a newcomer does not sneak in.
+    const isolated = clickLegend(SHOW_ALL, names, "POST", false);
+    expect(shownNames(isolated, refreshed)).toEqual(["POST"]);
   });
 });

@@ -22,6 +22,22 @@ export function legendOptions(panel: Panel): LegendOptions {
   return { show: legend?.showLegend !== false, calcs };
 }
 
+/**
+ * Which series the legend hides, by series name so a refresh that reorders, adds or drops series
+ * keeps the person's choice on the right lines (Grafana keys its "hide series" override by name
+ * too). `only` is an isolated set: series that appear later stay hidden, as in Grafana.
+ */
+export interface LegendSelection {
+  only: boolean;
+  names: ReadonlySet<string>;
+}
+
+export const SHOW_ALL: LegendSelection = { only: false, names: new Set() };
+
+export function isHidden(selection: LegendSelection, name: string): boolean {
+  return selection.only ? !selection.names.has(name) : selection.names.has(name);
+}
+
 export interface LegendRow {
   index: number;
   name: string;
@@ -32,33 +48,36 @@ export interface LegendRow {
 }
 
 /** Rows of the legend, every series with its fixed colour (hiding one must not recolour others). */
-export function legendRows(series: readonly ChartSeries[], calcs: readonly LegendCalc[], hidden: ReadonlySet<number>): LegendRow[] {
+export function legendRows(series: readonly ChartSeries[], calcs: readonly LegendCalc[], selection: LegendSelection): LegendRow[] {
   return series.map((s, index) => ({
     index,
     name: s.name,
     color: s.color ?? seriesColor(index),
-    hidden: hidden.has(index),
+    hidden: isHidden(selection, s.name),
     stats: calcs.map((calc) => reduce(s.values, calc)),
   }));
 }
 
 /** The series the chart draws: the visible ones, each keeping the colour the legend shows. */
-export function visibleSeries(series: readonly ChartSeries[], hidden: ReadonlySet<number>): ChartSeries[] {
-  return series.flatMap((s, index) => (hidden.has(index) ? [] : [{ ...s, color: s.color ?? seriesColor(index) }]));
+export function visibleSeries(series: readonly ChartSeries[], selection: LegendSelection): ChartSeries[] {
+  return series.flatMap((s, index) => (isHidden(selection, s.name) ? [] : [{ ...s, color: s.color ?? seriesColor(index) }]));
 }
 
 /**
- * Grafana's clicks: a plain click shows only that series (or all again when it already was the
- * only one); Ctrl/Cmd/Shift-click toggles just that one.
+ * Grafana's clicks on the series called `name` among the panel's current `names`: a plain click
+ * shows only that series (or all again when it already was the only one shown); Ctrl/Cmd/Shift-
+ * click toggles just that one.
  */
-export function clickLegend(hidden: ReadonlySet<number>, count: number, index: number, toggle: boolean): Set<number> {
+export function clickLegend(selection: LegendSelection, names: readonly string[], name: string, toggle: boolean): LegendSelection {
   if (toggle) {
-    const next = new Set(hidden);
-    if (next.has(index)) next.delete(index);
-    else next.add(index);
-    return next;
+    const next = new Set(selection.names);
+    // In "only" mode the set lists the shown series, otherwise the hidden ones: flipping `name`
+    // is the same set operation either way.
+    if (next.has(name)) next.delete(name);
+    else next.add(name);
+    return { only: selection.only, names: next };
   }
-  const onlyThis = !hidden.has(index) && hidden.size === count - 1;
-  if (onlyThis) return new Set();
-  return new Set([...Array(count).keys()].filter((i) => i !== index));
+  const shown = new Set(names.filter((n) => !isHidden(selection, n)));
+  if (shown.size === 1 && shown.has(name)) return SHOW_ALL;
+  return { only: true, names: new Set([name]) };
 }
