@@ -17,6 +17,9 @@ pub enum ErrorCode {
     InvalidInput,
     /// A configuration file could not be read or parsed.
     InvalidConfig,
+    /// A datasource's password or token is not stored, or the OS keyring cannot be used: the
+    /// person must set it or unlock the keyring, not fix a file.
+    Secret,
     /// The endpoint could not be reached at all (DNS, refused, reset).
     Unreachable,
     /// The endpoint did not answer within its timeout.

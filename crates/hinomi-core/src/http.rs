@@ -156,7 +156,7 @@ fn required_secret(
     match secrets.get(&ds.id)? {
         Some(secret) if !secret.is_empty() => Ok(secret),
         _ => Err(HinomiError::new(
-            ErrorCode::InvalidConfig,
+            ErrorCode::Secret,
             format!(
                 "Datasource \"{}\" uses authentication but no {what} is stored in the keyring; set it in Settings.",
                 ds.id
@@ -410,7 +410,7 @@ mod tests {
         let mut source = ds("http://127.0.0.1:1");
         source.auth = DatasourceAuth::Bearer;
         let err = Endpoint::with_store(&source, &secrets).unwrap_err();
-        assert_eq!(err.code, ErrorCode::InvalidConfig);
+        assert_eq!(err.code, ErrorCode::Secret);
         assert!(
             err.message.contains("\"t\"") && err.message.contains("keyring"),
             "{}",

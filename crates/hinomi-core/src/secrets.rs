@@ -7,7 +7,8 @@
 //! Errors name the datasource, never the secret.
 
 use crate::error::{ErrorCode, HinomiError};
-use std::collections::HashMap;
+use crate::settings::Datasource;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -30,7 +31,7 @@ pub struct KeyringStore;
 fn keyring_error(datasource_id: &str, action: &str, err: &keyring::Error) -> HinomiError {
     // keyring's messages describe the platform failure, not the secret.
     HinomiError::new(
-        ErrorCode::InvalidConfig,
+        ErrorCode::Secret,
         format!(
             "Cannot {action} the secret of datasource \"{datasource_id}\" in the OS keyring; is the keyring unlocked?"
         ),
@@ -139,6 +140,28 @@ pub fn clear_secret(datasource_id: &str) -> Result<(), HinomiError> {
     cleared
 }
 
+/// Clears the secrets of datasources that `previous` had and `next` no longer has, so removing
+/// a datasource in Settings does not leave its password in the keyring. Returns the ids cleared;
+/// an id whose secret could not be removed is reported with its error and the rest go on.
+pub fn clear_removed(
+    store: &dyn SecretStore,
+    previous: &[Datasource],
+    next: &[Datasource],
+) -> Vec<(String, Result<(), HinomiError>)> {
+    let kept: HashSet<&str> = next.iter().map(|ds| ds.id.as_str()).collect();
+    let mut seen = HashSet::new();
+    let removed: Vec<(String, Result<(), HinomiError>)> = previous
+        .iter()
+        .map(|ds| ds.id.as_str())
+        .filter(|id| !kept.contains(id) && seen.insert(*id))
+        .map(|id| (id.to_string(), store.clear(id)))
+        .collect();
+    if !removed.is_empty() {
+        GENERATION.fetch_add(1, Ordering::Relaxed);
+    }
+    removed
+}
+
 /// Whether the process-wide store holds a secret for the datasource (unreadable counts as no).
 pub fn has_secret(datasource_id: &str) -> bool {
     matches!(store().get(datasource_id), Ok(Some(secret)) if !secret.is_empty())
@@ -157,5 +180,46 @@ mod tests {
         store.clear("a").unwrap();
         store.clear("a").unwrap();
         assert_eq!(store.get("a").unwrap(), None);
+    }
+
+    fn datasource(id: &str) -> Datasource {
+        Datasource {
+            id: id.into(),
+            ..crate::settings::Settings::default().datasources[0].clone()
+        }
+    }
+
+    #[test]
+    fn removing_a_datasource_clears_only_its_secret() {
+        let store = MemoryStore::default();
+        for id in ["kept", "removed", "other-removed"] {
+            store.set(id, &format!("pw-{id}")).unwrap();
+        }
+        let previous = [
+            datasource("kept"),
+            datasource("removed"),
+            datasource("other-removed"),
+        ];
+        let next = [datasource("kept"), datasource("new")];
+        let cleared: Vec<String> = clear_removed(&store, &previous, &next)
+            .into_iter()
+            .map(|(id, result)| {
+                result.unwrap();
+                id
+            })
+            .collect();
+        assert_eq!(cleared, ["removed", "other-removed"]);
+        assert_eq!(store.get("kept").unwrap().as_deref(), Some("pw-kept"));
+        assert_eq!(store.get("removed").unwrap(), None);
+        assert_eq!(store.get("other-removed").unwrap(), None);
+    }
+
+    #[test]
+    fn saving_the_same_datasources_clears_nothing() {
+        let store = MemoryStore::default();
+        store.set("a", "pw").unwrap();
+        let list = [datasource("a")];
+        assert!(clear_removed(&store, &list, &list).is_empty());
+        assert_eq!(store.get("a").unwrap().as_deref(), Some("pw"));
     }
 }

@@ -140,7 +140,7 @@ async fn missing_secret_is_a_clear_error_not_an_unauthenticated_request() {
     let url = serve(BASIC).await;
     secrets().clear("basic-missing").unwrap();
     let err = PrometheusClient::new(&datasource("basic-missing", url, basic())).unwrap_err();
-    assert_eq!(err.code, ErrorCode::InvalidConfig);
+    assert_eq!(err.code, ErrorCode::Secret);
     assert!(err.message.contains("basic-missing"), "{}", err.message);
     assert!(err.message.contains("keyring"), "{}", err.message);
 }

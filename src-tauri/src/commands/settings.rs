@@ -59,6 +59,19 @@ pub fn save_settings(
         .current
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let store = hinomi_core::secrets::store();
+    let previous = &current.settings.datasources;
+    for (id, result) in
+        hinomi_core::secrets::clear_removed(&*store, previous, &settings.datasources)
+    {
+        match result {
+            Ok(()) => tracing::info!(datasource = %id, "removed datasource's secret cleared"),
+            // The settings are saved; a secret left behind is harmless and named in the log.
+            Err(error) => {
+                tracing::warn!(datasource = %id, %error, "removed datasource's secret not cleared")
+            }
+        }
+    }
     current.settings = settings;
     current.load_error = None;
     tracing::info!(

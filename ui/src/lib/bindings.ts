@@ -446,6 +446,11 @@ export type ErrorCode =
 "invalid_input" | 
 /**  A configuration file could not be read or parsed. */
 "invalid_config" | 
+/**
+ *  A datasource's password or token is not stored, or the OS keyring cannot be used: the
+ *  person must set it or unlock the keyring, not fix a file.
+ */
+"secret" | 
 /**  The endpoint could not be reached at all (DNS, refused, reset). */
 "unreachable" | 
 /**  The endpoint did not answer within its timeout. */

@@ -20,6 +20,7 @@ export type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; er
 const ERROR_CODES = new Set<string>([
   "invalid_input",
   "invalid_config",
+  "secret",
   "unreachable",
   "timeout",
   "tls",

@@ -54,6 +54,7 @@ export const en = {
 
   "error.code.invalid_input": "Check the value you entered.",
   "error.code.invalid_config": "The configuration could not be read.",
+  "error.code.secret": "A password or token is not stored, or the OS keyring is locked. Set it in Settings → Datasources.",
   "error.code.unreachable": "The server could not be reached. Is it running, and is the URL right?",
   "error.code.timeout": "The server did not answer in time.",
   "error.code.tls": "The TLS connection failed (certificate or host name).",

@@ -53,6 +53,7 @@ export const ja: Catalogue = {
 
   "error.code.invalid_input": "入力内容を確認してください。",
   "error.code.invalid_config": "設定を読み込めませんでした。",
+  "error.code.secret": "パスワードまたはトークンが保存されていないか、OS のキーリングがロックされています。設定 → データソースで設定してください。",
   "error.code.unreachable": "サーバーに接続できません。起動しているか、URL が正しいかを確認してください。",
   "error.code.timeout": "サーバーが時間内に応答しませんでした。",
   "error.code.tls": "TLS 接続に失敗しました（証明書またはホスト名）。",
