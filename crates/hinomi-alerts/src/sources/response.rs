@@ -89,6 +89,11 @@ pub(crate) fn alertmanager_json<T: DeserializeOwned>(
 
 /// Alertmanager's error text, unwrapped from whichever of its shapes it came in.
 pub(crate) fn alertmanager_error(status: reqwest::StatusCode, body: &[u8]) -> HinomiError {
+    // 401/403 come from the web config or a proxy in front, not from the API: its bare
+    // "Unauthorized" would read as an Alertmanager complaint rather than a credentials problem.
+    if let Some(err) = hinomi_core::http::auth_rejected(status, "Alertmanager") {
+        return err;
+    }
     #[derive(Deserialize)]
     struct SwaggerError {
         message: String,
@@ -126,6 +131,19 @@ fn status_error(server: &str, status: reqwest::StatusCode, body: &[u8]) -> Hinom
 mod tests {
     use super::*;
     use reqwest::StatusCode;
+
+    #[test]
+    fn refused_credentials_say_so_rather_than_echo_unauthorized() {
+        let err = alertmanager_error(StatusCode::UNAUTHORIZED, b"Unauthorized\n");
+        assert_eq!(err.code, ErrorCode::HttpStatus);
+        assert!(err.message.contains("credentials"), "{}", err.message);
+        let forbidden = alertmanager_error(StatusCode::FORBIDDEN, b"");
+        assert!(
+            forbidden.message.contains("forbidden"),
+            "{}",
+            forbidden.message
+        );
+    }
 
     #[test]
     fn alertmanager_errors_are_unwrapped_verbatim() {
