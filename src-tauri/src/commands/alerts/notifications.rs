@@ -136,11 +136,15 @@ impl Text {
         );
         let name = match (about_source, source_name, planned.datasource_id.as_deref()) {
             (true, Some(name), _) | (true, None, Some(name)) => name.to_owned(),
-            _ => planned
-                .group_labels
-                .get("alertname")
-                .cloned()
-                .unwrap_or_else(|| planned.group_key.clone()),
+            // A route grouping by other labels (or none) is named by its group labels, or
+            // else by its key (route tree and path).
+            _ => match planned.group_labels.get("alertname") {
+                Some(alertname) => alertname.clone(),
+                None if !planned.group_labels.is_empty() => {
+                    hinomi_alerts::alert::format_labels(&planned.group_labels)
+                }
+                None => planned.group_key.clone(),
+            },
         };
         let severity = planned.worst_severity.as_str();
         let summary = match (planned.kind, japanese) {
@@ -296,7 +300,7 @@ mod tests {
     fn planned(kind: NotificationKind, severity: Severity) -> PlannedNotification {
         PlannedNotification {
             kind,
-            group_key: r#"{alertname="HighErrorRate", severity="critical"}"#.into(),
+            group_key: r#"am:demo-am:root:{alertname="HighErrorRate", severity="critical"}"#.into(),
             group_labels: [
                 ("alertname".to_owned(), "HighErrorRate".to_owned()),
                 ("severity".to_owned(), "critical".to_owned()),
@@ -328,6 +332,24 @@ mod tests {
         );
         assert_eq!(ja.summary, "HighErrorRate: 3 件発生中 (critical)");
         assert_eq!(ja.open, "開く");
+    }
+
+    #[test]
+    fn a_group_without_alertname_is_named_by_its_labels_or_its_route() {
+        let mut by_instance = planned(NotificationKind::Firing, Severity::Warning);
+        by_instance.group_key = r#"am:demo-am:root.0:{instance="host-1"}"#.into();
+        by_instance.group_labels = [("instance".to_owned(), "host-1".to_owned())].into();
+        assert_eq!(
+            Text::of(&by_instance, false, None).summary,
+            r#"{instance="host-1"}: 3 firing (warning)"#
+        );
+        let mut one_group = by_instance.clone();
+        one_group.group_key = "am:demo-am:root.1:{}".into();
+        one_group.group_labels = LabelSet::new();
+        assert_eq!(
+            Text::of(&one_group, false, None).summary,
+            "am:demo-am:root.1:{}: 3 firing (warning)"
+        );
     }
 
     #[test]
