@@ -214,6 +214,9 @@ impl NotificationPlanner {
 
     /// Until when an alert's groups are snoozed (the latest of them), if they are.
     pub fn snoozed_until_of(&self, alert: &Alert) -> Option<DateTime<Utc>> {
+        if self.snoozed.is_empty() {
+            return None;
+        }
         let now = self.clock.now();
         self.group_keys_of(alert)
             .iter()
