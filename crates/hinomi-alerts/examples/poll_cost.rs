@@ -8,12 +8,16 @@
 //! HTTP server and measures, in the same run, the whole poll including the real client's fetch
 //! and decode against a baseline of the bare minimum any client pays: an HTTP GET of the same
 //! bytes and `serde_json` parsing them into a `Value`. The ratio is Hinomi's cost over that.
+//!
+//! `ROUTES=1` gives the notification planner each Alertmanager's route tree (the demo's, plus a
+//! `continue` route for critical alerts), as the shell does, instead of the seed fallback.
 
 use chrono::{TimeZone, Utc};
 use hinomi_alerts::board::{BoardOptions, Filter, Grouping, build_board};
 use hinomi_alerts::history::AlertHistory;
 use hinomi_alerts::notify::{NotificationPlanner, NotificationSettings};
 use hinomi_alerts::poller::{AlertPoller, SourceResult};
+use hinomi_alerts::routing::RouteTree;
 use hinomi_alerts::sources::AlertmanagerClient;
 use hinomi_alerts::{Alert, AlertState, LabelSet, SourceKind, SourceRef};
 use hinomi_core::clock::SystemClock;
@@ -50,6 +54,39 @@ fn alerts(source: &str, generation: usize) -> Vec<Alert> {
         .collect()
 }
 
+/// The demo's route, plus critical alerts also to a pager by alertname (`continue`).
+const ROUTES_YML: &str = "
+route:
+  receiver: team
+  group_by: [alertname, severity]
+  routes:
+  - matchers: ['severity=\"critical\"']
+    receiver: pager
+    group_by: [alertname]
+    group_wait: 10s
+    continue: true
+  - matchers: ['alertname=\"Watchdog\"']
+    receiver: watchdog
+receivers:
+- name: team
+  webhook_configs: [{url: 'http://127.0.0.1:9/'}]
+- name: pager
+  webhook_configs: [{url: 'http://127.0.0.1:9/', send_resolved: false}]
+- name: watchdog
+";
+
+fn with_routes(planner: &mut NotificationPlanner, sources: &[&str]) {
+    if std::env::var_os("ROUTES").is_none() {
+        return;
+    }
+    let tree = Arc::new(RouteTree::from_yaml(ROUTES_YML).expect("a valid route"));
+    let trees: Vec<(String, Arc<RouteTree>)> = sources
+        .iter()
+        .map(|id| ((*id).to_owned(), tree.clone()))
+        .collect();
+    planner.set_route_trees(&trees);
+}
+
 /// Milliseconds since `from`.
 fn ms(from: Instant) -> f64 {
     from.elapsed().as_secs_f64() * 1000.0
@@ -64,6 +101,7 @@ fn run(sources: &[&str], board_options: BoardOptions, polls: usize) -> (f64, f64
     let mut planner =
         NotificationPlanner::new(&NotificationSettings::default(), Arc::new(SystemClock))
             .expect("default settings are valid");
+    with_routes(&mut planner, sources);
     let mut totals = Vec::new();
     for generation in 0..polls {
         // Decoding the answers is the clients' cost, not measured here.

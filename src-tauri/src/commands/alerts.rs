@@ -13,7 +13,6 @@ mod watch_rules;
 
 use crate::state::SettingsState;
 use chrono::{DateTime, Utc};
-use hinomi_alerts::alert::format_labels;
 use hinomi_alerts::board::{Board, BoardOptions, Filter, Grouping, build_board};
 use hinomi_alerts::matcher::ParseError;
 use hinomi_alerts::notify::NotificationPlanner;
@@ -45,6 +44,20 @@ pub struct Latest {
     pub history_error: Option<HinomiError>,
     /// The first Alertmanager's route tree: the board groups like it (Karma-like).
     pub route_tree: Option<Arc<hinomi_alerts::routing::RouteTree>>,
+}
+
+impl Latest {
+    /// How the board groups: like the first Alertmanager's route, else by the seed's labels.
+    pub fn grouping(&self) -> Grouping {
+        self.route_tree
+            .clone()
+            .map_or_else(Grouping::default, Grouping::Route)
+    }
+
+    /// The notification planner's groups that a board group (by its labels) belongs to.
+    pub fn planner_keys(&self, planner: &NotificationPlanner, labels: &LabelSet) -> Vec<String> {
+        planner.group_keys_of_board_group(&self.alerts, &self.grouping(), labels)
+    }
 }
 
 /// The alerts domain's managed state.
@@ -127,19 +140,18 @@ pub struct AlertBoard {
 #[tauri::command]
 #[specta::specta]
 pub fn alert_board(state: tauri::State<'_, AlertsState>, query: BoardQuery) -> AlertBoard {
-    let (at, alerts, sources, history_error, route_tree) = {
+    // Grouped like the Alertmanager route when its configuration could be read; else by the
+    // seed's alertname + severity.
+    let (at, alerts, sources, history_error, grouping) = {
         let latest = lock(&state.latest);
         (
             latest.at,
             latest.alerts.clone(),
             latest.sources.clone(),
             latest.history_error.clone(),
-            latest.route_tree.clone(),
+            latest.grouping(),
         )
     };
-    // Grouped like the Alertmanager route when its configuration could be read; else by the
-    // seed's alertname + severity.
-    let grouping = route_tree.map_or_else(Grouping::default, Grouping::Route);
     let (filter, filter_error) = match Filter::parse(&query.filter) {
         Ok(mut filter) => {
             filter.restrict_states(&query.states);
@@ -155,16 +167,18 @@ pub fn alert_board(state: tauri::State<'_, AlertsState>, query: BoardQuery) -> A
             shown_alerts: 0,
         },
     };
-    let snoozes: HashMap<String, DateTime<Utc>> =
-        lock(&state.planner).snoozes().into_iter().collect();
+    // A board group's alerts share their first route and group labels, so its first alert
+    // tells which notification groups it belongs to.
+    let planner = lock(&state.planner);
     let snoozed_until = board
         .groups
         .iter()
         .filter_map(|group| {
-            let until = snoozes.get(&format_labels(&group.labels))?;
-            Some((group.key.clone(), *until))
+            let until = planner.snoozed_until_of(group.alerts.first()?)?;
+            Some((group.key.clone(), until))
         })
         .collect();
+    drop(planner);
     AlertBoard {
         polled_at: at,
         board,
@@ -341,7 +355,16 @@ pub async fn acknowledge_alert_group(
     group_labels: LabelSet,
     minutes: u32,
 ) -> Result<String, HinomiError> {
-    let id = acknowledge(&settings, &alerts, &datasource_id, &group_labels, minutes).await?;
+    let keys = lock(&alerts.latest).planner_keys(&lock(&alerts.planner), &group_labels);
+    let id = acknowledge(
+        &settings,
+        &alerts,
+        &datasource_id,
+        &group_labels,
+        &keys,
+        minutes,
+    )
+    .await?;
     Ok(id)
 }
 
@@ -350,6 +373,7 @@ pub(crate) async fn acknowledge(
     alerts: &AlertsState,
     datasource_id: &str,
     group_labels: &LabelSet,
+    planner_keys: &[String],
     minutes: u32,
 ) -> Result<String, HinomiError> {
     let draft = SilenceDraft::for_alert(
@@ -362,7 +386,11 @@ pub(crate) async fn acknowledge(
     let id = alertmanager(settings, datasource_id)?
         .create_silence(&draft)
         .await?;
-    lock(&alerts.planner).acknowledge(&format_labels(group_labels));
+    let mut planner = lock(&alerts.planner);
+    for key in planner_keys {
+        planner.acknowledge(key);
+    }
+    drop(planner);
     alerts.poll_now.notify_one();
     Ok(id)
 }

@@ -157,9 +157,10 @@ fn the_notification_memory_survives_reopening_and_is_replaced_whole() {
     let mut history = AlertHistory::open(&path).unwrap();
     assert_eq!(history.notification_memory().unwrap(), None);
     let mut memory = PlannerMemory {
+        key_scheme: crate::notify::KEY_SCHEME,
         group_by: vec!["alertname".into(), "severity".into()],
         groups: Vec::new(),
-        snoozed: vec![("{alertname=\"HighLatency\"}".into(), at(30))],
+        snoozed: vec![("seed:root:{alertname=\"HighLatency\"}".into(), at(30))],
     };
     history.save_notification_memory(&memory, at(1)).unwrap();
     memory.snoozed.clear();

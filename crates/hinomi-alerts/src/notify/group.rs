@@ -25,9 +25,21 @@ pub(super) struct Sent {
     pub resolved: FingerprintSet,
 }
 
+/// The route's timings and its receiver's `send_resolved`, as this group applies them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct GroupRules {
+    pub group_wait: chrono::Duration,
+    pub group_interval: chrono::Duration,
+    pub repeat_interval: chrono::Duration,
+    pub send_resolved: bool,
+}
+
 #[derive(Debug, Clone)]
 pub(super) struct AggregationGroup {
     pub key: String,
+    /// Taken from the group's route at every tick, so a reloaded configuration applies to
+    /// groups that keep their key.
+    pub rules: GroupRules,
     pub labels: LabelSet,
     pub next_flush: DateTime<Utc>,
     /// By alert fingerprint.
@@ -45,11 +57,18 @@ pub(super) struct AggregationGroup {
 }
 
 impl AggregationGroup {
-    pub fn new(key: String, labels: LabelSet, now: DateTime<Utc>, wait: chrono::Duration) -> Self {
+    /// A group first flushed at `first_flush` (usually now + group_wait).
+    pub fn new(
+        key: String,
+        labels: LabelSet,
+        rules: GroupRules,
+        first_flush: DateTime<Utc>,
+    ) -> Self {
         Self {
             key,
+            rules,
             labels,
-            next_flush: now + wait,
+            next_flush: first_flush,
             firing: FingerprintMap::default(),
             resolved: FingerprintMap::default(),
             observed: 0,
@@ -128,12 +147,8 @@ impl AggregationGroup {
     }
 
     /// Alertmanager's `DedupStage.needsUpdate`.
-    pub fn decide(
-        &self,
-        now: DateTime<Utc>,
-        send_resolved: bool,
-        repeat: chrono::Duration,
-    ) -> Option<NotificationKind> {
+    pub fn decide(&self, now: DateTime<Utc>) -> Option<NotificationKind> {
+        let send_resolved = self.rules.send_resolved;
         let Some(sent) = &self.last_sent else {
             return (!self.firing.is_empty()).then_some(NotificationKind::Firing);
         };
@@ -157,16 +172,17 @@ impl AggregationGroup {
         {
             return Some(NotificationKind::Changed);
         }
-        (sent.at + repeat < now).then_some(NotificationKind::Repeat)
+        (sent.at + self.rules.repeat_interval < now).then_some(NotificationKind::Repeat)
     }
 
+    /// `with_resolved`: count the resolved alerts (only where the receiver sends them).
     pub fn notification(
         &self,
         kind: NotificationKind,
         now: DateTime<Utc>,
-        send_resolved: bool,
+        with_resolved: bool,
     ) -> PlannedNotification {
-        let resolved_count = if send_resolved {
+        let resolved_count = if with_resolved && self.rules.send_resolved {
             self.resolved.len()
         } else {
             0

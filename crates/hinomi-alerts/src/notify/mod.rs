@@ -2,9 +2,10 @@
 //!
 //! The shell shows them (this crate has no notification library); here is only the decision,
 //! so it is tested with a fake clock instead of by waiting. Alerts are grouped and timed the way
-//! Alertmanager's route does it (group_by, group_wait, group_interval, repeat_interval,
-//! send_resolved; the seed's values by default), so a storm of 1,000 alerts in 5 groups is 5
-//! notifications, not 1,000. On top of that come the desktop's own rules: do-not-disturb, quiet
+//! the live route tree of the Alertmanager that reported them does it (group_by, group_wait,
+//! group_interval, repeat_interval, the receiver's send_resolved; see `routes`), or the seed's
+//! route when no tree is known, so a storm of 1,000 alerts in 5 groups is 5 notifications, not
+//! 1,000. On top of that come the desktop's own rules: do-not-disturb, quiet
 //! hours, per-group snooze, critical alerts allowed through, escalation of unacknowledged
 //! critical groups, and notices when monitoring itself goes blind.
 //!
@@ -13,19 +14,21 @@
 
 mod group;
 mod memory;
+mod routes;
 mod settings;
 mod watch;
 
 use crate::alert::{
     Alert, AlertState, FingerprintMap, FingerprintSet, LabelSet, Severity, fingerprint_key,
-    format_labels,
 };
 use crate::poller::SourceHealth;
+use crate::routing::RouteTree;
 use chrono::{DateTime, Utc};
 use group::AggregationGroup;
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
-pub use memory::{PlannerMemory, RememberedGroup};
+pub use memory::{KEY_SCHEME, PlannerMemory, RememberedGroup};
+use routes::{RouteGrouping, RoutePlans};
 use serde::{Deserialize, Serialize};
 use settings::Policy;
 pub use settings::{NotificationSettings, QuietHours, Suppression};
@@ -68,9 +71,10 @@ impl NotificationKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct PlannedNotification {
     pub kind: NotificationKind,
-    /// The group (`{alertname="HighErrorRate", severity="critical"}`), or `source:<id>` /
-    /// `watchdog:<id>:<fingerprint>` for notices about monitoring itself. Snooze and
-    /// acknowledge take this key.
+    /// The group: its route tree (`seed`, or `am:<datasource id>`), route path and group
+    /// labels (`am:demo-am:root.0:{alertname="HighErrorRate", severity="critical"}`); or
+    /// `source:<id>` / `watchdog:<id>:<fingerprint>` for notices about monitoring itself.
+    /// Snooze and acknowledge take this key.
     pub group_key: String,
     pub group_labels: LabelSet,
     pub firing_count: u32,
@@ -115,7 +119,8 @@ pub struct NotificationGroupStatus {
 pub struct NotificationPlanner {
     policy: Policy,
     clock: Arc<dyn Clock>,
-    /// By the fingerprint of the group's labels.
+    routes: RoutePlans,
+    /// By group id: a hash of route tree, route and the fingerprint of the group's labels.
     groups: FingerprintMap<AggregationGroup>,
     /// Counts ticks, to tell which members a tick saw.
     ticks: u64,
@@ -130,8 +135,10 @@ impl NotificationPlanner {
         settings: &NotificationSettings,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, HinomiError> {
+        let policy = Policy::new(settings)?;
         Ok(Self {
-            policy: Policy::new(settings)?,
+            routes: RoutePlans::new(fallback_tree(settings), settings.send_resolved),
+            policy,
             clock,
             groups: FingerprintMap::default(),
             ticks: 0,
@@ -141,15 +148,81 @@ impl NotificationPlanner {
         })
     }
 
-    /// New settings apply from the next tick. Groups keep their state unless the grouping
-    /// changed, which starts over like an Alertmanager reload.
+    /// New settings apply from the next tick. The fallback route (for alerts without a known
+    /// route tree) is rebuilt when its grouping, timings or send_resolved changed; groups
+    /// whose key stays the same keep their state.
     pub fn set_settings(&mut self, settings: &NotificationSettings) -> Result<(), HinomiError> {
         let policy = Policy::new(settings)?;
-        if policy.group_by != self.policy.group_by {
-            self.groups.clear();
+        let same_route = policy.group_by == self.policy.group_by
+            && policy.group_wait == self.policy.group_wait
+            && policy.group_interval == self.policy.group_interval
+            && policy.repeat_interval == self.policy.repeat_interval
+            && policy.send_resolved == self.policy.send_resolved;
+        if !same_route {
+            let alertmanagers = std::mem::replace(
+                &mut self.routes,
+                RoutePlans::new(fallback_tree(settings), settings.send_resolved),
+            );
+            self.routes.set_alertmanagers(&alertmanagers.trees());
         }
         self.policy = policy;
         Ok(())
+    }
+
+    /// The live route trees of the Alertmanagers, by datasource id. Alerts an Alertmanager
+    /// reported are grouped and timed by its tree from the next tick; the others by the
+    /// fallback route. After a configuration reload, groups whose key (tree, route path,
+    /// group labels) is unchanged keep their state and take the new timings.
+    pub fn set_route_trees(&mut self, trees: &[(String, Arc<RouteTree>)]) {
+        let unchanged = trees.len() == self.routes.alertmanager_count()
+            && trees
+                .iter()
+                .all(|(id, tree)| self.routes.has_tree(id, tree));
+        if !unchanged {
+            self.routes.set_alertmanagers(trees);
+        }
+    }
+
+    /// The keys of the groups an alert belongs to (one per matched route), whether or not
+    /// those groups exist yet: what snoozing or acknowledging the alert's board group means.
+    pub fn group_keys_of(&self, alert: &Alert) -> Vec<String> {
+        let mut found = Vec::new();
+        self.routes.groupings_of(alert, &mut found);
+        found
+            .into_iter()
+            .map(|route| route.key(&route.group_by.group_labels(&alert.labels)))
+            .collect()
+    }
+
+    /// The keys of the groups the board group with these group labels belongs to: those of
+    /// its alerts (the board groups by the first route of the first Alertmanager's tree).
+    pub fn group_keys_of_board_group(
+        &self,
+        alerts: &[Alert],
+        grouping: &crate::board::Grouping,
+        board_group_labels: &LabelSet,
+    ) -> Vec<String> {
+        let mut keys: Vec<String> = alerts
+            .iter()
+            .filter(|alert| grouping.group_of(&alert.labels).2 == *board_group_labels)
+            .flat_map(|alert| self.group_keys_of(alert))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Until when an alert's groups are snoozed (the latest of them), if they are.
+    pub fn snoozed_until_of(&self, alert: &Alert) -> Option<DateTime<Utc>> {
+        if self.snoozed.is_empty() {
+            return None;
+        }
+        let now = self.clock.now();
+        self.group_keys_of(alert)
+            .iter()
+            .filter_map(|key| self.snoozed.get(key).copied())
+            .filter(|until| *until > now)
+            .max()
     }
 
     /// Feeds the latest alerts and source health and returns what to show now.
@@ -241,22 +314,27 @@ impl NotificationPlanner {
             .collect();
         groups.sort_by(|a, b| a.key.cmp(&b.key));
         PlannerMemory {
+            key_scheme: memory::KEY_SCHEME,
             group_by: self.policy.group_by.names(),
             groups,
             snoozed: self.snoozes(),
         }
     }
 
-    /// Takes back what [`Self::memory`] saved. Groups made with another `group_by` are dropped
-    /// (their ids mean other groups now); restored groups flush no sooner than group_wait from
-    /// now, so the first poll after the restart has time to answer.
+    /// Takes back what [`Self::memory`] saved. Groups saved before keys named the route tree
+    /// (an older Hinomi) are dropped, and so are fallback-route groups made with another
+    /// fallback `group_by` (their ids mean other groups now). Restored groups flush no sooner
+    /// than their group_wait from now, so the first poll after the restart has time to answer.
     pub fn restore(&mut self, memory: PlannerMemory) {
         let now = self.clock.now();
-        if memory.group_by == self.policy.group_by.names() {
-            let earliest_flush = now + self.policy.group_wait;
+        if memory.key_scheme == memory::KEY_SCHEME {
+            let same_fallback = memory.group_by == self.policy.group_by.names();
             for remembered in memory.groups {
+                if !same_fallback && remembered.key.starts_with(routes::FALLBACK_TREE) {
+                    continue;
+                }
                 let id = remembered.id;
-                self.groups.insert(id, remembered.restore(earliest_flush));
+                self.groups.insert(id, remembered.restore(now));
             }
         }
         self.snoozed
@@ -286,10 +364,12 @@ impl NotificationPlanner {
         groups
     }
 
-    /// Puts every firing alert into its group; groups are created with their group_wait.
+    /// Puts every firing alert into its group(s), one per matched route; groups are created
+    /// with their route's group_wait.
     fn regroup(&mut self, alerts: &[Alert], now: DateTime<Utc>) {
         self.ticks += 1;
         let tick = self.ticks;
+        let mut matched: Vec<&RouteGrouping> = Vec::new();
         for alert in alerts {
             // The Watchdog always fires; its absence is what matters (see `watch`).
             if alert.state != AlertState::Firing
@@ -297,16 +377,19 @@ impl NotificationPlanner {
             {
                 continue;
             }
-            let policy = &self.policy;
-            let group = self
-                .groups
-                .entry(policy.group_keys.key(alert))
-                .or_insert_with(|| {
+            matched.clear();
+            self.routes.groupings_of(alert, &mut matched);
+            let fingerprint = fingerprint_key(&alert.fingerprint);
+            for route in &matched {
+                let group = self.groups.entry(route.id(alert)).or_insert_with(|| {
                     self.changed = true;
-                    let labels = policy.group_by.group_labels(&alert.labels);
-                    AggregationGroup::new(format_labels(&labels), labels, now, policy.group_wait)
+                    let labels = route.group_by.group_labels(&alert.labels);
+                    let first_flush = now + route.rules.group_wait;
+                    AggregationGroup::new(route.key(&labels), labels, route.rules, first_flush)
                 });
-            group.observe(fingerprint_key(&alert.fingerprint), alert, tick);
+                group.rules = route.rules;
+                group.observe(fingerprint, alert, tick);
+            }
         }
         // Only when some alert left a group does it matter which alerts still exist at all.
         let present: FingerprintSet = if self.groups.values().any(AggregationGroup::has_leavers) {
@@ -340,17 +423,16 @@ impl NotificationPlanner {
                 continue;
             };
             self.changed = true;
+            let interval = group.rules.group_interval.max(chrono::Duration::seconds(1));
             while group.next_flush <= now {
-                group.next_flush += self.policy.group_interval;
+                group.next_flush += interval;
             }
-            let decision =
-                group.decide(now, self.policy.send_resolved, self.policy.repeat_interval);
-            match decision {
+            match group.decide(now) {
                 None => group.resolved.clear(),
                 Some(kind) => {
-                    let notice = group.notification(kind, now, self.policy.send_resolved);
+                    let notice = group.notification(kind, now, true);
                     let silent_resolution = kind == NotificationKind::Resolved
-                        && (!self.policy.send_resolved || notice.resolved_count == 0);
+                        && (!group.rules.send_resolved || notice.resolved_count == 0);
                     if silent_resolution {
                         // Alertmanager records it so the group is cleared, but sends nothing.
                         group.record_sent(now);
@@ -423,5 +505,36 @@ impl NotificationPlanner {
     }
 }
 
+/// The route for alerts without a known tree: the seed's ([`RouteTree::seed`]) unless the
+/// settings' grouping, timings or send_resolved differ from it.
+fn fallback_tree(settings: &NotificationSettings) -> RouteTree {
+    let defaults = NotificationSettings::default();
+    let seed_route = settings.group_by == defaults.group_by
+        && settings.group_wait_secs == defaults.group_wait_secs
+        && settings.group_interval_secs == defaults.group_interval_secs
+        && settings.repeat_interval_secs == defaults.repeat_interval_secs
+        && settings.send_resolved == defaults.send_resolved;
+    if seed_route {
+        return RouteTree::seed();
+    }
+    // JSON strings are YAML strings: label names cannot break out of the list.
+    let group_by = serde_json::to_string(&settings.group_by).unwrap_or_else(|_| "[]".into());
+    let yaml = format!(
+        "route:\n  group_by: {group_by}\n  group_wait: {}s\n  group_interval: {}s\n  \
+         repeat_interval: {}s\n  receiver: desktop\nreceivers:\n- name: desktop\n  \
+         webhook_configs:\n  - send_resolved: {}\n",
+        settings.group_wait_secs,
+        settings.group_interval_secs.max(1),
+        settings.repeat_interval_secs,
+        settings.send_resolved,
+    );
+    RouteTree::from_yaml(&yaml).unwrap_or_else(|error| {
+        tracing::warn!(%error, "fallback route not built from the settings; using the seed's");
+        RouteTree::seed()
+    })
+}
+
+#[cfg(test)]
+mod route_tests;
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,9 @@
-//! What the user decides about desktop notifications: the route semantics to apply (grouping
-//! and the three intervals, the seed's by default), and when to be left alone (do-not-disturb,
+//! What the user decides about desktop notifications: the route semantics to apply where no
+//! Alertmanager's route tree is known (grouping and the three intervals, the seed's by
+//! default), and when to be left alone (do-not-disturb,
 //! quiet hours), with critical alerts allowed through if they want.
 
-use crate::grouping::{GroupBy, GroupKeys};
+use crate::grouping::GroupBy;
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 use hinomi_core::HinomiError;
 use serde::{Deserialize, Serialize};
@@ -76,7 +77,6 @@ pub enum Suppression {
 #[derive(Debug, Clone)]
 pub(super) struct Policy {
     pub group_by: GroupBy,
-    pub group_keys: GroupKeys,
     pub group_wait: chrono::Duration,
     pub group_interval: chrono::Duration,
     pub repeat_interval: chrono::Duration,
@@ -121,7 +121,6 @@ impl Policy {
             .collect::<Result<_, HinomiError>>()?;
         let group_by = GroupBy::from_names(&settings.group_by);
         Ok(Self {
-            group_keys: GroupKeys::new(&group_by),
             group_by,
             group_wait: secs(settings.group_wait_secs),
             group_interval: secs(settings.group_interval_secs),

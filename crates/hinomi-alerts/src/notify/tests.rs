@@ -6,16 +6,16 @@ use crate::alert::{SourceKind, SourceRef};
 use hinomi_core::clock::FakeClock;
 use hinomi_core::{ErrorCode, HinomiError};
 
-const T0: &str = "2026-03-21T00:00:00Z";
+pub(super) const T0: &str = "2026-03-21T00:00:00Z";
 
-struct Harness {
-    clock: FakeClock,
-    planner: NotificationPlanner,
-    start: DateTime<Utc>,
+pub(super) struct Harness {
+    pub clock: FakeClock,
+    pub planner: NotificationPlanner,
+    pub start: DateTime<Utc>,
 }
 
 impl Harness {
-    fn new(settings: NotificationSettings) -> Self {
+    pub fn new(settings: NotificationSettings) -> Self {
         let start = DateTime::parse_from_rfc3339(T0).unwrap().to_utc();
         let clock = FakeClock::at(start);
         let planner = NotificationPlanner::new(&settings, Arc::new(clock.clone())).unwrap();
@@ -26,7 +26,7 @@ impl Harness {
         }
     }
 
-    fn seed() -> Self {
+    pub fn seed() -> Self {
         Self::new(NotificationSettings {
             escalate_after_secs: None,
             ..NotificationSettings::default()
@@ -34,7 +34,7 @@ impl Harness {
     }
 
     /// Moves the clock to `secs` after the start and ticks.
-    fn tick_at(&mut self, secs: u64, alerts: &[Alert]) -> TickOutcome {
+    pub fn tick_at(&mut self, secs: u64, alerts: &[Alert]) -> TickOutcome {
         self.tick_with_sources(secs, alerts, &[])
     }
 
@@ -52,7 +52,7 @@ impl Harness {
     }
 }
 
-fn alert(name: &str, severity: &str, instance: usize, started: i64) -> Alert {
+pub(super) fn alert(name: &str, severity: &str, instance: usize, started: i64) -> Alert {
     let mut alert = Alert::new(
         labels(&[
             ("alertname", name),
@@ -88,7 +88,7 @@ fn storm() -> Vec<Alert> {
         .collect()
 }
 
-fn summary(outcome: &TickOutcome) -> Vec<(NotificationKind, String, u32, u32)> {
+pub(super) fn summary(outcome: &TickOutcome) -> Vec<(NotificationKind, String, u32, u32)> {
     outcome
         .deliver
         .iter()
@@ -128,7 +128,7 @@ fn a_storm_of_1000_alerts_in_5_groups_is_5_notifications_at_group_wait() {
     assert_eq!(errors.worst_severity, Severity::Critical);
     assert_eq!(
         errors.group_key,
-        r#"{alertname="HighErrorRate", severity="critical"}"#
+        r#"seed:root:{alertname="HighErrorRate", severity="critical"}"#
     );
     // The oldest alert's summary (host-0 started first).
     assert_eq!(
@@ -328,7 +328,7 @@ fn a_snoozed_group_is_held_back_until_the_snooze_ends() {
         alert("TargetDown", "critical", 1, 0),
     ];
     h.tick_at(0, &alerts);
-    let key = r#"{alertname="TargetDown", severity="critical"}"#;
+    let key = r#"seed:root:{alertname="TargetDown", severity="critical"}"#;
     h.planner
         .snooze(key, h.start + chrono::Duration::minutes(10));
     let due = h.tick_at(30, &alerts);
@@ -389,7 +389,7 @@ fn an_unacknowledged_critical_group_escalates_once_louder() {
     h.tick_at(30, &alerts);
     assert!(
         h.planner
-            .acknowledge(r#"{alertname="HighErrorRate", severity="critical"}"#)
+            .acknowledge(r#"seed:root:{alertname="HighErrorRate", severity="critical"}"#)
     );
     assert!(!h.planner.acknowledge("no such group"));
     assert!(h.tick_at(30 + 900, &alerts).deliver.is_empty());
@@ -534,7 +534,7 @@ fn a_silent_watchdog_is_a_notification_and_never_a_regular_one() {
 
 /// A second planner on the same clock, as after a restart, given the first one's memory
 /// through JSON (what the history database stores).
-fn restarted(h: &Harness, settings: NotificationSettings) -> NotificationPlanner {
+pub(super) fn restarted(h: &Harness, settings: NotificationSettings) -> NotificationPlanner {
     let saved = serde_json::to_string(&h.planner.memory()).unwrap();
     let mut planner = NotificationPlanner::new(&settings, Arc::new(h.clock.clone())).unwrap();
     planner.restore(serde_json::from_str(&saved).unwrap());
@@ -548,7 +548,7 @@ fn after_a_restart_told_groups_stay_quiet_and_snoozes_hold() {
     h.tick_at(0, &alerts);
     assert_eq!(h.tick_at(30, &alerts).deliver.len(), 5);
     assert!(h.planner.take_changed());
-    let latency = r#"{alertname="HighLatency", severity="warning"}"#;
+    let latency = r#"seed:root:{alertname="HighLatency", severity="warning"}"#;
     h.planner
         .snooze(latency, h.start + chrono::Duration::hours(1));
     assert!(h.planner.take_changed(), "a snooze is worth saving");
@@ -607,7 +607,7 @@ fn a_restart_keeps_acknowledgement_and_other_grouping_starts_over() {
     assert_eq!(h.tick_at(30, &alerts).deliver.len(), 1);
     assert!(
         h.planner
-            .acknowledge(r#"{alertname="HighErrorRate", severity="critical"}"#)
+            .acknowledge(r#"seed:root:{alertname="HighErrorRate", severity="critical"}"#)
     );
     let mut planner = restarted(&h, NotificationSettings::default());
     // Escalation (15 min) would come at 30s + 15min without the acknowledgement.

@@ -13,9 +13,11 @@ use hinomi_alerts::notify::{
     NotificationKind, NotificationSettings, PlannedNotification, QuietHours,
 };
 use hinomi_alerts::poller::SourceHealth;
+use hinomi_alerts::routing::RouteTree;
 use hinomi_alerts::{Alert, LabelSet, Severity};
 use hinomi_core::settings::{Language, Settings};
 use notify_rust::{Hint, Notification, Timeout, Urgency};
+use std::sync::Arc;
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 
@@ -48,31 +50,41 @@ pub fn pause(state: &AlertsState, minutes: u32) -> Option<DateTime<Utc>> {
     until
 }
 
+/// Snoozes (or wakes) every notification group the board group with these labels belongs to.
 pub fn snooze(state: &AlertsState, group_labels: &LabelSet, until: Option<DateTime<Utc>>) {
-    let key = hinomi_alerts::alert::format_labels(group_labels);
+    // Always the latest alerts first, then the planner (as every other place takes them).
+    let latest = lock(&state.latest);
     let mut planner = lock(&state.planner);
-    match until {
-        Some(until) => planner.snooze(&key, until),
-        None => planner.unsnooze(&key),
+    let keys = latest.planner_keys(&planner, group_labels);
+    drop(latest);
+    for key in &keys {
+        match until {
+            Some(until) => planner.snooze(key, until),
+            None => planner.unsnooze(key),
+        }
     }
     drop(planner);
     // The poller saves the planner's memory after its next round.
     state.poll_now.notify_one();
 }
 
+/// `route_trees`: each Alertmanager's live route tree, by datasource id; its alerts are
+/// grouped and timed by it, the others by the seed's route.
 pub fn after_poll(
     app: &AppHandle,
     state: &AlertsState,
-    alerts: &[Alert],
-    sources: &[SourceHealth],
+    polled: (&[Alert], &[SourceHealth]),
+    route_trees: &[(String, Arc<RouteTree>)],
     settings: &Settings,
 ) {
+    let (alerts, sources) = polled;
     let outcome = {
         let mut planner = lock(&state.planner);
         let wanted = settings_for(settings);
         if let Err(error) = planner.set_settings(&wanted) {
             tracing::warn!(%error, "notification settings rejected");
         }
+        planner.set_route_trees(route_trees);
         planner.tick(alerts, sources)
     };
     let paused = lock(&state.paused_until).is_some_and(|until| until > Utc::now());
@@ -124,11 +136,15 @@ impl Text {
         );
         let name = match (about_source, source_name, planned.datasource_id.as_deref()) {
             (true, Some(name), _) | (true, None, Some(name)) => name.to_owned(),
-            _ => planned
-                .group_labels
-                .get("alertname")
-                .cloned()
-                .unwrap_or_else(|| planned.group_key.clone()),
+            // A route grouping by other labels (or none) is named by its group labels, or
+            // else by its key (route tree and path).
+            _ => match planned.group_labels.get("alertname") {
+                Some(alertname) => alertname.clone(),
+                None if !planned.group_labels.is_empty() => {
+                    hinomi_alerts::alert::format_labels(&planned.group_labels)
+                }
+                None => planned.group_key.clone(),
+            },
         };
         let severity = planned.worst_severity.as_str();
         let summary = match (planned.kind, japanese) {
@@ -234,6 +250,7 @@ fn show(app: &AppHandle, planned: &PlannedNotification, text: &Text) {
     };
     let group_key = planned.group_key.clone();
     let group_labels = planned.group_labels.clone();
+    let planner_keys = vec![group_key.clone()];
     handle.wait_for_action(|action| match action {
         "default" | "open" => focus(app, &group_key, "open"),
         "create-incident" => focus(app, &group_key, "create_incident"),
@@ -254,7 +271,8 @@ fn show(app: &AppHandle, planned: &PlannedNotification, text: &Text) {
                 };
                 let Some(id) = id else { return };
                 if let Err(error) =
-                    super::acknowledge(&settings, &alerts, &id, &group_labels, 60).await
+                    super::acknowledge(&settings, &alerts, &id, &group_labels, &planner_keys, 60)
+                        .await
                 {
                     tracing::warn!(%error, "acknowledging from a notification failed");
                 }
@@ -282,7 +300,7 @@ mod tests {
     fn planned(kind: NotificationKind, severity: Severity) -> PlannedNotification {
         PlannedNotification {
             kind,
-            group_key: r#"{alertname="HighErrorRate", severity="critical"}"#.into(),
+            group_key: r#"am:demo-am:root:{alertname="HighErrorRate", severity="critical"}"#.into(),
             group_labels: [
                 ("alertname".to_owned(), "HighErrorRate".to_owned()),
                 ("severity".to_owned(), "critical".to_owned()),
@@ -314,6 +332,24 @@ mod tests {
         );
         assert_eq!(ja.summary, "HighErrorRate: 3 件発生中 (critical)");
         assert_eq!(ja.open, "開く");
+    }
+
+    #[test]
+    fn a_group_without_alertname_is_named_by_its_labels_or_its_route() {
+        let mut by_instance = planned(NotificationKind::Firing, Severity::Warning);
+        by_instance.group_key = r#"am:demo-am:root.0:{instance="host-1"}"#.into();
+        by_instance.group_labels = [("instance".to_owned(), "host-1".to_owned())].into();
+        assert_eq!(
+            Text::of(&by_instance, false, None).summary,
+            r#"{instance="host-1"}: 3 firing (warning)"#
+        );
+        let mut one_group = by_instance.clone();
+        one_group.group_key = "am:demo-am:root.1:{}".into();
+        one_group.group_labels = LabelSet::new();
+        assert_eq!(
+            Text::of(&one_group, false, None).summary,
+            "am:demo-am:root.1:{}: 3 firing (warning)"
+        );
     }
 
     #[test]

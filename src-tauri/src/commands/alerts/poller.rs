@@ -113,7 +113,8 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
             };
             let summary = summarise(&alerts, outcome.at, outcome.changes.len());
             tray::update(&app, &summary);
-            notifications::after_poll(&app, &state, &alerts, &outcome.sources, &settings);
+            let polled = (alerts.as_slice(), outcome.sources.as_slice());
+            notifications::after_poll(&app, &state, polled, &routes.trees, &settings);
             save_planner(&state, poller, outcome.at);
             let changed =
                 !outcome.changes.is_empty() || last_health.as_deref() != Some(health.as_str());
@@ -135,12 +136,18 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
     }
 }
 
-/// The first Alertmanager's route tree, read again every few minutes (a config reload there
-/// changes it) and kept when a read fails.
+/// Every Alertmanager's route tree, read again every few minutes (a config reload there
+/// changes it) and kept when a read fails. The board groups like the first one's; the
+/// notification planner groups each Alertmanager's alerts by its own.
 #[derive(Default)]
 struct RouteTreeCache {
+    /// The first Alertmanager's.
     tree: Option<Arc<RouteTree>>,
+    /// By datasource id, in the settings' order; only those read at least once.
+    trees: Vec<(String, Arc<RouteTree>)>,
     read_at: Option<std::time::Instant>,
+    /// Some Alertmanager's tree could not be read at the last attempt.
+    incomplete: bool,
 }
 
 impl RouteTreeCache {
@@ -151,31 +158,38 @@ impl RouteTreeCache {
     async fn refresh(&mut self, datasources: &[Datasource]) {
         let due = self.read_at.is_none_or(|at| {
             at.elapsed()
-                > if self.tree.is_some() {
-                    Self::MAX_AGE
-                } else {
+                > if self.incomplete {
                     Self::RETRY
+                } else {
+                    Self::MAX_AGE
                 }
         });
         if !due {
             return;
         }
         self.read_at = Some(std::time::Instant::now());
-        let Some(ds) = datasources
+        self.incomplete = false;
+        let mut trees = Vec::new();
+        for ds in datasources
             .iter()
-            .find(|ds| ds.kind == DatasourceKind::Alertmanager)
-        else {
-            self.tree = None;
-            return;
-        };
-        let read = match AlertmanagerClient::new(ds) {
-            Ok(client) => client.routing().await,
-            Err(error) => Err(error),
-        };
-        match read {
-            Ok(tree) => self.tree = Some(Arc::new(tree)),
-            Err(error) => tracing::debug!(%error, "route tree not read; grouping as before"),
+            .filter(|ds| ds.kind == DatasourceKind::Alertmanager)
+        {
+            let read = match AlertmanagerClient::new(ds) {
+                Ok(client) => client.routing().await,
+                Err(error) => Err(error),
+            };
+            match read {
+                Ok(tree) => trees.push((ds.id.clone(), Arc::new(tree))),
+                Err(error) => {
+                    tracing::debug!(%error, datasource = %ds.id, "route tree not read; kept");
+                    self.incomplete = true;
+                    let known = self.trees.iter().find(|(id, _)| *id == ds.id);
+                    trees.extend(known.cloned());
+                }
+            }
         }
+        self.tree = trees.first().map(|(_, tree)| tree.clone());
+        self.trees = trees;
     }
 }
 

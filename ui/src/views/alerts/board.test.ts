@@ -153,5 +153,11 @@ describe("board groups and notification groups", () => {
     expect(isGroup(`0:${key}`, key)).toBe(true);
     expect(isGroup('{alertname="HighLatency", severity="warning"}', key)).toBe(false);
     expect(isGroup(`0:{alertname="X", ${key.slice(1)}`, key)).toBe(false);
+    // Notification keys name the route tree: the fallback seed route or an Alertmanager's.
+    expect(isGroup(`root:${key}`, `seed:root:${key}`)).toBe(true);
+    expect(isGroup(key, `seed:root:${key}`)).toBe(true);
+    expect(isGroup(`root.0:${key}`, `am:demo-am:root.0:${key}`)).toBe(true);
+    expect(isGroup(`root.1:${key}`, `am:demo-am:root.0:${key}`)).toBe(false);
+    expect(isGroup(`root:${key}`, `am:demo-am:root.0:${key}`)).toBe(false);
   });
 });

@@ -136,9 +136,10 @@ export function plainLabels(labels: Partial<Record<string, string>> | null | und
 }
 
 /**
- * Whether the board group with `boardKey` is the notification group `key` (`{alertname="…", …}`).
- * When the board groups by the Alertmanager route its keys are `<route path>:{…}`.
+ * Whether the board group with `boardKey` is the notification group `key`. Board keys are
+ * `{…}` (grouped by labels) or `<route path>:{…}` (grouped by the Alertmanager route);
+ * notification keys name the route tree too: `seed:root:{…}`, `am:<datasource>:root.0:{…}`.
  */
 export function isGroup(boardKey: string, key: string): boolean {
-  return boardKey === key || boardKey.endsWith(`:${key}`);
+  return boardKey === key || boardKey.endsWith(`:${key}`) || key.endsWith(`:${boardKey}`);
 }

@@ -60,6 +60,11 @@ struct UpArgs {
     /// within a test. The demo keeps the seed's durations when it is not given.
     #[arg(long, value_parser = humantime::parse_duration)]
     rule_for: Option<Duration>,
+    /// TEST ONLY: Alertmanager's top-level route uses 1s / 5s / 30s for group_wait /
+    /// group_interval / repeat_interval instead of the seed's 30s / 5m / 4h, so a test sees
+    /// that notifications follow the live route. The demo keeps the seed's route without it.
+    #[arg(long)]
+    fast_routes: bool,
     /// `demo`: the fixed demo ports (18000, 19090, 19093, 19100, control 19099);
     /// `free`: whatever ports are free.
     #[arg(long, value_enum, default_value_t = PortChoice::Demo)]

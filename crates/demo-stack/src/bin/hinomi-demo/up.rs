@@ -22,6 +22,9 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
     config.scrape_interval = args.scrape_interval;
     config.evaluation_interval = args.evaluation_interval.unwrap_or(args.scrape_interval);
     config.rule_for_override = args.rule_for;
+    if args.fast_routes {
+        config.route_timing = hinomi_demo_stack::RouteTiming::fast();
+    }
     let stack_file = config.stack_file();
 
     eprintln!("starting the demo stack in {} ...", state_dir.display());
