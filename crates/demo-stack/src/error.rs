@@ -64,6 +64,9 @@ pub enum StackError {
     #[error("Prometheus was not ready to scrape and alert within {timeout:?}: {detail}")]
     TargetsNotUp { timeout: Duration, detail: String },
 
+    #[error("backfilled Prometheus: {0}")]
+    Backfill(String),
+
     #[error("stack is shutting down")]
     ShuttingDown,
 

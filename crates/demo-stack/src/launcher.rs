@@ -112,7 +112,7 @@ impl Drop for Launcher {
 
 /// Runs in the forked child, before exec.
 #[allow(unsafe_code)]
-fn die_with_supervisor(command: &mut Command) {
+pub(crate) fn die_with_supervisor(command: &mut Command) {
     let supervisor = getpid();
     // SAFETY: `pre_exec` closures run between fork and exec, where only async-signal-safe
     // calls are sound. This one makes two plain syscalls (prctl, getppid), does not allocate

@@ -8,6 +8,7 @@
 //! `hinomi-demo` command (and tests) stop and start components and see the notifications that
 //! Alertmanager sends.
 
+pub mod backfill;
 mod component;
 mod config;
 mod control;

@@ -2,23 +2,23 @@
 //! same query in the same run.
 //!
 //! Backfills a real Prometheus (Debian's package) with 1,000 series × 1,440 points through
-//! `promtool tsdb create-blocks-from openmetrics`, then for each round fetches
+//! `promtool tsdb create-blocks-from openmetrics` (`hinomi_demo_stack::backfill`, shared with
+//! the app benchmark `tests/e2e/bench/big-query.mjs`), then for each round fetches
 //! `query_range` over those points (baseline: request + full body) and measures what Hinomi adds:
 //! decode into columns + M4 downsampling to a 1,000 px panel + binary frame encoding.
 //!
 //! `cargo run --release -p hinomi-prometheus --example range_overhead [rounds]`
 
 use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
+use hinomi_demo_stack::backfill::{Backfill, BackfilledPrometheus};
 use hinomi_prometheus::PrometheusClient;
 use hinomi_prometheus::downsample::encode_frame;
 use hinomi_prometheus::query::decode_range_body;
-use std::fmt::Write as _;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SERIES: usize = 1_000;
 const POINTS: usize = 1_440;
-const STEP_SECS: i64 = 60;
+const STEP_SECS: u64 = 60;
 const PANEL_WIDTH: u32 = 1_000;
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -31,28 +31,6 @@ fn median(mut xs: Vec<f64>) -> f64 {
     }
 }
 
-fn openmetrics(end: i64) -> String {
-    let start = end - STEP_SECS * (POINTS as i64 - 1);
-    let mut text = String::with_capacity(SERIES * POINTS * 40);
-    text.push_str("# HELP bench_metric Synthetic series for the range-query benchmark.\n");
-    text.push_str("# TYPE bench_metric gauge\n");
-    for s in 0..SERIES {
-        for p in 0..POINTS {
-            let t = start + p as i64 * STEP_SECS;
-            // A wave per series with a spike now and then: realistic-looking, not constant.
-            let v = 100.0
-                + 50.0 * ((p as f64 / 60.0) + s as f64).sin()
-                + if p % 97 == s % 97 { 400.0 } else { 0.0 };
-            let _ = writeln!(
-                text,
-                "bench_metric{{series=\"{s:04}\",job=\"bench\"}} {v:.3} {t}"
-            );
-        }
-    }
-    text.push_str("# EOF\n");
-    text
-}
-
 #[tokio::main]
 async fn main() {
     let rounds: usize = std::env::args()
@@ -60,44 +38,18 @@ async fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(15);
     let dir = tempfile::tempdir().expect("temp dir");
-    // Whole hours in the past: promtool cuts blocks on 2h boundaries and Prometheus will not
-    // load a block that overlaps its head.
-    let end = (chrono::Utc::now().timestamp() / 3600 - 3) * 3600;
-    let start = end - STEP_SECS * (POINTS as i64 - 1);
-    let om = dir.path().join("bench.om");
-    std::fs::write(&om, openmetrics(end)).expect("write openmetrics");
-    let tsdb = dir.path().join("tsdb");
-    let status = Command::new("promtool")
-        .args(["tsdb", "create-blocks-from", "openmetrics"])
-        .arg(&om)
-        .arg(&tsdb)
-        .stdout(Stdio::null())
-        .status()
-        .expect("promtool (Debian package prometheus) on PATH");
-    assert!(status.success(), "promtool failed");
-
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let config = dir.path().join("prometheus.yml");
-    std::fs::write(&config, "global:\n  scrape_interval: 1h\n").unwrap();
-    let mut prometheus = Command::new("prometheus")
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!("--storage.tsdb.path={}", tsdb.display()))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg("--storage.tsdb.retention.time=30d")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prometheus on PATH");
+    let backfill = Backfill::benchmark(chrono::Utc::now().timestamp());
+    assert_eq!((backfill.series, backfill.points), (SERIES, POINTS));
+    let (start, end) = (backfill.start_secs(), backfill.end_secs);
+    let prometheus = BackfilledPrometheus::start(backfill, dir.path(), Duration::from_secs(300))
+        .await
+        .expect("backfilled Prometheus (Debian package prometheus: prometheus, promtool)");
 
     let client = PrometheusClient::new(&Datasource {
         id: "bench".into(),
         name: "bench".into(),
         kind: DatasourceKind::Prometheus,
-        url: format!("http://127.0.0.1:{port}"),
+        url: prometheus.url().to_owned(),
         timeout_ms: 60_000,
         tls: TlsOptions::default(),
         auth: Default::default(),
@@ -107,7 +59,7 @@ async fn main() {
         chrono::DateTime::from_timestamp(start, 0).unwrap(),
         chrono::DateTime::from_timestamp(end, 0).unwrap(),
     );
-    let step = Duration::from_secs(STEP_SECS as u64);
+    let step = Duration::from_secs(STEP_SECS);
     let deadline = Instant::now() + Duration::from_secs(60);
     let body = loop {
         match client.query_range_raw("bench_metric", from, to, step).await {
@@ -148,8 +100,7 @@ async fn main() {
         reduce_ms.push(t2.elapsed().as_secs_f64() * 1e3);
         frame_bytes = frame.len();
     }
-    let _ = prometheus.kill();
-    let _ = prometheus.wait();
+    drop(prometheus);
 
     let (fetch, decode, reduce) = (median(fetch_ms), median(decode_ms), median(reduce_ms));
     println!("rounds: {rounds} (medians)");

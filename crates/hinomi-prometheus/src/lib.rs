@@ -8,6 +8,7 @@ mod api;
 pub mod downsample;
 pub mod frame_decode;
 pub mod metadata;
+mod pairs;
 pub mod query;
 pub mod targets;
 

@@ -5,6 +5,7 @@
 //! per sample (values are borrowed from the buffer and parsed in place).
 
 use crate::api::PrometheusClient;
+use crate::pairs::parse_value;
 use chrono::{DateTime, Utc};
 use hinomi_core::{ErrorCode, HinomiError};
 use serde::{Deserialize, Serialize};
@@ -145,21 +146,23 @@ struct RawSample<'a> {
     value: (f64, &'a str),
 }
 
-/// Prometheus writes sample values as strings: numbers, "NaN", "+Inf", "-Inf".
-fn parse_value(text: &str) -> f64 {
-    match text {
-        "+Inf" | "Inf" => f64::INFINITY,
-        "-Inf" => f64::NEG_INFINITY,
-        other => other.parse().unwrap_or(f64::NAN),
-    }
-}
-
 fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Decodes a `/api/v1/query_range` body into series; public for the benchmark.
+///
+/// A successful matrix in Prometheus's own layout is scanned by hand ([`crate::pairs`]); any
+/// other body (errors, other result types, unusual but valid JSON) goes through serde.
 pub fn decode_range_body(body: &[u8]) -> Result<Vec<Series>, HinomiError> {
+    if let Some(series) = crate::pairs::scan_matrix(body) {
+        return Ok(series);
+    }
+    decode_range_body_generic(body)
+}
+
+/// The serde path: the fallback of [`decode_range_body`], and its reference in tests.
+fn decode_range_body_generic(body: &[u8]) -> Result<Vec<Series>, HinomiError> {
     match crate::api::unwrap_envelope::<RawResult<'_>>(body, None)? {
         RawResult::Matrix(raw) => Ok(raw
             .into_iter()
@@ -269,6 +272,76 @@ mod tests {
         assert!(series[0].values[1].is_nan());
         assert_eq!(series[0].values[2], f64::INFINITY);
         assert!(series[1].timestamps.is_empty());
+    }
+
+    #[test]
+    fn the_scanner_and_serde_read_the_same_series() {
+        let body = br#"{"status":"success","data":{"resultType":"matrix","result":[
+            {"metric":{"__name__":"up","job":"no\"de","x":"\u65e5"},"values":[[1700000000,"1"],[1700000015.5,"NaN"],[1700000030.25,"1e-07"]]},
+            {"metric":{},"values":[[1700000000,"-Inf"],[1700000015.5,"+Inf"],[1700000030.25,"123.456"]]}]},
+            "warnings":["a warning"]}"#;
+        let scanned = crate::pairs::scan_matrix(body).expect("Prometheus's layout is scanned");
+        let generic = decode_range_body_generic(body).unwrap();
+        assert_eq!(scanned.len(), 2);
+        assert_eq!(scanned[0].labels["job"], "no\"de");
+        assert_eq!(scanned[0].labels["x"], "日");
+        for (a, b) in scanned.iter().zip(&generic) {
+            assert_eq!(a.labels, b.labels);
+            assert_eq!(a.timestamps, b.timestamps);
+            let bits = |s: &Series| s.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(a), bits(b));
+        }
+    }
+
+    #[test]
+    fn the_scanner_matches_serde_bit_for_bit_on_many_value_shapes() {
+        // Values written the way Go's strconv.FormatFloat(v, 'f', -1, 64) and Rust's Display
+        // write them, across magnitudes, with sub-second timestamps.
+        let mut result = Vec::new();
+        for s in 0..20 {
+            let pairs: Vec<String> = (0..200)
+                .map(|p| {
+                    let x = (f64::from(p) * 0.37 + f64::from(s)).sin() * 10f64.powi(p % 30 - 12);
+                    let t = 1_700_000_000.0 + f64::from(p) * 15.125;
+                    format!("[{t},\"{x}\"]")
+                })
+                .collect();
+            result.push(format!(
+                r#"{{"metric":{{"series":"{s}"}},"values":[{}]}}"#,
+                pairs.join(",")
+            ));
+        }
+        let body = format!(
+            r#"{{"status":"success","data":{{"resultType":"matrix","result":[{}]}}}}"#,
+            result.join(",")
+        );
+        let scanned = crate::pairs::scan_matrix(body.as_bytes()).unwrap();
+        let generic = decode_range_body_generic(body.as_bytes()).unwrap();
+        assert_eq!(scanned.len(), 20);
+        for (a, b) in scanned.iter().zip(&generic) {
+            assert_eq!(a.labels, b.labels);
+            let bits = |xs: &[f64]| xs.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a.timestamps), bits(&b.timestamps));
+            assert_eq!(bits(&a.values), bits(&b.values));
+        }
+    }
+
+    #[test]
+    fn text_the_scanner_does_not_expect_is_decoded_by_serde() {
+        // An escaped key is valid JSON the hand scanner refuses.
+        let body = br#"{"status":"success","data":{"resultType":"matrix","result":[
+            {"metric":{"job":"a"},"v\u0061lues":[[1,"10"],[2,"+Inf"]]}]}}"#;
+        assert!(crate::pairs::scan_matrix(body).is_none());
+        let series = decode_range_body(body).unwrap();
+        assert_eq!(series[0].values, vec![10.0, f64::INFINITY]);
+        let bad = br#"{"status":"success","data":{"resultType":"matrix","result":[
+            {"metric":{},"values":[[1,{"x":1}]]}]}}"#;
+        assert_eq!(decode_range_body(bad).unwrap_err().code, ErrorCode::Decode);
+        let error = br#"{"status":"error","errorType":"bad_data","error":"parse error"}"#;
+        assert_eq!(
+            decode_range_body(error).unwrap_err().code,
+            ErrorCode::Backend
+        );
     }
 
     #[test]

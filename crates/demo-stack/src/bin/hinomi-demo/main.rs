@@ -1,6 +1,7 @@
 //! `hinomi-demo`: run the demo monitoring stack in the foreground, and control it from another
 //! terminal.
 
+mod backfill;
 mod remote;
 mod table;
 mod up;
@@ -42,6 +43,23 @@ enum Command {
         #[command(flatten)]
         control: ControlArgs,
     },
+    /// BENCHMARKS: a separate Prometheus backfilled with synthetic series (`bench_metric`);
+    /// prints one JSON line with its URL and time window, then serves until Ctrl-C/SIGTERM.
+    Backfill(BackfillArgs),
+}
+
+#[derive(Args)]
+struct BackfillArgs {
+    /// The TSDB blocks go here (the caller removes it afterwards).
+    #[arg(long)]
+    dir: PathBuf,
+    #[arg(long, default_value_t = 1_000)]
+    series: usize,
+    #[arg(long, default_value_t = 1_440)]
+    points: usize,
+    /// Time between points.
+    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration)]
+    step: Duration,
 }
 
 #[derive(Args)]
@@ -88,7 +106,7 @@ struct ControlArgs {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let level = match cli.command {
-        Command::Up(_) => tracing::Level::INFO,
+        Command::Up(_) | Command::Backfill(_) => tracing::Level::INFO,
         _ => tracing::Level::WARN,
     };
     tracing_subscriber::fmt()
@@ -104,6 +122,7 @@ async fn main() -> ExitCode {
         Command::Status(args) => remote::status(&args.control).await,
         Command::Stop { name, control } => remote::stop(&control.control, &name).await,
         Command::Start { name, control } => remote::start(&control.control, &name).await,
+        Command::Backfill(args) => backfill::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,199 @@
+// Issue 4's big query in the real app: one timeseries panel running `bench_metric` over a
+// Prometheus backfilled with 1,000 series × 1,440 points (`hinomi-demo backfill`, the same data
+// as the `range_overhead` Rust benchmark). Measured per run: the panel's `run_panel` start →
+// the animation frame after uPlot drew it (the panel's own data-load-started-at /
+// data-painted-at, as in dashboards.mjs). Baseline, same run: the raw HTTP fetch of the same
+// query (same start, end and step) from this process with fetch() + the whole body, and, as a
+// second reference, curl's time for the same request.
+// The panel shows at most 200 series (MAX_SERIES_PER_PANEL, no setting lifts it): the app
+// still fetches and decodes all 1,000, then frames and draws 200, which is what a user sees.
+// Run under Xvfb: `xvfb-run -a dbus-run-session -- node tests/e2e/bench/big-query.mjs [runs]`
+// (HINOMI_APP_BIN=target/release/hinomi for a release build of the app).
+
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { appBinary, repoRoot, screenshot, sleep, startApp } from "../lib/harness.mjs";
+
+const runs = Number(process.argv[2] ?? 5);
+const demoBinary = process.env.HINOMI_DEMO_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target"), "debug", "hinomi-demo");
+const UID = "hinomi-bench-big-query";
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Starts `hinomi-demo backfill` and resolves with the JSON line it prints when ready. */
+async function startBackfill() {
+  const dir = mkdtempSync(join(tmpdir(), "hinomi-bench-backfill-"));
+  // Its own process group, so the teardown reaches Prometheus too.
+  const child = spawn(demoBinary, ["backfill", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let log = "";
+  child.stderr.on("data", (d) => (log += d));
+  const exited = new Promise((r) => child.on("exit", (code) => r(code)));
+  const stop = async () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {}
+    await Promise.race([exited, sleep(10_000)]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const info = await Promise.race([
+      new Promise((resolve) => {
+        let out = "";
+        child.stdout.on("data", (d) => {
+          out += d;
+          const end = out.indexOf("\n");
+          if (end >= 0) resolve(JSON.parse(out.slice(0, end)));
+        });
+      }),
+      exited.then((code) => {
+        throw new Error(`hinomi-demo backfill exited (${code}):\n${log}`);
+      }),
+      sleep(300_000).then(() => {
+        throw new Error(`hinomi-demo backfill not ready in 300 s:\n${log}`);
+      }),
+    ]);
+    return { info, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** One full-width timeseries panel over the backfilled window at the backfill's own step. */
+function benchDashboard(info) {
+  const datasource = { type: "prometheus", uid: "bench-prometheus" };
+  return {
+    uid: UID,
+    title: "Benchmark: 1,000 series x 1,440 points",
+    tags: ["bench"],
+    schemaVersion: 39,
+    version: 1,
+    timezone: "utc",
+    time: { from: new Date(info.start_secs * 1000).toISOString(), to: new Date(info.end_secs * 1000).toISOString() },
+    panels: [
+      {
+        id: 1,
+        type: "timeseries",
+        title: "bench_metric",
+        datasource,
+        gridPos: { x: 0, y: 0, w: 24, h: 14 },
+        // One point per backfilled sample: the query is exactly 1,000 × 1,440.
+        maxDataPoints: info.points,
+        interval: `${info.step_secs}s`,
+        targets: [{ refId: "A", datasource, expr: info.metric }],
+      },
+    ],
+  };
+}
+
+const { info, stop: stopBackfill } = await startBackfill();
+console.log(`backfill: ${info.series} series x ${info.points} points at ${info.url}`);
+const home = mkdtempSync(join(tmpdir(), "hinomi-e2e-app-"));
+const dashboards = join(home, "data", "app.hinomi.console", "dashboards");
+mkdirSync(dashboards, { recursive: true });
+writeFileSync(join(dashboards, `${UID}.json`), JSON.stringify(benchDashboard(info), null, 1));
+const settingsToml = `version = 1
+language = "en"
+refresh_interval_secs = 2
+
+[[datasources]]
+id = "bench-prometheus"
+name = "Bench Prometheus"
+kind = "prometheus"
+url = "${info.url}"
+timeout_ms = 60000
+`;
+
+let app;
+const queryUrl = `${info.url}/api/v1/query_range?query=${encodeURIComponent(info.metric)}&start=${info.start_secs}&end=${info.end_secs}&step=${info.step_secs}`;
+
+async function rawFetch() {
+  const t0 = performance.now();
+  const res = await fetch(queryUrl);
+  const body = await res.arrayBuffer();
+  return { ms: performance.now() - t0, bytes: body.byteLength };
+}
+
+/** A second reference: curl's own total time for the same request (body discarded). */
+function curlMs() {
+  const out = execFileSync("curl", ["-s", "-o", "/dev/null", "-w", "%{time_total}", queryUrl], { encoding: "utf8" });
+  return Number(out) * 1000;
+}
+
+async function openAndTime(browser) {
+  await browser.$('[data-testid="nav-dashboards"]').then((e) => e.click());
+  const back = await browser.$('[data-testid="dashboard-back"]');
+  if (await back.isExisting()) await back.click();
+  const item = await browser.$(`[data-testid="dashboard-item"][data-uid="${UID}"]`);
+  await item.waitForExist({ timeout: 20_000 });
+  await (await item.$('[data-testid="dashboard-open"]')).click();
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const state = await browser.execute(() => {
+      const panel = document.querySelector('[data-testid="dashboard-panel"]');
+      const grid = document.querySelector('[data-testid="dashboard-grid"]');
+      if (!panel || !grid || !panel.dataset.loadStartedAt || !panel.dataset.paintedAt) return null;
+      const chart = panel.querySelector('[data-testid="timeseries-chart"]');
+      return {
+        openedAt: Number(grid.dataset.openedAt),
+        started: Number(panel.dataset.loadStartedAt),
+        answered: Number(panel.dataset.answeredAt),
+        painted: Number(panel.dataset.paintedAt),
+        state: panel.dataset.state,
+        drawnSeries: Number(chart?.dataset.seriesCount ?? 0),
+        drawnPoints: Number(chart?.dataset.points ?? 0),
+        truncated: panel.querySelector('[data-testid="panel-truncated"]')?.textContent?.trim() ?? "",
+      };
+    });
+    if (state) return state;
+    await sleep(50);
+  }
+  throw new Error("the big-query panel did not paint within 120 s");
+}
+
+const panel = [];
+const raw = [];
+const curl = [];
+const answered = [];
+let last;
+let rawBytes = 0;
+try {
+  app = await startApp({ settingsToml, home });
+  for (let run = 0; run < runs + 1; run++) {
+    last = await openAndTime(app.browser);
+    const fetched = await rawFetch();
+    rawBytes = fetched.bytes;
+    if (last.drawnSeries === 0) throw new Error(`the panel painted no series: ${JSON.stringify(last)}`);
+    if (run === 0) {
+      await screenshot(app.browser, "bench-big-query");
+      continue; // warm-up: uPlot loaded, Prometheus' caches filled
+    }
+    const curled = curlMs();
+    panel.push(last.painted - last.started);
+    raw.push(fetched.ms);
+    curl.push(curled);
+    answered.push(last.answered - last.started);
+    console.log(`run ${run}: panel ${(last.painted - last.started).toFixed(0)} ms (answer ${(last.answered - last.started).toFixed(0)} ms), raw fetch ${fetched.ms.toFixed(0)} ms, curl ${curled.toFixed(0)} ms`);
+  }
+} finally {
+  await app?.stop();
+  await stopBackfill();
+}
+
+console.log(`app: ${appBinary}`);
+console.log(`runs: ${runs} (after 1 warm-up), medians; JSON body ${(rawBytes / 1048576).toFixed(1)} MiB`);
+console.log(`panel drew ${last.drawnSeries} series, ${last.drawnPoints} points; "${last.truncated}"`);
+console.log("| measure | median |");
+console.log("|---|---|");
+console.log(`| panel query start (run_panel) → chart painted | ${median(panel).toFixed(0)} ms |`);
+console.log(`| of which run_panel start → answer in the UI (backend fetch + decode + frame + IPC) | ${median(answered).toFixed(0)} ms |`);
+console.log(`| raw HTTP fetch of the same query (node fetch + body) | ${median(raw).toFixed(0)} ms |`);
+console.log(`| ratio (panel / node fetch) | ${(median(panel) / median(raw)).toFixed(2)}x |`);
+console.log(`| curl of the same query (second reference) | ${median(curl).toFixed(0)} ms |`);
+console.log(`| ratio (panel / curl) | ${(median(panel) / median(curl)).toFixed(2)}x |`);
