@@ -5,8 +5,8 @@
 //! every pair costs a visitor call, a tuple and a borrowed string, and the columns grow by
 //! doubling because the JSON decoder cannot say how many pairs follow; taking the arrays' text
 //! lazily instead costs a second pass (the decoder's skip). This scanner reads the bytes
-//! Prometheus writes directly: numbers and quoted values without escapes, plain decimals parsed
-//! without the general float parser, each series' columns sized like the previous series'.
+//! Prometheus writes directly: numbers and quoted values without escapes, parsed in place by `fast-float2` (correctly
+//! rounded, the same bits as `str::parse`), each series' columns sized like the previous series'.
 //! Label maps are small and go through sonic-rs. Anything it does not expect (an error answer,
 //! another result type, escapes in a value, a duplicate key) makes it give up with `None`, and
 //! the caller decodes the same bytes with the generic serde path, so valid JSON is never
@@ -47,66 +47,21 @@ pub(crate) fn scan_matrix(body: &[u8]) -> Option<Vec<Series>> {
 /// A sample value as Prometheus writes it: a Go float ("1", "0.25", "1e-07", "NaN", "+Inf",
 /// "-Inf"). Anything unreadable is NaN, like a gap.
 pub(crate) fn parse_value(text: &str) -> f64 {
-    if let Some(value) = plain_decimal(text.as_bytes()) {
-        return value;
-    }
     match text {
         "+Inf" | "Inf" => f64::INFINITY,
         "-Inf" => f64::NEG_INFINITY,
-        other => other.parse().unwrap_or(f64::NAN),
+        other => fast_float2::parse(other).unwrap_or(f64::NAN),
     }
 }
 
-/// Powers of ten that are exact in an `f64`.
-const EXACT_POWERS_OF_TEN: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
-
-/// The whole of `bytes` as a plain decimal (see [`decimal_prefix`]), else `None`.
-fn plain_decimal(bytes: &[u8]) -> Option<f64> {
-    decimal_prefix(bytes).and_then(|(value, length)| (length == bytes.len()).then_some(value))
-}
-
-/// A `-?digits(.digits)?` at the start of `bytes` whose digits make an integer of at most
-/// 2^53 with at most 22 decimals, and its length; else `None`.
-///
-/// Such a number is `mantissa / 10^decimals` with both exactly representable, so one IEEE
-/// division gives the correctly rounded result (Clinger's fast path), the same bits as the
-/// general parser. Longer mantissas, exponents, words and the edge cases ".5" and "1." go to
-/// the general parser.
-fn decimal_prefix(bytes: &[u8]) -> Option<(f64, usize)> {
-    let negative = bytes.first() == Some(&b'-');
-    let mut at = usize::from(negative);
-    let mut mantissa: u64 = 0;
-    let mut digits = 0usize;
-    let mut read_digits = |at: &mut usize| {
-        let start = *at;
-        while let Some(&byte @ b'0'..=b'9') = bytes.get(*at) {
-            mantissa = mantissa
-                .wrapping_mul(10)
-                .wrapping_add(u64::from(byte - b'0'));
-            *at += 1;
-        }
-        *at - start
-    };
-    let integer_digits = read_digits(&mut at);
-    digits += integer_digits;
-    let mut decimals = 0;
-    if integer_digits > 0 && bytes.get(at) == Some(&b'.') {
-        at += 1;
-        decimals = read_digits(&mut at);
-        digits += decimals;
-        if decimals == 0 {
-            return None;
-        }
+/// A number at the start of `bytes` and its length: `fast-float2`'s correctly rounded parse,
+/// which gives the same bits as `str::parse`. Words (`NaN`, `Inf`) are left to
+/// [`parse_value`]: they are quoted sample values, never JSON numbers.
+fn number_prefix(bytes: &[u8]) -> Option<(f64, usize)> {
+    match bytes.first() {
+        Some(b'0'..=b'9' | b'-') => fast_float2::parse_partial(bytes).ok(),
+        _ => None,
     }
-    // 19 digits cannot wrap a u64; 2^53 and 10^22 are the largest exact operands.
-    if integer_digits == 0 || digits > 19 || mantissa > 1 << 53 {
-        return None;
-    }
-    let value = mantissa as f64 / *EXACT_POWERS_OF_TEN.get(decimals)?;
-    Some((if negative { -value } else { value }, at))
 }
 
 struct Scanner<'a> {
@@ -280,7 +235,7 @@ impl<'a> Scanner<'a> {
 
     /// A JSON number (the timestamp: seconds, up to millisecond decimals).
     fn number(&mut self) -> Option<f64> {
-        if let Some((value, length)) = decimal_prefix(&self.bytes[self.at..])
+        if let Some((value, length)) = number_prefix(&self.bytes[self.at..])
             && let Some(b',' | b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at + length)
         {
             self.at += length;
@@ -299,7 +254,7 @@ impl<'a> Scanner<'a> {
     /// `"..."` without escapes, parsed as a sample value.
     fn quoted_value(&mut self) -> Option<f64> {
         if self.bytes.get(self.at) == Some(&b'"')
-            && let Some((value, length)) = decimal_prefix(&self.bytes[self.at + 1..])
+            && let Some((value, length)) = number_prefix(&self.bytes[self.at + 1..])
             && self.bytes.get(self.at + 1 + length) == Some(&b'"')
         {
             self.at += length + 2;
@@ -369,7 +324,7 @@ mod tests {
     }
 
     #[test]
-    fn fast_path_gives_the_general_parsers_bits() {
+    fn parsed_values_have_the_std_parsers_bits() {
         for text in [
             "0.1",
             "0.3",
@@ -391,11 +346,16 @@ mod tests {
                 "{text} read differently"
             );
         }
-        // Too many digits for the fast path: still the general parser's answer.
+        // More digits than an f64 holds: still the correctly rounded answer.
         let long = "0.12345678901234567890123";
         assert_eq!(parse_value(long), long.parse::<f64>().unwrap());
-        assert_eq!(plain_decimal(long.as_bytes()), None);
-        assert_eq!(plain_decimal(b"0.00000000000000000000001"), None);
+        let (value, length) = number_prefix(b"0.00000000000000000000001,").unwrap();
+        assert_eq!((value, length), (1e-23, 25));
+        assert_eq!(
+            number_prefix(b"NaN"),
+            None,
+            "words are sample values, not JSON numbers"
+        );
     }
 
     #[test]
