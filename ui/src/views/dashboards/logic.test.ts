@@ -73,6 +73,14 @@ describe("time range", () => {
     expect(fromGrafana({ from: "now/d", to: "now/d" })).toEqual({ kind: "relative", last: "1h" });
   });
 
+  it("reads an absolute dashboard range as dates or as epoch milliseconds", () => {
+    const iso = fromGrafana({ from: "2026-12-01T00:00:00.000Z", to: "2026-12-02T00:00:00.000Z" });
+    expect(iso).toEqual({ kind: "absolute", fromMs: Date.UTC(2026, 11, 1), toMs: Date.UTC(2026, 11, 2) });
+    expect(fromGrafana({ from: String(Date.UTC(2026, 11, 1)), to: String(Date.UTC(2026, 11, 2)) })).toEqual(iso);
+    // Reversed is not a range.
+    expect(fromGrafana({ from: String(Date.UTC(2026, 11, 2)), to: String(Date.UTC(2026, 11, 1)) })).toEqual({ kind: "relative", last: "1h" });
+  });
+
   it("checks absolute ranges", () => {
     expect(parseAbsolute("2026-01-01T10:00", "2026-01-01T09:00")).toEqual({ ok: false, problem: "order" });
     expect(parseAbsolute("", "2026-01-01T09:00")).toEqual({ ok: false, problem: "invalid" });

@@ -27,13 +27,22 @@ export function durationMs(text: string): number | null {
   return Number(m[1]) * UNIT_MS[m[2]!]!;
 }
 
-/** Grafana's `now-6h`/`now` pair as a range; anything else falls back to the last hour. */
+/** A Grafana absolute time: epoch milliseconds (as its URLs and some exports write it) or a date. */
+function parseGrafanaTime(text: string): number {
+  const trimmed = text.trim();
+  return /^\d{10,}$/.test(trimmed) ? Number(trimmed) : Date.parse(trimmed);
+}
+
+/**
+ * Grafana's `now-6h`/`now` pair, or two absolute times (dates or epoch milliseconds), as a
+ * range; anything else falls back to the last hour.
+ */
 export function fromGrafana(spec: { from: string; to: string } | null | undefined): TimeRange {
   const m = spec && spec.to.trim() === "now" ? /^now-(\d+[smhdwy])$/.exec(spec.from.trim()) : null;
   if (m) return { kind: "relative", last: m[1]! };
   if (spec) {
-    const from = Date.parse(spec.from);
-    const to = Date.parse(spec.to);
+    const from = parseGrafanaTime(spec.from);
+    const to = parseGrafanaTime(spec.to);
     if (Number.isFinite(from) && Number.isFinite(to) && from < to) return { kind: "absolute", fromMs: from, toMs: to };
   }
   return { kind: "relative", last: "1h" };
