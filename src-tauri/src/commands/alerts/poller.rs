@@ -109,7 +109,7 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
                 alerts: alerts.clone(),
                 sources: outcome.sources.clone(),
                 history_error,
-                route_tree: routes.tree.clone(),
+                route_tree: routes.first(),
             };
             let summary = summarise(&alerts, outcome.at, outcome.changes.len());
             tray::update(&app, &summary);
@@ -141,8 +141,6 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
 /// notification planner groups each Alertmanager's alerts by its own.
 #[derive(Default)]
 struct RouteTreeCache {
-    /// The first Alertmanager's.
-    tree: Option<Arc<RouteTree>>,
     /// By datasource id, in the settings' order; only those read at least once.
     trees: Vec<(String, Arc<RouteTree>)>,
     read_at: Option<std::time::Instant>,
@@ -154,6 +152,11 @@ impl RouteTreeCache {
     const MAX_AGE: Duration = Duration::from_secs(300);
     /// After a failed read, try again sooner.
     const RETRY: Duration = Duration::from_secs(30);
+
+    /// The first Alertmanager's tree (of those read), which the board groups by.
+    fn first(&self) -> Option<Arc<RouteTree>> {
+        self.trees.first().map(|(_, tree)| tree.clone())
+    }
 
     async fn refresh(&mut self, datasources: &[Datasource]) {
         let due = self.read_at.is_none_or(|at| {
@@ -188,7 +191,6 @@ impl RouteTreeCache {
                 }
             }
         }
-        self.tree = trees.first().map(|(_, tree)| tree.clone());
         self.trees = trees;
     }
 }
