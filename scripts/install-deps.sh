@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Hinomi needs on Debian 12: build libraries for Tauri/WebKitGTK, the real
-# monitoring stack (Prometheus, Alertmanager, node-exporter), the e2e tools (Xvfb, D-Bus,
-# WebKitWebDriver, tauri-driver), a CJK font, and the npm packages of ui/ and tests/e2e/.
+# monitoring stack (Prometheus, Alertmanager, node-exporter), real OpenSearch and Elasticsearch
+# servers with rsyslog to ship logs into them, the e2e tools (Xvfb, D-Bus, WebKitWebDriver,
+# tauri-driver), a CJK font, and the npm packages of ui/ and tests/e2e/.
 # Idempotent: skips what is already there. Needs the Rust toolchain (rust-toolchain.toml) and
 # Node.js >= 20.19 on the PATH.
 set -euo pipefail
@@ -13,6 +14,9 @@ APT_PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev
   # The real demo stack
   prometheus prometheus-alertmanager prometheus-node-exporter
+  # Log search: OpenSearch/Elasticsearch need a JVM (their test builds bundle none), Maven fetches
+  # them, unzip unpacks them; rsyslog ships the demo API's JSON logs into them like Filebeat.
+  openjdk-17-jre-headless maven unzip rsyslog rsyslog-elasticsearch
   # End-to-end tests and screenshots
   webkit2gtk-driver xvfb xauth dbus dbus-x11 imagemagick fonts-noto-cjk poppler-utils
   # Notification tests (a real org.freedesktop.Notifications on a private bus)
@@ -35,7 +39,56 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 # The Debian packages start their own services on 9090/9093/9100 where systemd runs; the demo
-# uses its own ports, so they do not conflict and are left alone.
+# uses its own ports, so they do not conflict and are left alone. The same goes for the system
+# rsyslogd: the demo runs its own, with its own config and work directory, and opens no sockets.
+
+# OpenSearch and Elasticsearch for the log-search tests and the demo: the "integ-test" builds
+# that Maven Central serves (one node, no bundled JDK, few modules). Unpacked where an
+# unprivileged user can read them; hinomi-demo-stack looks in the same places (see
+# crates/demo-stack/src/search/install.rs).
+SEARCH_SERVERS=(
+  org.opensearch.distribution.integ-test-zip:opensearch:2.19.3
+  org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.17.0
+  org.elasticsearch.distribution.integ-test-zip:elasticsearch:7.17.29
+)
+if [ -n "${HINOMI_SEARCH_SERVERS_DIR:-}" ]; then
+  search_dir="$HINOMI_SEARCH_SERVERS_DIR"
+elif [ "$(id -u)" -eq 0 ]; then
+  # Not under /root (mode 700): the servers refuse to run as root, so another user runs them.
+  search_dir=/var/cache/hinomi/search-servers
+else
+  search_dir="${XDG_CACHE_HOME:-$HOME/.cache}/hinomi/search-servers"
+fi
+mkdir -p "$search_dir"
+m2_repo="${HINOMI_MAVEN_REPO:-$HOME/.m2/repository}"
+for coordinates in "${SEARCH_SERVERS[@]}"; do
+  IFS=: read -r group artifact version <<<"$coordinates"
+  dest="$search_dir/$artifact-$version"
+  [ -f "$dest/.hinomi-unpacked" ] && continue
+  zip="$m2_repo/${group//.//}/$artifact/$version/$artifact-$version.zip"
+  if [ ! -f "$zip" ]; then
+    echo "==> mvn dependency:get $coordinates:zip"
+    mvn -q dependency:get -Dartifact="$coordinates:zip" -Dtransitive=false
+  fi
+  [ -f "$zip" ] || { echo "Maven fetched $coordinates but $zip is not there (set HINOMI_MAVEN_REPO)" >&2; exit 1; }
+  echo "==> unpacking $artifact $version into $dest"
+  unpacking="$(mktemp -d "$search_dir/.unpacking.XXXXXX")"
+  unzip -q "$zip" -d "$unpacking"
+  rm -rf "$dest"
+  mv "$unpacking/$artifact-$version" "$dest"
+  rmdir "$unpacking"
+  chmod -R a+rX "$dest"
+  touch "$dest/.hinomi-unpacked"
+done
+if [ "$(id -u)" -eq 0 ]; then
+  chmod a+rx /var/cache/hinomi "$search_dir" 2>/dev/null || true
+  # The servers refuse to run as root; as root, hinomi-demo-stack starts them as this user.
+  if ! id hinomi-search >/dev/null 2>&1; then
+    echo "==> useradd hinomi-search"
+    useradd --system --user-group --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin hinomi-search
+  fi
+fi
 
 command -v cargo >/dev/null || { echo "cargo not found: install the Rust toolchain first" >&2; exit 1; }
 command -v node >/dev/null || { echo "node not found: install Node.js >= 20.19 first" >&2; exit 1; }
