@@ -7,7 +7,7 @@ import { backendContext, type Backend } from "../lib/backend";
 import type { AppInfo } from "../lib/bindings";
 import { resolveLocale, type Locale } from "../lib/i18n/locale";
 import { CommandRegistry } from "../lib/palette/registry.svelte";
-import { Navigator, type ExploreRange, type ExploreRequest } from "./navigation.svelte";
+import { Navigator, type ExploreRange, type ExploreRequest, type LogsRequest } from "./navigation.svelte";
 import { SettingsStore } from "./settings.svelte";
 
 const KEY = Symbol("hinomi.app");
@@ -26,6 +26,8 @@ export class AppContext {
   paletteOpen = $state(false);
   /** The latest "Open in Explore"; the Explore view runs each one once. */
   exploreRequest = $state.raw<ExploreRequest | null>(null);
+  /** The latest "Show logs"; the Logs view runs each one once. */
+  logsRequest = $state.raw<LogsRequest | null>(null);
   readonly #kept = new Map<string, unknown>();
 
   constructor(backend: Backend, options: AppOptions) {
@@ -48,6 +50,12 @@ export class AppContext {
   openExplore(expr: string, range: ExploreRange | null = null, datasourceId: string | null = null): void {
     this.exploreRequest = { id: (this.exploreRequest?.id ?? 0) + 1, expr, range, datasourceId };
     this.nav.go("explore");
+  }
+
+  /** Shows Logs (Discover) over `range`, filtered by `labels` where the logs have such fields. */
+  openLogs(range: ExploreRange, labels: Record<string, string> = {}, query = ""): void {
+    this.logsRequest = { id: (this.logsRequest?.id ?? 0) + 1, range, query, labels };
+    this.nav.go("logs");
   }
 
   /**

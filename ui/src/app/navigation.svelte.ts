@@ -44,3 +44,12 @@ export interface ExploreRequest {
   range: ExploreRange | null;
   datasourceId: string | null;
 }
+
+/** "Show logs" from a panel or an alert: Discover over the same window, with the alert's labels. */
+export interface LogsRequest {
+  id: number;
+  range: ExploreRange;
+  query: string;
+  /** Labels to turn into filters where the log index has such fields (an alert's labels). */
+  labels: Record<string, string>;
+}

@@ -1,5 +1,6 @@
-// Which rows of a long fixed-row-height list to render. A timeline can hold 10,000 entries; only
-// the rows in view (plus a margin) are in the DOM, and pages are fetched as the view nears the end.
+// Which rows of a long fixed-row-height list to render. An incident timeline or a log search can
+// hold 100,000 rows; only the rows in view (plus a margin) are in the DOM, and rows are fetched as
+// the view reaches them.
 
 export interface VisibleRange {
   /** First row index to render (inclusive). */

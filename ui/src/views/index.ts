@@ -4,11 +4,12 @@ import { alertsView } from "./alerts";
 import { incidentsView } from "./incidents";
 import { dashboardsView } from "./dashboards";
 import { exploreView } from "./explore";
+import { logsView } from "./logs";
 import { settingsView } from "./settings";
 import { targetsView } from "./targets";
 import type { ViewDefinition } from "./types";
 
-export const views: readonly ViewDefinition[] = [targetsView, dashboardsView, exploreView, alertsView, incidentsView, settingsView];
+export const views: readonly ViewDefinition[] = [targetsView, dashboardsView, exploreView, logsView, alertsView, incidentsView, settingsView];
 
 export const DEFAULT_VIEW = targetsView.id;
 

@@ -15,6 +15,7 @@ import type {
 import { createFakeAlerts } from "../../views/alerts/backend";
 import { createFakeDashboards } from "../../views/dashboards/backend";
 import { createFakeIncidents } from "../../views/incidents/backend";
+import { createFakeLogs } from "../../views/logs/backend";
 import type { Backend, CommandResult } from "./backend";
 
 /** What one Prometheus answers: its targets, or an error. A function is asked on every call. */
@@ -150,6 +151,7 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
     ...createFakeIncidents(),
     ...createFakeAlerts(),
     ...createFakeDashboards(),
+    ...createFakeLogs(),
     state,
     calls,
     firstPaints,

@@ -27,6 +27,7 @@ export const icons = {
   ],
   save: ["M5 3h11l3 3v15H5z", "M8 3v5h7V3M8 21v-7h8v7"],
   info: [circle(12, 12, 9), "M12 11v6M12 7.5h.01"],
+  logs: ["M4 5h16M4 10h10M4 15h16M4 20h7"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type IconName = keyof typeof icons;

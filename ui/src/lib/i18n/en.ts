@@ -5,6 +5,7 @@ import { exploreEn } from "../../views/explore/messages.en";
 import { alertsEn } from "../../views/alerts/messages.en";
 import { dashboardsEn } from "../../views/dashboards/messages.en";
 import { incidentsEn } from "../../views/incidents/messages.en";
+import { logsEn } from "../../views/logs/messages.en";
 
 export const en = {
   // Domain views keep their messages next to them (views/<domain>/messages.*.ts).
@@ -12,6 +13,7 @@ export const en = {
   ...exploreEn,
   ...alertsEn,
   ...incidentsEn,
+  ...logsEn,
 
   "app.brand": "Hinomi",
   "app.brandKanji": "火の見",

@@ -4,6 +4,7 @@ import { exploreJa } from "../../views/explore/messages.ja";
 import { alertsJa } from "../../views/alerts/messages.ja";
 import { dashboardsJa } from "../../views/dashboards/messages.ja";
 import { incidentsJa } from "../../views/incidents/messages.ja";
+import { logsJa } from "../../views/logs/messages.ja";
 import type { Catalogue } from "./translate";
 
 export const ja: Catalogue = {
@@ -11,6 +12,7 @@ export const ja: Catalogue = {
   ...exploreJa,
   ...alertsJa,
   ...incidentsJa,
+  ...logsJa,
 
   "app.brand": "Hinomi",
   "app.brandKanji": "火の見",

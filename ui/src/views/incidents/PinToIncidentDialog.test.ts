@@ -10,7 +10,7 @@ const byId = (id: string) => {
 };
 
 describe("Pin to incident", () => {
-  it("offers the open incidents and pins the panel by uid, id and window", async () => {
+  it("offers the open incidents and pins through the given function", async () => {
     const { backend } = await startedApp();
     const created = await backend.createIncident({ title: "Errors", severity: "P1" } as never);
     expect(created.status).toBe("ok");
@@ -23,10 +23,8 @@ describe("Pin to incident", () => {
     let closed = false;
     render(PinToIncidentDialog, {
       backend,
-      uid: "hinomi-system-overview",
-      panelId: 1,
-      panelTitle: "Requests",
-      window: { from_ms: 1000, to_ms: 2000 },
+      subject: "Requests",
+      pin: (incidentId: string) => backend.pinDashboardPanel(incidentId, "hinomi-system-overview", 1, { from_ms: 1000, to_ms: 2000 }),
       onclose: () => (closed = true),
     });
     await waitFor(() => expect((byId("pin-incident") as HTMLSelectElement).value).toBe("INC-20261124-001"));
@@ -41,10 +39,8 @@ describe("Pin to incident", () => {
     const { backend } = await startedApp();
     render(PinToIncidentDialog, {
       backend,
-      uid: "d",
-      panelId: 2,
-      panelTitle: "x",
-      window: { from_ms: 0, to_ms: 1 },
+      subject: "x",
+      pin: (incidentId: string) => backend.pinDashboardPanel(incidentId, "d", 2, { from_ms: 0, to_ms: 1 }),
       onclose: () => {},
     });
     await waitFor(() => byId("pin-no-incidents"));
