@@ -1,0 +1,66 @@
+//! What a "Local files" datasource is made of, and the ingest knobs tests turn.
+
+use crate::catalog::DEFAULT_KEYWORD_FIELDS;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// A "Local files" log source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalSourceConfig {
+    /// Folders (read recursively), files or globs (`/var/log/app/*.log*`).
+    pub sources: Vec<String>,
+    /// The time field; `None` detects `@timestamp`, `timestamp`, `time`, `ts`...
+    pub time_field: Option<String>,
+    /// Fields queried as Elasticsearch `keyword`s (exact, case-sensitive); globs allowed.
+    /// Other strings are `text` with a `.keyword` subfield, as a dynamic mapping makes them.
+    pub keyword_fields: Vec<String>,
+}
+
+impl LocalSourceConfig {
+    pub fn new(sources: Vec<String>) -> Self {
+        Self {
+            sources,
+            time_field: None,
+            keyword_fields: DEFAULT_KEYWORD_FIELDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+
+    /// What an index was built for: a different key means rebuild from the files.
+    pub(crate) fn index_key(&self) -> String {
+        serde_json::json!({
+            "schema": crate::schema::SCHEMA_VERSION,
+            "sources": self.sources,
+            "time_field": self.time_field,
+            "keyword_fields": self.keyword_fields,
+        })
+        .to_string()
+    }
+}
+
+/// How ingestion behaves; the defaults suit the app.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Commit (and checkpoint) after this much input, so a crash redoes at most this much.
+    pub commit_every_bytes: u64,
+    /// A last line without a newline is indexed once the file has not changed for this long
+    /// (a writer may still be in the middle of it).
+    pub settle: Duration,
+    /// Memory budget of the index writer.
+    pub writer_memory_bytes: usize,
+    /// Indexing threads.
+    pub writer_threads: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        Self {
+            commit_every_bytes: 128 * 1024 * 1024,
+            settle: Duration::from_secs(5),
+            writer_memory_bytes: 128 * 1024 * 1024,
+            writer_threads: 2,
+        }
+    }
+}
