@@ -231,6 +231,7 @@ fn fetched(sources: usize, polls: usize) -> (f64, f64) {
                     timeout_ms: 30_000,
                     tls: TlsOptions::default(),
                     auth: Default::default(),
+                    logs: None,
                 })
                 .expect("a client")
             })

@@ -2,7 +2,8 @@
 //!
 //! Asks each kind of backend for the cheapest thing that proves we are talking to the right
 //! API (not just an open port): Prometheus's build info, Alertmanager's status, Elasticsearch's
-//! root document.
+//! or OpenSearch's root document (or, where a minimal distribution has no root handler, the
+//! local node's info), naming which of the two engines answered and its version.
 
 use crate::error::{ErrorCode, HinomiError};
 use crate::http::Endpoint;
@@ -27,14 +28,80 @@ pub async fn test_connection(ds: &Datasource) -> Result<ConnectionReport, Hinomi
         DatasourceKind::Alertmanager => ("/api/v2/status", "Alertmanager"),
         DatasourceKind::Elasticsearch => ("/", "Elasticsearch"),
     };
+    let (json, body, url, elastic_product) = match get_json(&endpoint, path, product).await {
+        Ok(found) => found,
+        // Elasticsearch's test distributions ship without the module that serves `GET /`
+        // (405); the node info names the version just as well.
+        Err(err)
+            if ds.kind == DatasourceKind::Elasticsearch && err.code == ErrorCode::HttpStatus =>
+        {
+            get_json(&endpoint, NODE_INFO_PATH, product)
+                .await
+                .map_err(|_| err)?
+        }
+        Err(err) => return Err(err),
+    };
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let version = match ds.kind {
+        DatasourceKind::Prometheus => json.pointer("/data/version"),
+        DatasourceKind::Alertmanager => json.pointer("/versionInfo/version"),
+        DatasourceKind::Elasticsearch => json.pointer("/version/number").or_else(|| {
+            json.get("nodes")
+                .and_then(serde_json::Value::as_object)
+                .and_then(|nodes| nodes.values().next())
+                .and_then(|node| node.get("version"))
+        }),
+    }
+    .and_then(serde_json::Value::as_str)
+    .ok_or_else(|| {
+        HinomiError::new(
+            ErrorCode::Decode,
+            format!("{url} answered, but not like a {product} API."),
+        )
+        .with_detail(truncate(&body, 200))
+    })?;
+    let flavour = match ds.kind {
+        // OpenSearch answers the same root document with its own distribution name. Its node
+        // info has no distribution, but neither `build_flavor` nor `X-elastic-product` (which
+        // Elasticsearch sends from 7.14 on).
+        DatasourceKind::Elasticsearch => {
+            let opensearch = if json.get("version").is_some_and(|v| v.is_object()) {
+                json.pointer("/version/distribution")
+                    .and_then(serde_json::Value::as_str)
+                    == Some("opensearch")
+            } else {
+                !elastic_product && !body.contains("\"build_flavor\"")
+            };
+            if opensearch { "OpenSearch" } else { product }
+        }
+        _ => product,
+    };
+    Ok(ConnectionReport {
+        datasource_id: ds.id.clone(),
+        server: format!("{flavour} {version}"),
+        latency_ms,
+    })
+}
+
+/// Node info with only what names the engine: Elasticsearch answers `build_flavor`,
+/// OpenSearch does not.
+const NODE_INFO_PATH: &str = "/_nodes/_local/version,build_flavor,build_type";
+
+/// GETs `path` and parses its JSON, turning a refusal or a non-JSON page into an error that
+/// names the product the user expected. Also says whether `X-elastic-product` was sent.
+async fn get_json(
+    endpoint: &Endpoint,
+    path: &str,
+    product: &str,
+) -> Result<(serde_json::Value, String, String, bool), HinomiError> {
     let response = endpoint.get(path, &[]).await?;
     let status = response.status();
+    let elastic_product = response.headers().contains_key("x-elastic-product");
     let body = response
         .text()
         .await
         .map_err(|err| crate::http::transport_error(&err, &endpoint.url(path)))?;
     let url = endpoint.shown_url(path);
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     if let Some(err) = crate::http::auth_rejected(status, &url) {
         return Err(err);
     }
@@ -52,39 +119,7 @@ pub async fn test_connection(ds: &Datasource) -> Result<ConnectionReport, Hinomi
         )
         .with_detail(format!("{err}: {}", truncate(&body, 200)))
     })?;
-    let version = match ds.kind {
-        DatasourceKind::Prometheus => json.pointer("/data/version"),
-        DatasourceKind::Alertmanager => json.pointer("/versionInfo/version"),
-        DatasourceKind::Elasticsearch => json.pointer("/version/number"),
-    }
-    .and_then(serde_json::Value::as_str)
-    .ok_or_else(|| {
-        HinomiError::new(
-            ErrorCode::Decode,
-            format!("{url} answered, but not like a {product} API."),
-        )
-        .with_detail(truncate(&body, 200))
-    })?;
-    let flavour = match ds.kind {
-        // OpenSearch answers the same root document with its own distribution name.
-        DatasourceKind::Elasticsearch => json
-            .pointer("/version/distribution")
-            .and_then(serde_json::Value::as_str)
-            .map(|d| {
-                if d == "opensearch" {
-                    "OpenSearch"
-                } else {
-                    product
-                }
-            })
-            .unwrap_or(product),
-        _ => product,
-    };
-    Ok(ConnectionReport {
-        datasource_id: ds.id.clone(),
-        server: format!("{flavour} {version}"),
-        latency_ms,
-    })
+    Ok((json, body, url, elastic_product))
 }
 
 fn truncate(text: &str, max_chars: usize) -> String {
@@ -116,6 +151,7 @@ mod tests {
             timeout_ms: 2_000,
             tls: TlsOptions::default(),
             auth: Default::default(),
+            logs: None,
         }
     }
 
@@ -143,6 +179,51 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(es.server, "OpenSearch 2.11.0");
+    }
+
+    #[tokio::test]
+    async fn elasticsearch_without_a_root_document_is_named_from_its_node_info() {
+        use axum::http::{HeaderMap, StatusCode};
+        let node = |flavour: bool| {
+            let mut node = serde_json::json!({"version": "8.17.0", "build_type": "zip"});
+            if flavour {
+                node["build_flavor"] = "default".into();
+            }
+            serde_json::json!({"nodes": {"n1": node}})
+        };
+        let es = serve(
+            Router::new()
+                .route(
+                    "/",
+                    get(|| async { (StatusCode::METHOD_NOT_ALLOWED, "{}") }),
+                )
+                .route(
+                    "/_nodes/_local/version,build_flavor,build_type",
+                    get(move || async move {
+                        let mut headers = HeaderMap::new();
+                        headers.insert("x-elastic-product", "Elasticsearch".parse().unwrap());
+                        (headers, Json(node(true)))
+                    }),
+                ),
+        )
+        .await;
+        let report = test_connection(&ds(DatasourceKind::Elasticsearch, es))
+            .await
+            .unwrap();
+        assert_eq!(report.server, "Elasticsearch 8.17.0");
+        let os = serve(
+            Router::new()
+                .route("/", get(|| async { (StatusCode::NOT_FOUND, "{}") }))
+                .route(
+                    "/_nodes/_local/version,build_flavor,build_type",
+                    get(move || async move { Json(node(false)) }),
+                ),
+        )
+        .await;
+        let report = test_connection(&ds(DatasourceKind::Elasticsearch, os))
+            .await
+            .unwrap();
+        assert_eq!(report.server, "OpenSearch 8.17.0");
     }
 
     #[tokio::test]

@@ -134,6 +134,9 @@ fn authorization(
         DatasourceAuth::Bearer => {
             format!("Bearer {}", required_secret(ds, secrets, "token")?)
         }
+        DatasourceAuth::ApiKey => {
+            format!("ApiKey {}", required_secret(ds, secrets, "API key")?)
+        }
     };
     let mut value = reqwest::header::HeaderValue::from_str(&text).map_err(|_| {
         HinomiError::new(
@@ -262,6 +265,7 @@ mod tests {
             timeout_ms: 500,
             tls: TlsOptions::default(),
             auth: Default::default(),
+            logs: None,
         }
     }
 
@@ -379,7 +383,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn basic_and_bearer_auth_send_the_stored_secret_and_hide_it() {
+    async fn basic_bearer_and_api_key_auth_send_the_stored_secret_and_hide_it() {
         let url = echo_authorization().await;
         let secrets = crate::secrets::MemoryStore::default();
         secrets.set("t", "s3cret-pw").unwrap();
@@ -401,6 +405,12 @@ mod tests {
         let endpoint = Endpoint::with_store(&source, &secrets).unwrap();
         let sent = endpoint.get("/", &[]).await.unwrap().text().await.unwrap();
         assert_eq!(sent, "Bearer s3cret-pw");
+        assert!(!format!("{endpoint:?}").contains("s3cret"));
+
+        source.auth = DatasourceAuth::ApiKey;
+        let endpoint = Endpoint::with_store(&source, &secrets).unwrap();
+        let sent = endpoint.get("/", &[]).await.unwrap().text().await.unwrap();
+        assert_eq!(sent, "ApiKey s3cret-pw");
         assert!(!format!("{endpoint:?}").contains("s3cret"));
     }
 

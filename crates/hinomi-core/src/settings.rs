@@ -52,6 +52,9 @@ pub enum DatasourceAuth {
     Basic { username: String },
     /// `Authorization: Bearer <token>`; the token is the datasource's secret.
     Bearer,
+    /// `Authorization: ApiKey <key>` as Elasticsearch's API keys use it (the base64 "encoded"
+    /// form the key API returns); the key is the datasource's secret.
+    ApiKey,
 }
 
 impl DatasourceAuth {
@@ -77,6 +80,44 @@ pub struct Datasource {
     #[serde(default, skip_serializing_if = "DatasourceAuth::is_none")]
     #[specta(optional)]
     pub auth: DatasourceAuth,
+    /// Where an Elasticsearch / OpenSearch datasource keeps its logs. Absent in older files and
+    /// for other kinds; [`Datasource::log_options`] fills in the defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[specta(optional)]
+    pub logs: Option<LogSourceOptions>,
+}
+
+impl Datasource {
+    /// The log options to use: the file's, or the defaults for the seed's indices.
+    pub fn log_options(&self) -> LogSourceOptions {
+        self.logs.clone().unwrap_or_default()
+    }
+}
+
+/// How to read logs from an Elasticsearch / OpenSearch datasource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSourceOptions {
+    /// Index pattern searched by Discover, e.g. the seed's daily `dataset-management-*`.
+    pub index_pattern: String,
+    /// The documents' time field: `@timestamp` as Filebeat writes it, or the seed's `timestamp`.
+    pub time_field: String,
+    /// Skip indices of the pattern that are closed or missing instead of failing the search
+    /// (Kibana's default).
+    pub ignore_unavailable: bool,
+    /// Answers larger than this are refused rather than buffered (a runaway page of huge lines).
+    pub max_response_mib: u32,
+}
+
+impl Default for LogSourceOptions {
+    fn default() -> Self {
+        Self {
+            index_pattern: "dataset-management-*".into(),
+            time_field: "@timestamp".into(),
+            ignore_unavailable: true,
+            max_response_mib: 64,
+        }
+    }
 }
 
 fn default_timeout_ms() -> u32 {
@@ -142,6 +183,7 @@ impl Default for Settings {
             timeout_ms: default_timeout_ms(),
             tls: TlsOptions::default(),
             auth: DatasourceAuth::None,
+            logs: None,
         };
         Self {
             version: SETTINGS_VERSION,
@@ -160,6 +202,19 @@ impl Default for Settings {
                     DatasourceKind::Alertmanager,
                     "http://127.0.0.1:19093",
                 ),
+                // The demo stack's OpenSearch; the shipper writes the seed's `timestamp` field.
+                Datasource {
+                    logs: Some(LogSourceOptions {
+                        time_field: "timestamp".into(),
+                        ..LogSourceOptions::default()
+                    }),
+                    ..ds(
+                        "demo-opensearch",
+                        "Demo OpenSearch",
+                        DatasourceKind::Elasticsearch,
+                        "http://127.0.0.1:19200",
+                    )
+                },
             ],
             incidents: Default::default(),
             alert_notifications: AlertNotificationPrefs::default(),
@@ -437,6 +492,55 @@ mod tests {
         let prom = settings.datasource("demo-prometheus").unwrap();
         assert_eq!(prom.url, "http://127.0.0.1:19090");
         assert_eq!(prom.kind, DatasourceKind::Prometheus);
+        let kinds: Vec<_> = settings.datasources.iter().map(|ds| ds.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                DatasourceKind::Prometheus,
+                DatasourceKind::Alertmanager,
+                DatasourceKind::Elasticsearch
+            ]
+        );
+        let logs = settings.datasource("demo-opensearch").unwrap();
+        assert_eq!(logs.url, "http://127.0.0.1:19200");
+        assert_eq!(logs.log_options().index_pattern, "dataset-management-*");
+        assert_eq!(logs.log_options().time_field, "timestamp");
+    }
+
+    #[test]
+    fn log_options_are_optional_and_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(
+            &path,
+            "version = 1\n[[datasources]]\nid = \"es\"\nname = \"ES\"\nkind = \"elasticsearch\"\nurl = \"https://es:9200\"\nauth = { type = \"api_key\" }\n",
+        )
+        .unwrap();
+        let file = SettingsFile::new(&path);
+        let loaded = file.load();
+        assert!(loaded.load_error.is_none(), "{:?}", loaded.load_error);
+        let es = &loaded.settings.datasources[0];
+        assert_eq!(es.logs, None);
+        assert_eq!(es.auth, DatasourceAuth::ApiKey);
+        assert_eq!(es.log_options(), LogSourceOptions::default());
+        assert_eq!(es.log_options().time_field, "@timestamp");
+
+        let mut settings = loaded.settings;
+        settings.datasources[0].logs = Some(LogSourceOptions {
+            index_pattern: "app-*".into(),
+            ..LogSourceOptions::default()
+        });
+        file.save(&settings).unwrap();
+        assert_eq!(file.load().settings, settings);
+        std::fs::write(
+            &path,
+            "version = 1\n[[datasources]]\nid = \"es\"\nname = \"ES\"\nkind = \"elasticsearch\"\nurl = \"https://es:9200\"\n[datasources.logs]\nindex_patern = \"x\"\n",
+        )
+        .unwrap();
+        assert!(
+            file.load().load_error.is_some(),
+            "a misspelled log option is reported"
+        );
     }
 
     #[test]

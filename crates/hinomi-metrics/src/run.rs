@@ -280,6 +280,7 @@ mod tests {
             timeout_ms: 1000,
             tls: Default::default(),
             auth: Default::default(),
+            logs: None,
         }
     }
 

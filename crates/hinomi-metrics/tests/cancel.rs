@@ -56,6 +56,7 @@ fn datasource(url: String) -> Vec<Datasource> {
         timeout_ms: 60_000,
         tls: TlsOptions::default(),
         auth: Default::default(),
+        logs: None,
     }]
 }
 

@@ -53,6 +53,7 @@ async fn main() {
         timeout_ms: 60_000,
         tls: TlsOptions::default(),
         auth: Default::default(),
+        logs: None,
     })
     .unwrap();
     let (from, to) = (

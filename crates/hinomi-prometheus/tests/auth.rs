@@ -71,6 +71,7 @@ fn datasource(id: &str, url: String, auth: DatasourceAuth) -> Datasource {
         timeout_ms: 2_000,
         tls: TlsOptions::default(),
         auth,
+        logs: None,
     }
 }
 

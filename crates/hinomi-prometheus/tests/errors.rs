@@ -23,6 +23,7 @@ fn client(url: String) -> PrometheusClient {
         timeout_ms: 2_000,
         tls: TlsOptions::default(),
         auth: Default::default(),
+        logs: None,
     })
     .unwrap()
 }

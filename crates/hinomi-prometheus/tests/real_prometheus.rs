@@ -29,6 +29,7 @@ fn client_for(stack: &DemoStack) -> PrometheusClient {
         timeout_ms: 5_000,
         tls: TlsOptions::default(),
         auth: Default::default(),
+        logs: None,
     })
     .unwrap()
 }

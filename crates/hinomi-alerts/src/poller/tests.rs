@@ -162,6 +162,7 @@ fn elasticsearch_is_not_an_alert_source() {
         timeout_ms: 1000,
         tls: Default::default(),
         auth: Default::default(),
+        logs: None,
     };
     let err = AlertSource::for_datasource(&ds).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);

@@ -40,6 +40,7 @@ pub fn datasource(id: &str, kind: DatasourceKind, url: String) -> Datasource {
         timeout_ms: 5_000,
         tls: TlsOptions::default(),
         auth: Default::default(),
+        logs: None,
     }
 }
 
