@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod seedgen;
 pub mod source;
 pub mod timeparse;
 

@@ -282,3 +282,53 @@ mod tests {
         assert!(!run(b"f\x1fxyz"));
     }
 }
+
+/// A query whose matches are collected into a bit set per segment before use.
+///
+/// tantivy 0.27's phrase scorer asserts (in debug builds) when an exclusion seeks it backwards
+/// (`NOT message:"a b"`); a bit set can be sought in any order.
+#[derive(Debug)]
+pub struct Materialized(pub Box<dyn Query>);
+
+impl Clone for Materialized {
+    fn clone(&self) -> Self {
+        Self(self.0.box_clone())
+    }
+}
+
+struct MaterializedWeight(Box<dyn Weight>);
+
+impl Query for Materialized {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(MaterializedWeight(self.0.weight(scoring)?)))
+    }
+}
+
+impl Weight for MaterializedWeight {
+    fn scorer(
+        &self,
+        reader: &tantivy::SegmentReader,
+        boost: tantivy::Score,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Scorer>> {
+        use tantivy::DocSet;
+        let mut inner = self.0.scorer(reader, boost)?;
+        let mut bits = tantivy::BitSet::with_max_value(reader.max_doc());
+        let mut doc = inner.doc();
+        while doc != tantivy::TERMINATED {
+            bits.insert(doc);
+            doc = inner.advance();
+        }
+        Ok(Box::new(tantivy::query::ConstScorer::new(
+            tantivy::query::BitSetDocSet::from(bits),
+            boost,
+        )))
+    }
+
+    fn explain(
+        &self,
+        reader: &tantivy::SegmentReader,
+        doc: tantivy::DocId,
+    ) -> tantivy::Result<tantivy::query::Explanation> {
+        self.0.explain(reader, doc)
+    }
+}

@@ -14,7 +14,7 @@
 //! A boolean group with only negative clauses matches everything except them, as
 //! Elasticsearch's `fixNegativeQueryIfNeeded` does for every group.
 
-use super::automaton::{PathAutomatonQuery, wildcard_regex};
+use super::automaton::{Materialized, PathAutomatonQuery, wildcard_regex};
 use super::datemath::{self, Rounding};
 use super::parse::{Node, Occur, Value, Wild};
 use crate::analyze::{PATH_SEP, path_term, standard_tokens};
@@ -312,7 +312,7 @@ impl Context<'_> {
                             .collect();
                         let mut phrase = PhraseQuery::new(terms);
                         phrase.set_slop(*slop);
-                        Some(Box::new(phrase))
+                        Some(Box::new(Materialized(Box::new(phrase))))
                     }
                 }
             }
