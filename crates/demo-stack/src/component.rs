@@ -27,6 +27,8 @@ pub enum Component {
 pub(crate) struct CommandLine {
     pub program: PathBuf,
     pub args: Vec<OsString>,
+    /// Set on top of the inherited environment.
+    pub env: Vec<(OsString, OsString)>,
 }
 
 impl Component {
@@ -94,6 +96,7 @@ impl Component {
                     "--log-dir".into(),
                     config.demo_api_log_dir().into(),
                 ],
+                env: Vec::new(),
             },
             Component::Prometheus => CommandLine {
                 program: config.programs.prometheus.clone(),
@@ -108,6 +111,7 @@ impl Component {
                         prometheus_duration(config.alert_resend_delay),
                     ),
                 ],
+                env: Vec::new(),
             },
             Component::Alertmanager => CommandLine {
                 program: config.programs.alertmanager.clone(),
@@ -122,6 +126,7 @@ impl Component {
                     // and no waiting for peers before the first notification.
                     "--cluster.listen-address=".into(),
                 ],
+                env: Vec::new(),
             },
             Component::NodeExporter => CommandLine {
                 program: config.programs.node_exporter.clone(),
@@ -131,6 +136,7 @@ impl Component {
                     // it logs an error on every scrape.
                     "--no-collector.systemd".into(),
                 ],
+                env: Vec::new(),
             },
         }
     }

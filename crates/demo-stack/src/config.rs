@@ -44,6 +44,11 @@ pub struct StackConfig {
     /// durations. End-to-end tests set a few seconds so HighErrorRate and HighLatency go
     /// pending → firing within a test instead of after five minutes.
     pub rule_for_override: Option<Duration>,
+    /// Also run OpenSearch (on `ports.opensearch`) and the log shipper that feeds it the demo
+    /// API's logs, when Java, the OpenSearch distribution and rsyslog are installed; without
+    /// them the stack starts anyway and its status says what is missing. Off by default:
+    /// a JVM start costs tens of seconds, which tests of the metrics side do not need.
+    pub log_search: bool,
 }
 
 /// The third-party programs, looked up in `PATH` unless given as paths.
@@ -124,6 +129,7 @@ impl StackConfig {
             stop_grace: Duration::from_secs(10),
             webhook_capacity: 500,
             rule_for_override: None,
+            log_search: false,
         }
     }
 
@@ -155,6 +161,18 @@ impl StackConfig {
     /// Prometheus' TSDB and Alertmanager's silences/notification log.
     pub fn data_dir(&self, component: Component) -> PathBuf {
         self.state_dir.join("data").join(component.name())
+    }
+
+    /// OpenSearch's data, logs and config copy. As root, OpenSearch runs as an unprivileged
+    /// user who may not be able to reach the state directory (the default one is under
+    /// `/root`); see [`crate::log_search`].
+    pub fn opensearch_dir(&self) -> PathBuf {
+        self.state_dir.join("data").join("opensearch")
+    }
+
+    /// The log shipper's rendered config, work directory and logs.
+    pub fn log_shipper_dir(&self) -> PathBuf {
+        self.state_dir.join("data").join("log-shipper")
     }
 
     pub fn webhook_journal(&self) -> PathBuf {

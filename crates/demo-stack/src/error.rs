@@ -5,6 +5,7 @@
 //! already in use, a config error).
 
 use crate::component::Component;
+use crate::search::SearchEngine;
 use crate::templates::TemplateError;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -35,9 +36,9 @@ pub enum StackError {
     #[error("the control server cannot listen on 127.0.0.1:{port}: {source}")]
     ControlBind { port: u16, source: std::io::Error },
 
-    #[error("{component}: cannot run {}: {source}", program.display())]
+    #[error("{name}: cannot run {}: {source}", program.display())]
     Spawn {
-        component: Component,
+        name: String,
         program: PathBuf,
         source: std::io::Error,
     },
@@ -66,6 +67,50 @@ pub enum StackError {
 
     #[error("backfilled Prometheus: {0}")]
     Backfill(String),
+
+    #[error("{engine} cannot run here: {reason}")]
+    SearchServerUnavailable {
+        engine: SearchEngine,
+        reason: String,
+    },
+
+    #[error(
+        "{engine} runs as the user {user}, who cannot reach {} because {} is closed to them; \
+         use a state directory outside it (e.g. under /tmp)",
+        state_dir.display(),
+        blocked.display()
+    )]
+    SearchStateUnreachable {
+        engine: SearchEngine,
+        state_dir: PathBuf,
+        user: String,
+        blocked: PathBuf,
+    },
+
+    #[error("{engine} exited ({status}) before it became healthy; end of its log:\n{log_tail}")]
+    SearchServerExited {
+        engine: SearchEngine,
+        status: String,
+        log_tail: String,
+    },
+
+    #[error(
+        "{engine} did not become healthy at {url} within {timeout:?} (last answer: \
+         {last_error}); end of its log:\n{log_tail}"
+    )]
+    SearchServerUnhealthy {
+        engine: SearchEngine,
+        url: String,
+        timeout: Duration,
+        last_error: String,
+        log_tail: String,
+    },
+
+    #[error("installing the index template at {url}: {detail}")]
+    IndexTemplate { url: String, detail: String },
+
+    #[error("log shipper: {0}")]
+    LogShipper(String),
 
     #[error("stack is shutting down")]
     ShuttingDown,

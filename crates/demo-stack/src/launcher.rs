@@ -11,7 +11,7 @@
 //!   supervisor, which then stops the children in order, and stopping signals the whole group,
 //!   so anything a child forked goes too.
 
-use crate::component::{CommandLine, Component};
+use crate::component::CommandLine;
 use crate::error::StackError;
 use nix::errno::Errno;
 use nix::sys::prctl;
@@ -59,19 +59,21 @@ impl Launcher {
         })
     }
 
-    /// Starts `line` with stdout and stderr going to `log`.
+    /// Starts `line` with stdout and stderr going to `log`; `name` (a component, a search
+    /// server) is what errors and log events call it.
     pub async fn launch(
         &self,
-        component: Component,
+        name: &str,
         line: &CommandLine,
         log: File,
     ) -> Result<RunningChild, StackError> {
-        let stdout = log.try_clone().map_err(|source| {
-            StackError::io(format!("{component}: duplicating log file"), source)
-        })?;
+        let stdout = log
+            .try_clone()
+            .map_err(|source| StackError::io(format!("{name}: duplicating log file"), source))?;
         let mut command = Command::new(&line.program);
         command
             .args(&line.args)
+            .envs(line.env.iter().map(|(key, value)| (key, value)))
             .stdin(Stdio::null())
             .stdout(stdout)
             .stderr(log)
@@ -86,14 +88,14 @@ impl Launcher {
             .map_err(|_| StackError::ShuttingDown)?;
         let spawned = response.await.map_err(|_| StackError::ShuttingDown)?;
         let child = spawned.map_err(|source| StackError::Spawn {
-            component,
+            name: name.to_owned(),
             program: line.program.clone(),
             source,
         })?;
         // A child that was just spawned and not yet waited for always has an id.
         let pid = child.id().unwrap_or_default();
         Ok(RunningChild {
-            component,
+            name: name.to_owned(),
             pid,
             child,
         })
@@ -129,9 +131,9 @@ pub(crate) fn die_with_supervisor(command: &mut Command) {
     }
 }
 
-/// A started component process.
+/// A started child process: a component, a search server, the log shipper.
 pub(crate) struct RunningChild {
-    pub component: Component,
+    pub name: String,
     pub pid: u32,
     child: Child,
 }
@@ -152,7 +154,7 @@ impl RunningChild {
         let status = match tokio::time::timeout(grace, self.child.wait()).await {
             Ok(status) => status?,
             Err(_) => {
-                tracing::warn!(component = %self.component, ?grace, "no exit after SIGTERM; sending SIGKILL");
+                tracing::warn!(process = %self.name, ?grace, "no exit after SIGTERM; sending SIGKILL");
                 self.signal_group(Signal::SIGKILL);
                 self.child.wait().await?
             }

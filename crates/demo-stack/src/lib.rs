@@ -7,6 +7,10 @@
 //! scraped, and makes sure none of them outlives the supervisor. A small control server lets the
 //! `hinomi-demo` command (and tests) stop and start components and see the notifications that
 //! Alertmanager sends.
+//!
+//! The log view needs real search servers too: [`SearchServer`] runs a single-node OpenSearch or
+//! Elasticsearch for tests and the demo, and [`LogShipper`] ships the demo API's JSON logs into
+//! it as the spec's Filebeat would.
 
 pub mod backfill;
 mod component;
@@ -16,9 +20,12 @@ mod control_client;
 mod duration;
 mod error;
 mod launcher;
+mod log_search;
 mod logs;
 mod ports;
 mod readiness;
+mod search;
+mod shipper;
 mod stack;
 mod status;
 mod supervisor;
@@ -31,6 +38,14 @@ pub use control_client::ControlClient;
 pub use error::StackError;
 pub use ports::Ports;
 pub use readiness::{TargetHealth, scrape_targets};
+pub use search::{
+    SEARCH_SERVERS_DIR_ENV, SearchEngine, SearchServer, SearchServerOptions,
+    search_server_available, search_servers_dirs,
+};
+pub use shipper::{
+    INDEX_TEMPLATE, INDEX_TEMPLATE_NAME, LogShipper, daily_index, install_index_template,
+    log_shipper_available,
+};
 pub use stack::DemoStack;
-pub use status::{ComponentStatus, StackStatus};
+pub use status::{ComponentStatus, LogSearchStatus, ProcessStatus, StackStatus};
 pub use webhook::ReceivedWebhook;

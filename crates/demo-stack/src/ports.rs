@@ -1,14 +1,15 @@
 //! Where each demo component listens.
 //!
 //! The demo's ports sit next to the well-known ones (9090 → 19090, ...) because on a real Debian
-//! machine the packages' own services may already own 9090, 9093 and 9100. Tests ask for free
+//! machine the packages' own services may already own 9090, 9093, 9100 (and 9200). Tests ask for free
 //! ports instead, so several stacks can run side by side.
 
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::net::{Ipv4Addr, TcpListener};
 
-/// The loopback ports of the stack's four components and of the supervisor's control server.
+/// The loopback ports of the stack's four components, of the supervisor's control server and
+/// of the log-search OpenSearch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ports {
     pub demo_api: u16,
@@ -17,6 +18,14 @@ pub struct Ports {
     pub node_exporter: u16,
     /// The supervisor's own HTTP server: status, stop/start, and the Alertmanager webhook.
     pub control: u16,
+    /// OpenSearch's HTTP port, when the stack runs log search (9200 → 19200). Missing in a
+    /// `stack.json` written before there was log search.
+    #[serde(default = "default_opensearch_port")]
+    pub opensearch: u16,
+}
+
+const fn default_opensearch_port() -> u16 {
+    19200
 }
 
 impl Ports {
@@ -28,16 +37,17 @@ impl Ports {
             alertmanager: 19093,
             node_exporter: 19100,
             control: 19099,
+            opensearch: default_opensearch_port(),
         }
     }
 
-    /// Five distinct ports that were free on 127.0.0.1 a moment ago.
+    /// Six distinct ports that were free on 127.0.0.1 a moment ago.
     ///
-    /// All five listeners are held at once so the kernel cannot hand out the same port twice.
+    /// All six listeners are held at once so the kernel cannot hand out the same port twice.
     /// Another process may still take one before the component binds it; the stack then fails
     /// to start with an error naming that component.
     pub fn free() -> io::Result<Self> {
-        let listeners = (0..5)
+        let listeners = (0..6)
             .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))
             .collect::<io::Result<Vec<_>>>()?;
         let ports = listeners
@@ -50,17 +60,19 @@ impl Ports {
             alertmanager: ports[2],
             node_exporter: ports[3],
             control: ports[4],
+            opensearch: ports[5],
         })
     }
 
     /// Every port, for checks that they differ.
-    pub fn all(&self) -> [u16; 5] {
+    pub fn all(&self) -> [u16; 6] {
         [
             self.demo_api,
             self.prometheus,
             self.alertmanager,
             self.node_exporter,
             self.control,
+            self.opensearch,
         ]
     }
 
@@ -84,8 +96,8 @@ mod tests {
     #[test]
     fn demo_defaults_avoid_the_debian_service_ports() {
         let ports = Ports::demo_defaults();
-        assert_eq!(ports.all(), [18000, 19090, 19093, 19100, 19099]);
-        for taken in [9090, 9093, 9100] {
+        assert_eq!(ports.all(), [18000, 19090, 19093, 19100, 19099, 19200]);
+        for taken in [9090, 9093, 9100, 9200] {
             assert!(!ports.all().contains(&taken));
         }
     }
@@ -94,7 +106,7 @@ mod tests {
     fn free_ports_are_distinct_and_bindable() {
         let ports = Ports::free().unwrap();
         let distinct: HashSet<u16> = ports.all().into_iter().collect();
-        assert_eq!(distinct.len(), 5);
+        assert_eq!(distinct.len(), 6);
         for port in ports.all() {
             assert_ne!(port, 0);
             // Released again, so the component can take it.

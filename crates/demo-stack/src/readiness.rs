@@ -75,35 +75,66 @@ pub(crate) async fn wait_healthy(
     component: Component,
     url: String,
     timeout: Duration,
-    mut exited: impl FnMut() -> Option<String>,
+    exited: impl FnMut() -> Option<String>,
     log_tail: impl Fn() -> String,
 ) -> Result<(), StackError> {
+    match poll_healthy(http, &url, timeout, exited).await {
+        Ok(()) => Ok(()),
+        Err(NotHealthy::Exited(status)) => Err(StackError::Exited {
+            component,
+            status,
+            log_tail: log_tail(),
+        }),
+        Err(NotHealthy::TimedOut(last_error)) => Err(StackError::Unhealthy {
+            component,
+            url,
+            timeout,
+            last_error,
+            log_tail: log_tail(),
+        }),
+    }
+}
+
+/// Why [`poll_healthy`] gave up.
+#[derive(Debug)]
+pub(crate) enum NotHealthy {
+    /// The process exited, with this status.
+    Exited(String),
+    /// The deadline passed; the last answer or error.
+    TimedOut(String),
+}
+
+/// The polling behind [`wait_healthy`], for processes that are not stack components (the
+/// search servers) and so build their own errors.
+pub(crate) async fn poll_healthy(
+    http: &reqwest::Client,
+    url: &str,
+    timeout: Duration,
+    mut exited: impl FnMut() -> Option<String>,
+) -> Result<(), NotHealthy> {
     let deadline = Instant::now() + timeout;
     loop {
         if let Some(status) = exited() {
-            return Err(StackError::Exited {
-                component,
-                status,
-                log_tail: log_tail(),
-            });
+            return Err(NotHealthy::Exited(status));
         }
-        let last_error = match http.get(&url).timeout(Duration::from_secs(2)).send().await {
+        let last_error = match http.get(url).timeout(Duration::from_secs(5)).send().await {
             // Read to the end: node-exporter logs a broken pipe for every dropped response.
             Ok(response) if response.status().is_success() => match response.bytes().await {
                 Ok(_) => return Ok(()),
                 Err(error) => error_chain(&error),
             },
-            Ok(response) => format!("HTTP {}", response.status()),
+            Ok(response) => {
+                let status = response.status();
+                let body = response.text().await.unwrap_or_default();
+                format!(
+                    "HTTP {status}: {}",
+                    body.chars().take(300).collect::<String>()
+                )
+            }
             Err(error) => error_chain(&error),
         };
         if Instant::now() >= deadline {
-            return Err(StackError::Unhealthy {
-                component,
-                url,
-                timeout,
-                last_error,
-                log_tail: log_tail(),
-            });
+            return Err(NotHealthy::TimedOut(last_error));
         }
         sleep(POLL_EVERY).await;
     }

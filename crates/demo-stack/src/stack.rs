@@ -4,6 +4,7 @@ use crate::component::Component;
 use crate::config::StackConfig;
 use crate::control::{self, ControlServer};
 use crate::error::StackError;
+use crate::log_search::LogSearch;
 use crate::readiness::{self, TargetHealth};
 use crate::status::{ComponentStatus, StackStatus};
 use crate::supervisor::Supervisor;
@@ -28,7 +29,9 @@ pub struct DemoStack {
 impl DemoStack {
     /// Renders the configs into `config.state_dir`, starts the control server and the four
     /// components, and returns once every component is healthy and Prometheus has scraped
-    /// every target successfully. On failure everything started so far is killed again.
+    /// every target successfully. With [`StackConfig::log_search`] it also starts OpenSearch
+    /// and the log shipper if it can ([`StackStatus::log_search`] says whether it did). On
+    /// failure everything started so far is killed again.
     pub async fn start(config: StackConfig) -> Result<Self, StackError> {
         if !config.demo_api_bin.is_file() {
             return Err(StackError::DemoApiMissing {
@@ -58,24 +61,45 @@ impl DemoStack {
             control: Some(control),
         };
 
-        for component in Component::ALL {
-            stack.supervisor.spawn(component).await?;
+        // OpenSearch takes the longest by far (a JVM), so it starts alongside the components
+        // rather than after them. If a component fails, the half-started OpenSearch is dropped
+        // (and so killed) with the rest.
+        let log_search = async {
+            let config = &stack.supervisor.config;
+            Ok(if config.log_search {
+                Some(LogSearch::start(config).await)
+            } else {
+                None
+            })
+        };
+        let ((), log_search) = tokio::try_join!(stack.start_components(), log_search)?;
+        if let Some(log_search) = log_search {
+            stack.supervisor.set_log_search(log_search);
         }
-        let [a, b, c, d] = Component::ALL.map(|component| stack.supervisor.wait_healthy(component));
+        stack.supervisor.write_stack_file();
+        Ok(stack)
+    }
+
+    /// Spawns the four components, waits until each is healthy, Prometheus has scraped them
+    /// all and has found Alertmanager.
+    async fn start_components(&self) -> Result<(), StackError> {
+        for component in Component::ALL {
+            self.supervisor.spawn(component).await?;
+        }
+        let [a, b, c, d] = Component::ALL.map(|component| self.supervisor.wait_healthy(component));
         tokio::try_join!(a, b, c, d)?;
 
-        let config = &stack.supervisor.config;
+        let config = &self.supervisor.config;
         let expected_jobs: Vec<&str> = Component::ALL
             .into_iter()
             .filter_map(Component::scrape_job)
             .collect();
         let timeout = config.startup_timeout + 2 * config.scrape_interval + TARGET_DISCOVERY_DELAY;
-        let prometheus_url = stack.url(Component::Prometheus);
-        let http = &stack.supervisor.http;
+        let prometheus_url = self.url(Component::Prometheus);
+        let http = &self.supervisor.http;
         readiness::wait_targets_up(http, &prometheus_url, &expected_jobs, timeout).await?;
         readiness::wait_alertmanager_discovered(http, &prometheus_url, timeout).await?;
-        stack.supervisor.write_stack_file();
-        Ok(stack)
+        Ok(())
     }
 
     pub fn config(&self) -> &StackConfig {

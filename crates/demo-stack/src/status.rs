@@ -27,6 +27,31 @@ pub struct StackStatus {
     pub state_dir: PathBuf,
     pub ports: Ports,
     pub components: Vec<ComponentStatus>,
+    /// OpenSearch and the log shipper; `None` when the stack was not asked to run them.
+    #[serde(default)]
+    pub log_search: Option<LogSearchStatus>,
+}
+
+/// The log-search part of a stack: OpenSearch and the shipper feeding it, or why they are not
+/// running.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogSearchStatus {
+    /// Why they did not start (Java or the distribution missing, a failed start); `None` when
+    /// they did.
+    pub missing: Option<String>,
+    /// `opensearch` and `log-shipper`, when they started.
+    pub processes: Vec<ProcessStatus>,
+}
+
+/// A supervised process that is not one of the four [`Component`]s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessStatus {
+    pub name: String,
+    /// Where it serves, if it serves anything.
+    pub url: Option<String>,
+    pub pid: Option<u32>,
+    pub running: bool,
+    pub log_file: PathBuf,
 }
 
 impl StackStatus {
@@ -75,6 +100,16 @@ mod tests {
                 running: true,
                 log_file: dir.path().join("logs/node-exporter.log"),
             }],
+            log_search: Some(LogSearchStatus {
+                missing: None,
+                processes: vec![ProcessStatus {
+                    name: "opensearch".to_owned(),
+                    url: Some("http://127.0.0.1:19200".to_owned()),
+                    pid: Some(8),
+                    running: true,
+                    log_file: dir.path().join("data/opensearch/console.log"),
+                }],
+            }),
         };
         status.write_to(&path).unwrap();
         assert_eq!(StackStatus::read_from(&path).unwrap(), status);

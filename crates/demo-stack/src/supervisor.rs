@@ -10,6 +10,7 @@ use crate::component::Component;
 use crate::config::StackConfig;
 use crate::error::StackError;
 use crate::launcher::{Launcher, RunningChild};
+use crate::log_search::LogSearch;
 use crate::logs;
 use crate::readiness;
 use crate::status::{ComponentStatus, StackStatus};
@@ -28,6 +29,8 @@ pub(crate) struct Supervisor {
     pub webhooks: WebhookInbox,
     launcher: Launcher,
     children: Mutex<BTreeMap<Component, RunningChild>>,
+    /// `None` unless the stack runs log search ([`StackConfig::log_search`]).
+    log_search: Mutex<Option<LogSearch>>,
     lifecycle: tokio::sync::Mutex<()>,
     shutdown: watch::Sender<bool>,
 }
@@ -48,6 +51,7 @@ impl Supervisor {
             http,
             launcher,
             children: Mutex::new(BTreeMap::new()),
+            log_search: Mutex::new(None),
             lifecycle: tokio::sync::Mutex::new(()),
             shutdown: watch::Sender::new(false),
         })
@@ -58,6 +62,17 @@ impl Supervisor {
         self.children
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    fn log_search(&self) -> MutexGuard<'_, Option<LogSearch>> {
+        self.log_search
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// Hands the started (or missing) log search to the supervisor, which reports and stops it.
+    pub fn set_log_search(&self, log_search: LogSearch) {
+        *self.log_search() = Some(log_search);
     }
 
     pub fn status(&self) -> StackStatus {
@@ -83,6 +98,7 @@ impl Supervisor {
             state_dir: self.config.state_dir.clone(),
             ports,
             components,
+            log_search: self.log_search().as_mut().map(LogSearch::status),
         }
     }
 
@@ -117,7 +133,7 @@ impl Supervisor {
                 source,
             )
         })?;
-        let child = self.launcher.launch(component, &line, log).await?;
+        let child = self.launcher.launch(component.name(), &line, log).await?;
         tracing::info!(%component, pid = child.pid, "started");
         self.children().insert(component, child);
         Ok(())
@@ -206,19 +222,28 @@ impl Supervisor {
             .collect();
         let grace = self.config.stop_grace;
         let mut stopping = tokio::task::JoinSet::new();
+        // OpenSearch and the shipper stop alongside the components, in their own order.
+        if let Some(log_search) = self.log_search().take() {
+            stopping.spawn(async move {
+                log_search.shutdown().await;
+                None
+            });
+        }
         for child in children {
             stopping.spawn(async move {
-                let (component, pid) = (child.component, child.pid);
-                (component, pid, child.stop(grace).await)
+                let (name, pid) = (child.name.clone(), child.pid);
+                Some((name, pid, child.stop(grace).await))
             });
         }
         while let Some(stopped) = stopping.join_next().await {
             match stopped {
-                Ok((component, pid, Ok(status))) => {
-                    tracing::info!(%component, pid, %status, "stopped");
+                // Log search, which logs its own stops.
+                Ok(None) => {}
+                Ok(Some((component, pid, Ok(status)))) => {
+                    tracing::info!(component, pid, %status, "stopped");
                 }
-                Ok((component, pid, Err(error))) => {
-                    tracing::warn!(%component, pid, %error, "stopping failed");
+                Ok(Some((component, pid, Err(error)))) => {
+                    tracing::warn!(component, pid, %error, "stopping failed");
                 }
                 Err(error) => tracing::warn!(%error, "stop task failed"),
             }
@@ -230,5 +255,7 @@ impl Supervisor {
         for child in self.children().values_mut() {
             child.kill_now();
         }
+        // Their `Drop` kills them.
+        drop(self.log_search().take());
     }
 }

@@ -28,6 +28,9 @@ impl Supervisor {
                 "free",
                 "--scrape-interval",
                 "1s",
+                // OpenSearch has tests of its own (tests/log_search.rs); here it would only
+                // add a JVM start to every `up`.
+                "--no-log-search",
                 "--state-dir",
             ])
             .arg(state_dir)

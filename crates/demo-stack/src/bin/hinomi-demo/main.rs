@@ -16,7 +16,7 @@ use std::time::Duration;
     name = "hinomi-demo",
     version,
     about = "Runs Hinomi's demo monitoring stack: the demo API, Prometheus, Alertmanager and \
-             node-exporter on loopback"
+             node-exporter on loopback, and OpenSearch with a log shipper when installed"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -83,10 +83,14 @@ struct UpArgs {
     /// that notifications follow the live route. The demo keeps the seed's route without it.
     #[arg(long)]
     fast_routes: bool,
-    /// `demo`: the fixed demo ports (18000, 19090, 19093, 19100, control 19099);
+    /// `demo`: the fixed demo ports (18000, 19090, 19093, 19100, control 19099, OpenSearch 19200);
     /// `free`: whatever ports are free.
     #[arg(long, value_enum, default_value_t = PortChoice::Demo)]
     ports: PortChoice,
+    /// Do not start OpenSearch (port 19200) and the log shipper that feeds it the demo API's
+    /// logs. Without Java, the OpenSearch distribution or rsyslog they are skipped anyway.
+    #[arg(long)]
+    no_log_search: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -21,6 +21,23 @@ pub fn render(status: &StackStatus) -> String {
             component.url
         );
     }
+    if let Some(log_search) = &status.log_search {
+        for process in &log_search.processes {
+            let pid = process
+                .pid
+                .map(|pid| pid.to_string())
+                .unwrap_or_else(|| "-".to_owned());
+            let running = if process.running { "yes" } else { "no" };
+            let _ = writeln!(
+                out,
+                "{:<15} {:<8} {:<8} {}",
+                process.name,
+                pid,
+                running,
+                process.url.as_deref().unwrap_or("-")
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "{:<15} {:<8} {:<8} {}",
@@ -32,6 +49,13 @@ pub fn render(status: &StackStatus) -> String {
         "alert notifications: {}/webhook/alertmanager",
         status.control_url
     );
+    if let Some(missing) = status
+        .log_search
+        .as_ref()
+        .and_then(|log_search| log_search.missing.as_deref())
+    {
+        let _ = writeln!(out, "log search:          not running: {missing}");
+    }
     let _ = write!(out, "state directory:     {}", status.state_dir.display());
     out
 }

@@ -22,6 +22,7 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
     config.scrape_interval = args.scrape_interval;
     config.evaluation_interval = args.evaluation_interval.unwrap_or(args.scrape_interval);
     config.rule_for_override = args.rule_for;
+    config.log_search = !args.no_log_search;
     if args.fast_routes {
         config.route_timing = hinomi_demo_stack::RouteTiming::fast();
     }
@@ -34,7 +35,11 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
         _ = terminate.recv() => anyhow::bail!("terminated while starting"),
     };
 
-    println!("{}", table::render(&stack.status()));
+    let status = stack.status();
+    println!("{}", table::render(&status));
+    if let Some(missing) = status.log_search.and_then(|log_search| log_search.missing) {
+        eprintln!("log search is not running (the rest of the stack is): {missing}");
+    }
     println!("stack file:          {}", stack_file.display());
     println!(
         "stop with Ctrl-C or `hinomi-demo down --control {}`",
