@@ -207,6 +207,18 @@ impl Ingestor {
                 None,
                 "the file shrank: its earlier lines stay, it is read again from the start",
             );
+        } else if let Some(same_inode) = self.checkpoint.files.iter_mut().find(|f| {
+            f.dev == dev && f.ino == ino && f.gz == gz && f.state != FileState::Superseded
+        }) {
+            // Same inode, other first bytes: truncated and written again since the last pass.
+            same_inode.state = FileState::Superseded;
+            let old = same_inode.path.clone();
+            self.checkpoint.note(
+                &old,
+                IssueKind::TruncatedFile,
+                None,
+                "the file was rewritten: its earlier lines stay, it is read again from the start",
+            );
         }
         let mtime_ms = meta.mtime() * 1000 + meta.mtime_nsec() / 1_000_000;
         let id = self.checkpoint.next_file_id;

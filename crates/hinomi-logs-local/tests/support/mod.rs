@@ -113,3 +113,14 @@ pub fn all_hits(source: &LocalLogs, q: &LogQuery) -> Vec<LogHit> {
         .flat_map(|page| page.unwrap())
         .collect()
 }
+
+pub trait ClockMs {
+    fn now_ms(&self) -> i64;
+}
+
+impl ClockMs for FakeClock {
+    fn now_ms(&self) -> i64 {
+        use hinomi_core::clock::Clock;
+        self.now().timestamp_millis()
+    }
+}
