@@ -94,6 +94,8 @@ pub enum IssueKind {
     CorruptGzip,
     /// A read failed midway.
     ReadError,
+    /// Empty (or blank) lines: nothing to index; counted, not stored.
+    BlankLines,
 }
 
 /// Keeps at most this many distinct issues (the oldest go first).

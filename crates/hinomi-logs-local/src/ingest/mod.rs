@@ -337,6 +337,20 @@ impl Ingestor {
         report: &mut PassReport,
     ) -> Result<(), LocalLogsError> {
         let number = self.checkpoint.files[i].lines + 1;
+        if line.bytes.iter().all(u8::is_ascii_whitespace) {
+            self.checkpoint.note(
+                display,
+                IssueKind::BlankLines,
+                Some(number),
+                "blank lines are not indexed",
+            );
+            let file_cp = &mut self.checkpoint.files[i];
+            file_cp.offset += line.consumed;
+            file_cp.lines = number;
+            self.uncommitted_bytes += line.consumed;
+            report.bytes += line.consumed;
+            return Ok(());
+        }
         let text = String::from_utf8_lossy(&line.bytes);
         let lossy = matches!(text, std::borrow::Cow::Owned(_));
         if lossy {
