@@ -222,7 +222,9 @@ pub(crate) fn engine_error(status: u16, error: ErrorValue) -> LogsError {
         next = inner.caused_by.as_deref();
     }
     let mut reason = first.reason.clone().unwrap_or_else(|| first.kind.clone());
+    // Index-level errors ("closed") need the index named; a query's parse error does not.
     if let Some(index) = &first.index
+        && first.kind.starts_with("index_")
         && !reason.contains(index.as_str())
     {
         reason.push_str(&format!(" (index {index})"));
