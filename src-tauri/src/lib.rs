@@ -83,6 +83,22 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::incidents::export_incidents_file,
             commands::incidents::import_incidents_file,
             commands::incidents::backup_incident_store,
+            // logs (issue 10) — add commands below this line
+            commands::logs::log_targets,
+            commands::logs::log_fields,
+            commands::logs::search_logs,
+            commands::logs::log_rows,
+            commands::logs::close_log_result,
+            commands::logs::log_field_top_values,
+            commands::logs::surrounding_logs,
+            commands::logs::tail_logs,
+            commands::logs::export_logs,
+            commands::logs::cancel_log_export,
+            commands::logs::saved_searches,
+            commands::logs::save_search,
+            commands::logs::delete_saved_search,
+            commands::logs::resolve_saved_search,
+            commands::logs::log_volume,
         ])
         // alerts (issue 5): typed events from the background poller
         .events(tauri_specta::collect_events![
@@ -125,6 +141,7 @@ pub fn run() {
             commands::dashboards::setup(app, &paths)?;
             commands::alerts::setup(app, &paths)?;
             commands::incidents::setup(app, &paths)?;
+            commands::logs::setup(app, &paths)?;
             app.manage(paths);
             Ok(())
         })

@@ -4,5 +4,6 @@ pub mod alerts;
 pub mod app;
 pub mod dashboards;
 pub mod incidents;
+pub mod logs;
 pub mod settings;
 pub mod targets;

@@ -94,8 +94,10 @@ pub fn set_datasource_secret(
     id: String,
     secret: String,
     state: tauri::State<'_, SettingsState>,
+    logs: tauri::State<'_, crate::commands::logs::LogsState>,
 ) -> Result<SettingsView, HinomiError> {
     hinomi_core::secrets::set_secret(&id, &secret)?;
+    logs.forget(&id);
     tracing::info!(datasource = %id, "datasource secret stored");
     Ok(view(state.snapshot()))
 }
@@ -106,8 +108,10 @@ pub fn set_datasource_secret(
 pub fn clear_datasource_secret(
     id: String,
     state: tauri::State<'_, SettingsState>,
+    logs: tauri::State<'_, crate::commands::logs::LogsState>,
 ) -> Result<SettingsView, HinomiError> {
     hinomi_core::secrets::clear_secret(&id)?;
+    logs.forget(&id);
     tracing::info!(datasource = %id, "datasource secret cleared");
     Ok(view(state.snapshot()))
 }

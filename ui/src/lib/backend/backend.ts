@@ -1,17 +1,23 @@
 // The one door to the Rust side. Views talk to a `Backend`, never to the generated
 // bindings, so tests and the dev demo can swap in a fake without touching a component.
 
+import type { Channel } from "@tauri-apps/api/core";
 import type { HinomiError } from "../bindings";
 import type { commands } from "../bindings";
 
 type Commands = typeof commands;
 
+/** A command's arguments, a Tauri channel at the end replaced by a plain callback. */
+type CallbackArgs<P extends unknown[]> = P extends [...infer A, Channel<infer T>] ? [...A, (message: T) => void] : P;
+
 /**
  * Every command of the generated bindings, same names and same types. Deriving it from
  * `commands` means a new Rust command shows up here (and in the fake) without hand-written types.
+ * A `Channel` argument becomes a callback (the real backend makes the channel), so fakes and
+ * tests need no Tauri runtime.
  */
 export type Backend = {
-  [K in keyof Commands]: (...args: Parameters<Commands[K]>) => ReturnType<Commands[K]>;
+  [K in keyof Commands]: (...args: CallbackArgs<Parameters<Commands[K]>>) => ReturnType<Commands[K]>;
 };
 
 /** The `{ status, data | error }` answer of commands that return `Result` in Rust. */

@@ -3,6 +3,7 @@
 import { alertsTauriBackend } from "../../views/alerts/backend";
 import { dashboardsTauriBackend } from "../../views/dashboards/backend";
 import { incidentsTauriBackend } from "../../views/incidents/backend";
+import { logsTauriBackend } from "../../views/logs/backend";
 import { commands } from "../bindings";
 import { toHinomiError, type Backend, type CommandResult } from "./backend";
 
@@ -20,6 +21,7 @@ export const tauriBackend: Backend = {
   ...incidentsTauriBackend,
   ...alertsTauriBackend,
   ...dashboardsTauriBackend,
+  ...logsTauriBackend,
   appInfo: () => commands.appInfo(),
   reportFirstPaint: (view) => commands.reportFirstPaint(view),
   getSettings: () => commands.getSettings(),

@@ -1,20 +1,45 @@
 // The logs slice of the Backend: the real one over the generated bindings, and an in-memory fake
 // (a few thousand seed-format lines, hostile ones included) for tests and the dev demo.
 
-import type { CommandResult } from "../../lib/backend/backend";
-import type { HinomiError } from "../../lib/bindings";
-import type {
-  ExportProgress,
-  FieldTopValues,
-  LogField,
-  LogFilter,
-  LogHistogram,
-  LogHit,
-  LogQuery,
-  LogsBackend,
-  LogTarget,
-  SavedSearch,
-} from "./types";
+import { Channel } from "@tauri-apps/api/core";
+import { toHinomiError, type CommandResult } from "../../lib/backend/backend";
+import { commands, type HinomiError } from "../../lib/bindings";
+import type { ExportProgress, FieldTopValues, LogField, LogFilter, LogHistogram, LogHit, LogQuery, LogTarget, SavedSearch } from "../../lib/bindings";
+import type { LogsBackend } from "./types";
+
+async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
+  try {
+    const result = await call();
+    if (result.status === "error") return { status: "error", error: toHinomiError(result.error) };
+    return result;
+  } catch (err) {
+    return { status: "error", error: toHinomiError(err) };
+  }
+}
+
+export const logsTauriBackend: LogsOnlyBackend = {
+  logTargets: () => settle(() => commands.logTargets()),
+  logFields: (target) => settle(() => commands.logFields(target)),
+  searchLogs: (target, query) => settle(() => commands.searchLogs(target, query)),
+  logRows: (resultId, offset, limit) => settle(() => commands.logRows(resultId, offset, limit)),
+  closeLogResult: (resultId) => settle(() => commands.closeLogResult(resultId)),
+  logFieldTopValues: (target, query, field) => settle(() => commands.logFieldTopValues(target, query, field)),
+  surroundingLogs: (target, anchor, before, after, sameRequest) =>
+    settle(() => commands.surroundingLogs(target, anchor, before, after, sameRequest)),
+  tailLogs: (target, query, cursor) => settle(() => commands.tailLogs(target, query, cursor)),
+  exportLogs: (target, query, format, columns, path, onProgress) =>
+    settle(() => {
+      const channel = new Channel<ExportProgress>();
+      channel.onmessage = onProgress;
+      return commands.exportLogs(target, query, format, columns, path, channel);
+    }),
+  cancelLogExport: () => settle(() => commands.cancelLogExport()),
+  savedSearches: () => settle(() => commands.savedSearches()),
+  saveSearch: (search) => settle(() => commands.saveSearch(search)),
+  deleteSavedSearch: (id) => settle(() => commands.deleteSavedSearch(id)),
+  resolveSavedSearch: (search, hit) => settle(() => commands.resolveSavedSearch(search, hit)),
+  logVolume: (target, query) => settle(() => commands.logVolume(target, query)),
+};
 
 /** A hit in the seed's format (§6.2): timestamp, level, message, context.request_id... */
 export function fakeLogHit(n: number, timeMs: number, extra: Record<string, string> = {}): LogHit {
@@ -79,7 +104,7 @@ export interface FakeLogsState {
 
 function matches(hit: LogHit, query: LogQuery): boolean {
   const t = hit.time_ms ?? 0;
-  if (t < query.window.from_ms || t > query.window.to_ms) return false;
+  if (t < (query.window.from_ms ?? 0) || t > (query.window.to_ms ?? 0)) return false;
   for (const f of query.filters) if (filterMatches(hit, f) === f.negate) return false;
   const q = query.query.trim();
   if (q === "" || q === "*") return true;
@@ -94,7 +119,8 @@ function filterMatches(hit: LogHit, f: LogFilter): boolean {
   return f.kind === "exists" ? f.field in hit.fields : hit.fields[f.field] === f.value;
 }
 
-function histogram(hits: readonly LogHit[], window: { from_ms: number; to_ms: number }): LogHistogram {
+function histogram(hits: readonly LogHit[], logWindow: { from_ms: number | null; to_ms: number | null }): LogHistogram {
+  const window = { from_ms: logWindow.from_ms ?? 0, to_ms: logWindow.to_ms ?? 0 };
   const span = Math.max(1, window.to_ms - window.from_ms);
   const interval = Math.max(1000, Math.ceil(span / 40 / 1000) * 1000);
   const start = Math.floor(window.from_ms / interval) * interval;
@@ -107,15 +133,17 @@ function histogram(hits: readonly LogHit[], window: { from_ms: number; to_ms: nu
   return { interval_ms: interval, interval_label: `${interval / 1000}s`, buckets };
 }
 
+/** As hinomi_logs::saved::builtin_searches has them. */
 const BUILTINS: SavedSearch[] = [
-  { id: "builtin-errors-last-hour", name: "Errors in the last hour", query: "level:ERROR", filters: [], relative_from: "now-1h", builtin: true },
+  { id: "builtin:errors-last-hour", name: "Errors in the last hour", query: "level:ERROR", filters: [], relative_from: "now-1h", builtin: true },
   {
-    id: "builtin-request-lines",
+    id: "builtin:request-lines",
     name: "All lines of a request",
-    query: "",
-    filters: [{ kind: "exists", field: "context.request_id", negate: false }],
+    query: "context.request_id:{{value}}",
+    filters: [],
     relative_from: "now-24h",
     builtin: true,
+    parameter: "context.request_id",
   },
 ];
 
@@ -137,6 +165,7 @@ export function createFakeLogs(
       field_type: name === "@timestamp" ? "date" : name === "message" ? "text" : "keyword",
       aggregatable: name !== "message",
       searchable: true,
+      aggregatable_field: name === "message" ? null : name,
     })),
     saved: [...BUILTINS],
     searchError: null,
@@ -269,6 +298,15 @@ export function createFakeLogs(
       log("deleteSavedSearch", [id]);
       state.saved = state.saved.filter((s) => s.id !== id || s.builtin);
       return ok(state.saved);
+    },
+    async resolveSavedSearch(search, hit) {
+      log("resolveSavedSearch", [search.id, hit?.id ?? null]);
+      if (!search.parameter) return ok(search.query);
+      const value = hit?.fields[search.parameter];
+      if (value === undefined) {
+        return { status: "error", error: { code: "invalid_input", message: `Select a line that has ${search.parameter} to use this search.` } };
+      }
+      return ok(search.query.replace("{{value}}", JSON.stringify(value)));
     },
     async logVolume(target, query) {
       log("logVolume", [target, query]);

@@ -21,7 +21,7 @@ export const logsView: ViewDefinition = {
         app.nav.go("logs");
         const store = logsStore(app);
         await store.start();
-        const builtin = store.saved.find((s) => s.id === "builtin-errors-last-hour");
+        const builtin = store.saved.find((s) => s.id === "builtin:errors-last-hour");
         await store.applySaved(
           builtin ?? { id: "", name: "", query: "level:ERROR", filters: [], relative_from: "now-1h", builtin: true },
         );

@@ -13,13 +13,14 @@ import {
   withFilter,
 } from "./query";
 import { appendTail, atBottom } from "./tail";
-import type { LogField } from "./types";
+import type { LogField } from "../../lib/bindings";
 
 const fields: LogField[] = ["@timestamp", "level", "message", "context.request_id", "context.user"].map((name) => ({
   name,
   field_type: "keyword",
   aggregatable: true,
   searchable: true,
+  aggregatable_field: name,
 }));
 
 describe("filters", () => {
@@ -41,7 +42,7 @@ describe("filters", () => {
   });
 
   it("keeps only the alert labels the logs have as fields", () => {
-    const withKeyword = [...fields, { name: "service.keyword", field_type: "keyword", aggregatable: true, searchable: true }];
+    const withKeyword = [...fields, { name: "service.keyword", field_type: "keyword", aggregatable: true, searchable: true, aggregatable_field: "service.keyword" }];
     expect(filtersFromLabels({ alertname: "X", severity: "critical", level: "ERROR", service: "api", pod: "p" }, withKeyword)).toEqual([
       { kind: "is", field: "level", value: "ERROR", negate: false },
       { kind: "is", field: "service.keyword", value: "api", negate: false },

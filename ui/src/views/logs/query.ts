@@ -3,7 +3,7 @@
 // alert's labels become filters.
 
 import type { EvidenceData, LogLine } from "../../lib/bindings";
-import type { FieldTopValues, HitCount, LogField, LogFilter, LogHit, LogQuery, LogWindow } from "./types";
+import type { FieldTopValues, HitCount, LogField, LogFilter, LogHit, LogQuery, LogWindow } from "../../lib/bindings";
 
 /** The table's columns when the user has chosen none (the seed's log format). */
 export const DEFAULT_COLUMNS: readonly string[] = ["level", "message"];
@@ -170,7 +170,7 @@ export function filtersFromLabels(labels: Readonly<Record<string, string>>, fiel
 
 /** The histogram bucket under a click: its own span, clipped to the window. */
 export function bucketWindow(startMs: number, intervalMs: number, window: LogWindow): LogWindow {
-  return { from_ms: Math.max(window.from_ms, startMs), to_ms: Math.min(window.to_ms, startMs + intervalMs) };
+  return { from_ms: Math.max(window.from_ms ?? startMs, startMs), to_ms: Math.min(window.to_ms ?? startMs + intervalMs, startMs + intervalMs) };
 }
 
 // ---- pinning ------------------------------------------------------------------------------------
@@ -204,8 +204,8 @@ export function logExcerpt(
     query: describeQuery(query.query, query.filters),
     datasource: source.datasource,
     range: {
-      start: new Date(query.window.from_ms).toISOString(),
-      end: new Date(query.window.to_ms).toISOString(),
+      start: new Date(query.window.from_ms ?? 0).toISOString(),
+      end: new Date(query.window.to_ms ?? 0).toISOString(),
       step_seconds: null,
     },
     lines,
@@ -269,8 +269,8 @@ export function exportPercent(progress: { written: number; total: number; done: 
 
 /** Ids of the built-in saved searches the UI names in the user's language. */
 export const BUILTIN_NAMES = {
-  "builtin-errors-last-hour": "logs.saved.builtin.errors",
-  "builtin-request-lines": "logs.saved.builtin.request",
+  "builtin:errors-last-hour": "logs.saved.builtin.errors",
+  "builtin:request-lines": "logs.saved.builtin.request",
 } as const;
 
 export function savedName(search: { id: string; name: string; builtin: boolean }, translate: (key: (typeof BUILTIN_NAMES)[keyof typeof BUILTIN_NAMES]) => string): string {

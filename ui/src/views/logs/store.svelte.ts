@@ -19,19 +19,8 @@ import {
   withoutFilter,
 } from "./query";
 import { appendTail, TAIL_EVERY_MS } from "./tail";
-import type {
-  ExportFormat,
-  ExportProgress,
-  FieldTopValues,
-  LogField,
-  LogFilter,
-  LogHit,
-  LogQuery,
-  LogsBackend,
-  LogSearchResult,
-  LogTarget,
-  SavedSearch,
-} from "./types";
+import type { ExportFormat, ExportProgress, FieldTopValues, LogField, LogFilter, LogHit, LogQuery, LogSearchResult, LogTarget, SavedSearch } from "../../lib/bindings";
+import type { LogsBackend } from "./types";
 
 /** Rows fetched per `logRows` call. */
 export const PAGE_SIZE = 200;
@@ -438,8 +427,15 @@ export class LogsStore {
 
   // ---- saved searches -----------------------------------------------------------------------
 
+  /** Runs a saved search; a parameterised one takes its value from the expanded line. */
   async applySaved(search: SavedSearch): Promise<void> {
-    this.queryText = search.query;
+    const resolved = await this.api.resolveSavedSearch(search, this.detail);
+    if (resolved.status === "error") {
+      this.savedError = resolved.error;
+      return;
+    }
+    this.savedError = null;
+    this.queryText = resolved.data;
     this.filters = search.filters;
     const m = /^now-(\d+[smhdwy])$/.exec(search.relative_from.trim());
     this.range = { kind: "relative", last: m ? m[1]! : "1h" };
@@ -513,5 +509,5 @@ export function logsStore(app: AppContext): LogsStore {
 
 /** The logs commands of the app's backend. */
 export function logsBackend(backend: Backend): LogsBackend {
-  return backend as unknown as LogsBackend;
+  return backend;
 }

@@ -210,7 +210,7 @@ describe("LogsStore saved searches, pins and requests from other views", () => {
   it("applies a built-in, saves the current search and deletes it", async () => {
     const { store } = setup();
     await store.start();
-    await store.applySaved(store.saved.find((s) => s.id === "builtin-errors-last-hour")!);
+    await store.applySaved(store.saved.find((s) => s.id === "builtin:errors-last-hour")!);
     expect(store.queryText).toBe("level:ERROR");
     expect(store.range).toEqual({ kind: "relative", last: "1h" });
     await store.saveCurrent("My errors");

@@ -1,7 +1,7 @@
 // Live tail's two rules: which lines are kept (the newest, appended in time order, without
 // repeats) and whether the table follows the newest line (only while the user is at the bottom).
 
-import type { LogHit } from "./types";
+import type { LogHit } from "../../lib/bindings";
 
 /** Lines a live tail keeps; older ones scroll out, as in `tail -f`. */
 export const TAIL_LIMIT = 5_000;

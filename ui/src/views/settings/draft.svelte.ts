@@ -125,6 +125,9 @@ export class SettingsDraft {
       ca: "",
       authType: "none",
       username: "",
+      indexPattern: "",
+      timeField: "",
+      logs: null,
       expanded: true,
     };
     this.entries.push(entry);
@@ -134,7 +137,7 @@ export class SettingsDraft {
   }
 
   /** Changes fields of one datasource; a new one's id follows its name and kind. */
-  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "authType" | "username" | "expanded">>): void {
+  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "authType" | "username" | "indexPattern" | "timeField" | "expanded">>): void {
     const entry = this.entries.find((e) => e.key === key);
     if (!entry) return;
     Object.assign(entry, changes);

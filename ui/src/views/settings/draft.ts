@@ -1,12 +1,17 @@
 // The settings editor's pure parts: turning saved datasources into editable rows and back, new
 // ids, and "has anything changed". Unit-tested; the reactive class lives in draft.svelte.ts.
 
-import type { Datasource, DatasourceAuth, DatasourceKind, Settings } from "../../lib/bindings";
+import type { Datasource, DatasourceAuth, DatasourceKind, LogSourceOptions, Settings } from "../../lib/bindings";
 
 export const KINDS: readonly DatasourceKind[] = ["prometheus", "alertmanager", "elasticsearch"];
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export type AuthType = DatasourceAuth["type"];
 export const AUTH_TYPES: readonly AuthType[] = ["none", "basic", "bearer"];
+
+/** Elasticsearch also takes its own API keys (`Authorization: ApiKey …`). */
+export function authTypes(kind: DatasourceKind): readonly AuthType[] {
+  return kind === "elasticsearch" ? [...AUTH_TYPES, "api_key"] : AUTH_TYPES;
+}
 
 function authFrom(type: AuthType, username: string): DatasourceAuth {
   return type === "basic" ? { type, username } : { type };
@@ -29,6 +34,11 @@ export interface DraftEntry {
   /** How requests authenticate; the secret itself is only ever in the keyring. */
   authType: AuthType;
   username: string;
+  /** Elasticsearch only: Discover's index pattern and time field; empty keeps the default. */
+  indexPattern: string;
+  timeField: string;
+  /** The log options as loaded, so the ones the form does not show survive a save. */
+  logs: LogSourceOptions | null;
   expanded: boolean;
 }
 
@@ -98,6 +108,9 @@ export function entryFromDatasource(ds: Datasource, key = nextKey()): DraftEntry
     ca: ds.tls?.ca_file ?? "",
     authType: ds.auth?.type ?? "none",
     username: ds.auth?.type === "basic" ? ds.auth.username : "",
+    indexPattern: ds.logs?.index_pattern ?? "",
+    timeField: ds.logs?.time_field ?? "",
+    logs: ds.logs ?? null,
     expanded: false,
   };
 }
@@ -116,7 +129,21 @@ export function datasourceFromEntry(entry: DraftEntry): Datasource {
     timeout_ms: parseWholeNumber(entry.timeout) ?? Number.NaN,
     tls: { ca_file: ca === "" ? null : ca },
     auth: authFrom(entry.authType, entry.username),
+    ...logsFromEntry(entry),
   };
+}
+
+/** `logs` for an Elasticsearch datasource with options set; nothing otherwise. */
+function logsFromEntry(entry: DraftEntry): { logs?: LogSourceOptions } {
+  if (entry.kind !== "elasticsearch") return {};
+  const logs: LogSourceOptions = { ...(entry.logs ?? {}) };
+  const index = entry.indexPattern.trim();
+  const time = entry.timeField.trim();
+  if (index === "") delete logs.index_pattern;
+  else logs.index_pattern = index;
+  if (time === "") delete logs.time_field;
+  else logs.time_field = time;
+  return Object.keys(logs).length > 0 ? { logs } : {};
 }
 
 /** The same datasource with defaults filled in and keys in one order, for comparing. */
@@ -130,6 +157,7 @@ export function normalizeDatasource(ds: Datasource): Datasource {
     timeout_ms: ds.timeout_ms ?? DEFAULT_TIMEOUT_MS,
     tls: { ca_file: ca ? ca : null },
     auth: authFrom(ds.auth?.type ?? "none", ds.auth?.type === "basic" ? ds.auth.username : ""),
+    ...(ds.logs ? { logs: ds.logs } : {}),
   };
 }
 
