@@ -202,12 +202,12 @@ impl Default for Settings {
                     DatasourceKind::Alertmanager,
                     "http://127.0.0.1:19093",
                 ),
-                // The demo stack's OpenSearch; the shipper writes the seed's `timestamp` field.
+                // The demo stack's OpenSearch. Its shipper sets `@timestamp` to the true instant
+                // of each line, as Filebeat does, while the seed's own `timestamp` is local wall
+                // time without a zone (read as UTC by the engine), so the default time field
+                // is the right one here.
                 Datasource {
-                    logs: Some(LogSourceOptions {
-                        time_field: "timestamp".into(),
-                        ..LogSourceOptions::default()
-                    }),
+                    logs: Some(LogSourceOptions::default()),
                     ..ds(
                         "demo-opensearch",
                         "Demo OpenSearch",
@@ -504,7 +504,7 @@ mod tests {
         let logs = settings.datasource("demo-opensearch").unwrap();
         assert_eq!(logs.url, "http://127.0.0.1:19200");
         assert_eq!(logs.log_options().index_pattern, "dataset-management-*");
-        assert_eq!(logs.log_options().time_field, "timestamp");
+        assert_eq!(logs.log_options().time_field, "@timestamp");
     }
 
     #[test]
