@@ -45,3 +45,10 @@ export const PALETTE = [
 export function seriesColor(index: number): string {
   return PALETTE[index % PALETTE.length]!;
 }
+
+/** Where a chart's plotting area sits: CSS px from the chart's left and right edges. Charts
+ * stacked over one time axis (a panel and its log-volume lane) share it to line up. */
+export interface PlotBox {
+  left: number;
+  right: number;
+}

@@ -78,4 +78,12 @@ export const dashboardsEn = {
   "dashboards.export.title": "Grafana JSON of this dashboard",
   "dashboards.export.copy": "Copy",
   "dashboards.export.failed": "The dashboard could not be exported",
+  "dashboards.logVolume.show": "Show log volume",
+  "dashboards.logVolume.hide": "Hide log volume",
+  "dashboards.logVolume.label": "Log volume",
+  "dashboards.logVolume.query": "Log query of the lane",
+  "dashboards.logVolume.queryHint": "Lucene query over the first log source; Enter to apply",
+  "dashboards.logVolume.total": "{count} lines",
+  "dashboards.logVolume.noSource": "No Elasticsearch datasource in Settings.",
+  "dashboards.logVolume.failed": "The log volume could not be counted",
 } as const;

@@ -80,4 +80,12 @@ export const dashboardsJa: { readonly [K in keyof typeof dashboardsEn]: string }
   "dashboards.export.title": "このダッシュボードの Grafana JSON",
   "dashboards.export.copy": "コピー",
   "dashboards.export.failed": "ダッシュボードをエクスポートできませんでした",
+  "dashboards.logVolume.show": "ログ量を表示",
+  "dashboards.logVolume.hide": "ログ量を隠す",
+  "dashboards.logVolume.label": "ログ量",
+  "dashboards.logVolume.query": "ログ量のクエリ",
+  "dashboards.logVolume.queryHint": "最初のログソースに対する Lucene クエリ（Enter で適用）",
+  "dashboards.logVolume.total": "{count} 行",
+  "dashboards.logVolume.noSource": "設定に Elasticsearch のデータソースがありません。",
+  "dashboards.logVolume.failed": "ログ量を集計できませんでした",
 } as const;
