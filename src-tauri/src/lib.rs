@@ -151,13 +151,14 @@ pub fn run() {
             std::process::exit(1);
         })
         .run(|app, event| {
-            // The event loop ends the process without dropping managed state, so the log
-            // writer is flushed here or the last lines are lost.
-            if let tauri::RunEvent::Exit = event
-                && let Some(guard) = app.try_state::<state::LogGuard>()
-            {
-                tracing::info!("hinomi exiting");
-                drop(guard.0.lock().unwrap_or_else(|p| p.into_inner()).take());
+            // The event loop ends the process without dropping managed state, so open log
+            // searches are closed and the log writer flushed here, or the last lines are lost.
+            if let tauri::RunEvent::Exit = event {
+                commands::logs::close_all_on_exit(app);
+                if let Some(guard) = app.try_state::<state::LogGuard>() {
+                    tracing::info!("hinomi exiting");
+                    drop(guard.0.lock().unwrap_or_else(|p| p.into_inner()).take());
+                }
             }
         });
 }

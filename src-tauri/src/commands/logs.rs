@@ -2,7 +2,9 @@
 //!
 //! The work is `hinomi_logs`; this keeps one client per datasource (rebuilt when its settings
 //! or secret change), the result sets the table pages through (rows stay here, the UI asks for
-//! the visible range), the saved-searches file and the running export's cancel token.
+//! the visible range), the saved-searches file and the running export's cancel token. Result
+//! sets hold point-in-time snapshots on the engine: a background sweep closes the idle ones and
+//! the app closes the rest on exit ([`close_all_on_exit`]).
 
 use crate::state::SettingsState;
 use hinomi_core::paths::AppPaths;
@@ -14,7 +16,8 @@ use hinomi_logs::{
     SavedSearch, SortCursor, SurroundingHits, TailBatch, saved::SavedSearches,
 };
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tauri::Manager;
 use tauri::ipc::Channel;
 
@@ -22,12 +25,27 @@ use tauri::ipc::Channel;
 const TOP_VALUES: u32 = 5;
 /// Lines live tail shows when it starts.
 const TAIL_FIRST: u32 = 100;
+/// How often idle result sets (and their PITs) are looked for; they expire after minutes.
+const SWEEP_EVERY: Duration = Duration::from_secs(30);
+/// Closing the PITs on exit waits no longer than this (an unreachable engine must not hold the
+/// app open; its PITs then end with their keep-alive).
+const EXIT_CLOSE_LIMIT: Duration = Duration::from_secs(3);
 
 pub struct LogsState {
     clients: Mutex<HashMap<String, (Datasource, ElasticClient)>>,
-    results: LogResults,
+    results: Arc<LogResults>,
     saved: SavedSearches,
     export: Mutex<Option<CancellationToken>>,
+    /// The idle-set sweep; aborted when the state is dropped.
+    sweep: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+}
+
+impl Drop for LogsState {
+    fn drop(&mut self) {
+        if let Some(task) = self.sweep.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            task.abort();
+        }
+    }
 }
 
 impl LogsState {
@@ -70,13 +88,37 @@ impl LogsState {
 }
 
 pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+    let results = Arc::new(LogResults::default());
+    let sweeping = results.clone();
+    let sweep = tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(SWEEP_EVERY).await;
+            sweeping.close_expired().await;
+        }
+    });
     app.manage(LogsState {
         clients: Mutex::new(HashMap::new()),
-        results: LogResults::default(),
+        results,
         saved: SavedSearches::in_dir(&paths.data_dir),
         export: Mutex::new(None),
+        sweep: Mutex::new(Some(sweep)),
     });
     Ok(())
+}
+
+/// Closes every open result set's PIT (the event loop ends the process without dropping
+/// managed state, so this runs from `RunEvent::Exit`).
+pub fn close_all_on_exit(app: &tauri::AppHandle) {
+    let Some(state) = app.try_state::<LogsState>() else {
+        return;
+    };
+    let results = state.results.clone();
+    let closed = tauri::async_runtime::block_on(async move {
+        tokio::time::timeout(EXIT_CLOSE_LIMIT, results.close_all()).await
+    });
+    if closed.is_err() {
+        tracing::warn!("closing the log search PITs took too long; they expire on the engine");
+    }
 }
 
 type State<'a> = tauri::State<'a, LogsState>;
