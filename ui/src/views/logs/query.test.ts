@@ -89,6 +89,8 @@ describe("what the table shows", () => {
     expect(cellDisplay("a\u0000b\u001b[31mc\nd")).toBe("a\u2400b\u241b[31mc⏎d");
     expect(cellDisplay("x".repeat(1_000_000)).length).toBe(2_001);
     expect(cellDisplay("<script>alert(1)</script>")).toBe("<script>alert(1)</script>");
+    expect(cellDisplay("invoice\u202Etxt.exe")).toBe("invoice\u27e8U+202E\u27e9txt.exe");
+    expect(cellDisplay("a\u2066b\u2069\u200fc")).toBe("a\u27e8U+2066\u27e9b\u27e8U+2069\u27e9\u27e8U+200F\u27e9c");
   });
 
   it("shows export progress as a share, 100 when done", () => {
