@@ -102,12 +102,24 @@ async function bounded(what, step, limitMs) {
 /**
  * Starts the real demo stack (Prometheus, Alertmanager, node-exporter, demo API). `extraArgs`
  * go to `hinomi-demo up` (e.g. `["--rule-for", "10s"]` for a test copy of the alert rules).
+ * `logSearch: true` also starts OpenSearch and the log shipper (tens of seconds; only the suites
+ * that search logs ask for it) and fails when the stack could not start them.
  */
-export async function startStack({ scrapeInterval = "2s", extraArgs = [] } = {}) {
+export async function startStack({ scrapeInterval = "2s", extraArgs = [], logSearch = false } = {}) {
   const stateDir = mkdtempSync(join(tmpdir(), "hinomi-e2e-stack-"));
   const child = spawn(
     demoBinary,
-    ["up", "--state-dir", stateDir, "--ports", "free", "--scrape-interval", scrapeInterval, ...extraArgs],
+    [
+      "up",
+      "--state-dir",
+      stateDir,
+      "--ports",
+      "free",
+      "--scrape-interval",
+      scrapeInterval,
+      ...(logSearch ? [] : ["--no-log-search"]),
+      ...extraArgs,
+    ],
     // Its own process group, so a teardown can kill Prometheus & co. if the supervisor is stuck.
     { stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
@@ -138,6 +150,18 @@ export async function startStack({ scrapeInterval = "2s", extraArgs = [] } = {})
     if (!component) throw new Error(`stack.json has no ${name}: ${JSON.stringify(stack)}`);
     return component.url;
   };
+  if (logSearch) {
+    const opensearch = stack.log_search?.processes?.find((p) => p.name === "opensearch" && p.url);
+    const shipper = stack.log_search?.processes?.find((p) => p.name === "log-shipper");
+    if (!opensearch || !shipper) {
+      const why = stack.log_search?.missing ?? "not in stack.json";
+      await terminate(child);
+      rmSync(stateDir, { recursive: true, force: true });
+      throw new Error(`the demo stack started without log search (scripts/install-deps.sh installs it): ${why}`);
+    }
+  }
+  /** OpenSearch's URL when the stack runs log search. */
+  const searchUrl = () => stack.log_search?.processes?.find((p) => p.name === "opensearch")?.url ?? null;
   const control = async (method, path) => {
     const response = await fetch(`${stack.control_url}${path}`, { method, signal: AbortSignal.timeout(15_000) });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
@@ -147,6 +171,7 @@ export async function startStack({ scrapeInterval = "2s", extraArgs = [] } = {})
     stateDir,
     stack,
     url,
+    searchUrl,
     stopComponent: (name) => control("POST", `/components/${name}/stop`),
     startComponent: (name) => control("POST", `/components/${name}/start`),
     async stop() {
