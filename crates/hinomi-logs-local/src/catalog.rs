@@ -1,11 +1,12 @@
 //! Which Elasticsearch type each dotted field has, so a query on it means what it means there.
 //!
 //! The differential test runs against the seed's index template: `level`, `service`, `app`,
-//! `context.*` and `log.file.path` are `keyword`, everything else dynamic. Elasticsearch's
-//! dynamic mapping gives a field its type the first time it sees it: a string becomes `text`
-//! with a `.keyword` subfield (`ignore_above: 256`; 1024 for `message` in the template), an
-//! integer `long`, a fraction `float`, `true`/`false` `boolean`. The detected time field is a
-//! `date`. The catalog records the same, first sight wins, and is committed with the index.
+//! `context.request_id` / `user_id` / `action` and `log.file.path` are `keyword`, everything
+//! else dynamic. Elasticsearch's dynamic mapping gives a field its type the first time it sees
+//! it: a string becomes `text` with a `.keyword` subfield (`ignore_above: 256`; 1024 for
+//! `message` in the template), an integer `long`, a fraction `float`, `true`/`false`
+//! `boolean`. The detected time field is a `date`. The catalog records the same, first sight
+//! wins, and is committed with the index.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -40,8 +41,15 @@ impl FieldKind {
 }
 
 /// The keyword fields of the seed's template (`tests/demo-stack/dataset-management.index-template.json`).
-pub const DEFAULT_KEYWORD_FIELDS: &[&str] =
-    &["level", "service", "app", "context.*", "log.file.path"];
+pub const DEFAULT_KEYWORD_FIELDS: &[&str] = &[
+    "level",
+    "service",
+    "app",
+    "context.request_id",
+    "context.user_id",
+    "context.action",
+    "log.file.path",
+];
 
 /// `ignore_above` of a text field's `.keyword` subfield.
 pub fn keyword_ignore_above(path: &str) -> usize {

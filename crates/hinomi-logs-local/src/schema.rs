@@ -6,8 +6,8 @@
 //!
 //! | field | holds | for |
 //! |---|---|---|
-//! | `_kw` | `keyword` / `boolean` values and keyword-coerced numbers, raw; columnar | exact, wildcard, regex, fuzzy, range; top values |
-//! | `_kwt` | a `text` field's value as its `.keyword` subfield (under `ignore_above`); columnar | `message.keyword:"..."`; top values |
+//! | `_kw` | `keyword` / `boolean` values and keyword-coerced numbers, raw | exact, wildcard, regex, fuzzy, range; top values |
+//! | `_kwt` | a `text` field's value as its `.keyword` subfield (under `ignore_above`) | `message.keyword:"..."`; top values |
 //! | `_tx` | `text` values, standard-analyzed, with positions | words and phrases |
 //! | `_num` | numbers as order-preserving bytes | numeric terms and ranges |
 //! | `_exists` | every leaf path and its parents | `_exists_:f`, `f:*` |
@@ -18,7 +18,9 @@
 //! | `_src` | the line as indexed (stored, lz4) | the hit's document |
 //!
 //! A dotted path is thus one prefix of a term dictionary: "all values of `context.action`" is a
-//! contiguous term range, which is also what wildcard and fuzzy automata are restricted to.
+//! contiguous term range, which is also what wildcard and fuzzy automata are restricted to, and
+//! what top values walk (postings against the matching documents; no string columns, which
+//! cost ingest time and space for every message).
 
 use crate::analyze::PathTextTokenizer;
 use tantivy::Index;
@@ -30,7 +32,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 /// Bump when the layout or the meaning of a field changes: an index of another version is
 /// rebuilt from the files.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub const PATH_TOKENIZER: &str = "hinomi_path_standard";
 
@@ -55,9 +57,8 @@ pub const FLAG_LOSSY_UTF8: u64 = 4;
 
 pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let raw_fast = STRING | FAST;
-    let kw = builder.add_text_field("_kw", raw_fast.clone());
-    let kwt = builder.add_text_field("_kwt", raw_fast);
+    let kw = builder.add_text_field("_kw", STRING);
+    let kwt = builder.add_text_field("_kwt", STRING);
     let tx = builder.add_text_field(
         "_tx",
         TextOptions::default().set_indexing_options(
@@ -68,11 +69,11 @@ pub fn build() -> (Schema, Fields) {
     );
     let num = builder.add_bytes_field("_num", BytesOptions::default().set_indexed());
     let exists = builder.add_text_field("_exists", STRING);
-    let columnar = NumericOptions::default() | INDEXED | FAST;
-    let time = builder.add_i64_field("_time", columnar.clone());
-    let file = builder.add_u64_field("_file", columnar.clone());
-    let line = builder.add_u64_field("_line", columnar.clone());
-    let seq = builder.add_u64_field("_seq", columnar);
+    // Ranges on these run on their columns; only `_file` (few values) needs term lookups.
+    let time = builder.add_i64_field("_time", FAST);
+    let file = builder.add_u64_field("_file", NumericOptions::default() | INDEXED | FAST);
+    let line = builder.add_u64_field("_line", FAST);
+    let seq = builder.add_u64_field("_seq", FAST);
     let flags = builder.add_u64_field("_flags", FAST);
     let src = builder.add_text_field("_src", STORED);
     let fields = Fields {

@@ -14,7 +14,7 @@ use crate::ingest::checkpoint::{Checkpoint, FileState, Issue};
 use crate::ingest::{Ingestor, PassReport};
 use crate::query::{self, Context};
 use crate::schema::{self, Fields};
-use crate::search::collect::{Key, SortBy, TimeBuckets, TopLines, ValueCounts};
+use crate::search::collect::{Key, SortBy, TimeBuckets, TopLines, value_counts};
 use crate::search::hits::{self, load_hit, parse_cursor};
 use hinomi_core::clock::Clock;
 use hinomi_logs::elastic::histogram::choose_interval;
@@ -369,12 +369,12 @@ impl LocalLogs {
         let compiled = self.compile(query, &checkpoint.catalog)?;
         let base = field.strip_suffix(".keyword").unwrap_or(field);
         let (column, path) = match checkpoint.catalog.kind(field) {
-            Some(FieldKind::Text) => ("_kwt", format!("{field}.keyword")),
-            Some(_) => ("_kw", field.to_string()),
+            Some(FieldKind::Text) => (self.fields.kwt, format!("{field}.keyword")),
+            Some(_) => (self.fields.kw, field.to_string()),
             None if checkpoint.catalog.kind(base) == Some(FieldKind::Text) => {
-                ("_kwt", field.to_string())
+                (self.fields.kwt, field.to_string())
             }
-            None => ("_kw", field.to_string()),
+            None => (self.fields.kw, field.to_string()),
         };
         let mut prefix = path;
         prefix.push(PATH_SEP);
@@ -386,11 +386,9 @@ impl LocalLogs {
             (Occur::Must, compiled.box_clone()),
             (Occur::Must, exists),
         ]);
-        let (total, counted) = self.run(
-            &searcher,
-            compiled.as_ref(),
-            &(Count, ValueCounts { column, prefix }),
-        )?;
+        let total = self.run(&searcher, compiled.as_ref(), &Count)?;
+        let counted = value_counts(&searcher, compiled.as_ref(), column, &prefix)
+            .map_err(|err| LocalLogsError::index(&self.index_dir, err))?;
         let with_field = self.run(&searcher, &with_field_query, &Count)?;
         let mut values: Vec<(String, u32)> = counted.counts.into_iter().collect();
         values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

@@ -20,9 +20,25 @@ pub fn resolve(text: &str, now_ms: i64, rounding: Rounding) -> Option<i64> {
     } else if let Some((date, math)) = text.split_once("||") {
         (absolute(date)?, math)
     } else {
-        return absolute(text).map(|at| at.timestamp_millis());
+        let at = absolute(text)?.timestamp_millis();
+        return Some(match rounding {
+            Rounding::Down => at,
+            Rounding::Up => at + unwritten_precision_ms(text),
+        });
     };
     apply(anchor, math, rounding).map(|at| at.timestamp_millis())
+}
+
+/// Rounding up fills what the date leaves out, as Elasticsearch's round-up parser does:
+/// `2024-05-01` up is the day's last millisecond, `2024-05-01 10:00:00` up is `10:00:00.999`.
+fn unwritten_precision_ms(text: &str) -> i64 {
+    if text.bytes().all(|b| b.is_ascii_digit()) || text.contains('.') || text.contains(',') {
+        0
+    } else if text.len() == 10 {
+        86_400_000 - 1
+    } else {
+        999
+    }
 }
 
 fn absolute(text: &str) -> Option<DateTime<Utc>> {
@@ -136,6 +152,26 @@ mod tests {
             Some(NOW + 31 * 86_400_000)
         );
         assert_eq!(resolve("now-1x", NOW, Rounding::Down), None);
+    }
+
+    #[test]
+    fn rounding_up_fills_the_unwritten_precision() {
+        assert_eq!(
+            resolve("2024-05-01 10:00:00", NOW, Rounding::Up),
+            Some(1_714_557_600_999)
+        );
+        assert_eq!(
+            resolve("2024-05-01", NOW, Rounding::Up),
+            Some(1_714_608_000_000 - 1)
+        );
+        assert_eq!(
+            resolve("2024-05-01 10:00:00.5", NOW, Rounding::Up),
+            Some(1_714_557_600_500)
+        );
+        assert_eq!(
+            resolve("1714557600000", NOW, Rounding::Up),
+            Some(1_714_557_600_000)
+        );
     }
 
     #[test]

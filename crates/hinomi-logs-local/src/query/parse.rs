@@ -342,9 +342,21 @@ impl Parser {
             Some('>' | '<') => {
                 let greater = self.peek() == Some('>');
                 self.at += 1;
-                let inclusive = self.symbol("=");
-                self.skip_ws();
-                let bound = self.bound_text()?;
+                // Lucene reads `>=` as one operator only when a plain term follows; before a
+                // quote or a space, `=` itself is the bound (and a quoted value becomes the
+                // next clause), which is what Elasticsearch then runs.
+                let bare_equals = self.peek() == Some('=')
+                    && self
+                        .chars
+                        .get(self.at + 1)
+                        .is_none_or(|c| *c == '"' || c.is_whitespace());
+                let (inclusive, bound) = if bare_equals {
+                    self.at += 1;
+                    (false, "=".to_string())
+                } else {
+                    let inclusive = self.symbol("=");
+                    (inclusive, self.bound_text()?)
+                };
                 let bound = if inclusive {
                     Bound::Included(bound)
                 } else {

@@ -159,9 +159,6 @@ impl Context<'_> {
     fn any_field(&self, value: &Value) -> Option<Boxed> {
         let mut clauses = Vec::new();
         for (name, kind) in &self.catalog.fields {
-            if *kind == FieldKind::Date {
-                continue;
-            }
             if let Ok(Some(query)) = self.kind_leaf(name, *kind, value, true) {
                 clauses.push((TOccur::Should, query));
             }
@@ -185,7 +182,11 @@ impl Context<'_> {
         lenient: bool,
     ) -> Result<Option<Boxed>, TranslateError> {
         if let Some(kind) = self.catalog.kind(field) {
-            return self.kind_leaf(field, kind, value, lenient);
+            return match self.kind_leaf(field, kind, value, lenient) {
+                // A value the field cannot hold: Elasticsearch answers `MatchNoDocsQuery`.
+                Err(_) => Ok(Some(Box::new(EmptyQuery))),
+                found => found,
+            };
         }
         if let Some(base) = field.strip_suffix(".keyword")
             && self.catalog.kind(base) == Some(FieldKind::Text)
@@ -343,9 +344,8 @@ impl Context<'_> {
             match text.trim().parse::<f64>() {
                 Ok(n) => Ok(Some(n)),
                 Err(_) if lenient => Ok(None),
-                Err(_) => Err(TranslateError(format!(
-                    "failed to create query: For input string: \"{text}\" ({path} is a number)"
-                ))),
+                // Elasticsearch turns a value its field cannot hold into "match nothing".
+                Err(_) => Err(TranslateError(format!("{text} is not a number ({path})"))),
             }
         };
         let field = self.fields.num;
@@ -400,9 +400,7 @@ impl Context<'_> {
             match datemath::resolve(text, self.now_ms, rounding) {
                 Some(ms) => Ok(Some(ms)),
                 None if lenient => Ok(None),
-                None => Err(TranslateError(format!(
-                    "failed to parse date field [{text}] of {path}"
-                ))),
+                None => Err(TranslateError(format!("{text} is not a date ({path})"))),
             }
         };
         let (lower, upper) = match value {

@@ -4,8 +4,12 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::columnar::Column;
+use tantivy::query::{EnableScoring, Query};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{
+    BitSet, DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED,
+};
 
 /// What lines are ordered by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,122 +210,74 @@ impl SegmentCollector for TimeBucketsSegment {
     }
 }
 
-/// Document counts per value of one path in a `path \u{1f} value` columnar field, and how many
-/// documents have any value there.
-pub struct ValueCounts {
-    pub column: &'static str,
-    /// `path \u{1f}`
-    pub prefix: String,
-}
-
+/// Document counts per value of one path in a `path \u{1f} value` field, and how many
+/// documents have any value there: the path's slice of the term dictionary, each term's
+/// postings counted against the matching documents (Elasticsearch's `terms` aggregation).
 #[derive(Default)]
 pub struct ValueCountsFruit {
     pub counts: HashMap<String, u32>,
     pub with_value: u32,
 }
 
-pub struct ValueCountsSegment {
-    column: Option<StrColumn>,
-    range: Option<(u64, u64)>,
-    counts: HashMap<u64, u32>,
-    with_value: u32,
-    seen: Vec<u64>,
-    prefix_len: usize,
-}
-
-impl Collector for ValueCounts {
-    type Fruit = ValueCountsFruit;
-    type Child = ValueCountsSegment;
-
-    fn for_segment(
-        &self,
-        _: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<Self::Child> {
-        let column = reader.fast_fields().str(self.column)?;
-        let mut range = None;
-        if let Some(column) = &column {
-            let mut end = self.prefix.clone().into_bytes();
-            if let Some(last) = end.last_mut() {
-                *last += 1;
-            }
-            let mut stream = column
-                .dictionary()
-                .range()
-                .ge(self.prefix.as_bytes())
-                .lt(&end)
-                .into_stream()?;
-            let mut low = None;
-            let mut high = 0;
-            while stream.advance() {
-                let ord = stream.term_ord();
-                low.get_or_insert(ord);
-                high = ord;
-            }
-            range = low.map(|low| (low, high));
-        }
-        Ok(ValueCountsSegment {
-            column,
-            range,
-            counts: HashMap::new(),
-            with_value: 0,
-            seen: Vec::new(),
-            prefix_len: self.prefix.len(),
-        })
+pub fn value_counts(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: Field,
+    prefix: &str,
+) -> tantivy::Result<ValueCountsFruit> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut fruit = ValueCountsFruit::default();
+    let mut end = prefix.as_bytes().to_vec();
+    if let Some(last) = end.last_mut() {
+        *last += 1;
     }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<ValueCountsFruit>) -> tantivy::Result<ValueCountsFruit> {
-        let mut merged = ValueCountsFruit::default();
-        for fruit in fruits {
-            merged.with_value += fruit.with_value;
-            for (value, n) in fruit.counts {
-                *merged.counts.entry(value).or_default() += n;
+    for reader in searcher.segment_readers() {
+        let mut matching = BitSet::with_max_value(reader.max_doc());
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if reader
+                .alive_bitset()
+                .is_none_or(|alive| alive.is_alive(doc))
+            {
+                matching.insert(doc);
             }
+            doc = scorer.advance();
         }
-        Ok(merged)
-    }
-}
-
-impl SegmentCollector for ValueCountsSegment {
-    type Fruit = ValueCountsFruit;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        let (Some(column), Some((low, high))) = (&self.column, self.range) else {
-            return;
-        };
-        self.seen.clear();
-        for ord in column.term_ords(doc) {
-            if ord >= low && ord <= high && !self.seen.contains(&ord) {
-                self.seen.push(ord);
-            }
+        if matching.len() == 0 {
+            continue;
         }
-        if !self.seen.is_empty() {
-            self.with_value += 1;
-        }
-        for ord in &self.seen {
-            *self.counts.entry(*ord).or_default() += 1;
-        }
-    }
-
-    fn harvest(self) -> ValueCountsFruit {
-        let mut fruit = ValueCountsFruit {
-            with_value: self.with_value,
-            ..Default::default()
-        };
-        if let Some(column) = &self.column {
-            let mut text = String::new();
-            for (ord, n) in self.counts {
-                text.clear();
-                if column.ord_to_str(ord, &mut text).unwrap_or(false) {
-                    let value = text.get(self.prefix_len..).unwrap_or("").to_string();
-                    *fruit.counts.entry(value).or_default() += n;
+        let mut with_value = BitSet::with_max_value(reader.max_doc());
+        let inverted = reader.inverted_index(field)?;
+        let mut terms = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .lt(&end)
+            .into_stream()?;
+        while terms.advance() {
+            let mut postings = inverted
+                .read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut count = 0;
+            loop {
+                let docs = postings.docs();
+                if docs.is_empty() {
+                    break;
                 }
+                for &doc in docs {
+                    if matching.contains(doc) {
+                        count += 1;
+                        with_value.insert(doc);
+                    }
+                }
+                postings.advance();
+            }
+            if count > 0 {
+                let value = String::from_utf8_lossy(&terms.key()[prefix.len()..]).into_owned();
+                *fruit.counts.entry(value).or_default() += count;
             }
         }
-        fruit
+        fruit.with_value += with_value.len() as u32;
     }
+    Ok(fruit)
 }
