@@ -69,8 +69,9 @@ pub struct LocalLogs {
     fields: Fields,
     index_dir: PathBuf,
     ingest: Mutex<Ingestor>,
-    /// The committed checkpoint as queries see it (catalog, file paths).
-    committed: RwLock<Arc<Checkpoint>>,
+    /// The committed checkpoint as queries see it (catalog, file paths); updated, and the
+    /// reader reloaded, at every commit, so a long first pass shows its lines as it goes.
+    committed: Arc<RwLock<Arc<Checkpoint>>>,
     last_pass_ms: RwLock<Option<i64>>,
     clock: Arc<dyn Clock>,
 }
@@ -114,7 +115,7 @@ impl LocalLogs {
             }
         };
         schema::register_tokenizers(&index);
-        let writer = index
+        let writer: tantivy::IndexWriter = index
             .writer_with_num_threads(options.writer_threads.max(1), options.writer_memory_bytes)
             .map_err(|err| LocalLogsError::index(index_dir, err))?;
         let reader = index
@@ -122,7 +123,19 @@ impl LocalLogs {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|err| LocalLogsError::index(index_dir, err))?;
-        let committed = Arc::new(checkpoint.clone());
+        let committed = Arc::new(RwLock::new(Arc::new(checkpoint.clone())));
+        let on_commit = {
+            let committed = Arc::clone(&committed);
+            let reader: IndexReader = reader.clone();
+            Box::new(move |checkpoint: &Checkpoint| {
+                *committed.write().unwrap_or_else(|e| e.into_inner()) =
+                    Arc::new(checkpoint.clone());
+                if let Err(err) = reader.reload() {
+                    tracing::warn!(error = %err, "local log index: reload after commit failed");
+                }
+            })
+        };
+        let fresh = checkpoint.lines_indexed == 0 && checkpoint.files.is_empty();
         let mut ingestor = Ingestor::new(
             writer,
             fields,
@@ -130,9 +143,10 @@ impl LocalLogs {
             options,
             index_dir.to_path_buf(),
             checkpoint,
+            on_commit,
         );
         // A fresh index: commit its key so a crash before the first pass still reopens it.
-        if committed.lines_indexed == 0 && committed.files.is_empty() {
+        if fresh {
             ingestor.commit()?;
         }
         Ok(Self {
@@ -140,7 +154,7 @@ impl LocalLogs {
             fields,
             index_dir: index_dir.to_path_buf(),
             ingest: Mutex::new(ingestor),
-            committed: RwLock::new(committed),
+            committed,
             last_pass_ms: RwLock::new(None),
             clock,
         })

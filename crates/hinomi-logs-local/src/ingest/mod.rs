@@ -48,7 +48,11 @@ pub struct Ingestor {
     pub(crate) checkpoint: Checkpoint,
     uncommitted_bytes: u64,
     dirty: bool,
+    on_commit: OnCommit,
 }
+
+/// Called after each commit with the checkpoint just made durable.
+pub type OnCommit = Box<dyn Fn(&Checkpoint) + Send>;
 
 impl Ingestor {
     pub fn new(
@@ -58,6 +62,7 @@ impl Ingestor {
         options: IngestOptions,
         index_dir: PathBuf,
         checkpoint: Checkpoint,
+        on_commit: OnCommit,
     ) -> Self {
         Self {
             writer,
@@ -72,6 +77,7 @@ impl Ingestor {
             checkpoint,
             uncommitted_bytes: 0,
             dirty: false,
+            on_commit,
         }
     }
 
@@ -137,6 +143,7 @@ impl Ingestor {
             .map_err(|err| LocalLogsError::index(&self.index_dir, err))?;
         self.uncommitted_bytes = 0;
         self.dirty = false;
+        (self.on_commit)(&self.checkpoint);
         Ok(())
     }
 
