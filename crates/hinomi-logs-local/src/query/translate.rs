@@ -580,3 +580,165 @@ fn analyzed_wildcard(field: Field, path: &str, parts: &[Wild]) -> Option<Boxed> 
     }
     wildcard(field, path, parts, true).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    //! Each case: a query over six known lines and the lines it must match, as Elasticsearch
+    //! would answer on the seed's template.
+
+    use super::*;
+    use crate::catalog::{DEFAULT_KEYWORD_FIELDS, Mapping};
+    use crate::document::{LineInput, TimeConfig, build_line};
+    use crate::query::parse;
+    use crate::schema;
+    use tantivy::collector::DocSetCollector;
+    use tantivy::{Index, IndexWriter};
+
+    const LINES: &[&str] = &[
+        r#"{"timestamp":"2024-05-01 10:00:00","level":"ERROR","service":"api","message":"Upload failed: timeout after 30s","context":{"user_id":"user1","action":"upload_file"},"took_ms":3000}"#,
+        r#"{"timestamp":"2024-05-01 10:00:01","level":"INFO","service":"api","message":"データセットを作成しました","context":{"user_id":"user12","action":"create_dataset"},"took_ms":12}"#,
+        r#"{"timestamp":"2024-05-01 10:00:02","level":"WARN","service":"batch","message":"Slow query detected","context":{"user_id":"User2","action":"list_datasets"},"tags":["a","b"]}"#,
+        r#"{"timestamp":"2024-05-01 10:00:03","level":"error","service":"api","message":"upload retried","context":{"action":"upload_file"},"ok":true}"#,
+        "2024-05-01 10:00:04 ERROR plain worker crashed",
+        r#"{"timestamp":"2024-05-01 10:00:05","level":"INFO","service":"api","message":"作成に失敗しました","context":{"user_id":"user3","action":"create_dataset"},"took_ms":1.5}"#,
+    ];
+
+    fn index() -> (Index, Fields, Catalog) {
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_ram(schema);
+        schema::register_tokenizers(&index);
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mapping = Mapping::new(
+            &DEFAULT_KEYWORD_FIELDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>(),
+        );
+        let mut catalog = Catalog::default();
+        for (i, text) in LINES.iter().enumerate() {
+            let input = LineInput {
+                text,
+                file_id: 1,
+                line: i as u64 + 1,
+                seq: i as u64 + 1,
+                path: "/logs/app.log",
+                inherited_ms: 0,
+                lossy_utf8: false,
+                cut_by_reader: false,
+            };
+            let built = build_line(
+                &fields,
+                &mut catalog,
+                &mapping,
+                &TimeConfig { field: None },
+                &input,
+            );
+            writer.add_document(built.doc).unwrap();
+        }
+        writer.commit().unwrap();
+        (index, fields, catalog)
+    }
+
+    /// Matching line numbers (1-based).
+    fn run(index: &Index, fields: &Fields, catalog: &Catalog, text: &str) -> Vec<u64> {
+        let context = Context {
+            fields,
+            catalog,
+            now_ms: 1_714_557_605_000,
+        };
+        let query = context
+            .full_query(&parse(text).unwrap(), &[], None)
+            .unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let docs = searcher.search(query.as_ref(), &DocSetCollector).unwrap();
+        let mut lines: Vec<u64> = docs
+            .into_iter()
+            .map(|address| {
+                let reader = searcher.segment_reader(address.segment_ord);
+                reader
+                    .fast_fields()
+                    .u64("_line")
+                    .unwrap()
+                    .first(address.doc_id)
+                    .unwrap()
+            })
+            .collect();
+        lines.sort();
+        lines
+    }
+
+    #[test]
+    fn queries_mean_what_they_mean_in_elasticsearch() {
+        let (index, fields, catalog) = index();
+        let cases: &[(&str, &[u64])] = &[
+            ("", &[1, 2, 3, 4, 5, 6]),
+            ("level:ERROR", &[1, 5]),
+            ("level:error", &[4]),
+            ("level:ERR*", &[1, 5]),
+            ("ERROR", &[1, 5]),
+            ("error", &[4, 5]),
+            ("upload", &[1, 4]),
+            ("message:UPLOAD", &[1, 4]),
+            ("message:\"upload failed\"", &[1]),
+            ("message:\"failed upload\"", &[]),
+            ("message:\"upload timeout\"~2", &[1]),
+            ("message:uplaod~1", &[1, 4]),
+            ("message:upl*", &[1, 4]),
+            ("message:u?load", &[1, 4]),
+            ("message:\"作成\"", &[2, 6]),
+            ("message:\"成に失\"", &[6]),
+            ("message:作成", &[2, 6]),
+            ("context.user_id:user1*", &[1, 2]),
+            ("context.user_id:user?", &[1, 6]),
+            ("context.user_id:/[uU]ser[0-9]/", &[1, 3, 6]),
+            ("context.user_id:[user1 TO user2]", &[1, 2]),
+            ("context.user_id:{user1 TO user3]", &[2, 6]),
+            ("context.user_id:*", &[1, 2, 3, 6]),
+            ("_exists_:context.user_id", &[1, 2, 3, 6]),
+            ("NOT _exists_:context.user_id", &[4, 5]),
+            ("_exists_:context", &[1, 2, 3, 4, 6]),
+            ("took_ms:>=12", &[1, 2]),
+            ("took_ms:[1 TO 12}", &[6]),
+            ("took_ms:3000", &[1]),
+            ("took_ms:abc", &[]),
+            ("ok:true", &[4]),
+            ("tags:a AND tags:b", &[3]),
+            ("service:api AND NOT level:INFO", &[1, 4]),
+            ("a OR level:ERROR AND service:api", &[1]),
+            ("+service:api -context.action:upload_file", &[2, 6]),
+            ("(level:ERROR OR level:WARN) && service:batch", &[3]),
+            ("level:(ERROR OR WARN)", &[1, 3, 5]),
+            ("context.*:create_dataset", &[2, 6]),
+            (
+                "timestamp:[\"2024-05-01 10:00:01\" TO \"2024-05-01 10:00:02\"]",
+                &[2, 3],
+            ),
+            ("timestamp:>now-3s", &[4, 6]),
+            ("timestamp:\"2024-05-01 10:00:03\"", &[4]),
+            ("nothing:here", &[]),
+            ("message.keyword:\"upload retried\"", &[4]),
+            ("message.keyword:upload*", &[4]),
+            ("crashed", &[5]),
+        ];
+        let mut wrong = Vec::new();
+        for (query, expected) in cases {
+            let got = run(&index, &fields, &catalog, query);
+            if got != *expected {
+                wrong.push(format!("{query}: got {got:?}, expected {expected:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn fuzziness_auto_follows_the_term_length() {
+        assert_eq!(auto_fuzziness("ab"), 0);
+        assert_eq!(auto_fuzziness("abcde"), 1);
+        assert_eq!(auto_fuzziness("abcdef"), 2);
+        assert_eq!(
+            prefix_literal(&[Wild::Lit('a'), Wild::Any]),
+            Some("a".into())
+        );
+        assert_eq!(prefix_literal(&[Wild::Any, Wild::Lit('a')]), None);
+    }
+}
