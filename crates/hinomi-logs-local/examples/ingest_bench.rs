@@ -5,6 +5,7 @@
 //! `level:ERROR AND context.action:create_dataset` with its histogram over the whole range.
 //!
 //! `cargo run --release -p hinomi-logs-local --example ingest_bench -- [MB] [DIR]`
+//! (`THREADS=n` indexing threads, `WRITER_MIB=n` writer memory; defaults: the app's).
 
 use hinomi_core::clock::SystemClock;
 use hinomi_logs::{LogQuery, LogWindow};
