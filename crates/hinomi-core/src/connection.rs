@@ -21,12 +21,15 @@ pub struct ConnectionReport {
 }
 
 pub async fn test_connection(ds: &Datasource) -> Result<ConnectionReport, HinomiError> {
+    if ds.kind == DatasourceKind::LocalFiles {
+        return test_local_paths(ds);
+    }
     let endpoint = Endpoint::new(ds)?;
     let started = Instant::now();
     let (path, product) = match ds.kind {
         DatasourceKind::Prometheus => ("/api/v1/status/buildinfo", "Prometheus"),
         DatasourceKind::Alertmanager => ("/api/v2/status", "Alertmanager"),
-        DatasourceKind::Elasticsearch => ("/", "Elasticsearch"),
+        DatasourceKind::Elasticsearch | DatasourceKind::LocalFiles => ("/", "Elasticsearch"),
     };
     let (json, body, url, elastic_product) = match get_json(&endpoint, path, product).await {
         Ok(found) => found,
@@ -45,12 +48,14 @@ pub async fn test_connection(ds: &Datasource) -> Result<ConnectionReport, Hinomi
     let version = match ds.kind {
         DatasourceKind::Prometheus => json.pointer("/data/version"),
         DatasourceKind::Alertmanager => json.pointer("/versionInfo/version"),
-        DatasourceKind::Elasticsearch => json.pointer("/version/number").or_else(|| {
-            json.get("nodes")
-                .and_then(serde_json::Value::as_object)
-                .and_then(|nodes| nodes.values().next())
-                .and_then(|node| node.get("version"))
-        }),
+        DatasourceKind::Elasticsearch | DatasourceKind::LocalFiles => {
+            json.pointer("/version/number").or_else(|| {
+                json.get("nodes")
+                    .and_then(serde_json::Value::as_object)
+                    .and_then(|nodes| nodes.values().next())
+                    .and_then(|node| node.get("version"))
+            })
+        }
     }
     .and_then(serde_json::Value::as_str)
     .ok_or_else(|| {
@@ -85,6 +90,48 @@ pub async fn test_connection(ds: &Datasource) -> Result<ConnectionReport, Hinomi
 
 /// Node info with only what names the engine: Elasticsearch answers `build_flavor`,
 /// OpenSearch does not.
+/// "Test" for local files: every path (or, for a glob, the folder it starts from) is there and
+/// readable. What the files hold is the index status's business.
+fn test_local_paths(ds: &Datasource) -> Result<ConnectionReport, HinomiError> {
+    let started = Instant::now();
+    let paths = ds.log_options().expanded_paths();
+    if paths.is_empty() {
+        return Err(HinomiError::invalid_input(
+            "Add a folder, file or glob to read logs from.",
+        ));
+    }
+    for path in &paths {
+        let fixed = match path.find(['*', '?', '[']) {
+            Some(at) => std::path::PathBuf::from(
+                path[..at]
+                    .rfind('/')
+                    .map_or(".", |slash| &path[..slash.max(1)]),
+            ),
+            None => std::path::PathBuf::from(path),
+        };
+        let readable = if fixed.is_dir() {
+            std::fs::read_dir(&fixed).map(drop)
+        } else {
+            std::fs::File::open(&fixed).map(drop)
+        };
+        readable.map_err(|err| {
+            HinomiError::new(
+                ErrorCode::Io,
+                format!("Cannot read {}: {err}", fixed.display()),
+            )
+        })?;
+    }
+    Ok(ConnectionReport {
+        datasource_id: ds.id.clone(),
+        server: format!(
+            "Local files ({} {})",
+            paths.len(),
+            if paths.len() == 1 { "path" } else { "paths" }
+        ),
+        latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+    })
+}
+
 const NODE_INFO_PATH: &str = "/_nodes/_local/version,build_flavor,build_type";
 
 /// GETs `path` and parses its JSON, turning a refusal or a non-JSON page into an error that
@@ -245,5 +292,25 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::HttpStatus);
         assert!(err.message.contains("Prometheus"), "{}", err.message);
+    }
+
+    #[tokio::test]
+    async fn local_files_are_tested_on_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.log"), "x\n").unwrap();
+        let mut files = ds(DatasourceKind::LocalFiles, String::new());
+        files.logs = Some(crate::settings::LogSourceOptions::local_files(vec![
+            dir.path().display().to_string(),
+            format!("{}/*.log", dir.path().display()),
+        ]));
+        let report = test_connection(&files).await.unwrap();
+        assert_eq!(report.server, "Local files (2 paths)");
+
+        files.logs = Some(crate::settings::LogSourceOptions::local_files(vec![
+            format!("{}/missing/*.log", dir.path().display()),
+        ]));
+        let err = test_connection(&files).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::Io);
+        assert!(err.message.contains("missing"), "{}", err.message);
     }
 }

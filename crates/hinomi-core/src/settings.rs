@@ -21,6 +21,20 @@ pub enum DatasourceKind {
     Prometheus,
     Alertmanager,
     Elasticsearch,
+    /// Log files on this machine, searched through an embedded index (no server).
+    LocalFiles,
+}
+
+impl DatasourceKind {
+    /// Whether the datasource is reached over HTTP at its `url`.
+    pub fn is_http(self) -> bool {
+        self != Self::LocalFiles
+    }
+
+    /// Whether Discover can search it.
+    pub fn has_logs(self) -> bool {
+        matches!(self, Self::Elasticsearch | Self::LocalFiles)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
@@ -107,6 +121,37 @@ pub struct LogSourceOptions {
     pub ignore_unavailable: bool,
     /// Answers larger than this are refused rather than buffered (a runaway page of huge lines).
     pub max_response_mib: u32,
+    /// A "Local files" datasource's folders (read recursively), files or globs; a leading `~/`
+    /// is the home folder. Unused by Elasticsearch.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[specta(optional)]
+    pub paths: Vec<String>,
+}
+
+impl LogSourceOptions {
+    /// The local options of a new "Local files" datasource: the time field is detected.
+    pub fn local_files(paths: Vec<String>) -> Self {
+        Self {
+            time_field: String::new(),
+            paths,
+            ..Self::default()
+        }
+    }
+
+    /// [`Self::paths`] with `~/` expanded (left as typed when there is no home folder).
+    pub fn expanded_paths(&self) -> Vec<String> {
+        let home = std::env::var_os("HOME").filter(|home| !home.is_empty());
+        self.paths
+            .iter()
+            .map(|path| match (path.strip_prefix("~/"), &home) {
+                (Some(rest), Some(home)) => Path::new(home).join(rest).display().to_string(),
+                _ if path == "~" => home
+                    .as_ref()
+                    .map_or_else(|| path.clone(), |h| h.to_string_lossy().into_owned()),
+                _ => path.clone(),
+            })
+            .collect()
+    }
 }
 
 impl Default for LogSourceOptions {
@@ -116,6 +161,7 @@ impl Default for LogSourceOptions {
             time_field: "@timestamp".into(),
             ignore_unavailable: true,
             max_response_mib: 64,
+            paths: Vec::new(),
         }
     }
 }
@@ -172,6 +218,9 @@ impl Default for AlertNotificationPrefs {
     }
 }
 
+/// Where `scripts/demo` has the demo API write its daily log files.
+pub const DEMO_LOG_FOLDER: &str = "~/.local/state/hinomi-demo/logs/demo-api";
+
 /// The embedded default: the bundled demo stack on its loopback ports.
 impl Default for Settings {
     fn default() -> Self {
@@ -215,6 +264,17 @@ impl Default for Settings {
                         "http://127.0.0.1:19200",
                     )
                 },
+                // The same lines straight from the demo API's files (scripts/demo's state
+                // folder), through the embedded index: log search with no server at all.
+                Datasource {
+                    logs: Some(LogSourceOptions::local_files(vec![DEMO_LOG_FOLDER.into()])),
+                    ..ds(
+                        "demo-log-files",
+                        "Demo log files",
+                        DatasourceKind::LocalFiles,
+                        "",
+                    )
+                },
             ],
             incidents: Default::default(),
             alert_notifications: AlertNotificationPrefs::default(),
@@ -254,7 +314,14 @@ impl Settings {
             if ds.name.trim().is_empty() {
                 report("name", "Give the datasource a name.".into());
             }
-            if let Err(message) = parse_endpoint_url(&ds.url) {
+            if !ds.kind.is_http() {
+                if ds.log_options().paths.iter().all(|p| p.trim().is_empty()) {
+                    report(
+                        "logs.paths",
+                        "Add a folder, file or glob to read logs from.".into(),
+                    );
+                }
+            } else if let Err(message) = parse_endpoint_url(&ds.url) {
                 report("url", message);
             }
             if ds.timeout_ms < 100 || ds.timeout_ms > 600_000 {
@@ -498,13 +565,68 @@ mod tests {
             [
                 DatasourceKind::Prometheus,
                 DatasourceKind::Alertmanager,
-                DatasourceKind::Elasticsearch
+                DatasourceKind::Elasticsearch,
+                DatasourceKind::LocalFiles,
             ]
         );
         let logs = settings.datasource("demo-opensearch").unwrap();
         assert_eq!(logs.url, "http://127.0.0.1:19200");
         assert_eq!(logs.log_options().index_pattern, "dataset-management-*");
         assert_eq!(logs.log_options().time_field, "@timestamp");
+        let files = settings.datasource("demo-log-files").unwrap();
+        assert_eq!(files.log_options().paths, [DEMO_LOG_FOLDER]);
+        assert_eq!(
+            files.log_options().time_field,
+            "",
+            "detected from the lines"
+        );
+    }
+
+    #[test]
+    fn local_files_need_a_path_not_a_url() {
+        let mut settings = Settings::default();
+        let files = settings
+            .datasources
+            .iter_mut()
+            .find(|ds| ds.kind == DatasourceKind::LocalFiles)
+            .unwrap();
+        files.logs = Some(LogSourceOptions::local_files(vec!["  ".into()]));
+        let problems = settings.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].datasource_id, "demo-log-files");
+        assert_eq!(problems[0].field, "logs.paths");
+    }
+
+    #[test]
+    fn a_leading_tilde_is_the_home_folder() {
+        let options = LogSourceOptions::local_files(vec![
+            "~/logs/*.log".into(),
+            "/var/log/app".into(),
+            "a/~/b".into(),
+        ]);
+        let home = std::env::var("HOME").unwrap();
+        assert_eq!(
+            options.expanded_paths(),
+            [
+                format!("{home}/logs/*.log"),
+                "/var/log/app".into(),
+                "a/~/b".into()
+            ]
+        );
+    }
+
+    #[test]
+    fn local_files_round_trip_through_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = SettingsFile::new(&dir.path().join("settings.toml"));
+        let mut settings = Settings::default();
+        settings
+            .datasources
+            .retain(|ds| ds.kind == DatasourceKind::LocalFiles);
+        file.save(&settings).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("settings.toml")).unwrap();
+        assert!(text.contains("kind = \"local_files\""), "{text}");
+        assert_eq!(file.load().settings, settings);
     }
 
     #[test]

@@ -52,18 +52,29 @@ pub struct LogTarget {
     /// Index pattern, e.g. `dataset-management-*`.
     pub index: String,
     /// The field holding each document's time: `@timestamp` as Filebeat writes it, or the
-    /// seed's own `timestamp`.
+    /// seed's own `timestamp`. Empty on local files when the time field is detected.
     pub time_field: String,
+    /// A "Local files" datasource: `index` then names its paths and cannot be changed in the
+    /// view.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[specta(optional)]
+    pub local_files: bool,
 }
 
 impl LogTarget {
-    /// The datasource's index pattern and time field (its log options or the defaults).
+    /// The datasource's index pattern (or, for local files, its paths) and time field.
     pub fn for_datasource(ds: &hinomi_core::settings::Datasource) -> Self {
         let options = ds.log_options();
+        let local_files = ds.kind == hinomi_core::settings::DatasourceKind::LocalFiles;
         Self {
             datasource_id: ds.id.clone(),
-            index: options.index_pattern,
+            index: if local_files {
+                options.paths.join(", ")
+            } else {
+                options.index_pattern
+            },
             time_field: options.time_field,
+            local_files,
         }
     }
 }

@@ -155,6 +155,7 @@ mod tests {
             datasource_id: "x".into(),
             index: "logs-*".into(),
             time_field: "@timestamp".into(),
+            local_files: false,
         };
         let query = LogQuery {
             query: "level:ERROR".into(),

@@ -80,6 +80,7 @@ mod tests {
             datasource_id: "es".into(),
             index: "dataset-management-*".into(),
             time_field: "timestamp".into(),
+            local_files: false,
         }
     }
 
