@@ -14,16 +14,20 @@ pub mod document;
 pub mod error;
 pub mod ingest;
 pub mod query;
+pub mod results;
 pub mod schema;
 pub mod search;
 pub mod seedgen;
 pub mod source;
+pub mod sources;
 pub mod timeparse;
 
 pub use config::{IngestOptions, LocalSourceConfig};
 pub use error::LocalLogsError;
 pub use ingest::PassReport;
 pub use ingest::checkpoint::{FileState, Issue, IssueKind};
+pub use results::LocalResults;
 pub use source::{
     ExportPages, FileStatus, FollowHandle, IndexStatus, LocalLogs, LogPage, TAIL_BATCH,
 };
+pub use sources::LocalSources;
