@@ -66,7 +66,10 @@ pub struct Issue {
     pub path: String,
     pub kind: IssueKind,
     /// The first line it happened on, when it is about lines.
+    // Exact in a JavaScript number up to 2^53 lines.
+    #[specta(type = Option<f64>)]
     pub first_line: Option<u64>,
+    #[specta(type = f64)]
     pub count: u64,
     pub detail: String,
 }
