@@ -99,6 +99,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::logs::delete_saved_search,
             commands::logs::resolve_saved_search,
             commands::logs::log_volume,
+            commands::logs::local_log_status,
+            commands::logs::add_local_log_source,
         ])
         // alerts (issue 5): typed events from the background poller
         .events(tauri_specta::collect_events![

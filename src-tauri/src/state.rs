@@ -29,6 +29,23 @@ impl SettingsState {
         }
     }
 
+    /// Changes the settings in force and saves them; nothing changes when the save fails.
+    pub fn modify<T>(
+        &self,
+        change: impl FnOnce(&mut hinomi_core::settings::Settings) -> T,
+    ) -> Result<T, hinomi_core::HinomiError> {
+        let mut current = self
+            .current
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut settings = current.settings.clone();
+        let out = change(&mut settings);
+        self.file.save(&settings)?;
+        current.settings = settings;
+        current.load_error = None;
+        Ok(out)
+    }
+
     pub fn snapshot(&self) -> LoadedSettings {
         self.current
             .lock()

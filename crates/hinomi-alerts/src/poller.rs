@@ -35,10 +35,12 @@ impl AlertSource {
         match ds.kind {
             DatasourceKind::Prometheus => Ok(Self::Prometheus(PrometheusAlertsClient::new(ds)?)),
             DatasourceKind::Alertmanager => Ok(Self::Alertmanager(AlertmanagerClient::new(ds)?)),
-            DatasourceKind::Elasticsearch => Err(HinomiError::invalid_input(format!(
-                "{} is an Elasticsearch datasource; alerts come from Prometheus or Alertmanager.",
-                ds.name
-            ))),
+            DatasourceKind::Elasticsearch | DatasourceKind::LocalFiles => {
+                Err(HinomiError::invalid_input(format!(
+                    "{} is a log datasource; alerts come from Prometheus or Alertmanager.",
+                    ds.name
+                )))
+            }
         }
     }
 

@@ -1,20 +1,25 @@
-//! Log search (the Discover view) over Elasticsearch / OpenSearch datasources.
+//! Log search (the Discover view) over Elasticsearch / OpenSearch and "Local files" datasources.
 //!
-//! The work is `hinomi_logs`; this keeps one client per datasource (rebuilt when its settings
-//! or secret change), the result sets the table pages through (rows stay here, the UI asks for
-//! the visible range), the saved-searches file and the running export's cancel token. Result
-//! sets hold point-in-time snapshots on the engine: a background sweep closes the idle ones and
-//! the app closes the rest on exit ([`close_all_on_exit`]).
+//! The work is `hinomi_logs` (engines) and `hinomi_logs_local` (the embedded index); this keeps
+//! one client per engine datasource (rebuilt when its settings or secret change), the open
+//! local sources (followed in the background), the result sets the table pages through (rows
+//! stay here, the UI asks for the visible range), the saved-searches file and the running
+//! export's cancel token. Each command answers the same model whichever kind of source the
+//! target is; local work runs on a blocking thread. Engine result sets hold point-in-time
+//! snapshots: a background sweep closes the idle ones and the app closes the rest on exit
+//! ([`close_all_on_exit`]).
 
 use crate::state::SettingsState;
 use hinomi_core::paths::AppPaths;
+use hinomi_core::settings::LogSourceOptions;
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_logs::{
     CancellationToken, ElasticClient, ExportFormat, ExportProgress, ExportRequest, FieldTopValues,
     LogField, LogHistogram, LogHit, LogQuery, LogResults, LogRows, LogSearchResult, LogTarget,
-    SavedSearch, SortCursor, SurroundingHits, TailBatch, saved::SavedSearches,
+    LogsError, SavedSearch, SortCursor, SurroundingHits, TailBatch, saved::SavedSearches,
 };
+use hinomi_logs_local::{IndexStatus, LocalLogs, LocalResults, LocalSources};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -34,6 +39,8 @@ const EXIT_CLOSE_LIMIT: Duration = Duration::from_secs(3);
 pub struct LogsState {
     clients: Mutex<HashMap<String, (Datasource, ElasticClient)>>,
     results: Arc<LogResults>,
+    local: Arc<LocalSources>,
+    local_results: Arc<LocalResults>,
     saved: SavedSearches,
     export: Mutex<Option<CancellationToken>>,
     /// The idle-set sweep; aborted when the state is dropped.
@@ -48,34 +55,43 @@ impl Drop for LogsState {
     }
 }
 
+/// Where a target's requests go.
+enum Backend {
+    Engine(ElasticClient),
+    Local(Arc<LocalLogs>),
+}
+
 impl LogsState {
-    /// The cached client of `datasource_id`, or a new one when its settings changed.
-    fn client(
+    /// The engine client or the open local source of `datasource_id`.
+    fn backend(
         &self,
         settings: &SettingsState,
         datasource_id: &str,
-    ) -> Result<ElasticClient, HinomiError> {
+    ) -> Result<Backend, HinomiError> {
         let ds = settings
             .snapshot()
             .settings
             .datasource(datasource_id)
-            .filter(|ds| ds.kind == DatasourceKind::Elasticsearch)
+            .filter(|ds| ds.kind.has_logs())
             .cloned()
             .ok_or_else(|| {
                 HinomiError::new(
                     ErrorCode::NotFound,
-                    format!("No Elasticsearch datasource \"{datasource_id}\" in the settings."),
+                    format!("No log datasource \"{datasource_id}\" in the settings."),
                 )
             })?;
+        if ds.kind == DatasourceKind::LocalFiles {
+            return Ok(Backend::Local(self.local.source(&ds)?));
+        }
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((cached, client)) = clients.get(datasource_id)
             && *cached == ds
         {
-            return Ok(client.clone());
+            return Ok(Backend::Engine(client.clone()));
         }
         let client = ElasticClient::new(&ds)?;
         clients.insert(datasource_id.to_owned(), (ds, client.clone()));
-        Ok(client)
+        Ok(Backend::Engine(client))
     }
 
     /// Drops a datasource's client (its secret changed: the next call reads the new one).
@@ -85,6 +101,16 @@ impl LogsState {
             .unwrap_or_else(|p| p.into_inner())
             .remove(datasource_id);
     }
+}
+
+/// Runs local index work off the async runtime.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, LogsError> + Send + 'static,
+) -> Result<T, HinomiError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|err| HinomiError::new(ErrorCode::Internal, format!("log search task: {err}")))?
+        .map_err(Into::into)
 }
 
 pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
@@ -99,6 +125,12 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
     app.manage(LogsState {
         clients: Mutex::new(HashMap::new()),
         results,
+        local: Arc::new(LocalSources::new(
+            &paths.data_dir.join("local-logs"),
+            Arc::new(hinomi_core::clock::SystemClock),
+            hinomi_logs_local::sources::FOLLOW_EVERY,
+        )),
+        local_results: Arc::new(LocalResults::default()),
         saved: SavedSearches::in_dir(&paths.data_dir),
         export: Mutex::new(None),
         sweep: Mutex::new(Some(sweep)),
@@ -112,6 +144,8 @@ pub fn close_all_on_exit(app: &tauri::AppHandle) {
     let Some(state) = app.try_state::<LogsState>() else {
         return;
     };
+    // Followers finish the pass they are in (its commit makes the checkpoint durable).
+    state.local.stop_all();
     let results = state.results.clone();
     let closed = tauri::async_runtime::block_on(async move {
         tokio::time::timeout(EXIT_CLOSE_LIMIT, results.close_all()).await
@@ -124,14 +158,15 @@ pub fn close_all_on_exit(app: &tauri::AppHandle) {
 type State<'a> = tauri::State<'a, LogsState>;
 type Settings<'a> = tauri::State<'a, SettingsState>;
 
-/// Every Elasticsearch datasource as a log source, with its index pattern and time field.
+/// Every log datasource (engines and local files), with its index pattern or paths and time
+/// field.
 #[tauri::command]
 #[specta::specta]
 pub async fn log_targets(settings: Settings<'_>) -> Result<Vec<LogTarget>, HinomiError> {
     let datasources = settings.snapshot().settings.datasources;
     Ok(datasources
         .iter()
-        .filter(|ds| ds.kind == DatasourceKind::Elasticsearch)
+        .filter(|ds| ds.kind.has_logs())
         .map(LogTarget::for_datasource)
         .collect())
 }
@@ -143,8 +178,10 @@ pub async fn log_fields(
     settings: Settings<'_>,
     target: LogTarget,
 ) -> Result<Vec<LogField>, HinomiError> {
-    let client = state.client(&settings, &target.datasource_id)?;
-    Ok(client.fields(&target).await?)
+    match state.backend(&settings, &target.datasource_id)? {
+        Backend::Engine(client) => Ok(client.fields(&target).await?),
+        Backend::Local(source) => Ok(source.fields()),
+    }
 }
 
 /// Runs a search; its rows stay here under the returned `result_id` (see [`log_rows`]).
@@ -156,8 +193,13 @@ pub async fn search_logs(
     target: LogTarget,
     query: LogQuery,
 ) -> Result<LogSearchResult, HinomiError> {
-    let client = state.client(&settings, &target.datasource_id)?;
-    Ok(state.results.search(&client, &target, &query, None).await?)
+    match state.backend(&settings, &target.datasource_id)? {
+        Backend::Engine(client) => Ok(state.results.search(&client, &target, &query, None).await?),
+        Backend::Local(source) => {
+            let results = state.local_results.clone();
+            blocking(move || Ok(results.search(&source, &query)?)).await
+        }
+    }
 }
 
 #[tauri::command]
@@ -168,13 +210,21 @@ pub async fn log_rows(
     offset: u32,
     limit: u32,
 ) -> Result<LogRows, HinomiError> {
+    if LocalResults::owns(&result_id) {
+        let results = state.local_results.clone();
+        return blocking(move || Ok(results.rows(&result_id, offset, limit)?)).await;
+    }
     Ok(state.results.rows(&result_id, offset, limit).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn close_log_result(state: State<'_>, result_id: String) -> Result<(), HinomiError> {
-    state.results.close(&result_id).await;
+    if LocalResults::owns(&result_id) {
+        state.local_results.close(&result_id);
+    } else {
+        state.results.close(&result_id).await;
+    }
     Ok(())
 }
 
@@ -187,10 +237,14 @@ pub async fn log_field_top_values(
     query: LogQuery,
     field: String,
 ) -> Result<FieldTopValues, HinomiError> {
-    let client = state.client(&settings, &target.datasource_id)?;
-    Ok(client
-        .top_values(&target, &query, &field, TOP_VALUES)
-        .await?)
+    match state.backend(&settings, &target.datasource_id)? {
+        Backend::Engine(client) => Ok(client
+            .top_values(&target, &query, &field, TOP_VALUES)
+            .await?),
+        Backend::Local(source) => {
+            blocking(move || Ok(source.top_values(&query, &field, TOP_VALUES)?)).await
+        }
+    }
 }
 
 #[tauri::command]
@@ -204,10 +258,15 @@ pub async fn surrounding_logs(
     after: u32,
     same_request: bool,
 ) -> Result<SurroundingHits, HinomiError> {
-    let client = state.client(&settings, &target.datasource_id)?;
-    Ok(client
-        .surrounding(&target, &anchor, before, after, same_request)
-        .await?)
+    match state.backend(&settings, &target.datasource_id)? {
+        Backend::Engine(client) => Ok(client
+            .surrounding(&target, &anchor, before, after, same_request)
+            .await?),
+        // Here: the lines around it in the same file.
+        Backend::Local(source) => {
+            blocking(move || Ok(source.surrounding(&anchor, before, after, same_request)?)).await
+        }
+    }
 }
 
 /// Live tail: the newest lines without a cursor, then the lines added since the cursor.
@@ -220,10 +279,14 @@ pub async fn tail_logs(
     query: LogQuery,
     cursor: Option<SortCursor>,
 ) -> Result<TailBatch, HinomiError> {
-    let client = state.client(&settings, &target.datasource_id)?;
-    Ok(client
-        .tail(&target, &query, cursor.as_ref(), TAIL_FIRST)
-        .await?)
+    match state.backend(&settings, &target.datasource_id)? {
+        Backend::Engine(client) => Ok(client
+            .tail(&target, &query, cursor.as_ref(), TAIL_FIRST)
+            .await?),
+        Backend::Local(source) => {
+            blocking(move || Ok(source.tail(&query, cursor.as_ref(), TAIL_FIRST)?)).await
+        }
+    }
 }
 
 /// Writes every hit of the query to `path` (PIT paging, not capped at 10,000), sending progress
@@ -241,7 +304,7 @@ pub async fn export_logs(
     path: String,
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportProgress, HinomiError> {
-    let client = state.client(&settings, &target.datasource_id)?;
+    let backend = state.backend(&settings, &target.datasource_id)?;
     let cancel = CancellationToken::new();
     if let Some(previous) = state
         .export
@@ -258,11 +321,38 @@ pub async fn export_logs(
         columns,
         path: path.into(),
     };
-    let done = client
-        .export(&request, &cancel, |progress| {
-            let _ = on_progress.send(progress.clone());
-        })
-        .await;
+    let done = match backend {
+        Backend::Engine(client) => {
+            client
+                .export(&request, &cancel, |progress| {
+                    let _ = on_progress.send(progress.clone());
+                })
+                .await
+        }
+        Backend::Local(source) => {
+            let cancel = cancel.clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                hinomi_logs_local::results::export(
+                    &source,
+                    &request.query,
+                    request.format,
+                    &request.columns,
+                    &request.path,
+                    &cancel,
+                    |progress| {
+                        let _ = on_progress.send(progress.clone());
+                    },
+                )
+            })
+            .await
+            .unwrap_or_else(|err| {
+                Err(LogsError::Transport(HinomiError::new(
+                    ErrorCode::Internal,
+                    format!("export task: {err}"),
+                )))
+            })
+        }
+    };
     state
         .export
         .lock()
@@ -329,6 +419,101 @@ pub async fn log_volume(
     target: LogTarget,
     query: LogQuery,
 ) -> Result<LogHistogram, HinomiError> {
-    let client = state.client(&settings, &target.datasource_id)?;
-    Ok(client.histogram(&target, &query).await?)
+    match state.backend(&settings, &target.datasource_id)? {
+        Backend::Engine(client) => Ok(client.histogram(&target, &query).await?),
+        Backend::Local(source) => blocking(move || Ok(source.histogram(&query)?)).await,
+    }
+}
+
+/// What a local files datasource's index holds: files, lines, skipped lines with reasons, lag.
+/// Asking opens (and starts following) the source.
+#[tauri::command]
+#[specta::specta]
+pub async fn local_log_status(
+    state: State<'_>,
+    settings: Settings<'_>,
+    datasource_id: String,
+) -> Result<IndexStatus, HinomiError> {
+    match state.backend(&settings, &datasource_id)? {
+        Backend::Local(source) => blocking(move || Ok(source.status())).await,
+        Backend::Engine(_) => Err(HinomiError::invalid_input(format!(
+            "\"{datasource_id}\" is not a local files datasource."
+        ))),
+    }
+}
+
+/// Adds a "Local files" datasource over `paths` (dropped on the window or chosen) and returns
+/// its target; a datasource with exactly these paths is reused rather than added twice.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_local_log_source(
+    settings: Settings<'_>,
+    paths: Vec<String>,
+) -> Result<LogTarget, HinomiError> {
+    let paths: Vec<String> = paths
+        .into_iter()
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if paths.is_empty() {
+        return Err(HinomiError::invalid_input(
+            "Drop or choose a folder or a log file.",
+        ));
+    }
+    let added = settings.modify(|settings| {
+        if let Some(existing) = settings
+            .datasources
+            .iter()
+            .find(|ds| ds.kind == DatasourceKind::LocalFiles && ds.log_options().paths == paths)
+        {
+            return existing.clone();
+        }
+        let taken = |id: &str| settings.datasources.iter().any(|ds| ds.id == id);
+        let id = (1..)
+            .map(|n| format!("local-files-{n}"))
+            .find(|id| !taken(id))
+            .unwrap_or_default();
+        let datasource = Datasource {
+            id,
+            name: local_source_name(&paths),
+            kind: DatasourceKind::LocalFiles,
+            url: String::new(),
+            timeout_ms: 10_000,
+            tls: Default::default(),
+            auth: Default::default(),
+            logs: Some(LogSourceOptions::local_files(paths)),
+        };
+        settings.datasources.push(datasource.clone());
+        datasource
+    })?;
+    tracing::info!(datasource = %added.id, "local log source added");
+    Ok(LogTarget::for_datasource(&added))
+}
+
+/// "app-logs" for `/srv/app-logs`, "app.log + 2 more" for three paths.
+fn local_source_name(paths: &[String]) -> String {
+    let first = std::path::Path::new(&paths[0]).file_name().map_or_else(
+        || paths[0].clone(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    match paths.len() {
+        1 => first,
+        n => format!("{first} + {} more", n - 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_source_name;
+
+    #[test]
+    fn a_dropped_source_is_named_after_its_first_path() {
+        assert_eq!(local_source_name(&["/srv/app-logs".into()]), "app-logs");
+        assert_eq!(local_source_name(&["/srv/app-logs/".into()]), "app-logs");
+        assert_eq!(
+            local_source_name(&["/a/x.log".into(), "/b".into(), "/c".into()]),
+            "x.log + 2 more"
+        );
+        assert_eq!(local_source_name(&["/".into()]), "/");
+    }
 }

@@ -138,7 +138,10 @@ export const commands = {
 	importIncidentsFile: (path: string) => typedError<IncidentImportReport, HinomiError>(__TAURI_INVOKE("import_incidents_file", { path })),
 	/**  A consistent SQLite copy of the whole store; refuses to overwrite an existing file. */
 	backupIncidentStore: (path: string) => typedError<string, HinomiError>(__TAURI_INVOKE("backup_incident_store", { path })),
-	/**  Every Elasticsearch datasource as a log source, with its index pattern and time field. */
+	/**
+	 *  Every log datasource (engines and local files), with its index pattern or paths and time
+	 *  field.
+	 */
 	logTargets: () => typedError<LogTarget[], HinomiError>(__TAURI_INVOKE("log_targets")),
 	logFields: (target: LogTarget) => typedError<LogField[], HinomiError>(__TAURI_INVOKE("log_fields", { target })),
 	/**  Runs a search; its rows stay here under the returned `result_id` (see [`log_rows`]). */
@@ -166,6 +169,16 @@ export const commands = {
 	resolveSavedSearch: (search: SavedSearch, hit: LogHit | null) => typedError<string, HinomiError>(__TAURI_INVOKE("resolve_saved_search", { search, hit })),
 	/**  Matching lines per bucket of the query's window: a dashboard panel's log-volume lane. */
 	logVolume: (target: LogTarget, query: LogQuery) => typedError<LogHistogram, HinomiError>(__TAURI_INVOKE("log_volume", { target, query })),
+	/**
+	 *  What a local files datasource's index holds: files, lines, skipped lines with reasons, lag.
+	 *  Asking opens (and starts following) the source.
+	 */
+	localLogStatus: (datasourceId: string) => typedError<IndexStatus, HinomiError>(__TAURI_INVOKE("local_log_status", { datasourceId })),
+	/**
+	 *  Adds a "Local files" datasource over `paths` (dropped on the window or chosen) and returns
+	 *  its target; a datasource with exactly these paths is reused rather than added twice.
+	 */
+	addLocalLogSource: (paths: string[]) => typedError<LogTarget, HinomiError>(__TAURI_INVOKE("add_local_log_source", { paths })),
 };
 
 /** Events */
@@ -416,7 +429,9 @@ export type DatasourceAuth = { type: "none" } |
  */
 { type: "api_key" };
 
-export type DatasourceKind = "prometheus" | "alertmanager" | "elasticsearch";
+export type DatasourceKind = "prometheus" | "alertmanager" | "elasticsearch" | 
+/**  Log files on this machine, searched through an embedded index (no server). */
+"local_files";
 
 /**  One thing wrong with one datasource. */
 export type DatasourceProblem = {
@@ -599,6 +614,29 @@ export type FieldValueCount = {
 	count: number,
 };
 
+export type FileState = 
+/**  Read up to its end; new lines are picked up. */
+"following" | 
+/**  A finished file (gzip) read completely. */
+"done" | 
+/**  No longer at any source path; its lines stay searchable. */
+"gone" | 
+/**
+ *  Truncated or replaced under the same inode: its old lines stay, new ones are another
+ *  generation.
+ */
+"superseded" | 
+/**  Could not be read; see the issues. */
+"unreadable";
+
+export type FileStatus = {
+	path: string,
+	state: FileState,
+	lines: number | null,
+	bytes_read: number | null,
+	size: number | null,
+};
+
 /**  An Alertmanager alert group: the labels it is grouped by and its alerts. */
 export type FiringAlertGroup = {
 	labels?: { [key in string]: string },
@@ -734,6 +772,21 @@ export type IncidentPolicy = {
 	severity_mapping?: SeverityMapping,
 };
 
+/**  What the index holds and what went wrong reading the files. */
+export type IndexStatus = {
+	files: FileStatus[],
+	lines_indexed: number | null,
+	/**  Bytes in the files not yet indexed (at the last pass). */
+	lag_bytes: number | null,
+	/**  Milliseconds since the last completed pass, if any. */
+	since_last_pass_ms: number | null,
+	/**
+	 *  Everything unusual, per file and kind, with counts. Lines are never dropped: a line
+	 *  with an issue is indexed as well as it can be.
+	 */
+	issues: Issue[],
+};
+
 /**  An instant query's answer, or Prometheus's error verbatim with where in the query it is. */
 export type InstantAnswer = {
 	datasource_id: string | null,
@@ -753,6 +806,38 @@ export type Integration = {
 	kind: string,
 	send_resolved: boolean,
 };
+
+/**  Something about the input worth telling: what happened, where, how often. */
+export type Issue = {
+	path: string,
+	kind: IssueKind,
+	/**  The first line it happened on, when it is about lines. */
+	first_line: number | null,
+	count: number | null,
+	detail: string,
+};
+
+export type IssueKind = 
+/**  Bytes that are not UTF-8 were replaced by U+FFFD in the index (the file keeps them). */
+"invalid_utf8" | 
+/**  The line holds NUL bytes (indexed as they are). */
+"nul_bytes" | 
+/**  A value or line was cut in the index; the file keeps it whole. */
+"truncated" | 
+/**  A file or folder could not be opened or listed. */
+"unreadable" | 
+/**  The file disappeared between being listed and being read. */
+"vanished" | 
+/**  The file was deleted or moved out of the sources; its lines stay. */
+"deleted" | 
+/**  The file shrank under the same inode: read again from its start. */
+"truncated_file" | 
+/**  A gzip file is corrupt past this point. */
+"corrupt_gzip" | 
+/**  A read failed midway. */
+"read_error" | 
+/**  Empty (or blank) lines: nothing to index; counted, not stored. */
+"blank_lines";
 
 /**  Any JSON value, as the UI receives it. */
 export type JsonValue = null | boolean | number | null | string | JsonValue[] | { [key in string]: JsonValue };
@@ -889,6 +974,11 @@ export type LogSourceOptions = {
 	ignore_unavailable?: boolean,
 	/**  Answers larger than this are refused rather than buffered (a runaway page of huge lines). */
 	max_response_mib?: number,
+	/**
+	 *  A "Local files" datasource's folders (read recursively), files or globs; a leading `~/`
+	 *  is the home folder. Unused by Elasticsearch.
+	 */
+	paths?: string[],
 };
 
 /**  Which source a query goes to and how to read its documents. */
@@ -898,9 +988,14 @@ export type LogTarget = {
 	index: string,
 	/**
 	 *  The field holding each document's time: `@timestamp` as Filebeat writes it, or the
-	 *  seed's own `timestamp`.
+	 *  seed's own `timestamp`. Empty on local files when the time field is detected.
 	 */
 	time_field: string,
+	/**
+	 *  A "Local files" datasource: `index` then names its paths and cannot be changed in the
+	 *  view.
+	 */
+	local_files?: boolean,
 };
 
 /**  A closed time window, `from_ms <= t <= to_ms`, as Kibana's time picker sends it. */
