@@ -101,6 +101,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::logs::log_volume,
             commands::logs::local_log_status,
             commands::logs::add_local_log_source,
+            commands::logs::choose_local_log_source,
         ])
         // alerts (issue 5): typed events from the background poller
         .events(tauri_specta::collect_events![
@@ -113,6 +114,9 @@ pub fn run() {
     let started = state::StartedAt(std::time::Instant::now());
     let builder = ipc_builder();
     tauri::Builder::default()
+        // The native file chooser, opened only by our own command (no dialog permission in the
+        // web view's capabilities).
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             // An Err from setup makes Tauri panic; say what is wrong and exit instead.

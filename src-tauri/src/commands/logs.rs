@@ -450,6 +450,51 @@ pub async fn add_local_log_source(
     settings: Settings<'_>,
     paths: Vec<String>,
 ) -> Result<LogTarget, HinomiError> {
+    add_local_source(&settings, paths)
+}
+
+/// The system's folder chooser (or file chooser, for `folder: false`); what is chosen is added
+/// as by [`add_local_log_source`]. `None` when the chooser is cancelled. The dialog is opened
+/// from Rust so the web view itself gets no dialog permission.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_local_log_source(
+    app: tauri::AppHandle,
+    settings: Settings<'_>,
+    folder: bool,
+) -> Result<Option<LogTarget>, HinomiError> {
+    use tauri_plugin_dialog::DialogExt;
+    let (chosen_tx, chosen) = tokio::sync::oneshot::channel();
+    let dialog = app.dialog().file();
+    if folder {
+        dialog.pick_folder(move |path| {
+            let _ = chosen_tx.send(path.map(|path| vec![path]));
+        });
+    } else {
+        dialog
+            .add_filter(
+                "Logs",
+                &["log", "gz", "json", "ndjson", "jsonl", "txt", "*"],
+            )
+            .pick_files(move |paths| {
+                let _ = chosen_tx.send(paths);
+            });
+    }
+    let Some(chosen) = chosen.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let paths = chosen
+        .into_iter()
+        .filter_map(|path| path.into_path().ok())
+        .map(|path| path.display().to_string())
+        .collect();
+    add_local_source(&settings, paths).map(Some)
+}
+
+fn add_local_source(
+    settings: &SettingsState,
+    paths: Vec<String>,
+) -> Result<LogTarget, HinomiError> {
     let paths: Vec<String> = paths
         .into_iter()
         .map(|p| p.trim().to_owned())

@@ -179,6 +179,12 @@ export const commands = {
 	 *  its target; a datasource with exactly these paths is reused rather than added twice.
 	 */
 	addLocalLogSource: (paths: string[]) => typedError<LogTarget, HinomiError>(__TAURI_INVOKE("add_local_log_source", { paths })),
+	/**
+	 *  The system's folder chooser (or file chooser, for `folder: false`); what is chosen is added
+	 *  as by [`add_local_log_source`]. `None` when the chooser is cancelled. The dialog is opened
+	 *  from Rust so the web view itself gets no dialog permission.
+	 */
+	chooseLocalLogSource: (folder: boolean) => typedError<LogTarget | null, HinomiError>(__TAURI_INVOKE("choose_local_log_source", { folder })),
 };
 
 /** Events */
