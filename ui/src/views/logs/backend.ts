@@ -4,7 +4,18 @@
 import { Channel } from "@tauri-apps/api/core";
 import { toHinomiError, type CommandResult } from "../../lib/backend/backend";
 import { commands, type HinomiError } from "../../lib/bindings";
-import type { ExportProgress, FieldTopValues, LogField, LogFilter, LogHistogram, LogHit, LogQuery, LogTarget, SavedSearch } from "../../lib/bindings";
+import type {
+  ExportProgress,
+  FieldTopValues,
+  IndexStatus,
+  LogField,
+  LogFilter,
+  LogHistogram,
+  LogHit,
+  LogQuery,
+  LogTarget,
+  SavedSearch,
+} from "../../lib/bindings";
 import type { LogsBackend } from "./types";
 
 async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
@@ -39,6 +50,9 @@ export const logsTauriBackend: LogsOnlyBackend = {
   deleteSavedSearch: (id) => settle(() => commands.deleteSavedSearch(id)),
   resolveSavedSearch: (search, hit) => settle(() => commands.resolveSavedSearch(search, hit)),
   logVolume: (target, query) => settle(() => commands.logVolume(target, query)),
+  localLogStatus: (datasourceId) => settle(() => commands.localLogStatus(datasourceId)),
+  addLocalLogSource: (paths) => settle(() => commands.addLocalLogSource(paths)),
+  chooseLocalLogSource: (folder) => settle(() => commands.chooseLocalLogSource(folder)),
 };
 
 /** A hit in the seed's format (§6.2): timestamp, level, message, context.request_id... */
@@ -100,6 +114,10 @@ export interface FakeLogsState {
   /** Result sets kept "in Rust". */
   results: Map<string, LogHit[]>;
   exportCancelled: boolean;
+  /** The index status of every local files target. */
+  localStatus: IndexStatus;
+  /** What the system chooser "picks" (null: cancelled). */
+  chosen: string[] | null;
 }
 
 function matches(hit: LogHit, query: LogQuery): boolean {
@@ -175,7 +193,22 @@ export function createFakeLogs(
     calls: [],
     results: new Map(),
     exportCancelled: false,
+    localStatus: {
+      files: [{ path: "/var/log/dataset-management/dataset-management-2024-03-21.log", state: "following", lines: 3_000, bytes_read: 612_000, size: 612_000 }],
+      lines_indexed: 3_000,
+      lag_bytes: 0,
+      since_last_pass_ms: 400,
+      issues: [{ path: "/var/log/dataset-management/dataset-management-2024-03-21.log", kind: "invalid_utf8", first_line: 17, count: 2, detail: "" }],
+    },
+    chosen: null,
     ...initial,
+  };
+  const addTarget = (paths: string[]): LogTarget => {
+    const existing = state.targets.find((t) => t.local_files && t.index === paths.join(", "));
+    if (existing) return existing;
+    const target: LogTarget = { datasource_id: `local-files-${state.targets.length}`, index: paths.join(", "), time_field: "", local_files: true };
+    state.targets = [...state.targets, target];
+    return target;
   };
   let nextResult = 0;
   const ok = <T>(data: T): CommandResult<T> => ({ status: "ok", data: structuredClone(data) });
@@ -311,6 +344,22 @@ export function createFakeLogs(
     async logVolume(target, query) {
       log("logVolume", [target, query]);
       return ok(histogram(run(query), query.window));
+    },
+    async localLogStatus(datasourceId) {
+      log("localLogStatus", [datasourceId]);
+      if (!state.targets.some((t) => t.datasource_id === datasourceId && t.local_files)) {
+        return { status: "error", error: { code: "invalid_input", message: `"${datasourceId}" is not a local files datasource.` } };
+      }
+      return ok(state.localStatus);
+    },
+    async addLocalLogSource(paths) {
+      log("addLocalLogSource", [paths]);
+      if (paths.length === 0) return { status: "error", error: { code: "invalid_input", message: "Drop or choose a folder or a log file." } };
+      return ok(addTarget(paths));
+    },
+    async chooseLocalLogSource(folder) {
+      log("chooseLocalLogSource", [folder]);
+      return ok(state.chosen ? addTarget(state.chosen) : null);
     },
   };
 }

@@ -1,6 +1,7 @@
 // The Logs (Discover) view as the shell sees it: nav entry and palette commands.
 
 import type { ViewDefinition } from "../types";
+import { subscribeFileDrops } from "./drop";
 import LogsView from "./LogsView.svelte";
 import { logsStore } from "./store.svelte";
 
@@ -9,8 +10,19 @@ export const logsView: ViewDefinition = {
   title: "logs.title",
   icon: "logs",
   component: LogsView,
-  setup: (app) => void logsStore(app),
+  setup: (app) => subscribeFileDrops(app, logsStore(app)),
   commands: (app) => [
+    {
+      id: "logs-add-files",
+      section: "action",
+      label: "logs.add",
+      icon: "logs",
+      keywords: ["logs", "files", "folder", "local", "offline", "ファイル", "フォルダー"],
+      run: async () => {
+        app.nav.go("logs");
+        logsStore(app).addOpen = true;
+      },
+    },
     {
       id: "logs-errors-last-hour",
       section: "action",

@@ -19,11 +19,25 @@ import {
   withoutFilter,
 } from "./query";
 import { appendTail, TAIL_EVERY_MS } from "./tail";
-import type { ExportFormat, ExportProgress, FieldTopValues, LogField, LogFilter, LogHit, LogQuery, LogSearchResult, LogTarget, SavedSearch } from "../../lib/bindings";
+import type {
+  ExportFormat,
+  ExportProgress,
+  FieldTopValues,
+  IndexStatus,
+  LogField,
+  LogFilter,
+  LogHit,
+  LogQuery,
+  LogSearchResult,
+  LogTarget,
+  SavedSearch,
+} from "../../lib/bindings";
 import type { LogsBackend } from "./types";
 
 /** Rows fetched per `logRows` call. */
 export const PAGE_SIZE = 200;
+/** How often a local files source's index status is asked for while it is shown. */
+export const LOCAL_STATUS_EVERY_MS = 2_000;
 /** Lines around an anchor asked for at first, and added by each "load more". */
 export const SURROUNDING_STEP = 5;
 
@@ -100,6 +114,17 @@ export class LogsStore {
   /** Whether the tail table keeps the newest line in view (false once the user scrolls up). */
   following = $state(true);
 
+  /** The index status of the local files source shown (null for engines). */
+  localStatus = $state.raw<IndexStatus | null>(null);
+  localStatusError = $state.raw<HinomiError | null>(null);
+  /** Adding a local files source (a drop, the chooser or typed paths). */
+  adding = $state(false);
+  addError = $state.raw<HinomiError | null>(null);
+  /** The "Add log files" dialog is open. */
+  addOpen = $state(false);
+  /** Files are being dragged over the window. */
+  dropHover = $state(false);
+
   exportState = $state.raw<ExportState | null>(null);
   saved = $state.raw<SavedSearch[]>([]);
   savedError = $state.raw<HinomiError | null>(null);
@@ -115,6 +140,8 @@ export class LogsStore {
   #tailRun = 0;
   #lastRequest = 0;
   #started: Promise<void> | null = null;
+  #statusTimer: ReturnType<typeof setTimeout> | null = null;
+  #statusWatchers = 0;
 
   constructor(api: LogsBackend, storage: Storage | null = null, now: () => number = Date.now) {
     this.api = api;
@@ -143,20 +170,102 @@ export class LogsStore {
   }
 
   async #load(): Promise<void> {
-    const [targets, saved] = await Promise.all([this.api.logTargets(), this.api.savedSearches()]);
+    const [, saved] = await Promise.all([this.#loadTargets(), this.api.savedSearches()]);
+    if (saved.status === "ok") this.saved = saved.data;
+    else this.savedError = saved.error;
+    await this.loadFields();
+  }
+
+  async #loadTargets(): Promise<void> {
+    const targets = await this.api.logTargets();
     this.targetsLoaded = true;
     if (targets.status === "ok") {
       this.targets = targets.data;
       this.targetsError = null;
-      if (!this.target || !targets.data.some((t) => t.datasource_id === this.target?.datasource_id)) {
-        this.target = targets.data[0] ?? null;
-      }
+      const same = targets.data.find((t) => t.datasource_id === this.target?.datasource_id);
+      // An engine target keeps the index pattern typed in the view; a local one takes the paths
+      // Settings now has.
+      if (!same) this.target = targets.data[0] ?? null;
+      else if (same.local_files) this.target = same;
     } else {
       this.targetsError = targets.error;
     }
-    if (saved.status === "ok") this.saved = saved.data;
-    else this.savedError = saved.error;
-    await this.loadFields();
+  }
+
+  /**
+   * Adds a local files source over `paths` (dropped, chosen or typed), switches to it and
+   * searches it. Returns the new target, or null when it could not be added (see `addError`).
+   */
+  async addSource(paths: string[]): Promise<LogTarget | null> {
+    const wanted = paths.map((p) => p.trim()).filter((p) => p !== "");
+    if (wanted.length === 0) return null;
+    return this.#adopt(await this.api.addLocalLogSource(wanted));
+  }
+
+  /** The system's folder (or files) chooser; nothing happens when it is cancelled. */
+  async chooseSource(folder: boolean): Promise<LogTarget | null> {
+    return this.#adopt(await this.api.chooseLocalLogSource(folder));
+  }
+
+  async #adopt(answer: { status: "ok"; data: LogTarget | null } | { status: "error"; error: HinomiError }): Promise<LogTarget | null> {
+    this.adding = true;
+    try {
+      if (answer.status === "error") {
+        this.addError = answer.error;
+        return null;
+      }
+      this.addError = null;
+      const target = answer.data;
+      if (!target) return null;
+      await this.#loadTargets();
+      await this.setTarget(this.targets.find((t) => t.datasource_id === target.datasource_id) ?? target);
+      return target;
+    } finally {
+      this.adding = false;
+    }
+  }
+
+  /** Asks for the shown local source's index status now (null for an engine). */
+  async refreshLocalStatus(): Promise<void> {
+    const target = this.target;
+    if (!target?.local_files) {
+      this.localStatus = null;
+      this.localStatusError = null;
+      return;
+    }
+    const answer = await this.api.localLogStatus(target.datasource_id);
+    if (this.target?.datasource_id !== target.datasource_id) return;
+    if (answer.status === "ok") {
+      this.localStatus = answer.data;
+      this.localStatusError = null;
+    } else {
+      this.localStatusError = answer.error;
+    }
+  }
+
+  /**
+   * Keeps the local index status fresh while something shows it; returns the function that
+   * stops watching. One timer however many watchers.
+   */
+  watchLocalStatus(): () => void {
+    this.#statusWatchers++;
+    if (this.#statusWatchers === 1) void this.#pollStatus();
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      this.#statusWatchers--;
+      if (this.#statusWatchers === 0 && this.#statusTimer) {
+        clearTimeout(this.#statusTimer);
+        this.#statusTimer = null;
+      }
+    };
+  }
+
+  async #pollStatus(): Promise<void> {
+    await this.refreshLocalStatus();
+    if (this.#statusWatchers === 0) return;
+    this.#statusTimer = setTimeout(() => void this.#pollStatus(), LOCAL_STATUS_EVERY_MS);
   }
 
   async loadFields(): Promise<void> {
@@ -177,6 +286,8 @@ export class LogsStore {
     this.target = target;
     this.fields = [];
     this.topValues.clear();
+    this.localStatus = null;
+    void this.refreshLocalStatus();
     await this.loadFields();
     await this.search();
   }

@@ -19,6 +19,9 @@ export type LogsBackend = Pick<
   | "deleteSavedSearch"
   | "resolveSavedSearch"
   | "logVolume"
+  | "localLogStatus"
+  | "addLocalLogSource"
+  | "chooseLocalLogSource"
   | "listIncidents"
   | "pinEvidence"
 >;
