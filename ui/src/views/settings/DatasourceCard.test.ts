@@ -85,3 +85,122 @@ describe("DatasourceCard authentication", () => {
     expect(saved.find((d) => d.id === "basic")?.auth).toEqual({ type: "basic", username: "alice" });
   });
 });
+
+const demoLogFiles = (): Datasource => ({
+  id: "files",
+  name: "Demo log files",
+  kind: "local_files",
+  url: "",
+  timeout_ms: 10_000,
+  tls: { ca_file: null },
+  logs: {
+    index_pattern: "dataset-management-*",
+    time_field: "",
+    ignore_unavailable: true,
+    max_response_mib: 64,
+    paths: ["~/.local/state/hinomi-demo/logs/demo-api", "/var/log/app/*.log*"],
+  },
+});
+
+async function setupFiles() {
+  const { app, backend } = await startedApp({
+    settings: {
+      version: 1,
+      language: "en",
+      refresh_interval_secs: 5,
+      datasources: [ds("open", { type: "none" }), demoLogFiles()],
+    },
+    connection: { files: { datasource_id: "files", server: "Local files (2 paths)", latency_ms: 0.4 } },
+  });
+  render(SettingsView, { context: appContext(app) });
+  return { app, backend };
+}
+
+describe("DatasourceCard for local files", () => {
+  it("names the paths in the collapsed header where others show their URL", async () => {
+    await setupFiles();
+    expect(screen.getByTestId("ds-address-files").textContent).toBe(
+      "~/.local/state/hinomi-demo/logs/demo-api, /var/log/app/*.log*",
+    );
+    expect(screen.getByTestId("ds-address-open").textContent).toBe("http://open:9090");
+    expect(screen.queryByTestId("ds-paths-files")).toBeNull();
+  });
+
+  it("edits paths and a detected time field instead of URL, timeout, CA and auth", async () => {
+    await setupFiles();
+    await fireEvent.click(screen.getByTestId("ds-edit-files"));
+    const paths = screen.getByTestId("ds-paths-files") as HTMLTextAreaElement;
+    expect(paths.tagName).toBe("TEXTAREA");
+    expect(paths.value).toBe("~/.local/state/hinomi-demo/logs/demo-api\n/var/log/app/*.log*");
+    expect(screen.getByText(/Folders are read recursively/).textContent).toContain(".gz");
+    const time = input("ds-time-field-files");
+    expect(time.value).toBe("");
+    expect(time.placeholder).toBe("detected: timestamp, @timestamp, time…");
+    for (const hidden of ["url", "timeout", "ca", "auth", "index"]) {
+      expect(screen.queryByTestId(`ds-${hidden}-files`), hidden).toBeNull();
+    }
+    expect(screen.getByTestId("ds-test-files").textContent).toContain("Check paths");
+  });
+
+  it("saves the typed paths, trimmed, and the time field as \"\" for detect", async () => {
+    const { backend } = await setupFiles();
+    await fireEvent.click(screen.getByTestId("ds-edit-files"));
+    expect((screen.getByTestId("settings-save") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId("ds-paths-files"), { target: { value: " /srv/a \n\n/srv/b/*.log\n" } });
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(backend.saved).toHaveLength(1));
+    const files = backend.saved[0]?.datasources?.find((d) => d.id === "files");
+    expect(files).toMatchObject({ kind: "local_files", url: "", auth: { type: "none" } });
+    expect(files?.logs?.paths).toEqual(["/srv/a", "/srv/b/*.log"]);
+    expect(files?.logs?.time_field).toBe("");
+    expect(files?.logs?.index_pattern).toBe("dataset-management-*");
+  });
+
+  it("shows a paths problem under the paths editor", async () => {
+    const { app } = await setupFiles();
+    const view = app.settings.view!;
+    app.settings.view = {
+      ...view,
+      problems: [
+        ...view.problems,
+        {
+          datasource_id: "files",
+          field: "logs.paths",
+          error: { code: "invalid_input", message: "Add a folder, file or glob to read logs from." },
+        },
+      ],
+    };
+    await fireEvent.click(screen.getByTestId("ds-edit-files"));
+    const problem = await screen.findByTestId("ds-problem-logs.paths-files");
+    expect(problem.textContent).toContain("Add a folder");
+    const paths = screen.getByTestId("ds-paths-files");
+    expect(paths.getAttribute("aria-invalid")).toBe("true");
+    expect(paths.getAttribute("aria-describedby")).toContain(problem.id);
+  });
+
+  it("reports readable paths from Test", async () => {
+    await setupFiles();
+    await fireEvent.click(screen.getByTestId("ds-test-files"));
+    const result = await screen.findByTestId("ds-test-result-files");
+    expect(result.dataset.status).toBe("ok");
+    expect(result.textContent).toContain("Readable: Local files (2 paths)");
+  });
+
+  it("keeps the URL when the kind is switched to local files and back", async () => {
+    const { backend } = await setupFiles();
+    await fireEvent.click(screen.getByTestId("ds-edit-open"));
+    await fireEvent.change(screen.getByTestId("ds-kind-open"), { target: { value: "local_files" } });
+    expect(screen.queryByTestId("ds-url-open")).toBeNull();
+    await fireEvent.input(screen.getByTestId("ds-paths-open"), { target: { value: "/var/log/open" } });
+    expect(screen.getByTestId("ds-address-open").textContent).toBe("/var/log/open");
+    await fireEvent.change(screen.getByTestId("ds-kind-open"), { target: { value: "prometheus" } });
+    expect(input("ds-url-open").value).toBe("http://open:9090");
+    expect(input("ds-timeout-open").value).toBe("5000");
+    await fireEvent.change(screen.getByTestId("ds-kind-open"), { target: { value: "local_files" } });
+    expect((screen.getByTestId("ds-paths-open") as HTMLTextAreaElement).value).toBe("/var/log/open");
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(backend.saved).toHaveLength(1));
+    const open = backend.saved[0]?.datasources?.find((d) => d.id === "open");
+    expect(open).toMatchObject({ kind: "local_files", url: "", logs: { paths: ["/var/log/open"], time_field: "" } });
+  });
+});

@@ -11,10 +11,12 @@ import type {
 } from "../../lib/bindings";
 import { toHinomiError } from "../../lib/backend";
 import {
+  cleanPaths,
   datasourceFromEntry,
   datasourceId,
   editedPart,
   entryFromDatasource,
+  isHttp,
   nextKey,
   parseWholeNumber,
   randomSuffix,
@@ -29,7 +31,12 @@ export type ConnectionTest =
   | { status: "error"; signature: string; error: HinomiError };
 
 /** Form fields a backend problem can point at. */
-export type ProblemField = "id" | "name" | "url" | "timeout_ms";
+export type ProblemField = "id" | "name" | "url" | "timeout_ms" | "logs.paths";
+
+/** The fields a card of this kind shows, so the only ones its problems can be about. */
+function problemFields(kind: DatasourceKind): readonly ProblemField[] {
+  return isHttp(kind) ? ["id", "name", "url", "timeout_ms"] : ["id", "name", "logs.paths", "timeout_ms"];
+}
 
 export class SettingsDraft {
   entries = $state<DraftEntry[]>([]);
@@ -100,8 +107,9 @@ export class SettingsDraft {
     return parseWholeNumber(this.refresh) !== null;
   }
 
+  /** Local files do not show their timeout; datasourceFromEntry sends the default for junk. */
   timeoutValid(entry: DraftEntry): boolean {
-    return parseWholeNumber(entry.timeout) !== null;
+    return !isHttp(entry.kind) || parseWholeNumber(entry.timeout) !== null;
   }
 
   /** Numbers that cannot even be sent (the backend's own checks come back as problems). */
@@ -127,6 +135,7 @@ export class SettingsDraft {
       username: "",
       indexPattern: "",
       timeField: "",
+      paths: "",
       logs: null,
       expanded: true,
     };
@@ -137,7 +146,7 @@ export class SettingsDraft {
   }
 
   /** Changes fields of one datasource; a new one's id follows its name and kind. */
-  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "authType" | "username" | "indexPattern" | "timeField" | "expanded">>): void {
+  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "authType" | "username" | "indexPattern" | "timeField" | "paths" | "expanded">>): void {
     const entry = this.entries.find((e) => e.key === key);
     if (!entry) return;
     Object.assign(entry, changes);
@@ -185,7 +194,9 @@ export class SettingsDraft {
         ? true
         : field === "timeout_ms"
           ? now.timeout_ms === (saved.timeout_ms ?? now.timeout_ms)
-          : now[field] === saved[field];
+          : field === "logs.paths"
+            ? now.kind === saved.kind && JSON.stringify(now.logs?.paths ?? []) === JSON.stringify(cleanPaths(saved.logs?.paths ?? []))
+            : now[field] === saved[field];
     return same ? found : undefined;
   }
 
@@ -209,7 +220,7 @@ export class SettingsDraft {
   }
 
   hasProblems(entry: DraftEntry): boolean {
-    return (["id", "name", "url", "timeout_ms"] as const).some((f) => this.problem(entry, f));
+    return problemFields(entry.kind).some((f) => this.problem(entry, f));
   }
 
   /** Whether the keyring holds this saved datasource's secret (the secret never comes back). */

@@ -1,18 +1,55 @@
 import { describe, expect, it } from "vitest";
 import { AppContext } from "../../app/context.svelte";
 import { createFakeBackend } from "../../lib/backend/fake";
-import type { Settings } from "../../lib/bindings";
+import type { Datasource, Settings } from "../../lib/bindings";
+import { translate } from "../../lib/i18n/translate";
 import {
+  address,
   datasourceFromEntry,
   datasourceId,
   editedPart,
   entryFromDatasource,
+  KINDS,
+  parsePaths,
   parseWholeNumber,
   randomSuffix,
   sameEdits,
   slugify,
+  URL_PLACEHOLDER,
+  type EditedPart,
 } from "./draft";
 import { SettingsDraft } from "./draft.svelte";
+import { settingsView } from "./index";
+
+/**
+ * The default settings' "Demo log files" as the backend sends it: every log option spelled out
+ * (LogSourceOptions serialises all but empty paths), the time field "" meaning "detect it".
+ */
+const demoLogFiles = (): Datasource => ({
+  id: "demo-log-files",
+  name: "Demo log files",
+  kind: "local_files",
+  url: "",
+  timeout_ms: 10_000,
+  tls: { ca_file: null },
+  logs: {
+    index_pattern: "dataset-management-*",
+    time_field: "",
+    ignore_unavailable: true,
+    max_response_mib: 64,
+    paths: ["~/.local/state/hinomi-demo/logs/demo-api"],
+  },
+});
+
+const demoOpenSearch = (): Datasource => ({
+  id: "demo-opensearch",
+  name: "Demo OpenSearch",
+  kind: "elasticsearch",
+  url: "http://127.0.0.1:19200",
+  timeout_ms: 10_000,
+  tls: { ca_file: null },
+  logs: { index_pattern: "dataset-management-*", time_field: "@timestamp", ignore_unavailable: true, max_response_mib: 64 },
+});
 
 describe("slugify", () => {
   it("lowercases, joins words with dashes and trims", () => {
@@ -91,6 +128,77 @@ describe("entries", () => {
   });
 });
 
+describe("local files entries", () => {
+  it("round-trip paths and the empty (detected) time field, with no URL, TLS or auth", () => {
+    const entry = entryFromDatasource(demoLogFiles());
+    expect(entry.paths).toBe("~/.local/state/hinomi-demo/logs/demo-api");
+    expect(entry.timeField).toBe("");
+    const back = datasourceFromEntry(entry);
+    expect(back).toEqual({ ...demoLogFiles(), auth: { type: "none" } });
+    // Sent even though empty: a missing time_field would deserialise to "@timestamp" in Rust.
+    expect(back.logs).toHaveProperty("time_field", "");
+  });
+
+  it("send the paths trimmed, one a line, without blank lines", () => {
+    const entry = { ...entryFromDatasource(demoLogFiles()), paths: "  /var/log/app/*.log*  \r\n\n   \n~/logs/api\n", timeField: " ts " };
+    const logs = datasourceFromEntry(entry).logs!;
+    expect(logs.paths).toEqual(["/var/log/app/*.log*", "~/logs/api"]);
+    expect(logs.time_field).toBe("ts");
+    expect(parsePaths("\n \n")).toEqual([]);
+  });
+
+  it("send paths and an explicit empty time field when there were no log options before", () => {
+    const before = entryFromDatasource({ id: "f", name: "F", kind: "alertmanager", url: "http://am:9093" });
+    const entry = { ...before, kind: "local_files" as const, paths: "/srv/logs" };
+    expect(datasourceFromEntry(entry).logs).toEqual({ paths: ["/srv/logs"], time_field: "" });
+  });
+
+  it("read a file's missing time field as the backend does", () => {
+    const ds: Datasource = { id: "f", name: "F", kind: "local_files", url: "", logs: { paths: ["/srv/logs"] } };
+    expect(entryFromDatasource(ds).timeField).toBe("@timestamp");
+    expect(sameEdits(editedPart({ datasources: [ds] }), { refresh_interval_secs: 5, datasources: [datasourceFromEntry(entryFromDatasource(ds))] })).toBe(true);
+  });
+
+  it("keep every field's value across a switch to local files and back", () => {
+    const prom = entryFromDatasource({
+      id: "p",
+      name: "P",
+      kind: "prometheus",
+      url: "http://p:9090",
+      timeout_ms: 5000,
+      tls: { ca_file: "/ca.pem" },
+      auth: { type: "basic", username: "alice" },
+    });
+    const asFiles = { ...prom, kind: "local_files" as const, paths: "/var/log/p" };
+    const sent = datasourceFromEntry(asFiles);
+    expect(sent).toMatchObject({ url: "", tls: { ca_file: null }, auth: { type: "none" }, logs: { paths: ["/var/log/p"], time_field: "" } });
+    expect(sent.timeout_ms).toBe(5000);
+    expect(datasourceFromEntry({ ...asFiles, kind: "prometheus" })).toEqual(datasourceFromEntry(prom));
+
+    const files = entryFromDatasource(demoLogFiles());
+    const asEs = { ...files, kind: "elasticsearch" as const, url: "http://es:9200" };
+    expect(datasourceFromEntry({ ...asEs, kind: "local_files" })).toEqual(datasourceFromEntry(files));
+  });
+
+  it("do not let a hidden unparsable timeout block saving", () => {
+    const entry = { ...entryFromDatasource(demoLogFiles()), timeout: "abc" };
+    expect(datasourceFromEntry(entry).timeout_ms).toBe(10_000);
+  });
+
+  it("are named by their paths where others show their URL", () => {
+    const entry = { ...entryFromDatasource(demoLogFiles()), paths: "/a\n\n /b " };
+    expect(address(entry)).toBe("/a, /b");
+    expect(address(entryFromDatasource({ id: "p", name: "P", kind: "prometheus", url: "http://p:9090" }))).toBe("http://p:9090");
+  });
+
+  it("are a kind of their own, with a placeholder entry and a palette command", () => {
+    expect(KINDS).toContain("local_files");
+    expect(URL_PLACEHOLDER.local_files).toBe("");
+    expect(translate("en", "command.addDatasource.local_files")).toBe("Add local files datasource");
+    expect(translate("ja", "settings.kind.local_files")).toBe("ローカルファイル");
+  });
+});
+
 describe("sameEdits", () => {
   const settings: Settings = {
     refresh_interval_secs: 5,
@@ -103,6 +211,25 @@ describe("sameEdits", () => {
       datasources: [{ id: "p", name: "P", kind: "prometheus", url: "http://p:9090", timeout_ms: 10_000, tls: { ca_file: null } }],
     };
     expect(sameEdits(editedPart(settings), editedPart(filled))).toBe(true);
+  });
+
+  it("sees no change in the default settings' log datasources loaded and sent back", () => {
+    const defaults: Settings = { refresh_interval_secs: 5, datasources: [demoOpenSearch(), demoLogFiles()] };
+    const sent: EditedPart = { refresh_interval_secs: 5, datasources: defaults.datasources!.map((ds) => datasourceFromEntry(entryFromDatasource(ds))) };
+    expect(sameEdits(editedPart(defaults), sent)).toBe(true);
+  });
+
+  it("ignores fields local files do not use, but sees their paths and time field", () => {
+    const base = editedPart({ datasources: [demoLogFiles()] });
+    const files = base.datasources[0]!;
+    const unused: Datasource = { ...files, url: "http://x", tls: { ca_file: "/ca.pem" }, auth: { type: "bearer" } };
+    expect(sameEdits(base, { ...base, datasources: [unused] })).toBe(true);
+    const spaced: Datasource = { ...files, logs: { ...files.logs, paths: [" ~/.local/state/hinomi-demo/logs/demo-api ", ""] } };
+    expect(sameEdits(base, { ...base, datasources: [spaced] })).toBe(true);
+    const morePaths: Datasource = { ...files, logs: { ...files.logs, paths: ["/a", "/b"] } };
+    expect(sameEdits(base, { ...base, datasources: [morePaths] })).toBe(false);
+    const timeField: Datasource = { ...files, logs: { ...files.logs, time_field: "ts" } };
+    expect(sameEdits(base, { ...base, datasources: [timeField] })).toBe(false);
   });
 
   it("sees a changed field, interval, order or count", () => {
@@ -214,6 +341,63 @@ describe("SettingsDraft", () => {
     expect(draft.testFor(draft.entries[0]!)).toMatchObject({ status: "ok" });
     draft.edit(prod.key, { url: "http://other:9090" });
     expect(draft.testFor(draft.entries[0]!)).toBeUndefined();
+  });
+
+  it("is clean after loading the default log datasources, dirty once their paths change", async () => {
+    const { draft } = await setup({ datasources: [demoOpenSearch(), demoLogFiles()] });
+    expect(draft.dirty).toBe(false);
+    const files = draft.entries.find((e) => e.id === "demo-log-files")!;
+    draft.edit(files.key, { paths: `${files.paths}\n/var/log/app/*.log*` });
+    expect(draft.dirty).toBe(true);
+    draft.edit(files.key, { paths: "  ~/.local/state/hinomi-demo/logs/demo-api  \n\n" });
+    expect(draft.dirty).toBe(false);
+    draft.edit(files.key, { timeField: "ts" });
+    expect(draft.dirty).toBe(true);
+  });
+
+  it("saves a local files datasource with its paths and an empty time field", async () => {
+    const { draft, backend } = await setup();
+    const entry = draft.add("local_files");
+    expect(entry.id).toMatch(/^local_files-[a-z0-9]{4}$/);
+    draft.edit(entry.key, { name: "App logs", paths: "/var/log/app/*.log*\n\n ~/logs/worker \n" });
+    expect(draft.canSave).toBe(true);
+    expect(await draft.save()).toBe(true);
+    const saved = backend.saved.at(-1)!.datasources!.find((d) => d.kind === "local_files")!;
+    expect(saved).toMatchObject({ name: "App logs", url: "", auth: { type: "none" }, tls: { ca_file: null }, timeout_ms: 10_000 });
+    expect(saved.logs).toEqual({ paths: ["/var/log/app/*.log*", "~/logs/worker"], time_field: "" });
+  });
+
+  it("shows a paths problem until the paths are edited, and ignores fields local files hide", async () => {
+    const { draft, app } = await setup({ datasources: [{ ...demoLogFiles(), logs: { ...demoLogFiles().logs, paths: ["  "] } }] });
+    const view = app.settings.view!;
+    const problem = { datasource_id: "demo-log-files", field: "logs.paths", error: { code: "invalid_input" as const, message: "Add a folder, file or glob to read logs from." } };
+    // The fake's rough rules also complain about the empty URL; a local files card has none.
+    expect(view.problems.map((p) => p.field)).toEqual(["url"]);
+    const files = () => draft.entries[0]!;
+    expect(draft.hasProblems(files())).toBe(false);
+    app.settings.view = { ...view, problems: [...view.problems, problem] };
+    expect(draft.problem(files(), "logs.paths")?.error.message).toContain("Add a folder");
+    expect(draft.hasProblems(files())).toBe(true);
+    draft.edit(files().key, { paths: "\n" });
+    expect(draft.problem(files(), "logs.paths")).toBeDefined();
+    draft.edit(files().key, { paths: "/srv/logs" });
+    expect(draft.problem(files(), "logs.paths")).toBeUndefined();
+  });
+
+  it("does not refuse to save a local files datasource over a timeout it does not show", async () => {
+    const { draft } = await setup({ datasources: [demoLogFiles()] });
+    draft.edit(draft.entries[0]!.key, { timeout: "soon" });
+    expect(draft.numbersValid).toBe(true);
+  });
+
+  it("adds a local files datasource from the palette", async () => {
+    const { app, draft } = await setup();
+    const command = settingsView.commands!(app).find((c) => c.id === "settings-add-local_files")!;
+    expect(command.label).toBe("command.addDatasource.local_files");
+    app.keep("settings-draft", () => draft);
+    command.run();
+    expect(draft.entries.at(-1)).toMatchObject({ kind: "local_files", isNew: true, expanded: true });
+    expect(app.nav.current).toBe("settings");
   });
 
   it("discards edits and unsaved additions", async () => {

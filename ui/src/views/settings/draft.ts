@@ -3,7 +3,7 @@
 
 import type { Datasource, DatasourceAuth, DatasourceKind, LogSourceOptions, Settings } from "../../lib/bindings";
 
-export const KINDS: readonly DatasourceKind[] = ["prometheus", "alertmanager", "elasticsearch"];
+export const KINDS: readonly DatasourceKind[] = ["prometheus", "alertmanager", "elasticsearch", "local_files"];
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export type AuthType = DatasourceAuth["type"];
 export const AUTH_TYPES: readonly AuthType[] = ["none", "basic", "bearer"];
@@ -12,6 +12,17 @@ export const AUTH_TYPES: readonly AuthType[] = ["none", "basic", "bearer"];
 export function authTypes(kind: DatasourceKind): readonly AuthType[] {
   return kind === "elasticsearch" ? [...AUTH_TYPES, "api_key"] : AUTH_TYPES;
 }
+
+/** Reached over HTTP at its URL; "Local files" has paths on this machine instead. */
+export function isHttp(kind: DatasourceKind): boolean {
+  return kind !== "local_files";
+}
+
+/**
+ * What the Rust side assumes for a missing `logs.time_field`. A "Local files" datasource
+ * therefore always sends its time field, "" meaning "detect it".
+ */
+const BACKEND_TIME_FIELD = "@timestamp";
 
 function authFrom(type: AuthType, username: string): DatasourceAuth {
   return type === "basic" ? { type, username } : { type };
@@ -34,9 +45,12 @@ export interface DraftEntry {
   /** How requests authenticate; the secret itself is only ever in the keyring. */
   authType: AuthType;
   username: string;
-  /** Elasticsearch only: Discover's index pattern and time field; empty keeps the default. */
+  /** Elasticsearch only: Discover's index pattern; empty keeps the default. */
   indexPattern: string;
+  /** Elasticsearch: empty keeps the default (@timestamp). Local files: empty detects it. */
   timeField: string;
+  /** Local files only: folders, files or globs, one per line as typed. */
+  paths: string;
   /** The log options as loaded, so the ones the form does not show survive a save. */
   logs: LogSourceOptions | null;
   expanded: boolean;
@@ -109,17 +123,48 @@ export function entryFromDatasource(ds: Datasource, key = nextKey()): DraftEntry
     authType: ds.auth?.type ?? "none",
     username: ds.auth?.type === "basic" ? ds.auth.username : "",
     indexPattern: ds.logs?.index_pattern ?? "",
-    timeField: ds.logs?.time_field ?? "",
+    timeField: ds.logs?.time_field ?? (ds.kind === "local_files" ? BACKEND_TIME_FIELD : ""),
+    paths: (ds.logs?.paths ?? []).join("\n"),
     logs: ds.logs ?? null,
     expanded: false,
   };
 }
 
+/** The paths of a "Local files" datasource, one a line: trimmed, blank lines dropped. */
+export function parsePaths(text: string): string[] {
+  return cleanPaths(text.split(/\r?\n/));
+}
+
+export function cleanPaths(paths: readonly string[]): string[] {
+  return paths.map((p) => p.trim()).filter((p) => p !== "");
+}
+
+/** What the collapsed card and the remove dialog name the datasource by: its URL or its paths. */
+export function address(entry: DraftEntry): string {
+  return isHttp(entry.kind) ? entry.url : parsePaths(entry.paths).join(", ");
+}
+
 /**
  * The datasource to save. An unparsable timeout is sent as-is would fail to deserialise, so it
  * is NaN here and the editor refuses to save until it is fixed.
+ *
+ * A "Local files" datasource has no URL, TLS or auth to send; the values typed for another kind
+ * stay in the entry (switching back finds them) but are not saved with it. Its timeout is not on
+ * the form, so a number that does not parse falls back to the default instead of blocking Save.
  */
 export function datasourceFromEntry(entry: DraftEntry): Datasource {
+  if (!isHttp(entry.kind)) {
+    return {
+      id: entry.id,
+      name: entry.name,
+      kind: entry.kind,
+      url: "",
+      timeout_ms: parseWholeNumber(entry.timeout) ?? DEFAULT_TIMEOUT_MS,
+      tls: { ca_file: null },
+      auth: { type: "none" },
+      logs: localLogs(entry.logs, parsePaths(entry.paths), entry.timeField),
+    };
+  }
   const ca = entry.ca.trim();
   return {
     id: entry.id,
@@ -146,8 +191,32 @@ function logsFromEntry(entry: DraftEntry): { logs?: LogSourceOptions } {
   return Object.keys(logs).length > 0 ? { logs } : {};
 }
 
+/** The loaded options the form does not show, with these paths and time field ("" = detect). */
+function localLogs(loaded: LogSourceOptions | null | undefined, paths: string[], timeField: string): LogSourceOptions {
+  return { ...(loaded ?? {}), paths, time_field: timeField.trim() };
+}
+
+/** The same options with keys in one order, so two equal ones compare equal as JSON. */
+function sortedKeys(logs: LogSourceOptions): LogSourceOptions {
+  return Object.fromEntries(Object.entries(logs).sort(([a], [b]) => a.localeCompare(b))) as LogSourceOptions;
+}
+
 /** The same datasource with defaults filled in and keys in one order, for comparing. */
 export function normalizeDatasource(ds: Datasource): Datasource {
+  if (!isHttp(ds.kind)) {
+    // What datasourceFromEntry would send for it: the unused fields cannot differ.
+    const logs = localLogs(ds.logs, cleanPaths(ds.logs?.paths ?? []), ds.logs?.time_field ?? BACKEND_TIME_FIELD);
+    return {
+      id: ds.id,
+      name: ds.name,
+      kind: ds.kind,
+      url: "",
+      timeout_ms: ds.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+      tls: { ca_file: null },
+      auth: { type: "none" },
+      logs: sortedKeys(logs),
+    };
+  }
   const ca = ds.tls?.ca_file?.trim();
   return {
     id: ds.id,
@@ -157,7 +226,7 @@ export function normalizeDatasource(ds: Datasource): Datasource {
     timeout_ms: ds.timeout_ms ?? DEFAULT_TIMEOUT_MS,
     tls: { ca_file: ca ? ca : null },
     auth: authFrom(ds.auth?.type ?? "none", ds.auth?.type === "basic" ? ds.auth.username : ""),
-    ...(ds.logs ? { logs: ds.logs } : {}),
+    ...(ds.logs ? { logs: sortedKeys(ds.logs) } : {}),
   };
 }
 
@@ -180,9 +249,13 @@ export function sameEdits(a: EditedPart, b: EditedPart): boolean {
   return norm(a) === norm(b);
 }
 
-/** Default URL shown as a placeholder, per kind. */
+/** Default URL shown as a placeholder, per kind ("Local files" has paths instead). */
 export const URL_PLACEHOLDER: Record<DatasourceKind, string> = {
   prometheus: "http://localhost:9090",
   alertmanager: "http://localhost:9093",
   elasticsearch: "http://localhost:9200",
+  local_files: "",
 };
+
+/** Example paths shown in an empty "Local files" paths editor. */
+export const PATHS_PLACEHOLDER = "~/logs/my-app\n/var/log/app/*.log*";

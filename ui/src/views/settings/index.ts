@@ -19,7 +19,12 @@ export const settingsView: ViewDefinition = {
       section: "action" as const,
       label: `command.addDatasource.${kind}` as const,
       icon: "plus" as const,
-      keywords: ["datasource", "new", "データソース"],
+      keywords: [
+        "datasource",
+        "new",
+        "データソース",
+        ...(kind === "local_files" ? ["logs", "files", "folder", "ログ", "ファイル"] : []),
+      ],
       run: () => addDatasource(app, kind),
     })),
     ...(["ja", "en"] as const).map((language) => ({
