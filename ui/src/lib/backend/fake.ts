@@ -81,7 +81,10 @@ function fakeProblems(settings: Settings): DatasourceProblem[] {
     else if (seen.has(ds.id)) problem(ds.id, "id", `Another datasource already uses the id "${ds.id}".`);
     seen.add(ds.id);
     if (!ds.name.trim()) problem(ds.id, "name", "Give the datasource a name.");
-    if (!/^https?:\/\/[^/?#\s]+/.test(ds.url.trim())) problem(ds.id, "url", `"${ds.url}" is not a URL.`);
+    // As Settings::problems: local files need a path, not a URL.
+    if (ds.kind === "local_files") {
+      if (!(ds.logs?.paths ?? []).some((p) => p.trim() !== "")) problem(ds.id, "logs.paths", "Add a folder, file or glob to read logs from.");
+    } else if (!/^https?:\/\/[^/?#\s]+/.test(ds.url.trim())) problem(ds.id, "url", `"${ds.url}" is not a URL.`);
     const timeout = ds.timeout_ms ?? 10_000;
     if (timeout < 100 || timeout > 600_000) {
       problem(ds.id, "timeout_ms", `Timeout must be between 100 ms and 10 min, not ${timeout} ms.`);
