@@ -50,13 +50,18 @@ pub fn path_term(path: &str, value: &str) -> String {
 }
 
 /// Tokenizes `path \u{1f} text` into `path \u{1f} token` terms.
+///
+/// It runs on the index writer's threads for every text value, so it keeps its tokens (and
+/// their strings) from one value to the next instead of allocating them again.
 #[derive(Clone, Default)]
 pub struct PathTextTokenizer {
     tokens: Vec<Token>,
+    len: usize,
+    lower: String,
 }
 
 pub struct PathTokenStream<'a> {
-    tokens: &'a mut Vec<Token>,
+    tokens: &'a mut [Token],
     next: usize,
 }
 
@@ -64,32 +69,65 @@ impl Tokenizer for PathTextTokenizer {
     type TokenStream<'a> = PathTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> PathTokenStream<'a> {
-        self.tokens.clear();
         let (prefix, body) = match text.find(PATH_SEP) {
             Some(at) => text.split_at(at + PATH_SEP.len_utf8()),
             None => ("", text),
         };
         let start = prefix.len();
-        let mut position = 0;
-        let tokens = &mut self.tokens;
-        for_each_token(body, |token, offset| {
-            let mut text = String::with_capacity(prefix.len() + token.len());
-            text.push_str(prefix);
-            text.push_str(&token);
-            tokens.push(Token {
-                offset_from: start + offset,
-                offset_to: start + offset + token.len(),
-                position,
-                text,
-                position_length: 1,
-            });
-            position += 1;
-        });
+        self.len = 0;
+        for (offset, word) in body.unicode_word_indices() {
+            let lower: &str = if word.is_ascii() {
+                // Lower-cased below, while it is copied into the token.
+                word
+            } else {
+                self.lower = word.to_lowercase();
+                &self.lower
+            };
+            if lower.len() <= MAX_TOKEN_CHARS || lower.chars().count() <= MAX_TOKEN_CHARS {
+                push_token(
+                    &mut self.tokens,
+                    &mut self.len,
+                    prefix,
+                    lower,
+                    start + offset,
+                );
+            } else {
+                let chars: Vec<char> = lower.chars().collect();
+                for chunk in chars.chunks(MAX_TOKEN_CHARS) {
+                    let piece: String = chunk.iter().collect();
+                    push_token(
+                        &mut self.tokens,
+                        &mut self.len,
+                        prefix,
+                        &piece,
+                        start + offset,
+                    );
+                }
+            }
+        }
         PathTokenStream {
-            tokens: &mut self.tokens,
+            tokens: &mut self.tokens[..self.len],
             next: 0,
         }
     }
+}
+
+/// Appends `prefix` + `token` (ASCII lower-cased) as token number `*len`, reusing its string.
+fn push_token(tokens: &mut Vec<Token>, len: &mut usize, prefix: &str, token: &str, from: usize) {
+    if *len == tokens.len() {
+        tokens.push(Token::default());
+    }
+    let slot = &mut tokens[*len];
+    slot.text.clear();
+    slot.text.push_str(prefix);
+    let at = slot.text.len();
+    slot.text.push_str(token);
+    slot.text[at..].make_ascii_lowercase();
+    slot.offset_from = from;
+    slot.offset_to = from + token.len();
+    slot.position = *len;
+    slot.position_length = 1;
+    *len += 1;
 }
 
 impl TokenStream for PathTokenStream<'_> {
@@ -169,5 +207,29 @@ mod tests {
                 ("message\u{1f}界".to_string(), 2)
             ]
         );
+    }
+
+    #[test]
+    fn the_tokenizer_gives_the_standard_tokens_with_their_offsets() {
+        let long = format!("{} Ünïcode", "B".repeat(300));
+        let texts = [
+            "Dataset create_dataset FAILED: timeout after 30.5s (r-1) foo.bar",
+            "データセットを作成しました ÉCOLE Straße",
+            long.as_str(),
+            "",
+            "Request completed in 12 ms; user=User12",
+        ];
+        let mut tokenizer = PathTextTokenizer::default();
+        for text in texts {
+            let value = format!("f.x\u{1f}{text}");
+            let mut stream = tokenizer.token_stream(&value);
+            let mut seen = Vec::new();
+            while stream.advance() {
+                let token = stream.token();
+                seen.push(token.text.strip_prefix("f.x\u{1f}").unwrap().to_string());
+                assert_eq!(token.position, seen.len() - 1);
+            }
+            assert_eq!(seen, standard_tokens(text), "{text}");
+        }
     }
 }

@@ -35,7 +35,7 @@ pub fn find_time(leaves: &[(String, Leaf<'_>)], field: Option<&str>) -> Option<(
     }
 }
 
-fn leaf_time(leaf: &Leaf<'_>) -> Option<i64> {
+pub(crate) fn leaf_time(leaf: &Leaf<'_>) -> Option<i64> {
     match leaf {
         Leaf::Str(text) => parse_text(text.trim()),
         Leaf::Int(ms) => Some(*ms),

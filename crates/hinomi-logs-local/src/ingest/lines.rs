@@ -22,6 +22,28 @@ pub struct Line {
 /// The next line, or `None` at the end of the stream.
 pub fn next_line(reader: &mut impl BufRead) -> io::Result<Option<Line>> {
     let mut bytes = Vec::new();
+    Ok(read_line(reader, &mut bytes)?.map(|read| Line {
+        bytes,
+        consumed: read.consumed,
+        cut: read.cut,
+        length: read.length,
+        complete: read.complete,
+    }))
+}
+
+/// What [`read_line`] read; the line itself is in the caller's buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRead {
+    pub consumed: u64,
+    pub cut: bool,
+    pub length: u64,
+    pub complete: bool,
+}
+
+/// The next line into `bytes` (cleared first; the ingest loop reuses one buffer for every
+/// line), or `None` at the end of the stream.
+pub fn read_line(reader: &mut impl BufRead, bytes: &mut Vec<u8>) -> io::Result<Option<LineRead>> {
+    bytes.clear();
     let mut consumed = 0u64;
     let mut cut = false;
     loop {
@@ -58,14 +80,13 @@ pub fn next_line(reader: &mut impl BufRead) -> io::Result<Option<Line>> {
     }
 }
 
-fn finish(mut bytes: Vec<u8>, consumed: u64, cut: bool, complete: bool) -> Line {
+fn finish(bytes: &mut Vec<u8>, consumed: u64, cut: bool, complete: bool) -> LineRead {
     let newline = u64::from(complete);
     if !cut && bytes.last() == Some(&b'\r') {
         bytes.pop();
     }
-    Line {
+    LineRead {
         length: consumed - newline,
-        bytes,
         consumed,
         cut,
         complete,

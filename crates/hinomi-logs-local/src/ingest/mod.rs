@@ -16,7 +16,7 @@ pub mod lines;
 
 use crate::catalog::Mapping;
 use crate::config::{IngestOptions, LocalSourceConfig};
-use crate::document::{self, LineInput, TimeConfig};
+use crate::document::{LineBuilder, LineInput, TimeConfig};
 use crate::error::LocalLogsError;
 use crate::schema::Fields;
 use checkpoint::{
@@ -27,7 +27,12 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use tantivy::IndexWriter;
+use tantivy::indexer::UserOperation;
+use tantivy::{IndexWriter, TantivyDocument};
+
+/// Documents handed to the index writer in one message: one channel send (and wake-up of an
+/// indexing thread) per batch instead of per line.
+const BATCH_DOCS: usize = 512;
 
 /// What one pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -49,6 +54,11 @@ pub struct Ingestor {
     uncommitted_bytes: u64,
     dirty: bool,
     on_commit: OnCommit,
+    builder: LineBuilder,
+    /// Documents not yet handed to the writer (see [`BATCH_DOCS`]).
+    pending: Vec<UserOperation<TantivyDocument>>,
+    /// The line being read, reused for every line.
+    line: Vec<u8>,
 }
 
 /// Called after each commit with the checkpoint just made durable.
@@ -78,6 +88,9 @@ impl Ingestor {
             uncommitted_bytes: 0,
             dirty: false,
             on_commit,
+            builder: LineBuilder::new(),
+            pending: Vec::with_capacity(BATCH_DOCS),
+            line: Vec::new(),
         }
     }
 
@@ -130,7 +143,20 @@ impl Ingestor {
         }
     }
 
+    /// Hands the pending documents to the writer.
+    fn flush(&mut self) -> Result<(), LocalLogsError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.pending, Vec::with_capacity(BATCH_DOCS));
+        self.writer
+            .run(batch)
+            .map_err(|err| LocalLogsError::index(&self.index_dir, err))?;
+        Ok(())
+    }
+
     pub fn commit(&mut self) -> Result<(), LocalLogsError> {
+        self.flush()?;
         let payload = serde_json::to_string(&self.checkpoint)
             .map_err(|err| LocalLogsError::index(&self.index_dir, err))?;
         let mut prepared = self
@@ -301,12 +327,13 @@ impl Ingestor {
             Box::new(BufReader::with_capacity(1 << 20, file))
         };
         let mut finished = false;
-        loop {
-            let line = match lines::next_line(&mut reader) {
+        let mut bytes = std::mem::take(&mut self.line);
+        let outcome = loop {
+            let line = match lines::read_line(&mut reader, &mut bytes) {
                 Ok(Some(line)) => line,
                 Ok(None) => {
                     finished = true;
-                    break;
+                    break Ok(());
                 }
                 Err(err) => {
                     let kind = if gz {
@@ -319,14 +346,21 @@ impl Ingestor {
                         .note(&display, kind, Some(at), err.to_string());
                     self.dirty = true;
                     finished = gz;
-                    break;
+                    break Ok(());
                 }
             };
             if !line.complete && !gz && !settled {
-                break;
+                break Ok(());
             }
-            self.index_line(i, &display, line, report)?;
-        }
+            if let Err(err) = self.index_line(i, &display, &bytes, line, report) {
+                break Err(err);
+            }
+            if line.cut {
+                bytes = Vec::new();
+            }
+        };
+        self.line = bytes;
+        outcome?;
         let file_cp = &mut self.checkpoint.files[i];
         file_cp.size = size;
         if gz && finished {
@@ -340,11 +374,12 @@ impl Ingestor {
         &mut self,
         i: usize,
         display: &str,
-        line: lines::Line,
+        bytes: &[u8],
+        line: lines::LineRead,
         report: &mut PassReport,
     ) -> Result<(), LocalLogsError> {
         let number = self.checkpoint.files[i].lines + 1;
-        if line.bytes.iter().all(u8::is_ascii_whitespace) {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
             self.checkpoint.note(
                 display,
                 IssueKind::BlankLines,
@@ -358,7 +393,10 @@ impl Ingestor {
             report.bytes += line.consumed;
             return Ok(());
         }
-        let text = String::from_utf8_lossy(&line.bytes);
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
         let lossy = matches!(text, std::borrow::Cow::Owned(_));
         if lossy {
             self.checkpoint.note(
@@ -368,7 +406,7 @@ impl Ingestor {
                 "bytes that are not UTF-8 are shown as U+FFFD; the file keeps them",
             );
         }
-        if memchr::memchr(0, &line.bytes).is_some() {
+        if memchr::memchr(0, bytes).is_some() {
             self.checkpoint.note(
                 display,
                 IssueKind::NulBytes,
@@ -387,7 +425,7 @@ impl Ingestor {
             lossy_utf8: lossy,
             cut_by_reader: line.cut,
         };
-        let built = document::build_line(
+        let built = self.builder.build(
             &self.fields,
             &mut self.checkpoint.catalog,
             &self.mapping,
@@ -405,9 +443,10 @@ impl Ingestor {
                 ),
             );
         }
-        self.writer
-            .add_document(built.doc)
-            .map_err(|err| LocalLogsError::index(&self.index_dir, err))?;
+        self.pending.push(UserOperation::Add(built.doc));
+        if self.pending.len() >= BATCH_DOCS {
+            self.flush()?;
+        }
         let file_cp = &mut self.checkpoint.files[i];
         file_cp.offset += line.consumed;
         file_cp.lines = number;
