@@ -6,6 +6,11 @@
 //! that shrinks under the same inode was truncated: its old lines stay, and it is read again
 //! from the start as a new generation. Gzip files are finished files, read once.
 //!
+//! logrotate's `compress` turns a file already being read (`app.log.1`) into a new file
+//! (`app.log.1.gz`, another inode) with the same content: a new gzip file whose decompressed
+//! head has the fingerprint of a known plain file is that file, and is read from where the
+//! plain file was left (its offset counts decompressed bytes), so no line is indexed twice.
+//!
 //! Each pass reads every file from its checkpoint to its end and commits; a long pass also
 //! commits every [`IngestOptions::commit_every_bytes`]. The checkpoints ride in the commit
 //! (see [`checkpoint`]), so a crash at any point resumes exactly after the last committed line.
@@ -254,6 +259,13 @@ impl Ingestor {
             );
         }
         let mtime_ms = meta.mtime() * 1000 + meta.mtime_nsec() / 1_000_000;
+        let (offset, lines, last_time_ms) = match gz.then(|| self.compressed_from(&head)) {
+            Some(Some(plain)) => {
+                let plain = &self.checkpoint.files[plain];
+                (plain.offset, plain.lines, plain.last_time_ms)
+            }
+            _ => (0, 0, mtime_ms),
+        };
         let id = self.checkpoint.next_file_id;
         self.checkpoint.next_file_id += 1;
         self.checkpoint.files.push(FileCheckpoint {
@@ -264,14 +276,26 @@ impl Ingestor {
             gz,
             fingerprint: fingerprint(&head),
             fingerprint_len: head.len() as u64,
-            offset: 0,
-            lines: 0,
-            last_time_ms: mtime_ms,
+            offset,
+            lines,
+            last_time_ms,
             size: 0,
             state: FileState::Following,
         });
         self.dirty = true;
         Some(self.checkpoint.files.len() - 1)
+    }
+
+    /// The known plain file a new gzip file with this decompressed `head` is a compressed copy
+    /// of (the latest, if several match).
+    fn compressed_from(&self, head: &[u8]) -> Option<usize> {
+        self.checkpoint.files.iter().rposition(|f| {
+            !f.gz
+                && f.fingerprint_len > 0
+                && f.offset > 0
+                && head.len() as u64 >= f.fingerprint_len
+                && fingerprint(&head[..f.fingerprint_len as usize]) == f.fingerprint
+        })
     }
 
     fn read_file(
