@@ -14,6 +14,7 @@ export class SettingsStore {
   languageError = $state.raw<HinomiError | null>(null);
   #pendingLanguage = $state<Language | null>(null);
   readonly #backend: Backend;
+  readonly #reloaded = new Set<(previous: Settings | null) => void>();
 
   constructor(backend: Backend) {
     this.#backend = backend;
@@ -33,7 +34,18 @@ export class SettingsStore {
   }
 
   async load(): Promise<void> {
+    const previous = this.settings;
     this.view = await this.#backend.getSettings();
+    if (previous) for (const listener of this.#reloaded) listener(previous);
+  }
+
+  /**
+   * Called after the settings were read again because something other than the editor changed
+   * them (a log source added by a drop), with the settings as they were before.
+   */
+  onReloaded(listener: (previous: Settings | null) => void): () => void {
+    this.#reloaded.add(listener);
+    return () => this.#reloaded.delete(listener);
   }
 
   /** Saves the whole settings; on success the answer (with fresh problems) becomes current. */

@@ -150,11 +150,38 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
     };
   };
 
+  const logs = createFakeLogs();
+  /** As the shell does: an added local files source is a datasource in the settings too. */
+  const savedAsDatasource = async <T extends { datasource_id: string; index: string } | null>(
+    answer: CommandResult<T>,
+  ): Promise<CommandResult<T>> => {
+    const target = answer.status === "ok" ? answer.data : null;
+    if (target && !(state.settings.datasources ?? []).some((ds) => ds.id === target.datasource_id)) {
+      const paths = target.index.split(", ");
+      state.settings.datasources = [
+        ...(state.settings.datasources ?? []),
+        {
+          id: target.datasource_id,
+          name: paths[0]!.split("/").filter(Boolean).at(-1) ?? paths[0]!,
+          kind: "local_files",
+          url: "",
+          timeout_ms: 10_000,
+          tls: { ca_file: null },
+          auth: { type: "none" },
+          logs: { paths, time_field: "" },
+        },
+      ];
+    }
+    return answer;
+  };
+
   return {
     ...createFakeIncidents(),
     ...createFakeAlerts(),
     ...createFakeDashboards(),
-    ...createFakeLogs(),
+    ...logs,
+    addLocalLogSource: async (paths) => savedAsDatasource(await logs.addLocalLogSource(paths)),
+    chooseLocalLogSource: async (folder) => savedAsDatasource(await logs.chooseLocalLogSource(folder)),
     state,
     calls,
     firstPaints,

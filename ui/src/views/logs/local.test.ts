@@ -75,6 +75,40 @@ describe("adding local log files", () => {
   });
 });
 
+describe("fields of a local source", () => {
+  it("are asked for again with every search, as the index learns them", async () => {
+    const { store, calls } = setup();
+    await store.start();
+    await store.search();
+    const engine = calls("logFields").length;
+    await store.search();
+    expect(calls("logFields").length).toBe(engine);
+    await store.addSource(["/var/log/app"]);
+    const added = calls("logFields").length;
+    await store.search();
+    await vi.waitFor(() => expect(calls("logFields").length).toBe(added + 1));
+  });
+});
+
+describe("the settings editor after a drop", () => {
+  it("follows a datasource added elsewhere when untouched, and keeps the user's edits otherwise", async () => {
+    const { app } = await startedApp();
+    const { settingsDraft } = await import("../settings/draft.svelte");
+    const draft = settingsDraft(app);
+    const before = draft.entries.length;
+    const store = logsStore(app);
+    await onFileDrag(app, store, { type: "drop", paths: ["/srv/logs"] });
+    await vi.waitFor(() => expect(draft.entries.length).toBe(before + 1));
+    expect(draft.dirty).toBe(false);
+
+    draft.edit(draft.entries[0]!.key, { name: "Edited" });
+    await onFileDrag(app, store, { type: "drop", paths: ["/srv/other"] });
+    expect(draft.entries.length).toBe(before + 1);
+    expect(draft.entries[0]!.name).toBe("Edited");
+    expect(draft.dirty).toBe(true);
+  });
+});
+
 describe("the index status", () => {
   it("is asked for on a local source only, and polled while watched", async () => {
     vi.useFakeTimers();

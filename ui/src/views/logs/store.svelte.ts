@@ -337,6 +337,8 @@ export class LogsStore {
     this.selected.clear();
     this.topValues.clear();
     if (this.openField) void this.loadTopValues(this.openField);
+    // A local source learns its fields as it indexes (a new one knows none at first).
+    if (target.local_files) void this.loadFields();
   }
 
   #remember(query: string): void {

@@ -56,6 +56,13 @@ export class SettingsDraft {
   constructor(app: AppContext) {
     this.#app = app;
     this.sync();
+    // The settings changed elsewhere (a log source added by a drop): an untouched draft follows
+    // them; one with edits keeps its edits, and saving shows the difference as usual.
+    app.settings.onReloaded((previous) => {
+      const current = this.#app.settings.settings;
+      if (!this.#initialized || !previous || !current) return;
+      if (sameEdits(this.edited, editedPart(previous))) this.reset(current);
+    });
   }
 
   /** Takes the saved settings as the starting point, once they are there. */
