@@ -25,6 +25,9 @@ APT_PACKAGES=(
   gnome-keyring
   # Benchmarks
   hyperfine
+  # The local-files benchmark's baselines (scripts/bench-local-logs.sh): a full scan with
+  # ripgrep and lnav's own loading and search of the same files
+  ripgrep lnav
 )
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
