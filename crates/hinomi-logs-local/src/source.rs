@@ -630,6 +630,16 @@ pub struct FollowHandle {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+impl FollowHandle {
+    /// Asks the thread to stop after its current pass without waiting for it: on exit, where a
+    /// long first pass must not hold the app open. Safe because every commit is atomic (a pass
+    /// cut short by the process ending is redone from the last checkpoint, as after `kill -9`).
+    pub fn stop_without_waiting(mut self) {
+        drop(self.stop.take());
+        drop(self.thread.take());
+    }
+}
+
 impl Drop for FollowHandle {
     fn drop(&mut self) {
         drop(self.stop.take());

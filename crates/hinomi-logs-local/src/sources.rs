@@ -30,7 +30,7 @@ struct Opened {
     config: LocalSourceConfig,
     source: Arc<LocalLogs>,
     /// Dropped (and the follow thread joined) when the source is replaced or forgotten.
-    _follow: FollowHandle,
+    follow: FollowHandle,
 }
 
 impl LocalSources {
@@ -81,7 +81,7 @@ impl LocalSources {
             Opened {
                 config,
                 source: source.clone(),
-                _follow: follow,
+                follow,
             },
         );
         Ok(source)
@@ -103,7 +103,8 @@ impl LocalSources {
         drop(removed);
     }
 
-    /// Stops every follower (on exit: a pass in progress finishes its commit first).
+    /// Tells every follower to stop, without waiting for a pass in progress (on exit: a long
+    /// first pass must not hold the app open; its work is redone from the last commit).
     pub fn stop_all(&self) {
         let all: Vec<Opened> = self
             .open
@@ -112,7 +113,9 @@ impl LocalSources {
             .drain()
             .map(|(_, opened)| opened)
             .collect();
-        drop(all);
+        for opened in all {
+            opened.follow.stop_without_waiting();
+        }
     }
 
     /// One folder per datasource; ids are user-editable text, so only safe characters stay
