@@ -144,7 +144,7 @@ fn main() {
     let config = LocalSourceConfig::new(vec![logs.display().to_string()]);
     let source = LocalLogs::open(&index, config, options, Arc::new(SystemClock)).unwrap();
 
-    // PSS sampled every 100 ms while indexing.
+    // PSS sampled every 250 ms while indexing.
     let indexing = Arc::new(AtomicBool::new(true));
     let peak = Arc::new(AtomicU64::new(0));
     let sampler = {
@@ -152,7 +152,7 @@ fn main() {
         std::thread::spawn(move || {
             while indexing.load(Ordering::Relaxed) {
                 peak.fetch_max(pss(), Ordering::Relaxed);
-                std::thread::sleep(Duration::from_millis(100));
+                std::thread::sleep(Duration::from_millis(250));
             }
         })
     };
@@ -174,9 +174,26 @@ fn main() {
         index_bytes as f64 / 1e6,
         100.0 * index_bytes as f64 / input as f64,
     );
-    // Background merges may still run after the pass: give them time before "afterwards".
-    std::thread::sleep(Duration::from_secs(5));
+    // The writer keeps merging segments after the pass; "afterwards" is once this process has
+    // been idle (under 5% of a core) for a second, so index size and queries see the merged
+    // index, not the middle of a merge.
+    let settling = Instant::now();
+    loop {
+        let cpu = cpu_seconds();
+        std::thread::sleep(Duration::from_secs(1));
+        if cpu_seconds() - cpu < 0.05 || settling.elapsed() > Duration::from_secs(300) {
+            break;
+        }
+    }
+    let settle_s = settling.elapsed().as_secs_f64();
+    let merge_cpu = cpu_seconds() - cpu_before - ingest_cpu;
+    let settled_bytes = dir_size(&index);
     let pss_after_ingest = pss();
+    println!(
+        "merges settled {settle_s:.0} s after the pass ({merge_cpu:.1} CPU-s more): index {:.1} MB = {:.1}% of the input",
+        settled_bytes as f64 / 1e6,
+        100.0 * settled_bytes as f64 / input as f64,
+    );
 
     let query = LogQuery {
         query: QUERY.into(),
@@ -225,6 +242,10 @@ fn main() {
             "mb_per_s": input as f64 / 1e6 / ingest_s,
             "index_bytes": index_bytes,
             "index_share": index_bytes as f64 / input as f64,
+            "settle_s": settle_s,
+            "merge_cpu_s": merge_cpu,
+            "settled_index_bytes": settled_bytes,
+            "settled_index_share": settled_bytes as f64 / input as f64,
             "hits": hits,
             "query_median_ms": query_ms,
             "pss_peak_mib": mib(peak.load(Ordering::Relaxed)),
