@@ -40,15 +40,25 @@ impl RunawayServer {
         Self::start("[", alert, HashMap::new()).await
     }
 
-    /// An OpenSearch 2 whose root document is normal and whose every other answer is a search
-    /// answer with endless hits.
+    /// An OpenSearch 2 whose root document and point-in-time answers (for the seed's index
+    /// pattern) are normal and whose every other answer is a search answer with endless hits.
     pub async fn elasticsearch_hits() -> Self {
         let hit = r#"{"_index":"dataset-management-2026.01.01","_id":"a1","_score":null,"_source":{"@timestamp":"2026-01-01T00:00:00Z","level":"ERROR","message":"upstream timed out"},"sort":[1767225600000]}"#;
         let root = r#"{"name":"n1","cluster_name":"c","version":{"distribution":"opensearch","number":"2.11.0"},"tagline":"The OpenSearch Project: https://opensearch.org/"}"#;
         Self::start(
             r#"{"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"total":{"value":10000,"relation":"gte"},"max_score":null,"hits":["#,
             hit,
-            HashMap::from([("/".to_owned(), root.to_owned())]),
+            HashMap::from([
+                ("/".to_owned(), root.to_owned()),
+                (
+                    "/dataset-management-*/_search/point_in_time".to_owned(),
+                    r#"{"pit_id":"runaway-pit","_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"creation_time":1767225600000}"#.to_owned(),
+                ),
+                (
+                    "/_search/point_in_time".to_owned(),
+                    r#"{"pits":[{"pit_id":"runaway-pit","successful":true}]}"#.to_owned(),
+                ),
+            ]),
         )
         .await
     }
