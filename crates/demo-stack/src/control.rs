@@ -7,6 +7,9 @@
 //! - `POST /components/{name}/stop`, `POST /components/{name}/start`
 //! - `POST /shutdown`
 //! - `POST /webhook/alertmanager[?route=...]`, `GET /webhook/alertmanager`
+//!
+//! Request bodies are bounded ([`MAX_REQUEST_BYTES`]): whatever can reach the port cannot
+//! make the supervisor buffer an endless request.
 
 use crate::component::Component;
 use crate::error::StackError;
@@ -14,6 +17,7 @@ use crate::supervisor::Supervisor;
 use crate::webhook::ReceivedWebhook;
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
@@ -69,6 +73,9 @@ pub(crate) fn serve(
     ControlServer { stop, task }
 }
 
+/// Far above an Alertmanager notification of a few hundred alerts; larger requests get 413.
+pub(crate) const MAX_REQUEST_BYTES: usize = 1024 * 1024;
+
 fn router(supervisor: Arc<Supervisor>) -> Router {
     Router::new()
         .route("/status", get(status))
@@ -79,6 +86,7 @@ fn router(supervisor: Arc<Supervisor>) -> Router {
             "/webhook/alertmanager",
             post(receive_webhook).get(list_webhooks),
         )
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .with_state(supervisor)
 }
 
@@ -164,4 +172,42 @@ fn error_response(status: StatusCode, error: &StackError) -> Response {
 
 fn error_message(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::StackConfig;
+    use crate::ports::Ports;
+
+    #[tokio::test]
+    async fn a_webhook_over_the_limit_is_refused_and_a_normal_one_is_kept() {
+        let state = tempfile::tempdir().unwrap();
+        let supervisor =
+            Arc::new(Supervisor::new(StackConfig::new(state.path(), Ports::default())).unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!(
+            "http://{}/webhook/alertmanager",
+            listener.local_addr().unwrap()
+        );
+        let server = serve(listener, supervisor.clone());
+        let http = reqwest::Client::new();
+
+        // Valid JSON of 1.5 MB: the size alone is refused, nothing is recorded.
+        let big = serde_json::to_vec(&json!({
+            "receiver": "demo",
+            "alerts": [{ "labels": { "alertname": "x".repeat(MAX_REQUEST_BYTES * 3 / 2) } }],
+        }))
+        .unwrap();
+        let refused = http.post(&url).body(big).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(supervisor.webhooks.received().is_empty());
+
+        let small =
+            json!({ "receiver": "demo", "alerts": [{ "labels": { "alertname": "Watchdog" } }] });
+        let kept = http.post(&url).json(&small).send().await.unwrap();
+        assert_eq!(kept.status(), StatusCode::OK);
+        assert_eq!(supervisor.webhooks.received().len(), 1);
+        server.abort();
+    }
 }

@@ -24,6 +24,7 @@ mod log_search;
 mod logs;
 mod ports;
 mod readiness;
+mod runaway;
 mod search;
 mod shipper;
 mod stack;
@@ -38,6 +39,7 @@ pub use control_client::ControlClient;
 pub use error::StackError;
 pub use ports::Ports;
 pub use readiness::{TargetHealth, scrape_targets};
+pub use runaway::{RUNAWAY_GIVE_UP_BYTES, RunawayServer};
 pub use search::{
     SEARCH_SERVERS_DIR_ENV, SearchEngine, SearchServer, SearchServerOptions,
     search_server_available, search_servers_dirs,

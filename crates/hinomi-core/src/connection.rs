@@ -144,10 +144,8 @@ async fn get_json(
     let response = endpoint.get(path, &[]).await?;
     let status = response.status();
     let elastic_product = response.headers().contains_key("x-elastic-product");
-    let body = response
-        .text()
-        .await
-        .map_err(|err| crate::http::transport_error(&err, &endpoint.url(path)))?;
+    let body = endpoint.read_body(response).await?;
+    let body = String::from_utf8_lossy(&body).into_owned();
     let url = endpoint.shown_url(path);
     if let Some(err) = crate::http::auth_rejected(status, &url) {
         return Err(err);
@@ -169,11 +167,8 @@ async fn get_json(
     Ok((json, body, url, elastic_product))
 }
 
-fn truncate(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
+fn truncate(text: &str, max_bytes: usize) -> String {
+    crate::http::shown_text_limited(text.as_bytes(), max_bytes)
 }
 
 #[cfg(test)]

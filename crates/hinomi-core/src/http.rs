@@ -12,12 +12,19 @@ use crate::secrets::SecretStore;
 use crate::settings::{Datasource, DatasourceAuth, parse_endpoint_url};
 use std::time::Duration;
 
+mod body;
+pub use body::{
+    BodyError, DEFAULT_MAX_ANSWER_BYTES, MAX_SHOWN_ERROR_BYTES, TooLarge, read_bounded, shown_text,
+    shown_text_limited,
+};
+
 /// A datasource's base URL plus a client configured for it.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     pub datasource_id: String,
     base: url::Url,
     client: reqwest::Client,
+    max_answer_bytes: u64,
 }
 
 impl Endpoint {
@@ -74,7 +81,23 @@ impl Endpoint {
             datasource_id: ds.id.clone(),
             base,
             client,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
         })
+    }
+
+    /// The same endpoint with another answer-size limit (a datasource's own setting, tests).
+    pub fn with_max_answer_bytes(mut self, limit: u64) -> Self {
+        self.max_answer_bytes = limit.max(1);
+        self
+    }
+
+    pub fn max_answer_bytes(&self) -> u64 {
+        self.max_answer_bytes
+    }
+
+    /// Reads an answer's body under this endpoint's size limit.
+    pub async fn read_body(&self, response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
+        read_bounded(response, self.max_answer_bytes).await
     }
 
     /// `path` is relative to the base URL, so a Prometheus behind a prefix

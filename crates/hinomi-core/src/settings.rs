@@ -618,7 +618,7 @@ mod tests {
     #[test]
     fn local_files_round_trip_through_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        let file = SettingsFile::new(&dir.path().join("settings.toml"));
+        let file = SettingsFile::new(dir.path().join("settings.toml"));
         let mut settings = Settings::default();
         settings
             .datasources

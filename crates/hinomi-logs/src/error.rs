@@ -4,6 +4,7 @@
 //! apart from transport trouble: its reason is what the query bar shows, verbatim, under the
 //! stable code `backend`. Everything else keeps the codes the other datasources use.
 
+use hinomi_core::http::shown_text;
 use hinomi_core::{ErrorCode, HinomiError};
 
 #[derive(Debug, thiserror::Error)]
@@ -21,11 +22,9 @@ pub enum LogsError {
     /// Unreachable, timed out, TLS, refused credentials: already in the shared shape.
     #[error("{0}")]
     Transport(HinomiError),
-    #[error(
-        "{url} sent more than {limit_mib} MiB in one answer; narrow the query or the time range \
-         (the limit is the datasource's max_response_mib)."
-    )]
-    TooLarge { url: String, limit_mib: u64 },
+    /// Over the datasource's `max_response_mib`.
+    #[error("{0} The limit is the datasource's max_response_mib.")]
+    TooLarge(hinomi_core::http::TooLarge),
     #[error("{url} answered {status}")]
     Status {
         url: String,
@@ -65,36 +64,49 @@ impl From<HinomiError> for LogsError {
 }
 
 impl From<LogsError> for HinomiError {
+    /// The engine's texts (reason, causes, a non-JSON body) are cut to what can be shown.
     fn from(err: LogsError) -> Self {
-        let message = err.to_string();
-        match err {
-            LogsError::Engine {
-                status,
-                kind,
-                detail,
-                ..
-            } => {
-                let detail = match detail {
-                    Some(more) => format!("{kind} (HTTP {status}): {more}"),
-                    None => format!("{kind} (HTTP {status})"),
-                };
-                HinomiError::new(ErrorCode::Backend, message).with_detail(detail)
-            }
-            LogsError::Transport(inner) => inner,
-            LogsError::TooLarge { .. } => HinomiError::new(ErrorCode::Backend, message),
-            LogsError::Status { body, .. } => {
-                HinomiError::new(ErrorCode::HttpStatus, message).with_detail(body)
-            }
-            LogsError::Decode { cause, .. } => {
-                HinomiError::new(ErrorCode::Decode, message).with_detail(cause)
-            }
-            LogsError::UnknownResult(id) => {
-                HinomiError::new(ErrorCode::NotFound, message).with_detail(id)
-            }
-            LogsError::PitExpired => HinomiError::new(ErrorCode::Backend, message),
-            LogsError::Cancelled => HinomiError::new(ErrorCode::Cancelled, message),
-            LogsError::Io { .. } => HinomiError::new(ErrorCode::Io, message),
-            LogsError::InvalidInput(_) => HinomiError::invalid_input(message),
+        let shown = into_shown(err);
+        HinomiError {
+            message: shown_text(shown.message.as_bytes()),
+            detail: shown.detail.map(|detail| shown_text(detail.as_bytes())),
+            ..shown
         }
+    }
+}
+
+fn into_shown(err: LogsError) -> HinomiError {
+    let message = err.to_string();
+    match err {
+        LogsError::Engine {
+            status,
+            kind,
+            detail,
+            ..
+        } => {
+            let detail = match detail {
+                Some(more) => format!("{kind} (HTTP {status}): {more}"),
+                None => format!("{kind} (HTTP {status})"),
+            };
+            HinomiError::new(ErrorCode::Backend, message).with_detail(detail)
+        }
+        LogsError::Transport(inner) => inner,
+        LogsError::TooLarge(too_large) => HinomiError {
+            message,
+            ..HinomiError::from(too_large)
+        },
+        LogsError::Status { body, .. } => {
+            HinomiError::new(ErrorCode::HttpStatus, message).with_detail(body)
+        }
+        LogsError::Decode { cause, .. } => {
+            HinomiError::new(ErrorCode::Decode, message).with_detail(cause)
+        }
+        LogsError::UnknownResult(id) => {
+            HinomiError::new(ErrorCode::NotFound, message).with_detail(id)
+        }
+        LogsError::PitExpired => HinomiError::new(ErrorCode::Backend, message),
+        LogsError::Cancelled => HinomiError::new(ErrorCode::Cancelled, message),
+        LogsError::Io { .. } => HinomiError::new(ErrorCode::Io, message),
+        LogsError::InvalidInput(_) => HinomiError::invalid_input(message),
     }
 }

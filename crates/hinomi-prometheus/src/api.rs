@@ -1,6 +1,6 @@
 //! The `/api/v1` envelope: every answer is `{status, data}` or `{status, errorType, error}`.
 
-use hinomi_core::http::{Endpoint, transport_error};
+use hinomi_core::http::{Endpoint, shown_text};
 use hinomi_core::settings::Datasource;
 use hinomi_core::{ErrorCode, HinomiError};
 use serde::Deserialize;
@@ -33,16 +33,19 @@ pub(crate) fn unwrap_envelope<'de, T: Deserialize<'de>>(
         }) if s == "success" => Ok(data),
         Ok(envelope) => Err(HinomiError::new(
             ErrorCode::Backend,
-            envelope
-                .error
-                .unwrap_or_else(|| "Prometheus answered with an error".into()),
+            envelope.error.map_or_else(
+                || "Prometheus answered with an error".into(),
+                |text| shown_text(text.as_bytes()),
+            ),
         )
-        .with_detail(envelope.error_type.unwrap_or_default())),
+        .with_detail(shown_text(
+            envelope.error_type.unwrap_or_default().as_bytes(),
+        ))),
         Err(_) if status.is_some_and(|s| !s.is_success()) => Err(HinomiError::new(
             ErrorCode::HttpStatus,
             format!("Prometheus answered {}.", status.unwrap_or_default()),
         )
-        .with_detail(String::from_utf8_lossy(&body[..body.len().min(500)]).into_owned())),
+        .with_detail(shown_text(body))),
         Err(err) => Err(HinomiError::new(
             ErrorCode::Decode,
             "The answer is not the Prometheus API's.",
@@ -62,6 +65,13 @@ impl PrometheusClient {
         &self.endpoint.datasource_id
     }
 
+    /// The same client with another answer-size limit than the default 64 MiB.
+    pub fn with_max_answer_bytes(self, limit: u64) -> Self {
+        Self {
+            endpoint: self.endpoint.with_max_answer_bytes(limit),
+        }
+    }
+
     /// GETs an API path; an HTTP error status whose body is the Prometheus envelope is decoded
     /// by the caller (Prometheus sends 400/422/503 with a useful JSON error).
     pub(crate) async fn get_body(
@@ -71,11 +81,8 @@ impl PrometheusClient {
     ) -> Result<bytes::Bytes, HinomiError> {
         let response = self.endpoint.get(path, query).await?;
         let status = response.status();
-        let url = self.endpoint.url(path);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|err| transport_error(&err, &url))?;
+        let url = self.endpoint.shown_url(path);
+        let body = bytes::Bytes::from(self.endpoint.read_body(response).await?);
         if let Some(err) = hinomi_core::http::auth_rejected(status, &self.endpoint.shown_url(path))
         {
             return Err(err);

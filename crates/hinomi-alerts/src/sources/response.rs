@@ -5,13 +5,13 @@
 //! (`{"code":602,"message":"..."}`) or plain text, depending on where the error arose; all
 //! three are unwrapped so the user reads Alertmanager's words, not our paraphrase.
 
-use hinomi_core::http::{Endpoint, transport_error};
+use hinomi_core::http::{Endpoint, shown_text, transport_error};
 use hinomi_core::{ErrorCode, HinomiError};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-/// Sends a request built on `endpoint` and returns status and body; transport failures are
-/// classified by hinomi-core.
+/// Sends a request built on `endpoint` and returns status and body, read under the endpoint's
+/// size cap; transport failures are classified by hinomi-core.
 pub(crate) async fn send(
     endpoint: &Endpoint,
     request: reqwest::RequestBuilder,
@@ -23,11 +23,8 @@ pub(crate) async fn send(
         .await
         .map_err(|err| transport_error(&err, &url))?;
     let status = response.status();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|err| transport_error(&err, &url))?;
-    Ok((status, body.to_vec()))
+    let body = endpoint.read_body(response).await?;
+    Ok((status, body))
 }
 
 #[derive(Deserialize)]
@@ -52,11 +49,14 @@ pub(crate) fn prometheus_data<T: DeserializeOwned>(
         }) if s == "success" && status.is_success() => Ok(data),
         Ok(envelope) if envelope.status == "error" => Err(HinomiError::new(
             ErrorCode::Backend,
-            envelope
-                .error
-                .unwrap_or_else(|| "Prometheus answered with an error".into()),
+            envelope.error.map_or_else(
+                || "Prometheus answered with an error".into(),
+                |text| shown_text(text.as_bytes()),
+            ),
         )
-        .with_detail(envelope.error_type.unwrap_or_default())),
+        .with_detail(shown_text(
+            envelope.error_type.unwrap_or_default().as_bytes(),
+        ))),
         _ if !status.is_success() => Err(status_error("Prometheus", status, body)),
         Ok(_) => Err(HinomiError::new(
             ErrorCode::Decode,
@@ -99,11 +99,11 @@ pub(crate) fn alertmanager_error(status: reqwest::StatusCode, body: &[u8]) -> Hi
         message: String,
     }
     let text = if let Ok(message) = serde_json::from_slice::<String>(body) {
-        message
+        shown_text(message.trim().as_bytes())
     } else if let Ok(SwaggerError { message }) = serde_json::from_slice(body) {
-        message
+        shown_text(message.trim().as_bytes())
     } else {
-        String::from_utf8_lossy(body).trim().to_owned()
+        shown_text(body.trim_ascii())
     };
     if text.is_empty() {
         return status_error("Alertmanager", status, body);
@@ -124,7 +124,7 @@ fn status_error(server: &str, status: reqwest::StatusCode, body: &[u8]) -> Hinom
         ErrorCode::HttpStatus,
         format!("{server} answered {status}."),
     )
-    .with_detail(String::from_utf8_lossy(&body[..body.len().min(500)]).into_owned())
+    .with_detail(shown_text(body))
 }
 
 #[cfg(test)]
@@ -161,6 +161,23 @@ mod tests {
         assert_eq!(missing.code, ErrorCode::NotFound);
         let empty = alertmanager_error(StatusCode::BAD_GATEWAY, b"");
         assert_eq!(empty.code, ErrorCode::HttpStatus);
+    }
+
+    #[test]
+    fn a_10_mb_error_body_is_cut_to_what_can_be_shown() {
+        let huge = vec![b'E'; 10 * 1024 * 1024];
+        for err in [
+            alertmanager_error(StatusCode::INTERNAL_SERVER_ERROR, &huge),
+            alertmanager_error(
+                StatusCode::BAD_REQUEST,
+                format!("\"{}\"", "e".repeat(10 * 1024 * 1024)).as_bytes(),
+            ),
+            prometheus_data::<serde_json::Value>(StatusCode::BAD_GATEWAY, &huge).unwrap_err(),
+        ] {
+            let shown = format!("{} {}", err.message, err.detail.unwrap_or_default());
+            assert!(shown.len() < 4 * 1024, "{} bytes shown", shown.len());
+            assert!(shown.contains("more bytes not shown"), "{shown}");
+        }
     }
 
     #[test]

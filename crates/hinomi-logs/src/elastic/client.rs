@@ -2,13 +2,13 @@
 //!
 //! Built on [`hinomi_core::http::Endpoint`], so TLS, timeouts and the keyring's credentials are
 //! the same as every other datasource's. Cloning is cheap (one `Arc`), and the engine's dialect
-//! is asked for once and cached. Every answer is read through a byte cap checked against
-//! `Content-Length` and again while streaming, so a runaway page is refused, not buffered.
+//! is asked for once and cached. Every answer is read through the endpoint's bounded reader with
+//! the datasource's `max_response_mib`, so a runaway page is refused, not buffered.
 
 use super::dialect::Dialect;
 use super::wire::{ErrorBody, ErrorCause, ErrorValue};
 use crate::error::LogsError;
-use hinomi_core::http::{Endpoint, auth_rejected, transport_error};
+use hinomi_core::http::{BodyError, Endpoint, auth_rejected, shown_text, transport_error};
 use hinomi_core::settings::{Datasource, LogSourceOptions};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -23,7 +23,6 @@ pub struct ElasticClient {
 struct Inner {
     endpoint: Endpoint,
     dialect: tokio::sync::OnceCell<Dialect>,
-    max_response_bytes: u64,
     ignore_unavailable: bool,
 }
 
@@ -44,9 +43,10 @@ impl ElasticClient {
     pub fn from_endpoint(endpoint: Endpoint, options: &LogSourceOptions) -> Self {
         Self {
             inner: Arc::new(Inner {
-                endpoint,
+                endpoint: endpoint.with_max_answer_bytes(
+                    u64::from(options.max_response_mib.max(1)) * 1024 * 1024,
+                ),
                 dialect: tokio::sync::OnceCell::new(),
-                max_response_bytes: u64::from(options.max_response_mib.max(1)) * 1024 * 1024,
                 ignore_unavailable: options.ignore_unavailable,
             }),
         }
@@ -56,9 +56,8 @@ impl ElasticClient {
     pub fn with_max_response_bytes(&self, bytes: u64) -> Self {
         Self {
             inner: Arc::new(Inner {
-                endpoint: self.inner.endpoint.clone(),
+                endpoint: self.inner.endpoint.clone().with_max_answer_bytes(bytes),
                 dialect: self.inner.dialect.clone(),
-                max_response_bytes: bytes,
                 ignore_unavailable: self.inner.ignore_unavailable,
             }),
         }
@@ -71,7 +70,6 @@ impl ElasticClient {
             inner: Arc::new(Inner {
                 endpoint: self.inner.endpoint.clone(),
                 dialect: self.inner.dialect.clone(),
-                max_response_bytes: self.inner.max_response_bytes,
                 ignore_unavailable: ignore,
             }),
         }
@@ -115,36 +113,23 @@ impl ElasticClient {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(bytes);
         }
-        let mut response = request
+        let response = request
             .send()
             .await
             .map_err(|err| transport_error(&err, &url))?;
         let status = response.status();
         let elastic_product = response.headers().contains_key("x-elastic-product");
-        let cap = self.inner.max_response_bytes;
-        let too_large = || LogsError::TooLarge {
-            url: shown_url.clone(),
-            limit_mib: cap.div_ceil(1024 * 1024),
-        };
-        if response.content_length().is_some_and(|len| len > cap) {
-            return Err(too_large());
-        }
-        let mut buffer =
-            Vec::with_capacity(response.content_length().unwrap_or(8 * 1024).min(cap) as usize);
-        while let Some(chunk) = response
-            .chunk()
+        let body = endpoint
+            .read_body(response)
             .await
-            .map_err(|err| transport_error(&err, &url))?
-        {
-            if (buffer.len() + chunk.len()) as u64 > cap {
-                return Err(too_large());
-            }
-            buffer.extend_from_slice(&chunk);
-        }
+            .map_err(|err| match err {
+                BodyError::TooLarge(too_large) => LogsError::TooLarge(too_large),
+                BodyError::Transport(inner) => LogsError::Transport(inner),
+            })?;
         Ok(RawAnswer {
             status,
             elastic_product,
-            body: buffer,
+            body,
             shown_url,
         })
     }
@@ -183,7 +168,7 @@ impl RawAnswer {
             Err(_) => LogsError::Status {
                 url: self.shown_url,
                 status: self.status.as_u16(),
-                body: String::from_utf8_lossy(&self.body[..self.body.len().min(500)]).into(),
+                body: shown_text(&self.body),
             },
         }
     }

@@ -756,7 +756,10 @@ async fn too_large(fx: &Fixture) {
         .unwrap_err();
     assert!(matches!(err, LogsError::TooLarge { .. }), "{err:?}");
     let shown = HinomiError::from(err);
-    assert!(shown.message.contains("MiB"), "{shown:?}");
+    assert!(
+        shown.message.contains("answer too large (") && shown.message.contains("limit 0.3 MB)"),
+        "{shown:?}"
+    );
     assert_eq!(fx.admin.open_contexts().await, 0);
 }
 
