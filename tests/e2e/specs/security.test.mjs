@@ -1,5 +1,8 @@
 // The content security policy and the IPC capabilities are in force in the real WebView, not
-// only written in tauri.conf.json / capabilities/main.json. Each refusal is paired with a control
+// only written in tauri.conf.json / capabilities/main.json; and an alert annotation written as
+// markup reaches a notification server that reads body markup escaped, as text.
+// Run under `dbus-run-session` (the recording notification server needs a session bus).
+// Each refusal is paired with a control
 // that shows the same thing does work where it is allowed (the script runs, the page sets a flag
 // directly, the Prometheus answers Node, an own command answers), so an assertion can only pass
 // because the policy refused.
@@ -7,6 +10,10 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startStack, startApp, settingsFor, screenshot, waitFor, sleep } from "../lib/harness.mjs";
+import { startNotificationServer } from "../lib/notifications.mjs";
+
+/** An annotation an attacker (or a careless rule author) wrote as notification markup. */
+const HOSTILE_SUMMARY = `<img src=x onerror="window.__pwnedNotify=1"> <a href="https://evil.example/">open</a> & <b>bold</b>`;
 
 /**
  * Starts `fetch(...args)` or `__TAURI_INTERNALS__.invoke(...args)` in the page and waits for it
@@ -38,8 +45,10 @@ async function settle(browser, what, args) {
 describe("Security: CSP and capabilities in the real WebView", () => {
   let stack;
   let app;
+  let notifications;
 
   before(async () => {
+    notifications = await startNotificationServer({ bodyMarkup: true });
     stack = await startStack({});
     app = await startApp({ settingsToml: settingsFor(stack) });
     const { browser } = app;
@@ -56,6 +65,7 @@ describe("Security: CSP and capabilities in the real WebView", () => {
   after(async () => {
     await app?.stop();
     await stack?.stop();
+    notifications?.stop();
   });
 
   const violations = async (browser) => browser.execute(() => window.__violations.slice());
@@ -221,5 +231,54 @@ describe("Security: CSP and capabilities in the real WebView", () => {
     assert.equal(await browser.execute(() => window.__control === true), true);
     assert.equal(await (await browser.$('[data-testid="nav-targets"]')).isDisplayed(), true);
     await screenshot(browser, "security-csp-refusals");
+  });
+
+  it("escapes an annotation's markup for a notification server that reads body markup", async () => {
+    const { browser } = app;
+    await (await browser.$('[data-testid="nav-alerts"]')).click();
+    await (await browser.$('[data-testid="alerts-tab-watch"]')).click();
+    const editor = await browser.$('[data-testid="watch-rules-text"]');
+    await editor.waitForDisplayed({ timeout: 10_000 });
+    // A watch rule firing at once on the demo Prometheus's own `up`, its summary in markup.
+    const yaml = `groups:
+- name: e2e-hostile
+  rules:
+  - alert: E2EHostileMarkup
+    expr: up{job="prometheus"} == 1
+    for: 0s
+    labels:
+      severity: warning
+    annotations:
+      summary: '${HOSTILE_SUMMARY}'
+`;
+    await browser.execute((value) => {
+      const el = document.querySelector('[data-testid="watch-rules-text"]');
+      el.value = value;
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    }, yaml);
+    const save = await browser.$('[data-testid="watch-rules-save"]');
+    await waitFor("the rules checked valid", async () => await save.isEnabled(), { timeoutMs: 10_000 });
+    await save.click();
+
+    await (await browser.$('[data-testid="alerts-tab-board"]')).click();
+    const row = await browser.$('[data-testid="alert-row"][data-alertname="E2EHostileMarkup"]');
+    await row.waitForDisplayed({ timeout: 20_000 });
+    // On the board it is text too.
+    assert.ok((await row.getText()).includes('<a href="https://evil.example/">open</a>'), await row.getText());
+
+    // One notification after the seed route's group_wait (30 s).
+    const told = await waitFor(
+      "the hostile rule's notification",
+      async () => notifications.records().find((r) => r.summary.startsWith("E2EHostileMarkup")) ?? null,
+      { timeoutMs: 90_000, intervalMs: 1000 },
+    );
+    assert.equal(
+      told.body,
+      "&lt;img src=x onerror=&quot;window.__pwnedNotify=1&quot;&gt; " +
+        "&lt;a href=&quot;https://evil.example/&quot;&gt;open&lt;/a&gt; &amp; &lt;b&gt;bold&lt;/b&gt;",
+    );
+    assert.ok(!/<(a|img|b)\b/.test(told.body), told.body);
+    assert.equal(await browser.execute(() => window.__pwnedNotify ?? null), null);
+    await screenshot(browser, "security-hostile-annotation-on-board");
   });
 });
