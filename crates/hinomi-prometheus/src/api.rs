@@ -86,7 +86,7 @@ impl PrometheusClient {
                 Err(err) => Err(err),
                 Ok(_) => Err(HinomiError::new(
                     ErrorCode::HttpStatus,
-                    format!("{url} answered {status}."),
+                    format!("{} answered {status}.", self.endpoint.shown_url(path)),
                 )),
             };
         }
