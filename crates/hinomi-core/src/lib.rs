@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod incident_policy;
 pub mod paths;
+pub mod redact;
 pub mod secrets;
 pub mod settings;
 

@@ -385,6 +385,17 @@ impl Settings {
         problems
     }
 
+    /// Hides the user name and password of URLs typed with them (a problem, see
+    /// [`Settings::problems`]) before the settings are shown: the text goes back to the web view
+    /// as `http://user:***@host`, for the user to fix.
+    pub fn hide_url_credentials(&mut self) {
+        for ds in &mut self.datasources {
+            if let std::borrow::Cow::Owned(shown) = crate::redact::url_credentials(&ds.url) {
+                ds.url = shown;
+            }
+        }
+    }
+
     pub fn datasource(&self, id: &str) -> Option<&Datasource> {
         self.datasources.iter().find(|ds| ds.id == id)
     }
@@ -396,14 +407,22 @@ pub fn parse_endpoint_url(raw: &str) -> Result<url::Url, String> {
     if trimmed.is_empty() {
         return Err("The URL is empty.".into());
     }
+    // The typed text is quoted back to the user and logged: never with a password in it.
+    let shown = crate::redact::url_credentials(trimmed);
+    if crate::redact::has_url_credentials(trimmed) {
+        return Err(format!(
+            "\"{shown}\" has a user name or password in it. Leave them out of the URL: put the \
+             user name and password in the datasource's auth (stored in the OS keyring)."
+        ));
+    }
     let url =
-        url::Url::parse(trimmed).map_err(|err| format!("\"{trimmed}\" is not a URL: {err}."))?;
+        url::Url::parse(trimmed).map_err(|err| format!("\"{shown}\" is not a URL: {err}."))?;
     match url.scheme() {
         "http" | "https" => {}
         other => return Err(format!("Use http:// or https://, not {other}://.")),
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("\"{trimmed}\" has no host."));
+        return Err(format!("\"{shown}\" has no host."));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err("Leave out ?query and #fragment; give the base URL of the API.".into());
@@ -691,6 +710,50 @@ mod tests {
                 .contains("query")
         );
         assert!(parse_endpoint_url("https://prom.example:9090/prefix").is_ok());
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_a_problem_that_never_repeats_the_password() {
+        for typed in [
+            "http://admin:hunter2@prom.example:9090",
+            "https://hunter2@prom.example",
+            // Not a URL at all (the password holds a `/`): still refused, still hidden.
+            "http://admin:hun/ter2@prom.example",
+        ] {
+            let mut settings = Settings::default();
+            settings.datasources[0].url = typed.into();
+            let problems = settings.problems();
+            assert_eq!(problems.len(), 1, "{typed}: {problems:?}");
+            assert_eq!(problems[0].datasource_id, settings.datasources[0].id);
+            assert_eq!(problems[0].field, "url");
+            let message = &problems[0].error.message;
+            assert!(message.contains("datasource's auth"), "{message}");
+            assert!(message.contains("OS keyring"), "{message}");
+            assert!(!message.contains("hunter2"), "{typed}: {message}");
+            assert!(!message.contains("ter2"), "{typed}: {message}");
+            let shown = format!("{:?}", problems[0].error);
+            assert!(
+                !shown.contains("hunter2") && !shown.contains("ter2"),
+                "{shown}"
+            );
+        }
+        // The endpoint refuses it as well: no request carries them.
+        assert!(parse_endpoint_url("http://a:b@h").is_err());
+    }
+
+    #[test]
+    fn settings_shown_have_url_credentials_hidden() {
+        let mut settings = Settings::default();
+        settings.datasources[0].url = "http://admin:hunter2@prom.example:9090".into();
+        let untouched = settings.datasources[1].url.clone();
+        settings.hide_url_credentials();
+        assert_eq!(
+            settings.datasources[0].url,
+            "http://admin:***@prom.example:9090"
+        );
+        assert_eq!(settings.datasources[1].url, untouched);
+        // Still a problem, with the same hint, once shown and saved back.
+        assert_eq!(settings.problems()[0].field, "url");
     }
 
     #[test]

@@ -93,7 +93,7 @@ impl PrometheusClient {
                 Err(err) => Err(err),
                 Ok(_) => Err(HinomiError::new(
                     ErrorCode::HttpStatus,
-                    format!("{url} answered {status}."),
+                    format!("{} answered {status}.", self.endpoint.shown_url(path)),
                 )),
             };
         }

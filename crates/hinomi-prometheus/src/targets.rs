@@ -3,6 +3,7 @@
 use crate::api::PrometheusClient;
 use chrono::{DateTime, Utc};
 use hinomi_core::HinomiError;
+use hinomi_core::redact::url_credentials;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::BTreeMap;
@@ -79,11 +80,12 @@ impl From<RawTarget> for ScrapeTarget {
                 .unwrap_or_else(|| raw.scrape_pool.clone()),
             instance: raw.labels.get("instance").cloned().unwrap_or_default(),
             scrape_pool: raw.scrape_pool,
-            scrape_url: raw.scrape_url,
+            // Another system's URLs, shown in the Targets view: no user-info from them either.
+            scrape_url: url_credentials(&raw.scrape_url).into_owned(),
             health,
             last_scrape,
             last_scrape_duration_seconds: raw.last_scrape_duration,
-            last_error: raw.last_error,
+            last_error: url_credentials(&raw.last_error).into_owned(),
             scrape_interval: raw.scrape_interval,
             labels: raw.labels,
         }
@@ -138,6 +140,23 @@ mod tests {
         assert_eq!(
             targets[1].last_scrape, None,
             "the zero time means never scraped"
+        );
+    }
+
+    #[test]
+    fn a_scrape_url_with_credentials_is_shown_without_them() {
+        let raw: TargetsData = serde_json::from_str(
+            r#"{"activeTargets":[{"labels":{"instance":"h","job":"j"},"scrapePool":"j",
+            "scrapeUrl":"https://scraper:hunter2@h/metrics",
+            "lastError":"Get \"https://scraper:hunter2@h/metrics\": 401","health":"down"}]}"#,
+        )
+        .unwrap();
+        let target: ScrapeTarget = raw.active_targets.into_iter().next().unwrap().into();
+        assert_eq!(target.scrape_url, "https://scraper:***@h/metrics");
+        assert!(
+            !target.last_error.contains("hunter2"),
+            "{}",
+            target.last_error
         );
     }
 }

@@ -18,8 +18,9 @@ pub struct SettingsView {
     pub has_secret: BTreeMap<String, bool>,
 }
 
-fn view(loaded: LoadedSettings) -> SettingsView {
+fn view(mut loaded: LoadedSettings) -> SettingsView {
     let problems = loaded.settings.problems();
+    loaded.settings.hide_url_credentials();
     let store = hinomi_core::secrets::store();
     let has_secret = loaded
         .settings

@@ -14,6 +14,7 @@ use specta::Type;
 pub struct DatasourceTargets {
     pub datasource_id: String,
     pub datasource_name: String,
+    /// As typed in the settings, with any user name and password hidden.
     pub url: String,
     pub targets: Vec<ScrapeTarget>,
     pub error: Option<HinomiError>,
@@ -42,7 +43,7 @@ pub async fn list_targets(
             DatasourceTargets {
                 datasource_id: ds.id.clone(),
                 datasource_name: ds.name.clone(),
-                url: ds.url.clone(),
+                url: hinomi_core::redact::url_credentials(&ds.url).into_owned(),
                 targets,
                 error,
                 fetched_at: Utc::now(),

@@ -4,9 +4,11 @@
 Owns org.freedesktop.Notifications on the session bus (the tests run under dbus-run-session, so
 it is a private bus) and appends every Notify call to a JSON-lines file: app name, summary, body,
 actions, hints (urgency as a number), timeout. It advertises "actions" and "body" like a real
-server, so the app sends its action buttons. Prints "ready" once the name is owned.
+server, so the app sends its action buttons, and "body-markup" too when asked (as GNOME, KDE and
+dunst do), for tests of what a server that reads the body as markup would be sent. Prints
+"ready" once the name is owned.
 
-    /usr/bin/python3 notification_server.py /tmp/notifications.jsonl
+    /usr/bin/python3 notification_server.py /tmp/notifications.jsonl [--body-markup]
 """
 
 import json
@@ -39,14 +41,15 @@ def plain(value):
 
 
 class Server(dbus.service.Object):
-    def __init__(self, bus, log_path):
+    def __init__(self, bus, log_path, capabilities):
         super().__init__(bus, PATH)
         self.log_path = log_path
+        self.capabilities = capabilities
         self.next_id = 1
 
     @dbus.service.method(NAME, in_signature="", out_signature="as")
     def GetCapabilities(self):
-        return ["actions", "body", "persistence"]
+        return self.capabilities
 
     @dbus.service.method(NAME, in_signature="", out_signature="ssss")
     def GetServerInformation(self):
@@ -94,7 +97,10 @@ def main():
     DBusGMainLoop(set_as_default=True)
     bus = dbus.SessionBus()
     name = dbus.service.BusName(NAME, bus, do_not_queue=True)
-    Server(bus, sys.argv[1])
+    capabilities = ["actions", "body", "persistence"]
+    if "--body-markup" in sys.argv[2:]:
+        capabilities.append("body-markup")
+    Server(bus, sys.argv[1], capabilities)
     print("ready", flush=True)
     loop = GLib.MainLoop()
     try:

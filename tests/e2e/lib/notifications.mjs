@@ -10,14 +10,18 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Starts the server; resolves once it owns org.freedesktop.Notifications. */
-export async function startNotificationServer() {
+/**
+ * Starts the server; resolves once it owns org.freedesktop.Notifications. `bodyMarkup: true`
+ * makes it advertise the `body-markup` capability (a server that reads the body as markup).
+ */
+export async function startNotificationServer({ bodyMarkup = false } = {}) {
   if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
     throw new Error("no D-Bus session bus: run the e2e suite under dbus-run-session");
   }
   const dir = mkdtempSync(join(tmpdir(), "hinomi-e2e-notify-"));
   const log = join(dir, "notifications.jsonl");
-  const child = spawn("/usr/bin/python3", [join(here, "notification_server.py"), log], {
+  const args = [join(here, "notification_server.py"), log, ...(bodyMarkup ? ["--body-markup"] : [])];
+  const child = spawn("/usr/bin/python3", args, {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

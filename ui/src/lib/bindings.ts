@@ -485,6 +485,7 @@ export type DatasourceSilences = {
 export type DatasourceTargets = {
 	datasource_id: string,
 	datasource_name: string,
+	/**  As typed in the settings, with any user name and password hidden. */
 	url: string,
 	targets: ScrapeTarget[],
 	error: HinomiError | null,

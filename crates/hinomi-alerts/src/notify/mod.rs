@@ -12,6 +12,7 @@
 //! Call [`NotificationPlanner::tick`] after every poll and again at
 //! [`NotificationPlanner::next_due`].
 
+mod body;
 mod group;
 mod memory;
 mod routes;
@@ -23,6 +24,7 @@ use crate::alert::{
 };
 use crate::poller::SourceHealth;
 use crate::routing::RouteTree;
+pub use body::{escape_markup, notification_body};
 use chrono::{DateTime, Utc};
 use group::AggregationGroup;
 use hinomi_core::HinomiError;

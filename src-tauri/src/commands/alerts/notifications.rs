@@ -4,13 +4,13 @@
 //! count and worst severity, the body is the first alert's summary annotation. Critical groups
 //! are sent with critical urgency, which notification servers keep until dismissed. "Open"
 //! brings the window to the group; "Acknowledge" silences the group briefly; "Create incident"
-//! opens the group with the incident dialog.
+//! opens the group with the incident dialog. The body is escaped for servers that read markup.
 
 use super::tray::{self, AlertsFocusGroup};
 use super::{AlertsState, lock};
 use chrono::{DateTime, Utc};
 use hinomi_alerts::notify::{
-    NotificationKind, NotificationSettings, PlannedNotification, QuietHours,
+    NotificationKind, NotificationSettings, PlannedNotification, QuietHours, notification_body,
 };
 use hinomi_alerts::poller::SourceHealth;
 use hinomi_alerts::routing::RouteTree;
@@ -217,6 +217,7 @@ fn show(app: &AppHandle, planned: &PlannedNotification, text: &Text) {
             | NotificationKind::WatchdogBack
     );
     let urgency = urgency_of(planned);
+    let body = notification_body(&text.body, server_reads_markup());
     let mut notification = Notification::new();
     if planned.louder {
         // An escalation: a sound as well, where the notification server plays them.
@@ -225,7 +226,7 @@ fn show(app: &AppHandle, planned: &PlannedNotification, text: &Text) {
     notification
         .appname("Hinomi")
         .summary(&text.summary)
-        .body(&text.body)
+        .body(&body)
         .icon("dialog-warning")
         .hint(Hint::Category("alert".into()))
         .urgency(urgency)
@@ -280,6 +281,19 @@ fn show(app: &AppHandle, planned: &PlannedNotification, text: &Text) {
         }
         _ => {}
     });
+}
+
+/// Whether the notification server reads the body as markup; asked each time, as the desktop's
+/// server can be replaced while Hinomi runs. Not knowing, escape anyway: a server that shows
+/// markup as text shows `&lt;` at worst, one that reads it never gets a live link or image.
+fn server_reads_markup() -> bool {
+    match notify_rust::get_capabilities() {
+        Ok(capabilities) => capabilities.iter().any(|c| c == "body-markup"),
+        Err(error) => {
+            tracing::debug!(%error, "notification server capabilities unknown");
+            true
+        }
+    }
 }
 
 fn focus(app: &AppHandle, group_key: &str, intent: &str) {

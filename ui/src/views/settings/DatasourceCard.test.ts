@@ -44,6 +44,29 @@ describe("DatasourceCard authentication", () => {
     expect(document.body.innerHTML).not.toContain("hunter2");
   });
 
+  it("shows a URL with credentials as the backend hid it, with the hint on the URL field", async () => {
+    // The backend sends the URL with the password hidden, and the problem on its field.
+    const typed = { ...ds("open", { type: "none" }), url: "http://alice:***@open:9090" };
+    const { app } = await startedApp({
+      settings: { version: 1, language: "en", refresh_interval_secs: 5, datasources: [typed] },
+    });
+    render(SettingsView, { context: appContext(app) });
+    const view = app.settings.view!;
+    const hint =
+      "\"http://alice:***@open:9090\" has a user name or password in it. Leave them out of the URL: put the user name and password in the datasource's auth (stored in the OS keyring).";
+    app.settings.view = {
+      ...view,
+      problems: [...view.problems, { datasource_id: "open", field: "url", error: { code: "invalid_input", message: hint } }],
+    };
+    await fireEvent.click(screen.getByTestId("ds-edit-open"));
+    const problem = await screen.findByTestId("ds-problem-url-open");
+    expect(problem.textContent).toContain("datasource's auth (stored in the OS keyring)");
+    const url = input("ds-url-open");
+    expect(url.value).toBe("http://alice:***@open:9090");
+    expect(url.getAttribute("aria-invalid")).toBe("true");
+    expect(url.getAttribute("aria-describedby")).toContain(problem.id);
+  });
+
   it("stores a typed secret in the keyring, then forgets it", async () => {
     const { backend } = await setup();
     expect(screen.getByTestId("ds-secret-missing-basic")).toBeTruthy();
