@@ -83,8 +83,7 @@ impl PrometheusClient {
         let status = response.status();
         let url = self.endpoint.shown_url(path);
         let body = bytes::Bytes::from(self.endpoint.read_body(response).await?);
-        if let Some(err) = hinomi_core::http::auth_rejected(status, &self.endpoint.shown_url(path))
-        {
+        if let Some(err) = hinomi_core::http::auth_rejected(status, &url) {
             return Err(err);
         }
         if !status.is_success() {
@@ -93,7 +92,7 @@ impl PrometheusClient {
                 Err(err) => Err(err),
                 Ok(_) => Err(HinomiError::new(
                     ErrorCode::HttpStatus,
-                    format!("{} answered {status}.", self.endpoint.shown_url(path)),
+                    format!("{url} answered {status}."),
                 )),
             };
         }
