@@ -12,6 +12,8 @@ APT_PACKAGES=(
   # Tauri 2 on Linux
   build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev
+  # Time zones of local log files' wall times (jiff reads /usr/share/zoneinfo)
+  tzdata
   # The real demo stack
   prometheus prometheus-alertmanager prometheus-node-exporter
   # Log search: OpenSearch/Elasticsearch need a JVM (their test builds bundle none), Maven fetches

@@ -14,5 +14,6 @@ pub mod paths;
 pub mod redact;
 pub mod secrets;
 pub mod settings;
+pub mod time_zone;
 
 pub use error::{ErrorCode, HinomiError};

@@ -126,6 +126,13 @@ pub struct LogSourceOptions {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[specta(optional)]
     pub paths: Vec<String>,
+    /// A "Local files" datasource's zone for times written without one: empty is this
+    /// computer's zone (the seed's API logs local wall time), else `UTC`, an offset such as
+    /// `+09:00`, or a name such as `Asia/Tokyo`. Unused by Elasticsearch, which reads such
+    /// times as UTC unless its mapping says otherwise.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    #[specta(optional)]
+    pub time_zone: String,
 }
 
 impl LogSourceOptions {
@@ -162,6 +169,7 @@ impl Default for LogSourceOptions {
             ignore_unavailable: true,
             max_response_mib: 64,
             paths: Vec::new(),
+            time_zone: String::new(),
         }
     }
 }
@@ -320,6 +328,9 @@ impl Settings {
                         "logs.paths",
                         "Add a folder, file or glob to read logs from.".into(),
                     );
+                }
+                if let Err(message) = crate::time_zone::from_setting(&ds.log_options().time_zone) {
+                    report("logs.time_zone", message);
                 }
             } else if let Err(message) = parse_endpoint_url(&ds.url) {
                 report("url", message);
@@ -614,6 +625,33 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].datasource_id, "demo-log-files");
         assert_eq!(problems[0].field, "logs.paths");
+    }
+
+    #[test]
+    fn a_local_files_time_zone_must_name_a_zone() {
+        let mut settings = Settings::default();
+        let files = settings
+            .datasources
+            .iter_mut()
+            .find(|ds| ds.kind == DatasourceKind::LocalFiles)
+            .unwrap();
+        let mut logs = LogSourceOptions::local_files(vec!["/var/log/app".into()]);
+        logs.time_zone = "Asia/Tokio".into();
+        files.logs = Some(logs.clone());
+        let problems = settings.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "logs.time_zone");
+        assert!(problems[0].error.message.contains("Asia/Tokio"));
+        for good in ["", "Asia/Tokyo", "UTC", "+09:00"] {
+            logs.time_zone = good.into();
+            let files = settings
+                .datasources
+                .iter_mut()
+                .find(|ds| ds.kind == DatasourceKind::LocalFiles)
+                .unwrap();
+            files.logs = Some(logs.clone());
+            assert!(settings.problems().is_empty(), "{good}");
+        }
     }
 
     #[test]

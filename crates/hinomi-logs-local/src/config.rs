@@ -1,6 +1,8 @@
 //! What a "Local files" datasource is made of, and the ingest knobs tests turn.
 
 use crate::catalog::DEFAULT_KEYWORD_FIELDS;
+use crate::error::LocalLogsError;
+use crate::timeparse::LineZone;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -11,6 +13,9 @@ pub struct LocalSourceConfig {
     pub sources: Vec<String>,
     /// The time field; `None` detects `@timestamp`, `timestamp`, `time`, `ts`...
     pub time_field: Option<String>,
+    /// The zone of wall times written without one: `""` is this computer's zone, else `UTC`,
+    /// an offset (`+09:00`) or an IANA name (`Asia/Tokyo`). See [`crate::timeparse::LineZone`].
+    pub time_zone: String,
     /// Fields queried as Elasticsearch `keyword`s (exact, case-sensitive); globs allowed.
     /// Other strings are `text` with a `.keyword` subfield, as a dynamic mapping makes them.
     pub keyword_fields: Vec<String>,
@@ -21,6 +26,7 @@ impl LocalSourceConfig {
         Self {
             sources,
             time_field: None,
+            time_zone: String::new(),
             keyword_fields: DEFAULT_KEYWORD_FIELDS
                 .iter()
                 .map(|s| s.to_string())
@@ -28,12 +34,22 @@ impl LocalSourceConfig {
         }
     }
 
-    /// What an index was built for: a different key means rebuild from the files.
+    /// The zone wall times are read in, or why the setting names none.
+    pub fn zone(&self) -> Result<LineZone, LocalLogsError> {
+        LineZone::parse(&self.time_zone).map_err(LocalLogsError::InvalidInput)
+    }
+
+    /// What an index was built for: a different key means rebuild from the files. The zone is
+    /// the resolved one, so a laptop that moved to another zone re-reads its local times.
     pub(crate) fn index_key(&self) -> String {
+        let zone = self
+            .zone()
+            .map_or_else(|_| self.time_zone.clone(), |zone| zone.name());
         serde_json::json!({
             "schema": crate::schema::SCHEMA_VERSION,
             "sources": self.sources,
             "time_field": self.time_field,
+            "time_zone": zone,
             "keyword_fields": self.keyword_fields,
         })
         .to_string()

@@ -51,6 +51,8 @@ pub struct LineInput<'a> {
 pub struct TimeConfig {
     /// The configured field; `None` tries [`timeparse::CANDIDATE_FIELDS`].
     pub field: Option<String>,
+    /// The zone of wall times written without one.
+    pub zone: timeparse::LineZone,
 }
 
 pub struct BuiltLine {
@@ -155,7 +157,7 @@ pub fn build_line(
             };
             let mut leaves = Vec::new();
             flatten_leaves("", object, &mut leaves);
-            let found = timeparse::find_time(&leaves, time.field.as_deref());
+            let found = timeparse::find_time(&leaves, time.field.as_deref(), &time.zone);
             let time_path = found.as_ref().map(|(path, _)| path.clone());
             if let Some(path) = &time_path {
                 catalog.observe(mapping, path, SeenAs::Date);
@@ -182,7 +184,7 @@ pub fn build_line(
                 cut(&mut text, MAX_PLAIN_BYTES, total);
                 truncated = true;
             }
-            let (time_ms, level) = timeparse::leading_time_and_level(&text);
+            let (time_ms, level) = timeparse::leading_time_and_level(&text, &time.zone);
             let mut leaves = vec![("message".to_string(), Leaf::Str(&text))];
             if let Some(level) = level {
                 leaves.push(("level".to_string(), Leaf::Str(level)));

@@ -90,6 +90,7 @@ impl LocalLogs {
         options: IngestOptions,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, LocalLogsError> {
+        config.zone()?;
         std::fs::create_dir_all(index_dir).map_err(|err| {
             LocalLogsError::Io(format!("Cannot create {}", index_dir.display()), err)
         })?;

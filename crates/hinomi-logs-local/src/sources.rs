@@ -49,6 +49,7 @@ impl LocalSources {
         let mut config = LocalSourceConfig::new(options.expanded_paths());
         let time_field = options.time_field.trim();
         config.time_field = (!time_field.is_empty()).then(|| time_field.to_owned());
+        config.time_zone = options.time_zone.trim().to_owned();
         config
     }
 

@@ -119,11 +119,11 @@ fn missing_and_unreadable_sources_are_reported_and_the_rest_is_read() {
     std::fs::set_permissions(&locked_file, std::fs::Permissions::from_mode(0o000)).unwrap();
     // Permissions do not stop root (CAP_DAC_OVERRIDE): as root those files are simply read.
     let root = nix::unistd::geteuid().is_root();
-    let config = LocalSourceConfig::new(vec![
+    let config = utc(LocalSourceConfig::new(vec![
         f.logs().display().to_string(),
         locked_dir.display().to_string(),
         f.dir.path().join("missing.log").display().to_string(),
-    ]);
+    ]));
     let source = LocalLogs::open(
         &f.index_dir(),
         config,

@@ -28,8 +28,9 @@ fn options() -> IngestOptions {
 }
 
 fn open(dir: &Path) -> LocalLogs {
-    let config =
+    let mut config =
         hinomi_logs_local::LocalSourceConfig::new(vec![dir.join("logs").display().to_string()]);
+    config.time_zone = "UTC".into();
     let clock = hinomi_core::clock::FakeClock::at(
         chrono::DateTime::from_timestamp_millis(START_MS).unwrap(),
     );

@@ -986,6 +986,13 @@ export type LogSourceOptions = {
 	 *  is the home folder. Unused by Elasticsearch.
 	 */
 	paths?: string[],
+	/**
+	 *  A "Local files" datasource's zone for times written without one: empty is this
+	 *  computer's zone (the seed's API logs local wall time), else `UTC`, an offset such as
+	 *  `+09:00`, or a name such as `Asia/Tokyo`. Unused by Elasticsearch, which reads such
+	 *  times as UTC unless its mapping says otherwise.
+	 */
+	time_zone?: string,
 };
 
 /**  Which source a query goes to and how to read its documents. */

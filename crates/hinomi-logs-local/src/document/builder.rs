@@ -81,11 +81,13 @@ impl LineBuilder {
         let time_ms = if input.text.trim_start().starts_with('{') {
             match self.flat.parse(input.text) {
                 Outcome::Object => self.json(fields, catalog, mapping, time, input, &mut doc),
-                Outcome::NotObject => self.plain(fields, catalog, mapping, input, &mut doc),
+                Outcome::NotObject => {
+                    self.plain(fields, catalog, mapping, &time.zone, input, &mut doc)
+                }
                 Outcome::Unsupported => return build_line(fields, catalog, mapping, time, input),
             }
         } else {
-            self.plain(fields, catalog, mapping, input, &mut doc)
+            self.plain(fields, catalog, mapping, &time.zone, input, &mut doc)
         };
         let file_kind = *self
             .file_kind
@@ -156,7 +158,8 @@ impl LineBuilder {
         };
         let shape = &mut self.shapes[shape_at];
         let found = shape.time_leaves.iter().find_map(|&i| {
-            timeparse::leaf_time(&value(&flat.leaves[i])).map(|ms| (flat.path(&flat.leaves[i]), ms))
+            timeparse::leaf_time(&value(&flat.leaves[i]), &time.zone)
+                .map(|ms| (flat.path(&flat.leaves[i]), ms))
         });
         let time_path = found.map(|(path, _)| path);
         if known.is_none() {
@@ -193,10 +196,11 @@ impl LineBuilder {
         fields: &Fields,
         catalog: &mut Catalog,
         mapping: &Mapping,
+        zone: &timeparse::LineZone,
         input: &LineInput<'_>,
         doc: &mut TantivyDocument,
     ) -> Option<i64> {
-        let (time_ms, level) = timeparse::leading_time_and_level(input.text);
+        let (time_ms, level) = timeparse::leading_time_and_level(input.text, zone);
         let kind = catalog.observe(mapping, "message", SeenAs::String);
         self.terms
             .leaf(fields, kind, "message", &Leaf::Str(input.text), doc);
@@ -403,7 +407,13 @@ mod tests {
     fn seed_lines_give_the_reference_documents() {
         let mut generator = SeedGenerator::new(5, 1_714_557_600_000, 1000);
         let lines: Vec<String> = (0..2000).map(|_| generator.line().to_json()).collect();
-        same_documents(&lines, &TimeConfig { field: None });
+        same_documents(
+            &lines,
+            &TimeConfig {
+                field: None,
+                zone: crate::timeparse::LineZone::utc(),
+            },
+        );
     }
 
     #[test]
@@ -438,15 +448,28 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        same_documents(&lines, &TimeConfig { field: None });
+        same_documents(
+            &lines,
+            &TimeConfig {
+                field: None,
+                zone: crate::timeparse::LineZone::utc(),
+            },
+        );
         same_documents(
             &lines,
             &TimeConfig {
                 field: Some("ts".into()),
+                zone: crate::timeparse::LineZone::utc(),
             },
         );
         // Shapes repeat: the cached kinds and time leaves give the same documents.
         let twice: Vec<String> = lines.iter().chain(lines.iter()).cloned().collect();
-        same_documents(&twice, &TimeConfig { field: None });
+        same_documents(
+            &twice,
+            &TimeConfig {
+                field: None,
+                zone: crate::timeparse::LineZone::utc(),
+            },
+        );
     }
 }

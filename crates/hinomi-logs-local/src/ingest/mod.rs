@@ -24,6 +24,7 @@ use crate::config::{IngestOptions, LocalSourceConfig};
 use crate::document::{LineBuilder, LineInput, TimeConfig};
 use crate::error::LocalLogsError;
 use crate::schema::Fields;
+use crate::timeparse::LineZone;
 use checkpoint::{
     Checkpoint, FINGERPRINT_BYTES, FileCheckpoint, FileState, IssueKind, fingerprint,
 };
@@ -88,6 +89,8 @@ impl Ingestor {
             mapping: Mapping::new(&config.keyword_fields),
             time: TimeConfig {
                 field: config.time_field.clone(),
+                // `LocalLogs::open` refused a setting that names no zone.
+                zone: config.zone().unwrap_or_else(|_| LineZone::machine()),
             },
             config,
             options,

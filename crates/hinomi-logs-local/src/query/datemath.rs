@@ -42,7 +42,7 @@ fn unwritten_precision_ms(text: &str) -> i64 {
 }
 
 fn absolute(text: &str) -> Option<DateTime<Utc>> {
-    if let Some(ms) = crate::timeparse::parse_text(text) {
+    if let Some(ms) = crate::timeparse::parse_text(text, &crate::timeparse::UTC) {
         return Utc.timestamp_millis_opt(ms).single();
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")

@@ -630,7 +630,10 @@ mod tests {
                 &fields,
                 &mut catalog,
                 &mapping,
-                &TimeConfig { field: None },
+                &TimeConfig {
+                    field: None,
+                    zone: crate::timeparse::LineZone::utc(),
+                },
                 &input,
             );
             writer.add_document(built.doc).unwrap();

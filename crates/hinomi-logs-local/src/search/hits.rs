@@ -42,7 +42,9 @@ pub fn source_of(stored: &str) -> Value {
     }
     let mut map = Map::new();
     map.insert("message".into(), Value::String(stored.to_string()));
-    if let (_, Some(level)) = crate::timeparse::leading_time_and_level(stored) {
+    if let (_, Some(level)) =
+        crate::timeparse::leading_time_and_level(stored, &crate::timeparse::UTC)
+    {
         map.insert("level".into(), Value::String(level.to_string()));
     }
     Value::Object(map)

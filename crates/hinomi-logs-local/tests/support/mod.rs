@@ -35,8 +35,12 @@ impl Fixture {
         self.dir.path().join("index")
     }
 
+    /// Wall times read as UTC, as OpenSearch reads the seed's format in the differential test
+    /// and as the expected times here are written, whatever zone the machine is in.
     pub fn config(&self) -> LocalSourceConfig {
-        LocalSourceConfig::new(vec![self.logs().display().to_string()])
+        utc(LocalSourceConfig::new(vec![
+            self.logs().display().to_string(),
+        ]))
     }
 
     pub fn options() -> IngestOptions {
@@ -123,4 +127,9 @@ impl ClockMs for FakeClock {
         use hinomi_core::clock::Clock;
         self.now().timestamp_millis()
     }
+}
+
+pub fn utc(mut config: LocalSourceConfig) -> LocalSourceConfig {
+    config.time_zone = "UTC".into();
+    config
 }

@@ -31,11 +31,11 @@ export type ConnectionTest =
   | { status: "error"; signature: string; error: HinomiError };
 
 /** Form fields a backend problem can point at. */
-export type ProblemField = "id" | "name" | "url" | "timeout_ms" | "logs.paths";
+export type ProblemField = "id" | "name" | "url" | "timeout_ms" | "logs.paths" | "logs.time_zone";
 
 /** The fields a card of this kind shows, so the only ones its problems can be about. */
 function problemFields(kind: DatasourceKind): readonly ProblemField[] {
-  return isHttp(kind) ? ["id", "name", "url", "timeout_ms"] : ["id", "name", "logs.paths", "timeout_ms"];
+  return isHttp(kind) ? ["id", "name", "url", "timeout_ms"] : ["id", "name", "logs.paths", "logs.time_zone", "timeout_ms"];
 }
 
 export class SettingsDraft {
@@ -143,6 +143,7 @@ export class SettingsDraft {
       indexPattern: "",
       timeField: "",
       paths: "",
+      timeZone: "",
       logs: null,
       expanded: true,
     };
@@ -153,7 +154,7 @@ export class SettingsDraft {
   }
 
   /** Changes fields of one datasource; a new one's id follows its name and kind. */
-  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "authType" | "username" | "indexPattern" | "timeField" | "paths" | "expanded">>): void {
+  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "authType" | "username" | "indexPattern" | "timeField" | "paths" | "timeZone" | "expanded">>): void {
     const entry = this.entries.find((e) => e.key === key);
     if (!entry) return;
     Object.assign(entry, changes);
@@ -203,7 +204,9 @@ export class SettingsDraft {
           ? now.timeout_ms === (saved.timeout_ms ?? now.timeout_ms)
           : field === "logs.paths"
             ? now.kind === saved.kind && JSON.stringify(now.logs?.paths ?? []) === JSON.stringify(cleanPaths(saved.logs?.paths ?? []))
-            : now[field] === saved[field];
+            : field === "logs.time_zone"
+              ? now.kind === saved.kind && (now.logs?.time_zone ?? "") === (saved.logs?.time_zone ?? "").trim()
+              : now[field] === saved[field];
     return same ? found : undefined;
   }
 

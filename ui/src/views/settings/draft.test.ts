@@ -153,6 +153,18 @@ describe("local files entries", () => {
     expect(datasourceFromEntry(entry).logs).toEqual({ paths: ["/srv/logs"], time_field: "" });
   });
 
+  it("send the time zone trimmed, and leave it out when empty as Rust does", () => {
+    const entry = { ...entryFromDatasource(demoLogFiles()), timeZone: " Asia/Tokyo " };
+    expect(datasourceFromEntry(entry).logs?.time_zone).toBe("Asia/Tokyo");
+    const back = entryFromDatasource(datasourceFromEntry(entry));
+    expect(back.timeZone).toBe("Asia/Tokyo");
+    const cleared = datasourceFromEntry({ ...back, timeZone: "  " }).logs!;
+    expect(cleared).not.toHaveProperty("time_zone");
+    // A saved zone the form does not touch survives a save unchanged.
+    const saved: Datasource = { ...demoLogFiles(), logs: { ...demoLogFiles().logs!, time_zone: "UTC" } };
+    expect(sameEdits(editedPart({ datasources: [saved] }), { refresh_interval_secs: 5, datasources: [datasourceFromEntry(entryFromDatasource(saved))] })).toBe(true);
+  });
+
   it("read a file's missing time field as the backend does", () => {
     const ds: Datasource = { id: "f", name: "F", kind: "local_files", url: "", logs: { paths: ["/srv/logs"] } };
     expect(entryFromDatasource(ds).timeField).toBe("@timestamp");

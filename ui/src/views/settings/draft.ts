@@ -13,6 +13,9 @@ export function authTypes(kind: DatasourceKind): readonly AuthType[] {
   return kind === "elasticsearch" ? [...AUTH_TYPES, "api_key"] : AUTH_TYPES;
 }
 
+/** Offered under the time-zone field; any IANA name or offset is accepted. */
+export const ZONE_SUGGESTIONS = ["UTC", "Asia/Tokyo", "+09:00", "Europe/London", "America/New_York"] as const;
+
 /** Reached over HTTP at its URL; "Local files" has paths on this machine instead. */
 export function isHttp(kind: DatasourceKind): boolean {
   return kind !== "local_files";
@@ -51,6 +54,8 @@ export interface DraftEntry {
   timeField: string;
   /** Local files only: folders, files or globs, one per line as typed. */
   paths: string;
+  /** Local files only: the zone of times written without one; empty is this computer's. */
+  timeZone: string;
   /** The log options as loaded, so the ones the form does not show survive a save. */
   logs: LogSourceOptions | null;
   expanded: boolean;
@@ -125,6 +130,7 @@ export function entryFromDatasource(ds: Datasource, key = nextKey()): DraftEntry
     indexPattern: ds.logs?.index_pattern ?? "",
     timeField: ds.logs?.time_field ?? (ds.kind === "local_files" ? BACKEND_TIME_FIELD : ""),
     paths: (ds.logs?.paths ?? []).join("\n"),
+    timeZone: ds.logs?.time_zone ?? "",
     logs: ds.logs ?? null,
     expanded: false,
   };
@@ -162,7 +168,7 @@ export function datasourceFromEntry(entry: DraftEntry): Datasource {
       timeout_ms: parseWholeNumber(entry.timeout) ?? DEFAULT_TIMEOUT_MS,
       tls: { ca_file: null },
       auth: { type: "none" },
-      logs: localLogs(entry.logs, parsePaths(entry.paths), entry.timeField),
+      logs: localLogs(entry.logs, parsePaths(entry.paths), entry.timeField, entry.timeZone),
     };
   }
   const ca = entry.ca.trim();
@@ -191,9 +197,21 @@ function logsFromEntry(entry: DraftEntry): { logs?: LogSourceOptions } {
   return Object.keys(logs).length > 0 ? { logs } : {};
 }
 
-/** The loaded options the form does not show, with these paths and time field ("" = detect). */
-function localLogs(loaded: LogSourceOptions | null | undefined, paths: string[], timeField: string): LogSourceOptions {
-  return { ...(loaded ?? {}), paths, time_field: timeField.trim() };
+/**
+ * The loaded options the form does not show, with these paths, time field ("" = detect) and
+ * time zone (left out when empty, as Rust leaves it out, so an untouched form compares equal).
+ */
+function localLogs(
+  loaded: LogSourceOptions | null | undefined,
+  paths: string[],
+  timeField: string,
+  timeZone: string,
+): LogSourceOptions {
+  const logs: LogSourceOptions = { ...(loaded ?? {}), paths, time_field: timeField.trim() };
+  const zone = timeZone.trim();
+  if (zone === "") delete logs.time_zone;
+  else logs.time_zone = zone;
+  return logs;
 }
 
 /** The same options with keys in one order, so two equal ones compare equal as JSON. */
@@ -205,7 +223,12 @@ function sortedKeys(logs: LogSourceOptions): LogSourceOptions {
 export function normalizeDatasource(ds: Datasource): Datasource {
   if (!isHttp(ds.kind)) {
     // What datasourceFromEntry would send for it: the unused fields cannot differ.
-    const logs = localLogs(ds.logs, cleanPaths(ds.logs?.paths ?? []), ds.logs?.time_field ?? BACKEND_TIME_FIELD);
+    const logs = localLogs(
+      ds.logs,
+      cleanPaths(ds.logs?.paths ?? []),
+      ds.logs?.time_field ?? BACKEND_TIME_FIELD,
+      ds.logs?.time_zone ?? "",
+    );
     return {
       id: ds.id,
       name: ds.name,
