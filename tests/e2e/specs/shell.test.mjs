@@ -120,7 +120,7 @@ username = "alice"
     const secret = await browser.$('[data-testid="ds-secret-auth-prometheus"]');
     await secret.waitForDisplayed({ timeout: 5_000 });
     assert.equal(await secret.getAttribute("type"), "password");
-    await secret.setValue("e2e-s3cret");
+    await secret.setValue("hinomi-test-secret-e2e");
     await click("ds-secret-store-auth-prometheus");
     await browser.$('[data-testid="ds-secret-stored-auth-prometheus"]').waitForDisplayed({ timeout: 5_000 });
     assert.equal(await secret.getValue(), "", "the field forgets the secret once stored");
@@ -131,7 +131,7 @@ username = "alice"
     await waitFor("connection with the stored password", async () => /Prometheus 2\./.test(await result.getText()));
     const { readFileSync } = await import("node:fs");
     const toml = readFileSync(`${app.configDir}/settings.toml`, "utf8");
-    assert.ok(!toml.includes("e2e-s3cret"), "the secret is not in settings.toml");
+    assert.ok(!toml.includes("hinomi-test-secret-e2e"), "the secret is not in settings.toml");
 
     await click("ds-secret-clear-auth-prometheus");
     await browser.$('[data-testid="ds-secret-missing-auth-prometheus"]').waitForDisplayed({ timeout: 5_000 });
