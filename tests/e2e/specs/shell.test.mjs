@@ -136,4 +136,26 @@ username = "alice"
     await click("ds-secret-clear-auth-prometheus");
     await browser.$('[data-testid="ds-secret-missing-auth-prometheus"]').waitForDisplayed({ timeout: 5_000 });
   });
+
+  it("shows the client certificate fields and warns while verification is skipped", async () => {
+    const { browser } = app;
+    const el = async (testid) => {
+      const found = await browser.$(`[data-testid="${testid}"]`);
+      await found.waitForDisplayed({ timeout: 5_000 });
+      await found.scrollIntoView({ block: "center" });
+      return found;
+    };
+    await el("ds-client-cert-auth-prometheus");
+    await el("ds-client-key-auth-prometheus");
+    assert.equal(await browser.$('[data-testid="ds-insecure-auth-prometheus"]').isExisting(), false);
+    await (await el("ds-skip-verify-auth-prometheus")).click();
+    const badge = await el("ds-insecure-auth-prometheus");
+    assert.match(await badge.getText(), /TLS not verified|TLS 未検証/);
+    assert.match(await (await el("ds-skip-verify-warning-auth-prometheus")).getText(), /anyone on the network path|通信経路上の誰もが/);
+    await (await el("ds-skip-verify-auth-prometheus")).scrollIntoView({ block: "center" });
+    await screenshot(browser, "settings-tls-skip-verify");
+    // Turned off again unsaved: the badge goes with it.
+    await (await el("ds-skip-verify-auth-prometheus")).click();
+    await waitFor("the warning badge to go", async () => !(await browser.$('[data-testid="ds-insecure-auth-prometheus"]').isExisting()));
+  });
 });
