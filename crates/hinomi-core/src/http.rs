@@ -1,9 +1,11 @@
 //! The HTTP client every datasource shares.
 //!
-//! One place decides how Hinomi talks to backends: certificates are always verified (a private
-//! CA may be added, there is no "skip verification" switch), every request has the datasource's
-//! timeout, and transport failures become [`HinomiError`]s that tell the user which of
-//! "unreachable", "timed out" and "TLS" happened, with the URL and the underlying cause.
+//! One place decides how Hinomi talks to backends: rustls verifies certificates against the OS's
+//! roots plus the datasource's own CA (skipping that is an explicit per-datasource setting), a
+//! client certificate is sent for mutual TLS, every request has the datasource's timeout, and
+//! transport failures become [`HinomiError`]s that tell the user which of "unreachable",
+//! "timed out" and which TLS failure (unknown CA, expired, wrong host name, client certificate
+//! required) happened, with the URL and the underlying cause.
 //! A datasource with auth gets its `Authorization` header here, from the secret store, as a
 //! sensitive default header; a missing secret is an error, never an unauthenticated request.
 
@@ -13,6 +15,7 @@ use crate::settings::{Datasource, DatasourceAuth, parse_endpoint_url};
 use std::time::Duration;
 
 mod body;
+mod tls;
 pub use body::{
     BodyError, DEFAULT_MAX_ANSWER_BYTES, MAX_SHOWN_ERROR_BYTES, TooLarge, read_bounded, shown_text,
     shown_text_limited,
@@ -46,34 +49,7 @@ impl Endpoint {
             headers.insert(reqwest::header::AUTHORIZATION, value);
             builder = builder.default_headers(headers);
         }
-        if let Some(ca_file) = ds
-            .tls
-            .ca_file
-            .as_deref()
-            .filter(|path| !path.trim().is_empty())
-        {
-            let pem = std::fs::read(ca_file).map_err(|err| {
-                HinomiError::new(
-                    ErrorCode::InvalidConfig,
-                    format!("Cannot read the CA file {ca_file}: {err}"),
-                )
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|err| {
-                HinomiError::new(
-                    ErrorCode::InvalidConfig,
-                    format!("{ca_file} holds no usable PEM certificate: {err}"),
-                )
-            })?;
-            if certs.is_empty() {
-                return Err(HinomiError::new(
-                    ErrorCode::InvalidConfig,
-                    format!("{ca_file} holds no PEM certificate (a DER file must be converted)."),
-                ));
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
+        builder = tls::configure(builder, &ds.tls)?;
         let client = builder
             .build()
             .map_err(|err| HinomiError::internal(format!("cannot build an HTTP client: {err}")))?;
@@ -220,6 +196,10 @@ pub fn transport_error(err: &reqwest::Error, url: &url::Url) -> HinomiError {
             ErrorCode::Timeout,
             format!("{shown} did not answer in time."),
         )
+    } else if let Some(message) = std::error::Error::source(err)
+        .and_then(|source| tls::explain(source, &shown, url.host_str()))
+    {
+        (ErrorCode::Tls, message)
     } else if looks_like_tls(&cause) {
         (
             ErrorCode::Tls,
@@ -409,32 +389,33 @@ mod tests {
     async fn basic_bearer_and_api_key_auth_send_the_stored_secret_and_hide_it() {
         let url = echo_authorization().await;
         let secrets = crate::secrets::MemoryStore::default();
-        secrets.set("t", "s3cret-pw").unwrap();
+        secrets.set("t", "hinomi-test-secret-pw").unwrap();
         let mut source = ds(&url);
         source.auth = DatasourceAuth::Basic {
             username: "alice".into(),
         };
         let endpoint = Endpoint::with_store(&source, &secrets).unwrap();
         let sent = endpoint.get("/", &[]).await.unwrap().text().await.unwrap();
-        // base64("alice:s3cret-pw")
-        assert_eq!(sent, "Basic YWxpY2U6czNjcmV0LXB3");
+        // base64("alice:hinomi-test-secret-pw")
+        assert_eq!(sent, "Basic YWxpY2U6aGlub21pLXRlc3Qtc2VjcmV0LXB3");
         let debug = format!("{endpoint:?}");
         assert!(
-            !debug.contains("YWxpY2U6czNjcmV0LXB3") && !debug.contains("s3cret"),
+            !debug.contains("YWxpY2U6aGlub21pLXRlc3Qtc2VjcmV0LXB3")
+                && !debug.contains("hinomi-test-secret"),
             "{debug}"
         );
 
         source.auth = DatasourceAuth::Bearer;
         let endpoint = Endpoint::with_store(&source, &secrets).unwrap();
         let sent = endpoint.get("/", &[]).await.unwrap().text().await.unwrap();
-        assert_eq!(sent, "Bearer s3cret-pw");
-        assert!(!format!("{endpoint:?}").contains("s3cret"));
+        assert_eq!(sent, "Bearer hinomi-test-secret-pw");
+        assert!(!format!("{endpoint:?}").contains("hinomi-test-secret"));
 
         source.auth = DatasourceAuth::ApiKey;
         let endpoint = Endpoint::with_store(&source, &secrets).unwrap();
         let sent = endpoint.get("/", &[]).await.unwrap().text().await.unwrap();
-        assert_eq!(sent, "ApiKey s3cret-pw");
-        assert!(!format!("{endpoint:?}").contains("s3cret"));
+        assert_eq!(sent, "ApiKey hinomi-test-secret-pw");
+        assert!(!format!("{endpoint:?}").contains("hinomi-test-secret"));
     }
 
     #[test]
@@ -454,12 +435,12 @@ mod tests {
     #[test]
     fn a_secret_with_a_newline_is_refused_without_echoing_it() {
         let secrets = crate::secrets::MemoryStore::default();
-        secrets.set("t", "bad\nsecret-xyz").unwrap();
+        secrets.set("t", "bad\nhinomi-test-secret-xyz").unwrap();
         let mut source = ds("http://127.0.0.1:1");
         source.auth = DatasourceAuth::Bearer;
         let err = Endpoint::with_store(&source, &secrets).unwrap_err();
         let shown = format!("{} {:?} {err:?}", err.message, err.detail);
-        assert!(!shown.contains("secret-xyz"), "{shown}");
+        assert!(!shown.contains("hinomi-test-secret-xyz"), "{shown}");
     }
 
     #[test]

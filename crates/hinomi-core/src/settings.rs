@@ -47,12 +47,63 @@ pub enum Language {
     Ja,
 }
 
-/// TLS options. Certificates are always verified; a private CA is added, never a bypass.
+/// TLS options. Certificates are verified against the OS's roots plus `ca_file`; the only way
+/// around that is `insecure_skip_verify`, set per datasource and reported as a problem.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
 #[serde(default, deny_unknown_fields)]
 pub struct TlsOptions {
     /// PEM file with extra root certificates (e.g. a company CA).
     pub ca_file: Option<String>,
+    /// PEM file with the client certificate (and any intermediates) for servers that require
+    /// mutual TLS.
+    pub client_cert_file: Option<String>,
+    /// PEM file with the client certificate's private key, unencrypted: the file's permissions
+    /// protect it, as for an SSH key; settings hold only its path.
+    pub client_key_file: Option<String>,
+    /// Accept any server certificate. For a test box with a self-signed certificate whose CA
+    /// cannot be had; anyone on the path can then read and change the traffic, credentials too.
+    pub insecure_skip_verify: bool,
+}
+
+impl TlsOptions {
+    /// A path setting as typed, `None` when blank.
+    pub fn path(value: &Option<String>) -> Option<&str> {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|path| !path.is_empty())
+    }
+
+    /// Problems with these options, as `(field, message)`.
+    fn problems(&self) -> Vec<(&'static str, HinomiError)> {
+        let mut problems = Vec::new();
+        match (
+            Self::path(&self.client_cert_file),
+            Self::path(&self.client_key_file),
+        ) {
+            (Some(_), None) => problems.push((
+                "tls.client_key_file",
+                HinomiError::invalid_input("A client certificate needs its private key file too."),
+            )),
+            (None, Some(_)) => problems.push((
+                "tls.client_cert_file",
+                HinomiError::invalid_input("A private key needs its client certificate file too."),
+            )),
+            _ => {}
+        }
+        if self.insecure_skip_verify {
+            problems.push((
+                "tls.insecure_skip_verify",
+                HinomiError::new(
+                    ErrorCode::Tls,
+                    "Certificate verification is off: anyone on the network path can read and \
+                     change this datasource's traffic, credentials included. Add the server's CA \
+                     file instead and turn this off.",
+                ),
+            ));
+        }
+        problems
+    }
 }
 
 /// How requests to a datasource authenticate. The secret (password or token) is not here: it
@@ -343,6 +394,15 @@ impl Settings {
                         ds.timeout_ms
                     ),
                 );
+            }
+            if ds.kind.is_http() {
+                for (field, error) in ds.tls.problems() {
+                    problems.push(DatasourceProblem {
+                        datasource_id: ds.id.clone(),
+                        field: field.into(),
+                        error,
+                    });
+                }
             }
         }
         for (field, message) in self.incidents.problems() {
@@ -748,6 +808,35 @@ mod tests {
                 .contains("query")
         );
         assert!(parse_endpoint_url("https://prom.example:9090/prefix").is_ok());
+    }
+
+    #[test]
+    fn skipping_verification_and_a_half_set_client_certificate_are_problems() {
+        let mut settings = Settings::default();
+        assert!(settings.problems().is_empty());
+        let id = settings.datasources[0].id.clone();
+        settings.datasources[0].tls = TlsOptions {
+            insecure_skip_verify: true,
+            client_cert_file: Some("/etc/hinomi/client.pem".into()),
+            client_key_file: Some("  ".into()),
+            ..TlsOptions::default()
+        };
+        let problems = settings.problems();
+        let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["tls.client_key_file", "tls.insecure_skip_verify"],
+            "{problems:?}"
+        );
+        assert!(problems.iter().all(|p| p.datasource_id == id));
+        assert_eq!(problems[1].error.code, ErrorCode::Tls);
+        assert!(problems[1].error.message.contains("verification is off"));
+
+        // The settings file keeps the switch; older files without the new fields still load.
+        let text = toml::to_string(&settings).unwrap();
+        assert!(text.contains("insecure_skip_verify = true"), "{text}");
+        let old: TlsOptions = toml::from_str("ca_file = \"/ca.pem\"").unwrap();
+        assert!(!old.insecure_skip_verify && old.client_cert_file.is_none());
     }
 
     #[test]

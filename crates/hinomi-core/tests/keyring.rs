@@ -10,10 +10,10 @@ fn keyring_store_round_trips_a_secret() {
     let id = format!("hinomi-keyring-test-{}", std::process::id());
     let store = KeyringStore;
     assert_eq!(store.get(&id).unwrap(), None);
-    store.set(&id, "pw-in-the-keyring").unwrap();
+    store.set(&id, "hinomi-test-secret-keyring").unwrap();
     assert_eq!(
         store.get(&id).unwrap().as_deref(),
-        Some("pw-in-the-keyring")
+        Some("hinomi-test-secret-keyring")
     );
     store.set(&id, "replaced").unwrap();
     assert_eq!(store.get(&id).unwrap().as_deref(), Some("replaced"));

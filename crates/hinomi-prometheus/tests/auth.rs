@@ -12,9 +12,10 @@ use hinomi_core::settings::{Datasource, DatasourceAuth, DatasourceKind, TlsOptio
 use hinomi_prometheus::PrometheusClient;
 use std::sync::{Arc, OnceLock};
 
-/// `user:hunter2-basic` in base64.
-const BASIC: &str = "Basic dXNlcjpodW50ZXIyLWJhc2lj";
-const TOKEN: &str = "tok-hunter2-bearer";
+/// `user:hinomi-test-secret-basic` in base64. Test secrets carry the `hinomi-test-secret`
+/// marker that `scripts/check-secret-leaks` looks for in what a test run leaves behind.
+const BASIC: &str = "Basic dXNlcjpoaW5vbWktdGVzdC1zZWNyZXQtYmFzaWM=";
+const TOKEN: &str = "hinomi-test-secret-bearer";
 
 fn secrets() -> Arc<MemoryStore> {
     static STORE: OnceLock<Arc<MemoryStore>> = OnceLock::new();
@@ -92,7 +93,9 @@ fn shown(err: &hinomi_core::HinomiError) -> String {
 #[tokio::test]
 async fn basic_auth_with_the_right_password_queries() {
     let url = serve(BASIC).await;
-    secrets().set("basic-ok", "hunter2-basic").unwrap();
+    secrets()
+        .set("basic-ok", "hinomi-test-secret-basic")
+        .unwrap();
     let client = PrometheusClient::new(&datasource("basic-ok", url, basic())).unwrap();
     assert_eq!(client.build_info().await.unwrap().version, "3.0.0");
     client.query_instant("up", None).await.unwrap();
@@ -101,7 +104,9 @@ async fn basic_auth_with_the_right_password_queries() {
 #[tokio::test]
 async fn basic_auth_with_a_wrong_password_is_unauthorized_and_not_echoed() {
     let url = serve(BASIC).await;
-    secrets().set("basic-wrong", "wrong-pa55word").unwrap();
+    secrets()
+        .set("basic-wrong", "hinomi-test-secret-wrong")
+        .unwrap();
     let client = PrometheusClient::new(&datasource("basic-wrong", url, basic())).unwrap();
     for err in [
         client.query_instant("up", None).await.unwrap_err(),
@@ -111,14 +116,14 @@ async fn basic_auth_with_a_wrong_password_is_unauthorized_and_not_echoed() {
         assert!(err.message.contains("401"), "{}", err.message);
         assert!(err.message.contains("unauthorized"), "{}", err.message);
         let text = shown(&err);
-        assert!(!text.contains("wrong-pa55word"), "{text}");
-        assert!(!text.contains("d3JvbmctcGE1NXdvcmQ"), "{text}");
+        assert!(!text.contains("hinomi-test-secret-wrong"), "{text}");
+        assert!(!text.contains("aGlub21pLXRlc3Qtc2VjcmV0LXdyb25n"), "{text}");
     }
 }
 
 #[tokio::test]
 async fn bearer_token_queries_and_a_wrong_one_is_unauthorized() {
-    let url = serve("Bearer tok-hunter2-bearer").await;
+    let url = serve("Bearer hinomi-test-secret-bearer").await;
     secrets().set("bearer-ok", TOKEN).unwrap();
     let ok = PrometheusClient::new(&datasource(
         "bearer-ok",
@@ -127,13 +132,19 @@ async fn bearer_token_queries_and_a_wrong_one_is_unauthorized() {
     ));
     ok.unwrap().query_instant("up", None).await.unwrap();
 
-    secrets().set("bearer-wrong", "tok-wrong-xyz").unwrap();
+    secrets()
+        .set("bearer-wrong", "hinomi-test-secret-bearer-wrong")
+        .unwrap();
     let wrong =
         PrometheusClient::new(&datasource("bearer-wrong", url, DatasourceAuth::Bearer)).unwrap();
     let err = wrong.query_instant("up", None).await.unwrap_err();
     assert!(err.message.contains("401"), "{}", err.message);
-    assert!(!shown(&err).contains("tok-wrong-xyz"), "{}", shown(&err));
-    assert!(!format!("{wrong:?}").contains("tok-wrong-xyz"));
+    assert!(
+        !shown(&err).contains("hinomi-test-secret-bearer-wrong"),
+        "{}",
+        shown(&err)
+    );
+    assert!(!format!("{wrong:?}").contains("hinomi-test-secret-bearer-wrong"));
 }
 
 #[tokio::test]

@@ -195,7 +195,11 @@ export async function startStack({ scrapeInterval = "2s", extraArgs = [], logSea
  * `home` of an app stopped with `stop({ keepHome: true })` to start it again on the same files.
  */
 export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reuse } = {}) {
-  const home = reuse ?? mkdtempSync(join(tmpdir(), "hinomi-e2e-app-"));
+  // scripts/test keeps every app's files (logs, settings, caches, incidents, reports) there, for
+  // scripts/check-secret-leaks to search once the run is over.
+  const keepRoot = process.env.HINOMI_E2E_KEEP_APP_DATA || null;
+  if (keepRoot) mkdirSync(keepRoot, { recursive: true });
+  const home = reuse ?? mkdtempSync(join(keepRoot ?? tmpdir(), "hinomi-e2e-app-"));
   const xdg = {
     XDG_CONFIG_HOME: join(home, "config"),
     XDG_DATA_HOME: join(home, "data"),
@@ -255,7 +259,7 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
       // dir until it is gone; retry for a while, then leave the temporary dir rather than fail
       // a suite whose tests passed.
       await sleep(300);
-      for (let attempt = 1; !keepHome; attempt++) {
+      for (let attempt = 1; !keepHome && !keepRoot; attempt++) {
         try {
           rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
           break;

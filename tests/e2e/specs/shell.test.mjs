@@ -120,7 +120,7 @@ username = "alice"
     const secret = await browser.$('[data-testid="ds-secret-auth-prometheus"]');
     await secret.waitForDisplayed({ timeout: 5_000 });
     assert.equal(await secret.getAttribute("type"), "password");
-    await secret.setValue("e2e-s3cret");
+    await secret.setValue("hinomi-test-secret-e2e");
     await click("ds-secret-store-auth-prometheus");
     await browser.$('[data-testid="ds-secret-stored-auth-prometheus"]').waitForDisplayed({ timeout: 5_000 });
     assert.equal(await secret.getValue(), "", "the field forgets the secret once stored");
@@ -131,9 +131,31 @@ username = "alice"
     await waitFor("connection with the stored password", async () => /Prometheus 2\./.test(await result.getText()));
     const { readFileSync } = await import("node:fs");
     const toml = readFileSync(`${app.configDir}/settings.toml`, "utf8");
-    assert.ok(!toml.includes("e2e-s3cret"), "the secret is not in settings.toml");
+    assert.ok(!toml.includes("hinomi-test-secret-e2e"), "the secret is not in settings.toml");
 
     await click("ds-secret-clear-auth-prometheus");
     await browser.$('[data-testid="ds-secret-missing-auth-prometheus"]').waitForDisplayed({ timeout: 5_000 });
+  });
+
+  it("shows the client certificate fields and warns while verification is skipped", async () => {
+    const { browser } = app;
+    const el = async (testid) => {
+      const found = await browser.$(`[data-testid="${testid}"]`);
+      await found.waitForDisplayed({ timeout: 5_000 });
+      await found.scrollIntoView({ block: "center" });
+      return found;
+    };
+    await el("ds-client-cert-auth-prometheus");
+    await el("ds-client-key-auth-prometheus");
+    assert.equal(await browser.$('[data-testid="ds-insecure-auth-prometheus"]').isExisting(), false);
+    await (await el("ds-skip-verify-auth-prometheus")).click();
+    const badge = await el("ds-insecure-auth-prometheus");
+    assert.match(await badge.getText(), /TLS not verified|TLS 未検証/);
+    assert.match(await (await el("ds-skip-verify-warning-auth-prometheus")).getText(), /anyone on the network path|通信経路上の誰もが/);
+    await (await el("ds-skip-verify-auth-prometheus")).scrollIntoView({ block: "center" });
+    await screenshot(browser, "settings-tls-skip-verify");
+    // Turned off again unsaved: the badge goes with it.
+    await (await el("ds-skip-verify-auth-prometheus")).click();
+    await waitFor("the warning badge to go", async () => !(await browser.$('[data-testid="ds-insecure-auth-prometheus"]').isExisting()));
   });
 });

@@ -1615,10 +1615,28 @@ export type TimelineQuery = {
 	limit: number,
 };
 
-/**  TLS options. Certificates are always verified; a private CA is added, never a bypass. */
+/**
+ *  TLS options. Certificates are verified against the OS's roots plus `ca_file`; the only way
+ *  around that is `insecure_skip_verify`, set per datasource and reported as a problem.
+ */
 export type TlsOptions = {
 	/**  PEM file with extra root certificates (e.g. a company CA). */
 	ca_file?: string | null,
+	/**
+	 *  PEM file with the client certificate (and any intermediates) for servers that require
+	 *  mutual TLS.
+	 */
+	client_cert_file?: string | null,
+	/**
+	 *  PEM file with the client certificate's private key, unencrypted: the file's permissions
+	 *  protect it, as for an SSH key; settings hold only its path.
+	 */
+	client_key_file?: string | null,
+	/**
+	 *  Accept any server certificate. For a test box with a self-signed certificate whose CA
+	 *  cannot be had; anyone on the path can then read and change the traffic, credentials too.
+	 */
+	insecure_skip_verify?: boolean,
 };
 
 export type Variable = {

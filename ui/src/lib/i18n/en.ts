@@ -130,7 +130,16 @@ export const en = {
   "settings.ds.timeout": "Timeout (ms)",
   "settings.ds.caFile": "CA certificate file (PEM)",
   "settings.ds.caFile.hint":
-    "Optional. Added to the trusted root certificates; certificates are always verified.",
+    "Optional. Trusted in addition to the system's root certificates.",
+  "settings.ds.clientCert": "Client certificate file (PEM, mutual TLS)",
+  "settings.ds.clientCert.hint": "Optional. Sent to servers that require a client certificate.",
+  "settings.ds.clientKey": "Client key file (PEM)",
+  "settings.ds.clientKey.hint": "Unencrypted; keep the file readable only by you.",
+  "settings.ds.skipVerify": "Skip certificate verification (insecure)",
+  "settings.ds.skipVerify.hint": "Leave off. Add the server's CA file instead.",
+  "settings.ds.skipVerify.badge": "TLS not verified",
+  "settings.ds.skipVerify.warning":
+    "Certificate verification is off: anyone on the network path can read and change this datasource's traffic, credentials included.",
   "settings.ds.auth": "Authentication",
   "settings.ds.auth.none": "None",
   "settings.ds.auth.basic": "Basic (user name and password)",

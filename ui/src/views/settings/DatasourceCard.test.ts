@@ -227,3 +227,55 @@ describe("DatasourceCard for local files", () => {
     expect(open).toMatchObject({ kind: "local_files", url: "", logs: { paths: ["/var/log/open"], time_field: "" } });
   });
 });
+
+describe("DatasourceCard TLS", () => {
+  async function withTls(tls: Datasource["tls"], problems: { field: string; message: string }[] = []) {
+    const { app } = await startedApp({
+      settings: { version: 1, language: "en", refresh_interval_secs: 5, datasources: [{ ...ds("open", { type: "none" }), tls }] },
+    });
+    render(SettingsView, { context: appContext(app) });
+    const view = app.settings.view!;
+    app.settings.view = {
+      ...view,
+      problems: [
+        ...view.problems,
+        ...problems.map(({ field, message }) => ({ datasource_id: "open", field, error: { code: "tls" as const, message } })),
+      ],
+    };
+    await fireEvent.click(screen.getByTestId("ds-edit-open"));
+    return app;
+  }
+
+  it("labels the client certificate fields and warns as soon as verification is skipped", async () => {
+    await withTls({ ca_file: null });
+    expect(input("ds-client-cert-open").labels?.[0]?.textContent).toBe("Client certificate file (PEM, mutual TLS)");
+    expect(input("ds-client-key-open").labels?.[0]?.textContent).toBe("Client key file (PEM)");
+    expect(screen.queryByTestId("ds-insecure-open")).toBeNull();
+    expect(screen.getByTestId("ds-skip-verify-warning-open").textContent).toContain("Add the server's CA file instead");
+
+    await fireEvent.click(input("ds-skip-verify-open"));
+    expect(screen.getByTestId("ds-insecure-open").textContent).toContain("TLS not verified");
+    expect(screen.getByTestId("ds-skip-verify-warning-open").textContent).toContain("anyone on the network path");
+  });
+
+  it("shows the backend's warning for a saved skip-verify and the badge until it is turned off", async () => {
+    await withTls({ ca_file: null, insecure_skip_verify: true }, [
+      { field: "tls.insecure_skip_verify", message: "Certificate verification is off (from the backend)." },
+    ]);
+    expect(input("ds-skip-verify-open").checked).toBe(true);
+    expect(screen.getByTestId("ds-insecure-open")).toBeTruthy();
+    expect(screen.getByTestId("ds-skip-verify-warning-open").textContent).toContain("(from the backend)");
+
+    await fireEvent.click(input("ds-skip-verify-open"));
+    expect(screen.queryByTestId("ds-insecure-open")).toBeNull();
+  });
+
+  it("puts a half-set client certificate's problem on the key field", async () => {
+    await withTls({ ca_file: null, client_cert_file: "/c.pem" }, [
+      { field: "tls.client_key_file", message: "A client certificate needs its private key file too." },
+    ]);
+    expect(input("ds-client-cert-open").value).toBe("/c.pem");
+    expect(screen.getByTestId("ds-problem-tls.client_key_file-open").textContent).toContain("private key");
+    expect(input("ds-client-key-open").getAttribute("aria-invalid")).toBe("true");
+  });
+});

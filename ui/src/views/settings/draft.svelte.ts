@@ -18,6 +18,7 @@ import {
   entryFromDatasource,
   isHttp,
   nextKey,
+  normalizeDatasource,
   parseWholeNumber,
   randomSuffix,
   sameEdits,
@@ -31,11 +32,25 @@ export type ConnectionTest =
   | { status: "error"; signature: string; error: HinomiError };
 
 /** Form fields a backend problem can point at. */
-export type ProblemField = "id" | "name" | "url" | "timeout_ms" | "logs.paths" | "logs.time_zone";
+export type ProblemField =
+  | "id"
+  | "name"
+  | "url"
+  | "timeout_ms"
+  | "logs.paths"
+  | "logs.time_zone"
+  | "tls.client_cert_file"
+  | "tls.client_key_file"
+  | "tls.insecure_skip_verify";
 
-/** The fields a card of this kind shows, so the only ones its problems can be about. */
+/**
+ * The fields a card of this kind shows, so the only ones its problems can be about. Skipping
+ * verification is a warning with its own badge, not a fault that marks the card.
+ */
 function problemFields(kind: DatasourceKind): readonly ProblemField[] {
-  return isHttp(kind) ? ["id", "name", "url", "timeout_ms"] : ["id", "name", "logs.paths", "logs.time_zone", "timeout_ms"];
+  return isHttp(kind)
+    ? ["id", "name", "url", "timeout_ms", "tls.client_cert_file", "tls.client_key_file"]
+    : ["id", "name", "logs.paths", "logs.time_zone", "timeout_ms"];
 }
 
 export class SettingsDraft {
@@ -138,6 +153,9 @@ export class SettingsDraft {
       url: "",
       timeout: "10000",
       ca: "",
+      clientCert: "",
+      clientKey: "",
+      skipVerify: false,
       authType: "none",
       username: "",
       indexPattern: "",
@@ -154,7 +172,7 @@ export class SettingsDraft {
   }
 
   /** Changes fields of one datasource; a new one's id follows its name and kind. */
-  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "authType" | "username" | "indexPattern" | "timeField" | "paths" | "timeZone" | "expanded">>): void {
+  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "clientCert" | "clientKey" | "skipVerify" | "authType" | "username" | "indexPattern" | "timeField" | "paths" | "timeZone" | "expanded">>): void {
     const entry = this.entries.find((e) => e.key === key);
     if (!entry) return;
     Object.assign(entry, changes);
@@ -206,7 +224,9 @@ export class SettingsDraft {
             ? now.kind === saved.kind && JSON.stringify(now.logs?.paths ?? []) === JSON.stringify(cleanPaths(saved.logs?.paths ?? []))
             : field === "logs.time_zone"
               ? now.kind === saved.kind && (now.logs?.time_zone ?? "") === (saved.logs?.time_zone ?? "").trim()
-              : now[field] === saved[field];
+              : field.startsWith("tls.")
+                ? JSON.stringify(now.tls) === JSON.stringify(normalizeDatasource(saved).tls)
+                : now[field as "id" | "name" | "url"] === saved[field as "id" | "name" | "url"];
     return same ? found : undefined;
   }
 

@@ -122,6 +122,16 @@ describe("entries", () => {
     expect(datasourceFromEntry(entryFromDatasource(bearer)).auth).toEqual({ type: "bearer" });
   });
 
+  it("round-trip the client certificate, its key and the skip switch, sending them only when set", () => {
+    const tls = { ca_file: "/ca.pem", client_cert_file: "/c.pem", client_key_file: "/k.pem", insecure_skip_verify: true };
+    const entry = entryFromDatasource({ id: "p", name: "P", kind: "prometheus", url: "u", tls });
+    expect(entry).toMatchObject({ ca: "/ca.pem", clientCert: "/c.pem", clientKey: "/k.pem", skipVerify: true });
+    expect(datasourceFromEntry(entry).tls).toEqual(tls);
+    const cleared = datasourceFromEntry({ ...entry, clientCert: " ", clientKey: "", skipVerify: false });
+    expect(cleared.tls).toEqual({ ca_file: "/ca.pem" });
+    expect(datasourceFromEntry({ ...entry, clientCert: " /c2.pem " }).tls?.client_cert_file).toBe("/c2.pem");
+  });
+
   it("send an empty CA path as none", () => {
     const entry = entryFromDatasource({ id: "p", name: "P", kind: "prometheus", url: "u", tls: { ca_file: "/ca.pem" } });
     expect(datasourceFromEntry({ ...entry, ca: "  " }).tls).toEqual({ ca_file: null });

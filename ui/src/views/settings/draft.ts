@@ -1,7 +1,7 @@
 // The settings editor's pure parts: turning saved datasources into editable rows and back, new
 // ids, and "has anything changed". Unit-tested; the reactive class lives in draft.svelte.ts.
 
-import type { Datasource, DatasourceAuth, DatasourceKind, LogSourceOptions, Settings } from "../../lib/bindings";
+import type { Datasource, DatasourceAuth, DatasourceKind, LogSourceOptions, Settings, TlsOptions } from "../../lib/bindings";
 
 export const KINDS: readonly DatasourceKind[] = ["prometheus", "alertmanager", "elasticsearch", "local_files"];
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -31,6 +31,18 @@ function authFrom(type: AuthType, username: string): DatasourceAuth {
   return type === "basic" ? { type, username } : { type };
 }
 
+/**
+ * TLS options to save: blank paths dropped; the client certificate and the skip switch only
+ * when set, so a datasource without them saves (and compares) as it always did.
+ */
+function tlsFrom(ca: string, clientCert: string, clientKey: string, skipVerify: boolean): TlsOptions {
+  const tls: TlsOptions = { ca_file: ca.trim() === "" ? null : ca.trim() };
+  if (clientCert.trim() !== "") tls.client_cert_file = clientCert.trim();
+  if (clientKey.trim() !== "") tls.client_key_file = clientKey.trim();
+  if (skipVerify) tls.insecure_skip_verify = true;
+  return tls;
+}
+
 /** One datasource as the form holds it: numbers as typed, so "12a" can be shown and fixed. */
 export interface DraftEntry {
   /** Stable key for the UI (the id can still change while the datasource is new). */
@@ -45,6 +57,11 @@ export interface DraftEntry {
   url: string;
   timeout: string;
   ca: string;
+  /** Mutual TLS: PEM files of the client certificate and its (unencrypted) key. */
+  clientCert: string;
+  clientKey: string;
+  /** Accept any server certificate; saved only when on, shown with a warning. */
+  skipVerify: boolean;
   /** How requests authenticate; the secret itself is only ever in the keyring. */
   authType: AuthType;
   username: string;
@@ -125,6 +142,9 @@ export function entryFromDatasource(ds: Datasource, key = nextKey()): DraftEntry
     url: ds.url,
     timeout: String(ds.timeout_ms ?? DEFAULT_TIMEOUT_MS),
     ca: ds.tls?.ca_file ?? "",
+    clientCert: ds.tls?.client_cert_file ?? "",
+    clientKey: ds.tls?.client_key_file ?? "",
+    skipVerify: ds.tls?.insecure_skip_verify ?? false,
     authType: ds.auth?.type ?? "none",
     username: ds.auth?.type === "basic" ? ds.auth.username : "",
     indexPattern: ds.logs?.index_pattern ?? "",
@@ -171,14 +191,13 @@ export function datasourceFromEntry(entry: DraftEntry): Datasource {
       logs: localLogs(entry.logs, parsePaths(entry.paths), entry.timeField, entry.timeZone),
     };
   }
-  const ca = entry.ca.trim();
   return {
     id: entry.id,
     name: entry.name,
     kind: entry.kind,
     url: entry.url,
     timeout_ms: parseWholeNumber(entry.timeout) ?? Number.NaN,
-    tls: { ca_file: ca === "" ? null : ca },
+    tls: tlsFrom(entry.ca, entry.clientCert, entry.clientKey, entry.skipVerify),
     auth: authFrom(entry.authType, entry.username),
     ...logsFromEntry(entry),
   };
@@ -240,14 +259,14 @@ export function normalizeDatasource(ds: Datasource): Datasource {
       logs: sortedKeys(logs),
     };
   }
-  const ca = ds.tls?.ca_file?.trim();
+  const tls = ds.tls ?? {};
   return {
     id: ds.id,
     name: ds.name,
     kind: ds.kind,
     url: ds.url,
     timeout_ms: ds.timeout_ms ?? DEFAULT_TIMEOUT_MS,
-    tls: { ca_file: ca ? ca : null },
+    tls: tlsFrom(tls.ca_file ?? "", tls.client_cert_file ?? "", tls.client_key_file ?? "", tls.insecure_skip_verify ?? false),
     auth: authFrom(ds.auth?.type ?? "none", ds.auth?.type === "basic" ? ds.auth.username : ""),
     ...(ds.logs ? { logs: sortedKeys(ds.logs) } : {}),
   };
