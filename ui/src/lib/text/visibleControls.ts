@@ -12,3 +12,14 @@ export function visibleControls(text: string): string {
       .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\u27e8U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}\u27e9`)
   );
 }
+
+/** Characters a one-line cell keeps: far more than fits, few enough that layout stays cheap. */
+export const LINE_CHARS = 500;
+
+/**
+ * Outside text for a one-line cell cut with an ellipsis: the first `LINE_CHARS` characters,
+ * controls made visible. A megabyte-long label would otherwise be laid out on every render.
+ */
+export function oneLine(text: string): string {
+  return visibleControls(text.length > LINE_CHARS ? `${text.slice(0, LINE_CHARS)}…` : text);
+}
