@@ -36,9 +36,15 @@ pub struct StackConfig {
     pub startup_timeout: Duration,
     /// How long a component may take to exit after SIGTERM before it gets SIGKILL.
     pub stop_grace: Duration,
-    /// How many webhook notifications the control server keeps in memory (all of them are
-    /// also appended to `webhook.jsonl`).
+    /// How many webhook notifications the control server keeps in memory (they are also
+    /// appended to `webhook.jsonl`, see `webhook_journal_max_bytes`).
     pub webhook_capacity: usize,
+    /// `webhook.jsonl` is moved to `webhook.jsonl.1` (replacing an older one) when it would grow
+    /// past this, so the journal never takes more than twice this on disk.
+    pub webhook_journal_max_bytes: u64,
+    /// The secret every control request must carry (`Authorization: Bearer`), random per
+    /// stack; written to `stack.json` and to Alertmanager's webhook config.
+    pub control_token: String,
     /// Replaces every rule's `for:` duration in the rendered `alert.rules` (a TEST copy; the
     /// file in `tests/demo-stack/` is untouched). `None`, the default, keeps the seed's
     /// durations. End-to-end tests set a few seconds so HighErrorRate and HighLatency go
@@ -128,6 +134,8 @@ impl StackConfig {
             startup_timeout: Duration::from_secs(60),
             stop_grace: Duration::from_secs(10),
             webhook_capacity: 500,
+            webhook_journal_max_bytes: 16 * 1024 * 1024,
+            control_token: crate::control_auth::new_token(),
             rule_for_override: None,
             log_search: false,
         }

@@ -9,17 +9,20 @@
 //! - `POST /webhook/alertmanager[?route=...]`, `GET /webhook/alertmanager`
 //!
 //! Request bodies are bounded ([`MAX_REQUEST_BYTES`]): whatever can reach the port cannot
-//! make the supervisor buffer an endless request.
+//! make the supervisor buffer an endless request. Every request must come from outside a web
+//! page, to this loopback address, with the stack's token (see [`crate::control_auth`]).
 
 use crate::component::Component;
+use crate::control_auth;
 use crate::error::StackError;
 use crate::supervisor::Supervisor;
 use crate::webhook::ReceivedWebhook;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -87,11 +90,43 @@ fn router(supervisor: Arc<Supervisor>) -> Router {
             post(receive_webhook).get(list_webhooks),
         )
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&supervisor),
+            refuse_strangers,
+        ))
         .with_state(supervisor)
 }
 
+/// Answers 403/401 before any handler runs (and before a body is read) unless
+/// [`control_auth::check`] lets the request through.
+async fn refuse_strangers(
+    State(supervisor): State<Arc<Supervisor>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let config = &supervisor.config;
+    match control_auth::check(
+        request.headers(),
+        config.ports.control,
+        &config.control_token,
+    ) {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => {
+            tracing::warn!(
+                path = %request.uri().path(),
+                reason = %refusal.message,
+                "control request refused"
+            );
+            error_message(refusal.status, &refusal.message)
+        }
+    }
+}
+
 async fn status(State(supervisor): State<Arc<Supervisor>>) -> Response {
-    Json(supervisor.status()).into_response()
+    let mut status = supervisor.status();
+    // Whoever asks already has it; an answer that may end up in a log need not repeat it.
+    status.control_token.clear();
+    Json(status).into_response()
 }
 
 async fn stop_component(
@@ -180,18 +215,135 @@ mod tests {
     use crate::config::StackConfig;
     use crate::ports::Ports;
 
+    /// A control server on a free loopback port whose config names that port, and a client
+    /// that sends the stack's token.
+    async fn served(
+        state: &tempfile::TempDir,
+    ) -> (Arc<Supervisor>, ControlServer, String, reqwest::Client) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let ports = Ports {
+            control: port,
+            ..Ports::default()
+        };
+        let supervisor = Arc::new(Supervisor::new(StackConfig::new(state.path(), ports)).unwrap());
+        let server = serve(listener, supervisor.clone());
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {}", supervisor.config.control_token)
+                .parse()
+                .unwrap(),
+        );
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap();
+        (supervisor, server, format!("http://127.0.0.1:{port}"), http)
+    }
+
+    fn webhook() -> serde_json::Value {
+        json!({ "receiver": "demo", "alerts": [{ "labels": { "alertname": "Watchdog" } }] })
+    }
+
+    #[tokio::test]
+    async fn a_request_from_a_web_page_is_refused_on_every_route() {
+        let state = tempfile::tempdir().unwrap();
+        let (supervisor, server, base, http) = served(&state).await;
+        // The control: the same requests without an Origin are served.
+        assert_eq!(
+            http.get(format!("{base}/status"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
+        let webhook_url = format!("{base}/webhook/alertmanager");
+        let kept = http
+            .post(&webhook_url)
+            .json(&webhook())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(kept.status(), StatusCode::OK);
+        assert_eq!(supervisor.webhooks.received().len(), 1);
+
+        for (method, path) in [
+            ("GET", "/status"),
+            ("POST", "/components/node-exporter/stop"),
+            ("POST", "/shutdown"),
+            ("POST", "/webhook/alertmanager"),
+            ("GET", "/webhook/alertmanager"),
+        ] {
+            let request = http
+                .request(method.parse().unwrap(), format!("{base}{path}"))
+                .header("Origin", "https://evil.example")
+                .json(&webhook());
+            let refused = request.send().await.unwrap();
+            assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{method} {path}");
+            let body: serde_json::Value = refused.json().await.unwrap();
+            assert!(
+                body["error"].as_str().unwrap().contains("web pages"),
+                "{body}"
+            );
+        }
+        // Nothing was done: no new webhook, no shutdown asked for.
+        assert_eq!(supervisor.webhooks.received().len(), 1);
+        assert!(!supervisor.is_shutting_down());
+        server.abort();
+    }
+
+    #[tokio::test]
+    async fn a_foreign_host_is_refused() {
+        let state = tempfile::tempdir().unwrap();
+        let (supervisor, server, base, http) = served(&state).await;
+        // DNS rebinding: the browser sends the attacker's name as Host.
+        let refused = http
+            .post(format!("{base}/webhook/alertmanager"))
+            .header("Host", "rebound.evil.example:19099")
+            .json(&webhook())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        assert!(supervisor.webhooks.received().is_empty());
+        server.abort();
+    }
+
+    #[tokio::test]
+    async fn a_missing_or_wrong_token_is_refused() {
+        let state = tempfile::tempdir().unwrap();
+        let (supervisor, server, base, _) = served(&state).await;
+        let bare = reqwest::Client::new();
+        let url = format!("{base}/webhook/alertmanager");
+        let missing = bare.post(&url).json(&webhook()).send().await.unwrap();
+        assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
+        let wrong = bare
+            .post(&url)
+            .bearer_auth("0".repeat(64))
+            .json(&webhook())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        let status = bare.get(format!("{base}/status")).send().await.unwrap();
+        assert_eq!(status.status(), StatusCode::UNAUTHORIZED);
+        assert!(supervisor.webhooks.received().is_empty());
+
+        // The right token works, and /status does not repeat it while stack.json holds it.
+        let client = crate::ControlClient::new(&base, supervisor.config.control_token.clone());
+        let status = client.status().await.unwrap();
+        assert_eq!(status.control_token, "");
+        assert_eq!(supervisor.status().control_token.len(), 64);
+        server.abort();
+    }
+
     #[tokio::test]
     async fn a_webhook_over_the_limit_is_refused_and_a_normal_one_is_kept() {
         let state = tempfile::tempdir().unwrap();
-        let supervisor =
-            Arc::new(Supervisor::new(StackConfig::new(state.path(), Ports::default())).unwrap());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!(
-            "http://{}/webhook/alertmanager",
-            listener.local_addr().unwrap()
-        );
-        let server = serve(listener, supervisor.clone());
-        let http = reqwest::Client::new();
+        let (supervisor, server, base, http) = served(&state).await;
+        let url = format!("{base}/webhook/alertmanager");
 
         // Valid JSON of 1.5 MB: the size alone is refused, nothing is recorded.
         let big = serde_json::to_vec(&json!({
@@ -203,9 +355,7 @@ mod tests {
         assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert!(supervisor.webhooks.received().is_empty());
 
-        let small =
-            json!({ "receiver": "demo", "alerts": [{ "labels": { "alertname": "Watchdog" } }] });
-        let kept = http.post(&url).json(&small).send().await.unwrap();
+        let kept = http.post(&url).json(&webhook()).send().await.unwrap();
         assert_eq!(kept.status(), StatusCode::OK);
         assert_eq!(supervisor.webhooks.received().len(), 1);
         server.abort();

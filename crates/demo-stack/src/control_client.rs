@@ -8,12 +8,14 @@ use std::time::Duration;
 
 pub struct ControlClient {
     base_url: String,
+    token: String,
     http: reqwest::Client,
 }
 
 impl ControlClient {
-    /// `base_url` such as `http://127.0.0.1:19099`.
-    pub fn new(base_url: impl Into<String>) -> Self {
+    /// `base_url` such as `http://127.0.0.1:19099`; `token` is the stack's `control_token`
+    /// (in its `stack.json`), without which the server refuses every request.
+    pub fn new(base_url: impl Into<String>, token: impl Into<String>) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(2))
             // A start waits for the component to become healthy, which may take a while.
@@ -24,6 +26,7 @@ impl ControlClient {
             .unwrap_or_default();
         Self {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
+            token: token.into(),
             http,
         }
     }
@@ -75,7 +78,11 @@ impl ControlClient {
             url: self.base_url.clone(),
             source,
         };
-        let response = request.send().await.map_err(control_error)?;
+        let response = request
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(control_error)?;
         let status = response.status();
         if !status.is_success() {
             let body = response.text().await.unwrap_or_default();

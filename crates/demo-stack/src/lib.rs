@@ -16,6 +16,7 @@ pub mod backfill;
 mod component;
 mod config;
 mod control;
+mod control_auth;
 mod control_client;
 mod duration;
 mod error;

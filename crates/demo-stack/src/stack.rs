@@ -115,6 +115,11 @@ impl DemoStack {
         self.supervisor.config.ports.control_url()
     }
 
+    /// The token the control server wants from every request (also in `stack.json`).
+    pub fn control_token(&self) -> &str {
+        &self.supervisor.config.control_token
+    }
+
     pub fn status(&self) -> StackStatus {
         self.supervisor.status()
     }

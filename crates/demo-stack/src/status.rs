@@ -24,6 +24,10 @@ pub struct ComponentStatus {
 pub struct StackStatus {
     pub supervisor_pid: u32,
     pub control_url: String,
+    /// The token the control server wants (`Authorization: Bearer`). In `stack.json` only:
+    /// `GET /status` leaves it empty.
+    #[serde(default)]
+    pub control_token: String,
     pub state_dir: PathBuf,
     pub ports: Ports,
     pub components: Vec<ComponentStatus>,
@@ -91,6 +95,7 @@ mod tests {
         let status = StackStatus {
             supervisor_pid: 42,
             control_url: "http://127.0.0.1:19099".to_owned(),
+            control_token: "secret".to_owned(),
             state_dir: dir.path().to_path_buf(),
             ports: Ports::demo_defaults(),
             components: vec![ComponentStatus {

@@ -46,7 +46,11 @@ impl Supervisor {
         let launcher = Launcher::new()
             .map_err(|source| StackError::io("starting the launcher thread", source))?;
         Ok(Self {
-            webhooks: WebhookInbox::new(config.webhook_journal(), config.webhook_capacity),
+            webhooks: WebhookInbox::new(
+                config.webhook_journal(),
+                config.webhook_capacity,
+                config.webhook_journal_max_bytes,
+            ),
             config,
             http,
             launcher,
@@ -95,6 +99,7 @@ impl Supervisor {
         StackStatus {
             supervisor_pid: std::process::id(),
             control_url: ports.control_url(),
+            control_token: self.config.control_token.clone(),
             state_dir: self.config.state_dir.clone(),
             ports,
             components,
@@ -205,6 +210,12 @@ impl Supervisor {
     /// Refuses new starts from now on and tells whoever waits for a shutdown request.
     pub fn request_shutdown(&self) {
         self.shutdown.send_replace(true);
+    }
+
+    /// Whether a shutdown has been asked for (tests check a refused request asked nothing).
+    #[cfg(test)]
+    pub fn is_shutting_down(&self) -> bool {
+        *self.shutdown.borrow()
     }
 
     pub async fn shutdown_requested(&self) {

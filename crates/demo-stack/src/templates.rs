@@ -73,6 +73,7 @@ fn placeholder_values(config: &StackConfig) -> BTreeMap<&'static str, String> {
         ("alertmanager_port", ports.alertmanager.to_string()),
         ("node_exporter_port", ports.node_exporter.to_string()),
         ("control_port", ports.control.to_string()),
+        ("control_token", config.control_token.clone()),
         ("group_wait", prometheus_duration(timing.group_wait)),
         ("group_interval", prometheus_duration(timing.group_interval)),
         (

@@ -111,7 +111,13 @@ fn up_status_stop_down() {
     }
     assert!(printed.contains(control), "{printed}");
 
-    let status = hinomi_demo(&["status", "--control", control]);
+    let status = hinomi_demo(&[
+        "status",
+        "--control",
+        control,
+        "--state-dir",
+        path_str(state.path()),
+    ]);
     assert!(status.status.success(), "{status:?}");
     let table = String::from_utf8_lossy(&status.stdout);
     for name in [
@@ -124,24 +130,53 @@ fn up_status_stop_down() {
         assert!(table.contains(name), "{table}");
     }
 
-    let stop = hinomi_demo(&["stop", "node-exporter", "--control", control]);
+    let stop = hinomi_demo(&[
+        "stop",
+        "node-exporter",
+        "--control",
+        control,
+        "--state-dir",
+        path_str(state.path()),
+    ]);
     assert!(stop.status.success(), "{stop:?}");
-    let table = String::from_utf8_lossy(&hinomi_demo(&["status", "--control", control]).stdout)
-        .into_owned();
+    let table = String::from_utf8_lossy(
+        &hinomi_demo(&[
+            "status",
+            "--control",
+            control,
+            "--state-dir",
+            path_str(state.path()),
+        ])
+        .stdout,
+    )
+    .into_owned();
     let exporter_line = table
         .lines()
         .find(|line| line.starts_with("node-exporter"))
         .unwrap();
     assert!(exporter_line.contains(" no "), "{table}");
 
-    let bogus = hinomi_demo(&["stop", "bogus", "--control", control]);
+    let bogus = hinomi_demo(&[
+        "stop",
+        "bogus",
+        "--control",
+        control,
+        "--state-dir",
+        path_str(state.path()),
+    ]);
     assert!(!bogus.status.success());
     assert!(
         String::from_utf8_lossy(&bogus.stderr).contains("bogus"),
         "{bogus:?}"
     );
 
-    let down = hinomi_demo(&["down", "--control", control]);
+    let down = hinomi_demo(&[
+        "down",
+        "--control",
+        control,
+        "--state-dir",
+        path_str(state.path()),
+    ]);
     assert!(down.status.success(), "{down:?}");
     // `down` returns only once the supervisor has exited, so it must have an exit status now
     // (or within moments, if the kernel has not delivered it yet).
@@ -209,8 +244,43 @@ fn commands_without_a_stack_fail_and_say_so() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let control = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
+    // A state dir without stack.json: no token to send, and the command says where it looked.
+    let empty = tempfile::tempdir().unwrap();
     for command in ["status", "down"] {
-        let output = hinomi_demo(&[command, "--control", &control]);
+        let output = hinomi_demo(&[
+            command,
+            "--control",
+            &control,
+            "--state-dir",
+            path_str(empty.path()),
+        ]);
+        assert!(!output.status.success(), "{command}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("cannot read the control token") && stderr.contains("stack.json"),
+            "{command}: {stderr}"
+        );
+    }
+    // A stack.json whose stack is gone: nothing answers at its control URL.
+    let gone = tempfile::tempdir().unwrap();
+    std::fs::write(
+        gone.path().join("stack.json"),
+        serde_json::json!({
+            "supervisor_pid": 1, "control_url": control, "control_token": "t",
+            "state_dir": gone.path(), "components": [],
+            "ports": { "demo_api": 1, "prometheus": 2, "alertmanager": 3, "node_exporter": 4, "control": 5 }
+        })
+        .to_string(),
+    )
+    .unwrap();
+    for command in ["status", "down"] {
+        let output = hinomi_demo(&[
+            command,
+            "--control",
+            &control,
+            "--state-dir",
+            path_str(gone.path()),
+        ]);
         assert!(!output.status.success(), "{command}: {output:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(

@@ -153,7 +153,7 @@ async fn the_real_stack_comes_up_reacts_and_goes_away() {
     );
     eprintln!("Watchdog arrived after {:?} more", waited.elapsed());
     // The same through the control server, and in the journal.
-    let over_http = ControlClient::new(stack.control_url())
+    let over_http = ControlClient::new(stack.control_url(), stack.control_token())
         .webhooks()
         .await
         .unwrap();
@@ -178,7 +178,7 @@ async fn the_real_stack_comes_up_reacts_and_goes_away() {
     assert!(!stack_file.exists());
     // The control server is gone too.
     assert!(
-        ControlClient::new(ports.control_url())
+        ControlClient::new(ports.control_url(), "")
             .status()
             .await
             .is_err()

@@ -10,6 +10,7 @@ pub mod connection;
 pub mod error;
 pub mod http;
 pub mod incident_policy;
+pub mod path_policy;
 pub mod paths;
 pub mod redact;
 pub mod secrets;

@@ -163,7 +163,12 @@ export async function startStack({ scrapeInterval = "2s", extraArgs = [], logSea
   /** OpenSearch's URL when the stack runs log search. */
   const searchUrl = () => stack.log_search?.processes?.find((p) => p.name === "opensearch")?.url ?? null;
   const control = async (method, path) => {
-    const response = await fetch(`${stack.control_url}${path}`, { method, signal: AbortSignal.timeout(15_000) });
+    // The control server refuses requests without the stack's token (from stack.json).
+    const response = await fetch(`${stack.control_url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${stack.control_token}` },
+      signal: AbortSignal.timeout(15_000),
+    });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return response;
   };

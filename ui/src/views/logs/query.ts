@@ -4,6 +4,7 @@
 
 import type { EvidenceData, LogLine } from "../../lib/bindings";
 import type { FieldTopValues, HitCount, LogField, LogFilter, LogHit, LogQuery, LogWindow } from "../../lib/bindings";
+import { visibleControls } from "../../lib/text/visibleControls";
 
 /** The table's columns when the user has chosen none (the seed's log format). */
 export const DEFAULT_COLUMNS: readonly string[] = ["level", "message"];
@@ -227,19 +228,8 @@ export function cellDisplay(text: string): string {
   return visibleControls(cut).replace(/[\n\r]/g, "⏎");
 }
 
-/**
- * Control characters as their Unicode "symbol for" glyphs (␀, ␛...), newlines and tabs kept;
- * bidi overrides and isolates (U+202E makes "exe.txt" read "txt.exe") as their code points, so a
- * line cannot pass itself off as another.
- */
-export function visibleControls(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => (c === "\u007f" ? "\u2421" : String.fromCharCode(0x2400 + c.charCodeAt(0))))
-      .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\u27e8U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}\u27e9`)
-  );
-}
+// Shared with every view that shows outside text.
+export { visibleControls } from "../../lib/text/visibleControls";
 
 /** A hit's time as the table shows it: local `YYYY-MM-DD HH:MM:SS.mmm` (logs need the ms). */
 export function logTime(ms: number | null): string {

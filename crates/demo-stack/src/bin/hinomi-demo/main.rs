@@ -6,7 +6,9 @@ mod remote;
 mod table;
 mod up;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hinomi_demo_stack::{ControlClient, StackStatus};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -104,6 +106,28 @@ struct ControlArgs {
     /// The supervisor's control server.
     #[arg(long, default_value = "http://127.0.0.1:19099")]
     control: String,
+    /// The stack's state dir, whose stack.json holds the control token [default: as for `up`].
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+}
+
+impl ControlArgs {
+    /// A client carrying the token from the stack's `stack.json`: the control server refuses
+    /// requests without it.
+    fn client(&self) -> anyhow::Result<ControlClient> {
+        let state_dir = self
+            .state_dir
+            .clone()
+            .map_or_else(up::default_state_dir, Ok)?;
+        let stack_file = state_dir.join("stack.json");
+        let stack = StackStatus::read_from(&stack_file).with_context(|| {
+            format!(
+                "cannot read the control token from {} (is `hinomi-demo up` running with this --state-dir?)",
+                stack_file.display()
+            )
+        })?;
+        Ok(ControlClient::new(&self.control, stack.control_token))
+    }
 }
 
 #[tokio::main]
@@ -122,10 +146,22 @@ async fn main() -> ExitCode {
 
     let result = match cli.command {
         Command::Up(args) => up::run(args).await,
-        Command::Down(args) => remote::down(&args.control).await,
-        Command::Status(args) => remote::status(&args.control).await,
-        Command::Stop { name, control } => remote::stop(&control.control, &name).await,
-        Command::Start { name, control } => remote::start(&control.control, &name).await,
+        Command::Down(args) => match args.client() {
+            Ok(client) => remote::down(&client).await,
+            Err(error) => Err(error),
+        },
+        Command::Status(args) => match args.client() {
+            Ok(client) => remote::status(&client).await,
+            Err(error) => Err(error),
+        },
+        Command::Stop { name, control } => match control.client() {
+            Ok(client) => remote::stop(&client, &name).await,
+            Err(error) => Err(error),
+        },
+        Command::Start { name, control } => match control.client() {
+            Ok(client) => remote::start(&client, &name).await,
+            Err(error) => Err(error),
+        },
         Command::Backfill(args) => backfill::run(args).await,
     };
     match result {

@@ -13,23 +13,21 @@ use tokio::time::{Instant, sleep};
 /// some; a supervisor that takes longer is stuck.
 const DOWN_TIMEOUT: Duration = Duration::from_secs(60);
 
-pub async fn status(control: &str) -> anyhow::Result<()> {
-    let status = client(control)
-        .status()
-        .await
-        .with_context(|| no_stack(control))?;
+pub async fn status(client: &ControlClient) -> anyhow::Result<()> {
+    let control = client.base_url();
+    let status = client.status().await.with_context(|| no_stack(control))?;
     println!("{}", table::render(&status));
     Ok(())
 }
 
-pub async fn stop(control: &str, name: &str) -> anyhow::Result<()> {
-    let stopped = client(control).stop(name).await?;
+pub async fn stop(client: &ControlClient, name: &str) -> anyhow::Result<()> {
+    let stopped = client.stop(name).await?;
     println!("{} stopped", stopped.name);
     Ok(())
 }
 
-pub async fn start(control: &str, name: &str) -> anyhow::Result<()> {
-    let started = client(control).start(name).await?;
+pub async fn start(client: &ControlClient, name: &str) -> anyhow::Result<()> {
+    let started = client.start(name).await?;
     let pid = started.pid.map(|pid| pid.to_string()).unwrap_or_default();
     println!("{} running (pid {pid}) at {}", started.name, started.url);
     Ok(())
@@ -37,8 +35,8 @@ pub async fn start(control: &str, name: &str) -> anyhow::Result<()> {
 
 /// Asks for a shutdown, then waits until the control server stops answering and the
 /// supervisor process is gone, so that a script running `down` can start a new stack at once.
-pub async fn down(control: &str) -> anyhow::Result<()> {
-    let client = client(control);
+pub async fn down(client: &ControlClient) -> anyhow::Result<()> {
+    let control = client.base_url();
     let status = client.status().await.with_context(|| no_stack(control))?;
     client.request_shutdown().await?;
     let deadline = Instant::now() + DOWN_TIMEOUT;
@@ -59,10 +57,6 @@ pub async fn down(control: &str) -> anyhow::Result<()> {
     }
     println!("demo stack stopped");
     Ok(())
-}
-
-fn client(control: &str) -> ControlClient {
-    ControlClient::new(control)
 }
 
 fn no_stack(control: &str) -> String {
