@@ -147,6 +147,7 @@ pub fn build_line(
     let parsed = parse_object(input.text);
     let mut truncated = input.cut_by_reader;
     let mut doc = TantivyDocument::new();
+    let mut names = Vec::new();
     let (time_ms, stored) = match parsed {
         Some(mut object) => {
             let mut value = Value::Object(std::mem::take(&mut object));
@@ -168,6 +169,7 @@ pub fn build_line(
                 mapping,
                 &leaves,
                 time_path.as_deref(),
+                &mut names,
                 &mut doc,
             );
             let stored = if cut_values {
@@ -189,12 +191,19 @@ pub fn build_line(
             if let Some(level) = level {
                 leaves.push(("level".to_string(), Leaf::Str(level)));
             }
-            index_leaves(fields, catalog, mapping, &leaves, None, &mut doc);
+            index_leaves(
+                fields, catalog, mapping, &leaves, None, &mut names, &mut doc,
+            );
             (time_ms, text)
         }
     };
     let file_leaf = [(FILE_PATH_FIELD.to_string(), Leaf::Str(input.path))];
-    index_leaves(fields, catalog, mapping, &file_leaf, None, &mut doc);
+    index_leaves(
+        fields, catalog, mapping, &file_leaf, None, &mut names, &mut doc,
+    );
+    for term in exists_terms(&names) {
+        doc.add_text(fields.exists, term);
+    }
     let mut flags = 0;
     if time_ms.is_some() {
         flags |= FLAG_REAL_TIME;
@@ -236,21 +245,11 @@ fn index_leaves(
     mapping: &Mapping,
     leaves: &[(String, Leaf<'_>)],
     time_path: Option<&str>,
+    names: &mut Vec<String>,
     doc: &mut TantivyDocument,
 ) {
-    let mut exists: Vec<&str> = Vec::new();
     for (path, leaf) in leaves {
-        let mut at = path.len();
-        loop {
-            let name = &path[..at];
-            if !exists.contains(&name) {
-                exists.push(name);
-            }
-            match name.rfind('.') {
-                Some(dot) => at = dot,
-                None => break,
-            }
-        }
+        push_with_parents(path, names);
         if Some(path.as_str()) == time_path {
             continue;
         }
@@ -263,9 +262,53 @@ fn index_leaves(
         let kind = catalog.observe(mapping, path, seen);
         index_leaf(fields, kind, path, leaf, doc);
     }
-    for name in exists {
-        doc.add_text(fields.exists, name);
+}
+
+/// Adds `path` and each of its parents (`a.b.c`, `a.b`, `a`) to `names`, once each.
+pub(crate) fn push_with_parents(path: &str, names: &mut Vec<String>) {
+    let mut at = path.len();
+    loop {
+        let name = &path[..at];
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+        match name.rfind('.') {
+            Some(dot) => at = dot,
+            None => break,
+        }
     }
+}
+
+/// Longest `_exists` term made; a line with more names gets several.
+const MAX_EXISTS_TERM_BYTES: usize = 8 * 1024;
+
+/// The `_exists` terms of a line whose field names (leaves and their parents) are `names`.
+///
+/// One term holds the whole set, as a JSON array of strings, instead of one term per name:
+/// lines of one shape share the term, so the writer hashes and posts one term a line instead
+/// of a dozen (a seed line has 11 names). The query side ([`crate::query::exists`]) walks the
+/// few distinct sets of a segment and unites the postings of those that hold the name. JSON
+/// escaping keeps any name (quotes, control characters) exact. A set longer than
+/// [`MAX_EXISTS_TERM_BYTES`] is split over several terms; a name is in the line's set when it
+/// is in any of them.
+pub fn exists_terms(names: &[String]) -> Vec<String> {
+    let mut terms = Vec::new();
+    let mut chunk: Vec<&str> = Vec::new();
+    let mut chunk_bytes = 2;
+    for name in names {
+        let encoded = name.len() + 3;
+        if !chunk.is_empty() && chunk_bytes + encoded > MAX_EXISTS_TERM_BYTES {
+            terms.push(serde_json::to_string(&chunk).unwrap_or_default());
+            chunk.clear();
+            chunk_bytes = 2;
+        }
+        chunk.push(name);
+        chunk_bytes += encoded;
+    }
+    if !chunk.is_empty() {
+        terms.push(serde_json::to_string(&chunk).unwrap_or_default());
+    }
+    terms
 }
 
 fn index_leaf(

@@ -10,7 +10,7 @@
 //! | `_kwt` | a `text` field's value as its `.keyword` subfield (under `ignore_above`) | `message.keyword:"..."`; top values |
 //! | `_tx` | `text` values, standard-analyzed, with positions | words and phrases |
 //! | `_num` | numbers as order-preserving bytes | numeric terms and ranges |
-//! | `_exists` | every leaf path and its parents | `_exists_:f`, `f:*` |
+//! | `_exists` | the set of a line's leaf paths and their parents, one JSON-array term | `_exists_:f`, `f:*` |
 //! | `_time` | epoch ms (the line's own, or its predecessor's when it has none); columnar | window, histogram, sort |
 //! | `_file`, `_line` | file id and 1-based line number; columnar | surrounding lines, stable tiebreaker |
 //! | `_seq` | arrival order, never reused; columnar | live tail that misses no late line |
@@ -32,7 +32,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 /// Bump when the layout or the meaning of a field changes: an index of another version is
 /// rebuilt from the files.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 pub const PATH_TOKENIZER: &str = "hinomi_path_standard";
 

@@ -12,6 +12,7 @@ use crate::config::{IngestOptions, LocalSourceConfig};
 use crate::error::LocalLogsError;
 use crate::ingest::checkpoint::{Checkpoint, FileState, Issue};
 use crate::ingest::{Ingestor, PassReport};
+use crate::query::exists::ExistsQuery;
 use crate::query::{self, Context};
 use crate::schema::{self, Fields};
 use crate::search::collect::{Key, SortBy, TimeBuckets, TopLines, value_counts};
@@ -393,10 +394,7 @@ impl LocalLogs {
         };
         let mut prefix = path;
         prefix.push(PATH_SEP);
-        let exists: Box<dyn Query> = Box::new(TermQuery::new(
-            Term::from_field_text(self.fields.exists, base),
-            IndexRecordOption::Basic,
-        ));
+        let exists: Box<dyn Query> = Box::new(ExistsQuery::new(self.fields.exists, base));
         let with_field_query = BooleanQuery::new(vec![
             (Occur::Must, compiled.box_clone()),
             (Occur::Must, exists),

@@ -12,7 +12,7 @@
 use super::flatten::{Flat, Outcome, RawLeaf, RawValue};
 use super::{
     BuiltLine, FILE_PATH_FIELD, LineInput, MAX_KEYWORD_BYTES, MAX_VALUE_BYTES, TimeConfig,
-    build_line,
+    build_line, exists_terms, push_with_parents,
 };
 use crate::analyze::PATH_SEP;
 use crate::catalog::{Catalog, FieldKind, Mapping, SeenAs, keyword_ignore_above};
@@ -37,11 +37,14 @@ pub struct LineBuilder {
     key: Vec<u8>,
     terms: Terms,
     file_kind: Option<FieldKind>,
+    /// `_exists` terms of plain lines: without and with a level.
+    plain_exists: [Vec<String>; 2],
 }
 
 struct Shape {
     key: Vec<u8>,
     kinds: Vec<FieldKind>,
+    /// The `_exists` terms, the file path's names included.
     exists: Vec<String>,
     /// Leaves that may hold the time, in the order they are tried.
     time_leaves: Vec<usize>,
@@ -78,7 +81,7 @@ impl LineBuilder {
             self.time_field = Some(time.field.clone());
         }
         let mut doc = TantivyDocument::with_capacity(input.text.len() * 3 + 512);
-        let time_ms = if input.text.trim_start().starts_with('{') {
+        let (time_ms, exists) = if input.text.trim_start().starts_with('{') {
             match self.flat.parse(input.text) {
                 Outcome::Object => self.json(fields, catalog, mapping, time, input, &mut doc),
                 Outcome::NotObject => {
@@ -99,8 +102,12 @@ impl LineBuilder {
             &Leaf::Str(input.path),
             &mut doc,
         );
-        for name in ["log.file.path", "log.file", "log"] {
-            doc.add_text(fields.exists, name);
+        let exists = match exists {
+            Exists::Shape(at) => &self.shapes[at].exists,
+            Exists::Plain(level) => &self.plain_exists[usize::from(level)],
+        };
+        for term in exists {
+            doc.add_text(fields.exists, term);
         }
         let truncated = input.cut_by_reader;
         let mut flags = 0;
@@ -134,7 +141,7 @@ impl LineBuilder {
         time: &TimeConfig,
         input: &LineInput<'_>,
         doc: &mut TantivyDocument,
-    ) -> Option<i64> {
+    ) -> (Option<i64>, Exists) {
         let flat = &self.flat;
         self.key.clear();
         for leaf in &flat.leaves {
@@ -185,10 +192,7 @@ impl LineBuilder {
                 self.terms.leaf(fields, *kind, path, &value(leaf), doc);
             }
         }
-        for name in &shape.exists {
-            doc.add_text(fields.exists, name);
-        }
-        found.map(|(_, ms)| ms)
+        (found.map(|(_, ms)| ms), Exists::Shape(shape_at))
     }
 
     fn plain(
@@ -199,7 +203,7 @@ impl LineBuilder {
         zone: &timeparse::LineZone,
         input: &LineInput<'_>,
         doc: &mut TantivyDocument,
-    ) -> Option<i64> {
+    ) -> (Option<i64>, Exists) {
         let (time_ms, level) = timeparse::leading_time_and_level(input.text, zone);
         let kind = catalog.observe(mapping, "message", SeenAs::String);
         self.terms
@@ -209,11 +213,16 @@ impl LineBuilder {
             self.terms
                 .leaf(fields, kind, "level", &Leaf::Str(level), doc);
         }
-        doc.add_text(fields.exists, "message");
-        if level.is_some() {
-            doc.add_text(fields.exists, "level");
+        if self.plain_exists[0].is_empty() {
+            self.plain_exists = [&["message"][..], &["message", "level"]].map(|leaves| {
+                let mut names = Vec::new();
+                for path in leaves.iter().chain([&FILE_PATH_FIELD]) {
+                    push_with_parents(path, &mut names);
+                }
+                exists_terms(&names)
+            });
         }
-        time_ms
+        (time_ms, Exists::Plain(level.is_some()))
     }
 }
 
@@ -236,22 +245,20 @@ fn seen_as(leaf: &Leaf<'_>) -> SeenAs {
     }
 }
 
+/// Which cached `_exists` terms a line has.
+enum Exists {
+    Shape(usize),
+    /// A plain line; with a level or not.
+    Plain(bool),
+}
+
 fn new_shape(flat: &Flat, key: Vec<u8>, time_field: Option<&str>) -> Shape {
-    let mut exists: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     for leaf in &flat.leaves {
-        let path = flat.path(leaf);
-        let mut at = path.len();
-        loop {
-            let name = &path[..at];
-            if !exists.iter().any(|e| e == name) {
-                exists.push(name.to_string());
-            }
-            match name.rfind('.') {
-                Some(dot) => at = dot,
-                None => break,
-            }
-        }
+        push_with_parents(flat.path(leaf), &mut names);
     }
+    push_with_parents(FILE_PATH_FIELD, &mut names);
+    let exists = exists_terms(&names);
     let names: Vec<&str> = match time_field {
         Some(name) => vec![name],
         None => CANDIDATE_FIELDS.to_vec(),

@@ -16,6 +16,7 @@
 
 use super::automaton::{Materialized, PathAutomatonQuery, wildcard_regex};
 use super::datemath::{self, Rounding};
+use super::exists::ExistsQuery;
 use super::parse::{Node, Occur, Value, Wild};
 use crate::analyze::{PATH_SEP, path_term, standard_tokens};
 use crate::catalog::{Catalog, FieldKind};
@@ -219,10 +220,7 @@ impl Context<'_> {
     }
 
     fn exists(&self, path: &str) -> Boxed {
-        Box::new(TermQuery::new(
-            Term::from_field_text(self.fields.exists, path),
-            IndexRecordOption::Basic,
-        ))
+        Box::new(ExistsQuery::new(self.fields.exists, path))
     }
 
     fn term(&self, field: Field, path: &str, value: &str) -> Boxed {
