@@ -102,9 +102,23 @@ impl Matcher {
     }
 }
 
+/// `name op "value"`, quoted with exactly the escapes [`parse_matchers`] reads (`\\`, `\"`,
+/// `\n`, `\t`) and every other character as it is, so what is shown reads back as the same
+/// matcher. (Rust's `{:?}` would write `\u{..}`, `\r` and `\0`, which the parser keeps as
+/// written: a value with a control character or an unprintable code point changed on the way.)
 impl fmt::Display for Matcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}{:?}", self.name, self.op.as_str(), self.value)
+        write!(f, "{}{}\"", self.name, self.op.as_str())?;
+        for c in self.value.chars() {
+            match c {
+                '\\' => f.write_str("\\\\")?,
+                '"' => f.write_str("\\\"")?,
+                '\n' => f.write_str("\\n")?,
+                '\t' => f.write_str("\\t")?,
+                other => fmt::Write::write_char(f, other)?,
+            }
+        }
+        f.write_str("\"")
     }
 }
 
@@ -356,6 +370,28 @@ mod tests {
         assert_eq!(escaped[0].value, r"/api/v1\.x");
         assert!(escaped[0].matches_value("/api/v1.x"));
         assert!(!escaped[0].matches_value("/api/v1-x"));
+    }
+
+    /// Found by the property test `a_written_matcher_reads_back`: `{:?}` wrote U+1134D as
+    /// `\u{1134d}` and a carriage return as `\r`, which read back as other values.
+    #[test]
+    fn a_shown_matcher_reads_back_whatever_its_value_holds() {
+        for value in [
+            "\u{1134d}",
+            "a\rb",
+            "nul\0",
+            "q\"uo'te\\",
+            "tab\tnew\nline",
+            "\u{202e}rtl",
+        ] {
+            let matcher = Matcher::equal("a", value);
+            let shown = matcher.to_string();
+            assert_eq!(parse_matchers(&shown).unwrap(), vec![matcher], "{shown}");
+        }
+        assert_eq!(
+            Matcher::equal("a", "\u{1134d}").to_string(),
+            "a=\"\u{1134d}\""
+        );
     }
 
     #[test]

@@ -8,7 +8,8 @@ mod api;
 pub mod downsample;
 pub mod frame_decode;
 pub mod metadata;
-mod pairs;
+#[doc(hidden)]
+pub mod pairs;
 pub mod query;
 pub mod targets;
 

@@ -16,8 +16,10 @@ use crate::query::Series;
 use std::collections::BTreeMap;
 
 /// The series of a successful matrix answer, or `None` when the body is anything else or not
-/// in the shape Prometheus writes (the caller then uses the general JSON decoder).
-pub(crate) fn scan_matrix(body: &[u8]) -> Option<Vec<Series>> {
+/// in the shape Prometheus writes (the caller then uses the general JSON decoder). Public only
+/// for the differential fuzz target, which checks it against the serde path.
+#[doc(hidden)]
+pub fn scan_matrix(body: &[u8]) -> Option<Vec<Series>> {
     let mut scan = Scanner { bytes: body, at: 0 };
     let (mut success, mut matrix, mut series) = (false, false, None);
     scan.object(|scan, key| match key {

@@ -161,8 +161,10 @@ pub fn decode_range_body(body: &[u8]) -> Result<Vec<Series>, HinomiError> {
     decode_range_body_generic(body)
 }
 
-/// The serde path: the fallback of [`decode_range_body`], and its reference in tests.
-fn decode_range_body_generic(body: &[u8]) -> Result<Vec<Series>, HinomiError> {
+/// The serde path: the fallback of [`decode_range_body`], and its reference in tests and in the
+/// differential fuzz target (`fuzz/fuzz_targets/prometheus_range.rs`).
+#[doc(hidden)]
+pub fn decode_range_body_generic(body: &[u8]) -> Result<Vec<Series>, HinomiError> {
     match crate::api::unwrap_envelope::<RawResult<'_>>(body, None)? {
         RawResult::Matrix(raw) => Ok(raw
             .into_iter()
@@ -227,29 +229,34 @@ impl PrometheusClient {
             query.push(("time", time));
         }
         let body = self.get_body("/api/v1/query", &query).await?;
-        Ok(
-            match crate::api::unwrap_envelope::<RawResult<'_>>(&body, None)? {
-                RawResult::Vector(samples) => InstantResult::Vector {
-                    samples: samples
-                        .into_iter()
-                        .map(|s| Sample {
-                            labels: s.metric,
-                            timestamp: s.value.0,
-                            value: parse_value(s.value.1),
-                        })
-                        .collect(),
-                },
-                RawResult::Scalar((timestamp, value)) => InstantResult::Scalar {
-                    timestamp,
-                    value: parse_value(value),
-                },
-                RawResult::String((timestamp, value)) => InstantResult::String { timestamp, value },
-                RawResult::Matrix(series) => InstantResult::Matrix {
-                    series_count: u32::try_from(series.len()).unwrap_or(u32::MAX),
-                },
-            },
-        )
+        decode_instant_body(&body)
     }
+}
+
+/// Decodes a `/api/v1/query` body: a vector, scalar, string or (for a range selector) matrix.
+pub fn decode_instant_body(body: &[u8]) -> Result<InstantResult, HinomiError> {
+    Ok(
+        match crate::api::unwrap_envelope::<RawResult<'_>>(body, None)? {
+            RawResult::Vector(samples) => InstantResult::Vector {
+                samples: samples
+                    .into_iter()
+                    .map(|s| Sample {
+                        labels: s.metric,
+                        timestamp: s.value.0,
+                        value: parse_value(s.value.1),
+                    })
+                    .collect(),
+            },
+            RawResult::Scalar((timestamp, value)) => InstantResult::Scalar {
+                timestamp,
+                value: parse_value(value),
+            },
+            RawResult::String((timestamp, value)) => InstantResult::String { timestamp, value },
+            RawResult::Matrix(series) => InstantResult::Matrix {
+                series_count: u32::try_from(series.len()).unwrap_or(u32::MAX),
+            },
+        },
+    )
 }
 
 #[cfg(test)]

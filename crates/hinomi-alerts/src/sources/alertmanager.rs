@@ -388,6 +388,61 @@ impl AlertmanagerClient {
     }
 }
 
+/// The v2 API's answers decoded from bytes, as the client decodes them, without a server: for
+/// the fuzz targets in `fuzz/` (an answer is outside data).
+#[doc(hidden)]
+pub mod decode {
+    use super::*;
+
+    fn ok<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, HinomiError> {
+        alertmanager_json(reqwest::StatusCode::OK, body)
+    }
+
+    /// `/api/v2/alerts`, as board alerts.
+    pub fn alerts(body: &[u8]) -> Result<Vec<Alert>, HinomiError> {
+        let source = SourceRef::new("fuzz", SourceKind::Alertmanager);
+        let alerts: Vec<WireAlert> = ok(body)?;
+        Ok(alerts
+            .into_iter()
+            .map(|alert| AlertmanagerAlert::from(alert).into_alert(source.clone()))
+            .collect())
+    }
+
+    /// `/api/v2/alerts/groups`.
+    pub fn groups(body: &[u8]) -> Result<usize, HinomiError> {
+        let groups: Vec<WireGroup> = ok(body)?;
+        Ok(groups
+            .into_iter()
+            .map(|group| {
+                group
+                    .alerts
+                    .into_iter()
+                    .map(AlertmanagerAlert::from)
+                    .count()
+            })
+            .sum())
+    }
+
+    /// `/api/v2/silences`.
+    pub fn silences(body: &[u8]) -> Result<Vec<Silence>, HinomiError> {
+        let silences: Vec<WireSilence> = ok(body)?;
+        Ok(silences.into_iter().map(Into::into).collect())
+    }
+
+    /// `/api/v2/status` and the route tree in its configuration.
+    pub fn status_routes(body: &[u8]) -> Result<Option<crate::routing::RouteTree>, HinomiError> {
+        let status: WireStatus = ok(body)?;
+        Ok(crate::routing::RouteTree::from_yaml(&status.config.original).ok())
+    }
+
+    /// An error answer with this HTTP status.
+    pub fn error(status: u16, body: &[u8]) -> HinomiError {
+        let status = reqwest::StatusCode::from_u16(status)
+            .unwrap_or(reqwest::StatusCode::INTERNAL_SERVER_ERROR);
+        alertmanager_error(status, body)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -223,6 +223,31 @@ fn group_status(group: WireGroup) -> RuleGroupStatus {
     }
 }
 
+/// `/api/v1/alerts` and `/api/v1/rules` decoded from bytes, as the client decodes them, without
+/// a server: for the fuzz targets in `fuzz/` (an answer is outside data).
+#[doc(hidden)]
+pub mod decode {
+    use super::*;
+
+    /// `/api/v1/alerts` answered with this HTTP status, as board alerts.
+    pub fn alerts(status: u16, body: &[u8]) -> Result<Vec<Alert>, HinomiError> {
+        let status = reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK);
+        let source = SourceRef::new("fuzz", SourceKind::Prometheus);
+        Ok(prometheus_data::<AlertsData>(status, body)?
+            .alerts
+            .into_iter()
+            .filter_map(|alert| alert.into_alert(source.clone()))
+            .collect())
+    }
+
+    /// `/api/v1/rules` answered with this HTTP status.
+    pub fn rules(status: u16, body: &[u8]) -> Result<Vec<RuleGroupStatus>, HinomiError> {
+        let status = reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK);
+        let data: RulesData = prometheus_data(status, body)?;
+        Ok(data.groups.into_iter().map(group_status).collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -131,6 +131,40 @@ pub(crate) fn partial_results(shards: &Shards) -> Option<PartialResults> {
     })
 }
 
+/// A search answer decoded from bytes and judged as [`ElasticClient::fetch_page`] judges it,
+/// without a server: for the fuzz targets in `fuzz/` (an answer is outside data).
+#[doc(hidden)]
+pub mod decode {
+    use super::*;
+    use crate::model::LogHit;
+
+    /// A judged page: its hits as shown, the total and the failed shards.
+    pub type JudgedPage = (Vec<LogHit>, Option<HitCount>, Option<PartialResults>);
+
+    /// An answer with this HTTP status: the page, or the engine's error.
+    pub fn search_page(status: u16, body: &[u8]) -> Result<JudgedPage, LogsError> {
+        let answer = super::super::client::RawAnswer {
+            status: reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK),
+            elastic_product: true,
+            body: body.to_vec(),
+            shown_url: "http://fuzz/_search".into(),
+        };
+        let answer: SearchResponse<super::super::wire::NoAggs> = answer.decode()?;
+        let hits = answer
+            .hits
+            .hits
+            .into_iter()
+            .map(KeptHit::from)
+            .map(|hit| super::super::convert::to_hit(&hit, "@timestamp", true))
+            .collect();
+        Ok((
+            hits,
+            answer.hits.total.as_ref().map(hit_count),
+            partial_results(&answer.shards),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
