@@ -6,7 +6,7 @@
 //! (group_wait / group_interval) and when a command asks for an immediate poll.
 
 use super::watch_rules::{WatchRulesRunner, WatchRulesState};
-use super::{AlertsState, Latest, lock, notifications, tray};
+use super::{AlertsState, Latest, lock, notices, notifications, tray};
 use crate::state::SettingsState;
 use chrono::{DateTime, Utc};
 use hinomi_alerts::history::AlertHistory;
@@ -77,7 +77,7 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
                 .collect();
             match poller.as_mut() {
                 Some(poller) => poller.set_sources(sources),
-                None => match open_poller(&history_path, sources, clock.clone()) {
+                None => match open_poller(&app, &history_path, sources, clock.clone()) {
                     Ok(opened) => {
                         restore_planner(&app, &opened);
                         poller = Some(opened);
@@ -171,15 +171,28 @@ fn save_planner(state: &AlertsState, poller: &mut AlertPoller, at: DateTime<Utc>
     }
 }
 
+/// Opens the history and the poller on it. A damaged history file is moved aside and
+/// recreated; one that cannot be used at all (written by a newer Hinomi) is left untouched and
+/// the session keeps its history in memory. Either way the user is told, and alerting runs.
 fn open_poller(
+    app: &AppHandle,
     path: &std::path::Path,
     sources: Vec<AlertSource>,
     clock: Arc<dyn Clock>,
 ) -> Result<AlertPoller, HinomiError> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let history = AlertHistory::open(path).map_err(HinomiError::from)?;
+    let history = match AlertHistory::open_or_recover(path, clock.now()) {
+        Ok((history, None)) => history,
+        Ok((history, Some(recovered))) => {
+            notices::history_recreated(app, &recovered);
+            history
+        }
+        Err(error) => {
+            let error = HinomiError::from(error);
+            tracing::error!(%error, "alert history not usable; keeping it in memory");
+            notices::history_in_memory(app, error);
+            AlertHistory::in_memory().map_err(HinomiError::from)?
+        }
+    };
     AlertPoller::new(sources, history, clock).map_err(HinomiError::from)
 }
 
