@@ -16,6 +16,13 @@ pub enum AlertsError {
         #[source]
         source: rusqlite::Error,
     },
+    /// Written by a newer Hinomi: left alone rather than migrated backwards or overwritten.
+    #[error("alert history {path} has schema version {found}; this Hinomi knows up to {supported}")]
+    SchemaTooNew {
+        path: String,
+        found: u32,
+        supported: u32,
+    },
     #[error("alert history {path} holds a row Hinomi cannot read: {message}")]
     CorruptHistory { path: String, message: String },
     /// The board's filter text.
@@ -35,6 +42,18 @@ impl From<AlertsError> for HinomiError {
                 HinomiError::new(ErrorCode::Io, format!("The alert history {path} failed."))
                     .with_detail(source.to_string())
             }
+            AlertsError::SchemaTooNew {
+                path,
+                found,
+                supported,
+            } => HinomiError::new(
+                ErrorCode::InvalidConfig,
+                format!(
+                    "The alert history {path} was written by a newer Hinomi (schema {found}, this \
+                     one knows up to {supported}); it is left untouched and this session keeps \
+                     its history in memory. Update Hinomi to use it."
+                ),
+            ),
             AlertsError::CorruptHistory { path, message } => HinomiError::new(
                 ErrorCode::Io,
                 format!("The alert history {path} holds a row Hinomi cannot read."),

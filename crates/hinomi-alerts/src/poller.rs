@@ -1,6 +1,10 @@
 //! One poll of every alert source: fetch all at once, merge, compare with the last poll, record
 //! the history, and say how each source is doing.
 //!
+//! Each source is fetched on its own task and a round waits for them only up to its budget
+//! ([`fetches`]): a hung Prometheus keeps its last alerts while a healthy Alertmanager's new
+//! ones reach the board in the same round.
+//!
 //! A source that fails keeps its last good alerts on the board (marked by its health) rather
 //! than having them all "resolve" because of a network hiccup; blindness is reported instead
 //! (see [`crate::notify`]). Those alerts are taken from the last snapshot, so answers are not
@@ -15,13 +19,18 @@ use crate::history::AlertHistory;
 use crate::ingest::Snapshot;
 use crate::sources::{AlertmanagerClient, PrometheusAlertsClient};
 use chrono::{DateTime, Utc};
+use fetches::{Answer, Fetches};
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
+
+mod fetches;
 
 /// A configured source of alerts.
 #[derive(Debug, Clone)]
@@ -95,6 +104,13 @@ pub struct AlertPoller {
     clock: Arc<dyn Clock>,
     current: Snapshot,
     health: HashMap<String, SourceHealth>,
+    fetches: Fetches,
+    round_budget: Duration,
+}
+
+impl AlertPoller {
+    /// How long a round waits for slow sources unless told otherwise.
+    pub const DEFAULT_ROUND_BUDGET: Duration = Duration::from_secs(10);
 }
 
 impl AlertPoller {
@@ -115,13 +131,23 @@ impl AlertPoller {
             clock,
             current: Snapshot::from_alerts(restored),
             health: HashMap::new(),
+            fetches: Fetches::default(),
+            round_budget: Self::DEFAULT_ROUND_BUDGET,
         })
+    }
+
+    /// How long a round waits for the sources (and the extra results of
+    /// [`Self::poll_with_pending`]) before going on with what has arrived. The shell sets it
+    /// below the poll interval, so a hung source never stretches a round beyond it.
+    pub fn set_round_budget(&mut self, budget: Duration) {
+        self.round_budget = budget;
     }
 
     /// The alerts as of the last poll.
     /// Replaces the sources (the user edited the datasources). Alerts of sources no longer
     /// polled leave the board at the next poll, like resolved ones.
     pub fn set_sources(&mut self, sources: Vec<AlertSource>) {
+        self.fetches.cancel_all();
         self.sources = sources;
     }
 
@@ -144,7 +170,7 @@ impl AlertPoller {
         health
     }
 
-    /// Asks every source at once and applies the answers.
+    /// Asks every source at once and applies the answers that arrive within the round budget.
     pub async fn poll(&mut self) -> PollOutcome {
         self.poll_with(Vec::new()).await
     }
@@ -152,23 +178,44 @@ impl AlertPoller {
     /// Like [`Self::poll`], adding results computed elsewhere (the local watch rules). Pass
     /// them on every poll: a source missing from a poll has its alerts resolved.
     pub async fn poll_with(&mut self, extra: Vec<SourceResult>) -> PollOutcome {
-        let fetches = self.sources.iter().map(|source| async move {
-            SourceResult {
-                source: source.source(),
-                result: source.fetch().await,
-            }
-        });
-        let mut results = futures_util::future::join_all(fetches).await;
-        results.extend(extra);
-        self.apply(results)
+        self.poll_with_pending(async { extra }).await
+    }
+
+    /// Like [`Self::poll_with`], computing the extra results while the sources are fetched, so
+    /// a slow evaluation and a slow source cost one budget, not two.
+    pub async fn poll_with_pending(
+        &mut self,
+        extra: impl Future<Output = Vec<SourceResult>>,
+    ) -> PollOutcome {
+        let (answers, extra) =
+            futures_util::future::join(self.fetches.round(&self.sources, self.round_budget), extra)
+                .await;
+        let answers = answers
+            .into_iter()
+            .chain(
+                extra
+                    .into_iter()
+                    .map(|SourceResult { source, result }| (source, Answer::Fresh(result))),
+            )
+            .collect();
+        self.apply_answers(answers)
     }
 
     /// The pure part of a poll: merge these answers, diff, record. Tests call it directly.
     pub fn apply(&mut self, results: Vec<SourceResult>) -> PollOutcome {
+        self.apply_answers(
+            results
+                .into_iter()
+                .map(|SourceResult { source, result }| (source, Answer::Fresh(result)))
+                .collect(),
+        )
+    }
+
+    fn apply_answers(&mut self, answers: Vec<(SourceRef, Answer)>) -> PollOutcome {
         let now = self.clock.now();
-        let mut polled: Vec<String> = Vec::with_capacity(results.len());
-        let mut reports: Vec<Vec<Alert>> = Vec::with_capacity(results.len());
-        for SourceResult { source, result } in results {
+        let mut polled: Vec<String> = Vec::with_capacity(answers.len());
+        let mut reports: Vec<Vec<Alert>> = Vec::with_capacity(answers.len());
+        for (source, answer) in answers {
             let id = source.datasource_id.clone();
             if polled.contains(&id) {
                 continue;
@@ -184,15 +231,17 @@ impl AlertPoller {
                     consecutive_failures: 0,
                     alerts: 0,
                 });
-            match result {
-                Ok(alerts) => {
+            match answer {
+                // Nothing new: its last answer stands, and so does its health.
+                Answer::StillWaiting => reports.push(last_answer(&self.current, &source)),
+                Answer::Fresh(Ok(alerts)) => {
                     health.last_success = Some(now);
                     health.last_error = None;
                     health.consecutive_failures = 0;
                     health.alerts = u32::try_from(alerts.len()).unwrap_or(u32::MAX);
                     reports.push(alerts);
                 }
-                Err(error) => {
+                Answer::Fresh(Err(error)) => {
                     tracing::debug!(source = %id, %error, "alert source failed; keeping its last answer");
                     health.last_error = Some(error);
                     health.consecutive_failures = health.consecutive_failures.saturating_add(1);

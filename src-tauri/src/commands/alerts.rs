@@ -6,6 +6,7 @@
 //! for the board with a filter. Silences, rules and routing are read and written on the real
 //! servers at the moment the user asks.
 
+mod notices;
 mod notifications;
 mod poller;
 mod tray;
@@ -68,6 +69,8 @@ pub struct AlertsState {
     pub paused_until: Mutex<Option<DateTime<Utc>>>,
     /// Wakes the poller for an immediate poll (after a silence changed).
     pub poll_now: tokio::sync::Notify,
+    /// Notices about alerting itself (history replaced, poller restarted), newest last.
+    pub notices: Mutex<Vec<HinomiError>>,
     /// The poller task; aborted when the state is dropped.
     pub task: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
@@ -96,6 +99,7 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
         planner: Mutex::new(planner),
         paused_until: Mutex::new(None),
         poll_now: tokio::sync::Notify::new(),
+        notices: Mutex::new(Vec::new()),
         task: Mutex::new(None),
     });
     app.manage(WatchRulesState::new(
@@ -109,7 +113,15 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
         tracing::warn!(%error, "no tray icon; closing the window quits");
     }
     let history = paths.data_dir.join("alerts-history.sqlite");
-    let task = tauri::async_runtime::spawn(poller::run(app.handle().clone(), history, clock));
+    let handle = app.handle().clone();
+    let notify = app.handle().clone();
+    // A panic in a round restarts the loop (it reopens the history and resumes from its open
+    // episodes) and tells the user, instead of leaving a board that silently stopped changing.
+    let task = tauri::async_runtime::spawn(hinomi_alerts::supervise::supervise(
+        move || poller::run(handle.clone(), history.clone(), clock.clone()),
+        move |restart| notices::monitoring_restarted(&notify, &restart),
+        std::time::Duration::from_secs(1),
+    ));
     *lock(&app.state::<AlertsState>().task) = Some(task);
     Ok(())
 }
@@ -131,6 +143,8 @@ pub struct AlertBoard {
     pub filter_error: Option<ParseError>,
     pub sources: Vec<SourceHealth>,
     pub history_error: Option<HinomiError>,
+    /// Notices about alerting itself: the history was replaced, monitoring was restarted.
+    pub monitoring_notices: Vec<HinomiError>,
     /// Notifications are paused until then.
     pub notifications_paused_until: Option<DateTime<Utc>>,
     /// Snoozed groups of this board: board group key → snoozed until.
@@ -185,6 +199,7 @@ pub fn alert_board(state: tauri::State<'_, AlertsState>, query: BoardQuery) -> A
         filter_error,
         sources,
         history_error,
+        monitoring_notices: lock(&state.notices).clone(),
         notifications_paused_until: *lock(&state.paused_until),
         snoozed_until,
     }

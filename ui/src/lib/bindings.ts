@@ -235,6 +235,8 @@ export type AlertBoard = {
 	filter_error: ParseError | null,
 	sources: SourceHealth[],
 	history_error: HinomiError | null,
+	/**  Notices about alerting itself: the history was replaced, monitoring was restarted. */
+	monitoring_notices: HinomiError[],
 	/**  Notifications are paused until then. */
 	notifications_paused_until: string | null,
 	/**  Snoozed groups of this board: board group key → snoozed until. */

@@ -6,6 +6,9 @@
 //! of 10,000 alerts costs nothing here.
 
 mod episodes;
+mod recovery;
+
+pub use recovery::Recovered;
 
 use crate::alert::{Alert, AlertState, LabelSet, Severity, SourceRef};
 use crate::changes::AlertChange;
@@ -74,6 +77,8 @@ impl AlertHistory {
             })?;
         }
         let conn = Connection::open(path).map_err(|source| store_error(path, source))?;
+        Self::check_schema_version(&conn, path)?;
+        Self::check_integrity(&conn, path)?;
         let mut history = Self {
             conn,
             path: path.to_owned(),
@@ -82,6 +87,49 @@ impl AlertHistory {
             .configure()
             .map_err(|source| store_error(path, source))?;
         Ok(history)
+    }
+
+    /// A history kept in memory only, for a session whose file cannot be used (written by a
+    /// newer Hinomi, or on a read-only disk): the board and notifications keep working.
+    pub fn in_memory() -> Result<Self, AlertsError> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|source| store_error(&path, source))?;
+        let mut history = Self { conn, path };
+        history
+            .configure()
+            .map_err(|source| store_error(Path::new(":memory:"), source))?;
+        Ok(history)
+    }
+
+    /// Refuses a schema newer than this build's, before anything is written.
+    fn check_schema_version(conn: &Connection, path: &Path) -> Result<(), AlertsError> {
+        let found: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|source| store_error(path, source))?;
+        let supported = MIGRATIONS.len();
+        if usize::try_from(found).is_ok_and(|found| found > supported) {
+            return Err(AlertsError::SchemaTooNew {
+                path: path.display().to_string(),
+                found: u32::try_from(found).unwrap_or(u32::MAX),
+                supported: u32::try_from(supported).unwrap_or(u32::MAX),
+            });
+        }
+        Ok(())
+    }
+
+    /// SQLite's own structural check; a torn or overwritten file fails it.
+    fn check_integrity(conn: &Connection, path: &Path) -> Result<(), AlertsError> {
+        let verdict: String = conn
+            .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+            .map_err(|source| store_error(path, source))?;
+        if verdict == "ok" {
+            Ok(())
+        } else {
+            Err(AlertsError::CorruptHistory {
+                path: path.display().to_string(),
+                message: verdict,
+            })
+        }
     }
 
     fn configure(&mut self) -> rusqlite::Result<()> {

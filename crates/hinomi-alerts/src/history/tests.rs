@@ -169,3 +169,109 @@ fn the_notification_memory_survives_reopening_and_is_replaced_whole() {
     let reopened = AlertHistory::open(&path).unwrap();
     assert_eq!(reopened.notification_memory().unwrap(), Some(memory));
 }
+
+#[test]
+fn a_newer_schema_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alerts.sqlite");
+    drop(AlertHistory::open(&path).unwrap());
+    let newer = i64::try_from(MIGRATIONS.len()).unwrap() + 1;
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE from_the_future (x)")
+            .unwrap();
+        conn.pragma_update(None, "user_version", newer).unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let error = match AlertHistory::open_or_recover(&path, at(0)) {
+        Err(error) => error,
+        Ok(_) => panic!("a newer schema was opened"),
+    };
+    assert!(
+        matches!(error, AlertsError::SchemaTooNew { found, supported, .. }
+            if i64::from(found) == newer && supported as usize == MIGRATIONS.len()),
+        "{error:?}"
+    );
+    let shown = hinomi_core::HinomiError::from(error);
+    assert_eq!(shown.code, hinomi_core::ErrorCode::InvalidConfig);
+    assert!(shown.message.contains("newer Hinomi"), "{}", shown.message);
+    // Not moved aside, not migrated, not rewritten.
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    let conn = Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, newer);
+
+    // The session still gets a working history, in memory.
+    let mut memory = AlertHistory::in_memory().unwrap();
+    poll(
+        &mut memory,
+        &Snapshot::default(),
+        vec![alert("HighErrorRate", AlertState::Firing)],
+        at(1),
+    );
+    assert_eq!(memory.open_episodes().unwrap().len(), 1);
+}
+
+#[test]
+fn a_corrupt_history_is_moved_aside_and_recreated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alerts.sqlite");
+    std::fs::write(
+        &path,
+        b"this is not a SQLite database, it was overwritten by something",
+    )
+    .unwrap();
+    let (mut history, recovered) = AlertHistory::open_or_recover(&path, at(5)).unwrap();
+    let recovered = recovered.expect("the damage is reported");
+    assert_eq!(
+        recovered.moved_to,
+        dir.path().join("alerts.sqlite.corrupt-20260321T090500Z")
+    );
+    assert_eq!(
+        std::fs::read(&recovered.moved_to).unwrap(),
+        b"this is not a SQLite database, it was overwritten by something"
+    );
+    assert!(!recovered.reason.is_empty());
+    // The new history works and survives a reopen.
+    poll(
+        &mut history,
+        &Snapshot::default(),
+        vec![alert("HighErrorRate", AlertState::Firing)],
+        at(6),
+    );
+    drop(history);
+    let (reopened, again) = AlertHistory::open_or_recover(&path, at(7)).unwrap();
+    assert_eq!(again, None);
+    assert_eq!(reopened.open_episodes().unwrap().len(), 1);
+}
+
+#[test]
+fn a_damaged_page_is_caught_by_the_integrity_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alerts.sqlite");
+    {
+        let mut history = AlertHistory::open(&path).unwrap();
+        let many: Vec<Alert> = (0..300)
+            .map(|n| alert(&format!("Alert{n}"), AlertState::Firing))
+            .collect();
+        poll(&mut history, &Snapshot::default(), many, at(1));
+        history
+            .conn
+            .pragma_update(None, "wal_checkpoint", "TRUNCATE")
+            .ok();
+    }
+    // Scribble over the middle of the file, keeping its header: SQLite opens it, the check
+    // finds the damage.
+    let mut bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 3 * 4096, "{} bytes", bytes.len());
+    for byte in &mut bytes[4096..3 * 4096] {
+        *byte = 0xA5;
+    }
+    std::fs::write(&path, bytes).unwrap();
+    let (history, recovered) = AlertHistory::open_or_recover(&path, at(2)).unwrap();
+    assert!(recovered.is_some());
+    assert!(history.open_episodes().unwrap().is_empty());
+}

@@ -19,6 +19,7 @@ use specta::Type;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// One series of an instant query's result.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,25 +81,38 @@ impl LocalRuleEvaluator {
 
     /// Evaluates every rule once, at the clock's current time.
     pub async fn evaluate<Q: InstantQuery>(&mut self, query: &Q) {
+        self.evaluate_within(query, Duration::MAX).await;
+    }
+
+    /// Evaluates every rule once, all queries at once, each given at most `budget`: one rule's
+    /// slow query neither delays the others nor the poll round. A rule whose query did not
+    /// answer in time keeps its alerts and reports the timeout.
+    pub async fn evaluate_within<Q: InstantQuery>(&mut self, query: &Q, budget: Duration) {
         let now = self.clock.now();
-        let exprs: Vec<((usize, usize), String)> = self
+        let keys: Vec<(usize, usize)> = self
             .rules
             .groups
             .iter()
             .enumerate()
             .flat_map(|(group_index, group)| {
-                group
-                    .rules
-                    .iter()
-                    .enumerate()
-                    .map(move |(rule_index, rule)| ((group_index, rule_index), rule.expr.clone()))
+                (0..group.rules.len()).map(move |rule_index| (group_index, rule_index))
             })
             .collect();
-        for (key, expr) in exprs {
-            let outcome = match query.query(&expr, now).await {
-                Ok(samples) => self.apply(key, samples, now),
-                Err(err) => Err(err.message),
-            };
+        let queries = keys.iter().map(|&(group, rule)| {
+            let expr = &self.rules.groups[group].rules[rule].expr;
+            async move {
+                match tokio::time::timeout(budget, query.query(expr, now)).await {
+                    Ok(answer) => answer.map_err(|err| err.message),
+                    Err(_elapsed) => Err(format!(
+                        "no answer within {} s; the rule keeps its alerts",
+                        budget.as_secs_f64()
+                    )),
+                }
+            }
+        });
+        let answers = futures_util::future::join_all(queries).await;
+        for (key, answer) in keys.into_iter().zip(answers) {
+            let outcome = answer.and_then(|samples| self.apply(key, samples, now));
             self.status.insert(key, (outcome.err(), Some(now)));
         }
     }

@@ -7,7 +7,10 @@
 //! The UI uses it to answer "who gets paged for this?", the board and the desktop notifications
 //! to group like the route.
 
+mod cache;
 mod config;
+
+pub use cache::RouteTreeCache;
 
 use crate::alert::LabelSet;
 use crate::duration::{DurationError, format_duration, parse_duration};

@@ -453,6 +453,7 @@ mod tests {
             ),
             paused_until: std::sync::Mutex::new(None),
             poll_now: tokio::sync::Notify::new(),
+            notices: std::sync::Mutex::new(Vec::new()),
             task: std::sync::Mutex::new(None),
         };
         let until = pause(&state, 60).expect("paused");

@@ -6,13 +6,12 @@
 //! (group_wait / group_interval) and when a command asks for an immediate poll.
 
 use super::watch_rules::{WatchRulesRunner, WatchRulesState};
-use super::{AlertsState, Latest, lock, notifications, tray};
+use super::{AlertsState, Latest, lock, notices, notifications, tray};
 use crate::state::SettingsState;
 use chrono::{DateTime, Utc};
 use hinomi_alerts::history::AlertHistory;
 use hinomi_alerts::poller::{AlertPoller, AlertSource};
-use hinomi_alerts::routing::RouteTree;
-use hinomi_alerts::sources::AlertmanagerClient;
+use hinomi_alerts::routing::RouteTreeCache;
 use hinomi_alerts::{AlertState, Severity};
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
@@ -45,10 +44,12 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
     let mut polled_secrets = hinomi_core::secrets::generation();
     let mut last_health: Option<String> = None;
     let mut watch_rules = WatchRulesRunner::start(&app.state::<WatchRulesState>(), clock.clone());
-    let mut routes = RouteTreeCache::default();
+    let mut routes = RouteTreeCache::new(clock.clone());
     loop {
+        let round_started = tokio::time::Instant::now();
         let settings = app.state::<SettingsState>().snapshot().settings;
         let interval = Duration::from_secs(u64::from(settings.refresh_interval_secs.max(1)));
+        let budget = round_budget(interval);
         let wanted: Vec<Datasource> = settings
             .datasources
             .iter()
@@ -76,7 +77,7 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
                 .collect();
             match poller.as_mut() {
                 Some(poller) => poller.set_sources(sources),
-                None => match open_poller(&history_path, sources, clock.clone()) {
+                None => match open_poller(&app, &history_path, sources, clock.clone()) {
                     Ok(opened) => {
                         restore_planner(&app, &opened);
                         poller = Some(opened);
@@ -89,14 +90,18 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
             }
             polled_datasources = wanted;
             polled_secrets = secrets;
-            routes = RouteTreeCache::default();
+            routes = RouteTreeCache::new(clock.clone());
         }
-        routes.refresh(&settings.datasources).await;
         if let Some(poller) = poller.as_mut() {
-            let local = watch_rules
-                .evaluate(&app.state::<WatchRulesState>(), &settings)
-                .await;
-            let outcome = poller.poll_with(local).await;
+            // The route trees, the watch rules and the sources all at once, each within the
+            // budget: a hung endpoint costs a round at most one budget.
+            poller.set_round_budget(budget);
+            let watch_rules_state = app.state::<WatchRulesState>();
+            let local = watch_rules.evaluate(&watch_rules_state, &settings, budget);
+            let (outcome, ()) = tokio::join!(
+                poller.poll_with_pending(local),
+                routes.refresh(&settings.datasources, budget)
+            );
             let alerts = Arc::new(poller.snapshot().alerts().to_vec());
             let health = serde_json::to_string(&outcome.sources).unwrap_or_default();
             let state = app.state::<AlertsState>();
@@ -114,7 +119,7 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
             let summary = summarise(&alerts, outcome.at, outcome.changes.len());
             tray::update(&app, &summary);
             let polled = (alerts.as_slice(), outcome.sources.as_slice());
-            notifications::after_poll(&app, &state, polled, &routes.trees, &settings);
+            notifications::after_poll(&app, &state, polled, routes.trees(), &settings);
             save_planner(&state, poller, outcome.at);
             let changed =
                 !outcome.changes.is_empty() || last_health.as_deref() != Some(health.as_str());
@@ -125,9 +130,11 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
         }
         let state = app.state::<AlertsState>();
         let due = lock(&state.planner).next_due();
+        // The next round starts one interval after this one started, however long it took.
+        let until_next = interval.saturating_sub(round_started.elapsed());
         let wait = due
             .map(|due| (due - clock.now()).to_std().unwrap_or(Duration::ZERO))
-            .map_or(interval, |until_due| until_due.min(interval))
+            .map_or(until_next, |until_due| until_due.min(until_next))
             .max(Duration::from_millis(200));
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
@@ -136,63 +143,10 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
     }
 }
 
-/// Every Alertmanager's route tree, read again every few minutes (a config reload there
-/// changes it) and kept when a read fails. The board groups like the first one's; the
-/// notification planner groups each Alertmanager's alerts by its own.
-#[derive(Default)]
-struct RouteTreeCache {
-    /// By datasource id, in the settings' order; only those read at least once.
-    trees: Vec<(String, Arc<RouteTree>)>,
-    read_at: Option<std::time::Instant>,
-    /// Some Alertmanager's tree could not be read at the last attempt.
-    incomplete: bool,
-}
-
-impl RouteTreeCache {
-    const MAX_AGE: Duration = Duration::from_secs(300);
-    /// After a failed read, try again sooner.
-    const RETRY: Duration = Duration::from_secs(30);
-
-    /// The first Alertmanager's tree (of those read), which the board groups by.
-    fn first(&self) -> Option<Arc<RouteTree>> {
-        self.trees.first().map(|(_, tree)| tree.clone())
-    }
-
-    async fn refresh(&mut self, datasources: &[Datasource]) {
-        let due = self.read_at.is_none_or(|at| {
-            at.elapsed()
-                > if self.incomplete {
-                    Self::RETRY
-                } else {
-                    Self::MAX_AGE
-                }
-        });
-        if !due {
-            return;
-        }
-        self.read_at = Some(std::time::Instant::now());
-        self.incomplete = false;
-        let mut trees = Vec::new();
-        for ds in datasources
-            .iter()
-            .filter(|ds| ds.kind == DatasourceKind::Alertmanager)
-        {
-            let read = match AlertmanagerClient::new(ds) {
-                Ok(client) => client.routing().await,
-                Err(error) => Err(error),
-            };
-            match read {
-                Ok(tree) => trees.push((ds.id.clone(), Arc::new(tree))),
-                Err(error) => {
-                    tracing::debug!(%error, datasource = %ds.id, "route tree not read; kept");
-                    self.incomplete = true;
-                    let known = self.trees.iter().find(|(id, _)| *id == ds.id);
-                    trees.extend(known.cloned());
-                }
-            }
-        }
-        self.trees = trees;
-    }
+/// How long a round waits for slow endpoints: well inside the interval, so the healthy sources'
+/// news reaches the board once per interval even while another source hangs.
+fn round_budget(interval: Duration) -> Duration {
+    (interval * 3 / 5).clamp(Duration::from_millis(500), Duration::from_secs(10))
 }
 
 /// Takes back what the planner remembered before the restart (told groups, snoozes).
@@ -217,15 +171,28 @@ fn save_planner(state: &AlertsState, poller: &mut AlertPoller, at: DateTime<Utc>
     }
 }
 
+/// Opens the history and the poller on it. A damaged history file is moved aside and
+/// recreated; one that cannot be used at all (written by a newer Hinomi) is left untouched and
+/// the session keeps its history in memory. Either way the user is told, and alerting runs.
 fn open_poller(
+    app: &AppHandle,
     path: &std::path::Path,
     sources: Vec<AlertSource>,
     clock: Arc<dyn Clock>,
 ) -> Result<AlertPoller, HinomiError> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let history = AlertHistory::open(path).map_err(HinomiError::from)?;
+    let history = match AlertHistory::open_or_recover(path, clock.now()) {
+        Ok((history, None)) => history,
+        Ok((history, Some(recovered))) => {
+            notices::history_recreated(app, &recovered);
+            history
+        }
+        Err(error) => {
+            let error = HinomiError::from(error);
+            tracing::error!(%error, "alert history not usable; keeping it in memory");
+            notices::history_in_memory(app, error);
+            AlertHistory::in_memory().map_err(HinomiError::from)?
+        }
+    };
     AlertPoller::new(sources, history, clock).map_err(HinomiError::from)
 }
 

@@ -117,6 +117,7 @@ impl WatchRulesRunner {
         &mut self,
         state: &WatchRulesState,
         settings: &Settings,
+        budget: std::time::Duration,
     ) -> Vec<SourceResult> {
         if let Some(rules) = lock(&state.saved).take() {
             self.replace(Some(rules));
@@ -126,7 +127,7 @@ impl WatchRulesRunner {
             return Vec::new();
         };
         match evaluated_against(settings).map(PrometheusInstantQuery::new) {
-            Some(Ok(query)) => evaluator.evaluate(&query).await,
+            Some(Ok(query)) => evaluator.evaluate_within(&query, budget).await,
             Some(Err(error)) => tracing::debug!(%error, "watch rules not evaluated"),
             None => {}
         }

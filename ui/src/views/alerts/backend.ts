@@ -122,6 +122,7 @@ function fakeBoard(state: FakeAlertsState, filter: string, states: LiveAlertStat
       filter_error: { position: filter.length, message: "missing closing '}'" },
       sources: [],
       history_error: null,
+      monitoring_notices: [],
       notifications_paused_until: null,
       snoozed_until: {},
     };
@@ -170,6 +171,7 @@ function fakeBoard(state: FakeAlertsState, filter: string, states: LiveAlertStat
     filter_error: null,
     sources: [],
     history_error: null,
+    monitoring_notices: [],
     notifications_paused_until: null,
     snoozed_until: Object.fromEntries(
       sorted.flatMap((group) => {

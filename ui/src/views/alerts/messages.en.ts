@@ -32,6 +32,7 @@ export const alertsEn = {
   "alerts.empty.title": "No alerts",
   "alerts.empty.body": "Nothing matches the filter and the state toggles.",
   "alerts.source.error": "{source} could not be polled",
+  "alerts.monitoringNotice": "Alert monitoring needed attention",
   "alerts.historyError": "The local alert history could not be written",
   "alerts.group.count": "alerts: {count}",
   "alerts.group.firing": "{count} firing",

@@ -34,6 +34,7 @@ export const alertsJa: { readonly [K in keyof typeof alertsEn]: string } = {
   "alerts.empty.title": "アラートはありません",
   "alerts.empty.body": "絞り込み条件と状態に一致するアラートはありません。",
   "alerts.source.error": "{source} から取得できませんでした",
+  "alerts.monitoringNotice": "アラート監視で問題が発生しました",
   "alerts.historyError": "ローカルのアラート履歴に書き込めませんでした",
   "alerts.group.count": "{count} 件",
   "alerts.group.firing": "発火中 {count}",

@@ -200,3 +200,77 @@ async fn series_that_collide_after_labelling_are_an_error() {
             .contains("same labelset")
     );
 }
+
+/// Answers like the inner query, except that the listed expressions never answer.
+struct HangingQuery<'a> {
+    inner: &'a FakeQuery,
+    hung: &'a [&'a str],
+}
+
+impl InstantQuery for HangingQuery<'_> {
+    async fn query(&self, expr: &str, at: DateTime<Utc>) -> Result<Vec<QuerySample>, HinomiError> {
+        if self.hung.contains(&expr) {
+            std::future::pending::<()>().await;
+        }
+        self.inner.query(expr, at).await
+    }
+}
+
+/// Tokio's paused clock stands in for the network's time: a hung query costs its budget once,
+/// however many rules hang, and the other rules are evaluated in the same round.
+#[tokio::test(start_paused = true)]
+async fn hung_queries_cost_one_budget_and_keep_their_alerts() {
+    let rules = parse_rule_file(
+        "watch.yml",
+        "groups:\n- name: mine\n  rules:\n  - alert: TargetDown\n    expr: up == 0\n  \
+         - alert: SlowDisk\n    expr: disk_slow == 1\n  - alert: Immediate\n    expr: vector(1)\n",
+    )
+    .unwrap();
+    let clock = FakeClock::at(Utc::now());
+    let mut evaluator = LocalRuleEvaluator::new(rules, Arc::new(clock.clone()));
+    let query = FakeQuery::default();
+    query.answer("up == 0", &[(&[("job", "api")], 0.0)]);
+    evaluator.evaluate(&query).await;
+    assert_eq!(
+        states(&evaluator),
+        [("TargetDown/api".to_owned(), AlertState::Firing)]
+    );
+
+    // Prometheus hangs for two rules; the third answers.
+    query.answer("vector(1)", &[(&[], 1.0)]);
+    clock.advance(Duration::from_secs(30));
+    let budget = Duration::from_secs(5);
+    let began = tokio::time::Instant::now();
+    let hanging = HangingQuery {
+        inner: &query,
+        hung: &["up == 0", "disk_slow == 1"],
+    };
+    evaluator.evaluate_within(&hanging, budget).await;
+    assert_eq!(
+        began.elapsed(),
+        budget,
+        "the hung rules waited side by side"
+    );
+    assert_eq!(
+        states(&evaluator),
+        [
+            ("Immediate/".to_owned(), AlertState::Firing),
+            ("TargetDown/api".to_owned(), AlertState::Firing),
+        ]
+    );
+    let status = evaluator.rule_status();
+    let error = |alert: &str| {
+        status
+            .iter()
+            .find(|rule| rule.alert == alert)
+            .unwrap()
+            .last_error
+            .clone()
+    };
+    assert_eq!(
+        error("TargetDown").as_deref(),
+        Some("no answer within 5 s; the rule keeps its alerts")
+    );
+    assert_eq!(error("SlowDisk"), error("TargetDown"));
+    assert_eq!(error("Immediate"), None);
+}
