@@ -103,13 +103,6 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --version '^2'
 fi
 
-# The fuzz step (scripts/test-fuzz): cargo-fuzz from crates.io, built once (~2 min), then cached
-# in ~/.cargo/bin.
-if ! command -v cargo-fuzz >/dev/null; then
-  echo "==> cargo install cargo-fuzz"
-  cargo install cargo-fuzz --locked --version '^0.13'
-fi
-
 for dir in ui tests/e2e; do
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "==> npm ci in $dir"
