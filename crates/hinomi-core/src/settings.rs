@@ -672,15 +672,19 @@ mod tests {
         );
     }
 
-    #[test]
-    fn local_files_need_a_path_not_a_url() {
-        let mut settings = Settings::default();
-        let files = settings
+    /// The default settings' "Local files" datasource, to edit.
+    fn local_files(settings: &mut Settings) -> &mut Datasource {
+        settings
             .datasources
             .iter_mut()
             .find(|ds| ds.kind == DatasourceKind::LocalFiles)
-            .unwrap();
-        files.logs = Some(LogSourceOptions::local_files(vec!["  ".into()]));
+            .unwrap()
+    }
+
+    #[test]
+    fn local_files_need_a_path_not_a_url() {
+        let mut settings = Settings::default();
+        local_files(&mut settings).logs = Some(LogSourceOptions::local_files(vec!["  ".into()]));
         let problems = settings.problems();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].datasource_id, "demo-log-files");
@@ -690,26 +694,16 @@ mod tests {
     #[test]
     fn a_local_files_time_zone_must_name_a_zone() {
         let mut settings = Settings::default();
-        let files = settings
-            .datasources
-            .iter_mut()
-            .find(|ds| ds.kind == DatasourceKind::LocalFiles)
-            .unwrap();
         let mut logs = LogSourceOptions::local_files(vec!["/var/log/app".into()]);
         logs.time_zone = "Asia/Tokio".into();
-        files.logs = Some(logs.clone());
+        local_files(&mut settings).logs = Some(logs.clone());
         let problems = settings.problems();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].field, "logs.time_zone");
         assert!(problems[0].error.message.contains("Asia/Tokio"));
         for good in ["", "Asia/Tokyo", "UTC", "+09:00"] {
             logs.time_zone = good.into();
-            let files = settings
-                .datasources
-                .iter_mut()
-                .find(|ds| ds.kind == DatasourceKind::LocalFiles)
-                .unwrap();
-            files.logs = Some(logs.clone());
+            local_files(&mut settings).logs = Some(logs.clone());
             assert!(settings.problems().is_empty(), "{good}");
         }
     }
