@@ -20,6 +20,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+// The same allocator as the app (src-tauri/src/main.rs), so the figure is the app's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const START_MS: i64 = 1_714_557_600_000;
 const FILES: u64 = 4;
 const QUERY: &str = "level:ERROR AND context.action:create_dataset";
