@@ -204,6 +204,19 @@ pub fn build_line(
     for term in exists_terms(&names) {
         doc.add_text(fields.exists, term);
     }
+    finish_line(fields, doc, input, time_ms, truncated, &stored)
+}
+
+/// Adds what every line's document carries besides its terms: time, position, flags and the
+/// stored text. Both builders (this generic one and [`LineBuilder`]) end here.
+pub(crate) fn finish_line(
+    fields: &Fields,
+    mut doc: TantivyDocument,
+    input: &LineInput<'_>,
+    time_ms: Option<i64>,
+    truncated: bool,
+    stored: &str,
+) -> BuiltLine {
     let mut flags = 0;
     if time_ms.is_some() {
         flags |= FLAG_REAL_TIME;

@@ -12,11 +12,11 @@
 use super::flatten::{Flat, Outcome, RawLeaf, RawValue};
 use super::{
     BuiltLine, FILE_PATH_FIELD, LineInput, MAX_KEYWORD_BYTES, MAX_VALUE_BYTES, TimeConfig,
-    build_line, exists_terms, push_with_parents,
+    build_line, exists_terms, finish_line, push_with_parents,
 };
 use crate::analyze::PATH_SEP;
 use crate::catalog::{Catalog, FieldKind, Mapping, SeenAs, keyword_ignore_above};
-use crate::schema::{FLAG_LOSSY_UTF8, FLAG_REAL_TIME, FLAG_TRUNCATED, Fields, sortable_f64};
+use crate::schema::{Fields, sortable_f64};
 use crate::timeparse::{self, CANDIDATE_FIELDS};
 use std::fmt::Write;
 use tantivy::TantivyDocument;
@@ -109,28 +109,7 @@ impl LineBuilder {
         for term in exists {
             doc.add_text(fields.exists, term);
         }
-        let truncated = input.cut_by_reader;
-        let mut flags = 0;
-        if time_ms.is_some() {
-            flags |= FLAG_REAL_TIME;
-        }
-        if truncated {
-            flags |= FLAG_TRUNCATED;
-        }
-        if input.lossy_utf8 {
-            flags |= FLAG_LOSSY_UTF8;
-        }
-        doc.add_i64(fields.time, time_ms.unwrap_or(input.inherited_ms));
-        doc.add_u64(fields.file, input.file_id);
-        doc.add_u64(fields.line, input.line);
-        doc.add_u64(fields.seq, input.seq);
-        doc.add_u64(fields.flags, flags);
-        doc.add_text(fields.src, input.text);
-        BuiltLine {
-            doc,
-            time_ms,
-            truncated,
-        }
+        finish_line(fields, doc, input, time_ms, input.cut_by_reader, input.text)
     }
 
     fn json(
