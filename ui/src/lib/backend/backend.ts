@@ -64,3 +64,18 @@ export function toHinomiError(value: unknown): HinomiError {
   }
   return { code: "internal", message: text };
 }
+
+/**
+ * Runs a command that returns `Result` in Rust: its error, or whatever the IPC layer threw, comes
+ * back as the one `HinomiError` shape, never as an exception. Every real backend call goes
+ * through here.
+ */
+export async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
+  try {
+    const result = await call();
+    if (result.status === "error") return { status: "error", error: toHinomiError(result.error) };
+    return result;
+  } catch (err) {
+    return { status: "error", error: toHinomiError(err) };
+  }
+}

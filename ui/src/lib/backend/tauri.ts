@@ -5,17 +5,7 @@ import { dashboardsTauriBackend } from "../../views/dashboards/backend";
 import { incidentsTauriBackend } from "../../views/incidents/backend";
 import { logsTauriBackend } from "../../views/logs/backend";
 import { commands } from "../bindings";
-import { toHinomiError, type Backend, type CommandResult } from "./backend";
-
-async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
-  try {
-    const result = await call();
-    if (result.status === "error") return { status: "error", error: toHinomiError(result.error) };
-    return result;
-  } catch (err) {
-    return { status: "error", error: toHinomiError(err) };
-  }
-}
+import { settle, type Backend } from "./backend";
 
 export const tauriBackend: Backend = {
   ...incidentsTauriBackend,

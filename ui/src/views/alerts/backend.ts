@@ -3,7 +3,7 @@
 // createFakeBackend, so the Backend type stays "every generated command".
 
 import type { Backend, CommandResult } from "../../lib/backend/backend";
-import { toHinomiError } from "../../lib/backend/backend";
+import { settle } from "../../lib/backend/backend";
 import type {
   Alert,
   AlertBoard,
@@ -36,16 +36,6 @@ export type AlertsBackend = Pick<
   | "checkWatchRules"
   | "saveWatchRules"
 >;
-
-async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
-  try {
-    const result = await call();
-    if (result.status === "error") return { status: "error", error: toHinomiError(result.error) };
-    return result;
-  } catch (err) {
-    return { status: "error", error: toHinomiError(err) };
-  }
-}
 
 export const alertsTauriBackend: AlertsBackend = {
   alertBoard: (query) => commands.alertBoard(query),

@@ -1,21 +1,11 @@
 // The dashboards slice of the Backend: the real one over the generated bindings, and an
 // in-memory fake (one dashboard, synthetic series) for tests and the dev demo.
 
-import { toHinomiError, type CommandResult } from "../../lib/backend/backend";
+import { settle } from "../../lib/backend/backend";
 import { commands } from "../../lib/bindings";
 import type { Dashboard, DashboardSummary, HinomiError, PanelEdit, PromqlCatalog, Variable } from "../../lib/bindings";
 import { encodePanelFrame, type EncodeQuery } from "../../lib/charts/frame";
 import type { DashboardsBackend } from "./api";
-
-async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
-  try {
-    const result = await call();
-    if (result.status === "error") return { status: "error", error: toHinomiError(result.error) };
-    return result;
-  } catch (err) {
-    return { status: "error", error: toHinomiError(err) };
-  }
-}
 
 export const dashboardsTauriBackend: DashboardsBackend = {
   listDashboards: (search) => settle(() => commands.listDashboards(search)),

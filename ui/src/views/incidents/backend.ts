@@ -3,7 +3,7 @@
 // tauriBackend and createFakeBackend, so the Backend type stays "every generated command".
 
 import type { Backend, CommandResult } from "../../lib/backend/backend";
-import { toHinomiError } from "../../lib/backend/backend";
+import { settle } from "../../lib/backend/backend";
 import type {
   EvidenceRecord,
   HinomiError,
@@ -44,16 +44,6 @@ export type IncidentsBackend = Pick<
   | "importIncidentsFile"
   | "backupIncidentStore"
 >;
-
-async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
-  try {
-    const result = await call();
-    if (result.status === "error") return { status: "error", error: toHinomiError(result.error) };
-    return result;
-  } catch (err) {
-    return { status: "error", error: toHinomiError(err) };
-  }
-}
 
 export const incidentsTauriBackend: IncidentsBackend = {
   incidentDefaults: () => commands.incidentDefaults(),

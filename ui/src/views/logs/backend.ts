@@ -2,7 +2,7 @@
 // (a few thousand seed-format lines, hostile ones included) for tests and the dev demo.
 
 import { Channel } from "@tauri-apps/api/core";
-import { toHinomiError, type CommandResult } from "../../lib/backend/backend";
+import { settle, type CommandResult } from "../../lib/backend/backend";
 import { commands, type HinomiError } from "../../lib/bindings";
 import type {
   ExportProgress,
@@ -17,16 +17,6 @@ import type {
   SavedSearch,
 } from "../../lib/bindings";
 import type { LogsBackend } from "./types";
-
-async function settle<T>(call: () => Promise<CommandResult<T>>): Promise<CommandResult<T>> {
-  try {
-    const result = await call();
-    if (result.status === "error") return { status: "error", error: toHinomiError(result.error) };
-    return result;
-  } catch (err) {
-    return { status: "error", error: toHinomiError(err) };
-  }
-}
 
 export const logsTauriBackend: LogsOnlyBackend = {
   logTargets: () => settle(() => commands.logTargets()),
