@@ -539,11 +539,6 @@ export type ErrorCode =
 "decode" | 
 /**  A local file operation failed. */
 "io" | 
-/**
- *  A file path handed over by the web view was neither chosen in a native dialog nor under
- *  Hinomi's export folder (see `path_policy`).
- */
-"path_refused" | 
 /**  The thing asked for does not exist. */
 "not_found" | 
 /**  A bug on our side; the detail says where. */
