@@ -4,7 +4,9 @@
 // must start and be useful: the dashboard shows its last data marked stale, the board shows the
 // alerts restored from the local history as "last known at HH:MM" (not firing now under a fresh
 // "Updated" time), the incident opens, the report is exported and local log files are searched.
-// One stack, two app launches. OpenSearch is not started in this suite (its start alone costs
+// The first launch also finds a damaged alert-history file placed before it started: the board
+// says it was moved aside and recreated, and alerting goes on (the second launch restores the
+// alerts from the recreated history). One stack, two app launches. OpenSearch is not started in this suite (its start alone costs
 // tens of seconds); the logs come from the Local files source, which needs no server.
 
 import { describe, it, before, after } from "node:test";
@@ -33,6 +35,7 @@ describe("Offline start: every backend down, the app started again", () => {
   let app;
   let work;
   let home;
+  let dataDir;
   let incidentId;
   let lastPollBefore;
 
@@ -60,8 +63,14 @@ timeout_ms = 10000
 paths = ["${logs}"]
 time_field = ""
 `;
-    app = await startApp({ settingsToml: settingsFor(stack, { extraDatasources: files }) });
-    home = app.home;
+    // A damaged alert history waits for the first launch (where the harness keeps app data).
+    const keepRoot = process.env.HINOMI_E2E_KEEP_APP_DATA || null;
+    if (keepRoot) mkdirSync(keepRoot, { recursive: true });
+    home = mkdtempSync(join(keepRoot ?? tmpdir(), "hinomi-e2e-app-"));
+    dataDir = join(home, "data", "app.hinomi.console");
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, "alerts-history.sqlite"), "this is not an SQLite database\n".repeat(200));
+    app = await startApp({ settingsToml: settingsFor(stack, { extraDatasources: files }), home });
   });
 
   after(async () => {
@@ -94,6 +103,8 @@ time_field = ""
         {
           labels: { alertname: PROBE, severity: "critical", instance: "api-1" },
           annotations: { summary: "Posted before the stack goes down" },
+          // Both times: with only endsAt, Alertmanager takes it as the start too.
+          startsAt: new Date().toISOString(),
           endsAt: new Date(Date.now() + 3_600_000).toISOString(),
         },
       ]),
@@ -121,6 +132,12 @@ time_field = ""
       return names.includes("Watchdog") && names.includes(PROBE);
     }, { timeoutMs: 60_000 });
     assert.equal(await (await $("alerts-stale")).isExisting(), false, "nothing is stale while the stack runs");
+    // The damaged history: moved aside, a new one started, the user told on the board.
+    const notice = await (await $("alerts-monitoring-notice")).getText();
+    assert.match(notice, /The alert history file was damaged; it was moved aside to \S+alerts-history\S* and a new one was started/, notice);
+    const aside = readdirSync(dataDir).filter((name) => name.startsWith("alerts-history") && name !== "alerts-history.sqlite" && !/-(wal|shm)$/.test(name));
+    assert.equal(aside.length, 1, `the damaged file kept beside the new one: ${readdirSync(dataDir)}`);
+    assert.match(readFileSync(join(dataDir, aside[0]), "utf8"), /^this is not an SQLite database/, "moved, not rewritten");
     assert.equal(await (await $("alert-group-stale")).isExisting(), false);
 
     const row = await browser.$(`[data-testid="alert-row"][data-alertname="${PROBE}"]`);
