@@ -17,6 +17,9 @@ use tauri::{AppHandle, Manager};
 
 const TRAY_ID: &str = "hinomi-alerts";
 
+/// The menu's status line, updated with the tooltip after each poll.
+struct TrayStatus(MenuItem<tauri::Wry>);
+
 /// Asks the UI to show one alert group (from a notification's "Open" or "Create incident").
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct AlertsFocusGroup {
@@ -43,7 +46,11 @@ pub fn create(app: &mut tauri::App) -> tauri::Result<()> {
         None::<&str>,
     )?;
     let quit = MenuItem::with_id(app, "quit", label("Quit", "終了"), true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&open, &pause, &quit])?;
+    // The tooltip's text as the menu's first, disabled line: desktops that show no tooltips
+    // (GNOME's AppIndicator) still say how many fire and whether that is only last known.
+    let status = MenuItem::with_id(app, "status", "Hinomi", false, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&status, &open, &pause, &quit])?;
+    app.manage(TrayStatus(status));
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Hinomi")
         .menu(&menu)
@@ -120,6 +127,11 @@ pub fn update(app: &AppHandle, summary: &AlertsUpdated) {
     });
     if let Err(error) = tray.set_tooltip(Some(&text)) {
         tracing::debug!(%error, "tray tooltip");
+    }
+    if let Some(status) = app.try_state::<TrayStatus>()
+        && let Err(error) = status.0.set_text(&text)
+    {
+        tracing::debug!(%error, "tray status line");
     }
     // The count beside the icon says it is not current when some of it is only last known.
     let title = (summary.firing > 0).then(|| {
