@@ -7,7 +7,8 @@
 //! drafted here and kept by Alertmanager ([`silences`]), Alertmanager's routing is replayed to say
 //! who gets notified ([`routing`]), desktop notifications are planned with the same grouping and
 //! timings plus do-not-disturb and escalation ([`notify`]), and personal watch rules are
-//! validated and evaluated locally ([`local_rules`]). The poll loop runs under [`supervise`], which
+//! validated and evaluated locally ([`local_rules`]). Alerts of a source that cannot be reached
+//! are marked "last known at" ([`staleness`]). The poll loop runs under [`supervise`], which
 //! restarts it after a panic.
 
 pub mod alert;
@@ -25,6 +26,7 @@ pub mod poller;
 pub mod routing;
 pub mod silences;
 pub mod sources;
+pub mod staleness;
 pub mod supervise;
 
 pub use alert::{Alert, AlertState, LabelSet, Severity, SourceKind, SourceRef};

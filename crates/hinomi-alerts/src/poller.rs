@@ -81,6 +81,12 @@ pub struct SourceHealth {
     /// When this poller first asked the source.
     pub watching_since: DateTime<Utc>,
     pub last_success: Option<DateTime<Utc>>,
+    /// When the source last answered, remembered over a restart (the history keeps it): the
+    /// time its alerts on the board are from while it cannot be reached.
+    pub last_known_at: Option<DateTime<Utc>>,
+    /// The first failure since its last success; `None` while it answers. Its alerts are then
+    /// "last known at" [`Self::last_known_at`], not currently firing (see [`crate::staleness`]).
+    pub unreachable_since: Option<DateTime<Utc>>,
     /// The last failure, cleared by a success.
     pub last_error: Option<HinomiError>,
     pub consecutive_failures: u32,
@@ -104,6 +110,8 @@ pub struct AlertPoller {
     clock: Arc<dyn Clock>,
     current: Snapshot,
     health: HashMap<String, SourceHealth>,
+    /// When each source last answered before this poller started (from the history).
+    known_before: HashMap<String, DateTime<Utc>>,
     fetches: Fetches,
     round_budget: Duration,
 }
@@ -125,12 +133,14 @@ impl AlertPoller {
             .iter()
             .map(|episode| episode.to_alert())
             .collect();
+        let known_before = history.source_contacts()?;
         Ok(Self {
             sources,
             history,
             clock,
             current: Snapshot::from_alerts(restored),
             health: HashMap::new(),
+            known_before,
             fetches: Fetches::default(),
             round_budget: Self::DEFAULT_ROUND_BUDGET,
         })
@@ -215,6 +225,7 @@ impl AlertPoller {
         let now = self.clock.now();
         let mut polled: Vec<String> = Vec::with_capacity(answers.len());
         let mut reports: Vec<Vec<Alert>> = Vec::with_capacity(answers.len());
+        let mut answered: Vec<String> = Vec::new();
         for (source, answer) in answers {
             let id = source.datasource_id.clone();
             if polled.contains(&id) {
@@ -227,6 +238,8 @@ impl AlertPoller {
                     source: source.clone(),
                     watching_since: now,
                     last_success: None,
+                    last_known_at: self.known_before.get(&id).copied(),
+                    unreachable_since: None,
                     last_error: None,
                     consecutive_failures: 0,
                     alerts: 0,
@@ -236,14 +249,18 @@ impl AlertPoller {
                 Answer::StillWaiting => reports.push(last_answer(&self.current, &source)),
                 Answer::Fresh(Ok(alerts)) => {
                     health.last_success = Some(now);
+                    health.last_known_at = Some(now);
+                    health.unreachable_since = None;
                     health.last_error = None;
                     health.consecutive_failures = 0;
                     health.alerts = u32::try_from(alerts.len()).unwrap_or(u32::MAX);
                     reports.push(alerts);
+                    answered.push(id.clone());
                 }
                 Answer::Fresh(Err(error)) => {
                     tracing::debug!(source = %id, %error, "alert source failed; keeping its last answer");
                     health.last_error = Some(error);
+                    health.unreachable_since.get_or_insert(now);
                     health.consecutive_failures = health.consecutive_failures.saturating_add(1);
                     reports.push(last_answer(&self.current, &source));
                 }
@@ -262,11 +279,19 @@ impl AlertPoller {
             .record(&changes, &self.current, now)
             .err()
             .map(HinomiError::from);
+        // Local watch rules are evaluated here, not reached: nothing to remember for them.
+        answered.retain(|id| *id != local_rules_source().datasource_id);
+        let answered: Vec<&str> = answered.iter().map(String::as_str).collect();
+        let contact_error = self
+            .history
+            .record_contacts(&answered, now)
+            .err()
+            .map(HinomiError::from);
         PollOutcome {
             at: now,
             changes,
             sources: self.source_health(),
-            history_error,
+            history_error: history_error.or(contact_error),
         }
     }
 }

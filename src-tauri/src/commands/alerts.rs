@@ -14,13 +14,16 @@ mod watch_rules;
 
 use crate::state::SettingsState;
 use chrono::{DateTime, Utc};
-use hinomi_alerts::board::{Board, BoardOptions, Filter, Grouping, build_board};
+use hinomi_alerts::board::{
+    Board, BoardOptions, Filter, Grouping, build_board, build_board_with_staleness,
+};
 use hinomi_alerts::matcher::ParseError;
 use hinomi_alerts::notify::NotificationPlanner;
 use hinomi_alerts::poller::SourceHealth;
 use hinomi_alerts::silences::{Silence, SilenceDraft};
 use hinomi_alerts::sources::prometheus::RuleGroupStatus;
 use hinomi_alerts::sources::{AlertmanagerClient, PrometheusAlertsClient};
+use hinomi_alerts::staleness::{StaleSummary, Staleness};
 use hinomi_alerts::{Alert, AlertState, LabelSet};
 use hinomi_core::HinomiError;
 use hinomi_core::paths::AppPaths;
@@ -136,9 +139,12 @@ pub struct BoardQuery {
 
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct AlertBoard {
-    /// When the alerts were fetched; `None` before the first poll ended.
+    /// When the alerts were fetched; `None` before the first poll ended. Alerts of an
+    /// unreachable source are older than this: see [`Self::stale`].
     pub polled_at: Option<DateTime<Utc>>,
     pub board: Board,
+    /// Unreachable sources and the alerts known only from them, with when they were last known.
+    pub stale: StaleSummary,
     /// The filter could not be read: where and why. The board is then empty.
     pub filter_error: Option<ParseError>,
     pub sources: Vec<SourceHealth>,
@@ -173,8 +179,15 @@ pub fn alert_board(state: tauri::State<'_, AlertsState>, query: BoardQuery) -> A
         }
         Err(error) => (None, Some(error)),
     };
+    let staleness = Staleness::from_health(&sources);
     let board = match &filter {
-        Some(filter) => build_board(&alerts, &grouping, filter, BoardOptions::default()),
+        Some(filter) => build_board_with_staleness(
+            &alerts,
+            &grouping,
+            filter,
+            BoardOptions::default(),
+            &staleness,
+        ),
         None => Board {
             groups: Vec::new(),
             total_alerts: u32::try_from(alerts.len()).unwrap_or(u32::MAX),
@@ -196,6 +209,7 @@ pub fn alert_board(state: tauri::State<'_, AlertsState>, query: BoardQuery) -> A
     AlertBoard {
         polled_at: at,
         board,
+        stale: staleness.summary(&alerts),
         filter_error,
         sources,
         history_error,

@@ -228,9 +228,14 @@ export type Alert = {
 };
 
 export type AlertBoard = {
-	/**  When the alerts were fetched; `None` before the first poll ended. */
+	/**
+	 *  When the alerts were fetched; `None` before the first poll ended. Alerts of an
+	 *  unreachable source are older than this: see [`Self::stale`].
+	 */
 	polled_at: string | null,
 	board: Board,
+	/**  Unreachable sources and the alerts known only from them, with when they were last known. */
+	stale: StaleSummary,
 	/**  The filter could not be read: where and why. The board is then empty. */
 	filter_error: ParseError | null,
 	sources: SourceHealth[],
@@ -317,6 +322,8 @@ export type AlertsUpdated = {
 	worst_firing: AlertSeverity,
 	/**  How many alerts appeared, changed state or resolved in this poll. */
 	changes: number,
+	/**  Sources that cannot be reached and the alerts known only from them ("last known at"). */
+	stale: StaleSummary,
 };
 
 export type AppInfo = {
@@ -354,6 +361,11 @@ export type BoardGroup = {
 	alert_count: number,
 	/**  The first of them in board order (all, unless [`BoardOptions`] limits it). */
 	alerts: Alert[],
+	/**
+	 *  Some of its alerts come only from sources that cannot be reached now: they are "last
+	 *  known at", not firing now. `None` when every alert is fresh.
+	 */
+	stale: StaleMark | null,
 };
 
 /**  What the board asks for: the filter as typed, and the state toggles. */
@@ -1456,6 +1468,16 @@ export type SourceHealth = {
 	/**  When this poller first asked the source. */
 	watching_since: string,
 	last_success: string | null,
+	/**
+	 *  When the source last answered, remembered over a restart (the history keeps it): the
+	 *  time its alerts on the board are from while it cannot be reached.
+	 */
+	last_known_at: string | null,
+	/**
+	 *  The first failure since its last success; `None` while it answers. Its alerts are then
+	 *  "last known at" [`Self::last_known_at`], not currently firing (see [`crate::staleness`]).
+	 */
+	unreachable_since: string | null,
 	/**  The last failure, cleared by a success. */
 	last_error: HinomiError | null,
 	consecutive_failures: number,
@@ -1471,6 +1493,27 @@ export type SourceKind = "prometheus" | "alertmanager" |
 export type SourceRef = {
 	datasource_id: string,
 	kind: SourceKind,
+};
+
+/**  How stale the alerts of one board group are. */
+export type StaleMark = {
+	/**  How many of the group's alerts come only from unreachable sources. */
+	alerts: number,
+	/**  The oldest of their "last known" times; `None` when a source was never reached. */
+	last_known_at: string | null,
+};
+
+/**  The board's and the tray's one-line account of unreachable sources. */
+export type StaleSummary = {
+	unreachable_sources: number,
+	/**  Alerts that come only from unreachable sources, and how many of them fire. */
+	stale_alerts: number,
+	stale_firing: number,
+	/**
+	 *  The oldest "last known" time of an unreachable source; `None` when none is unreachable
+	 *  or one was never reached.
+	 */
+	last_known_at: string | null,
 };
 
 export type StateCounts = {

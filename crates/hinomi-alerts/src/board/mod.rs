@@ -11,6 +11,7 @@ use crate::alert::{
 };
 use crate::grouping::{GroupBy, GroupKeys};
 use crate::routing::RouteTree;
+use crate::staleness::{StaleMark, Staleness};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -119,6 +120,9 @@ pub struct BoardGroup {
     pub alert_count: u32,
     /// The first of them in board order (all, unless [`BoardOptions`] limits it).
     pub alerts: Vec<Alert>,
+    /// Some of its alerts come only from sources that cannot be reached now: they are "last
+    /// known at", not firing now. `None` when every alert is fresh.
+    pub stale: Option<StaleMark>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -146,15 +150,28 @@ struct Gathering<'a> {
     worst_severity: Severity,
     oldest_since: Option<DateTime<Utc>>,
     counts: StateCounts,
+    stale: Option<StaleMark>,
     alerts: Vec<&'a Alert>,
 }
 
-/// Groups and sorts the alerts that pass `filter`.
+/// Groups and sorts the alerts that pass `filter`, every source taken as reachable.
 pub fn build_board(
     alerts: &[Alert],
     grouping: &Grouping,
     filter: &Filter,
     options: BoardOptions,
+) -> Board {
+    build_board_with_staleness(alerts, grouping, filter, options, &Staleness::default())
+}
+
+/// Like [`build_board`], marking the groups with alerts from unreachable sources (counted over
+/// all of a group's alerts, also those [`BoardOptions`] leaves out).
+pub fn build_board_with_staleness(
+    alerts: &[Alert],
+    grouping: &Grouping,
+    filter: &Filter,
+    options: BoardOptions,
+    staleness: &Staleness,
 ) -> Board {
     let mut groups: Vec<Gathering<'_>> = Vec::new();
     let mut by_key: FingerprintMap<usize> = FingerprintMap::default();
@@ -171,6 +188,7 @@ pub fn build_board(
                 worst_severity: Severity::None,
                 oldest_since: None,
                 counts: StateCounts::default(),
+                stale: None,
                 alerts: Vec::new(),
             });
             groups.len() - 1
@@ -179,6 +197,7 @@ pub fn build_board(
         group.worst_severity = group.worst_severity.max(alert.severity);
         group.oldest_since = earliest(group.oldest_since, alert.active_since);
         group.counts.add(alert.state);
+        staleness.mark(&mut group.stale, alert);
         group.alerts.push(alert);
     }
     groups.sort_by(|a, b| {
@@ -209,6 +228,7 @@ pub fn build_board(
                 counts: group.counts,
                 alert_count: u32::try_from(group.alerts.len()).unwrap_or(u32::MAX),
                 alerts: group.alerts.into_iter().take(limit).cloned().collect(),
+                stale: group.stale,
             }
         })
         .collect();

@@ -3,7 +3,8 @@
 //! Alertmanager forgets an alert shortly after it resolves; Hinomi keeps it, in a small SQLite
 //! file at a path the shell chooses. WAL mode, numbered migrations, and one transaction per
 //! poll, so a crash never leaves half a poll behind. Only changes are written, so a quiet poll
-//! of 10,000 alerts costs nothing here.
+//! of 10,000 alerts costs one small upsert per source that answered (when it last answered,
+//! for "last known at" after a restart; see [`AlertHistory::record_contacts`]).
 
 mod episodes;
 mod recovery;
@@ -19,12 +20,14 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Numbered migrations; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("../../migrations/0001_alert_episodes.sql"),
     include_str!("../../migrations/0002_notification_memory.sql"),
+    include_str!("../../migrations/0003_source_contact.sql"),
 ];
 
 /// One stretch of time an alert was active.
@@ -206,6 +209,56 @@ impl AlertHistory {
             .map_err(|source| store_error(&path, source))?;
         tx.commit().map_err(|source| store_error(&path, source))?;
         Ok(u32::try_from(deleted).unwrap_or(u32::MAX))
+    }
+
+    /// When each source last answered, as recorded by [`Self::record_contacts`].
+    pub fn source_contacts(&self) -> Result<HashMap<String, DateTime<Utc>>, AlertsError> {
+        let read = || -> rusqlite::Result<Vec<(String, String)>> {
+            let mut statement = self
+                .conn
+                .prepare("SELECT datasource_id, last_success FROM source_contact")?;
+            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect()
+        };
+        read()
+            .map_err(|source| store_error(&self.path, source))?
+            .into_iter()
+            .map(|(id, at)| {
+                DateTime::parse_from_rfc3339(&at)
+                    .map(|at| (id, at.to_utc()))
+                    .map_err(|err| AlertsError::CorruptHistory {
+                        path: self.path.display().to_string(),
+                        message: format!("source contact time {at:?}: {err}"),
+                    })
+            })
+            .collect()
+    }
+
+    /// Remembers that these sources answered at `at` (one small upsert per source and poll).
+    pub fn record_contacts(
+        &mut self,
+        sources: &[&str],
+        at: DateTime<Utc>,
+    ) -> Result<(), AlertsError> {
+        if sources.is_empty() {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let write = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction()?;
+            {
+                let mut upsert = tx.prepare(
+                    "INSERT INTO source_contact (datasource_id, last_success) VALUES (?1, ?2) \
+                     ON CONFLICT (datasource_id) DO UPDATE SET last_success = excluded.last_success",
+                )?;
+                let at = timestamp(at);
+                for id in sources {
+                    upsert.execute((id, &at))?;
+                }
+            }
+            tx.commit()
+        };
+        write(&mut self.conn).map_err(|source| store_error(&path, source))
     }
 
     /// The notification planner's memory as last saved; `None` on a first start.

@@ -401,6 +401,8 @@ fn health(id: &str, since: DateTime<Utc>, last_success: Option<DateTime<Utc>>) -
         source: SourceRef::new(id, SourceKind::Alertmanager),
         watching_since: since,
         last_success,
+        last_known_at: last_success,
+        unreachable_since: Some(since),
         last_error: Some(HinomiError::new(
             ErrorCode::Unreachable,
             "Cannot reach http://127.0.0.1:19093/api/v2/alerts.",

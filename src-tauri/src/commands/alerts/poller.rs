@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use hinomi_alerts::history::AlertHistory;
 use hinomi_alerts::poller::{AlertPoller, AlertSource};
 use hinomi_alerts::routing::RouteTreeCache;
+use hinomi_alerts::staleness::{StaleSummary, Staleness};
 use hinomi_alerts::{AlertState, Severity};
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
@@ -36,6 +37,8 @@ pub struct AlertsUpdated {
     pub worst_firing: Severity,
     /// How many alerts appeared, changed state or resolved in this poll.
     pub changes: u32,
+    /// Sources that cannot be reached and the alerts known only from them ("last known at").
+    pub stale: StaleSummary,
 }
 
 pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
@@ -116,7 +119,8 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
                 history_error,
                 route_tree: routes.first(),
             };
-            let summary = summarise(&alerts, outcome.at, outcome.changes.len());
+            let mut summary = summarise(&alerts, outcome.at, outcome.changes.len());
+            summary.stale = Staleness::from_health(&outcome.sources).summary(&alerts);
             tray::update(&app, &summary);
             let polled = (alerts.as_slice(), outcome.sources.as_slice());
             notifications::after_poll(&app, &state, polled, routes.trees(), &settings);
@@ -209,6 +213,7 @@ pub fn summarise(
         silenced: 0,
         worst_firing: Severity::None,
         changes: u32::try_from(changes).unwrap_or(u32::MAX),
+        stale: StaleSummary::default(),
     };
     for alert in alerts {
         match alert.state {

@@ -17,6 +17,9 @@ use tauri::{AppHandle, Manager};
 
 const TRAY_ID: &str = "hinomi-alerts";
 
+/// The menu's status line, updated with the tooltip after each poll.
+struct TrayStatus(MenuItem<tauri::Wry>);
+
 /// Asks the UI to show one alert group (from a notification's "Open" or "Create incident").
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct AlertsFocusGroup {
@@ -43,7 +46,11 @@ pub fn create(app: &mut tauri::App) -> tauri::Result<()> {
         None::<&str>,
     )?;
     let quit = MenuItem::with_id(app, "quit", label("Quit", "終了"), true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&open, &pause, &quit])?;
+    // The tooltip's text as the menu's first, disabled line: desktops that show no tooltips
+    // (GNOME's AppIndicator) still say how many fire and whether that is only last known.
+    let status = MenuItem::with_id(app, "status", "Hinomi", false, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&status, &open, &pause, &quit])?;
+    app.manage(TrayStatus(status));
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Hinomi")
         .menu(&menu)
@@ -115,8 +122,39 @@ pub fn update(app: &AppHandle, summary: &AlertsUpdated) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let ja = japanese(app);
-    let text = if summary.firing == 0 {
+    let text = tooltip(summary, japanese(app), |at| {
+        at.with_timezone(&chrono::Local).format("%H:%M").to_string()
+    });
+    if let Err(error) = tray.set_tooltip(Some(&text)) {
+        tracing::debug!(%error, "tray tooltip");
+    }
+    if let Some(status) = app.try_state::<TrayStatus>()
+        && let Err(error) = status.0.set_text(&text)
+    {
+        tracing::debug!(%error, "tray status line");
+    }
+    // The count beside the icon says it is not current when some of it is only last known.
+    let title = (summary.firing > 0).then(|| {
+        if summary.stale.stale_firing > 0 {
+            format!("{}?", summary.firing)
+        } else {
+            summary.firing.to_string()
+        }
+    });
+    if let Err(error) = tray.set_title(title.as_deref()) {
+        tracing::debug!(%error, "tray title");
+    }
+}
+
+/// The tray's tooltip: how many fire and how bad the worst is, and — when a source cannot be
+/// reached — that some of it is only last known, and since when (`clock_time` formats HH:MM in
+/// the user's time zone).
+fn tooltip(
+    summary: &AlertsUpdated,
+    ja: bool,
+    clock_time: impl Fn(chrono::DateTime<chrono::Utc>) -> String,
+) -> String {
+    let mut text = if summary.firing == 0 {
         if ja {
             "Hinomi: 発火中のアラートはありません".to_owned()
         } else {
@@ -137,11 +175,83 @@ pub fn update(app: &AppHandle, summary: &AlertsUpdated) {
         };
         format!("Hinomi: {} firing, worst {worst}", summary.firing)
     };
-    if let Err(error) = tray.set_tooltip(Some(&text)) {
-        tracing::debug!(%error, "tray tooltip");
+    let stale = &summary.stale;
+    if stale.unreachable_sources > 0 {
+        let sources = stale.unreachable_sources;
+        let known = stale.last_known_at.map(&clock_time);
+        text.push_str(&match (ja, known) {
+            (false, Some(at)) => {
+                let plural = if sources == 1 { "" } else { "s" };
+                format!(" ({sources} source{plural} unreachable, last known {at})")
+            }
+            (false, None) => {
+                let plural = if sources == 1 { "" } else { "s" };
+                format!(" ({sources} source{plural} unreachable, never reached)")
+            }
+            (true, Some(at)) => format!("（{sources} 件のソースに接続できません、最終確認 {at}）"),
+            (true, None) => format!("（{sources} 件のソースに接続できません、未接続）"),
+        });
     }
-    let title = (summary.firing > 0).then(|| summary.firing.to_string());
-    if let Err(error) = tray.set_title(title.as_deref()) {
-        tracing::debug!(%error, "tray title");
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+    use hinomi_alerts::staleness::StaleSummary;
+
+    fn summary(firing: u32, stale: StaleSummary) -> AlertsUpdated {
+        AlertsUpdated {
+            at: Utc.with_ymd_and_hms(2026, 3, 21, 16, 30, 0).unwrap(),
+            total: firing,
+            firing,
+            pending: 0,
+            silenced: 0,
+            worst_firing: Severity::Critical,
+            changes: 0,
+            stale,
+        }
+    }
+
+    fn hh_mm(at: chrono::DateTime<Utc>) -> String {
+        at.format("%H:%M").to_string()
+    }
+
+    #[test]
+    fn the_tooltip_says_when_firing_alerts_are_only_last_known() {
+        let fresh = summary(3, StaleSummary::default());
+        assert_eq!(
+            tooltip(&fresh, false, hh_mm),
+            "Hinomi: 3 firing, worst critical"
+        );
+        let stale = summary(
+            3,
+            StaleSummary {
+                unreachable_sources: 1,
+                stale_alerts: 2,
+                stale_firing: 2,
+                last_known_at: Some(Utc.with_ymd_and_hms(2026, 3, 21, 14, 5, 0).unwrap()),
+            },
+        );
+        assert_eq!(
+            tooltip(&stale, false, hh_mm),
+            "Hinomi: 3 firing, worst critical (1 source unreachable, last known 14:05)"
+        );
+        assert_eq!(
+            tooltip(&stale, true, hh_mm),
+            "Hinomi: 3 件発火中、最も深刻なもの critical（1 件のソースに接続できません、最終確認 14:05）"
+        );
+        let never = summary(
+            0,
+            StaleSummary {
+                unreachable_sources: 2,
+                ..StaleSummary::default()
+            },
+        );
+        assert_eq!(
+            tooltip(&never, false, hh_mm),
+            "Hinomi: no alerts firing (2 sources unreachable, never reached)"
+        );
     }
 }

@@ -13,12 +13,13 @@ async function setup(alerts = [
     { annotations: { summary: "高エラー率を検出", description: "<b>5xx</b> over 10%" } },
   ),
   fakeAlert({ alertname: "Watchdog", severity: "none" }),
-]) {
+], unreachable: Record<string, string | null> = {}) {
   const { app, backend } = await startedApp({
     settings: { version: 1, language: "en", refresh_interval_secs: 3600, datasources: [] },
   });
   const fake = (backend as unknown as { alertsState: FakeAlertsState }).alertsState;
   fake.alerts = alerts;
+  fake.unreachable = unreachable;
   render(AlertsView, { context: appContext(app) });
   return { app, backend, fake };
 }
@@ -40,6 +41,32 @@ describe("AlertsView", () => {
     const annotations = screen.getByTestId("alert-detail-annotations");
     expect(annotations.textContent).toContain("<b>5xx</b> over 10%");
     expect(annotations.querySelector("b")).toBeNull();
+  });
+
+  it("marks the alerts of an unreachable source as last known, not firing now", async () => {
+    const lastKnown = new Date();
+    lastKnown.setHours(14, 5, 0, 0);
+    await setup(
+      [
+        fakeAlert({ alertname: "HighErrorRate", severity: "critical" }, { sources: [{ datasource_id: "am-down", kind: "alertmanager" }] }),
+        fakeAlert({ alertname: "Watchdog", severity: "none" }, { sources: [{ datasource_id: "am-up", kind: "alertmanager" }] }),
+      ],
+      { "am-down": lastKnown.toISOString() },
+    );
+    setLocale("ja");
+    const badge = await waitFor(() => {
+      const found = screen.getByTestId("alert-group-stale");
+      expect(found.textContent).toBe("最終確認 14:05");
+      return found;
+    });
+    expect(badge.closest("[data-testid=alert-group]")!.getAttribute("data-alertname")).toBe("HighErrorRate");
+    // Only the unreachable source's group is marked.
+    expect(screen.getAllByTestId("alert-group-stale")).toHaveLength(1);
+    expect(screen.getByTestId("alerts-stale").textContent).toBe("接続できないソース 1 件: そのアラートは 14:05 時点の情報です");
+
+    setLocale("en");
+    await waitFor(() => expect(screen.getByTestId("alert-group-stale").textContent).toMatch(/^last known at \S/));
+    expect(screen.getByTestId("alerts-stale").textContent).toContain("1 unreachable source(s)");
   });
 
   it("collapses a group", async () => {

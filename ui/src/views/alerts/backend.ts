@@ -65,6 +65,8 @@ export interface FakeAlertsState {
   snoozes: Record<string, string>;
   /** The watch-rule file's text. */
   watchRulesText: string;
+  /** Sources that cannot be reached → when they last answered (ISO; null: never). */
+  unreachable?: Record<string, string | null>;
 }
 
 /** A stand-in for the Rust checker: every rule needs an expr:. */
@@ -104,12 +106,27 @@ function groupKeyOf(labels: Partial<Record<string, string>>): string {
 }
 
 function fakeBoard(state: FakeAlertsState, filter: string, states: LiveAlertState[]): AlertBoard {
+  const unreachable = state.unreachable ?? {};
+  const lastKnownOf = (alert: Alert): string | null | undefined => {
+    // Stale only when every source of the alert is unreachable; the latest of their times.
+    if (alert.sources.length === 0 || !alert.sources.every((s) => s.datasource_id in unreachable)) return undefined;
+    const times = alert.sources.map((s) => unreachable[s.datasource_id] ?? null);
+    return times.includes(null) ? null : times.sort().at(-1)!;
+  };
+  const knownTimes = Object.values(unreachable);
+  const stale = {
+    unreachable_sources: knownTimes.length,
+    stale_alerts: state.alerts.filter((a) => lastKnownOf(a) !== undefined).length,
+    stale_firing: state.alerts.filter((a) => a.state === "firing" && lastKnownOf(a) !== undefined).length,
+    last_known_at: knownTimes.length === 0 || knownTimes.includes(null) ? null : [...knownTimes].sort()[0]!,
+  };
   const broken = filter.indexOf("{") >= 0 && filter.indexOf("}") < 0;
   if (broken) {
     return {
       polled_at: new Date(0).toISOString(),
       board: { groups: [], total_alerts: state.alerts.length, shown_alerts: 0 },
       filter_error: { position: filter.length, message: "missing closing '}'" },
+      stale,
       sources: [],
       history_error: null,
       monitoring_notices: [],
@@ -145,12 +162,21 @@ function fakeBoard(state: FakeAlertsState, filter: string, states: LiveAlertStat
         counts: { firing: 0, pending: 0, silenced: 0, inhibited: 0 },
         alert_count: 0,
         alerts: [],
+        stale: null,
       };
       groups.set(key, group);
     }
     group.counts[alert.state]++;
     group.alert_count++;
     group.alerts.push(alert);
+    const known = lastKnownOf(alert);
+    if (known !== undefined) {
+      const before = group.stale;
+      group.stale = {
+        alerts: (before?.alerts ?? 0) + 1,
+        last_known_at: before === null ? known : before.last_known_at && known ? [before.last_known_at, known].sort()[0]! : null,
+      };
+    }
   }
   const sorted = [...groups.values()].sort(
     (a, b) => (SEVERITY_RANK[b.worst_severity] ?? 0) - (SEVERITY_RANK[a.worst_severity] ?? 0) || a.key.localeCompare(b.key),
@@ -159,6 +185,7 @@ function fakeBoard(state: FakeAlertsState, filter: string, states: LiveAlertStat
     polled_at: new Date(0).toISOString(),
     board: { groups: sorted, total_alerts: state.alerts.length, shown_alerts: shown },
     filter_error: null,
+    stale,
     sources: [],
     history_error: null,
     monitoring_notices: [],

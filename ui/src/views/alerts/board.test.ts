@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Alert, BoardGroup } from "../../lib/bindings";
 import { fakeAlert } from "./fixtures";
-import { alertSummary, boardRows, distinctLabels, groupTitle, markError, visibleRange } from "./board";
+import { alertSummary, boardRows, distinctLabels, groupTitle, lastKnownTime, markError, visibleRange } from "./board";
 import { silenceMatchersText, sortSilences } from "./silences";
 
 function group(name: string, severity: string, alerts: Alert[]): BoardGroup {
@@ -14,6 +14,7 @@ function group(name: string, severity: string, alerts: Alert[]): BoardGroup {
     counts: { firing: alerts.length, pending: 0, silenced: 0, inhibited: 0 },
     alert_count: alerts.length,
     alerts,
+    stale: null,
   };
 }
 
@@ -159,5 +160,15 @@ describe("board groups and notification groups", () => {
     expect(isGroup(`root.0:${key}`, `am:demo-am:root.0:${key}`)).toBe(true);
     expect(isGroup(`root.1:${key}`, `am:demo-am:root.0:${key}`)).toBe(false);
     expect(isGroup(`root:${key}`, `am:demo-am:root.0:${key}`)).toBe(false);
+  });
+});
+
+describe("last known time", () => {
+  it("is the clock time today and carries the date otherwise", () => {
+    const now = new Date(2026, 2, 21, 16, 30);
+    expect(lastKnownTime(new Date(2026, 2, 21, 14, 5).toISOString(), now, "ja")).toBe("14:05");
+    const yesterday = lastKnownTime(new Date(2026, 2, 20, 14, 5).toISOString(), now, "ja");
+    expect(yesterday).toContain("14:05");
+    expect(yesterday).toContain("20");
   });
 });

@@ -117,6 +117,19 @@ export function formatAlertValue(raw: string | null | undefined): string {
   return trim(value.toPrecision(4));
 }
 
+/**
+ * When an unreachable source's alerts were last known: "14:05" today, else with the date, so
+ * yesterday's alerts never read as this afternoon's.
+ */
+export function lastKnownTime(at: string, now: Date, locale: string): string {
+  const when = new Date(at);
+  const sameDay = when.toDateString() === now.toDateString();
+  const options: Intl.DateTimeFormatOptions = sameDay
+    ? { hour: "2-digit", minute: "2-digit" }
+    : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+  return new Intl.DateTimeFormat(locale, options).format(when);
+}
+
 export type SnoozeChoice = "1h" | "4h" | "tomorrow";
 export const SNOOZE_CHOICES: readonly SnoozeChoice[] = ["1h", "4h", "tomorrow"];
 
