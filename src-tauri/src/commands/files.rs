@@ -37,6 +37,21 @@ impl FilesState {
         self.policy.check_write(&typed(raw))
     }
 
+    /// As [`Self::writable`], for a file: its folder is made when missing, so the path offered
+    /// by default (in an exports folder not made yet) works the first time.
+    pub fn writable_file(&self, raw: &str) -> Result<PathBuf, HinomiError> {
+        let path = self.writable(raw)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|err| {
+                HinomiError::new(
+                    hinomi_core::ErrorCode::Io,
+                    format!("Cannot make the folder {}: {err}", dir.display()),
+                )
+            })?;
+        }
+        Ok(path)
+    }
+
     /// The resolved path to read, when the page's `raw` path may be read.
     pub fn readable(&self, raw: &str) -> Result<PathBuf, HinomiError> {
         self.policy.check_read(&typed(raw))
@@ -173,6 +188,19 @@ mod tests {
         );
         let file = export.join("logs/export.ndjson");
         assert_eq!(f.files.writable(&file.display().to_string()).unwrap(), file);
+        // A file's folder is made, so the offered default works on first use.
+        assert!(!export.exists());
+        assert_eq!(
+            f.files.writable_file(&file.display().to_string()).unwrap(),
+            file
+        );
+        assert!(export.join("logs").is_dir());
+        // Not before the check: a refused path makes no folder.
+        refused(
+            f.files
+                .writable_file(&f.home.join("made/x.json").display().to_string()),
+        );
+        assert!(!f.home.join("made").exists());
     }
 
     #[test]

@@ -343,7 +343,7 @@ pub async fn export_incidents_file(
     path: String,
     files: Files<'_>,
 ) -> Result<String, HinomiError> {
-    let path = files.writable(&path)?;
+    let path = files.writable_file(&path)?;
     with_store(&state, move |s, _| {
         let bundle = match ids.is_empty() {
             true => s.export_all()?,
@@ -378,7 +378,7 @@ pub async fn backup_incident_store(
     path: String,
     files: Files<'_>,
 ) -> Result<String, HinomiError> {
-    let path = files.writable(&path)?;
+    let path = files.writable_file(&path)?;
     with_store(&state, move |s, _| {
         s.backup_to(&path)?;
         Ok(path.display().to_string())

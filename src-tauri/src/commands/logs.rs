@@ -305,7 +305,7 @@ pub async fn export_logs(
     on_progress: Channel<ExportProgress>,
     files: tauri::State<'_, crate::commands::files::FilesState>,
 ) -> Result<ExportProgress, HinomiError> {
-    let path = files.writable(&path)?;
+    let path = files.writable_file(&path)?;
     let backend = state.backend(&settings, &target.datasource_id)?;
     let cancel = CancellationToken::new();
     if let Some(previous) = state
