@@ -43,7 +43,6 @@ function errorLinesInFiles(dir, fromMs) {
     const lines = readFileSync(join(dir, name), "utf8").split("\n");
     // What follows the last newline is a line still being written (or nothing): not yet a line.
     lines.pop();
-    rmSync(file);
     for (const line of lines) {
       if (!line.includes('"level":"ERROR"')) continue;
       const doc = JSON.parse(line);
@@ -277,6 +276,7 @@ time_field = ""
     await (await $("logs-export-done")).waitForExist({ timeout: 30_000 });
     const lines = readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
     assert.equal(lines.length, shown.total);
+    rmSync(file);
     for (const line of lines) assert.ok(JSON.parse(line).message.startsWith(ROTATED_TOKEN), line);
     await (await $("logs-export-close")).click();
   });
