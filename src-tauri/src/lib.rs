@@ -83,6 +83,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::incidents::export_incidents_file,
             commands::incidents::import_incidents_file,
             commands::incidents::backup_incident_store,
+            // file paths from the page (issue 12)
+            commands::files::choose_path,
             // logs (issue 10) — add commands below this line
             commands::logs::log_targets,
             commands::logs::log_fields,
@@ -144,6 +146,7 @@ pub fn run() {
             app.manage(state::SettingsState::load(&paths));
             app.manage(started);
             // Each domain registers its own managed state and background tasks.
+            commands::files::setup(app, &paths);
             commands::dashboards::setup(app, &paths)?;
             commands::alerts::setup(app, &paths)?;
             commands::incidents::setup(app, &paths)?;

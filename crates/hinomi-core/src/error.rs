@@ -34,6 +34,9 @@ pub enum ErrorCode {
     Decode,
     /// A local file operation failed.
     Io,
+    /// A file path handed over by the web view was neither chosen in a native dialog nor under
+    /// Hinomi's export folder (see `path_policy`).
+    PathRefused,
     /// The thing asked for does not exist.
     NotFound,
     /// A bug on our side; the detail says where.

@@ -1,4 +1,4 @@
-//! Which file paths a command that writes may be handed by the web view.
+//! Which file paths a command may be handed by the web view.
 //!
 //! The web view is the part of Hinomi that shows outside text (alert annotations, dashboard
 //! files, log lines). Should anything ever make it misbehave, a command that writes wherever the
@@ -6,12 +6,16 @@
 //!
 //! - a path the user chose in a native dialog opened from Rust (the shell records it with
 //!   [`PathPolicy::grant`]; a chosen folder grants what is under it), or
-//! - a path under one of Hinomi's own directories (data, config, cache, the export folder).
+//! - a path under one of Hinomi's own directories the shell names (only the export folder:
+//!   the data and config folders hold the store and the settings, which the page must not
+//!   overwrite with an "export").
 //!
 //! Paths are compared after resolving symlinks of every part that exists, so neither `..` nor
-//! a symlink inside an allowed directory leads out of it. Reading (adding log files the user
-//! typed in the Add-log-files dialog) is not restricted here: the user typed that path, and
-//! reading cannot damage anything.
+//! a symlink inside an allowed directory leads out of it. Reading a file the page names (an
+//! incident bundle to import) follows the same rule ([`PathPolicy::check_read`]). Log sources are
+//! the one exception: a path typed in Hinomi's own "Add log files" form or Settings is a
+//! deliberate choice of what to read, it is only ever read (never written), and its lines are
+//! shown only in the web view, which has no network beyond Hinomi's commands.
 
 use crate::error::{ErrorCode, HinomiError};
 use std::collections::HashSet;
@@ -48,10 +52,22 @@ impl PathPolicy {
 
     /// The resolved path when `path` may be written, else a clear refusal.
     pub fn check_write(&self, path: &Path) -> Result<PathBuf, HinomiError> {
+        self.check(path, "write to")
+    }
+
+    /// The resolved path when `path` may be read (an incident bundle to import), else a clear
+    /// refusal. Same rule as writing: a file the page names is read only when the user chose it
+    /// or it is in Hinomi's own folders, so a misbehaving page cannot load `~/.ssh/id_ed25519`
+    /// into the app. Log sources are the exception (see the module comment).
+    pub fn check_read(&self, path: &Path) -> Result<PathBuf, HinomiError> {
+        self.check(path, "read")
+    }
+
+    fn check(&self, path: &Path, verb: &str) -> Result<PathBuf, HinomiError> {
         let refused = |why: &str| {
             HinomiError::new(
-                ErrorCode::InvalidInput,
-                format!("Hinomi does not write to {}: {why}", path.display()),
+                ErrorCode::PathRefused,
+                format!("Hinomi does not {verb} {}: {why}", path.display()),
             )
             .with_detail(
                 "choose the file or folder with the Choose… button, or use a path under \
@@ -159,7 +175,7 @@ mod tests {
         let f = fixture();
         let bashrc = f.outside.join(".bashrc");
         let refused = f.policy.check_write(&bashrc).unwrap_err();
-        assert_eq!(refused.code, ErrorCode::InvalidInput);
+        assert_eq!(refused.code, ErrorCode::PathRefused);
         assert!(refused.message.contains(".bashrc"), "{}", refused.message);
         assert!(refused.message.contains("not chosen in a dialog"));
 
@@ -174,6 +190,23 @@ mod tests {
                 .check_write(&f.outside.join("reports/INC-1.pdf"))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn reading_follows_the_same_rule() {
+        let f = fixture();
+        std::fs::write(f.outside.join("bundle.json"), "{}").unwrap();
+        std::fs::write(f.own.join("mine.json"), "{}").unwrap();
+        assert!(f.policy.check_read(&f.own.join("mine.json")).is_ok());
+        let refused = f
+            .policy
+            .check_read(&f.outside.join("bundle.json"))
+            .unwrap_err();
+        assert_eq!(refused.code, ErrorCode::PathRefused);
+        assert!(refused.message.starts_with("Hinomi does not read"));
+        assert!(f.policy.check_read(Path::new("/etc/passwd")).is_err());
+        f.policy.grant(&f.outside.join("bundle.json"));
+        assert!(f.policy.check_read(&f.outside.join("bundle.json")).is_ok());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 mod notify;
 
 use crate::commands::dashboards::{DashboardsState, panel_snapshot};
+use crate::commands::files::FilesState;
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
 use hinomi_core::clock::SystemClock;
@@ -21,14 +22,12 @@ use hinomi_incidents::{
 use hinomi_reports::{ExportedReport, ReportFormat, ReportLanguage};
 use serde::Serialize;
 use specta::Type;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The store (or why it could not be opened) and who is using the app.
 pub struct IncidentsState {
     store: Result<Arc<IncidentStore>, HinomiError>,
     user: String,
-    export_dir: PathBuf,
 }
 
 /// What the UI needs before the first incident: who "I" am and where reports go by default.
@@ -52,15 +51,9 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
     if let Err(err) = &store {
         tracing::error!(?err, "incident store unavailable");
     }
-    let documents = std::env::var_os("HOME").map(|home| PathBuf::from(home).join("Documents"));
-    let export_dir = match documents {
-        Some(docs) if docs.is_dir() => docs.join("Hinomi"),
-        _ => paths.data_dir.join("reports"),
-    };
     let state = IncidentsState {
         store,
         user: hinomi_incidents::current_user(),
-        export_dir,
     };
     if let Ok(store) = &state.store {
         notify::start(store.clone(), app.handle().clone());
@@ -71,6 +64,7 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
 
 type State<'a> = tauri::State<'a, IncidentsState>;
 type Settings<'a> = tauri::State<'a, SettingsState>;
+type Files<'a> = tauri::State<'a, FilesState>;
 
 /// The `[incidents]` settings in force now (Settings saves apply without a restart).
 fn policy(settings: &SettingsState) -> IncidentPolicy {
@@ -91,10 +85,14 @@ async fn with_store<T: Send + 'static>(
 
 #[tauri::command]
 #[specta::specta]
-pub fn incident_defaults(state: State<'_>, settings: Settings<'_>) -> IncidentDefaults {
+pub fn incident_defaults(
+    state: State<'_>,
+    settings: Settings<'_>,
+    files: Files<'_>,
+) -> IncidentDefaults {
     IncidentDefaults {
         user: state.user.clone(),
-        export_dir: state.export_dir.display().to_string(),
+        export_dir: files.export_dir().display().to_string(),
         targets: policy(&settings).response_targets,
         store_error: state.store.as_ref().err().cloned(),
     }
@@ -311,8 +309,9 @@ pub fn check_rule_file(yaml: String) -> Option<RuleFileProblem> {
     hinomi_incidents::validate_rule_file(&yaml).err()
 }
 
-/// Writes the report into `dir` (the default export folder when empty), with its fixed words in
-/// `language` (the app's). Reads only the store.
+/// Writes the report into `dir` (the export folder when empty; else a folder under it or one
+/// chosen with `choose_path`), with its fixed words in `language` (the app's). Reads only the
+/// store.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_incident_report(
@@ -321,10 +320,11 @@ pub async fn export_incident_report(
     format: ReportFormat,
     language: ReportLanguage,
     dir: String,
+    files: Files<'_>,
 ) -> Result<ExportedReport, HinomiError> {
     let dir = match dir.trim() {
-        "" => state.export_dir.clone(),
-        dir => PathBuf::from(expand_home(dir)),
+        "" => files.writable(&files.export_dir().display().to_string())?,
+        dir => files.writable(dir)?,
     };
     with_store(&state, move |s, _| {
         let input = hinomi_reports::load::load(s, &id)?;
@@ -341,8 +341,9 @@ pub async fn export_incidents_file(
     state: State<'_>,
     ids: Vec<String>,
     path: String,
+    files: Files<'_>,
 ) -> Result<String, HinomiError> {
-    let path = PathBuf::from(expand_home(path.trim()));
+    let path = files.writable_file(&path)?;
     with_store(&state, move |s, _| {
         let bundle = match ids.is_empty() {
             true => s.export_all()?,
@@ -360,8 +361,9 @@ pub async fn export_incidents_file(
 pub async fn import_incidents_file(
     state: State<'_>,
     path: String,
+    files: Files<'_>,
 ) -> Result<IncidentImportReport, HinomiError> {
-    let path = PathBuf::from(expand_home(path.trim()));
+    let path = files.readable(&path)?;
     with_store(&state, move |s, _| {
         Ok(s.import_bundle(&IncidentBundle::read_file(&path)?)?)
     })
@@ -371,18 +373,15 @@ pub async fn import_incidents_file(
 /// A consistent SQLite copy of the whole store; refuses to overwrite an existing file.
 #[tauri::command]
 #[specta::specta]
-pub async fn backup_incident_store(state: State<'_>, path: String) -> Result<String, HinomiError> {
-    let path = PathBuf::from(expand_home(path.trim()));
+pub async fn backup_incident_store(
+    state: State<'_>,
+    path: String,
+    files: Files<'_>,
+) -> Result<String, HinomiError> {
+    let path = files.writable_file(&path)?;
     with_store(&state, move |s, _| {
         s.backup_to(&path)?;
         Ok(path.display().to_string())
     })
     .await
-}
-
-fn expand_home(dir: &str) -> String {
-    match (dir.strip_prefix("~/"), std::env::var("HOME")) {
-        (Some(rest), Ok(home)) => format!("{home}/{rest}"),
-        _ => dir.to_string(),
-    }
 }

@@ -303,7 +303,9 @@ pub async fn export_logs(
     columns: Vec<String>,
     path: String,
     on_progress: Channel<ExportProgress>,
+    files: tauri::State<'_, crate::commands::files::FilesState>,
 ) -> Result<ExportProgress, HinomiError> {
+    let path = files.writable_file(&path)?;
     let backend = state.backend(&settings, &target.datasource_id)?;
     let cancel = CancellationToken::new();
     if let Some(previous) = state
@@ -319,7 +321,7 @@ pub async fn export_logs(
         query,
         format,
         columns,
-        path: path.into(),
+        path,
     };
     let done = match backend {
         Backend::Engine(client) => {

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod app;
 pub mod dashboards;
+pub mod files;
 pub mod incidents;
 pub mod logs;
 pub mod settings;

@@ -7,10 +7,10 @@
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { repoRoot, startApp, startStack, settingsFor, screenshot, screenshotDir, waitFor } from "../lib/harness.mjs";
 import { startNotificationServer } from "../lib/notifications.mjs";
 
@@ -24,7 +24,6 @@ describe("Incidents", () => {
   let exportDir;
 
   before(async () => {
-    exportDir = mkdtempSync(join(tmpdir(), "hinomi-e2e-reports-"));
     app = await startApp();
   });
 
@@ -144,13 +143,19 @@ describe("Incidents", () => {
     await (await $("detail-tab-export")).click();
     const dir = await $("export-dir");
     await dir.waitForExist({ timeout: 5_000 });
-    assert.notEqual(await dir.getValue(), "", "a default folder is offered");
-    // A folder that cannot be made: a clear error, nothing lost, and the next try works.
+    const exportsFolder = await dir.getValue();
+    assert.notEqual(exportsFolder, "", "a default folder is offered");
+    // A folder typed outside the exports folder and never chosen in a dialog: refused with the
+    // path named, nothing lost, and the next try works.
     await dir.setValue("/proc/hinomi-cannot-write-here");
     await (await $("export-markdown")).click();
     const error = await $("export-error");
     await error.waitForExist({ timeout: 10_000 });
-    assert.match(await error.getText(), /Cannot write the report to \/proc\/hinomi-cannot-write-here/);
+    assert.match(await error.getText(), /Hinomi does not write to \/proc\/hinomi-cannot-write-here/);
+    assert.match(await error.getText(), /Choose…|exports folder/);
+    await screenshot(browser, "incidents-export-refused");
+    // A folder typed under the exports folder is Hinomi's own: written without a dialog.
+    exportDir = join(exportsFolder, `e2e-${process.pid}`);
     await dir.setValue(exportDir);
     for (const format of ["markdown", "html", "pdf"]) {
       await (await $(`export-${format}`)).click();
@@ -345,6 +350,9 @@ describe("The incident flow against the demo stack", () => {
   let other;
   let work;
   let incidentId;
+  // Files written into the app's exports folder (under the app's own data dir in tests, or a
+  // real ~/Documents/Hinomi when the machine has a Documents folder).
+  const cleanup = [];
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "hinomi-e2e-flow-"));
@@ -370,6 +378,7 @@ warning = "P2"
     await other?.stop();
     await stack?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
+    for (const path of cleanup) rmSync(path, { recursive: true, force: true });
   });
 
   const $ = (sel) => app.browser.$(`[data-testid="${sel}"]`);
@@ -487,8 +496,9 @@ warning = "P2"
 
   it("exports the report in all three formats with the pinned chart drawn from stored data", async () => {
     const { browser } = app;
-    const reports = join(work, "reports");
     await (await $("detail-tab-export")).click();
+    const reports = join(await (await $("export-dir")).getValue(), `e2e-flow-${process.pid}`);
+    cleanup.push(reports);
     await (await $("export-dir")).setValue(reports);
     for (const format of ["markdown", "html", "pdf"]) {
       await (await $(`export-${format}`)).click();
@@ -518,13 +528,16 @@ warning = "P2"
 
   it("exports the incidents as JSON and a fresh app data dir imports the same incident", async () => {
     const { browser } = app;
-    const bundle = join(work, "handover.json");
     await (await $("incidents-exchange-toggle")).click();
+    // Typed into the exports folder (the field's default folder): no dialog needed.
+    const exportsFolder = dirname(await (await $("exchange-export-path")).getValue());
+    const bundle = join(exportsFolder, `e2e-handover-${process.pid}.json`);
+    const backup = join(exportsFolder, `e2e-store-backup-${process.pid}.sqlite`);
+    cleanup.push(bundle, backup);
     await (await $("exchange-export-path")).setValue(bundle);
     await (await $("exchange-export")).click();
     await (await $("exchange-written")).waitForExist({ timeout: 10_000 });
     assert.ok(existsSync(bundle));
-    const backup = join(work, "store-backup.sqlite");
     await (await $("exchange-backup-path")).setValue(backup);
     await (await $("exchange-backup")).click();
     await waitFor("the backup", async () => existsSync(backup));
@@ -536,8 +549,20 @@ warning = "P2"
     const o = (sel) => other.browser.$(`[data-testid="${sel}"]`);
     await (await o("nav-incidents")).click();
     await (await o("incidents-exchange-toggle")).click();
+    const otherExports = dirname(await (await o("exchange-import-path")).getValue());
+    // The other laptop does not read the first one's exports folder from a typed path: only a
+    // file chosen in its dialog or one in its own exports folder.
+    await (await o("exchange-import-path")).setValue(bundle);
+    await (await o("exchange-import")).click();
+    await (await o("exchange-error")).waitForExist({ timeout: 10_000 });
+    assert.match(await (await o("exchange-error")).getText(), /Hinomi does not read/);
+    assert.equal(await (await o("incident-row")).isExisting(), false);
+    // So the file is handed over as a person would: copied into the other app's exports folder.
+    mkdirSync(otherExports, { recursive: true });
+    const received = join(otherExports, "handover.json");
+    copyFileSync(bundle, received);
     // A file that is not an export: a clear error and nothing imported.
-    const junk = join(work, "junk.json");
+    const junk = join(otherExports, "junk.json");
     writeFileSync(junk, '{"groups": []}');
     await (await o("exchange-import-path")).setValue(junk);
     await (await o("exchange-import")).click();
@@ -545,7 +570,7 @@ warning = "P2"
     assert.match(await (await o("exchange-error")).getText(), /hinomi-incidents/);
     assert.equal(await (await o("incident-row")).isExisting(), false);
 
-    await (await o("exchange-import-path")).setValue(bundle);
+    await (await o("exchange-import-path")).setValue(received);
     await (await o("exchange-import")).click();
     await (await o("exchange-report")).waitForExist({ timeout: 10_000 });
     assert.equal(await (await o("exchange-created")).getText(), incidentId);

@@ -254,16 +254,19 @@ time_field = "@timestamp"
   it("exports the shown hits to NDJSON, one line per hit", async () => {
     const { browser } = app;
     const shown = Number(await (await $("logs-hits")).getAttribute("data-value"));
-    const file = join(work, "errors.ndjson");
     await (await $("logs-export")).click();
     await (await $("logs-export-dialog")).waitForExist({ timeout: 5_000 });
     await (await $("logs-export-ndjson")).click();
-    await (await $("logs-export-path")).setValue(file);
+    // The offered path, in the exports folder: written without a dialog (elsewhere needs Choose…).
+    const pathField = await $("logs-export-path");
+    await waitFor("the offered export path", async () => (await pathField.getValue()).endsWith(".ndjson"));
+    const file = await pathField.getValue();
     await (await $("logs-export-start")).click();
     await (await $("logs-export-done")).waitForExist({ timeout: 30_000 });
     await screenshot(browser, "logs-export-done");
     const lines = readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
     assert.equal(lines.length, shown, "one NDJSON line per hit shown");
+    rmSync(file);
     for (const line of lines) assert.equal(JSON.parse(line).level, "ERROR");
     await (await $("logs-export-close")).click();
   });

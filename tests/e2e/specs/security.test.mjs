@@ -9,6 +9,7 @@
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { startStack, startApp, settingsFor, screenshot, waitFor, sleep } from "../lib/harness.mjs";
 import { startNotificationServer } from "../lib/notifications.mjs";
 
@@ -30,7 +31,7 @@ async function settle(browser, what, args) {
           : window.__TAURI_INTERNALS__.invoke(...args).then((v) => JSON.stringify(v)?.slice(0, 200));
       started.then(
         (value) => (window[key] = { ok: true, value }),
-        (error) => (window[key] = { ok: false, reason: String(error?.message ?? error) }),
+        (error) => (window[key] = { ok: false, reason: String(error?.message ?? error), code: error?.code ?? null }),
       );
     },
     what,
@@ -232,6 +233,36 @@ describe("Security: CSP and capabilities in the real WebView", () => {
     assert.equal(await browser.execute(() => window.__control === true), true);
     assert.equal(await (await browser.$('[data-testid="nav-targets"]')).isDisplayed(), true);
     await screenshot(browser, "security-csp-refusals");
+  });
+
+  it("refuses file paths the page names outside the exports folder that no dialog chose", async (t) => {
+    const { browser } = app;
+    const call = (cmd, args) => settle(browser, "invoke", [cmd, args]);
+    const exportsFolder = await browser.executeAsync((done) => {
+      window.__TAURI_INTERNALS__.invoke("incident_defaults", {}).then((d) => done(d.export_dir), () => done(null));
+    });
+    assert.ok(exportsFolder, "the exports folder is known");
+    // The control: the same command writes into Hinomi's exports folder.
+    const control = `${exportsFolder}/e2e-security-${process.pid}.sqlite`;
+    const own = await call("backup_incident_store", { path: control });
+    assert.equal(own.ok, true, `a backup into the exports folder was refused: ${JSON.stringify(own)}`);
+    rmSync(control, { force: true });
+
+    for (const [cmd, args] of [
+      ["backup_incident_store", { path: "~/.ssh/authorized_keys" }],
+      ["backup_incident_store", { path: `${exportsFolder}/../../../../.bashrc` }],
+      ["export_incidents_file", { ids: [], path: "/etc/passwd" }],
+      ["export_incidents_file", { ids: [], path: "~/.bashrc" }],
+      ["export_incident_report", { id: "INC-1", format: "markdown", language: "en", dir: "~/.ssh" }],
+      ["import_incidents_file", { path: "/etc/passwd" }],
+      ["import_incidents_file", { path: "~/.ssh/id_ed25519" }],
+    ]) {
+      const outcome = await call(cmd, args);
+      t.diagnostic(`${cmd} ${JSON.stringify(args)}: ${outcome.code} ${outcome.reason}`);
+      assert.equal(outcome.ok, false, `${cmd} ${JSON.stringify(args)} was allowed`);
+      assert.equal(outcome.code, "path_refused", `${cmd}: ${outcome.reason}`);
+      assert.match(outcome.reason, /^Hinomi does not (write to|read) /);
+    }
   });
 
   it("escapes an annotation's markup for a notification server that reads body markup", async () => {

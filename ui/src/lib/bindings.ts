@@ -125,8 +125,9 @@ export const commands = {
 	/**  `None` when the YAML is a rule file Prometheus would load; otherwise where it is wrong. */
 	checkRuleFile: (yaml: string) => __TAURI_INVOKE<RuleFileProblem | null>("check_rule_file", { yaml }),
 	/**
-	 *  Writes the report into `dir` (the default export folder when empty), with its fixed words in
-	 *  `language` (the app's). Reads only the store.
+	 *  Writes the report into `dir` (the export folder when empty; else a folder under it or one
+	 *  chosen with `choose_path`), with its fixed words in `language` (the app's). Reads only the
+	 *  store.
 	 */
 	exportIncidentReport: (id: string, format: ReportFormat, language: ReportLanguage, dir: string) => typedError<ExportedReport, HinomiError>(__TAURI_INVOKE("export_incident_report", { id, format, language, dir })),
 	/**
@@ -138,6 +139,11 @@ export const commands = {
 	importIncidentsFile: (path: string) => typedError<IncidentImportReport, HinomiError>(__TAURI_INVOKE("import_incidents_file", { path })),
 	/**  A consistent SQLite copy of the whole store; refuses to overwrite an existing file. */
 	backupIncidentStore: (path: string) => typedError<string, HinomiError>(__TAURI_INVOKE("backup_incident_store", { path })),
+	/**
+	 *  Opens the system's dialog for `choice`, starting where `current` (the field's text) points,
+	 *  and answers the chosen path, now allowed for the commands above; `None` when cancelled.
+	 */
+	choosePath: (choice: PathChoice, current: string) => typedError<string | null, HinomiError>(__TAURI_INVOKE("choose_path", { choice, current })),
 	/**
 	 *  Every log datasource (engines and local files), with its index pattern or paths and time
 	 *  field.
@@ -539,6 +545,11 @@ export type ErrorCode =
 "decode" | 
 /**  A local file operation failed. */
 "io" | 
+/**
+ *  A file path handed over by the web view was neither chosen in a native dialog nor under
+ *  Hinomi's export folder (see `path_policy`).
+ */
+"path_refused" | 
 /**  The thing asked for does not exist. */
 "not_found" | 
 /**  A bug on our side; the detail says where. */
@@ -1144,6 +1155,15 @@ export type PartialResults = {
 	/**  Each distinct shard failure, e.g. `index_closed_exception: closed (index [x])`. */
 	reasons: string[],
 };
+
+/**  Which system dialog a "Choose…" button opens. */
+export type PathChoice = 
+/**  A file to write (report bundle, backup, log export). */
+"save_file" | 
+/**  A file to read (a bundle to import). */
+"open_file" | 
+/**  A folder to write into (reports). */
+"folder";
 
 export type PlaceholderPanel = {
 	id: number | null,

@@ -140,41 +140,47 @@ impl ElasticClient {
             ),
         ]);
         let answer: SearchResponse<TopAggs> = self.search_body(&target.index, None, body).await?;
-        let total = answer
-            .hits
-            .total
+        Ok(top_values_from(&answer, field))
+    }
+}
+
+/// The decoded answer as the field list's "top values" shows it (also what the fuzz target
+/// checks).
+pub(crate) fn top_values_from(answer: &SearchResponse<TopAggs>, field: &str) -> FieldTopValues {
+    let total = answer
+        .hits
+        .total
+        .as_ref()
+        .map(hit_count)
+        .map_or(0, |t| t.value);
+    let aggs = &answer.aggregations;
+    FieldTopValues {
+        field: field.to_string(),
+        values: aggs
             .as_ref()
-            .map(hit_count)
-            .map_or(0, |t| t.value);
-        let aggs = answer.aggregations;
-        Ok(FieldTopValues {
-            field: field.to_string(),
-            values: aggs
-                .as_ref()
-                .map(|a| {
-                    a.values
-                        .buckets
-                        .iter()
-                        .map(|b| FieldValueCount {
-                            value: b.key_as_string.clone().unwrap_or_else(|| match &b.key {
-                                serde_json::Value::String(s) => s.clone(),
-                                other => other.to_string(),
-                            }),
-                            count: b.doc_count.min(u64::from(u32::MAX)) as u32,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            with_field: aggs.as_ref().map_or(0, |a| {
-                a.with_field.doc_count.min(u64::from(u32::MAX)) as u32
-            }),
-            total,
-        })
+            .map(|a| {
+                a.values
+                    .buckets
+                    .iter()
+                    .map(|b| FieldValueCount {
+                        value: b.key_as_string.clone().unwrap_or_else(|| match &b.key {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        }),
+                        count: b.doc_count.min(u64::from(u32::MAX)) as u32,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        with_field: aggs.as_ref().map_or(0, |a| {
+            a.with_field.doc_count.min(u64::from(u32::MAX)) as u32
+        }),
+        total,
     }
 }
 
 #[derive(Deserialize)]
-struct TopAggs {
+pub(crate) struct TopAggs {
     values: Buckets<TermBucket>,
     with_field: DocCount,
 }

@@ -95,25 +95,33 @@ impl ElasticClient {
         query: &LogQuery,
         pit: Option<&str>,
     ) -> Result<LogHistogram, LogsError> {
-        let (interval_ms, label) = choose_interval(&query.window);
         let answer: SearchResponse<HistogramAggs> = self
             .search_body(&target.index, pit, histogram_body(target, query))
             .await?;
-        let buckets = answer
-            .aggregations
-            .map(|aggs| aggs.histogram.buckets)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|bucket| HistogramBucket {
-                start_ms: bucket.key,
-                count: bucket.doc_count.min(u64::from(u32::MAX)) as u32,
-            })
-            .collect();
-        Ok(LogHistogram {
-            interval_ms,
-            interval_label: label.to_string(),
-            buckets,
+        Ok(histogram_from(answer, &query.window))
+    }
+}
+
+/// The decoded answer as the log-volume lane shows it (also what the fuzz target checks).
+pub(crate) fn histogram_from(
+    answer: SearchResponse<HistogramAggs>,
+    window: &LogWindow,
+) -> LogHistogram {
+    let (interval_ms, label) = choose_interval(window);
+    let buckets = answer
+        .aggregations
+        .map(|aggs| aggs.histogram.buckets)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|bucket| HistogramBucket {
+            start_ms: bucket.key,
+            count: bucket.doc_count.min(u64::from(u32::MAX)) as u32,
         })
+        .collect();
+    LogHistogram {
+        interval_ms,
+        interval_label: label.to_string(),
+        buckets,
     }
 }
 

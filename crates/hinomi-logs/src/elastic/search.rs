@@ -141,15 +141,41 @@ pub mod decode {
     /// A judged page: its hits as shown, the total and the failed shards.
     pub type JudgedPage = (Vec<LogHit>, Option<HitCount>, Option<PartialResults>);
 
-    /// An answer with this HTTP status: the page, or the engine's error.
-    pub fn search_page(status: u16, body: &[u8]) -> Result<JudgedPage, LogsError> {
-        let answer = super::super::client::RawAnswer {
+    /// The raw answer as the client holds it after the request.
+    fn raw(status: u16, body: &[u8]) -> super::super::client::RawAnswer {
+        super::super::client::RawAnswer {
             status: reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK),
             elastic_product: true,
             body: body.to_vec(),
             shown_url: "http://fuzz/_search".into(),
-        };
-        let answer: SearchResponse<super::super::wire::NoAggs> = answer.decode()?;
+        }
+    }
+
+    /// A `date_histogram` answer (the log-volume lane and the histogram over the hits) for a
+    /// query over `window`, as [`ElasticClient::histogram`] judges it.
+    pub fn histogram(
+        status: u16,
+        body: &[u8],
+        window: &crate::model::LogWindow,
+    ) -> Result<crate::model::LogHistogram, LogsError> {
+        let answer = raw(status, body).decode()?;
+        Ok(super::super::histogram::histogram_from(answer, window))
+    }
+
+    /// A `terms` + `filter` answer (a field's top values), as
+    /// [`ElasticClient::top_values`](super::super::client::ElasticClient::top_values) judges it.
+    pub fn top_values(
+        status: u16,
+        body: &[u8],
+        field: &str,
+    ) -> Result<crate::model::FieldTopValues, LogsError> {
+        let answer = raw(status, body).decode()?;
+        Ok(super::super::fields::top_values_from(&answer, field))
+    }
+
+    /// An answer with this HTTP status: the page, or the engine's error.
+    pub fn search_page(status: u16, body: &[u8]) -> Result<JudgedPage, LogsError> {
+        let answer: SearchResponse<super::super::wire::NoAggs> = raw(status, body).decode()?;
         let hits = answer
             .hits
             .hits
@@ -195,5 +221,70 @@ mod tests {
         };
         assert!(!hit_count(&total("gte")).exact);
         assert!(hit_count(&total("eq")).exact);
+    }
+}
+
+#[cfg(test)]
+mod aggregation_tests {
+    use super::decode::{histogram, top_values};
+    use crate::model::LogWindow;
+
+    const HOUR: LogWindow = LogWindow {
+        from_ms: 1_714_557_600_000.0,
+        to_ms: 1_714_561_200_000.0,
+    };
+
+    /// The fuzz target's seeds, without their first (selector) byte.
+    fn seed(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/../../fuzz/seeds/elastic_aggregations/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(path).unwrap()[1..].to_vec()
+    }
+
+    #[test]
+    fn a_histogram_answer_keeps_every_bucket_and_caps_huge_counts() {
+        let judged = histogram(200, &seed("histogram"), &HOUR).unwrap();
+        assert_eq!(judged.interval_label, "30s");
+        let counts: Vec<u32> = judged.buckets.iter().map(|b| b.count).collect();
+        assert_eq!(counts, [0, 17, u32::MAX]);
+        assert_eq!(judged.buckets[2].start_ms, 1_714_557_660_000.0);
+    }
+
+    #[test]
+    fn top_values_name_numbers_dates_and_booleans_as_text() {
+        let judged = top_values(200, &seed("top-values"), "level").unwrap();
+        let values: Vec<(&str, u32)> = judged
+            .values
+            .iter()
+            .map(|v| (v.value.as_str(), v.count))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("ERROR", 5000),
+                ("404", 7),
+                ("2024-05-01T10:00:00.000Z", 3),
+                ("true", 1),
+                ("決済", 2)
+            ]
+        );
+        assert_eq!((judged.with_field, judged.total), (9321, 10000));
+    }
+
+    #[test]
+    fn no_aggregations_is_empty_and_an_error_document_is_the_engines_error() {
+        let empty = seed("no-aggregations");
+        assert!(histogram(200, &empty, &HOUR).unwrap().buckets.is_empty());
+        assert!(top_values(200, &empty, "level").unwrap().values.is_empty());
+        let err = top_values(400, &seed("error"), "level").unwrap_err();
+        assert!(
+            err.to_string().contains("Text fields are not optimised"),
+            "{err}"
+        );
+        // A proxy's page or a cut-off body is a decode error, not a panic or an empty result.
+        assert!(histogram(200, b"<html>502 Bad Gateway</html>", &HOUR).is_err());
+        assert!(top_values(200, &seed("top-values")[..100], "level").is_err());
     }
 }

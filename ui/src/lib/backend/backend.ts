@@ -2,7 +2,7 @@
 // bindings, so tests and the dev demo can swap in a fake without touching a component.
 
 import type { Channel } from "@tauri-apps/api/core";
-import type { HinomiError } from "../bindings";
+import type { ErrorCode, HinomiError } from "../bindings";
 import type { commands } from "../bindings";
 
 type Commands = typeof commands;
@@ -23,21 +23,24 @@ export type Backend = {
 /** The `{ status, data | error }` answer of commands that return `Result` in Rust. */
 export type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: HinomiError };
 
-const ERROR_CODES = new Set<string>([
-  "invalid_input",
-  "invalid_config",
-  "secret",
-  "unreachable",
-  "timeout",
-  "tls",
-  "http_status",
-  "backend",
-  "decode",
-  "io",
-  "not_found",
-  "internal",
-  "cancelled",
-]);
+// A Record over the generated union: a new Rust error code fails the type check until listed.
+const ERROR_CODE_LIST: Record<ErrorCode, true> = {
+  invalid_input: true,
+  invalid_config: true,
+  secret: true,
+  unreachable: true,
+  timeout: true,
+  tls: true,
+  http_status: true,
+  backend: true,
+  decode: true,
+  io: true,
+  path_refused: true,
+  not_found: true,
+  internal: true,
+  cancelled: true,
+};
+const ERROR_CODES = new Set<string>(Object.keys(ERROR_CODE_LIST));
 
 export function isHinomiError(value: unknown): value is HinomiError {
   if (typeof value !== "object" || value === null) return false;

@@ -21,6 +21,8 @@ export const en = {
 
   "common.cancel": "Cancel",
   "common.close": "Close",
+  "common.choose": "Choose…",
+  "common.chooseHint": "Pick with the system's file dialog",
   "common.loading": "Loading…",
 
   "shell.nav.label": "Views",
@@ -65,6 +67,8 @@ export const en = {
   "error.code.backend": "The server reported an error.",
   "error.code.decode": "The server's answer could not be understood.",
   "error.code.io": "A local file operation failed.",
+  "error.code.path_refused":
+    "Hinomi reads and writes only files you pick with Choose… or files in its exports folder.",
   "error.code.not_found": "Not found.",
   "error.code.internal": "Something went wrong inside Hinomi.",
   "error.code.cancelled": "A newer request replaced this one.",

@@ -20,6 +20,8 @@ export const ja: Catalogue = {
 
   "common.cancel": "キャンセル",
   "common.close": "閉じる",
+  "common.choose": "選択…",
+  "common.chooseHint": "システムのファイルダイアログで選ぶ",
   "common.loading": "読み込み中…",
 
   "shell.nav.label": "ビュー",
@@ -64,6 +66,7 @@ export const ja: Catalogue = {
   "error.code.backend": "サーバーがエラーを返しました。",
   "error.code.decode": "サーバーの応答を解釈できませんでした。",
   "error.code.io": "ローカルファイルの操作に失敗しました。",
+  "error.code.path_refused": "Hinomi が読み書きするのは「選択…」で選んだファイルか、エクスポート用フォルダ内のファイルだけです。",
   "error.code.not_found": "見つかりませんでした。",
   "error.code.internal": "Hinomi の内部でエラーが発生しました。",
   "error.code.cancelled": "新しいリクエストに置き換えられました。",

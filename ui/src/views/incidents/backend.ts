@@ -43,6 +43,7 @@ export type IncidentsBackend = Pick<
   | "exportIncidentsFile"
   | "importIncidentsFile"
   | "backupIncidentStore"
+  | "choosePath"
 >;
 
 export const incidentsTauriBackend: IncidentsBackend = {
@@ -73,6 +74,7 @@ export const incidentsTauriBackend: IncidentsBackend = {
   exportIncidentsFile: (ids, path) => settle(() => commands.exportIncidentsFile(ids, path)),
   importIncidentsFile: (path) => settle(() => commands.importIncidentsFile(path)),
   backupIncidentStore: (path) => settle(() => commands.backupIncidentStore(path)),
+  choosePath: (choice, current) => settle(() => commands.choosePath(choice, current)),
 };
 
 /** The lifecycle, as the Rust side defines it (`Status::allowed_next`). */
@@ -350,6 +352,10 @@ export function createFakeIncidents(state: FakeIncidentsState = emptyIncidentsSt
       if (path in state.files) return { status: "error", error: { code: "io", message: `${path} already exists.` } };
       state.files[path] = "sqlite";
       return { status: "ok", data: path };
+    },
+    // As if the person confirmed the dialog where it opened.
+    async choosePath(_choice, current) {
+      return { status: "ok", data: current };
     },
   };
 }
