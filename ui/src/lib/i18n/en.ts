@@ -22,6 +22,8 @@ export const en = {
   "common.cancel": "Cancel",
   "common.close": "Close",
   "common.loading": "Loading…",
+  "common.showAll": "Show all ({size})",
+  "common.showLess": "Show less",
 
   "shell.nav.label": "Views",
   "shell.loading": "Starting Hinomi…",

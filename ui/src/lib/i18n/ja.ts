@@ -21,6 +21,8 @@ export const ja: Catalogue = {
   "common.cancel": "キャンセル",
   "common.close": "閉じる",
   "common.loading": "読み込み中…",
+  "common.showAll": "すべて表示（{size}）",
+  "common.showLess": "折りたたむ",
 
   "shell.nav.label": "ビュー",
   "shell.loading": "Hinomi を起動しています…",
