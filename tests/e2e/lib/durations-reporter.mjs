@@ -1,29 +1,25 @@
-// A node:test reporter that prints, once the run is over, how long each spec file took, longest
-// first, so a CI log shows which suites the e2e step's time goes to. Used next to the spec
-// reporter (package.json). A file's time is the sum of its outermost tests (its describe block,
-// hooks included); starting its process is not counted.
+// A node:test reporter that prints how long each spec file took, so a CI log shows which suites
+// the e2e step's time goes to. Used next to the spec reporter (package.json). A file's time is
+// the sum of its outermost tests (its describe block, hooks included); starting its process is
+// not counted.
+//
+// It prints a line as each file's outermost test ends, not one table at the end: with
+// --test-force-exit the runner exits as soon as the tests are done, before a reporter's last
+// output is written (seen: neither the summary nor the spec reporter's totals reached the log).
 
 import { relative } from "node:path";
 
 export default async function* durations(source) {
   const files = new Map();
+  let total = 0;
   for await (const event of source) {
     if (event.type !== "test:pass" && event.type !== "test:fail") continue;
     const { file, nesting, details } = event.data;
-    if (!file || typeof details?.duration_ms !== "number") continue;
-    const entry = files.get(file) ?? { nesting: Infinity, ms: 0, failed: false };
-    // Children finish before their parent: an outer level, when it comes, replaces their sum.
-    if (nesting < entry.nesting) Object.assign(entry, { nesting, ms: 0 });
-    if (nesting === entry.nesting) entry.ms += details.duration_ms;
-    if (event.type === "test:fail") entry.failed = true;
-    files.set(file, entry);
+    if (!file || nesting !== 0 || typeof details?.duration_ms !== "number") continue;
+    const ms = (files.get(file) ?? 0) + details.duration_ms;
+    files.set(file, ms);
+    total += details.duration_ms;
+    const failed = event.type === "test:fail" ? ", failed" : "";
+    yield `⏱ ${(ms / 1000).toFixed(1)} s  ${relative(process.cwd(), file)}${failed} (e2e so far: ${(total / 1000).toFixed(0)} s)\n`;
   }
-  if (files.size === 0) return;
-  const rows = [...files].sort((a, b) => b[1].ms - a[1].ms);
-  const total = rows.reduce((sum, [, e]) => sum + e.ms, 0);
-  let out = `\nspec file durations (sum ${(total / 1000).toFixed(0)} s):\n`;
-  for (const [file, e] of rows) {
-    out += `  ${(e.ms / 1000).toFixed(1).padStart(7)} s  ${relative(process.cwd(), file)}${e.failed ? "  (failed)" : ""}\n`;
-  }
-  yield out;
 }
