@@ -34,9 +34,13 @@ APT_PACKAGES=(
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# One dpkg-query for all packages (one per package cost seconds on every run, and scripts/test
+# runs this again after .ci/run did).
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${APT_PACKAGES[@]}" 2>/dev/null |
+  awk '$NF == "installed" && $(NF - 1) == "ok" { print $1 }' || true)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  grep -qxF "$pkg" <<<"$installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> apt-get install ${missing[*]}"
@@ -103,9 +107,21 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --version '^2'
 fi
 
+# npm ci again only when the lockfile's content changed since the last install here (a stamp in
+# node_modules), not when it is merely newer: a fresh checkout or worktree has a newer lockfile
+# than an install made earlier, and npm ci wipes node_modules first. A node_modules that is a
+# symlink is another checkout's install, shared: npm ci would empty it for everyone, so it is
+# left alone.
 for dir in ui tests/e2e; do
-  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+  if [ -L "$dir/node_modules" ]; then
+    echo "==> $dir/node_modules is a symlink to a shared install: not reinstalled"
+    continue
+  fi
+  lock_sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  stamp="$dir/node_modules/.hinomi-package-lock.sha256"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
     echo "==> npm ci in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock_sum" >"$stamp"
   fi
 done

@@ -214,9 +214,24 @@ time_field = ""
         { timeoutMs: 10_000 },
       );
     }
-    const detail = await browser.execute(
-      () => document.querySelector('[data-testid="alert-detail-annotations"]').textContent.length,
+    // At first only the start of each megabyte value is drawn (laying one out whole froze the
+    // window for 18 s), with a control that says how much there is.
+    const annotationsLength = () =>
+      browser.execute(() => document.querySelector('[data-testid="alert-detail-annotations"]').textContent.length);
+    const preview = await annotationsLength();
+    assert.ok(preview < 20_000, `the detail draws ${preview} characters of the 1 MB annotations before Show all`);
+    const toggles = await browser.$$('[data-testid="alert-detail-annotations"] [data-testid="long-text-toggle"]');
+    assert.equal(toggles.length, 2, "summary and description each have a Show all control");
+    for (const toggle of toggles) {
+      assert.equal(await toggle.getText(), "Show all (1.0 MB)");
+      await toggle.click();
+    }
+    await waitFor(
+      "both annotations shown whole",
+      async () => browser.execute(() => document.querySelectorAll('[data-testid="alert-detail-annotations"] [data-testid="long-text-whole"]').length === 2),
+      { timeoutMs: 10_000 },
     );
+    const detail = await annotationsLength();
     assert.ok(detail > 2_000_000, `the 1 MB annotations are shown whole (${detail} characters)`);
     t.diagnostic(`details shown after ${Date.now() - started} ms`);
     await screenshot(browser, "hostile-alerts-detail-huge");

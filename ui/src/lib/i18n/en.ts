@@ -24,6 +24,8 @@ export const en = {
   "common.choose": "Choose…",
   "common.chooseHint": "Pick with the system's file dialog",
   "common.loading": "Loading…",
+  "common.showAll": "Show all ({size})",
+  "common.showLess": "Show less",
 
   "shell.nav.label": "Views",
   "shell.loading": "Starting Hinomi…",

@@ -23,6 +23,8 @@ export const ja: Catalogue = {
   "common.choose": "選択…",
   "common.chooseHint": "システムのファイルダイアログで選ぶ",
   "common.loading": "読み込み中…",
+  "common.showAll": "すべて表示（{size}）",
+  "common.showLess": "折りたたむ",
 
   "shell.nav.label": "ビュー",
   "shell.loading": "Hinomi を起動しています…",
