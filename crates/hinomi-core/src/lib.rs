@@ -18,3 +18,5 @@ pub mod settings;
 pub mod time_zone;
 
 pub use error::{ErrorCode, HinomiError};
+#[cfg(feature = "test-support")]
+pub mod test_support;
