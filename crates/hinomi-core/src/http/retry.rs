@@ -60,6 +60,18 @@ impl RetryTimer for FakeClock {
     }
 }
 
+/// backon's sleeper on a [`RetryTimer`]; a named type rather than a closure, whose
+/// `'static`-ness rustc cannot prove inside callers' `Send` futures.
+struct TimerSleeper(Arc<dyn RetryTimer>);
+
+impl backon::Sleeper for TimerSleeper {
+    type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+    fn sleep(&self, wait: Duration) -> Self::Sleep {
+        self.0.sleep(wait)
+    }
+}
+
 /// How often and how long to retry.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
@@ -122,33 +134,40 @@ impl Endpoint {
             Retry::Idempotent if request.try_clone().is_some() => policy.max_retries,
             _ => 0,
         };
-        let timer = policy.timer.clone();
         let backoff = ExponentialBuilder::default()
             .with_min_delay(policy.min_delay)
             .with_max_delay(policy.max_delay)
             .with_max_times(retries)
             .with_jitter();
+        // The hooks own what they use: a future holding closures that borrow is not `Send`
+        // in every caller (higher-ranked lifetimes), and the poller spawns these reads.
+        let sleeper = TimerSleeper(policy.timer.clone());
+        let timer = policy.timer.clone();
+        let budget = policy.budget;
+        let datasource = self.datasource_id.clone();
         let outcome = (|| self.attempt(&request, start))
             .retry(backoff)
-            .sleep(move |wait| timer.sleep(wait))
+            .sleep(sleeper)
             .when(Failed::retryable)
-            .adjust(|failed, backoff| {
+            .adjust(move |failed: &Failed, backoff: Option<Duration>| {
+                let now = timer.now();
                 let wait = match failed {
                     Failed::Answer(answer) => answer
-                        .retry_after(policy.timer.now())
+                        .retry_after(now)
                         .or(backoff)
                         .filter(|_| backoff.is_some()),
                     Failed::Error { .. } => backoff,
                 }?;
                 // Waiting past the budget would make the query slower than its timeout.
-                (self.elapsed_since(start) + wait < policy.budget).then_some(wait)
+                let elapsed = (now - start).to_std().unwrap_or_default();
+                (elapsed + wait < budget).then_some(wait)
             })
-            .notify(|failed, wait| {
+            .notify(move |failed: &Failed, wait: Duration| {
                 let why = match failed {
                     Failed::Answer(answer) => answer.status.to_string(),
                     Failed::Error { error, .. } => error.to_string(),
                 };
-                tracing::debug!(datasource = %self.datasource_id, %why, ?wait, "retrying a read");
+                tracing::debug!(%datasource, %why, ?wait, "retrying a read");
             })
             .await;
         match outcome {
