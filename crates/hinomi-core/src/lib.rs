@@ -8,6 +8,7 @@
 pub mod clock;
 pub mod connection;
 pub mod error;
+pub mod health;
 pub mod http;
 pub mod incident_policy;
 pub mod path_policy;

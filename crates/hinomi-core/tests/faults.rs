@@ -186,3 +186,45 @@ async fn a_truncated_body_is_retried() {
     assert_eq!(answer.body, b"{\"whole\":true}");
     assert_eq!(server.hits(), 2);
 }
+
+#[tokio::test]
+async fn each_read_writes_the_datasources_health() {
+    use hinomi_core::health::{HealthState, book};
+    let server = FaultServer::start(vec![
+        Reply::json("{}"),
+        Reply::new(502, "text/html", "<html><title>502</title></html>"),
+        Reply::json("{}"),
+    ])
+    .await;
+    let clock = clock();
+    let ep = Endpoint::new(&Datasource {
+        id: "health-probe".into(),
+        name: "h".into(),
+        kind: DatasourceKind::Prometheus,
+        url: server.url().into(),
+        timeout_ms: 5_000,
+        tls: TlsOptions::default(),
+        auth: Default::default(),
+        logs: None,
+    })
+    .unwrap()
+    .with_retry_timer(Arc::new(clock.clone()));
+    let first = hinomi_core::clock::Clock::now(&clock);
+    read(&ep, Retry::Never).await.unwrap();
+    assert_eq!(book().get("health-probe").unwrap().state, HealthState::Ok);
+
+    clock.advance(Duration::from_secs(60));
+    read(&ep, Retry::Never).await.unwrap_err();
+    let failing = book().get("health-probe").unwrap();
+    assert_eq!(failing.state, HealthState::Failing);
+    assert_eq!(failing.error.unwrap().code, ErrorCode::ProxyPage);
+    assert_eq!(failing.last_success, Some(first));
+    assert_eq!(
+        failing.failing_since,
+        Some(first + chrono::Duration::seconds(60))
+    );
+
+    read(&ep, Retry::Never).await.unwrap();
+    let ok = book().get("health-probe").unwrap();
+    assert_eq!((ok.state, ok.failing_since), (HealthState::Ok, None));
+}

@@ -170,9 +170,31 @@ impl Endpoint {
                 tracing::debug!(%datasource, %why, ?wait, "retrying a read");
             })
             .await;
-        match outcome {
+        let result = match outcome {
             Ok(answer) | Err(Failed::Answer(answer)) => Ok(answer),
             Err(Failed::Error { error, .. }) => Err(error),
+        };
+        self.record_health(&result);
+        result
+    }
+
+    /// Writes this read's outcome in the datasource's health (see [`crate::health`]).
+    fn record_health(&self, result: &Result<Answer, BodyError>) {
+        let now = self.retry.timer.now();
+        let failure = match result {
+            Ok(answer) => answer
+                .fault("the API's JSON", now)
+                .or_else(|| super::auth_rejected(answer.status, &answer.shown_url)),
+            // An answer too large is the query's size, not the datasource's health.
+            Err(BodyError::TooLarge(_)) => None,
+            Err(BodyError::Transport(err)) => Some(err.clone()),
+        };
+        let book = crate::health::book();
+        match failure {
+            Some(err) if err.code != ErrorCode::Internal => {
+                book.record_failure(&self.datasource_id, &err, now)
+            }
+            _ => book.record_ok(&self.datasource_id, now),
         }
     }
 
