@@ -37,6 +37,10 @@ const ERROR_CODES = new Set<string>([
   "not_found",
   "internal",
   "cancelled",
+  "rate_limited",
+  "unavailable",
+  "proxy_page",
+  "truncated",
 ]);
 
 export function isHinomiError(value: unknown): value is HinomiError {
