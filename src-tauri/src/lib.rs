@@ -22,6 +22,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::test_connection,
+            commands::settings::datasource_health,
             commands::settings::set_datasource_secret,
             commands::settings::clear_datasource_secret,
             commands::targets::list_targets,

@@ -44,6 +44,15 @@ pub enum ErrorCode {
     /// A newer request replaced this one (the panel closed, the time range changed) and it
     /// was dropped before it finished.
     Cancelled,
+    /// The server answered 429: too many requests; the message says when to try again.
+    RateLimited,
+    /// The server, or a proxy in front of it, answered 500/502/503/504 without the backend's
+    /// own error: it is down, restarting or overloaded, not the query's fault.
+    Unavailable,
+    /// An HTML page (a proxy's or login portal's) came back where the API's JSON was expected.
+    ProxyPage,
+    /// The connection closed before the whole answer arrived (fewer bytes than announced).
+    Truncated,
 }
 
 /// The error every command returns. Serialised as `{ code, message, detail? }`.

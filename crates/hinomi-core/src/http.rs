@@ -15,11 +15,15 @@ use crate::settings::{Datasource, DatasourceAuth, parse_endpoint_url};
 use std::time::Duration;
 
 mod body;
+mod fault;
+mod retry;
 mod tls;
 pub use body::{
     BodyError, DEFAULT_MAX_ANSWER_BYTES, MAX_SHOWN_ERROR_BYTES, TooLarge, read_bounded, shown_text,
     shown_text_limited,
 };
+pub use fault::{Answer, retry_after};
+pub use retry::{RealTimer, Retry, RetryPolicy, RetryTimer};
 
 /// A datasource's base URL plus a client configured for it.
 #[derive(Debug, Clone)]
@@ -28,6 +32,7 @@ pub struct Endpoint {
     base: url::Url,
     client: reqwest::Client,
     max_answer_bytes: u64,
+    retry: RetryPolicy,
 }
 
 impl Endpoint {
@@ -58,6 +63,7 @@ impl Endpoint {
             base,
             client,
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            retry: RetryPolicy::within(Duration::from_millis(u64::from(ds.timeout_ms))),
         })
     }
 
@@ -65,6 +71,17 @@ impl Endpoint {
     pub fn with_max_answer_bytes(mut self, limit: u64) -> Self {
         self.max_answer_bytes = limit.max(1);
         self
+    }
+
+    /// The same endpoint with retries timed by `timer` (a fake clock in tests).
+    pub fn with_retry_timer(mut self, timer: std::sync::Arc<dyn RetryTimer>) -> Self {
+        self.retry.timer = timer;
+        self
+    }
+
+    /// The time as the retry policy sees it, for reading an HTTP-date `Retry-After`.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.retry.timer.now()
     }
 
     pub fn max_answer_bytes(&self) -> u64 {
@@ -200,13 +217,29 @@ pub fn transport_error(err: &reqwest::Error, url: &url::Url) -> HinomiError {
         .and_then(|source| tls::explain(source, &shown, url.host_str()))
     {
         (ErrorCode::Tls, message)
+    } else if is_dns(&cause.to_ascii_lowercase()) {
+        (
+            ErrorCode::Unreachable,
+            format!(
+                "Cannot reach {shown}: the host name {} could not be resolved (DNS).",
+                url.host_str().unwrap_or_default()
+            ),
+        )
     } else if looks_like_tls(&cause) {
         (
             ErrorCode::Tls,
             format!("TLS with {shown} failed; the certificate was not accepted."),
         )
     } else if err.is_connect() || err.is_request() {
-        (ErrorCode::Unreachable, format!("Cannot reach {shown}."))
+        let why = if cause.to_ascii_lowercase().contains("refused") {
+            " (connection refused: nothing listens on that port)"
+        } else {
+            ""
+        };
+        (
+            ErrorCode::Unreachable,
+            format!("Cannot reach {shown}{why}."),
+        )
     } else if err.is_decode() || err.is_body() {
         (
             ErrorCode::Decode,
@@ -234,6 +267,25 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
         source = inner.source();
     }
     parts.join(": ")
+}
+
+/// The cause chain of a reqwest error, without reqwest's own message (it repeats the URL).
+fn error_chain_of(err: &reqwest::Error) -> String {
+    std::error::Error::source(err)
+        .map(error_chain)
+        .unwrap_or_default()
+}
+
+/// A resolver failure, as hyper's and getaddrinfo's texts say it (lower-case `cause`).
+fn is_dns(cause: &str) -> bool {
+    [
+        "dns error",
+        "failed to lookup address",
+        "name or service not known",
+        "no such host",
+    ]
+    .iter()
+    .any(|needle| cause.contains(needle))
 }
 
 fn looks_like_tls(cause: &str) -> bool {

@@ -8,6 +8,7 @@
 pub mod clock;
 pub mod connection;
 pub mod error;
+pub mod health;
 pub mod http;
 pub mod incident_policy;
 pub mod path_policy;
@@ -18,3 +19,5 @@ pub mod settings;
 pub mod time_zone;
 
 pub use error::{ErrorCode, HinomiError};
+#[cfg(feature = "test-support")]
+pub mod test_support;

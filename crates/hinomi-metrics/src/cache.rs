@@ -11,11 +11,21 @@ pub struct PanelCache {
     dir: PathBuf,
 }
 
-/// Errors that mean "could not reach the data", not "the query is wrong".
-pub fn is_transport(err: &HinomiError) -> bool {
+/// Errors that mean "the data could not be fetched right now", not "the query is wrong": the
+/// backend or the way to it is down (refused, DNS, TLS, timeout), or a proxy in front of it
+/// failed (502/503, its HTML page, a rate limit, an answer cut short). The panel keeps showing
+/// its last good answer, marked stale, for these — and only for these: a bad query must show
+/// its error, not yesterday's graph.
+pub fn keeps_last_data(err: &HinomiError) -> bool {
     matches!(
         err.code,
-        ErrorCode::Unreachable | ErrorCode::Timeout | ErrorCode::Tls
+        ErrorCode::Unreachable
+            | ErrorCode::Timeout
+            | ErrorCode::Tls
+            | ErrorCode::Unavailable
+            | ErrorCode::ProxyPage
+            | ErrorCode::RateLimited
+            | ErrorCode::Truncated
     )
 }
 
@@ -106,10 +116,111 @@ mod tests {
         let length = head["queries"][0]["length"].as_u64().unwrap() as usize;
         assert_eq!(offset % 8, 0);
         assert_eq!(&stale[offset..offset + length], &inner[..], "series intact");
-        assert!(is_transport(&error));
-        assert!(!is_transport(&HinomiError::new(
+        assert!(keeps_last_data(&error));
+        assert!(!keeps_last_data(&HinomiError::new(
             ErrorCode::Backend,
             "parse error"
         )));
+    }
+
+    fn outcome(frame: Option<Vec<u8>>, error: Option<HinomiError>) -> QueryOutcome {
+        QueryOutcome {
+            header: QueryHeader {
+                ref_id: "A".into(),
+                expr: "up".into(),
+                legend_format: None,
+                instant: false,
+                step_seconds: 1.0,
+                datasource_id: None,
+                error,
+                error_position: None,
+                offset: 0,
+                length: 0,
+            },
+            frame,
+        }
+    }
+
+    fn stale_error(packed: &[u8]) -> Option<serde_json::Value> {
+        let len = u32::from_le_bytes(packed[4..8].try_into().unwrap()) as usize;
+        let head: serde_json::Value = serde_json::from_slice(&packed[8..8 + len]).unwrap();
+        head.get("stale_error").filter(|v| !v.is_null()).cloned()
+    }
+
+    #[test]
+    fn a_failing_proxy_keeps_the_last_data_as_a_refused_connection_does() {
+        use crate::run::{PanelAnswer, with_cache};
+        let dir = tempfile::tempdir().unwrap();
+        let cache = PanelCache::new(dir.path().to_owned());
+        let series = vec![Series {
+            labels: [("job".to_owned(), "api".to_owned())].into(),
+            timestamps: vec![1.0],
+            values: vec![3.0],
+        }];
+        let good = encode_frame(&series, 0.0, 3.0, 100, 200);
+        let fresh = with_cache(
+            &cache,
+            "sys",
+            1,
+            PanelAnswer {
+                outcomes: vec![outcome(Some(good), None)],
+            },
+        );
+        assert!(stale_error(&fresh).is_none());
+
+        let outages = [
+            (
+                ErrorCode::Unreachable,
+                "Cannot reach http://p (connection refused).",
+            ),
+            (
+                ErrorCode::Unavailable,
+                "http://p answered 502 Bad Gateway: a proxy in front of the server could not get an answer from it.",
+            ),
+            (
+                ErrorCode::Unavailable,
+                "http://p answered 503 Service Unavailable.",
+            ),
+            (
+                ErrorCode::ProxyPage,
+                "http://p: the proxy answered with an HTML page, not Prometheus JSON",
+            ),
+            (
+                ErrorCode::RateLimited,
+                "http://p: rate limited; retry after 5 s.",
+            ),
+            (ErrorCode::Truncated, "http://p: the answer was cut short"),
+        ];
+        for (code, message) in outages {
+            let failed = with_cache(
+                &cache,
+                "sys",
+                1,
+                PanelAnswer {
+                    outcomes: vec![outcome(None, Some(HinomiError::new(code, message)))],
+                },
+            );
+            let shown = stale_error(&failed).unwrap_or_else(|| panic!("{code:?} lost the data"));
+            assert_eq!(shown["message"], message);
+        }
+
+        let wrong_query = with_cache(
+            &cache,
+            "sys",
+            1,
+            PanelAnswer {
+                outcomes: vec![outcome(
+                    None,
+                    Some(HinomiError::new(
+                        ErrorCode::Backend,
+                        "parse error at char 3",
+                    )),
+                )],
+            },
+        );
+        assert!(
+            stale_error(&wrong_query).is_none(),
+            "a bad query shows its error"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Running a panel and refreshing a variable against the configured Prometheus datasources.
 
-use crate::cache::{PanelCache, is_transport};
+use crate::cache::{PanelCache, keeps_last_data};
 use crate::frame::{QueryHeader, QueryOutcome, pack};
 use chrono::{DateTime, Utc};
 use hinomi_core::settings::{Datasource, DatasourceKind};
@@ -113,7 +113,7 @@ pub fn with_cache(cache: &PanelCache, uid: &str, panel_id: u32, answer: PanelAns
     let transport_error = answer
         .outcomes
         .iter()
-        .map(|o| o.header.error.as_ref().filter(|e| is_transport(e)))
+        .map(|o| o.header.error.as_ref().filter(|e| keeps_last_data(e)))
         .collect::<Option<Vec<_>>>()
         .and_then(|errors| errors.first().map(|e| (*e).clone()));
     let any_ok = answer.outcomes.iter().any(|o| o.frame.is_some());

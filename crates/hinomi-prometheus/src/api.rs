@@ -1,6 +1,6 @@
 //! The `/api/v1` envelope: every answer is `{status, data}` or `{status, errorType, error}`.
 
-use hinomi_core::http::{Endpoint, shown_text};
+use hinomi_core::http::{Endpoint, Retry, RetryTimer, shown_text};
 use hinomi_core::settings::Datasource;
 use hinomi_core::{ErrorCode, HinomiError};
 use serde::Deserialize;
@@ -72,6 +72,13 @@ impl PrometheusClient {
         }
     }
 
+    /// The same client with retries timed by `timer` (a fake clock in tests).
+    pub fn with_retry_timer(self, timer: std::sync::Arc<dyn RetryTimer>) -> Self {
+        Self {
+            endpoint: self.endpoint.with_retry_timer(timer),
+        }
+    }
+
     /// GETs an API path; an HTTP error status whose body is the Prometheus envelope is decoded
     /// by the caller (Prometheus sends 400/422/503 with a useful JSON error).
     pub(crate) async fn get_body(
@@ -79,10 +86,18 @@ impl PrometheusClient {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<bytes::Bytes, HinomiError> {
-        let response = self.endpoint.get(path, query).await?;
-        let status = response.status();
-        let url = self.endpoint.shown_url(path);
-        let body = bytes::Bytes::from(self.endpoint.read_body(response).await?);
+        let request = self
+            .endpoint
+            .client()
+            .get(self.endpoint.url(path))
+            .query(query);
+        let answer = self.endpoint.fetch(request, Retry::Idempotent).await?;
+        if let Some(err) = answer.fault("Prometheus JSON", self.endpoint.now()) {
+            return Err(err);
+        }
+        let status = answer.status;
+        let url = answer.shown_url.clone();
+        let body = bytes::Bytes::from(answer.body);
         if let Some(err) = hinomi_core::http::auth_rejected(status, &url) {
             return Err(err);
         }

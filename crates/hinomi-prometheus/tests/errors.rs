@@ -50,7 +50,7 @@ async fn prometheus_error_envelope_is_passed_through() {
 }
 
 #[tokio::test]
-async fn html_from_a_proxy_is_an_http_status_error() {
+async fn html_from_a_proxy_is_named_as_a_proxy_page() {
     let url = serve(Router::new().route(
         "/api/v1/targets",
         get(|| async {
@@ -62,8 +62,13 @@ async fn html_from_a_proxy_is_an_http_status_error() {
     ))
     .await;
     let err = client(url).targets().await.unwrap_err();
-    assert_eq!(err.code, ErrorCode::HttpStatus);
+    assert_eq!(err.code, ErrorCode::ProxyPage);
     assert!(err.message.contains("502"), "{}", err.message);
+    assert!(
+        err.message.contains("not Prometheus JSON"),
+        "{}",
+        err.message
+    );
     assert!(err.detail.unwrap().contains("Bad Gateway"));
 }
 

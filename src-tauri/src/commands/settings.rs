@@ -88,6 +88,14 @@ pub async fn test_connection(datasource: Datasource) -> Result<ConnectionReport,
     hinomi_core::connection::test_connection(&datasource).await
 }
 
+/// How each datasource's reads have been going (ok, or failing since when with which error,
+/// and the last success), from the health book every request writes to.
+#[tauri::command]
+#[specta::specta]
+pub fn datasource_health() -> Vec<hinomi_core::health::DatasourceHealth> {
+    hinomi_core::health::book().snapshot()
+}
+
 /// Stores a datasource's password or token in the OS keyring.
 #[tauri::command]
 #[specta::specta]

@@ -72,6 +72,14 @@ username = "alice"
     await browser.keys("Enter");
     const settingsView = await browser.$('[data-testid="view-settings"]');
     await settingsView.waitForDisplayed({ timeout: 5_000 });
+    // The Targets view's reads wrote each datasource's health: a dot per card.
+    const dot = (id) => browser.$(`[data-testid="ds-health-${id}"]`);
+    await waitFor("the health dots", async () => {
+      const live = await (await dot("demo-prometheus")).getAttribute("data-state");
+      const dead = await (await dot("dead-prometheus")).getAttribute("data-state");
+      return live === "ok" && dead === "failing";
+    });
+    assert.match(await (await dot("dead-prometheus")).getText(), /Failing since/);
 
     const testButton = await browser.$('[data-testid="ds-test-demo-prometheus"]');
     await testButton.click();

@@ -20,6 +20,11 @@ export const commands = {
 	 */
 	saveSettings: (settings: Settings) => typedError<SettingsView, HinomiError>(__TAURI_INVOKE("save_settings", { settings })),
 	testConnection: (datasource: Datasource) => typedError<ConnectionReport, HinomiError>(__TAURI_INVOKE("test_connection", { datasource })),
+	/**
+	 *  How each datasource's reads have been going (ok, or failing since when with which error,
+	 *  and the last success), from the health book every request writes to.
+	 */
+	datasourceHealth: () => __TAURI_INVOKE<DatasourceHealth[]>("datasource_health"),
 	/**  Stores a datasource's password or token in the OS keyring. */
 	setDatasourceSecret: (id: string, secret: string) => typedError<SettingsView, HinomiError>(__TAURI_INVOKE("set_datasource_secret", { id, secret })),
 	/**  Removes a datasource's secret from the OS keyring. */
@@ -455,6 +460,21 @@ export type DatasourceAuth = { type: "none" } |
  */
 { type: "api_key" };
 
+/**  A datasource's health as last seen. */
+export type DatasourceHealth = {
+	datasource_id: string,
+	/**  `ok` or `failing`. */
+	state: HealthState,
+	/**  The latest failure while failing; `None` when ok. */
+	error: HinomiError | null,
+	/**  When the current run of failures began. */
+	failing_since: string | null,
+	/**  The last time the datasource answered well, if ever (since Hinomi started). */
+	last_success: string | null,
+	/**  The latest read, whatever its outcome. */
+	checked_at: string,
+};
+
 export type DatasourceKind = "prometheus" | "alertmanager" | "elasticsearch" | 
 /**  Log files on this machine, searched through an embedded index (no server). */
 "local_files";
@@ -558,7 +578,18 @@ export type ErrorCode =
  *  A newer request replaced this one (the panel closed, the time range changed) and it
  *  was dropped before it finished.
  */
-"cancelled";
+"cancelled" | 
+/**  The server answered 429: too many requests; the message says when to try again. */
+"rate_limited" | 
+/**
+ *  The server, or a proxy in front of it, answered 500/502/503/504 without the backend's
+ *  own error: it is down, restarting or overloaded, not the query's fault.
+ */
+"unavailable" | 
+/**  An HTML page (a proxy's or login portal's) came back where the API's JSON was expected. */
+"proxy_page" | 
+/**  The connection closed before the whole answer arrived (fewer bytes than announced). */
+"truncated";
 
 export type EvidenceData = {
 	kind: "metric",
@@ -689,6 +720,8 @@ export type GroupRouting = {
 	group_labels: { [key in string]: string },
 	matches: RouteMatch[],
 };
+
+export type HealthState = "ok" | "failing";
 
 /**  The error every command returns. Serialised as `{ code, message, detail? }`. */
 export type HinomiError = {

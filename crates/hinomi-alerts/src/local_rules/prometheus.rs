@@ -1,11 +1,12 @@
 //! Instant queries against a Prometheus-compatible datasource, for evaluating watch rules.
 
 use super::eval::{InstantQuery, QuerySample};
-use crate::sources::response::{prometheus_data, send};
+use crate::sources::response::{PROMETHEUS_JSON, prometheus_data, send};
 use chrono::{DateTime, SecondsFormat, Utc};
 use hinomi_core::ErrorCode;
 use hinomi_core::HinomiError;
 use hinomi_core::http::Endpoint;
+use hinomi_core::http::Retry;
 use hinomi_core::settings::Datasource;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -56,7 +57,8 @@ impl InstantQuery for PrometheusInstantQuery {
             .client()
             .post(self.endpoint.url(path))
             .form(&[("query", expr), ("time", time.as_str())]);
-        let (status, body) = send(&self.endpoint, request, path).await?;
+        let (status, body) =
+            send(&self.endpoint, request, Retry::Idempotent, PROMETHEUS_JSON).await?;
         match prometheus_data::<QueryData>(status, &body)? {
             QueryData::Vector(samples) => Ok(samples
                 .into_iter()

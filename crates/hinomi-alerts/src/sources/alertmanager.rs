@@ -4,11 +4,12 @@
 //! Errors from Alertmanager are returned verbatim as [`ErrorCode::Backend`] (or `NotFound`), so a
 //! rejected silence says exactly what Alertmanager objected to.
 
-use super::response::{alertmanager_error, alertmanager_json, send};
+use super::response::{ALERTMANAGER_JSON, alertmanager_error, alertmanager_json, send};
 use crate::alert::{Alert, AlertState, LabelSet, SourceKind, SourceRef};
 use crate::silences::{Silence, SilenceDraft, SilenceMatcher, SilenceState};
 use chrono::{DateTime, Utc};
 use hinomi_core::http::Endpoint;
+use hinomi_core::http::Retry;
 use hinomi_core::settings::Datasource;
 use hinomi_core::{ErrorCode, HinomiError};
 use serde::{Deserialize, Serialize};
@@ -245,6 +246,16 @@ impl AlertmanagerClient {
         })
     }
 
+    /// The same client with retries timed by `timer` (a fake clock in tests).
+    pub fn with_retry_timer(
+        self,
+        timer: std::sync::Arc<dyn hinomi_core::http::RetryTimer>,
+    ) -> Self {
+        Self {
+            endpoint: self.endpoint.with_retry_timer(timer),
+        }
+    }
+
     pub fn datasource_id(&self) -> &str {
         &self.endpoint.datasource_id
     }
@@ -255,7 +266,13 @@ impl AlertmanagerClient {
 
     async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, HinomiError> {
         let request = self.endpoint.client().get(self.endpoint.url(path));
-        let (status, body) = send(&self.endpoint, request, path).await?;
+        let (status, body) = send(
+            &self.endpoint,
+            request,
+            Retry::Idempotent,
+            ALERTMANAGER_JSON,
+        )
+        .await?;
         alertmanager_json(status, &body)
     }
 
@@ -321,7 +338,7 @@ impl AlertmanagerClient {
         }
         let path = format!("/api/v2/silence/{id}");
         let request = self.endpoint.client().delete(self.endpoint.url(&path));
-        let (status, body) = send(&self.endpoint, request, &path).await?;
+        let (status, body) = send(&self.endpoint, request, Retry::Never, ALERTMANAGER_JSON).await?;
         if status.is_success() {
             Ok(())
         } else {
@@ -357,7 +374,7 @@ impl AlertmanagerClient {
             .client()
             .post(self.endpoint.url(path))
             .json(&body);
-        let (status, body) = send(&self.endpoint, request, path).await?;
+        let (status, body) = send(&self.endpoint, request, Retry::Never, ALERTMANAGER_JSON).await?;
         let created: SilenceCreated = alertmanager_json(status, &body)?;
         Ok(created.silence_id)
     }

@@ -4,11 +4,12 @@
 //! Kept in this crate rather than in `hinomi-prometheus` because only the alert board needs these
 //! two endpoints; it uses the same `hinomi_core` endpoint, so behaviour is identical.
 
-use super::response::{prometheus_data, send};
+use super::response::{PROMETHEUS_JSON, prometheus_data, send};
 use crate::alert::{Alert, AlertState, LabelSet, SourceKind, SourceRef};
 use chrono::{DateTime, Utc};
 use hinomi_core::HinomiError;
 use hinomi_core::http::Endpoint;
+use hinomi_core::http::Retry;
 use hinomi_core::settings::Datasource;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -156,6 +157,16 @@ impl PrometheusAlertsClient {
         })
     }
 
+    /// The same client with retries timed by `timer` (a fake clock in tests).
+    pub fn with_retry_timer(
+        self,
+        timer: std::sync::Arc<dyn hinomi_core::http::RetryTimer>,
+    ) -> Self {
+        Self {
+            endpoint: self.endpoint.with_retry_timer(timer),
+        }
+    }
+
     pub fn datasource_id(&self) -> &str {
         &self.endpoint.datasource_id
     }
@@ -167,7 +178,8 @@ impl PrometheusAlertsClient {
     pub async fn raw_alerts(&self) -> Result<Vec<PrometheusAlert>, HinomiError> {
         let path = "/api/v1/alerts";
         let request = self.endpoint.client().get(self.endpoint.url(path));
-        let (status, body) = send(&self.endpoint, request, path).await?;
+        let (status, body) =
+            send(&self.endpoint, request, Retry::Idempotent, PROMETHEUS_JSON).await?;
         Ok(prometheus_data::<AlertsData>(status, &body)?.alerts)
     }
 
@@ -186,7 +198,8 @@ impl PrometheusAlertsClient {
     pub async fn rules(&self) -> Result<Vec<RuleGroupStatus>, HinomiError> {
         let path = "/api/v1/rules";
         let request = self.endpoint.client().get(self.endpoint.url(path));
-        let (status, body) = send(&self.endpoint, request, path).await?;
+        let (status, body) =
+            send(&self.endpoint, request, Retry::Idempotent, PROMETHEUS_JSON).await?;
         let data: RulesData = prometheus_data(status, &body)?;
         Ok(data.groups.into_iter().map(group_status).collect())
     }

@@ -5,27 +5,31 @@
 //! (`{"code":602,"message":"..."}`) or plain text, depending on where the error arose; all
 //! three are unwrapped so the user reads Alertmanager's words, not our paraphrase.
 
-use hinomi_core::http::{Endpoint, shown_text, transport_error};
+use hinomi_core::http::{Endpoint, Retry, shown_text};
 use hinomi_core::{ErrorCode, HinomiError};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 /// Sends a request built on `endpoint` and returns status and body, read under the endpoint's
-/// size cap; transport failures are classified by hinomi-core.
+/// size cap; reads are retried as hinomi-core's policy allows (writes never), transport failures
+/// and answers that are not `expected` (an HTML page, a rate limit, a failing proxy) are
+/// classified by hinomi-core.
 pub(crate) async fn send(
     endpoint: &Endpoint,
     request: reqwest::RequestBuilder,
-    path: &str,
+    retry: Retry,
+    expected: &str,
 ) -> Result<(reqwest::StatusCode, Vec<u8>), HinomiError> {
-    let url = endpoint.url(path);
-    let response = request
-        .send()
-        .await
-        .map_err(|err| transport_error(&err, &url))?;
-    let status = response.status();
-    let body = endpoint.read_body(response).await?;
-    Ok((status, body))
+    let answer = endpoint.fetch(request, retry).await?;
+    if let Some(err) = answer.fault(expected, endpoint.now()) {
+        return Err(err);
+    }
+    Ok((answer.status, answer.body))
 }
+
+/// What the Prometheus and Alertmanager APIs answer with, for the "not …" of a fault.
+pub(crate) const PROMETHEUS_JSON: &str = "Prometheus JSON";
+pub(crate) const ALERTMANAGER_JSON: &str = "Alertmanager JSON";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -78,11 +78,22 @@ pub async fn read_bounded(
     }
     // A declared length is trusted for the first allocation only, never past the limit.
     let mut body = Vec::with_capacity(declared.unwrap_or(16 * 1024).min(limit) as usize);
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|err| BodyError::Transport(super::transport_error(&err, url)))?
-    {
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(err) if err.is_timeout() => {
+                return Err(BodyError::Transport(super::transport_error(&err, url)));
+            }
+            Err(err) => {
+                return Err(BodyError::Transport(truncated(
+                    &err,
+                    url,
+                    body.len(),
+                    declared,
+                )));
+            }
+        };
         let received = (body.len() + chunk.len()) as u64;
         if received > limit {
             return Err(too_large(received));
@@ -90,6 +101,24 @@ pub async fn read_bounded(
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// The connection closed (or broke) mid-body: the answer is incomplete, whatever was announced.
+fn truncated(
+    err: &reqwest::Error,
+    url: &url::Url,
+    received: usize,
+    declared: Option<u64>,
+) -> HinomiError {
+    let of = declared.map(|len| format!(" of {len}")).unwrap_or_default();
+    HinomiError::new(
+        ErrorCode::Truncated,
+        format!(
+            "{}: the answer was cut short ({received}{of} bytes received before the connection closed).",
+            super::redact(url)
+        ),
+    )
+    .with_detail(super::error_chain_of(err))
 }
 
 /// A backend's text as it may be shown in a message or detail: lossy UTF-8, at most

@@ -8,7 +8,7 @@
 use super::dialect::Dialect;
 use super::wire::{ErrorBody, ErrorCause, ErrorValue};
 use crate::error::LogsError;
-use hinomi_core::http::{BodyError, Endpoint, auth_rejected, shown_text, transport_error};
+use hinomi_core::http::{BodyError, Endpoint, Retry, RetryTimer, auth_rejected, shown_text};
 use hinomi_core::settings::{Datasource, LogSourceOptions};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -63,6 +63,17 @@ impl ElasticClient {
         }
     }
 
+    /// The same client with retries timed by `timer` (a fake clock in tests).
+    pub fn with_retry_timer(&self, timer: Arc<dyn RetryTimer>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                endpoint: self.inner.endpoint.clone().with_retry_timer(timer),
+                dialect: self.inner.dialect.clone(),
+                ignore_unavailable: self.inner.ignore_unavailable,
+            }),
+        }
+    }
+
     /// The same client with closed or missing indices of a pattern failing the search (`false`)
     /// or being skipped (`true`, the default).
     pub fn with_ignore_unavailable(&self, ignore: bool) -> Self {
@@ -103,7 +114,7 @@ impl ElasticClient {
         let endpoint = &self.inner.endpoint;
         let url = endpoint.url(path);
         let shown_url = endpoint.shown_url(path);
-        let mut request = endpoint.client().request(method, url.clone()).query(query);
+        let mut request = endpoint.client().request(method.clone(), url).query(query);
         if let Some(body) = body {
             let bytes = serde_json::to_vec(body).map_err(|err| LogsError::Decode {
                 url: shown_url.clone(),
@@ -113,19 +124,24 @@ impl ElasticClient {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(bytes);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|err| transport_error(&err, &url))?;
-        let status = response.status();
-        let elastic_product = response.headers().contains_key("x-elastic-product");
-        let body = endpoint
-            .read_body(response)
+        let retry = if is_read(&method, path) {
+            Retry::Idempotent
+        } else {
+            Retry::Never
+        };
+        let answer = endpoint
+            .fetch(request, retry)
             .await
             .map_err(|err| match err {
                 BodyError::TooLarge(too_large) => LogsError::TooLarge(too_large),
                 BodyError::Transport(inner) => LogsError::Transport(inner),
             })?;
+        if let Some(err) = answer.fault(ELASTIC_JSON, endpoint.now()) {
+            return Err(LogsError::Transport(err));
+        }
+        let status = answer.status;
+        let elastic_product = answer.headers.contains_key("x-elastic-product");
+        let body = answer.body;
         Ok(RawAnswer {
             status,
             elastic_product,
@@ -146,6 +162,17 @@ impl ElasticClient {
         let answer = self.send_raw(method, path, query, body).await?;
         answer.decode()
     }
+}
+
+/// What the engine answers with, for the "not …" of a proxy's page.
+const ELASTIC_JSON: &str = "Elasticsearch/OpenSearch JSON";
+
+/// Reads may be sent again: GETs, and searches (a POST only to carry the query). Opening or
+/// closing a point in time is not retried.
+fn is_read(method: &reqwest::Method, path: &str) -> bool {
+    *method == reqwest::Method::GET
+        || *method == reqwest::Method::HEAD
+        || (*method == reqwest::Method::POST && path.ends_with("/_search"))
 }
 
 impl RawAnswer {

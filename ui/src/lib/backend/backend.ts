@@ -39,6 +39,10 @@ const ERROR_CODE_LIST: Record<ErrorCode, true> = {
   not_found: true,
   internal: true,
   cancelled: true,
+  rate_limited: true,
+  unavailable: true,
+  proxy_page: true,
+  truncated: true,
 };
 const ERROR_CODES = new Set<string>(Object.keys(ERROR_CODE_LIST));
 

@@ -5,6 +5,7 @@ import type {
   AppInfo,
   ConnectionReport,
   Datasource,
+  DatasourceHealth,
   DatasourceProblem,
   DatasourceTargets,
   HinomiError,
@@ -38,6 +39,8 @@ export interface FakeState {
   latencyMs: number;
   /** Datasource secrets ("the keyring"), keyed by datasource id; never sent back to the UI. */
   secrets: Record<string, string>;
+  /** What `datasourceHealth` answers: the health book's entries. */
+  health: DatasourceHealth[];
 }
 
 export interface FakeBackend extends Backend {
@@ -109,6 +112,7 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
     connection: {},
     latencyMs: 0,
     secrets: {},
+    health: [],
     ...initial,
   };
   const calls: Array<[string, unknown[]]> = [];
@@ -232,6 +236,11 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
         status: "ok",
         data: answer ?? { datasource_id: datasource.id, server: "Prometheus 2.53.0", latency_ms: 12 },
       };
+    },
+    async datasourceHealth(): Promise<DatasourceHealth[]> {
+      calls.push(["datasourceHealth", []]);
+      await wait();
+      return copy(state.health);
     },
     async listTargets(): Promise<CommandResult<DatasourceTargets[]>> {
       calls.push(["listTargets", []]);

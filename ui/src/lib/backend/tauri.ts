@@ -17,6 +17,7 @@ export const tauriBackend: Backend = {
   getSettings: () => commands.getSettings(),
   saveSettings: (settings) => settle(() => commands.saveSettings(settings)),
   testConnection: (datasource) => settle(() => commands.testConnection(datasource)),
+  datasourceHealth: () => commands.datasourceHealth(),
   setDatasourceSecret: (id, secret) => settle(() => commands.setDatasourceSecret(id, secret)),
   clearDatasourceSecret: (id) => settle(() => commands.clearDatasourceSecret(id)),
   listTargets: () => settle(() => commands.listTargets()),

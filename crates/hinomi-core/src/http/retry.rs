@@ -1,0 +1,256 @@
+//! Asking again when a read failed for a reason that may pass: a refused or reset connection,
+//! an answer cut short, 429/502/503/504.
+//!
+//! Only idempotent reads are retried (GETs, Prometheus queries, Elasticsearch searches), never a
+//! silence being created. The waits grow exponentially with jitter (backon), `Retry-After` is
+//! honoured as seconds or an HTTP-date, and everything — attempts and waits — fits in the
+//! datasource's timeout: a query never takes longer because it was retried. Time is read and
+//! slept through a [`RetryTimer`], so tests run the whole policy on a [`FakeClock`] without
+//! sleeping.
+
+use super::fault::{Answer, is_retryable_status};
+use super::{BodyError, Endpoint, redact, transport_error};
+use crate::clock::{Clock, FakeClock};
+use crate::error::ErrorCode;
+use backon::{ExponentialBuilder, Retryable};
+use chrono::{DateTime, Utc};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Whether a request may be sent again after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// A read: sending it twice changes nothing.
+    Idempotent,
+    /// A write (create a silence, open a point in time): sent once.
+    Never,
+}
+
+/// Where retries read the time and wait; the real one sleeps, [`FakeClock`] only moves.
+pub trait RetryTimer: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> DateTime<Utc>;
+    fn sleep(&self, wait: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+}
+
+/// The wall clock and tokio's timer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RealTimer;
+
+impl RetryTimer for RealTimer {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    fn sleep(&self, wait: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(tokio::time::sleep(wait))
+    }
+}
+
+/// A wait on the fake clock returns at once, having moved the clock by the wait.
+impl RetryTimer for FakeClock {
+    fn now(&self) -> DateTime<Utc> {
+        Clock::now(self)
+    }
+
+    fn sleep(&self, wait: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        self.advance(wait);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+/// backon's sleeper on a [`RetryTimer`]; a named type rather than a closure, whose
+/// `'static`-ness rustc cannot prove inside callers' `Send` futures.
+struct TimerSleeper(Arc<dyn RetryTimer>);
+
+impl backon::Sleeper for TimerSleeper {
+    type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+    fn sleep(&self, wait: Duration) -> Self::Sleep {
+        self.0.sleep(wait)
+    }
+}
+
+/// How often and how long to retry.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: usize,
+    /// The first wait; each next one doubles (plus up to as much again of jitter).
+    pub min_delay: Duration,
+    pub max_delay: Duration,
+    /// Attempts and waits together never take longer than this (the datasource's timeout).
+    pub budget: Duration,
+    pub timer: Arc<dyn RetryTimer>,
+}
+
+impl RetryPolicy {
+    /// Two retries, 250 ms then 500 ms (jittered), within `budget`.
+    pub fn within(budget: Duration) -> Self {
+        Self {
+            max_retries: 2,
+            min_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(2),
+            budget,
+            timer: Arc::new(RealTimer),
+        }
+    }
+}
+
+/// One attempt's failure: a retryable answer (kept, so the last one can be decoded) or an error.
+enum Failed {
+    Answer(Answer),
+    Error { error: BodyError, retryable: bool },
+}
+
+impl Failed {
+    fn retryable(&self) -> bool {
+        match self {
+            Failed::Answer(_) => true,
+            Failed::Error { retryable, .. } => *retryable,
+        }
+    }
+}
+
+impl Endpoint {
+    /// Sends `request` (built on [`Endpoint::client`]) and reads the whole answer under the size
+    /// cap, retrying an idempotent one as the endpoint's [`RetryPolicy`] allows. Any status comes
+    /// back as an [`Answer`]; see [`Answer::fault`] for the ones that are not the API's.
+    pub async fn fetch(
+        &self,
+        request: reqwest::RequestBuilder,
+        retry: Retry,
+    ) -> Result<Answer, BodyError> {
+        let request = request.build().map_err(|err| {
+            BodyError::Transport(crate::HinomiError::internal(format!(
+                "cannot build the request: {err}"
+            )))
+        })?;
+        let policy = &self.retry;
+        let start = policy.timer.now();
+        // A body that cannot be cloned (a stream) can only be sent once.
+        let retries = match retry {
+            Retry::Idempotent if request.try_clone().is_some() => policy.max_retries,
+            _ => 0,
+        };
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(policy.min_delay)
+            .with_max_delay(policy.max_delay)
+            .with_max_times(retries)
+            .with_jitter();
+        // The hooks own what they use: a future holding closures that borrow is not `Send`
+        // in every caller (higher-ranked lifetimes), and the poller spawns these reads.
+        let sleeper = TimerSleeper(policy.timer.clone());
+        let timer = policy.timer.clone();
+        let budget = policy.budget;
+        let datasource = self.datasource_id.clone();
+        let outcome = (|| self.attempt(&request, start))
+            .retry(backoff)
+            .sleep(sleeper)
+            .when(Failed::retryable)
+            .adjust(move |failed: &Failed, backoff: Option<Duration>| {
+                let now = timer.now();
+                let wait = match failed {
+                    Failed::Answer(answer) => answer
+                        .retry_after(now)
+                        .or(backoff)
+                        .filter(|_| backoff.is_some()),
+                    Failed::Error { .. } => backoff,
+                }?;
+                // Waiting past the budget would make the query slower than its timeout.
+                let elapsed = (now - start).to_std().unwrap_or_default();
+                (elapsed + wait < budget).then_some(wait)
+            })
+            .notify(move |failed: &Failed, wait: Duration| {
+                let why = match failed {
+                    Failed::Answer(answer) => answer.status.to_string(),
+                    Failed::Error { error, .. } => error.to_string(),
+                };
+                tracing::debug!(%datasource, %why, ?wait, "retrying a read");
+            })
+            .await;
+        let result = match outcome {
+            Ok(answer) | Err(Failed::Answer(answer)) => Ok(answer),
+            Err(Failed::Error { error, .. }) => Err(error),
+        };
+        self.record_health(&result);
+        result
+    }
+
+    /// Writes this read's outcome in the datasource's health (see [`crate::health`]).
+    fn record_health(&self, result: &Result<Answer, BodyError>) {
+        let now = self.retry.timer.now();
+        let failure = match result {
+            Ok(answer) => answer
+                .fault("the API's JSON", now)
+                .or_else(|| super::auth_rejected(answer.status, &answer.shown_url)),
+            // An answer too large is the query's size, not the datasource's health.
+            Err(BodyError::TooLarge(_)) => None,
+            Err(BodyError::Transport(err)) => Some(err.clone()),
+        };
+        let book = crate::health::book();
+        match failure {
+            Some(err) if err.code != ErrorCode::Internal => {
+                book.record_failure(&self.datasource_id, &err, now)
+            }
+            _ => book.record_ok(&self.datasource_id, now),
+        }
+    }
+
+    fn elapsed_since(&self, start: DateTime<Utc>) -> Duration {
+        (self.retry.timer.now() - start)
+            .to_std()
+            .unwrap_or_default()
+    }
+
+    async fn attempt(
+        &self,
+        request: &reqwest::Request,
+        start: DateTime<Utc>,
+    ) -> Result<Answer, Failed> {
+        let mut request = request.try_clone().ok_or_else(|| Failed::Error {
+            error: BodyError::Transport(crate::HinomiError::internal(
+                "a request with a streamed body was sent twice",
+            )),
+            retryable: false,
+        })?;
+        let remaining = self.retry.budget.saturating_sub(self.elapsed_since(start));
+        *request.timeout_mut() = Some(remaining.max(Duration::from_millis(1)));
+        let url = request.url().clone();
+        let response = self
+            .client
+            .execute(request)
+            .await
+            .map_err(|err| Failed::Error {
+                retryable: may_pass(&err),
+                error: BodyError::Transport(transport_error(&err, &url)),
+            })?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = self.read_body(response).await.map_err(|error| Failed::Error {
+            retryable: matches!(&error, BodyError::Transport(err) if err.code == ErrorCode::Truncated),
+            error,
+        })?;
+        let answer = Answer {
+            status,
+            headers,
+            body,
+            shown_url: redact(&url),
+        };
+        if is_retryable_status(status) {
+            return Err(Failed::Answer(answer));
+        }
+        Ok(answer)
+    }
+}
+
+/// A refused or reset connection may be a restart in progress; a name that does not resolve,
+/// a certificate that is not accepted or a timeout (the budget is spent) will not pass.
+fn may_pass(err: &reqwest::Error) -> bool {
+    let chain = super::error_chain_of(err).to_ascii_lowercase();
+    err.is_connect()
+        && !err.is_timeout()
+        && !super::is_dns(&chain)
+        && !super::looks_like_tls(&chain)
+}
