@@ -122,11 +122,7 @@ fn sigkill_mid_write_loses_no_acknowledged_write() {
     let status = child.wait().unwrap();
     // Whatever it printed before dying was acknowledged too.
     reader.join().unwrap();
-    acknowledged.extend(
-        lines
-            .try_iter()
-            .filter_map(|l| ack(&l)),
-    );
+    acknowledged.extend(lines.try_iter().filter_map(|l| ack(&l)));
     assert!(
         acknowledged.len() >= WRITES_BEFORE_KILL,
         "the child acknowledged only {} writes in {TIME_LIMIT:?} (exit: {status:?})",
