@@ -18,7 +18,7 @@ use hinomi_core::clock::FakeClock;
 use hinomi_incidents::store::migrations::LATEST_VERSION;
 use hinomi_incidents::{
     EvidenceData, IncidentStore, MetricSeries, MetricSnapshot, NewIncident, Severity, TimeRange,
-    TimelineQuery,
+    TimelineEvent, TimelineQuery,
 };
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
@@ -90,6 +90,31 @@ fn power_cut_child() {
                 .unwrap()
         };
         ack(format!("entry {entry_id}", entry_id = entry.id));
+        if n == 10 {
+            // An import: the incident so far under a new identity, in one transaction.
+            let mut bundle = store.export_incidents(&[incident.clone()]).unwrap();
+            let record = &mut bundle.incidents[0];
+            record.incident.uid = "imported".into();
+            for entry in &mut record.timeline {
+                entry.id = format!("{}-imported", entry.id);
+            }
+            for evidence in &mut record.evidence {
+                evidence.id = format!("{}-imported", evidence.id);
+            }
+            for entry in &mut record.timeline {
+                if let TimelineEvent::EvidencePinned { evidence_id, .. } = &mut entry.event {
+                    *evidence_id = format!("{evidence_id}-imported");
+                }
+            }
+            let entries = record.timeline.len();
+            store.import_bundle(&bundle).unwrap();
+            ack(format!("import {entries}"));
+        }
+        if n == 20 {
+            let backup = Path::new(&db).with_extension("backup");
+            store.backup_to(&backup).unwrap();
+            ack(format!("backup {}", backup.display()));
+        }
     }
     writeln!(out, "\nops {}", power_cut_vfs::ops()).unwrap();
 }
@@ -151,6 +176,7 @@ fn a_power_cut_loses_no_acknowledged_write() {
     let total_ops = calibration.ops.expect("the child reports its I/O count");
 
     let mut acked_total = 0;
+    let (mut imports, mut backups) = (0, 0);
     for round in 0..POWER_CUTS {
         let crash_at = rng.u64(1..=total_ops);
         let context =
@@ -201,13 +227,47 @@ fn a_power_cut_loses_no_acknowledged_write() {
             lost.is_empty(),
             "{context}: acknowledged writes lost: {lost:?}"
         );
+        for (kind, what) in &run.acked {
+            match kind.as_str() {
+                "import" => {
+                    let imported = store
+                        .list_incidents(false)
+                        .unwrap()
+                        .into_iter()
+                        .find(|i| i.uid == "imported")
+                        .unwrap_or_else(|| panic!("{context}: acknowledged import lost"));
+                    let entries = timeline_ids(&store, &imported.id).len();
+                    assert!(
+                        entries >= what.parse().unwrap(),
+                        "{context}: import kept only {entries} of {what} entries"
+                    );
+                    imports += 1;
+                }
+                "backup" => {
+                    let backup = rusqlite::Connection::open(what).unwrap();
+                    let ok: String = backup
+                        .pragma_query_value(None, "integrity_check", |r| r.get(0))
+                        .unwrap();
+                    let version: u32 = backup
+                        .pragma_query_value(None, "user_version", |r| r.get(0))
+                        .unwrap();
+                    assert_eq!(
+                        (ok.as_str(), version),
+                        ("ok", LATEST_VERSION),
+                        "{context}: backup"
+                    );
+                    backups += 1;
+                }
+                _ => {}
+            }
+        }
         store
             .add_note(&incident.id, "after the power cut", None, None)
             .unwrap();
     }
     eprintln!(
         "{POWER_CUTS} power cuts over {total_ops} I/O points, {acked_total} acknowledged \
-         writes, all kept, in {:?}",
+         writes ({imports} imports, {backups} backups), all kept, in {:?}",
         started.elapsed()
     );
 }
