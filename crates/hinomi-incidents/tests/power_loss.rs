@@ -92,7 +92,9 @@ fn power_cut_child() {
         ack(format!("entry {entry_id}", entry_id = entry.id));
         if n == 10 {
             // An import: the incident so far under a new identity, in one transaction.
-            let mut bundle = store.export_incidents(&[incident.clone()]).unwrap();
+            let mut bundle = store
+                .export_incidents(std::slice::from_ref(&incident))
+                .unwrap();
             let record = &mut bundle.incidents[0];
             record.incident.uid = "imported".into();
             for entry in &mut record.timeline {
