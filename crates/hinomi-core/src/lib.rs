@@ -5,6 +5,7 @@
 //! timers read, and the HTTP client every datasource shares (so TLS and timeouts behave the same
 //! for Prometheus, Alertmanager and Elasticsearch).
 
+pub mod atomic_file;
 pub mod clock;
 pub mod connection;
 pub mod error;

@@ -5,12 +5,13 @@
 //!   datasource by [`Settings::problems`] instead of refusing the whole file;
 //! - nothing the user wrote is lost: a file that does not parse is left in place, the app runs on
 //!   defaults and says so, and the broken file is moved aside (not overwritten) on the next save.
-//!   Saves are atomic (write to a temporary file, fsync, rename).
+//!   Saves are atomic and durable ([`crate::atomic_file`]: temporary file, fsync, rename, fsync
+//!   of the directory).
 
+use crate::atomic_file::Access;
 use crate::error::{ErrorCode, HinomiError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const SETTINGS_VERSION: u32 = 1;
@@ -549,6 +550,10 @@ impl SettingsFile {
     }
 
     pub fn load(&self) -> LoadedSettings {
+        // A crash mid-save can leave a temporary next to the file; the file itself is whole.
+        if let Err(err) = crate::atomic_file::remove_stale_temporaries(&self.path) {
+            tracing::warn!(error = %err.message, "cannot remove a stale settings temporary");
+        }
         let loaded = |settings, load_error| LoadedSettings {
             settings,
             load_error,
@@ -602,20 +607,8 @@ impl SettingsFile {
 
         let text = toml::to_string_pretty(settings)
             .map_err(|err| HinomiError::internal(format!("cannot serialise settings: {err}")))?;
-        let tmp = self.path.with_extension("toml.tmp");
-        {
-            // Only the user may read it: URLs can carry credentials.
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(&tmp)?;
-            file.write_all(text.as_bytes())?;
-            file.sync_all()?;
-        }
-        std::fs::rename(&tmp, &self.path)?;
-        // The rename is only durable once the directory entry is flushed.
-        std::fs::File::open(dir)?.sync_all()?;
+        // Only the user may read it: URLs can carry credentials.
+        crate::atomic_file::write_atomically(&self.path, text.as_bytes(), Access::Private)?;
         Ok(())
     }
 

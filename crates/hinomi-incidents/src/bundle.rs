@@ -10,9 +10,9 @@ use crate::model::incident::Incident;
 use crate::model::postmortem::Postmortem;
 use crate::model::timeline::TimelineEntry;
 use chrono::{DateTime, Utc};
+use hinomi_core::atomic_file::{Access, write_atomically};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use std::io::Write;
 use std::path::Path;
 
 pub const BUNDLE_FORMAT: &str = "hinomi-incidents";
@@ -95,21 +95,11 @@ impl IncidentBundle {
         serde_json::from_str(text).map_err(|err| IncidentError::Bundle(err.to_string()))
     }
 
-    /// Writes next to `path` and renames, so a crash never leaves half a file under the name.
+    /// Writes next to `path`, fsyncs, renames and fsyncs the folder
+    /// ([`hinomi_core::atomic_file`]), so a crash never leaves half a file under the name.
     pub fn write_file(&self, path: &Path) -> Result<()> {
-        let io = |source| IncidentError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
         let json = self.to_json()?;
-        let mut partial = path.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = std::path::PathBuf::from(partial);
-        let mut file = std::fs::File::create(&partial).map_err(io)?;
-        file.write_all(json.as_bytes()).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        drop(file);
-        std::fs::rename(&partial, path).map_err(io)
+        write_atomically(path, json.as_bytes(), Access::Private).map_err(IncidentError::Write)
     }
 
     pub fn read_file(path: &Path) -> Result<Self> {

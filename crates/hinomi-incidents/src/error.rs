@@ -47,6 +47,9 @@ pub enum IncidentError {
     },
     #[error("This is not a Hinomi incident export: {0}")]
     Bundle(String),
+    /// A file write that already carries its user-facing message (e.g. "The disk is full").
+    #[error("{}", .0.message)]
+    Write(HinomiError),
 }
 
 pub type Result<T, E = IncidentError> = std::result::Result<T, E>;
@@ -69,6 +72,7 @@ impl From<IncidentError> for HinomiError {
     fn from(err: IncidentError) -> Self {
         let message = err.to_string();
         match err {
+            IncidentError::Write(err) => err,
             IncidentError::Open { path, .. } | IncidentError::Io { path, .. } => {
                 HinomiError::new(ErrorCode::Io, message).with_detail(path.display().to_string())
             }
@@ -77,6 +81,16 @@ impl From<IncidentError> for HinomiError {
             }
             IncidentError::Migration { .. } | IncidentError::Corrupt { .. } => {
                 HinomiError::new(ErrorCode::Internal, message)
+            }
+            IncidentError::Database(source)
+                if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) =>
+            {
+                HinomiError::new(
+                    ErrorCode::Io,
+                    "The disk is full: the incident store cannot save. Free some space and try \
+                     again; nothing already saved was changed.",
+                )
+                .with_detail(message)
             }
             IncidentError::Database(source) => {
                 let code = match source.sqlite_error_code() {

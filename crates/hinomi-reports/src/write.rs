@@ -2,6 +2,7 @@
 
 use crate::labels::ReportLanguage;
 use crate::model::ReportInput;
+use hinomi_core::atomic_file::{Access, write_atomically};
 use hinomi_core::{ErrorCode, HinomiError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -33,7 +34,7 @@ pub struct ExportedReport {
 
 /// Renders the report and writes `<dir>/<INC-…-slug>.<ext>`, creating `dir` if needed. The file
 /// is written to a temporary name first and renamed, so a failed export never leaves half a
-/// report under the final name.
+/// report under the final name; a full disk is reported as such.
 pub fn write_report(
     input: &ReportInput,
     format: ReportFormat,
@@ -56,9 +57,9 @@ pub fn write_report(
     std::fs::create_dir_all(dir).map_err(|err| io(dir, err))?;
     let stem = input.incident.report_file_stem();
     let path: PathBuf = dir.join(format!("{stem}.{}", format.extension()));
-    let partial = dir.join(format!(".{stem}.{}.partial", format.extension()));
-    std::fs::write(&partial, &bytes).map_err(|err| io(&partial, err))?;
-    std::fs::rename(&partial, &path).map_err(|err| io(&path, err))?;
+    // Temporary file, fsync, rename, fsync of the folder: a crash leaves the old report or the
+    // new one, and the next export removes a temporary it may have left.
+    write_atomically(&path, &bytes, Access::Shared)?;
     Ok(ExportedReport {
         format,
         path: path.display().to_string(),

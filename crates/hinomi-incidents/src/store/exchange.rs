@@ -16,9 +16,13 @@ use super::tables::{
 use crate::bundle::{IncidentBundle, IncidentImportReport, IncidentRecord, Renumbered};
 use crate::error::{IncidentError, Result};
 use crate::naming::parse_incident_id;
+use hinomi_core::atomic_file;
 use rusqlite::Connection;
 use std::collections::HashSet;
 use std::path::Path;
+
+/// The stem of backup temporaries: `.hinomi-backup.<random>.tmp`.
+const BACKUP_TEMP_NAME: &str = "hinomi-backup";
 
 impl IncidentStore {
     /// The given incidents, whole. Unknown ids are an error rather than silently left out.
@@ -68,15 +72,40 @@ impl IncidentStore {
                 destination.display()
             )));
         }
-        let target = destination.to_str().ok_or_else(|| {
+        // Into a temporary in the same folder, then fsync and a no-clobber rename: a crash or a
+        // full disk never leaves half a backup under the chosen name. The temporaries share one
+        // name pattern so the next backup into the folder removes any a crash left behind.
+        let dir = match destination.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let write_error = |action: &str, path: &Path, err: std::io::Error| {
+            IncidentError::Write(atomic_file::io_error(action, path, err))
+        };
+        atomic_file::remove_stale_temporaries(&dir.join(BACKUP_TEMP_NAME))
+            .map_err(IncidentError::Write)?;
+        let temp = tempfile::Builder::new()
+            .prefix(&atomic_file::temp_prefix(BACKUP_TEMP_NAME))
+            .suffix(atomic_file::TEMP_SUFFIX)
+            .tempfile_in(dir)
+            .map_err(|err| write_error("create a temporary file in", dir, err))?;
+        let temp_path = temp.path().to_str().ok_or_else(|| {
             IncidentError::InvalidInput(format!(
                 "{} is not a UTF-8 path SQLite can write to.",
-                destination.display()
+                dir.display()
             ))
         })?;
-        let conn = self.lock();
-        conn.execute("VACUUM INTO ?1", [target])?;
-        Ok(())
+        {
+            let conn = self.lock();
+            // VACUUM INTO accepts an existing empty file.
+            conn.execute("VACUUM INTO ?1", [temp_path])?;
+        }
+        temp.as_file()
+            .sync_all()
+            .map_err(|err| write_error("write", destination, err))?;
+        temp.persist_noclobber(destination)
+            .map_err(|err| write_error("save the backup as", destination, err.error))?;
+        atomic_file::sync_dir(dir).map_err(IncidentError::Write)
     }
 }
 
