@@ -243,7 +243,7 @@ describe("A 10,000-entry timeline", () => {
     const id = await row.getAttribute("data-id");
     // Written by the store's own code, into the store the running app has open.
     const store = join(app.home, "data", "app.hinomi.console", "incidents.sqlite");
-    const seed = join(repoRoot, "target", "debug", "examples", "seed_timeline");
+    const seed = join(process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target"), "debug", "examples", "seed_timeline");
     assert.ok(existsSync(seed), `${seed} is missing: cargo build -p hinomi-incidents --example seed_timeline`);
     execFileSync(seed, [store, id, "10000"], { stdio: "pipe" });
 
@@ -306,7 +306,7 @@ describe("Response-target notifications", () => {
     await (await $("nav-incidents")).click();
     await (await $("view-incidents")).waitForExist({ timeout: 20_000 });
     const store = join(app.home, "data", "app.hinomi.console", "incidents.sqlite");
-    const seed = join(repoRoot, "target", "debug", "examples", "seed_incident");
+    const seed = join(process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target"), "debug", "examples", "seed_incident");
     assert.ok(existsSync(seed), `${seed} is missing: cargo build -p hinomi-incidents --examples`);
     await waitFor("the store", async () => existsSync(store));
     // P0's target is 15 min: 13 min ago is 87% used, 20 min ago is overdue.
