@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppContext } from "../../app/context.svelte";
-import { createFakeBackend } from "../../lib/backend/fake";
+import { createFakeBackend } from "../../testing/fakeBackend";
 import type { Datasource, Settings } from "../../lib/bindings";
 import { translate } from "../../lib/i18n/translate";
 import {
