@@ -1,7 +1,8 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
-import { createFakeBackend, fakeTarget, type FakeState } from "./lib/backend/fake";
+import { wrapCommand } from "./lib/backend/tauri";
+import { createFakeBackend, fakeTarget, type FakeState } from "./testing/fakeBackend";
 import { setLocale } from "./lib/i18n/index.svelte";
 import { views } from "./views";
 
@@ -57,7 +58,8 @@ describe("shell", () => {
 
   it("shows why it could not start", async () => {
     const backend = backendWith();
-    backend.getSettings = () => Promise.reject("settings state missing");
+    // As the real backend answers when the IPC call itself fails.
+    backend.getSettings = wrapCommand("getSettings", () => Promise.reject("settings state missing"));
     render(App, { props: { backend } });
     const failed = await screen.findByTestId("start-failed");
     expect(within(failed).getByTestId("error-message").textContent).toBe("settings state missing");

@@ -9,7 +9,7 @@ import { tauriBackend, type Backend } from "./lib/backend";
  */
 async function pickBackend(): Promise<Backend> {
   if (import.meta.env.DEV && !("__TAURI_INTERNALS__" in window)) {
-    const { createDemoBackend } = await import("./lib/backend/demo");
+    const { createDemoBackend } = await import("./testing/demo");
     return createDemoBackend();
   }
   return tauriBackend;

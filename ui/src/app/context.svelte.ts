@@ -4,7 +4,7 @@
 
 import { getContext, setContext } from "svelte";
 import { backendContext, type Backend } from "../lib/backend";
-import type { AppInfo } from "../lib/bindings";
+import type { AppInfo, HinomiError } from "../lib/bindings";
 import { resolveLocale, type Locale } from "../lib/i18n/locale";
 import { CommandRegistry } from "../lib/palette/registry.svelte";
 import { Navigator, type ExploreRange, type ExploreRequest, type LogsRequest } from "./navigation.svelte";
@@ -40,10 +40,15 @@ export class AppContext {
     return resolveLocale(this.settings.language, this.info?.os_locale);
   }
 
-  /** Loads what every view needs before the first render (both are local and fast). */
-  async start(): Promise<void> {
-    const [info] = await Promise.all([this.backend.appInfo(), this.settings.load()]);
-    this.info = info;
+  /**
+   * Loads what every view needs before the first render (both are local and fast); the error
+   * when one of them failed (the app cannot start without them).
+   */
+  async start(): Promise<HinomiError | null> {
+    const [info, settings] = await Promise.all([this.backend.appInfo(), this.settings.load()]);
+    if (info.status === "error") return info.error;
+    this.info = info.data;
+    return settings;
   }
 
   /** Shows Explore with `expr` over `range` (Explore's own range when null) and runs it. */

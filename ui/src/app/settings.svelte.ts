@@ -2,7 +2,6 @@
 // in the Settings view's draft; this only holds what the backend has.
 
 import type { Backend, CommandResult } from "../lib/backend";
-import { toHinomiError } from "../lib/backend";
 import type { HinomiError, Language, Settings, SettingsView } from "../lib/bindings";
 
 export const DEFAULT_REFRESH_SECS = 5;
@@ -33,10 +32,14 @@ export class SettingsStore {
     return Number.isFinite(secs) && secs >= 1 ? Math.min(secs, 3600) : DEFAULT_REFRESH_SECS;
   }
 
-  async load(): Promise<void> {
+  /** Reads the settings again; the error when they could not be read (what was there stays). */
+  async load(): Promise<HinomiError | null> {
     const previous = this.settings;
-    this.view = await this.#backend.getSettings();
+    const answer = await this.#backend.getSettings();
+    if (answer.status === "error") return answer.error;
+    this.view = answer.data;
     if (previous) for (const listener of this.#reloaded) listener(previous);
+    return null;
   }
 
   /**
@@ -50,12 +53,7 @@ export class SettingsStore {
 
   /** Saves the whole settings; on success the answer (with fresh problems) becomes current. */
   async save(settings: Settings): Promise<CommandResult<SettingsView>> {
-    let result: CommandResult<SettingsView>;
-    try {
-      result = await this.#backend.saveSettings(settings);
-    } catch (err) {
-      result = { status: "error", error: toHinomiError(err) };
-    }
+    const result = await this.#backend.saveSettings(settings);
     if (result.status === "ok") this.view = result.data;
     return result;
   }

@@ -1,5 +1,6 @@
 // Series with their own timestamps → uPlot's aligned table: one shared x column (seconds) and
-// one y column per series, null where a series has no point at that time.
+// one y column per series, null where a series has no point at that time; the frame's own
+// Float64Array columns when they already are such a table.
 
 export interface ChartSeries {
   name: string;
@@ -9,7 +10,17 @@ export interface ChartSeries {
   values: ArrayLike<number>;
 }
 
-export function alignSeries(series: readonly ChartSeries[]): [number[], ...Array<Array<number | null>>] {
+/** uPlot's table: the x column, then one y column per series (null: no point there). */
+export type AlignedColumns = [ArrayLike<number>, ...Array<ArrayLike<number | null>>];
+
+/**
+ * The series as uPlot's aligned table. When every series already has the same timestamps
+ * (ascending) and only finite values, the common case of one range query, the columns are handed
+ * over as they are (the frame's `Float64Array` views, no copy); otherwise they are merged onto one
+ * x column with null where a series has no point or a NaN/Inf one.
+ */
+export function alignSeries(series: readonly ChartSeries[]): AlignedColumns {
+  if (sharesOneGrid(series)) return [series[0]!.timestamps, ...series.map((s) => s.values)];
   const all = new Set<number>();
   for (const s of series) for (let i = 0; i < s.timestamps.length; i++) all.add(s.timestamps[i]!);
   const xs = [...all].sort((a, b) => a - b);
@@ -24,6 +35,19 @@ export function alignSeries(series: readonly ChartSeries[]): [number[], ...Array
     return column;
   });
   return [xs, ...columns];
+}
+
+/** True when the columns can go to uPlot untouched (it needs ascending x and no NaN in y). */
+function sharesOneGrid(series: readonly ChartSeries[]): boolean {
+  const xs = series[0]?.timestamps;
+  if (!xs) return false;
+  for (let i = 1; i < xs.length; i++) if (!(xs[i]! > xs[i - 1]!)) return false;
+  for (const s of series) {
+    if (s.timestamps.length !== xs.length || s.values.length !== xs.length) return false;
+    if (s.timestamps !== xs) for (let i = 0; i < xs.length; i++) if (s.timestamps[i] !== xs[i]) return false;
+    for (let i = 0; i < xs.length; i++) if (!Number.isFinite(s.values[i]!)) return false;
+  }
+  return true;
 }
 
 /** Grafana's classic palette, in order. */

@@ -4,7 +4,7 @@ import { appContext } from "../../app/context.svelte";
 import { setLocale } from "../../lib/i18n/index.svelte";
 import { startedApp } from "../../test-support";
 import AlertsView from "./AlertsView.svelte";
-import type { FakeAlertsState } from "./backend";
+import type { FakeAlertsState } from "./fake";
 import { fakeAlert } from "./fixtures";
 
 async function setup(alerts = [

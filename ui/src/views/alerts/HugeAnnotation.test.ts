@@ -8,7 +8,7 @@ import { appContext } from "../../app/context.svelte";
 import { DETAIL_CHARS, detailPreview, utf8Bytes } from "../../lib/text/visibleControls";
 import { startedApp } from "../../test-support";
 import AlertsView from "./AlertsView.svelte";
-import type { FakeAlertsState } from "./backend";
+import type { FakeAlertsState } from "./fake";
 import { fakeAlert } from "./fixtures";
 
 const HUGE = "W".repeat(1_000_000);

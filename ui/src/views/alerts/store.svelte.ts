@@ -4,7 +4,7 @@
 
 import { SvelteSet } from "svelte/reactivity";
 import type { AppContext } from "../../app/context.svelte";
-import { toHinomiError, type Backend } from "../../lib/backend";
+import type { Backend } from "../../lib/backend";
 import type { AlertBoard, LiveAlertState, HinomiError, ParseError } from "../../lib/bindings";
 
 export type AlertsTab = "board" | "silences" | "rules" | "watch" | "routing";
@@ -34,19 +34,20 @@ export class AlertsStore {
   /** Asks for the board for the current query; an older answer never overwrites a newer one. */
   async load(): Promise<void> {
     const seq = ++this.#seq;
-    try {
-      const answer = await this.#backend.alertBoard({ filter: this.filterText, states: [...this.states] });
-      if (seq !== this.#seq) return;
-      this.error = null;
-      if (answer.filter_error) {
-        this.filterError = answer.filter_error;
-        return;
-      }
-      this.filterError = null;
-      this.board = answer;
-    } catch (err) {
-      if (seq === this.#seq) this.error = toHinomiError(err);
+    const result = await this.#backend.alertBoard({ filter: this.filterText, states: [...this.states] });
+    if (seq !== this.#seq) return;
+    if (result.status === "error") {
+      this.error = result.error;
+      return;
     }
+    const answer = result.data;
+    this.error = null;
+    if (answer.filter_error) {
+      this.filterError = answer.filter_error;
+      return;
+    }
+    this.filterError = null;
+    this.board = answer;
   }
 
   toggleState(state: LiveAlertState): void {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appContext } from "../../app/context.svelte";
 import type { Dashboard } from "../../lib/bindings";
 import { startedApp } from "../../test-support";
-import { demoDashboard } from "./backend";
+import { demoDashboard } from "./fake";
 import DashboardsView from "./DashboardsView.svelte";
 import { dashboardsStore } from "./store.svelte";
 

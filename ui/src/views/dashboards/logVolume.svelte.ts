@@ -3,7 +3,7 @@
 // spike and a log burst are seen one above the other. Which panels show a lane, and with which
 // query, is remembered per dashboard panel.
 
-import type { Backend } from "../../lib/backend/backend";
+import type { Backend } from "../../lib/backend";
 import type { HinomiError, LogHistogram, LogTarget } from "../../lib/bindings";
 import type { TimeWindow } from "./timeRange";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { CommandResult } from "../../lib/backend/backend";
+import type { CommandResult } from "../../lib/backend";
 import type { LogHistogram, LogQuery, LogTarget } from "../../lib/bindings";
-import { createFakeLogs } from "../logs/backend";
+import { createFakeLogs } from "../logs/fake";
 import { DEFAULT_VOLUME_QUERY, LANES_KEY, LogVolumeLane, laneKey, laneSummary, readLanes, writeLane, type LogVolumeBackend } from "./logVolume.svelte";
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DashboardsBackend } from "./api";
-import { createFakeDashboards } from "./backend";
+import { createFakeDashboards } from "./fake";
 import { DashboardsStore } from "./store.svelte";
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);

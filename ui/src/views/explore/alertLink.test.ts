@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { appContext } from "../../app/context.svelte";
 import { startedApp } from "../../test-support";
 import AlertsView from "../alerts/AlertsView.svelte";
-import type { FakeAlertsState } from "../alerts/backend";
+import type { FakeAlertsState } from "../alerts/fake";
 import { fakeAlert } from "../alerts/fixtures";
 import { ALERT_MARGIN_MS } from "./links";
 

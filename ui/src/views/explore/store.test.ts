@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createFakeDashboards } from "../dashboards/backend";
+import { createFakeDashboards } from "../dashboards/fake";
 import { ExploreStore, HISTORY_KEY, HISTORY_LIMIT, readHistory, withEntry, type HistoryStorage } from "./store.svelte";
 
 function memory(initial: Record<string, string> = {}): HistoryStorage & { data: Record<string, string> } {

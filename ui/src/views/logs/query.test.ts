@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fakeLogHit } from "./backend";
+import { fakeLogHit } from "./fake";
 import {
   applyField,
   cellDisplay,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createFakeIncidents } from "../incidents/backend";
-import { createFakeLogs, fakeLogHit } from "./backend";
+import { createFakeIncidents } from "../incidents/fake";
+import { createFakeLogs, fakeLogHit } from "./fake";
 import { PAGE_SIZE, LogsStore } from "./store.svelte";
 import { TAIL_EVERY_MS } from "./tail";
 import type { LogsBackend } from "./types";

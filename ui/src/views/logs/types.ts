@@ -1,6 +1,6 @@
 // The logs slice of the Backend: the Discover commands plus the incidents commands a pin needs.
 
-import type { Backend } from "../../lib/backend/backend";
+import type { Backend } from "../../lib/backend";
 
 export type LogsBackend = Pick<
   Backend,

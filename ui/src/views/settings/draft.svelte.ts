@@ -9,7 +9,6 @@ import type {
   HinomiError,
   Settings,
 } from "../../lib/bindings";
-import { toHinomiError } from "../../lib/backend";
 import {
   cleanPaths,
   datasourceFromEntry,
@@ -272,19 +271,15 @@ export class SettingsDraft {
     const { [id]: _previous, ...others } = this.secretErrors;
     this.secretErrors = others;
     let ok = false;
-    try {
-      const result = await call();
-      if (result.status === "ok") {
-        this.#app.settings.view = result.data;
-        // A connection test from before the secret changed no longer says anything.
-        const keys = new Set(this.entries.filter((e) => e.id === id).map((e) => e.key));
-        this.tests = Object.fromEntries(Object.entries(this.tests).filter(([key]) => !keys.has(key)));
-        ok = true;
-      } else {
-        this.secretErrors = { ...this.secretErrors, [id]: result.error };
-      }
-    } catch (err) {
-      this.secretErrors = { ...this.secretErrors, [id]: toHinomiError(err) };
+    const result = await call();
+    if (result.status === "ok") {
+      this.#app.settings.view = result.data;
+      // A connection test from before the secret changed no longer says anything.
+      const keys = new Set(this.entries.filter((e) => e.id === id).map((e) => e.key));
+      this.tests = Object.fromEntries(Object.entries(this.tests).filter(([key]) => !keys.has(key)));
+      ok = true;
+    } else {
+      this.secretErrors = { ...this.secretErrors, [id]: result.error };
     }
     this.secretBusy = null;
     return ok;
@@ -301,16 +296,11 @@ export class SettingsDraft {
     const signature = JSON.stringify(datasource);
     const key = entry.key;
     this.tests = { ...this.tests, [key]: { status: "testing", signature } };
-    let test: ConnectionTest;
-    try {
-      const result = await this.#app.backend.testConnection(datasource);
-      test =
-        result.status === "ok"
-          ? { status: "ok", signature, report: result.data }
-          : { status: "error", signature, error: result.error };
-    } catch (err) {
-      test = { status: "error", signature, error: toHinomiError(err) };
-    }
+    const result = await this.#app.backend.testConnection(datasource);
+    const test: ConnectionTest =
+      result.status === "ok"
+        ? { status: "ok", signature, report: result.data }
+        : { status: "error", signature, error: result.error };
     this.tests = { ...this.tests, [key]: test };
   }
 

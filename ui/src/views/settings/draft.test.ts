@@ -1,6 +1,7 @@
+// Over 400 lines: the tests of draft.ts and draft.svelte.ts (ids, numbers, entries, local files, edits, the draft store) share one set of fixtures.
 import { describe, expect, it } from "vitest";
 import { AppContext } from "../../app/context.svelte";
-import { createFakeBackend } from "../../lib/backend/fake";
+import { createFakeBackend } from "../../testing/fakeBackend";
 import type { Datasource, Settings } from "../../lib/bindings";
 import { translate } from "../../lib/i18n/translate";
 import {

@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import { appContext } from "../../app/context.svelte";
-import { fakeTarget } from "../../lib/backend/fake";
+import { fakeTarget } from "../../testing/fakeBackend";
 import type { Datasource } from "../../lib/bindings";
 import { setLocale } from "../../lib/i18n/index.svelte";
 import { startedApp } from "../../test-support";

@@ -3,7 +3,7 @@
 
 import { SvelteSet } from "svelte/reactivity";
 import type { AppContext } from "../../app/context.svelte";
-import { toHinomiError, type Backend } from "../../lib/backend";
+import type { Backend } from "../../lib/backend";
 import type { HinomiError } from "../../lib/bindings";
 import { mergeAnswers, type DatasourceState } from "./targets";
 
@@ -46,8 +46,6 @@ export class TargetsStore {
       } else {
         this.error = result.error;
       }
-    } catch (err) {
-      this.error = toHinomiError(err);
     } finally {
       this.loaded = true;
       this.refreshing = false;

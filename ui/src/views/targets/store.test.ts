@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { createFakeBackend, fakeTarget } from "../../lib/backend/fake";
+import { createFakeBackend, fakeTarget } from "../../testing/fakeBackend";
+import { wrapCommand } from "../../lib/backend/tauri";
 import { TargetsStore } from "./store.svelte";
 
 function setup() {
@@ -45,7 +46,8 @@ describe("TargetsStore", () => {
 
   it("turns a thrown exception into an error instead of an unhandled rejection", async () => {
     const { backend, store } = setup();
-    backend.listTargets = () => Promise.reject(new Error("boom"));
+    // As the real backend answers when the IPC call itself throws.
+    backend.listTargets = wrapCommand("listTargets", () => Promise.reject(new Error("boom")));
     await store.refresh();
     expect(store.error).toMatchObject({ code: "internal", message: "boom" });
     expect(store.loaded).toBe(true);

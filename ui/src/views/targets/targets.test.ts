@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DatasourceTargets, HinomiError } from "../../lib/bindings";
-import { fakeTarget } from "../../lib/backend/fake";
+import { fakeTarget } from "../../testing/fakeBackend";
 import { countHealth, groupByJob, matchesFilter, mergeAnswers, parseFilter, type DatasourceState } from "./targets";
 
 const unreachable: HinomiError = { code: "unreachable", message: "connection refused" };

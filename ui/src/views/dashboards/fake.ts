@@ -1,30 +1,9 @@
-// The dashboards slice of the Backend: the real one over the generated bindings, and an
-// in-memory fake (one dashboard, synthetic series) for tests and the dev demo.
+// An in-memory dashboards backend (one dashboard, synthetic series) for tests and the dev demo.
+// Spread into testing/fakeBackend.ts's createFakeBackend.
 
-import { settle } from "../../lib/backend/backend";
-import { commands } from "../../lib/bindings";
 import type { Dashboard, DashboardSummary, HinomiError, PanelEdit, PromqlCatalog, Variable } from "../../lib/bindings";
 import { encodePanelFrame, type EncodeQuery } from "../../lib/charts/frame";
 import type { DashboardsBackend } from "./api";
-
-export const dashboardsTauriBackend: DashboardsBackend = {
-  listDashboards: (search) => settle(() => commands.listDashboards(search)),
-  openDashboard: (uid) => settle(() => commands.openDashboard(uid)),
-  importDashboard: (text, fileName) => settle(() => commands.importDashboard(text, fileName)),
-  starDashboard: (uid, starred) => settle(() => commands.starDashboard(uid, starred)),
-  duplicateDashboard: (uid) => settle(() => commands.duplicateDashboard(uid)),
-  deleteDashboard: (uid) => settle(() => commands.deleteDashboard(uid)),
-  refreshDashboardVariable: (uid, name, window) => settle(() => commands.refreshDashboardVariable(uid, name, window)),
-  selectDashboardVariable: (uid, name, values) => settle(() => commands.selectDashboardVariable(uid, name, values)),
-  runPanel: (uid, panelId, window, widthPx) => settle(() => commands.runPanel(uid, panelId, window, widthPx)),
-  cancelDashboardQueries: (uid) => settle(() => commands.cancelDashboardQueries(uid)),
-  editDashboardPanel: (uid, panelId, edits) => settle(() => commands.editDashboardPanel(uid, panelId, edits)),
-  exportDashboard: (uid) => settle(() => commands.exportDashboard(uid)),
-  exploreRange: (expr, datasourceId, window, widthPx) => settle(() => commands.exploreRange(expr, datasourceId, window, widthPx)),
-  exploreInstant: (expr, datasourceId, window) => settle(() => commands.exploreInstant(expr, datasourceId, window)),
-  promqlCatalog: (datasourceId) => settle(() => commands.promqlCatalog(datasourceId)),
-  promqlLabelValues: (label, metric, datasourceId) => settle(() => commands.promqlLabelValues(label, metric, datasourceId)),
-};
 
 export interface FakeDashboardsState {
   dashboards: Dashboard[];

@@ -1,9 +1,7 @@
-// The alerts commands as the Backend exposes them: the real ones (every failure normalised to a
-// HinomiError) and an in-memory fake for Vitest. Spread into lib/backend's tauriBackend and
-// createFakeBackend, so the Backend type stays "every generated command".
+// An in-memory alerts backend for Vitest and the dev demo. Spread into testing/fakeBackend.ts's
+// createFakeBackend.
 
-import type { Backend, CommandResult } from "../../lib/backend/backend";
-import { settle } from "../../lib/backend/backend";
+import type { Backend, CommandResult } from "../../lib/backend";
 import type {
   Alert,
   AlertBoard,
@@ -16,7 +14,6 @@ import type {
   RuleFileError,
   Silence,
 } from "../../lib/bindings";
-import { commands } from "../../lib/bindings";
 
 export type AlertsBackend = Pick<
   Backend,
@@ -36,24 +33,6 @@ export type AlertsBackend = Pick<
   | "checkWatchRules"
   | "saveWatchRules"
 >;
-
-export const alertsTauriBackend: AlertsBackend = {
-  alertBoard: (query) => commands.alertBoard(query),
-  refreshAlerts: () => commands.refreshAlerts(),
-  silenceDefaults: () => commands.silenceDefaults(),
-  listSilences: () => settle(() => commands.listSilences()),
-  createSilence: (ds, draft) => settle(() => commands.createSilence(ds, draft)),
-  updateSilence: (ds, id, draft) => settle(() => commands.updateSilence(ds, id, draft)),
-  expireSilence: (ds, id) => settle(() => commands.expireSilence(ds, id)),
-  acknowledgeAlertGroup: (ds, labels, minutes) => settle(() => commands.acknowledgeAlertGroup(ds, labels, minutes)),
-  listAlertRules: () => settle(() => commands.listAlertRules()),
-  pauseNotifications: (minutes) => commands.pauseNotifications(minutes),
-  alertRouting: () => settle(() => commands.alertRouting()),
-  snoozeAlertGroup: (labels, until) => commands.snoozeAlertGroup(labels, until),
-  watchRules: () => settle(() => commands.watchRules()),
-  checkWatchRules: (text) => commands.checkWatchRules(text),
-  saveWatchRules: (text) => settle(() => commands.saveWatchRules(text)),
-};
 
 /** What the fake "servers" hold; tests change it between calls. */
 export interface FakeAlertsState {
@@ -205,8 +184,8 @@ export function createFakeAlerts(): AlertsBackend & { alertsState: FakeAlertsSta
   const ok = <T>(data: T): CommandResult<T> => ({ status: "ok", data });
   return {
     alertsState: state,
-    alertBoard: async (query) => fakeBoard(state, query.filter, query.states),
-    refreshAlerts: async () => {},
+    alertBoard: async (query) => ok(fakeBoard(state, query.filter, query.states)),
+    refreshAlerts: async () => ok(undefined),
     silenceDefaults: async () => ({
       created_by: "tester",
       now: new Date(0).toISOString(),
@@ -236,7 +215,7 @@ export function createFakeAlerts(): AlertsBackend & { alertsState: FakeAlertsSta
     },
     acknowledgeAlertGroup: async () => ok(`silence-${next++}`),
     listAlertRules: async () => ok<DatasourceRules[]>([]),
-    pauseNotifications: async () => null,
+    pauseNotifications: async () => ok(null),
     alertRouting: async () => ok<DatasourceRouting[]>([]),
     snoozeAlertGroup: async (labels, until) => {
       const key = groupKeyOf(labels);
@@ -251,7 +230,7 @@ export function createFakeAlerts(): AlertsBackend & { alertsState: FakeAlertsSta
         rules: [],
         datasource_name: "Demo Prometheus",
       }),
-    checkWatchRules: async (text) => fakeCheck(text),
+    checkWatchRules: async (text) => ok(fakeCheck(text)),
     saveWatchRules: async (text) => {
       const problems = fakeCheck(text);
       if (problems.length === 0) state.watchRulesText = text;

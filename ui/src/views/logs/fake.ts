@@ -1,9 +1,8 @@
-// The logs slice of the Backend: the real one over the generated bindings, and an in-memory fake
-// (a few thousand seed-format lines, hostile ones included) for tests and the dev demo.
+// An in-memory logs backend (a few thousand seed-format lines, hostile ones included) for tests
+// and the dev demo. Spread into testing/fakeBackend.ts's createFakeBackend.
 
-import { Channel } from "@tauri-apps/api/core";
-import { settle, type CommandResult } from "../../lib/backend/backend";
-import { commands, type HinomiError } from "../../lib/bindings";
+import type { CommandResult } from "../../lib/backend";
+import type { HinomiError } from "../../lib/bindings";
 import type {
   ExportProgress,
   FieldTopValues,
@@ -17,33 +16,6 @@ import type {
   SavedSearch,
 } from "../../lib/bindings";
 import type { LogsBackend } from "./types";
-
-export const logsTauriBackend: LogsOnlyBackend = {
-  logTargets: () => settle(() => commands.logTargets()),
-  logFields: (target) => settle(() => commands.logFields(target)),
-  searchLogs: (target, query) => settle(() => commands.searchLogs(target, query)),
-  logRows: (resultId, offset, limit) => settle(() => commands.logRows(resultId, offset, limit)),
-  closeLogResult: (resultId) => settle(() => commands.closeLogResult(resultId)),
-  logFieldTopValues: (target, query, field) => settle(() => commands.logFieldTopValues(target, query, field)),
-  surroundingLogs: (target, anchor, before, after, sameRequest) =>
-    settle(() => commands.surroundingLogs(target, anchor, before, after, sameRequest)),
-  tailLogs: (target, query, cursor) => settle(() => commands.tailLogs(target, query, cursor)),
-  exportLogs: (target, query, format, columns, path, onProgress) =>
-    settle(() => {
-      const channel = new Channel<ExportProgress>();
-      channel.onmessage = onProgress;
-      return commands.exportLogs(target, query, format, columns, path, channel);
-    }),
-  cancelLogExport: () => settle(() => commands.cancelLogExport()),
-  savedSearches: () => settle(() => commands.savedSearches()),
-  saveSearch: (search) => settle(() => commands.saveSearch(search)),
-  deleteSavedSearch: (id) => settle(() => commands.deleteSavedSearch(id)),
-  resolveSavedSearch: (search, hit) => settle(() => commands.resolveSavedSearch(search, hit)),
-  logVolume: (target, query) => settle(() => commands.logVolume(target, query)),
-  localLogStatus: (datasourceId) => settle(() => commands.localLogStatus(datasourceId)),
-  addLocalLogSource: (paths) => settle(() => commands.addLocalLogSource(paths)),
-  chooseLocalLogSource: (folder) => settle(() => commands.chooseLocalLogSource(folder)),
-};
 
 /** A hit in the seed's format (§6.2): timestamp, level, message, context.request_id... */
 export function fakeLogHit(n: number, timeMs: number, extra: Record<string, string> = {}): LogHit {

@@ -1,8 +1,8 @@
 // Demo data for `npm run dev` in a plain browser (no Tauri). Only imported behind
 // `import.meta.env.DEV`, so it never reaches a production bundle.
 
-import type { ScrapeTarget, Settings } from "../bindings";
-import { createFakeBackend, fakeTarget, type FakeBackend } from "./fake";
+import type { ScrapeTarget, Settings } from "../lib/bindings";
+import { createFakeBackend, fakeTarget, type FakeBackend } from "./fakeBackend";
 
 function ago(seconds: number): string {
   return new Date(Date.now() - seconds * 1000).toISOString();

@@ -1,9 +1,7 @@
-// The incidents commands as the Backend exposes them: the real ones (every failure normalised to a
-// HinomiError) and an in-memory fake for Vitest and the dev demo. Spread into lib/backend's
-// tauriBackend and createFakeBackend, so the Backend type stays "every generated command".
+// An in-memory incidents backend for Vitest and the dev demo, following the real lifecycle rules.
+// Spread into testing/fakeBackend.ts's createFakeBackend.
 
-import type { Backend, CommandResult } from "../../lib/backend/backend";
-import { settle } from "../../lib/backend/backend";
+import type { Backend, CommandResult } from "../../lib/backend";
 import type {
   EvidenceRecord,
   HinomiError,
@@ -15,7 +13,6 @@ import type {
   TimelineEntry,
   TimelineEvent,
 } from "../../lib/bindings";
-import { commands } from "../../lib/bindings";
 
 export type IncidentsBackend = Pick<
   Backend,
@@ -45,37 +42,6 @@ export type IncidentsBackend = Pick<
   | "backupIncidentStore"
   | "choosePath"
 >;
-
-export const incidentsTauriBackend: IncidentsBackend = {
-  incidentDefaults: () => commands.incidentDefaults(),
-  listIncidents: (openOnly) => settle(() => commands.listIncidents(openOnly)),
-  incidentCountdowns: () => settle(() => commands.incidentCountdowns()),
-  getIncident: (id) => settle(() => commands.getIncident(id)),
-  createIncident: (incident) => settle(() => commands.createIncident(incident)),
-  createIncidentFromAlertGroup: (group, options) =>
-    settle(() => commands.createIncidentFromAlertGroup(group, options)),
-  transitionIncident: (id, to) => settle(() => commands.transitionIncident(id, to)),
-  acknowledgeIncident: (id) => settle(() => commands.acknowledgeIncident(id)),
-  setIncidentSeverity: (id, severity) => settle(() => commands.setIncidentSeverity(id, severity)),
-  setIncidentCommander: (id, commander) => settle(() => commands.setIncidentCommander(id, commander)),
-  addIncidentAssignee: (id, name) => settle(() => commands.addIncidentAssignee(id, name)),
-  removeIncidentAssignee: (id, name) => settle(() => commands.removeIncidentAssignee(id, name)),
-  addIncidentNote: (id, markdown) => settle(() => commands.addIncidentNote(id, markdown)),
-  pinEvidence: (incidentId, evidence) => settle(() => commands.pinEvidence(incidentId, evidence)),
-  incidentTimeline: (query) => settle(() => commands.incidentTimeline(query)),
-  getEvidence: (id) => settle(() => commands.getEvidence(id)),
-  getPostmortem: (id) => settle(() => commands.getPostmortem(id)),
-  savePostmortem: (postmortem) => settle(() => commands.savePostmortem(postmortem)),
-  checkRuleFile: (yaml) => commands.checkRuleFile(yaml),
-  exportIncidentReport: (id, format, language, dir) =>
-    settle(() => commands.exportIncidentReport(id, format, language, dir)),
-  pinDashboardPanel: (incidentId, uid, panelId, window) =>
-    settle(() => commands.pinDashboardPanel(incidentId, uid, panelId, window)),
-  exportIncidentsFile: (ids, path) => settle(() => commands.exportIncidentsFile(ids, path)),
-  importIncidentsFile: (path) => settle(() => commands.importIncidentsFile(path)),
-  backupIncidentStore: (path) => settle(() => commands.backupIncidentStore(path)),
-  choosePath: (choice, current) => settle(() => commands.choosePath(choice, current)),
-};
 
 /** The lifecycle, as the Rust side defines it (`Status::allowed_next`). */
 export const ALLOWED_NEXT: Record<Status, Status[]> = {
@@ -303,9 +269,9 @@ export function createFakeIncidents(state: FakeIncidentsState = emptyIncidentsSt
       state.postmortems[pm.incident_id] = saved;
       return { status: "ok", data: copy(saved) };
     },
-    async checkRuleFile(yaml): Promise<RuleFileProblem | null> {
-      if (!yaml.trim() || /^groups:/m.test(yaml)) return null;
-      return { line: 1, column: 1, field: null, message: "missing field `groups`" };
+    async checkRuleFile(yaml): Promise<CommandResult<RuleFileProblem | null>> {
+      if (!yaml.trim() || /^groups:/m.test(yaml)) return { status: "ok", data: null };
+      return { status: "ok", data: { line: 1, column: 1, field: null, message: "missing field `groups`" } };
     },
     async exportIncidentReport(id, format, language, dir) {
       const inc = find(id);

@@ -1,4 +1,4 @@
-// An in-memory Backend for tests and the dev-mode demo. Its state is public so a test can change
+// An in-memory Backend for tests and the dev-mode demo, made of each view's fake. Its state is public so a test can change
 // what the "server" answers between two refreshes.
 
 import type {
@@ -12,12 +12,12 @@ import type {
   ScrapeTarget,
   Settings,
   SettingsView,
-} from "../bindings";
-import { createFakeAlerts } from "../../views/alerts/backend";
-import { createFakeDashboards } from "../../views/dashboards/backend";
-import { createFakeIncidents } from "../../views/incidents/backend";
-import { createFakeLogs } from "../../views/logs/backend";
-import type { Backend, CommandResult } from "./backend";
+} from "../lib/bindings";
+import type { Backend, CommandResult } from "../lib/backend";
+import { createFakeAlerts } from "../views/alerts/fake";
+import { createFakeDashboards } from "../views/dashboards/fake";
+import { createFakeIncidents } from "../views/incidents/fake";
+import { createFakeLogs } from "../views/logs/fake";
 
 /** What one Prometheus answers: its targets, or an error. A function is asked on every call. */
 export type FakeTargets = ScrapeTarget[] | HinomiError | (() => ScrapeTarget[] | HinomiError);
@@ -193,16 +193,17 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
     async appInfo() {
       calls.push(["appInfo", []]);
       await wait();
-      return copy(state.appInfo);
+      return { status: "ok", data: copy(state.appInfo) };
     },
     async reportFirstPaint(view) {
       calls.push(["reportFirstPaint", [view]]);
       firstPaints.push(view);
+      return { status: "ok", data: undefined };
     },
     async getSettings() {
       calls.push(["getSettings", []]);
       await wait();
-      return settingsView();
+      return { status: "ok", data: settingsView() };
     },
     async saveSettings(settings): Promise<CommandResult<SettingsView>> {
       calls.push(["saveSettings", [settings]]);
@@ -237,10 +238,10 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
         data: answer ?? { datasource_id: datasource.id, server: "Prometheus 2.53.0", latency_ms: 12 },
       };
     },
-    async datasourceHealth(): Promise<DatasourceHealth[]> {
+    async datasourceHealth(): Promise<CommandResult<DatasourceHealth[]>> {
       calls.push(["datasourceHealth", []]);
       await wait();
-      return copy(state.health);
+      return { status: "ok", data: copy(state.health) };
     },
     async listTargets(): Promise<CommandResult<DatasourceTargets[]>> {
       calls.push(["listTargets", []]);
