@@ -9,11 +9,11 @@ use crate::common;
 
 use crate::common::{Fixture, at};
 use hinomi_core::clock::FakeClock;
+use hinomi_incidents::test_support::timeline_ids;
 use hinomi_incidents::{
     EvidenceData, IncidentStore, MetricSeries, MetricSnapshot, NewIncident, Severity, TimeRange,
-    TimelineQuery,
 };
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -140,29 +140,7 @@ fn sigkill_mid_write_loses_no_acknowledged_write() {
 
     let store = f.reopen();
     assert_eq!(store.integrity_check().unwrap(), "ok");
-    let mut stored = HashSet::new();
-    let mut after = None;
-    loop {
-        let page = store
-            .timeline_page(&TimelineQuery {
-                incident_id: incident.clone(),
-                order: Default::default(),
-                after,
-                limit: 500,
-            })
-            .unwrap();
-        for entry in &page.entries {
-            // An evidence entry and its evidence commit together or not at all.
-            if let Some(evidence) = entry.event.evidence_id() {
-                store.get_evidence(evidence).unwrap();
-            }
-            stored.insert(entry.id.clone());
-        }
-        match page.next_cursor {
-            Some(cursor) => after = Some(cursor),
-            None => break,
-        }
-    }
+    let stored = timeline_ids(&store, &incident);
     let lost: Vec<&String> = acknowledged
         .iter()
         .filter(|id| !stored.contains(*id))

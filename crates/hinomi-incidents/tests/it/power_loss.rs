@@ -16,11 +16,12 @@ use crate::common;
 use crate::common::at;
 use hinomi_core::clock::FakeClock;
 use hinomi_incidents::store::migrations::LATEST_VERSION;
+use hinomi_incidents::test_support::timeline_ids;
 use hinomi_incidents::{
     EvidenceData, IncidentStore, MetricSeries, MetricSnapshot, NewIncident, Severity, TimeRange,
-    TimelineEvent, TimelineQuery,
+    TimelineEvent,
 };
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
@@ -272,30 +273,4 @@ fn a_power_cut_loses_no_acknowledged_write() {
          writes ({imports} imports, {backups} backups), all kept, in {:?}",
         started.elapsed()
     );
-}
-
-fn timeline_ids(store: &IncidentStore, incident: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    let mut after = None;
-    loop {
-        let page = store
-            .timeline_page(&TimelineQuery {
-                incident_id: incident.to_string(),
-                order: Default::default(),
-                after,
-                limit: 500,
-            })
-            .unwrap();
-        for entry in &page.entries {
-            // An evidence entry and its evidence survive together or not at all.
-            if let Some(evidence) = entry.event.evidence_id() {
-                store.get_evidence(evidence).unwrap();
-            }
-            ids.insert(entry.id.clone());
-        }
-        match page.next_cursor {
-            Some(cursor) => after = Some(cursor),
-            None => return ids,
-        }
-    }
 }

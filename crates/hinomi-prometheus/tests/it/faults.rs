@@ -3,9 +3,9 @@
 //! (on a fake clock: nothing sleeps).
 
 use chrono::{DateTime, Utc};
-use hinomi_core::clock::{Clock, FakeClock};
+use hinomi_core::clock::FakeClock;
 use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
-use hinomi_core::test_support::{Fault, FaultServer, Reply};
+use hinomi_core::test_support::{assert_every_fault, assert_retried_through, fault_clock};
 use hinomi_prometheus::PrometheusClient;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,14 +32,6 @@ fn client_with_timeout(url: &str, clock: &FakeClock, timeout_ms: u32) -> Prometh
     .with_retry_timer(Arc::new(clock.clone()))
 }
 
-fn clock() -> FakeClock {
-    FakeClock::at(
-        DateTime::parse_from_rfc3339("2026-12-04T06:00:00Z")
-            .unwrap()
-            .to_utc(),
-    )
-}
-
 async fn range(client: &PrometheusClient) -> Result<usize, hinomi_core::HinomiError> {
     let end: DateTime<Utc> = DateTime::from_timestamp(1_764_828_000, 0).unwrap();
     let series = client
@@ -55,46 +47,17 @@ async fn range(client: &PrometheusClient) -> Result<usize, hinomi_core::HinomiEr
 
 #[tokio::test]
 async fn every_fault_reaches_the_user_as_its_own_error() {
-    for fault in Fault::ALL {
-        let err = range(&client(&fault.url().await, &clock()))
-            .await
-            .expect_err(&format!("{fault:?}"));
-        assert_eq!(err.code, fault.code(), "{fault:?}: {err:?}");
-        assert!(
-            err.message.contains(fault.words()),
-            "{fault:?}: {}",
-            err.message
-        );
-        if matches!(fault, Fault::HtmlPage200 | Fault::HtmlPage502) {
-            assert!(
-                err.message.contains("not Prometheus JSON"),
-                "{}",
-                err.message
-            );
-        }
-    }
+    assert_every_fault("not Prometheus JSON", |url| async move {
+        range(&client(&url, &fault_clock())).await
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_503_then_200_and_a_429_with_retry_after_then_200_succeed() {
-    for first in [
-        Reply::new(503, "text/plain", "no healthy upstream"),
-        Reply::new(429, "text/plain", "slow down").with_header("retry-after", "1"),
-    ] {
-        let server = FaultServer::start(vec![first.clone(), Reply::json(MATRIX)]).await;
-        let clock = clock();
-        let start = clock.now();
-        assert_eq!(
-            range(&client_with_timeout(server.url(), &clock, 5_000))
-                .await
-                .unwrap(),
-            1,
-            "{first:?}"
-        );
-        assert_eq!(server.hits(), 2);
-        assert!(
-            clock.now() > start,
-            "waited on the fake clock before retrying"
-        );
-    }
+    let answers = assert_retried_through(MATRIX, |url, clock| async move {
+        range(&client_with_timeout(&url, &clock, 5_000)).await
+    })
+    .await;
+    assert_eq!(answers, [1, 1], "one series each time");
 }

@@ -17,6 +17,7 @@ use hinomi_core::atomic_file::TEMP_SUFFIX;
 use hinomi_core::clock::FakeClock;
 use hinomi_core::settings::{Settings, SettingsFile};
 use hinomi_incidents::store::migrations::LATEST_VERSION;
+use hinomi_incidents::test_support::timeline_ids;
 use hinomi_incidents::*;
 use hinomi_reports::{ReportFormat, ReportInput, ReportLanguage, render, write_report};
 use std::collections::{BTreeMap, HashSet};
@@ -343,32 +344,6 @@ fn user_version(conn: &rusqlite::Connection) -> u32 {
 fn table_count(conn: &rusqlite::Connection) -> u32 {
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
         .unwrap()
-}
-
-fn timeline_ids(store: &IncidentStore, incident: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    let mut after = None;
-    loop {
-        let page = store
-            .timeline_page(&TimelineQuery {
-                incident_id: incident.to_string(),
-                order: Default::default(),
-                after,
-                limit: 500,
-            })
-            .unwrap();
-        for entry in &page.entries {
-            // An evidence entry and its evidence commit together or not at all.
-            if let Some(evidence) = entry.event.evidence_id() {
-                store.get_evidence(evidence).unwrap();
-            }
-            ids.insert(entry.id.clone());
-        }
-        match page.next_cursor {
-            Some(cursor) => after = Some(cursor),
-            None => return ids,
-        }
-    }
 }
 
 /// Sets up a store with one incident (and the bundle the import phase imports).
