@@ -3,9 +3,13 @@
 //!
 //! It speaks raw HTTP/1.1 over TCP so it can do what a well-behaved framework will not: close
 //! mid-body after announcing more, accept and never answer. [`Fault::ALL`] is the table each
-//! backend runs: the fault, a URL that shows it, and what the user must be told.
+//! backend runs: the fault, a URL that shows it, and what the user must be told;
+//! [`assert_every_fault`] and [`assert_retried_through`] run it the same way for every client.
 
-use crate::error::ErrorCode;
+use crate::clock::{Clock, FakeClock};
+use crate::error::{ErrorCode, HinomiError};
+use std::fmt::Debug;
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -286,4 +290,67 @@ impl Fault {
             Fault::HtmlPage200 | Fault::HtmlPage502 => "the proxy answered with an HTML page",
         }
     }
+}
+
+/// The fake clock the fault tests start on: retries wait on it, so nothing sleeps.
+pub fn fault_clock() -> FakeClock {
+    FakeClock::at(
+        chrono::DateTime::parse_from_rfc3339("2026-12-04T06:00:00Z")
+            .expect("a valid date")
+            .to_utc(),
+    )
+}
+
+/// Runs `call` once for each fault of [`Fault::ALL`], with a URL showing it, and checks what the
+/// user is told: the fault's code and words, and for a proxy's HTML page also `proxy_words`
+/// (the client's "not … JSON").
+pub async fn assert_every_fault<T, F, Fut>(proxy_words: &str, mut call: F)
+where
+    T: Debug,
+    F: FnMut(String) -> Fut,
+    Fut: Future<Output = Result<T, HinomiError>>,
+{
+    for fault in Fault::ALL {
+        let err = call(fault.url().await)
+            .await
+            .expect_err(&format!("{fault:?}"));
+        assert_eq!(err.code, fault.code(), "{fault:?}: {err:?}");
+        assert!(
+            err.message.contains(fault.words()),
+            "{fault:?}: {}",
+            err.message
+        );
+        if matches!(fault, Fault::HtmlPage200 | Fault::HtmlPage502) {
+            assert!(err.message.contains(proxy_words), "{}", err.message);
+        }
+    }
+}
+
+/// A 503, and a 429 with `Retry-After: 1`, each followed by the good answer `good_json`: `call`,
+/// given the server's URL and a fresh [`fault_clock`], must get through on the second request
+/// after waiting on the fake clock. Returns the answers, first the 503's then the 429's.
+pub async fn assert_retried_through<T, F, Fut>(good_json: &str, mut call: F) -> Vec<T>
+where
+    T: Debug,
+    F: FnMut(String, FakeClock) -> Fut,
+    Fut: Future<Output = Result<T, HinomiError>>,
+{
+    let mut answers = Vec::new();
+    for first in [
+        Reply::new(503, "text/plain", "no healthy upstream"),
+        Reply::new(429, "text/plain", "slow down").with_header("retry-after", "1"),
+    ] {
+        let server = FaultServer::start(vec![first.clone(), Reply::json(good_json)]).await;
+        let clock = fault_clock();
+        let start = clock.now();
+        let answer = call(server.url().to_owned(), clock.clone()).await;
+        let answer = answer.unwrap_or_else(|err| panic!("{first:?}: {err:?}"));
+        assert_eq!(server.hits(), 2, "{first:?}");
+        assert!(
+            clock.now() > start,
+            "{first:?}: waited on the fake clock before retrying"
+        );
+        answers.push(answer);
+    }
+    answers
 }

@@ -15,6 +15,8 @@ pub mod model;
 pub mod naming;
 pub mod rule_file;
 pub mod store;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 pub mod user;
 
 pub use alert_group::{AlertIncidentOptions, FiringAlertGroup, SeverityMapping};

@@ -14,14 +14,14 @@
 //!    `examples/raw_pit_export.sh`, the same PIT paging done with curl.
 //!
 //! Documents are the seed's log lines from the integration tests' generator (one copy, in
-//! `tests/suite/data.rs`), indexed with the demo's index template in parallel `_bulk` batches.
+//! `tests/it/suite/data.rs`), indexed with the demo's index template in parallel `_bulk` batches.
 //! The server binds 127.0.0.1 only; every loop is bounded.
 //!
 //! `cargo run --release -p hinomi-logs --example log_bench -- [--lines 1000000]
 //!  [--page-iterations 15] [--discover-iterations 15] [--export-runs 3]`
 
 #[allow(dead_code)]
-#[path = "../tests/suite/data.rs"]
+#[path = "../tests/it/suite/data.rs"]
 mod data;
 
 use data::{Line, PATTERN, SPAN_MS, START_MS, TIME_FIELD, generate};

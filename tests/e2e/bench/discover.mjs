@@ -1,7 +1,7 @@
 // Issue 10's Discover in the real app: the Logs view searching 1,000,000 documents in OpenSearch
 // (histogram + first page + the open field's top values), from the search click to the last of
 // the three painted. The documents are the seed's log-line format (the same generator as the
-// Rust `log_bench` example, `crates/hinomi-logs/tests/suite/data.rs`, ported: same levels mix,
+// Rust `log_bench` example, `crates/hinomi-logs/tests/it/suite/data.rs`, ported: same levels mix,
 // messages, request ids, four hours from 2024-05-01 22:00 UTC over two daily indices), bulk-indexed
 // into the OpenSearch of `hinomi-demo up --ports free` (127.0.0.1 only, the demo's index template).
 //

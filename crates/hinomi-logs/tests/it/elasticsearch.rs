@@ -1,0 +1,8 @@
+//! The log client against a real Elasticsearch 8, with the same scenarios as OpenSearch.
+
+use crate::suite;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn elasticsearch_8_serves_every_log_call() {
+    suite::run(hinomi_demo_stack::SearchEngine::Elasticsearch8).await;
+}

@@ -1,0 +1,12 @@
+//! The crate's integration tests, one module a former `tests/*.rs` file, linked into one
+//! test binary (`it`) instead of one binary each: every binary links the whole dependency
+//! graph, which cost more than the tests themselves. A new file here needs a `mod` line;
+//! a file at `tests/<name>.rs` still becomes a test binary of its own.
+
+mod suite;
+
+mod elasticsearch;
+mod elasticsearch7;
+mod faults;
+mod opensearch;
+mod size_caps;
