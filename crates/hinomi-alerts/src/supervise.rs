@@ -43,6 +43,30 @@ pub async fn supervise<F, Fut>(
     }
 }
 
+/// The e2e's way to make one poll round panic: when the file this variable names exists, the
+/// next round removes it and panics. Read only by debug builds (the e2e runs one), so a release
+/// build has no such switch.
+pub const PANIC_TRIGGER_ENV: &str = "HINOMI_TEST_PANIC_NEXT_POLL";
+
+/// Called at the start of each poll round (see [`PANIC_TRIGGER_ENV`]).
+pub fn panic_if_asked() {
+    #[cfg(debug_assertions)]
+    if let Some(trigger) = std::env::var_os(PANIC_TRIGGER_ENV) {
+        panic_if_triggered(std::path::Path::new(&trigger));
+    }
+}
+
+/// Panics once per creation of `trigger`: it is removed first, so the restarted loop runs on.
+#[cfg(debug_assertions)]
+fn panic_if_triggered(trigger: &std::path::Path) {
+    if std::fs::remove_file(trigger).is_ok() {
+        panic!(
+            "test hook: {} asked this poll round to panic",
+            trigger.display()
+        );
+    }
+}
+
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
     payload
         .downcast_ref::<&str>()
@@ -100,5 +124,32 @@ mod tests {
         let mut told = 0;
         supervise(|| async {}, |_| told += 1, Duration::from_secs(1)).await;
         assert_eq!(told, 0);
+    }
+
+    /// The e2e's trigger file: one panic, told, then the restarted loop goes on.
+    #[cfg(debug_assertions)]
+    #[tokio::test(start_paused = true)]
+    async fn the_test_trigger_panics_one_round_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let trigger = dir.path().join("panic-next-poll");
+        std::fs::write(&trigger, b"").unwrap();
+        let rounds = Arc::new(AtomicU32::new(0));
+        let mut told = Vec::new();
+        supervise(
+            || {
+                let (rounds, trigger) = (rounds.clone(), trigger.clone());
+                async move {
+                    rounds.fetch_add(1, Ordering::SeqCst);
+                    panic_if_triggered(&trigger);
+                }
+            },
+            |restart| told.push(restart),
+            Duration::from_secs(1),
+        )
+        .await;
+        assert_eq!(rounds.load(Ordering::SeqCst), 2);
+        assert_eq!(told.len(), 1);
+        assert!(told[0].reason.starts_with("test hook:"), "{:?}", told[0]);
+        assert!(!trigger.exists());
     }
 }

@@ -7,6 +7,9 @@
 //! it when any step fails; a SIGKILL or power cut between the steps can still leave one, so
 //! every temporary is named `.<target name>.<random>.tmp` and the next write of the same target
 //! removes stale ones first.
+//!
+//! The steps go through a small trait so that `power_cut.rs` can replay them on a simulated
+//! disk that loses whatever was not fsynced, with the power cut before each step in turn.
 
 use crate::error::{ErrorCode, HinomiError};
 use std::io::Write;
@@ -24,51 +27,74 @@ pub enum Access {
 /// Atomically replaces `path` with `bytes` and makes it durable. Stale temporaries of the same
 /// target left by an earlier crash are removed first.
 pub fn write_atomically(path: &Path, bytes: &[u8], access: Access) -> Result<(), HinomiError> {
-    let (dir, name) = split(path)?;
-    remove_stale_temporaries(path)?;
-    let prefix = temp_prefix(&name);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if access == Access::Shared {
-            // tempfile creates 0600; a shared file gets what a plain create would (0666 & umask).
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = access;
-    let mut temp = builder
-        .tempfile_in(&dir)
-        .map_err(|err| io_error("create a temporary file in", &dir, err))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|err| io_error("write", path, err))?;
-    // On failure `persist`'s error owns the temporary file and deletes it when dropped.
-    temp.persist(path)
-        .map_err(|err| io_error("replace", path, err.error))?;
-    sync_dir(&dir)
+    write_with(&mut Disk, path, bytes, access)
 }
 
 /// Removes `.<name>.*.tmp` files next to `path`: what a crash between creating the temporary
 /// and renaming it leaves behind. Only our own naming pattern is touched.
 pub fn remove_stale_temporaries(path: &Path) -> Result<(), HinomiError> {
+    remove_stale_with(&mut Disk, path)
+}
+
+/// The file-system steps of a replacement, one call each, so that a test can record their
+/// order and cut the power between any two of them (`power_cut.rs`). [`Disk`] is the real one.
+pub(crate) trait Steps {
+    /// A temporary file being written.
+    type Temp;
+    /// The names in `dir`.
+    fn list(&mut self, dir: &Path) -> std::io::Result<Vec<String>>;
+    fn remove(&mut self, path: &Path) -> std::io::Result<()>;
+    /// Creates an empty, uniquely named `<prefix>…<TEMP_SUFFIX>` file in `dir`.
+    fn create_temp(
+        &mut self,
+        dir: &Path,
+        prefix: &str,
+        access: Access,
+    ) -> std::io::Result<Self::Temp>;
+    fn write(&mut self, temp: &mut Self::Temp, bytes: &[u8]) -> std::io::Result<()>;
+    /// fsync of the file's content.
+    fn sync_file(&mut self, temp: &mut Self::Temp) -> std::io::Result<()>;
+    /// Renames the temporary over `target`; on failure the temporary is deleted.
+    fn rename(&mut self, temp: Self::Temp, target: &Path) -> std::io::Result<()>;
+    /// fsync of the directory's entries.
+    fn sync_dir(&mut self, dir: &Path) -> std::io::Result<()>;
+}
+
+pub(crate) fn write_with<S: Steps>(
+    steps: &mut S,
+    path: &Path,
+    bytes: &[u8],
+    access: Access,
+) -> Result<(), HinomiError> {
+    let (dir, name) = split(path)?;
+    remove_stale_with(steps, path)?;
+    let mut temp = steps
+        .create_temp(&dir, &temp_prefix(&name), access)
+        .map_err(|err| io_error("create a temporary file in", &dir, err))?;
+    steps
+        .write(&mut temp, bytes)
+        .and_then(|()| steps.sync_file(&mut temp))
+        .map_err(|err| io_error("write", path, err))?;
+    steps
+        .rename(temp, path)
+        .map_err(|err| io_error("replace", path, err))?;
+    steps
+        .sync_dir(&dir)
+        .map_err(|err| io_error("sync", &dir, err))
+}
+
+pub(crate) fn remove_stale_with<S: Steps>(steps: &mut S, path: &Path) -> Result<(), HinomiError> {
     let (dir, name) = split(path)?;
     let prefix = temp_prefix(&name);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries,
+    let names = match steps.list(&dir) {
+        Ok(names) => names,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(err) => return Err(io_error("list", &dir, err)),
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(file_name) = file_name.to_str() else {
-            continue;
-        };
+    for file_name in names {
         if file_name.starts_with(&prefix) && file_name.ends_with(TEMP_SUFFIX) {
-            let stale = entry.path();
-            match std::fs::remove_file(&stale) {
+            let stale = dir.join(&file_name);
+            match steps.remove(&stale) {
                 Ok(()) => tracing::info!(path = %stale.display(), "removed a stale temporary file"),
                 Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
                 Err(err) => return Err(io_error("remove", &stale, err)),
@@ -76,6 +102,64 @@ pub fn remove_stale_temporaries(path: &Path) -> Result<(), HinomiError> {
         }
     }
     Ok(())
+}
+
+/// The real file system. `tempfile` makes the temporary's name unique and deletes it when a
+/// step fails.
+pub(crate) struct Disk;
+
+impl Steps for Disk {
+    type Temp = tempfile::NamedTempFile;
+
+    fn list(&mut self, dir: &Path) -> std::io::Result<Vec<String>> {
+        Ok(std::fs::read_dir(dir)?
+            .flatten()
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .collect())
+    }
+
+    fn remove(&mut self, path: &Path) -> std::io::Result<()> {
+        std::fs::remove_file(path)
+    }
+
+    fn create_temp(
+        &mut self,
+        dir: &Path,
+        prefix: &str,
+        access: Access,
+    ) -> std::io::Result<Self::Temp> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(prefix).suffix(TEMP_SUFFIX);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if access == Access::Shared {
+                // tempfile creates 0600; a shared file gets what a plain create would (0666 &
+                // umask).
+                builder.permissions(std::fs::Permissions::from_mode(0o666));
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = access;
+        builder.tempfile_in(dir)
+    }
+
+    fn write(&mut self, temp: &mut Self::Temp, bytes: &[u8]) -> std::io::Result<()> {
+        temp.write_all(bytes)
+    }
+
+    fn sync_file(&mut self, temp: &mut Self::Temp) -> std::io::Result<()> {
+        temp.as_file().sync_all()
+    }
+
+    fn rename(&mut self, temp: Self::Temp, target: &Path) -> std::io::Result<()> {
+        // On failure `persist`'s error owns the temporary file and deletes it when dropped.
+        temp.persist(target).map(drop).map_err(|err| err.error)
+    }
+
+    fn sync_dir(&mut self, dir: &Path) -> std::io::Result<()> {
+        sync_dir_io(dir)
+    }
 }
 
 /// The name pattern's prefix for temporaries of the file called `name`.
@@ -88,10 +172,12 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 /// Flushes a directory's entries (a rename or a new file in it) to disk. A no-op off Unix,
 /// where directories cannot be opened for syncing.
 pub fn sync_dir(dir: &Path) -> Result<(), HinomiError> {
+    sync_dir_io(dir).map_err(|err| io_error("sync", dir, err))
+}
+
+fn sync_dir_io(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|err| io_error("sync", dir, err))?;
+    std::fs::File::open(dir)?.sync_all()?;
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
@@ -130,6 +216,9 @@ fn split(path: &Path) -> Result<(PathBuf, String), HinomiError> {
     };
     Ok((dir, name.to_owned()))
 }
+
+#[cfg(test)]
+mod power_cut;
 
 #[cfg(test)]
 mod tests {

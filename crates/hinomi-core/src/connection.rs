@@ -3,7 +3,8 @@
 //! Asks each kind of backend for the cheapest thing that proves we are talking to the right
 //! API (not just an open port): Prometheus's build info, Alertmanager's status, Elasticsearch's
 //! or OpenSearch's root document (or, where a minimal distribution has no root handler, the
-//! local node's info), naming which of the two engines answered and its version.
+//! local node's info), naming which of the two engines answered and its version. The outcome
+//! is the datasource's health too.
 
 use crate::error::{ErrorCode, HinomiError};
 use crate::http::Endpoint;
@@ -20,7 +21,15 @@ pub struct ConnectionReport {
     pub latency_ms: f64,
 }
 
+/// Also writes the outcome in the datasource's health ([`crate::health`]), so the dot in
+/// Settings agrees with the test the user just ran.
 pub async fn test_connection(ds: &Datasource) -> Result<ConnectionReport, HinomiError> {
+    let result = probe(ds).await;
+    crate::health::book().record_outcome(&ds.id, result.as_ref().map(drop), chrono::Utc::now());
+    result
+}
+
+async fn probe(ds: &Datasource) -> Result<ConnectionReport, HinomiError> {
     if ds.kind == DatasourceKind::LocalFiles {
         return test_local_paths(ds);
     }
@@ -277,6 +286,31 @@ mod tests {
             .unwrap_err();
         let shown = format!("{} {}", err.message, err.detail.unwrap_or_default());
         assert!(!shown.contains("s3cret"), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn a_connection_test_writes_the_datasources_health() {
+        use crate::health::{HealthState, book};
+        let url = serve(Router::new().route(
+            "/api/v2/status",
+            get(|| async { Json(serde_json::json!({"versionInfo": {"version": "0.25.0"}})) }),
+        ))
+        .await;
+        let mut am = ds(DatasourceKind::Alertmanager, url);
+        am.id = "health-tested".into();
+        test_connection(&am).await.unwrap();
+        let health = book().get("health-tested").expect("a health entry");
+        assert_eq!(health.state, HealthState::Ok);
+        let answered = health.last_success;
+        assert!(answered.is_some());
+
+        // The same datasource pointed at something that is not an Alertmanager.
+        am.url = serve(Router::new().route("/", get(|| async { "<html>hello</html>" }))).await;
+        let err = test_connection(&am).await.unwrap_err();
+        let health = book().get("health-tested").unwrap();
+        assert_eq!(health.state, HealthState::Failing);
+        assert_eq!(health.error.as_ref(), Some(&err));
+        assert_eq!(health.last_success, answered);
     }
 
     #[tokio::test]

@@ -7,7 +7,7 @@
 //! answered well, so the UI can say "failing since 06:02, last ok 05:58" without polling of
 //! its own. One process-wide book, as the secret store is: the datasource id is the key.
 
-use crate::error::HinomiError;
+use crate::error::{ErrorCode, HinomiError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -69,6 +69,23 @@ impl HealthBook {
         entry.checked_at = at;
     }
 
+    /// Writes an outcome that is not a read: a connection test, or a datasource that cannot
+    /// even be asked (its secret is missing from the keyring, its CA file is unreadable). Left
+    /// unrecorded, such a datasource would keep the grey "not contacted yet" dot forever.
+    /// Hinomi's own failures (`internal`) say nothing about the datasource and are not written.
+    pub fn record_outcome(
+        &self,
+        datasource_id: &str,
+        outcome: Result<(), &HinomiError>,
+        at: DateTime<Utc>,
+    ) {
+        match outcome {
+            Ok(()) => self.record_ok(datasource_id, at),
+            Err(error) if error.code == ErrorCode::Internal => {}
+            Err(error) => self.record_failure(datasource_id, error, at),
+        }
+    }
+
     /// Every datasource read from so far, by id.
     pub fn snapshot(&self) -> Vec<DatasourceHealth> {
         self.lock().values().cloned().collect()
@@ -106,7 +123,6 @@ pub fn book() -> &'static HealthBook {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text).unwrap().to_utc()
@@ -142,5 +158,30 @@ mod tests {
         let health = &book.snapshot()[0];
         assert_eq!(health.state, HealthState::Failing);
         assert_eq!(health.last_success, None);
+    }
+
+    #[test]
+    fn an_outcome_is_written_unless_the_fault_is_hinomis_own() {
+        let book = HealthBook::default();
+        let missing = HinomiError::new(ErrorCode::Secret, "no token in the keyring");
+        book.record_outcome("am", Err(&missing), at("2026-12-04T06:00:00Z"));
+        let health = book.get("am").unwrap();
+        assert_eq!(health.state, HealthState::Failing);
+        assert_eq!(health.error.unwrap().code, ErrorCode::Secret);
+        assert_eq!(health.failing_since, Some(at("2026-12-04T06:00:00Z")));
+
+        let ours = HinomiError::internal("cannot build an HTTP client");
+        book.record_outcome("am", Err(&ours), at("2026-12-04T06:01:00Z"));
+        book.record_outcome("fresh", Err(&ours), at("2026-12-04T06:01:00Z"));
+        assert_eq!(
+            book.get("am").unwrap().error.unwrap().code,
+            ErrorCode::Secret
+        );
+        assert_eq!(book.get("fresh"), None);
+
+        book.record_outcome("am", Ok(()), at("2026-12-04T06:02:00Z"));
+        let health = book.get("am").unwrap();
+        assert_eq!(health.state, HealthState::Ok);
+        assert_eq!(health.last_success, Some(at("2026-12-04T06:02:00Z")));
     }
 }

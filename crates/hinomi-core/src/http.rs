@@ -41,7 +41,16 @@ impl Endpoint {
         Self::with_store(ds, crate::secrets::store().as_ref())
     }
 
+    /// A datasource that cannot be asked at all (no secret in the keyring, an unreadable CA
+    /// file, a bad URL) is marked failing in its health, with the reason: no read will ever
+    /// record anything for it.
     pub fn with_store(ds: &Datasource, secrets: &dyn SecretStore) -> Result<Self, HinomiError> {
+        Self::build(ds, secrets).inspect_err(|error| {
+            crate::health::book().record_outcome(&ds.id, Err(error), chrono::Utc::now());
+        })
+    }
+
+    fn build(ds: &Datasource, secrets: &dyn SecretStore) -> Result<Self, HinomiError> {
         let base = parse_endpoint_url(&ds.url).map_err(|message| {
             HinomiError::invalid_input(message).with_detail(format!("datasource {}", ds.id))
         })?;
@@ -482,6 +491,24 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn a_datasource_without_its_secret_shows_as_failing_with_the_reason() {
+        use crate::health::{HealthState, book};
+        let secrets = crate::secrets::MemoryStore::default();
+        let mut source = ds("http://127.0.0.1:1");
+        source.id = "health-no-secret".into();
+        source.auth = DatasourceAuth::Basic {
+            username: "alice".into(),
+        };
+        Endpoint::with_store(&source, &secrets).unwrap_err();
+        let health = book().get("health-no-secret").expect("a health entry");
+        assert_eq!(health.state, HealthState::Failing);
+        let error = health.error.unwrap();
+        assert_eq!(error.code, ErrorCode::Secret);
+        assert!(error.message.contains("keyring"), "{}", error.message);
+        assert_eq!(health.last_success, None);
     }
 
     #[test]

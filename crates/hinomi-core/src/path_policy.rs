@@ -12,15 +12,18 @@
 //!
 //! Paths are compared after resolving symlinks of every part that exists, so neither `..` nor
 //! a symlink inside an allowed directory leads out of it. Reading a file the page names (an
-//! incident bundle to import) follows the same rule ([`PathPolicy::check_read`]). Log sources are
-//! the one exception: a path typed in Hinomi's own "Add log files" form or Settings is a
-//! deliberate choice of what to read, it is only ever read (never written), and its lines are
-//! shown only in the web view, which has no network beyond Hinomi's commands.
+//! incident bundle to import) follows the same rule ([`PathPolicy::check_read`]). Log sources,
+//! typed in "Add log files…" or Settings, have their own rule ([`LogSourceRule`]): a readable
+//! log file, folder or glob, outside `/proc`, `/sys`, `/dev`, Hinomi's own folders and the key
+//! stores.
 
 use crate::error::{ErrorCode, HinomiError};
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+
+mod log_sources;
+pub use log_sources::LogSourceRule;
 
 #[derive(Debug, Default)]
 pub struct PathPolicy {
@@ -58,7 +61,7 @@ impl PathPolicy {
     /// The resolved path when `path` may be read (an incident bundle to import), else a clear
     /// refusal. Same rule as writing: a file the page names is read only when the user chose it
     /// or it is in Hinomi's own folders, so a misbehaving page cannot load `~/.ssh/id_ed25519`
-    /// into the app. Log sources are the exception (see the module comment).
+    /// into the app. Log sources have their own rule (see the module comment).
     pub fn check_read(&self, path: &Path) -> Result<PathBuf, HinomiError> {
         self.check(path, "read")
     }

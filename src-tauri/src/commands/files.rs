@@ -5,27 +5,63 @@
 //! view has no dialog permission), records the answer as granted and hands it back to fill the
 //! field. Commands that write (report, incident bundle, store backup, log export) pass the
 //! field's text through [`FilesState::writable`]; importing a bundle passes it through
-//! [`FilesState::readable`]. Anything else is refused with `path_refused`.
+//! [`FilesState::readable`]. Anything else is refused with `path_refused`. Log-source paths
+//! typed in "Add log files…" or Settings pass [`FilesState::check_log_sources`] before they
+//! are saved (`hinomi_core::path_policy::LogSourceRule`).
 
 use hinomi_core::HinomiError;
-use hinomi_core::path_policy::PathPolicy;
+use hinomi_core::path_policy::{LogSourceRule, PathPolicy};
 use hinomi_core::paths::AppPaths;
+use hinomi_core::settings::{Datasource, DatasourceKind, LogSourceOptions};
 use serde::Deserialize;
 use specta::Type;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub struct FilesState {
     policy: PathPolicy,
     /// Where reports, bundles, backups and log exports go unless the user chooses elsewhere.
     export_dir: PathBuf,
+    log_sources: LogSourceRule,
 }
 
 impl FilesState {
-    pub fn new(export_dir: PathBuf) -> Self {
+    pub fn new(export_dir: PathBuf, log_sources: LogSourceRule) -> Self {
         Self {
             policy: PathPolicy::new([export_dir.clone()]),
             export_dir,
+            log_sources,
         }
+    }
+
+    /// Checks every local-files path in `after` that is not in `before` (what is saved
+    /// already is not checked again: a rotated file that is gone must not block a save).
+    pub fn check_log_sources(
+        &self,
+        before: &[Datasource],
+        after: &[Datasource],
+    ) -> Result<(), HinomiError> {
+        let local = |list: &[Datasource]| -> Vec<String> {
+            list.iter()
+                .filter(|ds| ds.kind == DatasourceKind::LocalFiles)
+                .flat_map(|ds| ds.log_options().paths)
+                .collect()
+        };
+        let saved: HashSet<String> = local(before).into_iter().collect();
+        self.check_log_paths(
+            local(after)
+                .into_iter()
+                .filter(|typed| !saved.contains(typed))
+                .collect(),
+        )
+    }
+
+    /// Checks log-source paths as typed (`~/` is the home folder).
+    pub fn check_log_paths(&self, typed: Vec<String>) -> Result<(), HinomiError> {
+        LogSourceOptions::local_files(typed)
+            .expanded_paths()
+            .iter()
+            .try_for_each(|path| self.log_sources.check(path))
     }
 
     pub fn export_dir(&self) -> &Path {
@@ -84,7 +120,15 @@ fn default_export_dir(paths: &AppPaths) -> PathBuf {
 
 pub fn setup(app: &mut tauri::App, paths: &AppPaths) {
     use tauri::Manager;
-    app.manage(FilesState::new(default_export_dir(paths)));
+    let own_dirs = vec![
+        paths.config_dir.clone(),
+        paths.data_dir.clone(),
+        paths.cache_dir.clone(),
+        paths.log_dir.clone(),
+    ];
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let log_sources = LogSourceRule::new(own_dirs, home.as_deref());
+    app.manage(FilesState::new(default_export_dir(paths), log_sources));
 }
 
 /// Which system dialog a "Choose…" button opens.
@@ -162,7 +206,10 @@ mod tests {
         std::fs::create_dir_all(home.join(".ssh")).unwrap();
         std::fs::write(home.join(".ssh/id_ed25519"), "secret").unwrap();
         std::fs::write(home.join(".bashrc"), "").unwrap();
-        let files = FilesState::new(home.join("Documents/Hinomi"));
+        let files = FilesState::new(
+            home.join("Documents/Hinomi"),
+            LogSourceRule::new([home.join("data")], Some(&home)),
+        );
         Fixture {
             _dir: dir,
             home,
@@ -287,6 +334,52 @@ mod tests {
             f.files
                 .writable(&team.join("../.bashrc").display().to_string()),
         );
+    }
+
+    fn local_files(id: &str, paths: &[String]) -> Datasource {
+        Datasource {
+            id: id.into(),
+            name: id.into(),
+            kind: DatasourceKind::LocalFiles,
+            url: String::new(),
+            timeout_ms: 10_000,
+            tls: Default::default(),
+            auth: Default::default(),
+            logs: Some(LogSourceOptions::local_files(paths.to_vec())),
+        }
+    }
+
+    // save_settings, add_local_log_source and choose_local_log_source pass their paths here.
+    #[test]
+    fn new_log_source_paths_are_checked_and_saved_ones_are_not() {
+        let f = fixture();
+        let logs = f.home.join("logs");
+        std::fs::create_dir_all(&logs).unwrap();
+        std::fs::create_dir_all(f.home.join("data")).unwrap();
+        let ok = logs.display().to_string();
+        let gone = f.home.join("rotated.log").display().to_string();
+        let saved = [local_files("a", std::slice::from_ref(&gone))];
+        // Saved before (the file has since gone): the save still goes through.
+        f.files
+            .check_log_sources(&saved, &[local_files("a", &[gone.clone(), ok.clone()])])
+            .unwrap();
+        for typed in [
+            gone,
+            f.home.join(".ssh/id_ed25519").display().to_string(),
+            f.home.join("data").display().to_string(),
+            "/proc/self/environ".to_owned(),
+            "relative.log".to_owned(),
+        ] {
+            let err = f
+                .files
+                .check_log_sources(&[], &[local_files("b", &[ok.clone(), typed.clone()])])
+                .expect_err(&typed);
+            assert_eq!(err.code, ErrorCode::PathRefused, "{typed}: {err:?}");
+        }
+        // Another kind of datasource has no paths to check.
+        let mut prometheus = local_files("p", &["/proc/x".to_owned()]);
+        prometheus.kind = DatasourceKind::Prometheus;
+        f.files.check_log_sources(&[], &[prometheus]).unwrap();
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! snapshots: a background sweep closes the idle ones and the app closes the rest on exit
 //! ([`close_all_on_exit`]).
 
+use super::files::FilesState;
 use crate::state::SettingsState;
 use hinomi_core::paths::AppPaths;
 use hinomi_core::settings::LogSourceOptions;
@@ -450,9 +451,10 @@ pub async fn local_log_status(
 #[specta::specta]
 pub async fn add_local_log_source(
     settings: Settings<'_>,
+    files: tauri::State<'_, FilesState>,
     paths: Vec<String>,
 ) -> Result<LogTarget, HinomiError> {
-    add_local_source(&settings, paths)
+    add_local_source(&settings, &files, paths)
 }
 
 /// The system's folder chooser (or file chooser, for `folder: false`); what is chosen is added
@@ -463,6 +465,7 @@ pub async fn add_local_log_source(
 pub async fn choose_local_log_source(
     app: tauri::AppHandle,
     settings: Settings<'_>,
+    files: tauri::State<'_, FilesState>,
     folder: bool,
 ) -> Result<Option<LogTarget>, HinomiError> {
     use tauri_plugin_dialog::DialogExt;
@@ -490,11 +493,12 @@ pub async fn choose_local_log_source(
         .filter_map(|path| path.into_path().ok())
         .map(|path| path.display().to_string())
         .collect();
-    add_local_source(&settings, paths).map(Some)
+    add_local_source(&settings, &files, paths).map(Some)
 }
 
 fn add_local_source(
     settings: &SettingsState,
+    files: &FilesState,
     paths: Vec<String>,
 ) -> Result<LogTarget, HinomiError> {
     let paths: Vec<String> = paths
@@ -507,6 +511,8 @@ fn add_local_source(
             "Drop or choose a folder or a log file.",
         ));
     }
+    // Typed, dropped or chosen: each path is checked before it is saved.
+    files.check_log_paths(paths.clone())?;
     let added = settings.modify(|settings| {
         if let Some(existing) = settings
             .datasources

@@ -48,13 +48,20 @@ pub fn get_settings(state: tauri::State<'_, SettingsState>) -> SettingsView {
 }
 
 /// Saves even when a datasource has problems (a half-typed URL is not lost); the problems come
-/// back with the answer and are shown on the datasource they belong to.
+/// back with the answer and are shown on the datasource they belong to. A new log-source path
+/// that is refused (`path_refused`) stops the save.
 #[tauri::command]
 #[specta::specta]
 pub fn save_settings(
     settings: Settings,
     state: tauri::State<'_, SettingsState>,
+    files: tauri::State<'_, super::files::FilesState>,
 ) -> Result<SettingsView, HinomiError> {
+    // A log-source path typed here is checked like one typed in "Add log files…".
+    files.check_log_sources(
+        &state.snapshot().settings.datasources,
+        &settings.datasources,
+    )?;
     state.file.save(&settings)?;
     let mut current = state
         .current

@@ -198,8 +198,9 @@ export async function startStack({ scrapeInterval = "2s", extraArgs = [], logSea
 /**
  * Writes the app's settings file into an isolated config dir, then launches the app. Pass the
  * `home` of an app stopped with `stop({ keepHome: true })` to start it again on the same files.
+ * `env`: extra variables for the app (the test hooks of a debug build).
  */
-export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reuse } = {}) {
+export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reuse, env = {} } = {}) {
   // scripts/test keeps every app's files (logs, settings, caches, incidents, reports) there, for
   // scripts/check-secret-leaks to search once the run is over.
   const keepRoot = process.env.HINOMI_E2E_KEEP_APP_DATA || null;
@@ -226,7 +227,7 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
       detached: true,
       // The private D-Bus has no Secret Service: datasource secrets stay in memory for the run
       // (the real keyring is tested by scripts/test-keyring).
-      env: { HINOMI_SECRET_STORE: "memory", ...process.env, ...xdg, LANG: locale, LC_ALL: locale, LANGUAGE: "" },
+      env: { HINOMI_SECRET_STORE: "memory", ...process.env, ...env, ...xdg, LANG: locale, LC_ALL: locale, LANGUAGE: "" },
     },
   );
   let driverLog = "";

@@ -72,14 +72,18 @@ username = "alice"
     await browser.keys("Enter");
     const settingsView = await browser.$('[data-testid="view-settings"]');
     await settingsView.waitForDisplayed({ timeout: 5_000 });
-    // The Targets view's reads wrote each datasource's health: a dot per card.
+    // The Targets view's reads wrote each datasource's health: a dot per card. The one whose
+    // password is not in the keyring was never asked, and says why rather than "not contacted".
     const dot = (id) => browser.$(`[data-testid="ds-health-${id}"]`);
     await waitFor("the health dots", async () => {
       const live = await (await dot("demo-prometheus")).getAttribute("data-state");
       const dead = await (await dot("dead-prometheus")).getAttribute("data-state");
-      return live === "ok" && dead === "failing";
+      const locked = await (await dot("auth-prometheus")).getAttribute("data-state");
+      return live === "ok" && dead === "failing" && locked === "failing";
     });
     assert.match(await (await dot("dead-prometheus")).getText(), /Failing since/);
+    assert.match(await (await dot("auth-prometheus")).getText(), /\(secret\)/);
+    assert.match(await (await dot("auth-prometheus")).getAttribute("title"), /keyring/);
 
     const testButton = await browser.$('[data-testid="ds-test-demo-prometheus"]');
     await testButton.click();
@@ -137,6 +141,10 @@ username = "alice"
     // The demo Prometheus ignores the header, so the test now reaches it.
     await click("ds-test-auth-prometheus");
     await waitFor("connection with the stored password", async () => /Prometheus 2\./.test(await result.getText()));
+    // The dot agrees with the test at once (the test writes the health; the poll would too).
+    await waitFor("the dot turned green by the test", async () =>
+      (await (await browser.$('[data-testid="ds-health-auth-prometheus"]')).getAttribute("data-state")) === "ok",
+    );
     const { readFileSync } = await import("node:fs");
     const toml = readFileSync(`${app.configDir}/settings.toml`, "utf8");
     assert.ok(!toml.includes("hinomi-test-secret-e2e"), "the secret is not in settings.toml");

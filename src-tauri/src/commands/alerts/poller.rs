@@ -49,6 +49,7 @@ pub async fn run(app: AppHandle, history_path: PathBuf, clock: Arc<dyn Clock>) {
     let mut watch_rules = WatchRulesRunner::start(&app.state::<WatchRulesState>(), clock.clone());
     let mut routes = RouteTreeCache::new(clock.clone());
     loop {
+        hinomi_alerts::supervise::panic_if_asked();
         let round_started = tokio::time::Instant::now();
         let settings = app.state::<SettingsState>().snapshot().settings;
         let interval = Duration::from_secs(u64::from(settings.refresh_interval_secs.max(1)));

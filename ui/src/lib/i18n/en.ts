@@ -70,7 +70,7 @@ export const en = {
   "error.code.decode": "The server's answer could not be understood.",
   "error.code.io": "A local file operation failed.",
   "error.code.path_refused":
-    "Hinomi reads and writes only files you pick with Choose… or files in its exports folder.",
+    "Hinomi reads and writes only files you pick with Choose… or files in its exports folder. Log sources must be a readable log file, folder or glob outside Hinomi's own folders, key stores and /proc, /sys, /dev.",
   "error.code.not_found": "Not found.",
   "error.code.internal": "Something went wrong inside Hinomi.",
   "error.code.cancelled": "A newer request replaced this one.",

@@ -68,7 +68,7 @@ export const ja: Catalogue = {
   "error.code.backend": "サーバーがエラーを返しました。",
   "error.code.decode": "サーバーの応答を解釈できませんでした。",
   "error.code.io": "ローカルファイルの操作に失敗しました。",
-  "error.code.path_refused": "Hinomi が読み書きするのは「選択…」で選んだファイルか、エクスポート用フォルダ内のファイルだけです。",
+  "error.code.path_refused": "Hinomi が読み書きするのは「選択…」で選んだファイルか、エクスポート用フォルダ内のファイルだけです。ログソースには、Hinomi 自身のフォルダ・鍵の保管場所・/proc・/sys・/dev 以外にある、読み取り可能なログファイル、フォルダ、またはグロブを指定してください。",
   "error.code.not_found": "見つかりませんでした。",
   "error.code.internal": "Hinomi の内部でエラーが発生しました。",
   "error.code.cancelled": "新しいリクエストに置き換えられました。",

@@ -1,0 +1,237 @@
+//! Which typed paths may become a log source ("Add log files…", local-files paths in Settings).
+//!
+//! A log source is only read, but what is read reaches the web view, and the web view can send
+//! text on (a silence comment to Alertmanager, an incident note in an exported bundle). So a
+//! path the page hands over is checked in Rust before it is saved:
+//!
+//! - it is absolute (after `~/`) and has no `..`;
+//! - it exists: a regular file, a folder, or, for a glob (`/var/log/app/*.log`), the folder
+//!   before the first wildcard, which must be readable;
+//! - after resolving symlinks it is not under `/proc`, `/sys` or `/dev`, and is not a device,
+//!   FIFO or socket;
+//! - it is not in, and (a folder or glob is read recursively) does not contain, a protected
+//!   place: Hinomi's own folders (settings, the incident store, alert history, the index) and
+//!   the user's key stores (`~/.ssh`, `~/.gnupg`, the keyring folders).
+//!
+//! Anything else is `path_refused` with the reason. Paths picked in the native chooser go
+//! through the same check; paths already saved are not checked again (a rotated file that is
+//! gone must not block saving the language).
+
+use crate::error::{ErrorCode, HinomiError};
+use std::path::{Component, Path, PathBuf};
+
+/// Never read as logs wherever they are: the kernel's and the devices' pseudo files.
+const SYSTEM: [&str; 3] = ["/proc", "/sys", "/dev"];
+
+/// Key stores under the home folder.
+const KEY_STORES: [&str; 4] = [
+    ".ssh",
+    ".gnupg",
+    ".local/share/keyrings",
+    ".local/share/kwalletd",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct LogSourceRule {
+    protected: Vec<PathBuf>,
+}
+
+impl LogSourceRule {
+    /// `own_dirs`: Hinomi's own folders; `home`: where the key stores are looked for.
+    pub fn new(own_dirs: impl IntoIterator<Item = PathBuf>, home: Option<&Path>) -> Self {
+        let key_stores = home
+            .into_iter()
+            .flat_map(|home| KEY_STORES.iter().map(move |dir| home.join(dir)));
+        let protected = own_dirs
+            .into_iter()
+            .chain(key_stores)
+            // A place that does not exist yet cannot be reached through a symlink either.
+            .map(|dir| dir.canonicalize().unwrap_or(dir))
+            .collect();
+        Self { protected }
+    }
+
+    /// `Ok` when `path` (as typed, `~/` already expanded) may be read as a log source.
+    pub fn check(&self, path: &str) -> Result<(), HinomiError> {
+        let refused = |why: String| {
+            HinomiError::new(
+                ErrorCode::PathRefused,
+                format!("Hinomi does not read {path} as a log source: {why}"),
+            )
+            .with_detail(
+                "add a log file, a folder of logs or a glob such as /var/log/app/*.log that \
+                 exists and is readable",
+            )
+        };
+        let typed = Path::new(path);
+        if !typed.is_absolute() {
+            return Err(refused("the path is not absolute".into()));
+        }
+        if typed.components().any(|part| part == Component::ParentDir) {
+            return Err(refused("the path contains `..`".into()));
+        }
+        let system = |path: &Path| SYSTEM.into_iter().find(|root| path.starts_with(root));
+        if let Some(root) = system(typed) {
+            return Err(refused(format!("{root} holds no log files")));
+        }
+        let glob = path.find(['*', '?', '[']).map(|at| {
+            // The folder the wildcard is in: everything up to the last `/` before it.
+            let slash = path[..at].rfind('/').unwrap_or(0);
+            PathBuf::from(&path[..slash.max(1)])
+        });
+        let fixed = glob.clone().unwrap_or_else(|| typed.to_path_buf());
+        let resolved = fixed
+            .canonicalize()
+            .map_err(|err| refused(format!("{} cannot be opened: {err}", fixed.display())))?;
+        if let Some(root) = system(&resolved) {
+            return Err(refused(format!("{root} holds no log files")));
+        }
+        if let Some(place) = self.protected.iter().find(|place| {
+            resolved.starts_with(place) || (!resolved.is_file() && place.starts_with(&resolved))
+        }) {
+            return Err(refused(format!(
+                "{} is one of Hinomi's own folders or a key store, which are never read as logs",
+                place.display()
+            )));
+        }
+        let kind = resolved
+            .metadata()
+            .map_err(|err| refused(format!("{err}")))?
+            .file_type();
+        let readable = if kind.is_dir() {
+            std::fs::read_dir(&resolved).map(drop)
+        } else if kind.is_file() && glob.is_none() {
+            std::fs::File::open(&resolved).map(drop)
+        } else {
+            return Err(refused(if glob.is_some() {
+                format!("{} is not a folder", fixed.display())
+            } else {
+                "it is not a regular file or a folder".into()
+            }));
+        };
+        readable.map_err(|err| refused(format!("{} cannot be read: {err}", resolved.display())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        home: PathBuf,
+        data: PathBuf,
+        logs: PathBuf,
+        rule: LogSourceRule,
+    }
+
+    fn fixture() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().canonicalize().unwrap();
+        let data = home.join(".local/share/app.hinomi.console");
+        let logs = home.join("var-log/app");
+        for folder in [&data, &logs, &home.join(".ssh")] {
+            std::fs::create_dir_all(folder).unwrap();
+        }
+        std::fs::write(home.join(".ssh/id_ed25519"), "key").unwrap();
+        std::fs::write(data.join("incidents.db"), "store").unwrap();
+        std::fs::write(logs.join("app.log"), "line\n").unwrap();
+        let rule = LogSourceRule::new([data.clone()], Some(&home));
+        Fixture {
+            _dir: dir,
+            home,
+            data,
+            logs,
+            rule,
+        }
+    }
+
+    fn text(path: &Path) -> String {
+        path.display().to_string()
+    }
+
+    fn refused(rule: &LogSourceRule, path: &str) -> String {
+        let err = rule.check(path).expect_err(path);
+        assert_eq!(err.code, ErrorCode::PathRefused, "{err:?}");
+        err.message
+    }
+
+    #[test]
+    fn files_folders_and_globs_that_exist_are_accepted() {
+        let f = fixture();
+        for path in [
+            text(&f.logs.join("app.log")),
+            text(&f.logs),
+            format!("{}/*.log", f.logs.display()),
+            format!("{}/*/app.log*", f.logs.parent().unwrap().display()),
+        ] {
+            f.rule
+                .check(&path)
+                .unwrap_or_else(|err| panic!("{path}: {err:?}"));
+        }
+    }
+
+    #[test]
+    fn missing_relative_and_dotdot_paths_are_refused() {
+        let f = fixture();
+        let missing = refused(&f.rule, &text(&f.logs.join("gone.log")));
+        assert!(missing.contains("cannot be opened"), "{missing}");
+        refused(&f.rule, &format!("{}/missing/*.log", f.logs.display()));
+        assert!(refused(&f.rule, "var/log/app.log").contains("not absolute"));
+        let up = format!("{}/../../.ssh/id_ed25519", f.logs.display());
+        assert!(refused(&f.rule, &up).contains(".."));
+        assert!(refused(&f.rule, "").contains("not absolute"));
+    }
+
+    #[test]
+    fn system_pseudo_files_and_devices_are_refused() {
+        let f = fixture();
+        for path in [
+            "/proc/self/environ",
+            "/proc/1/*",
+            "/sys/kernel",
+            "/dev/zero",
+            "/dev/*",
+        ] {
+            let why = refused(&f.rule, path);
+            assert!(why.contains("holds no log files"), "{path}: {why}");
+        }
+        // A symlink does not lead around the rule.
+        symlink("/proc/self", f.logs.join("me")).unwrap();
+        refused(&f.rule, &text(&f.logs.join("me/environ")));
+        // A FIFO is neither a file nor a folder.
+        let fifo = f.logs.join("pipe");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(refused(&f.rule, &text(&fifo)).contains("not a regular file"));
+    }
+
+    #[test]
+    fn hinomis_own_folders_and_key_stores_are_refused_as_are_folders_around_them() {
+        let f = fixture();
+        for path in [
+            text(&f.data.join("incidents.db")),
+            text(&f.data),
+            format!("{}/*", f.data.display()),
+            text(&f.home.join(".ssh/id_ed25519")),
+            format!("{}/.ssh/*", f.home.display()),
+            // Folders are read recursively: the home folder holds both.
+            text(&f.home),
+            format!("{}/*", f.home.display()),
+        ] {
+            let why = refused(&f.rule, &path);
+            assert!(why.contains("never read as logs"), "{path}: {why}");
+        }
+        // Next to them is fine.
+        f.rule.check(&text(&f.logs)).unwrap();
+        // A symlink does not lead into them.
+        symlink(f.home.join(".ssh"), f.logs.join("keys")).unwrap();
+        refused(&f.rule, &text(&f.logs.join("keys/id_ed25519")));
+    }
+}
