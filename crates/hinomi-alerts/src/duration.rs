@@ -90,12 +90,16 @@ mod tests {
         assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
         assert_eq!(parse_duration("0s"), Ok(Duration::ZERO));
         assert_eq!(parse_duration("1m500ms"), Ok(Duration::from_millis(60_500)));
+        // Moved from the postmortem rule checker when the two rule-file checkers became one.
+        for ok in ["5m", "1h30m", "30s", "100ms", "1d", "2w", "1y"] {
+            assert!(parse_duration(ok).is_ok(), "{ok}");
+        }
     }
 
     #[test]
     fn rejects_what_prometheus_rejects() {
         for bad in [
-            "", "5", "5x", "m", "1m1h", "1s1s", "-1m", "1.5h", " 5m", "5m ",
+            "", "5", "5x", "m", "1m1h", "1s1s", "-1m", "1.5h", " 5m", "5m ", "30m1h", "5 m", "5mm",
         ] {
             assert_eq!(
                 parse_duration(bad),

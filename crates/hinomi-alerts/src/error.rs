@@ -1,8 +1,8 @@
 //! This crate's errors, and how each becomes the UI's `{ code, message, detail? }`.
 
-use crate::local_rules::RuleFileErrors;
 use crate::matcher::ParseError;
 use crate::routing::RoutingError;
+use crate::rule_file::RuleFileErrors;
 use hinomi_core::{ErrorCode, HinomiError};
 
 #[derive(Debug, thiserror::Error)]

@@ -8,8 +8,9 @@
 //! who gets notified ([`routing`]), desktop notifications are planned with the same grouping and
 //! timings plus do-not-disturb and escalation ([`notify`]), and personal watch rules are
 //! validated and evaluated locally ([`local_rules`]). Alerts of a source that cannot be reached
-//! are marked "last known at" ([`staleness`]). The poll loop runs under [`supervise`], which
-//! restarts it after a panic.
+//! are marked "last known at" ([`staleness`]). Rule files (watch rules, and the rules a
+//! postmortem proposes) are checked like `promtool check rules` by [`rule_file`]. The poll loop
+//! runs under [`supervise`], which restarts it after a panic.
 
 pub mod alert;
 pub mod board;
@@ -24,6 +25,7 @@ pub mod matcher;
 pub mod notify;
 pub mod poller;
 pub mod routing;
+pub mod rule_file;
 pub mod silences;
 pub mod sources;
 pub mod staleness;

@@ -4,6 +4,7 @@ use hinomi_core::http::{Endpoint, Retry, RetryTimer, shown_text};
 use hinomi_core::settings::Datasource;
 use hinomi_core::{ErrorCode, HinomiError};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 #[derive(Debug, Clone)]
 pub struct PrometheusClient {
@@ -31,6 +32,10 @@ pub(crate) fn unwrap_envelope<'de, T: Deserialize<'de>>(
             data: Some(data),
             ..
         }) if s == "success" => Ok(data),
+        Ok(envelope) if envelope.status == "success" => Err(HinomiError::new(
+            ErrorCode::Decode,
+            "Prometheus answered success without data.",
+        )),
         Ok(envelope) => Err(HinomiError::new(
             ErrorCode::Backend,
             envelope.error.map_or_else(
@@ -52,6 +57,41 @@ pub(crate) fn unwrap_envelope<'de, T: Deserialize<'de>>(
         )
         .with_detail(err.to_string())),
     }
+}
+
+/// Refuses an answer whose HTTP status is not a success, in the most telling words: refused
+/// credentials, Prometheus's own error (it sends 400/422/503 with a useful JSON error), or the
+/// status itself.
+fn refuse_status(
+    status: reqwest::StatusCode,
+    shown_url: &str,
+    body: &[u8],
+) -> Result<(), HinomiError> {
+    if let Some(err) = hinomi_core::http::auth_rejected(status, shown_url) {
+        return Err(err);
+    }
+    if status.is_success() {
+        return Ok(());
+    }
+    match unwrap_envelope::<serde::de::IgnoredAny>(body, Some(status)) {
+        Err(err) => Err(err),
+        Ok(_) => Err(HinomiError::new(
+            ErrorCode::HttpStatus,
+            format!("{shown_url} answered {status}."),
+        )),
+    }
+}
+
+/// An answer of any `/api/v1` endpoint decoded as [`PrometheusClient::get_api`] decodes it,
+/// from its HTTP status and body alone: for decoders of endpoints this crate has no method for,
+/// and for fuzzing them without a server.
+pub fn decode_api_answer<T: DeserializeOwned>(
+    status: reqwest::StatusCode,
+    shown_url: &str,
+    body: &[u8],
+) -> Result<T, HinomiError> {
+    refuse_status(status, shown_url, body)?;
+    unwrap_envelope(body, None)
 }
 
 impl PrometheusClient {
@@ -79,8 +119,8 @@ impl PrometheusClient {
         }
     }
 
-    /// GETs an API path; an HTTP error status whose body is the Prometheus envelope is decoded
-    /// by the caller (Prometheus sends 400/422/503 with a useful JSON error).
+    /// GETs an API path and returns the body of a successful answer; any other answer becomes
+    /// its error (see [`refuse_status`]).
     pub(crate) async fn get_body(
         &self,
         path: &str,
@@ -95,22 +135,8 @@ impl PrometheusClient {
         if let Some(err) = answer.fault("Prometheus JSON", self.endpoint.now()) {
             return Err(err);
         }
-        let status = answer.status;
-        let url = answer.shown_url.clone();
         let body = bytes::Bytes::from(answer.body);
-        if let Some(err) = hinomi_core::http::auth_rejected(status, &url) {
-            return Err(err);
-        }
-        if !status.is_success() {
-            // Decode now so the error carries Prometheus's message or names the status.
-            return match unwrap_envelope::<serde::de::IgnoredAny>(&body, Some(status)) {
-                Err(err) => Err(err),
-                Ok(_) => Err(HinomiError::new(
-                    ErrorCode::HttpStatus,
-                    format!("{url} answered {status}."),
-                )),
-            };
-        }
+        refuse_status(answer.status, &answer.shown_url, &body)?;
         Ok(body)
     }
 
@@ -121,22 +147,79 @@ impl PrometheusClient {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<bytes::Bytes, HinomiError> {
-        if !path.starts_with("/api/v1/") || path.contains("..") {
-            return Err(HinomiError::new(
-                ErrorCode::InvalidInput,
-                format!("{path:?} is not a Prometheus API path"),
-            ));
-        }
+        check_api_path(path)?;
         self.get_body(path, query).await
     }
 
-    /// GETs an API path and unwraps the envelope into an owned type.
-    pub(crate) async fn get_data<T: serde::de::DeserializeOwned>(
+    /// GETs any `/api/v1/...` path and unwraps the envelope into `T`: the alerts and rules
+    /// endpoints, and every endpoint of this crate that needs no hand-made decoder. Retries,
+    /// the size cap and the error classification are the client's.
+    pub async fn get_api<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<T, HinomiError> {
+        check_api_path(path)?;
         let body = self.get_body(path, query).await?;
         unwrap_envelope(&body, None)
+    }
+}
+
+fn check_api_path(path: &str) -> Result<(), HinomiError> {
+    if !path.starts_with("/api/v1/") || path.contains("..") {
+        return Err(HinomiError::new(
+            ErrorCode::InvalidInput,
+            format!("{path:?} is not a Prometheus API path"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::StatusCode;
+
+    fn decode(status: StatusCode, body: &[u8]) -> Result<serde_json::Value, HinomiError> {
+        decode_api_answer(status, "http://prometheus/api/v1/x", body)
+    }
+
+    #[test]
+    fn prometheus_errors_keep_their_text() {
+        let err = decode(
+            StatusCode::BAD_REQUEST,
+            br#"{"status":"error","errorType":"bad_data","error":"parse error at char 3"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Backend);
+        assert_eq!(err.message, "parse error at char 3");
+        let html = decode(StatusCode::BAD_GATEWAY, b"<html>").unwrap_err();
+        assert_eq!(html.code, ErrorCode::HttpStatus);
+    }
+
+    #[test]
+    fn a_10_mb_error_body_is_cut_to_what_can_be_shown() {
+        let huge = vec![b'E'; 10 * 1024 * 1024];
+        let err = decode(StatusCode::BAD_GATEWAY, &huge).unwrap_err();
+        let shown = format!("{} {}", err.message, err.detail.unwrap_or_default());
+        assert!(shown.len() < 4 * 1024, "{} bytes shown", shown.len());
+        assert!(shown.contains("more bytes not shown"), "{shown}");
+    }
+
+    #[test]
+    fn success_without_data_and_refused_credentials_are_named() {
+        let empty = decode(StatusCode::OK, br#"{"status":"success"}"#).unwrap_err();
+        assert_eq!(empty.code, ErrorCode::Decode);
+        assert!(empty.message.contains("without data"), "{}", empty.message);
+        let refused = decode(StatusCode::UNAUTHORIZED, b"Unauthorized").unwrap_err();
+        assert_eq!(refused.code, ErrorCode::HttpStatus);
+        assert!(
+            refused.message.contains("credentials"),
+            "{}",
+            refused.message
+        );
+        let data: serde_json::Value =
+            decode(StatusCode::OK, br#"{"status":"success","data":{"a":1}}"#).unwrap();
+        assert_eq!(data["a"], 1);
     }
 }

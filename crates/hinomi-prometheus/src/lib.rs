@@ -2,7 +2,10 @@
 //!
 //! A datasource is just an endpoint: Prometheus, Thanos, Mimir and VictoriaMetrics answer the
 //! same `/api/v1` API. Prometheus's own errors (`{"status":"error","errorType":..,"error":..}`)
-//! reach the caller verbatim as [`hinomi_core::ErrorCode::Backend`].
+//! reach the caller verbatim as [`hinomi_core::ErrorCode::Backend`]. The envelope is decoded here
+//! only: other crates read any endpoint through [`PrometheusClient::get_api`] (the alert board's
+//! `/api/v1/alerts` and `/api/v1/rules`) and run instant queries with
+//! [`PrometheusClient::query_instant`] (watch rules).
 
 mod api;
 pub mod downsample;
@@ -13,6 +16,6 @@ pub mod pairs;
 pub mod query;
 pub mod targets;
 
-pub use api::PrometheusClient;
+pub use api::{PrometheusClient, decode_api_answer};
 pub use query::{InstantResult, QueryPosition, Sample, Series, error_position};
 pub use targets::{ScrapeTarget, TargetHealth};

@@ -51,12 +51,12 @@ impl PrometheusClient {
         let range = time_range(start, end);
         let mut query: Vec<(&str, &str)> = matchers.iter().map(|m| ("match[]", *m)).collect();
         query.extend(range.iter().map(|(k, v)| (*k, v.as_str())));
-        self.get_data("/api/v1/series", &query).await
+        self.get_api("/api/v1/series", &query).await
     }
 
     pub async fn label_names(&self, matchers: &[&str]) -> Result<Vec<String>, HinomiError> {
         let query: Vec<(&str, &str)> = matchers.iter().map(|m| ("match[]", *m)).collect();
-        self.get_data("/api/v1/labels", &query).await
+        self.get_api("/api/v1/labels", &query).await
     }
 
     /// Values of `label`, optionally only on series matching `matchers`.
@@ -67,14 +67,14 @@ impl PrometheusClient {
     ) -> Result<Vec<String>, HinomiError> {
         let query: Vec<(&str, &str)> = matchers.iter().map(|m| ("match[]", *m)).collect();
         // Label names are [a-zA-Z_][a-zA-Z0-9_]*, safe in a path segment.
-        self.get_data(&format!("/api/v1/label/{label}/values"), &query)
+        self.get_api(&format!("/api/v1/label/{label}/values"), &query)
             .await
     }
 
     /// Metric name → its metadata (first entry when targets disagree).
     pub async fn metadata(&self) -> Result<BTreeMap<String, MetricMetadata>, HinomiError> {
         let all: BTreeMap<String, Vec<MetricMetadata>> =
-            self.get_data("/api/v1/metadata", &[]).await?;
+            self.get_api("/api/v1/metadata", &[]).await?;
         Ok(all
             .into_iter()
             .filter_map(|(name, mut entries)| {
@@ -84,6 +84,6 @@ impl PrometheusClient {
     }
 
     pub async fn build_info(&self) -> Result<BuildInfo, HinomiError> {
-        self.get_data("/api/v1/status/buildinfo", &[]).await
+        self.get_api("/api/v1/status/buildinfo", &[]).await
     }
 }

@@ -96,7 +96,7 @@ impl PrometheusClient {
     /// Active targets sorted by job then instance, so rows do not jump between refreshes.
     pub async fn targets(&self) -> Result<Vec<ScrapeTarget>, HinomiError> {
         let data: TargetsData = self
-            .get_data("/api/v1/targets", &[("state", "active")])
+            .get_api("/api/v1/targets", &[("state", "active")])
             .await?;
         let mut targets: Vec<ScrapeTarget> = data
             .active_targets

@@ -1323,15 +1323,18 @@ export type RuleFileError = {
 	rule_name: string | null,
 	/**  `expr`, `for`, `labels.severity`, ... */
 	field: string | null,
+	/**  Where in the file, e.g. `groups[0].rules[1].expr`. */
+	path: string | null,
 	message: string,
 };
 
 export type RuleFileProblem = {
-	/**  1-based; `None` when the problem is about a value rather than the YAML's shape. */
+	/**  1-based; `None` when the problem cannot be placed on a line. */
 	line: number | null,
 	column: number | null,
 	/**  Where in the file, e.g. `groups[0].rules[1].expr`. */
 	field: string | null,
+	/**  The first problem's text, saying how many more there are. */
 	message: string,
 };
 

@@ -7,10 +7,10 @@
 //! `for` (at once when `for` is 0). A series that disappears ends its alert. Time comes from the
 //! injected clock.
 
-use super::file::{WatchRules, render_all};
-use super::template::go_float;
+use super::template::{Template, go_float};
 use crate::alert::{Alert, AlertState, LabelSet, fingerprint_hex};
 use crate::poller::{SourceResult, local_rules_source};
+use crate::rule_file::WatchRules;
 use chrono::{DateTime, Utc};
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
@@ -225,6 +225,21 @@ impl LocalRuleEvaluator {
         }
         out
     }
+}
+
+/// The labels a rule adds, rendered for one result series.
+fn render_all(templates: &[(String, Template)], labels: &LabelSet, value: f64) -> LabelSet {
+    templates
+        .iter()
+        .map(|(name, template)| {
+            // Rendering only fails on values a checked template cannot meet (a label that is
+            // not a number piped into humanize); show the error where the text would be.
+            let text = template
+                .render(labels, value)
+                .unwrap_or_else(|err| format!("<error expanding template: {err}>"));
+            (name.clone(), text)
+        })
+        .collect()
 }
 
 #[cfg(test)]

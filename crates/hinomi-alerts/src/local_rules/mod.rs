@@ -3,13 +3,15 @@
 //! Prometheus-compatible datasource. Their alerts join the board as one more source.
 
 mod eval;
-mod file;
 mod prometheus;
 mod template;
 mod watch_file;
 
 pub use eval::{InstantQuery, LocalRuleEvaluator, QuerySample, RuleEvaluation};
-pub use file::{RuleFileError, RuleFileErrors, WatchGroup, WatchRule, WatchRules, parse_rule_file};
+// The rule file itself is checked by [`crate::rule_file`], shared with proposed postmortem rules.
+pub use crate::rule_file::{
+    RuleFileError, RuleFileErrors, WatchGroup, WatchRule, WatchRules, parse_rule_file,
+};
 pub use prometheus::PrometheusInstantQuery;
 pub use template::{Template, humanize};
 pub use watch_file::{

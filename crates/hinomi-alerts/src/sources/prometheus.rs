@@ -1,22 +1,21 @@
 //! Prometheus's view of alerting: active alerts (pending and firing) and the health of every
 //! alerting rule (last evaluation, its duration and its error).
 //!
-//! Kept in this crate rather than in `hinomi-prometheus` because only the alert board needs these
-//! two endpoints; it uses the same `hinomi_core` endpoint, so behaviour is identical.
+//! The two endpoints' types live here because only the alert board reads them; the requests and
+//! the `{status, data}` envelope are `hinomi-prometheus`'s ([`PrometheusClient::get_api`]), so
+//! retries, size caps and errors are those of every other Prometheus request.
 
-use super::response::{PROMETHEUS_JSON, prometheus_data, send};
 use crate::alert::{Alert, AlertState, LabelSet, SourceKind, SourceRef};
 use chrono::{DateTime, Utc};
 use hinomi_core::HinomiError;
-use hinomi_core::http::Endpoint;
-use hinomi_core::http::Retry;
 use hinomi_core::settings::Datasource;
+use hinomi_prometheus::PrometheusClient;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 #[derive(Debug, Clone)]
 pub struct PrometheusAlertsClient {
-    endpoint: Endpoint,
+    client: PrometheusClient,
 }
 
 /// An alert as `/api/v1/alerts` lists it.
@@ -153,7 +152,7 @@ fn real_time(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
 impl PrometheusAlertsClient {
     pub fn new(ds: &Datasource) -> Result<Self, HinomiError> {
         Ok(Self {
-            endpoint: Endpoint::new(ds)?,
+            client: PrometheusClient::new(ds)?,
         })
     }
 
@@ -163,12 +162,12 @@ impl PrometheusAlertsClient {
         timer: std::sync::Arc<dyn hinomi_core::http::RetryTimer>,
     ) -> Self {
         Self {
-            endpoint: self.endpoint.with_retry_timer(timer),
+            client: self.client.with_retry_timer(timer),
         }
     }
 
     pub fn datasource_id(&self) -> &str {
-        &self.endpoint.datasource_id
+        self.client.datasource_id()
     }
 
     pub fn source(&self) -> SourceRef {
@@ -176,11 +175,8 @@ impl PrometheusAlertsClient {
     }
 
     pub async fn raw_alerts(&self) -> Result<Vec<PrometheusAlert>, HinomiError> {
-        let path = "/api/v1/alerts";
-        let request = self.endpoint.client().get(self.endpoint.url(path));
-        let (status, body) =
-            send(&self.endpoint, request, Retry::Idempotent, PROMETHEUS_JSON).await?;
-        Ok(prometheus_data::<AlertsData>(status, &body)?.alerts)
+        let data: AlertsData = self.client.get_api("/api/v1/alerts", &[]).await?;
+        Ok(data.alerts)
     }
 
     /// Pending and firing alerts, as board alerts.
@@ -196,11 +192,7 @@ impl PrometheusAlertsClient {
 
     /// Every rule group with each rule's health, last error and last evaluation.
     pub async fn rules(&self) -> Result<Vec<RuleGroupStatus>, HinomiError> {
-        let path = "/api/v1/rules";
-        let request = self.endpoint.client().get(self.endpoint.url(path));
-        let (status, body) =
-            send(&self.endpoint, request, Retry::Idempotent, PROMETHEUS_JSON).await?;
-        let data: RulesData = prometheus_data(status, &body)?;
+        let data: RulesData = self.client.get_api("/api/v1/rules", &[]).await?;
         Ok(data.groups.into_iter().map(group_status).collect())
     }
 }
@@ -241,12 +233,16 @@ fn group_status(group: WireGroup) -> RuleGroupStatus {
 #[doc(hidden)]
 pub mod decode {
     use super::*;
+    use hinomi_prometheus::decode_api_answer;
+
+    fn status(code: u16) -> reqwest::StatusCode {
+        reqwest::StatusCode::from_u16(code).unwrap_or(reqwest::StatusCode::OK)
+    }
 
     /// `/api/v1/alerts` answered with this HTTP status, as board alerts.
-    pub fn alerts(status: u16, body: &[u8]) -> Result<Vec<Alert>, HinomiError> {
-        let status = reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK);
+    pub fn alerts(code: u16, body: &[u8]) -> Result<Vec<Alert>, HinomiError> {
         let source = SourceRef::new("fuzz", SourceKind::Prometheus);
-        Ok(prometheus_data::<AlertsData>(status, body)?
+        Ok(decode_api_answer::<AlertsData>(status(code), "fuzz", body)?
             .alerts
             .into_iter()
             .filter_map(|alert| alert.into_alert(source.clone()))
@@ -254,9 +250,8 @@ pub mod decode {
     }
 
     /// `/api/v1/rules` answered with this HTTP status.
-    pub fn rules(status: u16, body: &[u8]) -> Result<Vec<RuleGroupStatus>, HinomiError> {
-        let status = reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK);
-        let data: RulesData = prometheus_data(status, body)?;
+    pub fn rules(code: u16, body: &[u8]) -> Result<Vec<RuleGroupStatus>, HinomiError> {
+        let data: RulesData = decode_api_answer(status(code), "fuzz", body)?;
         Ok(data.groups.into_iter().map(group_status).collect())
     }
 }
@@ -275,8 +270,7 @@ mod tests {
             "lastEvaluation":"0001-01-01T00:00:00Z","state":"firing"},
            {"type":"recording","name":"r","query":"sum(up)","health":"ok","lastError":"",
             "evaluationTime":0,"lastEvaluation":"2026-01-01T00:00:00Z"}]}]}}"#;
-        let data: RulesData = prometheus_data(reqwest::StatusCode::OK, body).unwrap();
-        let groups: Vec<_> = data.groups.into_iter().map(group_status).collect();
+        let groups = decode::rules(200, body).unwrap();
         let alerting = &groups[0].rules[0];
         assert_eq!(alerting.health, RuleHealth::Err);
         assert_eq!(alerting.last_error.as_deref(), Some("bad"));

@@ -1,7 +1,7 @@
-//! Turning HTTP answers into values or into the backend's own error.
+//! Turning Alertmanager's answers into values or into its own error (Prometheus's envelope is
+//! `hinomi-prometheus`'s).
 //!
-//! Prometheus wraps everything in `{status, data}` / `{status, errorType, error}`. Alertmanager's
-//! v2 API answers errors as a JSON string (`"silence not found"`), a go-swagger object
+//! Alertmanager's v2 API answers errors as a JSON string (`"silence not found"`), a go-swagger object
 //! (`{"code":602,"message":"..."}`) or plain text, depending on where the error arose; all
 //! three are unwrapped so the user reads Alertmanager's words, not our paraphrase.
 
@@ -27,52 +27,8 @@ pub(crate) async fn send(
     Ok((answer.status, answer.body))
 }
 
-/// What the Prometheus and Alertmanager APIs answer with, for the "not …" of a fault.
-pub(crate) const PROMETHEUS_JSON: &str = "Prometheus JSON";
+/// What the Alertmanager API answers with, for the "not …" of a fault.
 pub(crate) const ALERTMANAGER_JSON: &str = "Alertmanager JSON";
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Envelope<T> {
-    status: String,
-    data: Option<T>,
-    error_type: Option<String>,
-    error: Option<String>,
-}
-
-/// Unwraps Prometheus's envelope, whatever the HTTP status.
-pub(crate) fn prometheus_data<T: DeserializeOwned>(
-    status: reqwest::StatusCode,
-    body: &[u8],
-) -> Result<T, HinomiError> {
-    match serde_json::from_slice::<Envelope<T>>(body) {
-        Ok(Envelope {
-            status: s,
-            data: Some(data),
-            ..
-        }) if s == "success" && status.is_success() => Ok(data),
-        Ok(envelope) if envelope.status == "error" => Err(HinomiError::new(
-            ErrorCode::Backend,
-            envelope.error.map_or_else(
-                || "Prometheus answered with an error".into(),
-                |text| shown_text(text.as_bytes()),
-            ),
-        )
-        .with_detail(shown_text(
-            envelope.error_type.unwrap_or_default().as_bytes(),
-        ))),
-        _ if !status.is_success() => Err(status_error("Prometheus", status, body)),
-        Ok(_) => Err(HinomiError::new(
-            ErrorCode::Decode,
-            "Prometheus answered success without data.",
-        )),
-        Err(err) => Err(HinomiError::new(
-            ErrorCode::Decode,
-            "The answer is not the Prometheus API's.",
-        )
-        .with_detail(err.to_string())),
-    }
-}
 
 /// Decodes a successful Alertmanager answer, or returns its error verbatim.
 pub(crate) fn alertmanager_json<T: DeserializeOwned>(
@@ -176,25 +132,10 @@ mod tests {
                 StatusCode::BAD_REQUEST,
                 format!("\"{}\"", "e".repeat(10 * 1024 * 1024)).as_bytes(),
             ),
-            prometheus_data::<serde_json::Value>(StatusCode::BAD_GATEWAY, &huge).unwrap_err(),
         ] {
             let shown = format!("{} {}", err.message, err.detail.unwrap_or_default());
             assert!(shown.len() < 4 * 1024, "{} bytes shown", shown.len());
             assert!(shown.contains("more bytes not shown"), "{shown}");
         }
-    }
-
-    #[test]
-    fn prometheus_errors_keep_their_text() {
-        let err = prometheus_data::<serde_json::Value>(
-            StatusCode::BAD_REQUEST,
-            br#"{"status":"error","errorType":"bad_data","error":"parse error at char 3"}"#,
-        )
-        .unwrap_err();
-        assert_eq!(err.code, ErrorCode::Backend);
-        assert_eq!(err.message, "parse error at char 3");
-        let html =
-            prometheus_data::<serde_json::Value>(StatusCode::BAD_GATEWAY, b"<html>").unwrap_err();
-        assert_eq!(html.code, ErrorCode::HttpStatus);
     }
 }

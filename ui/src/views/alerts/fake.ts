@@ -67,6 +67,7 @@ function fakeCheck(text: string): RuleFileError[] {
         rule_index: 1,
         rule_name: m[2]!,
         field: "expr",
+        path: "groups[0].rules[0].expr",
         message: "field 'expr' must be set in rule",
       });
     }

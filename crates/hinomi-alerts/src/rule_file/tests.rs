@@ -1,6 +1,7 @@
 //! Rule-file checking: what promtool accepts passes, every mistake is located.
 
 use super::*;
+use crate::alert::LabelSet;
 
 const SEED_RULES: &str = r#"
 groups:
@@ -40,7 +41,7 @@ fn the_seed_rules_are_valid_watch_rules() {
 
 #[test]
 fn the_repositorys_demo_rules_are_valid_watch_rules() {
-    let text = include_str!("../../../../../tests/demo-stack/alert.rules");
+    let text = include_str!("../../../../tests/demo-stack/alert.rules");
     let rules = parse_rule_file("alert.rules", text).unwrap();
     let names: Vec<&str> = rules
         .groups
@@ -151,4 +152,122 @@ fn numbers_are_accepted_where_prometheus_accepts_them() {
     let rule = &rules.groups[0].rules[0];
     assert_eq!(rule.expr, "1");
     assert_eq!(rule.for_duration, Duration::ZERO);
+}
+
+fn check_any(text: &str) -> Result<CheckedRuleFile, Vec<RuleFileError>> {
+    check_rule_file("rules.yml", text, RuleKinds::AlertingAndRecording).map_err(|e| e.errors)
+}
+
+#[test]
+fn a_prometheus_rule_file_may_hold_recording_rules() {
+    let text = "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n  - record: job:up:sum\n    expr: sum by (job) (up)\n    labels:\n      team: x\n- name: empty\n";
+    let checked = check_any(text).unwrap();
+    assert_eq!(
+        checked.summary,
+        RuleFileSummary {
+            groups: 2,
+            alerting_rules: 1,
+            recording_rules: 1
+        }
+    );
+    assert_eq!(
+        checked.rules.groups[0].rules.len(),
+        1,
+        "only alerting rules are evaluable"
+    );
+    assert!(
+        parse_rule_file("w.yml", text).is_err(),
+        "but they are no watch rules"
+    );
+}
+
+#[test]
+fn every_recording_rule_problem_is_reported_with_its_path() {
+    let found = check_any(
+        "groups:\n- name: g\n  rules:\n  - record: 'bad name'\n    expr: up\n    for: 5m\n    annotations:\n      summary: x\n  - record: ok:sum\n    expr: ''\n    labels:\n      0bad: x\n",
+    )
+    .unwrap_err();
+    let paths: Vec<(&str, &str)> = found
+        .iter()
+        .map(|e| (e.path.as_deref().unwrap(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            (
+                "groups[0].rules[0].record",
+                "invalid recording rule name: bad name"
+            ),
+            (
+                "groups[0].rules[0].annotations",
+                "invalid field 'annotations' in recording rule"
+            ),
+            (
+                "groups[0].rules[0].for",
+                "invalid field 'for' in recording rule"
+            ),
+            (
+                "groups[0].rules[1].expr",
+                "field 'expr' must be set in rule"
+            ),
+            ("groups[0].rules[1].labels.0bad", "invalid label name: 0bad"),
+        ]
+    );
+}
+
+#[test]
+fn paths_name_the_place_to_fix_even_without_a_field() {
+    let found = errors(
+        "groups:\n- name: g\n  rules:\n  - expr: up\n  - alert: A\n    record: b\n    expr: up\n- name: ''\n",
+    );
+    let paths: Vec<Option<&str>> = found.iter().map(|e| e.path.as_deref()).collect();
+    assert_eq!(
+        paths,
+        [
+            Some("groups[0].rules[0].alert"),
+            Some("groups[0].rules[1].record"),
+            Some("groups[1].name"),
+        ]
+    );
+    assert_eq!(found[0].field, None);
+    let yaml = errors("groups:\n- name: a\n  rules:\n  - alert: X\n    exp: up\n");
+    assert_eq!(yaml[0].path.as_deref(), Some("groups[0].rules[0]"));
+}
+
+#[test]
+fn group_labels_go_to_every_alert_and_a_rules_own_win() {
+    let rules = parse_rule_file(
+        "w.yml",
+        "groups:\n- name: g\n  labels:\n    team: db\n    severity: info\n  rules:\n  - alert: A\n    expr: up == 0\n    labels:\n      severity: critical\n",
+    )
+    .unwrap();
+    let labels: Vec<(&str, String)> = rules.groups[0].rules[0]
+        .labels
+        .iter()
+        .map(|(name, template)| {
+            (
+                name.as_str(),
+                template.render(&LabelSet::new(), 1.0).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        [("severity", "critical".into()), ("team", "db".into())]
+    );
+    let bad = errors("groups:\n- name: g\n  labels:\n    0bad: x\n  rules: []\n");
+    assert_eq!(
+        bad[0].to_string(),
+        r#"watch.yml: group "g", labels.0bad: invalid label name: 0bad"#
+    );
+}
+
+#[test]
+fn query_offset_is_checked_and_refused_for_watch_rules_only() {
+    let text = "groups:\n- name: g\n  query_offset: 1m\n  rules: []\n";
+    assert!(check_any(text).is_ok());
+    let found = errors(text);
+    assert_eq!(found[0].field.as_deref(), Some("query_offset"));
+    let bad = check_any("groups:\n- name: g\n  query_offset: soon\n").unwrap_err();
+    assert_eq!(bad[0].message, r#"not a valid duration string: "soon""#);
 }
