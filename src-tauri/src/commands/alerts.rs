@@ -12,13 +12,17 @@ mod poller;
 mod tray;
 mod watch_rules;
 
+use crate::commands::incidents::IncidentsState;
 use crate::state::SettingsState;
 use chrono::{DateTime, Utc};
+use hinomi_alerts::acknowledge::Acknowledged;
 use hinomi_alerts::board::{
     Board, BoardOptions, Filter, Grouping, build_board, build_board_with_staleness,
 };
 use hinomi_alerts::matcher::ParseError;
 use hinomi_alerts::notify::NotificationPlanner;
+pub use hinomi_alerts::runtime::Latest;
+use hinomi_alerts::runtime::AlertsRuntime;
 use hinomi_alerts::poller::SourceHealth;
 use hinomi_alerts::silences::{Silence, SilenceDraft};
 use hinomi_alerts::sources::prometheus::RuleGroupStatus;
@@ -31,7 +35,7 @@ use hinomi_core::settings::{Datasource, DatasourceKind};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use tauri::Manager;
 
 pub use poller::AlertsUpdated;
@@ -39,43 +43,28 @@ pub use tray::AlertsFocusGroup;
 use watch_rules::WatchRulesState;
 pub use watch_rules::WatchRulesView;
 
-/// What the last poll saw. Replaced whole after each poll, so a command never waits for one.
-#[derive(Default)]
-pub struct Latest {
-    pub at: Option<DateTime<Utc>>,
-    pub alerts: Arc<Vec<Alert>>,
-    pub sources: Vec<SourceHealth>,
-    pub history_error: Option<HinomiError>,
-    /// The first Alertmanager's route tree: the board groups like it (Karma-like).
-    pub route_tree: Option<Arc<hinomi_alerts::routing::RouteTree>>,
-}
-
-impl Latest {
-    /// How the board groups: like the first Alertmanager's route, else by the seed's labels.
-    pub fn grouping(&self) -> Grouping {
-        self.route_tree
-            .clone()
-            .map_or_else(Grouping::default, Grouping::Route)
-    }
-
-    /// The notification planner's groups that a board group (by its labels) belongs to.
-    pub fn planner_keys(&self, planner: &NotificationPlanner, labels: &LabelSet) -> Vec<String> {
-        planner.group_keys_of_board_group(&self.alerts, &self.grouping(), labels)
-    }
-}
-
-/// The alerts domain's managed state.
+/// The alerts domain's managed state: the crate's runtime, and the poll loop's task.
 pub struct AlertsState {
-    pub latest: Mutex<Latest>,
-    pub planner: Mutex<NotificationPlanner>,
-    /// Desktop notifications are not shown before this (tray "Pause notifications 1h").
-    pub paused_until: Mutex<Option<DateTime<Utc>>>,
-    /// Wakes the poller for an immediate poll (after a silence changed).
-    pub poll_now: tokio::sync::Notify,
-    /// Notices about alerting itself (history replaced, poller restarted), newest last.
-    pub notices: Mutex<Vec<HinomiError>>,
+    runtime: AlertsRuntime,
     /// The poller task; aborted when the state is dropped.
     pub task: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+}
+
+impl AlertsState {
+    pub fn new(runtime: AlertsRuntime) -> Self {
+        Self {
+            runtime,
+            task: Mutex::new(None),
+        }
+    }
+}
+
+impl std::ops::Deref for AlertsState {
+    type Target = AlertsRuntime;
+
+    fn deref(&self) -> &AlertsRuntime {
+        &self.runtime
+    }
 }
 
 impl Drop for AlertsState {
@@ -86,25 +75,14 @@ impl Drop for AlertsState {
     }
 }
 
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+pub(crate) use hinomi_alerts::runtime::lock;
 
 /// Registers this domain's managed state and starts its background tasks.
 pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
     let clock: Arc<dyn hinomi_core::clock::Clock> = Arc::new(hinomi_core::clock::SystemClock);
     let settings = app.state::<SettingsState>().snapshot().settings;
     let planner = NotificationPlanner::new(&notifications::settings_for(&settings), clock.clone())?;
-    app.manage(AlertsState {
-        latest: Mutex::new(Latest::default()),
-        planner: Mutex::new(planner),
-        paused_until: Mutex::new(None),
-        poll_now: tokio::sync::Notify::new(),
-        notices: Mutex::new(Vec::new()),
-        task: Mutex::new(None),
-    });
+    app.manage(AlertsState::new(AlertsRuntime::new(planner, clock.clone())));
     app.manage(WatchRulesState::new(
         hinomi_alerts::local_rules::WatchRulesFile::new(
             paths
@@ -261,7 +239,7 @@ fn alertmanager(settings: &SettingsState, id: &str) -> Result<AlertmanagerClient
     AlertmanagerClient::new(&ds)
 }
 
-/// Who creates silences by default: the OS user.
+/// Who creates silences by default: the app's one user ([`hinomi_core::user::current_user`]).
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct SilenceDefaults {
     pub created_by: String,
@@ -274,20 +252,13 @@ pub struct SilenceDefaults {
 #[specta::specta]
 pub fn silence_defaults(settings: tauri::State<'_, SettingsState>) -> SilenceDefaults {
     SilenceDefaults {
-        created_by: os_user(),
+        created_by: hinomi_core::user::current_user(),
         now: Utc::now(),
         alertmanagers: datasources_of(&settings, DatasourceKind::Alertmanager)
             .into_iter()
             .map(|ds| (ds.id, ds.name))
             .collect(),
     }
-}
-
-fn os_user() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "hinomi".into())
 }
 
 /// One Alertmanager's silences, or why they could not be read.
@@ -373,55 +344,28 @@ pub async fn expire_silence(
     Ok(())
 }
 
-/// Acknowledges a group: a short silence over its group labels, and no more desktop
-/// notifications for it until it changes.
+/// Acknowledges a board group: a short silence over its group labels, no more desktop
+/// notifications for it until it changes, and its alerts added to my open incident; `None` when
+/// there is no Alertmanager to silence it on. See [`AlertsRuntime::acknowledge_group`].
 #[tauri::command]
 #[specta::specta]
 pub async fn acknowledge_alert_group(
     settings: tauri::State<'_, SettingsState>,
     alerts: tauri::State<'_, AlertsState>,
-    datasource_id: String,
+    incidents: tauri::State<'_, IncidentsState>,
     group_labels: LabelSet,
     minutes: u32,
-) -> Result<String, HinomiError> {
-    let keys = lock(&alerts.latest).planner_keys(&lock(&alerts.planner), &group_labels);
-    let id = acknowledge(
-        &settings,
-        &alerts,
-        &datasource_id,
-        &group_labels,
-        &keys,
-        minutes,
-    )
-    .await?;
-    Ok(id)
-}
-
-pub(crate) async fn acknowledge(
-    settings: &SettingsState,
-    alerts: &AlertsState,
-    datasource_id: &str,
-    group_labels: &LabelSet,
-    planner_keys: &[String],
-    minutes: u32,
-) -> Result<String, HinomiError> {
-    let draft = SilenceDraft::for_alert(
-        group_labels,
-        Utc::now(),
-        std::time::Duration::from_secs(u64::from(minutes.max(1)) * 60),
-        os_user(),
-        "Acknowledged in Hinomi",
-    );
-    let id = alertmanager(settings, datasource_id)?
-        .create_silence(&draft)
-        .await?;
-    let mut planner = lock(&alerts.planner);
-    for key in planner_keys {
-        planner.acknowledge(key);
-    }
-    drop(planner);
-    alerts.poll_now.notify_one();
-    Ok(id)
+) -> Result<Option<Acknowledged>, HinomiError> {
+    let datasources = settings.snapshot().settings.datasources;
+    alerts
+        .acknowledge_group(
+            &datasources,
+            &group_labels,
+            None,
+            minutes,
+            &incidents.alert_link(),
+        )
+        .await
 }
 
 /// One Prometheus's rules, or why they could not be read.

@@ -84,7 +84,7 @@ export const commands = {
 	 *  Acknowledges a group: a short silence over its group labels, and no more desktop
 	 *  notifications for it until it changes.
 	 */
-	acknowledgeAlertGroup: (datasourceId: string, groupLabels: { [key in string]: string }, minutes: number) => typedError<string, HinomiError>(__TAURI_INVOKE("acknowledge_alert_group", { datasourceId, groupLabels, minutes })),
+	acknowledgeAlertGroup: (groupLabels: { [key in string]: string }, minutes: number) => typedError<Acknowledged | null, HinomiError>(__TAURI_INVOKE("acknowledge_alert_group", { groupLabels, minutes })),
 	listAlertRules: () => typedError<DatasourceRules[], HinomiError>(__TAURI_INVOKE("list_alert_rules")),
 	/**  Pauses desktop notifications for `minutes` (0 resumes them). */
 	pauseNotifications: (minutes: number) => __TAURI_INVOKE<string | null>("pause_notifications", { minutes }),
@@ -218,6 +218,8 @@ export type ActionItem = {
 
 export type ActionStatus = "open" | "in_progress" | "done";
 
+export type Acknowledged = { silence_id: string; datasource_id: string; incident: IncidentRef | null; incident_error: HinomiError | null }
+export type IncidentRef = { id: string; title: string }
 export type Alert = {
 	/**  16 hex digits, identical to Alertmanager's fingerprint of the same label set. */
 	fingerprint: string,

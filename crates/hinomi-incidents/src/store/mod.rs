@@ -10,11 +10,13 @@ mod countdowns;
 mod create;
 mod exchange;
 pub mod migrations;
+mod mine;
 mod postmortems;
 mod reading;
 mod tables;
 
 use crate::error::{IncidentError, Result};
+pub use mine::AttachedToMine;
 use chrono::{DateTime, FixedOffset, Offset, Utc};
 use hinomi_core::clock::Clock;
 use rusqlite::{Connection, Transaction, TransactionBehavior};

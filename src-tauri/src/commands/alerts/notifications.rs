@@ -3,11 +3,14 @@
 //! One notification per alert group (not per alert): the summary names the group, its firing
 //! count and worst severity, the body is the first alert's summary annotation. Critical groups
 //! are sent with critical urgency, which notification servers keep until dismissed. "Open"
-//! brings the window to the group; "Acknowledge" silences the group briefly; "Create incident"
+//! brings the window to the group; "Acknowledge" does what the board's button does (a short
+//! silence, and the group on my open incident); "Create incident"
 //! opens the group with the incident dialog. The body is escaped for servers that read markup.
 
 use super::tray::{self, AlertsFocusGroup};
 use super::{AlertsState, lock};
+use crate::commands::incidents::IncidentsState;
+use hinomi_alerts::runtime::ACKNOWLEDGE_MINUTES;
 use chrono::{DateTime, Utc};
 use hinomi_alerts::notify::{
     NotificationKind, NotificationSettings, PlannedNotification, QuietHours, notification_body,
@@ -251,31 +254,37 @@ fn show(app: &AppHandle, planned: &PlannedNotification, text: &Text) {
     };
     let group_key = planned.group_key.clone();
     let group_labels = planned.group_labels.clone();
-    let planner_keys = vec![group_key.clone()];
     handle.wait_for_action(|action| match action {
         "default" | "open" => focus(app, &group_key, "open"),
         "create-incident" => focus(app, &group_key, "create_incident"),
         "acknowledge" => {
             let app = app.clone();
+            let group_key = group_key.clone();
+            let group_labels = group_labels.clone();
             tauri::async_runtime::spawn(async move {
-                let settings = app.state::<crate::state::SettingsState>();
-                let alerts = app.state::<AlertsState>();
-                // Silences live in Alertmanager, whichever source reported the group.
-                let id = {
-                    settings
-                        .snapshot()
-                        .settings
-                        .datasources
-                        .iter()
-                        .find(|ds| ds.kind == hinomi_core::settings::DatasourceKind::Alertmanager)
-                        .map(|ds| ds.id.clone())
-                };
-                let Some(id) = id else { return };
-                if let Err(error) =
-                    super::acknowledge(&settings, &alerts, &id, &group_labels, &planner_keys, 60)
-                        .await
-                {
-                    tracing::warn!(%error, "acknowledging from a notification failed");
+                // The board's acknowledge, plus this notification's own group.
+                let datasources = app
+                    .state::<crate::state::SettingsState>()
+                    .snapshot()
+                    .settings
+                    .datasources;
+                let incidents = app.state::<IncidentsState>().alert_link();
+                let acknowledged = app
+                    .state::<AlertsState>()
+                    .acknowledge_group(
+                        &datasources,
+                        &group_labels,
+                        Some(&group_key),
+                        ACKNOWLEDGE_MINUTES,
+                        &incidents,
+                    )
+                    .await;
+                match acknowledged {
+                    Ok(Some(_)) => {}
+                    Ok(None) => tracing::warn!("no Alertmanager to acknowledge a group on"),
+                    Err(error) => {
+                        tracing::warn!(%error, "acknowledging from a notification failed");
+                    }
                 }
             });
         }
@@ -442,20 +451,14 @@ mod tests {
     fn pausing_sets_and_clears_the_deadline() {
         let clock: std::sync::Arc<dyn hinomi_core::clock::Clock> =
             std::sync::Arc::new(hinomi_core::clock::SystemClock);
-        let state = AlertsState {
-            latest: std::sync::Mutex::new(super::super::Latest::default()),
-            planner: std::sync::Mutex::new(
-                hinomi_alerts::notify::NotificationPlanner::new(
-                    &settings_for(&Settings::default()),
-                    clock,
-                )
-                .unwrap(),
-            ),
-            paused_until: std::sync::Mutex::new(None),
-            poll_now: tokio::sync::Notify::new(),
-            notices: std::sync::Mutex::new(Vec::new()),
-            task: std::sync::Mutex::new(None),
-        };
+        let state = AlertsState::new(hinomi_alerts::runtime::AlertsRuntime::new(
+            hinomi_alerts::notify::NotificationPlanner::new(
+                &settings_for(&Settings::default()),
+                clock.clone(),
+            )
+            .unwrap(),
+            clock,
+        ));
         let until = pause(&state, 60).expect("paused");
         assert!(until > Utc::now() + chrono::Duration::minutes(59));
         assert_eq!(pause(&state, 0), None);
