@@ -50,7 +50,10 @@ pub trait IncidentLink {
 /// reported one of the group's alerts, so the silence lands where the alerts are routed; else,
 /// for alerts only Prometheus or a watch rule reported, the first Alertmanager of the settings.
 /// `None` when there is no Alertmanager at all.
-pub fn alertmanager_for<'a>(datasources: &'a [Datasource], alerts: &[Alert]) -> Option<&'a Datasource> {
+pub fn alertmanager_for<'a>(
+    datasources: &'a [Datasource],
+    alerts: &[Alert],
+) -> Option<&'a Datasource> {
     let mut alertmanagers = datasources
         .iter()
         .filter(|ds| ds.kind == DatasourceKind::Alertmanager);

@@ -9,8 +9,9 @@
 //! timings plus do-not-disturb and escalation ([`notify`]), and personal watch rules are
 //! validated and evaluated locally ([`local_rules`]). Alerts of a source that cannot be reached
 //! are marked "last known at" ([`staleness`]). The poll loop runs under [`supervise`], which
-//! restarts it after a panic; what it shares with the user's actions — the latest poll, the
-//! planner, acknowledging a group ([`acknowledge`]) — is the [`runtime`].
+//! restarts it after a panic: each [`round`] polls, reads the route trees, ticks the planner and
+//! publishes the board; what it shares with the user's actions — the latest poll, the planner,
+//! acknowledging a group ([`acknowledge`]) — is the [`runtime`].
 
 pub mod acknowledge;
 pub mod alert;
@@ -25,6 +26,7 @@ pub mod local_rules;
 pub mod matcher;
 pub mod notify;
 pub mod poller;
+pub mod round;
 pub mod routing;
 pub mod runtime;
 pub mod silences;

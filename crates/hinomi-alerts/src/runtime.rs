@@ -1,6 +1,7 @@
 //! What the running alerts domain shares between its poll loop and the user's actions: the
 //! latest poll, the notification planner, the notification pause, notices about alerting
-//! itself, and the "poll now" bell. The shell keeps one [`AlertsRuntime`] in its managed state.
+//! itself, and the "poll now" bell; the board the UI asks for is read from it ([`view`]). The
+//! shell keeps one [`AlertsRuntime`] in its managed state; [`crate::round`] writes it.
 //!
 //! Lock order: [`AlertsRuntime::latest`] before [`AlertsRuntime::planner`]; the methods here
 //! are the only places that hold both.
@@ -18,6 +19,9 @@ use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
 use hinomi_core::settings::Datasource;
 use std::sync::{Arc, Mutex, MutexGuard};
+
+pub mod view;
+pub use view::{AlertBoard, BoardQuery};
 
 /// What the last poll saw. Replaced whole after each poll, so a reader never waits for one.
 #[derive(Default)]
@@ -91,6 +95,9 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// At most this many notices about alerting itself are kept; the oldest go first.
+pub const NOTICES_KEPT: usize = 5;
+
 /// How long an acknowledgement's silence lasts unless asked otherwise.
 pub const ACKNOWLEDGE_MINUTES: u32 = 60;
 
@@ -115,6 +122,39 @@ impl AlertsRuntime {
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
+    }
+
+    /// Pauses desktop notifications for `minutes` (0 resumes them); until when.
+    pub fn pause(&self, minutes: u32) -> Option<DateTime<Utc>> {
+        let until =
+            (minutes > 0).then(|| self.clock.now() + chrono::Duration::minutes(i64::from(minutes)));
+        *lock(&self.paused_until) = until;
+        until
+    }
+
+    /// Snoozes (or wakes, `None`) every notification group the board group with these labels
+    /// belongs to. The loop saves the planner's memory after the round this wakes.
+    pub fn snooze(&self, labels: &LabelSet, until: Option<DateTime<Utc>>) {
+        {
+            let latest = lock(&self.latest);
+            let mut planner = lock(&self.planner);
+            for key in latest.planner_keys(&planner, labels) {
+                match until {
+                    Some(until) => planner.snooze(&key, until),
+                    None => planner.unsnooze(&key),
+                }
+            }
+        }
+        self.poll_now.notify_one();
+    }
+
+    /// Keeps a notice about alerting itself for the board; the oldest go beyond [`NOTICES_KEPT`].
+    pub fn raise_notice(&self, notice: HinomiError) {
+        tracing::warn!(message = %notice.message, "alerting notice");
+        let mut notices = lock(&self.notices);
+        notices.push(notice);
+        let excess = notices.len().saturating_sub(NOTICES_KEPT);
+        notices.drain(..excess);
     }
 
     /// Acknowledges the group with these labels, the same from the board and from a desktop
@@ -177,3 +217,6 @@ impl AlertsRuntime {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests;

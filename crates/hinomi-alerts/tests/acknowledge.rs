@@ -153,7 +153,13 @@ async fn one_acknowledge_silences_on_alertmanager_and_pins_on_my_incident_as_one
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| format!("{}={}", m["name"].as_str().unwrap(), m["value"].as_str().unwrap()))
+        .map(|m| {
+            format!(
+                "{}={}",
+                m["name"].as_str().unwrap(),
+                m["value"].as_str().unwrap()
+            )
+        })
         .collect();
     matchers.sort();
     assert_eq!(matchers, ["alertname=AckMe", "severity=warning"]);
@@ -162,8 +168,16 @@ async fn one_acknowledge_silences_on_alertmanager_and_pins_on_my_incident_as_one
     };
     // Alertmanager moves a start a few milliseconds in its past to its now.
     let lasts = time("endsAt") - time("startsAt");
-    assert!((lasts - chrono::Duration::minutes(30)).num_seconds().abs() <= 1, "{lasts}");
-    assert!((time("startsAt").to_utc() - clock.now()).num_seconds().abs() <= 1);
+    assert!(
+        (lasts - chrono::Duration::minutes(30)).num_seconds().abs() <= 1,
+        "{lasts}"
+    );
+    assert!(
+        (time("startsAt").to_utc() - clock.now())
+            .num_seconds()
+            .abs()
+            <= 1
+    );
 
     // The incident side: the group's two alerts (not the other one), in the same name.
     assert_eq!(

@@ -19,9 +19,11 @@ pub fn current_user() -> String {
 }
 
 fn from_env(var: impl Fn(&str) -> Option<String>) -> Option<String> {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|name| var(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()))
+    ["USER", "LOGNAME", "USERNAME"].iter().find_map(|name| {
+        var(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    })
 }
 
 fn from_whoami() -> Option<String> {

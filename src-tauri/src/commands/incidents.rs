@@ -15,9 +15,10 @@ use hinomi_core::incident_policy::IncidentPolicy;
 use hinomi_core::paths::AppPaths;
 use hinomi_dashboards::TimeWindow;
 use hinomi_incidents::{
-    AlertIncidentOptions, AlertSnapshot, EvidenceData, EvidenceRecord, FiringAlertGroup, Incident, IncidentBundle,
-    IncidentImportReport, IncidentStore, NewIncident, Postmortem, ResponseCountdown,
-    ResponseTargets, RuleFileProblem, Severity, Status, TimelineEntry, TimelinePage, TimelineQuery,
+    AlertIncidentOptions, AlertSnapshot, EvidenceData, EvidenceRecord, FiringAlertGroup, Incident,
+    IncidentBundle, IncidentImportReport, IncidentStore, NewIncident, Postmortem,
+    ResponseCountdown, ResponseTargets, RuleFileProblem, Severity, Status, TimelineEntry,
+    TimelinePage, TimelineQuery,
 };
 use hinomi_reports::{ExportedReport, ReportFormat, ReportLanguage};
 use serde::Serialize;
@@ -89,16 +90,21 @@ impl hinomi_alerts::acknowledge::IncidentLink for AlertLink {
         })
         .await
         .map_err(|err| HinomiError::internal(format!("incident task failed: {err}")))??;
-        Ok(attached.map(|attached| hinomi_alerts::acknowledge::IncidentRef {
-            id: attached.incident.id,
-            title: attached.incident.title,
-        }))
+        Ok(
+            attached.map(|attached| hinomi_alerts::acknowledge::IncidentRef {
+                id: attached.incident.id,
+                title: attached.incident.title,
+            }),
+        )
     }
 }
 
 /// A board alert as incident evidence, as it is now (`incidentLink.ts` `alertSnapshot` makes
 /// the same for "Attach to incident").
-fn alert_snapshot(alert: &hinomi_alerts::Alert, now: chrono::DateTime<chrono::Utc>) -> AlertSnapshot {
+fn alert_snapshot(
+    alert: &hinomi_alerts::Alert,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AlertSnapshot {
     use hinomi_alerts::AlertState as Live;
     AlertSnapshot {
         labels: alert.labels.clone(),

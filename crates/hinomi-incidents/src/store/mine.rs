@@ -153,15 +153,25 @@ mod tests {
         let theirs = incident(&f, "Someone else's", "other");
         let older = incident(&f, "Older of mine", "sato");
         let mine = incident(&f, "Mine", "other");
-        f.store.add_assignee(&mine.id, "sato", Some("other")).unwrap();
+        f.store
+            .add_assignee(&mine.id, "sato", Some("other"))
+            .unwrap();
         let attached = f
             .store
             .attach_to_incident_of("sato", &[alert("a:1"), alert("a:2")])
             .unwrap()
             .expect("sato has an open incident");
-        assert_eq!(attached.incident.id, mine.id, "the most recently updated one");
+        assert_eq!(
+            attached.incident.id, mine.id,
+            "the most recently updated one"
+        );
         assert_eq!(attached.entries.len(), 2);
-        assert!(attached.entries.iter().all(|e| e.author.as_deref() == Some("sato")));
+        assert!(
+            attached
+                .entries
+                .iter()
+                .all(|e| e.author.as_deref() == Some("sato"))
+        );
         assert_eq!(pinned_on(&f, &mine.id).len(), 2);
         assert!(pinned_on(&f, &theirs.id).is_empty());
         assert!(pinned_on(&f, &older.id).is_empty());
@@ -187,7 +197,9 @@ mod tests {
         }
         let theirs = incident(&f, "Someone else's", "other");
         assert_eq!(
-            f.store.attach_to_incident_of("sato", &[alert("a:1")]).unwrap(),
+            f.store
+                .attach_to_incident_of("sato", &[alert("a:1")])
+                .unwrap(),
             None
         );
         assert!(pinned_on(&f, &closed.id).is_empty());
@@ -212,7 +224,10 @@ mod tests {
             .store
             .attach_to_incident_of("sato", &[alert("a:1"), alert("a:2"), alert("a:3")]);
         assert!(failed.is_err(), "{failed:?}");
-        assert!(pinned_on(&f, &mine.id).is_empty(), "the first pin was rolled back");
+        assert!(
+            pinned_on(&f, &mine.id).is_empty(),
+            "the first pin was rolled back"
+        );
         assert!(f.store.list_evidence(&mine.id).unwrap().is_empty());
 
         f.store
@@ -234,8 +249,13 @@ mod tests {
         let mine = incident(&f, "Mine", "sato");
         let mut broken = alert("a:2");
         broken.labels.clear();
-        let refused = f.store.attach_to_incident_of("sato", &[alert("a:1"), broken]);
-        assert!(matches!(refused, Err(IncidentError::InvalidInput(_))), "{refused:?}");
+        let refused = f
+            .store
+            .attach_to_incident_of("sato", &[alert("a:1"), broken]);
+        assert!(
+            matches!(refused, Err(IncidentError::InvalidInput(_))),
+            "{refused:?}"
+        );
         assert!(pinned_on(&f, &mine.id).is_empty());
     }
 }

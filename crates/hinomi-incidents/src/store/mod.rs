@@ -16,9 +16,9 @@ mod reading;
 mod tables;
 
 use crate::error::{IncidentError, Result};
-pub use mine::AttachedToMine;
 use chrono::{DateTime, FixedOffset, Offset, Utc};
 use hinomi_core::clock::Clock;
+pub use mine::AttachedToMine;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
