@@ -4,6 +4,7 @@
 //! pieces (`state`), and the TypeScript bindings for every command and type come from
 //! [`ipc_builder`] — the UI never declares a type of its own for what crosses IPC.
 
+mod alerts;
 mod commands;
 mod logging;
 mod paths;
@@ -108,8 +109,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
         ])
         // alerts (issue 5): typed events from the background poller
         .events(tauri_specta::collect_events![
-            commands::alerts::AlertsUpdated,
-            commands::alerts::AlertsFocusGroup,
+            alerts::AlertsUpdated,
+            alerts::AlertsFocusGroup,
         ])
 }
 
@@ -149,7 +150,7 @@ pub fn run() {
             // Each domain registers its own managed state and background tasks.
             commands::files::setup(app, &paths);
             commands::dashboards::setup(app, &paths)?;
-            commands::alerts::setup(app, &paths)?;
+            alerts::setup(app, &paths)?;
             commands::incidents::setup(app, &paths)?;
             commands::logs::setup(app, &paths)?;
             app.manage(paths);

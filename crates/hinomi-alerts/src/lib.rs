@@ -10,8 +10,11 @@
 //! validated and evaluated locally ([`local_rules`]). Alerts of a source that cannot be reached
 //! are marked "last known at" ([`staleness`]). Rule files (watch rules, and the rules a
 //! postmortem proposes) are checked like `promtool check rules` by [`rule_file`]. The poll loop
-//! runs under [`supervise`], which restarts it after a panic.
+//! runs under [`supervise`], which restarts it after a panic: each [`round`] polls, reads the
+//! route trees, ticks the planner and publishes the board; what it shares with the user's actions
+//! — the latest poll, the planner, acknowledging a group ([`acknowledge`]) — is the [`runtime`].
 
+pub mod acknowledge;
 pub mod alert;
 pub mod board;
 pub mod changes;
@@ -24,8 +27,10 @@ pub mod local_rules;
 pub mod matcher;
 pub mod notify;
 pub mod poller;
+pub mod round;
 pub mod routing;
 pub mod rule_file;
+pub mod runtime;
 pub mod silences;
 pub mod sources;
 pub mod staleness;

@@ -18,6 +18,7 @@ pub mod redact;
 pub mod secrets;
 pub mod settings;
 pub mod time_zone;
+pub mod user;
 
 pub use error::{ErrorCode, HinomiError};
 #[cfg(feature = "test-support")]

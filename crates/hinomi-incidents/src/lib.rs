@@ -36,5 +36,5 @@ pub use model::timeline::{
 };
 pub use naming::report_file_stem;
 pub use rule_file::{RuleFileProblem, RuleFileSummary, validate_rule_file};
-pub use store::IncidentStore;
+pub use store::{AttachedToMine, IncidentStore};
 pub use user::{current_user, notice_text};

@@ -2,26 +2,8 @@
 
 use crate::model::countdown::ThresholdCrossing;
 
-/// The laptop user's name: `$USER`, else `whoami`, else "me". Used as the default commander and
-/// as the author of every change made from the app.
-pub fn current_user() -> String {
-    let from_env = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .ok()
-        .map(|name| name.trim().to_string())
-        .filter(|name| !name.is_empty());
-    from_env
-        .or_else(|| {
-            std::process::Command::new("whoami")
-                .output()
-                .ok()
-                .filter(|out| out.status.success())
-                .and_then(|out| String::from_utf8(out.stdout).ok())
-                .map(|name| name.trim().to_string())
-                .filter(|name| !name.is_empty())
-        })
-        .unwrap_or_else(|| "me".to_string())
-}
+/// The one user name of the app (it lives in `hinomi-core`, which alerts share).
+pub use hinomi_core::user::current_user;
 
 /// The title and body of the desktop notification for a crossing.
 pub fn notice_text(crossing: &ThresholdCrossing) -> (String, String) {
@@ -75,10 +57,5 @@ mod tests {
         let (title, body) = notice_text(&crossing(100, -5 * 60));
         assert_eq!(title, "P1 INC-20261124-001 is overdue");
         assert!(body.ends_with("5 min past the target."), "{body}");
-    }
-
-    #[test]
-    fn there_is_always_a_user() {
-        assert!(!current_user().is_empty());
     }
 }

@@ -15,9 +15,10 @@ use hinomi_core::incident_policy::IncidentPolicy;
 use hinomi_core::paths::AppPaths;
 use hinomi_dashboards::TimeWindow;
 use hinomi_incidents::{
-    AlertIncidentOptions, EvidenceData, EvidenceRecord, FiringAlertGroup, Incident, IncidentBundle,
-    IncidentImportReport, IncidentStore, NewIncident, Postmortem, ResponseCountdown,
-    ResponseTargets, RuleFileProblem, Severity, Status, TimelineEntry, TimelinePage, TimelineQuery,
+    AlertIncidentOptions, AlertSnapshot, EvidenceData, EvidenceRecord, FiringAlertGroup, Incident,
+    IncidentBundle, IncidentImportReport, IncidentStore, NewIncident, Postmortem,
+    ResponseCountdown, ResponseTargets, RuleFileProblem, Severity, Status, TimelineEntry,
+    TimelinePage, TimelineQuery,
 };
 use hinomi_reports::{ExportedReport, ReportFormat, ReportLanguage};
 use serde::Serialize;
@@ -53,13 +54,76 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
     }
     let state = IncidentsState {
         store,
-        user: hinomi_incidents::current_user(),
+        user: hinomi_core::user::current_user(),
     };
     if let Ok(store) = &state.store {
         notify::start(store.clone(), app.handle().clone());
     }
     app.manage(state);
     Ok(())
+}
+
+impl IncidentsState {
+    /// Where an acknowledged alert group's alerts go: my open incident, in one transaction.
+    pub fn alert_link(&self) -> AlertLink {
+        AlertLink(self.store.clone())
+    }
+}
+
+/// The incident side of acknowledging an alert group, over the store (see
+/// `hinomi_alerts::acknowledge`): the board's alerts become alert snapshots, as the UI's "Attach
+/// to incident" makes them, and are pinned by [`IncidentStore::attach_to_incident_of`].
+pub struct AlertLink(Result<Arc<IncidentStore>, HinomiError>);
+
+impl hinomi_alerts::acknowledge::IncidentLink for AlertLink {
+    async fn attach(
+        &self,
+        user: &str,
+        alerts: &[hinomi_alerts::Alert],
+    ) -> Result<Option<hinomi_alerts::acknowledge::IncidentRef>, HinomiError> {
+        let store = self.0.clone()?;
+        let now = chrono::Utc::now();
+        let snapshots: Vec<AlertSnapshot> = alerts.iter().map(|a| alert_snapshot(a, now)).collect();
+        let user = user.to_owned();
+        let attached = tauri::async_runtime::spawn_blocking(move || {
+            store.attach_to_incident_of(&user, &snapshots)
+        })
+        .await
+        .map_err(|err| HinomiError::internal(format!("incident task failed: {err}")))??;
+        Ok(
+            attached.map(|attached| hinomi_alerts::acknowledge::IncidentRef {
+                id: attached.incident.id,
+                title: attached.incident.title,
+            }),
+        )
+    }
+}
+
+/// A board alert as incident evidence, as it is now (`incidentLink.ts` `alertSnapshot` makes
+/// the same for "Attach to incident").
+fn alert_snapshot(
+    alert: &hinomi_alerts::Alert,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AlertSnapshot {
+    use hinomi_alerts::AlertState as Live;
+    AlertSnapshot {
+        labels: alert.labels.clone(),
+        annotations: alert.annotations.clone(),
+        starts_at: alert.active_since.unwrap_or(now),
+        ends_at: None,
+        state: match alert.state {
+            Live::Firing => hinomi_incidents::AlertState::Firing,
+            Live::Pending => hinomi_incidents::AlertState::Pending,
+            Live::Silenced | Live::Inhibited => hinomi_incidents::AlertState::Suppressed,
+        },
+        source: alert
+            .sources
+            .first()
+            .map(|source| source.datasource_id.clone())
+            .unwrap_or_default(),
+        generator_url: alert.generator_url.clone(),
+        fingerprint: Some(alert.fingerprint.clone()),
+    }
 }
 
 type State<'a> = tauri::State<'a, IncidentsState>;

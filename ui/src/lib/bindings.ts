@@ -81,10 +81,11 @@ export const commands = {
 	updateSilence: (datasourceId: string, silenceId: string, draft: SilenceDraft) => typedError<string, HinomiError>(__TAURI_INVOKE("update_silence", { datasourceId, silenceId, draft })),
 	expireSilence: (datasourceId: string, silenceId: string) => typedError<null, HinomiError>(__TAURI_INVOKE("expire_silence", { datasourceId, silenceId })),
 	/**
-	 *  Acknowledges a group: a short silence over its group labels, and no more desktop
-	 *  notifications for it until it changes.
+	 *  Acknowledges a board group: a short silence over its group labels, no more desktop
+	 *  notifications for it until it changes, and its alerts added to my open incident; `None` when
+	 *  there is no Alertmanager to silence it on. See [`AlertsRuntime::acknowledge_group`].
 	 */
-	acknowledgeAlertGroup: (datasourceId: string, groupLabels: { [key in string]: string }, minutes: number) => typedError<string, HinomiError>(__TAURI_INVOKE("acknowledge_alert_group", { datasourceId, groupLabels, minutes })),
+	acknowledgeAlertGroup: (groupLabels: { [key in string]: string }, minutes: number) => typedError<Acknowledged | null, HinomiError>(__TAURI_INVOKE("acknowledge_alert_group", { groupLabels, minutes })),
 	listAlertRules: () => typedError<DatasourceRules[], HinomiError>(__TAURI_INVOKE("list_alert_rules")),
 	/**  Pauses desktop notifications for `minutes` (0 resumes them). */
 	pauseNotifications: (minutes: number) => __TAURI_INVOKE<string | null>("pause_notifications", { minutes }),
@@ -205,6 +206,17 @@ export const events = {
 };
 
 /* Types */
+/**  What acknowledging did. */
+export type Acknowledged = {
+	silence_id: string,
+	/**  The Alertmanager datasource that keeps the silence. */
+	datasource_id: string,
+	/**  The user's open incident the group's alerts were pinned on; `None` when they have none. */
+	incident: IncidentRef | null,
+	/**  The silence was made, but the alerts could not be put on the incident: why. */
+	incident_error: HinomiError | null,
+};
+
 export type ActionItem = {
 	/**  `None` when the UI adds a new item; the store assigns one. */
 	id: string | null,
@@ -320,11 +332,8 @@ export type AlertsFocusGroup = {
 	intent: string,
 };
 
-/**
- *  Sent to the UI after a poll that changed something (alerts, their states, or a source's
- *  health). The UI then asks for the board with its own filter.
- */
-export type AlertsUpdated = {
+/**  A round in numbers: what the tray shows and the UI is told. */
+export type AlertsSummary = {
 	at: string,
 	total: number,
 	firing: number,
@@ -336,6 +345,12 @@ export type AlertsUpdated = {
 	/**  Sources that cannot be reached and the alerts known only from them ("last known at"). */
 	stale: StaleSummary,
 };
+
+/**
+ *  Sent to the UI after a poll that changed something (alerts, their states, or a source's
+ *  health). The UI then asks for the board with its own filter.
+ */
+export type AlertsUpdated = AlertsSummary;
 
 export type AppInfo = {
 	version: string,
@@ -835,6 +850,12 @@ export type IncidentImportReport = {
 export type IncidentPolicy = {
 	response_targets?: ResponseTargets,
 	severity_mapping?: SeverityMapping,
+};
+
+/**  The incident an acknowledged group's alerts were pinned on. */
+export type IncidentRef = {
+	id: string,
+	title: string,
 };
 
 /**  What the index holds and what went wrong reading the files. */
@@ -1481,7 +1502,7 @@ export type Silence = {
 	updated_at: string | null,
 };
 
-/**  Who creates silences by default: the OS user. */
+/**  Who creates silences by default: the app's one user ([`hinomi_core::user::current_user`]). */
 export type SilenceDefaults = {
 	created_by: string,
 	now: string,

@@ -11,6 +11,7 @@ mod cache;
 mod config;
 
 pub use cache::RouteTreeCache;
+pub mod view;
 
 use crate::alert::LabelSet;
 use crate::duration::{DurationError, format_duration, parse_duration};

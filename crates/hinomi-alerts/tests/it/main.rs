@@ -5,6 +5,7 @@
 
 mod support;
 
+mod acknowledge;
 mod faults;
 mod hung_source;
 mod ipc_types;

@@ -214,26 +214,38 @@ impl IncidentStore {
         let actor = person(actor);
         self.write(|tx, now| {
             load_incident(tx, incident_id)?;
-            let record = EvidenceRecord {
-                id: new_id(),
-                incident_id: incident_id.to_string(),
-                captured_at: now,
-                pinned_by: actor.clone(),
-                data,
-            };
-            evidence::insert(tx, incident_id, &record)?;
-            append_entry(
-                tx,
-                incident_id,
-                now,
-                now,
-                actor,
-                TimelineEvent::EvidencePinned {
-                    evidence_id: record.id.clone(),
-                    evidence_kind: record.data.kind(),
-                    title: record.data.title(),
-                },
-            )
+            pin(tx, incident_id, data, now, actor)
         })
     }
+}
+
+/// Inserts the evidence and its "pinned" entry inside the caller's transaction (`data` already
+/// checked, the incident known to exist).
+pub(super) fn pin(
+    tx: &Transaction<'_>,
+    incident_id: &str,
+    data: EvidenceData,
+    now: DateTime<Utc>,
+    actor: Option<String>,
+) -> Result<TimelineEntry> {
+    let record = EvidenceRecord {
+        id: new_id(),
+        incident_id: incident_id.to_string(),
+        captured_at: now,
+        pinned_by: actor.clone(),
+        data,
+    };
+    evidence::insert(tx, incident_id, &record)?;
+    append_entry(
+        tx,
+        incident_id,
+        now,
+        now,
+        actor,
+        TimelineEvent::EvidencePinned {
+            evidence_id: record.id.clone(),
+            evidence_kind: record.data.kind(),
+            title: record.data.title(),
+        },
+    )
 }

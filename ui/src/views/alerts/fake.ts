@@ -3,6 +3,7 @@
 
 import type { Backend, CommandResult } from "../../lib/backend";
 import type {
+  Acknowledged,
   Alert,
   AlertBoard,
   LiveAlertState,
@@ -11,9 +12,12 @@ import type {
   DatasourceRules,
   DatasourceSilences,
   HinomiError,
+  IncidentRef,
   RuleFileError,
   Silence,
 } from "../../lib/bindings";
+import { ALL_STATES } from "./board";
+import { groupSnapshots, incidentOf } from "./incidentLink";
 
 export type AlertsBackend = Pick<
   Backend,
@@ -214,7 +218,26 @@ export function createFakeAlerts(): AlertsBackend & { alertsState: FakeAlertsSta
       if (silence) silence.state = "expired";
       return ok(null);
     },
-    acknowledgeAlertGroup: async () => ok(`silence-${next++}`),
+    // Like the Rust command: a silence, then the group's alerts on my open incident. The incidents
+    // fake is reached through the Backend this slice is spread into (when it is).
+    async acknowledgeAlertGroup(labels) {
+      const silence_id = `silence-${next++}`;
+      const incidents = this as unknown as Partial<Pick<Backend, "incidentDefaults" | "listIncidents" | "pinEvidence">>;
+      let incident: IncidentRef | null = null;
+      if (incidents.incidentDefaults && incidents.listIncidents && incidents.pinEvidence) {
+        const { user } = await incidents.incidentDefaults();
+        const open = await incidents.listIncidents(true);
+        const mine = open.status === "ok" ? incidentOf(user, open.data) : null;
+        const group = fakeBoard(state, "", [...ALL_STATES]).board.groups.find(
+          (g) => groupKeyOf(g.labels ?? {}) === groupKeyOf(labels),
+        );
+        if (mine && group) {
+          for (const snapshot of groupSnapshots(group)) await incidents.pinEvidence(mine.id, { kind: "alert", ...snapshot });
+          incident = { id: mine.id, title: mine.title };
+        }
+      }
+      return ok<Acknowledged | null>({ silence_id, datasource_id: "am", incident, incident_error: null });
+    },
     listAlertRules: async () => ok<DatasourceRules[]>([]),
     pauseNotifications: async () => ok(null),
     alertRouting: async () => ok<DatasourceRouting[]>([]),

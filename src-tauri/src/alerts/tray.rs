@@ -3,9 +3,9 @@
 //! StatusNotifierWatcher owns its name on the session bus), closing the window hides it and
 //! notifications keep coming; without one the icon would be nowhere, so closing quits.
 
-use super::poller::AlertsUpdated;
-use super::{AlertsState, notifications};
+use super::{AlertsState, japanese};
 use hinomi_alerts::Severity;
+use hinomi_alerts::round::AlertsSummary;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::sync::Arc;
@@ -28,7 +28,8 @@ pub struct AlertsFocusGroup {
     pub intent: String,
 }
 
-pub fn create(app: &mut tauri::App) -> tauri::Result<()> {
+/// Creates the icon; the task that watches for a tray host (kept by the caller).
+pub fn create(app: &mut tauri::App) -> tauri::Result<tauri::async_runtime::JoinHandle<()>> {
     let ja = japanese(app.handle());
     let label = |en: &'static str, ja_text: &'static str| if ja { ja_text } else { en };
     let open = MenuItem::with_id(
@@ -57,7 +58,7 @@ pub fn create(app: &mut tauri::App) -> tauri::Result<()> {
         .on_menu_event(|app, event| match event.id.as_ref() {
             "open" => show_window(app),
             "pause" => {
-                notifications::pause(&app.state::<AlertsState>(), 60);
+                app.state::<AlertsState>().pause(60);
             }
             "quit" => app.exit(0),
             _ => {}
@@ -68,7 +69,7 @@ pub fn create(app: &mut tauri::App) -> tauri::Result<()> {
     builder.build(app)?;
     let hosted = Arc::new(AtomicBool::new(false));
     let watching = hosted.clone();
-    tauri::async_runtime::spawn(async move {
+    let watcher = tauri::async_runtime::spawn(async move {
         loop {
             watching.store(tray_host_present().await, Ordering::Relaxed);
             tokio::time::sleep(Duration::from_secs(30)).await;
@@ -88,7 +89,7 @@ pub fn create(app: &mut tauri::App) -> tauri::Result<()> {
             }
         });
     }
-    Ok(())
+    Ok(watcher)
 }
 
 /// Whether something on the session bus shows tray icons.
@@ -105,11 +106,6 @@ async fn tray_host_present() -> bool {
     proxy.name_has_owner(name).await.unwrap_or(false)
 }
 
-fn japanese(app: &AppHandle) -> bool {
-    app.try_state::<crate::state::SettingsState>()
-        .is_some_and(|settings| notifications::is_japanese(&settings.snapshot().settings))
-}
-
 pub fn show_window(app: &AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
@@ -118,7 +114,7 @@ pub fn show_window(app: &AppHandle) {
     }
 }
 
-pub fn update(app: &AppHandle, summary: &AlertsUpdated) {
+pub fn update(app: &AppHandle, summary: &AlertsSummary) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
@@ -150,7 +146,7 @@ pub fn update(app: &AppHandle, summary: &AlertsUpdated) {
 /// reached — that some of it is only last known, and since when (`clock_time` formats HH:MM in
 /// the user's time zone).
 fn tooltip(
-    summary: &AlertsUpdated,
+    summary: &AlertsSummary,
     ja: bool,
     clock_time: impl Fn(chrono::DateTime<chrono::Utc>) -> String,
 ) -> String {
@@ -201,8 +197,8 @@ mod tests {
     use chrono::{TimeZone, Utc};
     use hinomi_alerts::staleness::StaleSummary;
 
-    fn summary(firing: u32, stale: StaleSummary) -> AlertsUpdated {
-        AlertsUpdated {
+    fn summary(firing: u32, stale: StaleSummary) -> AlertsSummary {
+        AlertsSummary {
             at: Utc.with_ymd_and_hms(2026, 3, 21, 16, 30, 0).unwrap(),
             total: firing,
             firing,

@@ -2,12 +2,12 @@
 //! Alerts view, evaluated by the poller at every round against the first Prometheus, and shown
 //! on the board (source "local-rules") and notified like any other alert.
 
-use super::lock;
 use hinomi_alerts::local_rules::{
     LocalRuleEvaluator, PrometheusInstantQuery, RuleEvaluation, RuleFileError, WatchRules,
     WatchRulesFile, check_watch_rules,
 };
 use hinomi_alerts::poller::SourceResult;
+use hinomi_alerts::runtime::lock;
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
 use hinomi_core::settings::{Datasource, DatasourceKind, Settings};

@@ -3,102 +3,25 @@
 //! One notification per alert group (not per alert): the summary names the group, its firing
 //! count and worst severity, the body is the first alert's summary annotation. Critical groups
 //! are sent with critical urgency, which notification servers keep until dismissed. "Open"
-//! brings the window to the group; "Acknowledge" silences the group briefly; "Create incident"
+//! brings the window to the group; "Acknowledge" does what the board's button does (a short
+//! silence, and the group on my open incident); "Create incident"
 //! opens the group with the incident dialog. The body is escaped for servers that read markup.
 
 use super::tray::{self, AlertsFocusGroup};
-use super::{AlertsState, lock};
-use chrono::{DateTime, Utc};
-use hinomi_alerts::notify::{
-    NotificationKind, NotificationSettings, PlannedNotification, QuietHours, notification_body,
-};
-use hinomi_alerts::poller::SourceHealth;
-use hinomi_alerts::routing::RouteTree;
-use hinomi_alerts::{Alert, LabelSet, Severity};
-use hinomi_core::settings::{Language, Settings};
+use super::{AlertsState, is_japanese};
+use crate::commands::incidents::IncidentsState;
+use hinomi_alerts::Severity;
+use hinomi_alerts::notify::{NotificationKind, PlannedNotification, notification_body};
+use hinomi_alerts::runtime::ACKNOWLEDGE_MINUTES;
+use hinomi_core::settings::Settings;
 use notify_rust::{Hint, Notification, Timeout, Urgency};
-use std::sync::Arc;
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 
-/// The route semantics of the monitoring spec, polled at the app's refresh interval, with the
-/// person's do-not-disturb, quiet hours and escalation from the settings.
-pub fn settings_for(settings: &Settings) -> NotificationSettings {
-    let prefs = &settings.alert_notifications;
-    let quiet_hours = match (&prefs.quiet_hours_start, &prefs.quiet_hours_end) {
-        (Some(start), Some(end)) => vec![QuietHours {
-            start: start.clone(),
-            end: end.clone(),
-        }],
-        _ => Vec::new(),
-    };
-    NotificationSettings {
-        poll_interval_secs: settings.refresh_interval_secs.max(1),
-        utc_offset_minutes: chrono::Local::now().offset().local_minus_utc() / 60,
-        do_not_disturb: prefs.do_not_disturb,
-        critical_through_dnd: prefs.critical_through_dnd,
-        quiet_hours,
-        escalate_after_secs: (prefs.escalate_after_minutes > 0)
-            .then(|| prefs.escalate_after_minutes.saturating_mul(60)),
-        ..NotificationSettings::default()
-    }
-}
-
-pub fn pause(state: &AlertsState, minutes: u32) -> Option<DateTime<Utc>> {
-    let until = (minutes > 0).then(|| Utc::now() + chrono::Duration::minutes(i64::from(minutes)));
-    *lock(&state.paused_until) = until;
-    until
-}
-
-/// Snoozes (or wakes) every notification group the board group with these labels belongs to.
-pub fn snooze(state: &AlertsState, group_labels: &LabelSet, until: Option<DateTime<Utc>>) {
-    // Always the latest alerts first, then the planner (as every other place takes them).
-    let latest = lock(&state.latest);
-    let mut planner = lock(&state.planner);
-    let keys = latest.planner_keys(&planner, group_labels);
-    drop(latest);
-    for key in &keys {
-        match until {
-            Some(until) => planner.snooze(key, until),
-            None => planner.unsnooze(key),
-        }
-    }
-    drop(planner);
-    // The poller saves the planner's memory after its next round.
-    state.poll_now.notify_one();
-}
-
-/// `route_trees`: each Alertmanager's live route tree, by datasource id; its alerts are
-/// grouped and timed by it, the others by the seed's route.
-pub fn after_poll(
-    app: &AppHandle,
-    state: &AlertsState,
-    polled: (&[Alert], &[SourceHealth]),
-    route_trees: &[(String, Arc<RouteTree>)],
-    settings: &Settings,
-) {
-    let (alerts, sources) = polled;
-    let outcome = {
-        let mut planner = lock(&state.planner);
-        let wanted = settings_for(settings);
-        if let Err(error) = planner.set_settings(&wanted) {
-            tracing::warn!(%error, "notification settings rejected");
-        }
-        planner.set_route_trees(route_trees);
-        planner.tick(alerts, sources)
-    };
-    let paused = lock(&state.paused_until).is_some_and(|until| until > Utc::now());
-    if paused {
-        if !outcome.deliver.is_empty() {
-            tracing::info!(
-                count = outcome.deliver.len(),
-                "notifications paused; not shown"
-            );
-        }
-        return;
-    }
+/// Shows what the planner said is due, each on a thread of its own.
+pub fn show_all(app: &AppHandle, deliver: Vec<PlannedNotification>, settings: &Settings) {
     let japanese = is_japanese(settings);
-    for planned in outcome.deliver {
+    for planned in deliver {
         let source_name = planned
             .datasource_id
             .as_deref()
@@ -108,14 +31,6 @@ pub fn after_poll(
         let app = app.clone();
         // notify-rust talks D-Bus synchronously, and waiting for a click blocks: a thread each.
         std::thread::spawn(move || show(&app, &planned, &text));
-    }
-}
-
-pub fn is_japanese(settings: &Settings) -> bool {
-    match settings.language {
-        Language::Ja => true,
-        Language::En => false,
-        Language::System => sys_locale::get_locale().is_some_and(|l| l.starts_with("ja")),
     }
 }
 
@@ -251,31 +166,37 @@ fn show(app: &AppHandle, planned: &PlannedNotification, text: &Text) {
     };
     let group_key = planned.group_key.clone();
     let group_labels = planned.group_labels.clone();
-    let planner_keys = vec![group_key.clone()];
     handle.wait_for_action(|action| match action {
         "default" | "open" => focus(app, &group_key, "open"),
         "create-incident" => focus(app, &group_key, "create_incident"),
         "acknowledge" => {
             let app = app.clone();
+            let group_key = group_key.clone();
+            let group_labels = group_labels.clone();
             tauri::async_runtime::spawn(async move {
-                let settings = app.state::<crate::state::SettingsState>();
-                let alerts = app.state::<AlertsState>();
-                // Silences live in Alertmanager, whichever source reported the group.
-                let id = {
-                    settings
-                        .snapshot()
-                        .settings
-                        .datasources
-                        .iter()
-                        .find(|ds| ds.kind == hinomi_core::settings::DatasourceKind::Alertmanager)
-                        .map(|ds| ds.id.clone())
-                };
-                let Some(id) = id else { return };
-                if let Err(error) =
-                    super::acknowledge(&settings, &alerts, &id, &group_labels, &planner_keys, 60)
-                        .await
-                {
-                    tracing::warn!(%error, "acknowledging from a notification failed");
+                // The board's acknowledge, plus this notification's own group.
+                let datasources = app
+                    .state::<crate::state::SettingsState>()
+                    .snapshot()
+                    .settings
+                    .datasources;
+                let incidents = app.state::<IncidentsState>().alert_link();
+                let acknowledged = app
+                    .state::<AlertsState>()
+                    .acknowledge_group(
+                        &datasources,
+                        &group_labels,
+                        Some(&group_key),
+                        ACKNOWLEDGE_MINUTES,
+                        &incidents,
+                    )
+                    .await;
+                match acknowledged {
+                    Ok(Some(_)) => {}
+                    Ok(None) => tracing::warn!("no Alertmanager to acknowledge a group on"),
+                    Err(error) => {
+                        tracing::warn!(%error, "acknowledging from a notification failed");
+                    }
                 }
             });
         }
@@ -310,6 +231,8 @@ fn focus(app: &AppHandle, group_key: &str, intent: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Utc;
+    use hinomi_alerts::LabelSet;
 
     fn planned(kind: NotificationKind, severity: Severity) -> PlannedNotification {
         PlannedNotification {
@@ -406,59 +329,5 @@ mod tests {
         assert_eq!(urgency(Severity::Warning), Urgency::Normal);
         assert_eq!(urgency(Severity::Info), Urgency::Low);
         assert_eq!(urgency(Severity::None), Urgency::Low);
-    }
-
-    #[test]
-    fn the_persons_preferences_reach_the_planner_settings() {
-        let mut settings = Settings::default();
-        let defaults = settings_for(&settings);
-        assert!(!defaults.do_not_disturb);
-        assert_eq!(defaults.escalate_after_secs, Some(15 * 60));
-        assert!(defaults.quiet_hours.is_empty());
-        let prefs = &mut settings.alert_notifications;
-        prefs.do_not_disturb = true;
-        prefs.critical_through_dnd = false;
-        prefs.quiet_hours_start = Some("22:00".into());
-        prefs.quiet_hours_end = Some("07:00".into());
-        prefs.escalate_after_minutes = 0;
-        settings.refresh_interval_secs = 10;
-        let wanted = settings_for(&settings);
-        assert!(wanted.do_not_disturb);
-        assert!(!wanted.critical_through_dnd);
-        assert_eq!(
-            wanted.quiet_hours,
-            [QuietHours {
-                start: "22:00".into(),
-                end: "07:00".into()
-            }]
-        );
-        assert_eq!(wanted.escalate_after_secs, None);
-        assert_eq!(wanted.poll_interval_secs, 10);
-        // The route semantics stay the seed's.
-        assert_eq!(wanted.group_wait_secs, 30);
-    }
-
-    #[test]
-    fn pausing_sets_and_clears_the_deadline() {
-        let clock: std::sync::Arc<dyn hinomi_core::clock::Clock> =
-            std::sync::Arc::new(hinomi_core::clock::SystemClock);
-        let state = AlertsState {
-            latest: std::sync::Mutex::new(super::super::Latest::default()),
-            planner: std::sync::Mutex::new(
-                hinomi_alerts::notify::NotificationPlanner::new(
-                    &settings_for(&Settings::default()),
-                    clock,
-                )
-                .unwrap(),
-            ),
-            paused_until: std::sync::Mutex::new(None),
-            poll_now: tokio::sync::Notify::new(),
-            notices: std::sync::Mutex::new(Vec::new()),
-            task: std::sync::Mutex::new(None),
-        };
-        let until = pause(&state, 60).expect("paused");
-        assert!(until > Utc::now() + chrono::Duration::minutes(59));
-        assert_eq!(pause(&state, 0), None);
-        assert_eq!(*lock(&state.paused_until), None);
     }
 }

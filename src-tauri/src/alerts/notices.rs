@@ -2,16 +2,12 @@
 //! crash): kept for the board, which shows them above the alerts, and shown once as a desktop
 //! notification, so a fault in Hinomi is never silent.
 
-use super::{AlertsState, lock, notifications::is_japanese};
-use crate::state::SettingsState;
+use super::{AlertsState, japanese};
 use hinomi_alerts::history::Recovered;
 use hinomi_alerts::supervise::Restart;
 use hinomi_core::{ErrorCode, HinomiError};
 use notify_rust::{Hint, Notification, Urgency};
 use tauri::{AppHandle, Manager};
-
-/// At most this many notices are kept; the oldest go first.
-const KEPT: usize = 5;
 
 /// The history file was unreadable and replaced by an empty one.
 pub fn history_recreated(app: &AppHandle, recovered: &Recovered) {
@@ -58,19 +54,8 @@ pub fn monitoring_restarted(app: &AppHandle, restart: &Restart) {
     );
 }
 
-fn japanese(app: &AppHandle) -> bool {
-    is_japanese(&app.state::<SettingsState>().snapshot().settings)
-}
-
 fn raise(app: &AppHandle, notice: HinomiError) {
-    tracing::warn!(message = %notice.message, "alerting notice");
-    {
-        let state = app.state::<AlertsState>();
-        let mut notices = lock(&state.notices);
-        notices.push(notice.clone());
-        let excess = notices.len().saturating_sub(KEPT);
-        notices.drain(..excess);
-    }
+    app.state::<AlertsState>().raise_notice(notice.clone());
     // notify-rust talks D-Bus synchronously: off this task.
     std::thread::spawn(move || {
         let shown = Notification::new()

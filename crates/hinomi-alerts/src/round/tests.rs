@@ -1,0 +1,261 @@
+//! The poll loop on a fake clock, with no server: the watch rules are its only source.
+
+use super::*;
+use crate::notify::{NotificationKind, NotificationPlanner};
+use crate::{LabelSet, SourceKind, SourceRef};
+use hinomi_core::clock::FakeClock;
+use std::sync::Mutex;
+
+#[derive(Clone, Default)]
+struct Seen {
+    reports: Arc<Mutex<Vec<RoundReport>>>,
+    notices: Arc<Mutex<Vec<String>>>,
+}
+
+/// A desktop that records what each round gave it; the watch rules answer `firing` alerts.
+struct FakeHost {
+    settings: Settings,
+    firing: Arc<Mutex<Vec<Alert>>>,
+    seen: Seen,
+}
+
+impl RoundHost for FakeHost {
+    fn settings(&self) -> Settings {
+        self.settings.clone()
+    }
+
+    async fn watch_rules(&mut self, _settings: &Settings, _budget: Duration) -> Vec<SourceResult> {
+        vec![SourceResult {
+            source: SourceRef::new("local-rules", SourceKind::LocalRules),
+            result: Ok(self.firing.lock().unwrap().clone()),
+        }]
+    }
+
+    fn history_notice(&self, notice: HistoryNotice) {
+        self.seen
+            .notices
+            .lock()
+            .unwrap()
+            .push(format!("{notice:?}"));
+    }
+
+    fn after_round(&self, report: RoundReport) {
+        self.seen.reports.lock().unwrap().push(report);
+    }
+}
+
+fn alert(name: &str) -> Alert {
+    let labels: LabelSet = [
+        ("alertname".to_owned(), name.to_owned()),
+        ("severity".to_owned(), "critical".to_owned()),
+    ]
+    .into();
+    let mut alert = Alert::new(
+        labels,
+        AlertState::Firing,
+        SourceRef::new("local-rules", SourceKind::LocalRules),
+    );
+    alert.active_since = Some(chrono::DateTime::UNIX_EPOCH);
+    alert
+}
+
+struct Rig {
+    _dir: tempfile::TempDir,
+    clock: FakeClock,
+    runtime: AlertsRuntime,
+    firing: Arc<Mutex<Vec<Alert>>>,
+    seen: Seen,
+    poll: PollLoop<FakeHost>,
+}
+
+fn rig(refresh_interval_secs: u32) -> Rig {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = FakeClock::at(
+        chrono::DateTime::parse_from_rfc3339("2026-12-04T06:00:00Z")
+            .unwrap()
+            .to_utc(),
+    );
+    let shared: Arc<dyn Clock> = Arc::new(clock.clone());
+    let settings = Settings {
+        datasources: Vec::new(),
+        refresh_interval_secs,
+        ..Settings::default()
+    };
+    let planner =
+        NotificationPlanner::new(&notification_settings(&settings), shared.clone()).unwrap();
+    let firing = Arc::new(Mutex::new(vec![alert("DiskFull")]));
+    let seen = Seen::default();
+    let host = FakeHost {
+        settings,
+        firing: firing.clone(),
+        seen: seen.clone(),
+    };
+    Rig {
+        poll: PollLoop::new(
+            host,
+            dir.path().join("alerts-history.sqlite"),
+            shared.clone(),
+        ),
+        _dir: dir,
+        runtime: AlertsRuntime::new(planner, shared),
+        clock,
+        firing,
+        seen,
+    }
+}
+
+fn last_report(rig: &Rig) -> RoundReport {
+    rig.seen
+        .reports
+        .lock()
+        .unwrap()
+        .last()
+        .cloned()
+        .expect("a round reported")
+}
+
+fn firing_told(report: &RoundReport) -> Vec<String> {
+    report
+        .deliver
+        .iter()
+        .filter(|planned| planned.kind == NotificationKind::Firing)
+        .map(|planned| planned.group_key.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_round_publishes_the_board_and_the_planner_wakes_the_loop_at_group_wait() {
+    let mut rig = rig(60);
+    // The first round: the alert is on the board at once, the popup waits for group_wait (30 s),
+    // which comes before the next interval (60 s).
+    let wait = rig.poll.round(&rig.runtime).await;
+    assert_eq!(wait, Duration::from_secs(30));
+    let first = last_report(&rig);
+    assert_eq!((first.summary.total, first.summary.firing), (1, 1));
+    assert_eq!(first.summary.worst_firing, Severity::Critical);
+    assert!(first.changed);
+    assert!(firing_told(&first).is_empty());
+    {
+        let latest = lock(&rig.runtime.latest);
+        assert_eq!(latest.alerts.len(), 1);
+        assert_eq!(latest.at, Some(rig.clock.now()));
+    }
+    assert!(
+        rig.seen.notices.lock().unwrap().is_empty(),
+        "a fresh history"
+    );
+
+    // Nothing new: the UI is not told again.
+    rig.poll.round(&rig.runtime).await;
+    assert!(!last_report(&rig).changed);
+
+    // group_wait later, on the fake clock: the group is told, once.
+    rig.clock.advance(Duration::from_secs(30));
+    let wait = rig.poll.round(&rig.runtime).await;
+    assert_eq!(
+        firing_told(&last_report(&rig)),
+        [r#"seed:root:{alertname="DiskFull", severity="critical"}"#]
+    );
+    assert_eq!(
+        wait,
+        Duration::from_secs(60),
+        "next: one interval, the group is told"
+    );
+    rig.poll.round(&rig.runtime).await;
+    assert!(firing_told(&last_report(&rig)).is_empty());
+
+    // It resolves: the board changes at the next round.
+    rig.firing.lock().unwrap().clear();
+    rig.poll.round(&rig.runtime).await;
+    let resolved = last_report(&rig);
+    assert!(resolved.changed);
+    assert_eq!(resolved.summary.firing, 0);
+}
+
+#[tokio::test]
+async fn paused_notifications_are_not_delivered_but_the_board_still_changes() {
+    let mut rig = rig(10);
+    *lock(&rig.runtime.paused_until) = Some(rig.clock.now() + chrono::Duration::hours(1));
+    rig.poll.round(&rig.runtime).await;
+    rig.clock.advance(Duration::from_secs(30));
+    rig.poll.round(&rig.runtime).await;
+    let report = last_report(&rig);
+    assert!(report.deliver.is_empty(), "{:?}", report.deliver);
+    assert_eq!(report.summary.firing, 1);
+}
+
+#[tokio::test]
+async fn the_planner_memory_survives_a_new_loop_on_the_same_history() {
+    let mut rig = rig(10);
+    rig.poll.round(&rig.runtime).await;
+    rig.clock.advance(Duration::from_secs(30));
+    rig.poll.round(&rig.runtime).await;
+    assert_eq!(firing_told(&last_report(&rig)).len(), 1);
+    // A restart: a new runtime and loop on the same file do not tell the group again.
+    let shared: Arc<dyn Clock> = Arc::new(rig.clock.clone());
+    let settings = rig.poll.host.settings.clone();
+    let planner =
+        NotificationPlanner::new(&notification_settings(&settings), shared.clone()).unwrap();
+    let runtime = AlertsRuntime::new(planner, shared.clone());
+    let seen = Seen::default();
+    let host = FakeHost {
+        settings,
+        firing: rig.firing.clone(),
+        seen: seen.clone(),
+    };
+    let mut again = PollLoop::new(host, rig._dir.path().join("alerts-history.sqlite"), shared);
+    again.round(&runtime).await;
+    rig.clock.advance(Duration::from_secs(60));
+    again.round(&runtime).await;
+    let told: Vec<String> = seen
+        .reports
+        .lock()
+        .unwrap()
+        .iter()
+        .flat_map(firing_told)
+        .collect();
+    assert!(told.is_empty(), "told again after the restart: {told:?}");
+}
+
+#[test]
+fn the_round_budget_stays_inside_the_interval() {
+    assert_eq!(round_budget(Duration::from_secs(5)), Duration::from_secs(3));
+    assert_eq!(
+        round_budget(Duration::from_millis(200)),
+        Duration::from_millis(500)
+    );
+    assert_eq!(
+        round_budget(Duration::from_secs(60)),
+        Duration::from_secs(10)
+    );
+}
+
+#[test]
+fn the_persons_preferences_reach_the_planner_settings() {
+    let mut settings = Settings::default();
+    let defaults = notification_settings(&settings);
+    assert!(!defaults.do_not_disturb);
+    assert_eq!(defaults.escalate_after_secs, Some(15 * 60));
+    assert!(defaults.quiet_hours.is_empty());
+    let prefs = &mut settings.alert_notifications;
+    prefs.do_not_disturb = true;
+    prefs.critical_through_dnd = false;
+    prefs.quiet_hours_start = Some("22:00".into());
+    prefs.quiet_hours_end = Some("07:00".into());
+    prefs.escalate_after_minutes = 0;
+    settings.refresh_interval_secs = 10;
+    let wanted = notification_settings(&settings);
+    assert!(wanted.do_not_disturb);
+    assert!(!wanted.critical_through_dnd);
+    assert_eq!(
+        wanted.quiet_hours,
+        [QuietHours {
+            start: "22:00".into(),
+            end: "07:00".into()
+        }]
+    );
+    assert_eq!(wanted.escalate_after_secs, None);
+    assert_eq!(wanted.poll_interval_secs, 10);
+    // The route semantics stay the seed's.
+    assert_eq!(wanted.group_wait_secs, 30);
+}

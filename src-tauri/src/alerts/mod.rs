@@ -1,0 +1,112 @@
+//! The alerts domain's desktop side. The poll loop, the board and acknowledging live in
+//! `hinomi-alerts` (`runtime`, `round`); the shell keeps only what needs the desktop: the tray
+//! icon ([`tray`]), the popups ([`notifications`], notify-rust), notices about alerting itself
+//! ([`notices`]), the watch-rule file ([`watch_rules`]), and the [`host`] that hands each round
+//! to them and to the UI. The commands are in `commands/alerts.rs`.
+//!
+//! Imports go one way: `host` → `notifications` → `tray`; `tray` and `notices` use only this
+//! module's state.
+
+mod host;
+mod notices;
+mod notifications;
+mod tray;
+pub mod watch_rules;
+
+use crate::state::SettingsState;
+use hinomi_alerts::notify::NotificationPlanner;
+use hinomi_alerts::round::{PollLoop, notification_settings};
+use hinomi_alerts::runtime::{AlertsRuntime, lock};
+use hinomi_core::paths::AppPaths;
+use hinomi_core::settings::{Language, Settings};
+use std::sync::{Arc, Mutex};
+use tauri::Manager;
+use tauri::async_runtime::JoinHandle;
+
+pub use host::AlertsUpdated;
+pub use tray::AlertsFocusGroup;
+
+/// The alerts domain's managed state: the crate's runtime, and the background tasks (the poll
+/// loop, the tray host watcher), aborted when the state is dropped.
+pub struct AlertsState {
+    runtime: Arc<AlertsRuntime>,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl AlertsState {
+    fn new(runtime: Arc<AlertsRuntime>) -> Self {
+        Self {
+            runtime,
+            tasks: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn keep(&self, task: JoinHandle<()>) {
+        lock(&self.tasks).push(task);
+    }
+}
+
+impl std::ops::Deref for AlertsState {
+    type Target = AlertsRuntime;
+
+    fn deref(&self) -> &AlertsRuntime {
+        &self.runtime
+    }
+}
+
+impl Drop for AlertsState {
+    fn drop(&mut self) {
+        for task in lock(&self.tasks).drain(..) {
+            task.abort();
+        }
+    }
+}
+
+/// Registers this domain's managed state and starts its background tasks.
+pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+    let clock: Arc<dyn hinomi_core::clock::Clock> = Arc::new(hinomi_core::clock::SystemClock);
+    let settings = app.state::<SettingsState>().snapshot().settings;
+    let planner = NotificationPlanner::new(&notification_settings(&settings), clock.clone())?;
+    let runtime = Arc::new(AlertsRuntime::new(planner, clock.clone()));
+    app.manage(AlertsState::new(runtime.clone()));
+    app.manage(watch_rules::WatchRulesState::new(
+        hinomi_alerts::local_rules::WatchRulesFile::new(
+            paths
+                .data_dir
+                .join(hinomi_alerts::local_rules::WATCH_RULES_FILE),
+        ),
+    ));
+    match tray::create(app) {
+        Ok(watcher) => app.state::<AlertsState>().keep(watcher),
+        Err(error) => tracing::warn!(%error, "no tray icon; closing the window quits"),
+    }
+    let history = paths.data_dir.join("alerts-history.sqlite");
+    let handle = app.handle().clone();
+    let notify = app.handle().clone();
+    // A panic in a round restarts the loop (it reopens the history and resumes from its open
+    // episodes) and tells the user, instead of leaving a board that silently stopped changing.
+    let task = tauri::async_runtime::spawn(hinomi_alerts::supervise::supervise(
+        move || {
+            let host = host::DesktopHost::new(handle.clone(), clock.clone());
+            PollLoop::new(host, history.clone(), clock.clone()).run(runtime.clone())
+        },
+        move |restart| notices::monitoring_restarted(&notify, &restart),
+        std::time::Duration::from_secs(1),
+    ));
+    app.state::<AlertsState>().keep(task);
+    Ok(())
+}
+
+/// Whether notification and tray text is Japanese: the settings' language, or the system's.
+fn is_japanese(settings: &Settings) -> bool {
+    match settings.language {
+        Language::Ja => true,
+        Language::En => false,
+        Language::System => sys_locale::get_locale().is_some_and(|l| l.starts_with("ja")),
+    }
+}
+
+fn japanese(app: &tauri::AppHandle) -> bool {
+    app.try_state::<SettingsState>()
+        .is_some_and(|settings| is_japanese(&settings.snapshot().settings))
+}
