@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startStack, startApp, settingsFor, screenshot, waitFor, repoRoot } from "../lib/harness.mjs";
+import { importDashboardJson } from "../lib/dashboards.mjs";
 
 const NODE_EXPORTER_FULL = join(repoRoot, "crates/hinomi-dashboards/tests/fixtures/node-exporter-full.json");
 const DEMO_API_BIN = process.env.HINOMI_DEMO_API_BIN ?? join(repoRoot, "target/debug/hinomi-demo-api");
@@ -169,19 +170,7 @@ describe("Dashboards", () => {
   it("imports node-exporter-full and shows real node-exporter data", async () => {
     const { browser } = app;
     await (await $("dashboard-back")).click();
-    await (await $("dashboards-import-open")).click();
-    const text = readFileSync(NODE_EXPORTER_FULL, "utf8");
-    const area = await $("dashboards-import-text");
-    await area.waitForExist({ timeout: 5_000 });
-    await browser.execute(
-      (el, value) => {
-        el.value = value;
-        el.dispatchEvent(new Event("input", { bubbles: true }));
-      },
-      area,
-      text,
-    );
-    await (await $("dashboards-import-run")).click();
+    await importDashboardJson(browser, readFileSync(NODE_EXPORTER_FULL, "utf8"));
     await waitFor("node-exporter-full to open", async () =>
       /Node Exporter Full/.test(await (await $("dashboard-title")).getText()),
     );

@@ -6,6 +6,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startStack, startApp, settingsFor, screenshot, waitFor } from "../lib/harness.mjs";
+import { openDashboard } from "../lib/dashboards.mjs";
 
 describe("Explore and panel editing", () => {
   let stack;
@@ -56,11 +57,7 @@ describe("Explore and panel editing", () => {
 
   it("opens a panel's query in Explore and draws real lines", async () => {
     const { browser } = app;
-    await (await $("nav-dashboards")).click();
-    const item = await browser.$('[data-testid="dashboard-item"][data-uid="hinomi-system-overview"]');
-    await item.waitForExist({ timeout: 20_000 });
-    await (await item.$('[data-testid="dashboard-open"]')).click();
-    await (await $("dashboard-range")).selectByAttribute("value", "15m");
+    await openDashboard(browser, "hinomi-system-overview", "15m");
     await waitFor("panel 1 to answer", async () => (await (await panel(1)).getAttribute("data-state")) === "loaded");
     await (await (await panel(1)).$('[data-testid="panel-menu"]')).click();
     await (await (await panel(1)).$('[data-testid="panel-open-explore"]')).click();

@@ -16,6 +16,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startStack, startApp, settingsFor, screenshot, waitFor } from "../lib/harness.mjs";
+import { importDashboardJson } from "../lib/dashboards.mjs";
+import { localFilesDatasource, wallTime } from "../lib/logs.mjs";
 
 const RUN = `window.__pwned=1;window.__TAURI_INTERNALS__.invoke('pwned_ipc')`;
 const HUGE = "W".repeat(1_000_000);
@@ -38,13 +40,6 @@ const SHORT = Object.entries(PAYLOADS)
   .map(([, value]) => value)
   .join(" | ");
 
-/** `%Y-%m-%d %H:%M:%S` in this machine's wall time, as the demo API writes its log lines. */
-function wallTime(ms) {
-  const d = new Date(ms);
-  const p = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
 describe("Hostile input never executes", () => {
   let stack;
   let app;
@@ -61,18 +56,7 @@ describe("Hostile input never executes", () => {
     writeFileSync(join(logDir, "hostile.log"), lines.join("\n") + "\n");
 
     stack = await startStack({});
-    const files = `
-[[datasources]]
-id = "hostile-log-files"
-name = "Hostile log files"
-kind = "local_files"
-url = ""
-timeout_ms = 10000
-
-[datasources.logs]
-paths = ["${logDir}"]
-time_field = ""
-`;
+    const files = localFilesDatasource({ id: "hostile-log-files", name: "Hostile log files", paths: [logDir] });
     app = await startApp({ settingsToml: settingsFor(stack, { extraDatasources: files }) });
     const { browser } = app;
     await (await browser.$('[data-testid="nav-targets"]')).waitForDisplayed({ timeout: 30_000 });
@@ -262,18 +246,7 @@ time_field = ""
       ],
     };
     await (await $("nav-dashboards")).click();
-    await (await $("dashboards-import-open")).click();
-    const area = await $("dashboards-import-text");
-    await area.waitForExist({ timeout: 5_000 });
-    await browser.execute(
-      (el, value) => {
-        el.value = value;
-        el.dispatchEvent(new Event("input", { bubbles: true }));
-      },
-      area,
-      JSON.stringify(dashboard),
-    );
-    await (await $("dashboards-import-run")).click();
+    await importDashboardJson(browser, JSON.stringify(dashboard));
     await waitFor(
       "the hostile dashboard to open",
       async () => browser.execute(() => document.querySelector('[data-testid="dashboard-title"]')?.textContent.startsWith("Hostile <script>")),

@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { repoRoot, startApp, startStack, settingsFor, screenshot, screenshotDir, waitFor } from "../lib/harness.mjs";
+import { openDashboard } from "../lib/dashboards.mjs";
 import { startNotificationServer } from "../lib/notifications.mjs";
 
 const TITLE = "High error rate 決済APIのエラー率上昇";
@@ -409,11 +410,7 @@ warning = "P2"
 
   it("pins a dashboard panel's current data, drawn as a chart on the timeline", async () => {
     const { browser } = app;
-    await (await $("nav-dashboards")).click();
-    const item = await browser.$('[data-testid="dashboard-item"][data-uid="hinomi-system-overview"]');
-    await item.waitForExist({ timeout: 20_000 });
-    await (await item.$('[data-testid="dashboard-open"]')).click();
-    await (await $("dashboard-range")).selectByAttribute("value", "15m");
+    await openDashboard(browser, "hinomi-system-overview", "15m");
     const panel = await browser.$('[data-testid="dashboard-panel"][data-panel-id="1"]');
     let refreshed = Date.now();
     await waitFor("panel 1 drawn with a line", async () => {

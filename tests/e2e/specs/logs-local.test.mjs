@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { startStack, startApp, settingsFor, screenshot, waitFor, repoRoot } from "../lib/harness.mjs";
+import { discover, localFilesDatasource, wallTime } from "../lib/logs.mjs";
 
 // The whole suite runs nine hours east of UTC: the demo API writes its wall time in this zone,
 // the app reads times without a zone in this computer's zone, and every time range below would
@@ -24,15 +25,8 @@ const BUNDLE_REQUEST = `bundle-${NONCE}`;
 const ROTATED_TOKEN = `rotated${NONCE}`;
 const TAIL_TOKEN = `appended${NONCE}`;
 
-/** The seed's `%Y-%m-%d %H:%M:%S`, in this machine's wall time as the demo API writes it. */
-function seedTime(ms) {
-  const d = new Date(ms);
-  const p = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
 function seedLine(ms, level, message, context = {}) {
-  return JSON.stringify({ timestamp: seedTime(ms), level, service: "dataset-management", message, context: { request_id: BUNDLE_REQUEST, user_id: "mallory", action: "create_dataset", ...context } });
+  return JSON.stringify({ timestamp: wallTime(ms), level, service: "dataset-management", message, context: { request_id: BUNDLE_REQUEST, user_id: "mallory", action: "create_dataset", ...context } });
 }
 
 /** ERROR lines of the demo API's files whose time is at or after `fromMs` (what the view should count). */
@@ -84,25 +78,14 @@ describe("Logs over local files, offline", () => {
     const current = [];
     for (let i = 0; i < 20; i++) current.push(seedLine(now - 10 * 60_000 + i * 1000, "INFO", `bundle line ${i} of ${BUNDLE_REQUEST}`));
     current.push(seedLine(now - 9 * 60_000, "ERROR", "<script>window.__pwned = true</script><img src=x onerror=alert(1)>"));
-    current.push(`${seedTime(now - 9 * 60_000 + 1000)} ERROR plain text line: upstream timed out`);
+    current.push(`${wallTime(now - 9 * 60_000 + 1000)} ERROR plain text line: upstream timed out`);
     current.push(seedLine(now - 9 * 60_000 + 2000, "WARN", `x${"y".repeat(1_100_000)}`));
     bundleLines.push(...current);
     writeFileSync(join(bundle, "dataset-management.log"), current.join("\n") + "\n");
     // Invalid UTF-8 in a message: the file keeps its bytes, the index shows U+FFFD.
     appendFileSync(join(bundle, "dataset-management.log"), Buffer.concat([Buffer.from(seedLine(now - 8 * 60_000, "INFO", "bad bytes: ").slice(0, -3)), Buffer.from([0xff, 0xfe]), Buffer.from('"}}\n')]));
 
-    const files = `
-[[datasources]]
-id = "demo-log-files"
-name = "Demo log files"
-kind = "local_files"
-url = ""
-timeout_ms = 10000
-
-[datasources.logs]
-paths = ["${demoLogs}"]
-time_field = ""
-`;
+    const files = localFilesDatasource({ id: "demo-log-files", name: "Demo log files", paths: [demoLogs] });
     app = await startApp({ settingsToml: settingsFor(stack, { extraDatasources: files }) });
   });
 
@@ -112,22 +95,7 @@ time_field = ""
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const $ = (sel) => app.browser.$(`[data-testid="${sel}"]`);
-  const generation = async () => {
-    const summary = await $("logs-summary");
-    return (await summary.isExisting()) ? Number(await summary.getAttribute("data-generation")) : -1;
-  };
-  async function searched(after) {
-    await waitFor("the search to answer", async () => (await generation()) > after, { timeoutMs: 30_000 });
-    const hits = await $("logs-hits");
-    return { total: Number(await hits.getAttribute("data-value")), exact: (await hits.getAttribute("data-exact")) === "true", text: await hits.getText() };
-  }
-  async function runQuery(text) {
-    const before = await generation();
-    await (await $("logs-query")).setValue(text);
-    await app.browser.keys(["Enter"]);
-    return searched(before);
-  }
+  const { $, generation, searched, runQuery } = discover(() => app.browser);
   const messages = () =>
     app.browser.execute(() =>
       [...document.querySelectorAll('[data-testid="logs-table"] [data-testid="logs-row"] [data-testid="logs-cell"][data-column="message"]')].map((c) => c.textContent),

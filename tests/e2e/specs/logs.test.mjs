@@ -12,6 +12,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startStack, startApp, settingsFor, screenshot, waitFor, repoRoot } from "../lib/harness.mjs";
+import { openDashboard } from "../lib/dashboards.mjs";
+import { discover } from "../lib/logs.mjs";
 
 const DEMO_API_BIN = process.env.HINOMI_DEMO_API_BIN ?? join(repoRoot, "target/debug/hinomi-demo-api");
 const NONCE = Date.now().toString(36);
@@ -101,24 +103,7 @@ time_field = "@timestamp"
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const $ = (sel) => app.browser.$(`[data-testid="${sel}"]`);
-  const generation = async () => {
-    const summary = await $("logs-summary");
-    return (await summary.isExisting()) ? Number(await summary.getAttribute("data-generation")) : -1;
-  };
-  /** Waits for a search newer than generation `after` and returns its shown hit count. */
-  async function searched(after) {
-    await waitFor("the search to answer", async () => (await generation()) > after, { timeoutMs: 30_000 });
-    const hits = await $("logs-hits");
-    return { total: Number(await hits.getAttribute("data-value")), exact: (await hits.getAttribute("data-exact")) === "true", text: await hits.getText() };
-  }
-  async function runQuery(text) {
-    const before = await generation();
-    const input = await $("logs-query");
-    await input.setValue(text);
-    await app.browser.keys(["Enter"]);
-    return searched(before);
-  }
+  const { $, generation, searched, runQuery } = discover(() => app.browser);
   const rowLevels = () =>
     app.browser.execute(() => [...document.querySelectorAll('[data-testid="logs-table"] [data-testid="logs-row"]')].map((r) => r.getAttribute("data-level")));
   const histogram = async () => {
@@ -343,11 +328,7 @@ time_field = "@timestamp"
 
   it("opens Discover on a dashboard panel's window with Show logs", async () => {
     const { browser } = app;
-    await (await $("nav-dashboards")).click();
-    const item = await browser.$('[data-testid="dashboard-item"][data-uid="hinomi-system-overview"]');
-    await item.waitForExist({ timeout: 20_000 });
-    await (await item.$('[data-testid="dashboard-open"]')).click();
-    await (await $("dashboard-range")).selectByAttribute("value", "15m");
+    await openDashboard(browser, "hinomi-system-overview", "15m");
     const panel = await browser.$('[data-testid="dashboard-panel"][data-panel-id="1"]');
     await waitFor("panel 1 answered", async () => (await panel.getAttribute("data-state")) === "loaded", { timeoutMs: 30_000 });
     await (await panel.$('[data-testid="panel-menu"]')).click();

@@ -15,17 +15,11 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startStack, startApp, settingsFor, screenshot, waitFor } from "../lib/harness.mjs";
+import { localFilesDatasource, wallTime } from "../lib/logs.mjs";
 
 const NONCE = Date.now().toString(36);
 const PROBE = "OfflineProbe";
 const LOG_TOKEN = `offline${NONCE}`;
-
-/** `%Y-%m-%d %H:%M:%S` in this machine's wall time, as the demo API writes it. */
-function wallTime(ms) {
-  const d = new Date(ms);
-  const p = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
 
 /** HH:MM as the app shows it in English. */
 const clock = (ms) => new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit" }).format(ms);
@@ -51,18 +45,7 @@ describe("Offline start: every backend down, the app started again", () => {
     }
     writeFileSync(join(logs, "dataset-management.log"), lines.join("\n") + "\n");
     stack = await startStack({ scrapeInterval: "2s" });
-    const files = `
-[[datasources]]
-id = "offline-log-files"
-name = "Offline log files"
-kind = "local_files"
-url = ""
-timeout_ms = 10000
-
-[datasources.logs]
-paths = ["${logs}"]
-time_field = ""
-`;
+    const files = localFilesDatasource({ id: "offline-log-files", name: "Offline log files", paths: [logs] });
     // A damaged alert history waits for the first launch (where the harness keeps app data).
     const keepRoot = process.env.HINOMI_E2E_KEEP_APP_DATA || null;
     if (keepRoot) mkdirSync(keepRoot, { recursive: true });
