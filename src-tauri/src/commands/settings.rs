@@ -4,6 +4,7 @@
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
 use hinomi_core::connection::ConnectionReport;
+use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::{Datasource, DatasourceProblem, LoadedSettings, Settings};
 use serde::Serialize;
 use specta::Type;
@@ -54,8 +55,11 @@ pub fn get_settings(state: tauri::State<'_, SettingsState>) -> SettingsView {
 pub fn save_settings(
     settings: Settings,
     state: tauri::State<'_, SettingsState>,
+    clients: tauri::State<'_, EndpointCache>,
 ) -> Result<SettingsView, HinomiError> {
     state.file.save(&settings)?;
+    // Changed datasources are rebuilt on their next query; removed ones are dropped now.
+    clients.retain(&settings.datasources);
     let mut current = state
         .current
         .lock()
