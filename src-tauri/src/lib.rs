@@ -146,6 +146,9 @@ pub fn run() {
                 ));
             }
             app.manage(state::SettingsState::load(&paths));
+            // One HTTP client per datasource, shared by every query (rebuilt when its settings
+            // or secret change).
+            app.manage(hinomi_core::http::EndpointCache::new());
             app.manage(started);
             // Each domain registers its own managed state and background tasks.
             commands::files::setup(app, &paths);

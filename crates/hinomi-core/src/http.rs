@@ -15,6 +15,7 @@ use crate::settings::{Datasource, DatasourceAuth, parse_endpoint_url};
 use std::time::Duration;
 
 mod body;
+mod cache;
 mod fault;
 mod retry;
 mod tls;
@@ -22,6 +23,7 @@ pub use body::{
     BodyError, DEFAULT_MAX_ANSWER_BYTES, MAX_SHOWN_ERROR_BYTES, TooLarge, read_bounded, shown_text,
     shown_text_limited,
 };
+pub use cache::EndpointCache;
 pub use fault::{Answer, retry_after};
 pub use retry::{RealTimer, Retry, RetryPolicy, RetryTimer};
 

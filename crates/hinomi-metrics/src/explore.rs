@@ -5,12 +5,13 @@
 //! The expression is planned like a one-query panel, so `$__interval`, `$__rate_interval` and
 //! `$__range` work here too.
 
-use crate::run::{panel_context, pick_datasource, run_planned, utc};
+use crate::run::{client, panel_context, pick_datasource, run_planned, utc};
+use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::Datasource;
 use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_dashboards::{Panel, PlannedQuery, TemplateScope, TimeWindow, plan_queries};
 use hinomi_prometheus::metadata::MetricMetadata;
-use hinomi_prometheus::{InstantResult, PrometheusClient, QueryPosition, error_position};
+use hinomi_prometheus::{InstantResult, QueryPosition, error_position};
 use serde::Serialize;
 use specta::Type;
 
@@ -179,10 +180,13 @@ pub async fn explore_range(
     window: &TimeWindow,
     width_px: u32,
     datasources: &[Datasource],
+    clients: &EndpointCache,
 ) -> Result<Vec<u8>, HinomiError> {
     let planned = plan(expr, false, window, width_px, datasource_id)?;
     let width = panel_context(window, width_px).width_px;
-    Ok(run_planned(vec![planned], width, datasources).await.pack())
+    Ok(run_planned(vec![planned], width, datasources, clients)
+        .await
+        .pack())
 }
 
 /// Instant query at the end of `window`, for the table.
@@ -191,10 +195,11 @@ pub async fn explore_instant(
     datasource_id: Option<&str>,
     window: &TimeWindow,
     datasources: &[Datasource],
+    clients: &EndpointCache,
 ) -> Result<InstantAnswer, HinomiError> {
     let planned = plan(expr, true, window, 1000, datasource_id)?;
     let ds = pick_datasource(planned.datasource.as_deref(), datasources)?;
-    let client = PrometheusClient::new(ds)?;
+    let client = client(clients, ds).await?;
     let answer = client
         .query_instant(&planned.expr, Some(utc(planned.end_seconds)))
         .await;
@@ -216,9 +221,10 @@ pub async fn explore_instant(
 pub async fn promql_catalog(
     datasource_id: Option<&str>,
     datasources: &[Datasource],
+    clients: &EndpointCache,
 ) -> Result<PromqlCatalog, HinomiError> {
     let ds = pick_datasource(datasource_id, datasources)?;
-    let client = PrometheusClient::new(ds)?;
+    let client = client(clients, ds).await?;
     let (names, labels, metadata) = futures::join!(
         client.label_values("__name__", &[]),
         client.label_names(&[]),
@@ -260,6 +266,7 @@ pub async fn label_values(
     metric: Option<&str>,
     datasource_id: Option<&str>,
     datasources: &[Datasource],
+    clients: &EndpointCache,
 ) -> Result<Vec<String>, HinomiError> {
     if !is_label_name(label) {
         return Err(HinomiError::new(
@@ -268,7 +275,7 @@ pub async fn label_values(
         ));
     }
     let ds = pick_datasource(datasource_id, datasources)?;
-    let client = PrometheusClient::new(ds)?;
+    let client = client(clients, ds).await?;
     let matchers: Vec<&str> = metric
         .filter(|m| is_label_name(m) || m.contains(':'))
         .into_iter()

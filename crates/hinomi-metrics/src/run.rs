@@ -3,6 +3,7 @@
 use crate::cache::{PanelCache, keeps_last_data};
 use crate::frame::{QueryHeader, QueryOutcome, pack};
 use chrono::{DateTime, Utc};
+use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_dashboards::model::VariableKind;
@@ -76,8 +77,20 @@ pub(crate) fn instant_series(result: InstantResult) -> Vec<Series> {
     }
 }
 
-async fn fetch(query: &PlannedQuery, ds: &Datasource) -> Result<Vec<Series>, HinomiError> {
-    let client = PrometheusClient::new(ds)?;
+/// The Prometheus client of `ds`, over the endpoint shared by every query to it.
+pub(crate) async fn client(
+    clients: &EndpointCache,
+    ds: &Datasource,
+) -> Result<PrometheusClient, HinomiError> {
+    Ok(PrometheusClient::from_endpoint(clients.endpoint(ds).await?))
+}
+
+async fn fetch(
+    query: &PlannedQuery,
+    ds: &Datasource,
+    clients: &EndpointCache,
+) -> Result<Vec<Series>, HinomiError> {
+    let client = client(clients, ds).await?;
     if query.instant {
         let result = client
             .query_instant(&query.expr, Some(utc(query.end_seconds)))
@@ -135,10 +148,11 @@ pub async fn run_panel(
     window: &TimeWindow,
     width_px: u32,
     datasources: &[Datasource],
+    clients: &EndpointCache,
 ) -> Result<PanelAnswer, HinomiError> {
     let ctx = panel_context(window, width_px);
     let planned = plan_panel(dashboard, panel_id, &ctx)?;
-    Ok(run_planned(planned, ctx.width_px, datasources).await)
+    Ok(run_planned(planned, ctx.width_px, datasources, clients).await)
 }
 
 /// How a panel of `width_px` pixels over `window` is planned (15 s scrape interval assumed).
@@ -155,12 +169,13 @@ pub(crate) async fn run_planned(
     planned: Vec<PlannedQuery>,
     width_px: u32,
     datasources: &[Datasource],
+    clients: &EndpointCache,
 ) -> PanelAnswer {
     let runs = planned.iter().map(|query| async move {
         let ds = pick_datasource(query.datasource.as_deref(), datasources);
         let datasource_id = ds.as_ref().ok().map(|ds| ds.id.clone());
         let result = match ds {
-            Ok(ds) => fetch(query, ds).await,
+            Ok(ds) => fetch(query, ds, clients).await,
             Err(err) => Err(err),
         };
         (datasource_id, result)
@@ -213,6 +228,7 @@ pub async fn refresh_variable(
     name: &str,
     window: &TimeWindow,
     datasources: &[Datasource],
+    clients: &EndpointCache,
 ) -> Result<Variable, HinomiError> {
     let variable = dashboard.variable(name).cloned().ok_or_else(|| {
         HinomiError::new(ErrorCode::NotFound, format!("no variable named {name:?}"))
@@ -228,7 +244,7 @@ pub async fn refresh_variable(
                 .map(|k| scope.interpolate_with_format(k, "glob"))
                 .filter(|k| !k.is_empty());
             let ds = pick_datasource(key.as_deref(), datasources)?;
-            let client = PrometheusClient::new(ds)?;
+            let client = client(clients, ds).await?;
             let params: Vec<(&str, &str)> = request
                 .request
                 .params

@@ -101,6 +101,11 @@ impl PrometheusClient {
         })
     }
 
+    /// A client over an endpoint built elsewhere (the shell's [`hinomi_core::http::EndpointCache`]).
+    pub fn from_endpoint(endpoint: Endpoint) -> Self {
+        Self { endpoint }
+    }
+
     pub fn datasource_id(&self) -> &str {
         &self.endpoint.datasource_id
     }

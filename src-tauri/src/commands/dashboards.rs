@@ -10,6 +10,7 @@ mod snapshot;
 
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
+use hinomi_core::http::EndpointCache;
 use hinomi_core::paths::AppPaths;
 use hinomi_dashboards::{
     Dashboard, DashboardSearch, DashboardStore, DashboardSummary, ImportReport, TimeWindow,
@@ -209,6 +210,7 @@ pub async fn delete_dashboard(
 pub async fn refresh_dashboard_variable(
     state: tauri::State<'_, DashboardsState>,
     settings: tauri::State<'_, SettingsState>,
+    clients: tauri::State<'_, EndpointCache>,
     uid: String,
     name: String,
     window: TimeWindow,
@@ -216,7 +218,8 @@ pub async fn refresh_dashboard_variable(
     let mut dashboard = state.open_copy(&uid)?;
     let datasources = settings.snapshot().settings.datasources;
     let variable =
-        hinomi_metrics::refresh_variable(&mut dashboard, &name, &window, &datasources).await?;
+        hinomi_metrics::refresh_variable(&mut dashboard, &name, &window, &datasources, &clients)
+            .await?;
     state.update_variable(&uid, &variable);
     Ok(variable)
 }
@@ -244,6 +247,7 @@ pub async fn select_dashboard_variable(
 pub async fn run_panel(
     state: tauri::State<'_, DashboardsState>,
     settings: tauri::State<'_, SettingsState>,
+    clients: tauri::State<'_, EndpointCache>,
     uid: String,
     panel_id: u32,
     window: TimeWindow,
@@ -253,7 +257,14 @@ pub async fn run_panel(
         state.open_copy(&uid)?,
         settings.snapshot().settings.datasources,
     );
-    let run = hinomi_metrics::run_panel(&dashboard, panel_id, &window, width_px, &datasources);
+    let run = hinomi_metrics::run_panel(
+        &dashboard,
+        panel_id,
+        &window,
+        width_px,
+        &datasources,
+        &clients,
+    );
     let answer = state
         .inflight
         .run_latest(&format!("{uid}/{panel_id}"), run)

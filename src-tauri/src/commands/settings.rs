@@ -4,6 +4,7 @@
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
 use hinomi_core::connection::ConnectionReport;
+use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::{Datasource, DatasourceProblem, LoadedSettings, Settings};
 use serde::Serialize;
 use specta::Type;
@@ -56,6 +57,7 @@ pub fn save_settings(
     settings: Settings,
     state: tauri::State<'_, SettingsState>,
     files: tauri::State<'_, super::files::FilesState>,
+    clients: tauri::State<'_, EndpointCache>,
 ) -> Result<SettingsView, HinomiError> {
     // A log-source path typed here is checked like one typed in "Add log files…".
     files.check_log_sources(
@@ -63,6 +65,8 @@ pub fn save_settings(
         &settings.datasources,
     )?;
     state.file.save(&settings)?;
+    // Changed datasources are rebuilt on their next query; removed ones are dropped now.
+    clients.retain(&settings.datasources);
     let mut current = state
         .current
         .lock()

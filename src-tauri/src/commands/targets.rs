@@ -3,6 +3,7 @@
 use crate::state::SettingsState;
 use chrono::{DateTime, Utc};
 use hinomi_core::HinomiError;
+use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::DatasourceKind;
 use hinomi_prometheus::{PrometheusClient, ScrapeTarget};
 use serde::Serialize;
@@ -25,15 +26,17 @@ pub struct DatasourceTargets {
 #[specta::specta]
 pub async fn list_targets(
     state: tauri::State<'_, SettingsState>,
+    clients: tauri::State<'_, EndpointCache>,
 ) -> Result<Vec<DatasourceTargets>, HinomiError> {
+    let clients = &*clients;
     let settings = state.snapshot().settings;
     let fetches = settings
         .datasources
         .iter()
         .filter(|ds| ds.kind == DatasourceKind::Prometheus)
         .map(|ds| async move {
-            let result = match PrometheusClient::new(ds) {
-                Ok(client) => client.targets().await,
+            let result = match clients.endpoint(ds).await {
+                Ok(endpoint) => PrometheusClient::from_endpoint(endpoint).targets().await,
                 Err(err) => Err(err),
             };
             let (targets, error) = match result {

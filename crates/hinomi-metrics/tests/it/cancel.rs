@@ -69,11 +69,13 @@ async fn a_newer_query_drops_the_slow_one_and_its_http_request() {
         to_ms: 1_700_000_600_000.0,
     };
     let inflight = Arc::new(Inflight::new());
+    let clients = Arc::new(hinomi_core::http::EndpointCache::new());
 
     let slow = {
-        let (inflight, datasources) = (inflight.clone(), datasources.clone());
+        let (inflight, datasources, clients) =
+            (inflight.clone(), datasources.clone(), clients.clone());
         tokio::spawn(async move {
-            let run = explore::explore_range("slow", None, &window, 100, &datasources);
+            let run = explore::explore_range("slow", None, &window, 100, &datasources, &clients);
             inflight.run_latest("explore/range", run).await
         })
     };
@@ -85,7 +87,7 @@ async fn a_newer_query_drops_the_slow_one_and_its_http_request() {
     let fast = inflight
         .run_latest(
             "explore/range",
-            explore::explore_range("fast", None, &window, 100, &datasources),
+            explore::explore_range("fast", None, &window, 100, &datasources, &clients),
         )
         .await
         .expect("the newer run is not cancelled")

@@ -25,8 +25,9 @@ async fn explore_shows_an_endless_answer_as_too_large() {
         from_ms: 1_700_000_000_000.0,
         to_ms: 1_700_000_600_000.0,
     };
+    let clients = hinomi_core::http::EndpointCache::new();
     let started = Instant::now();
-    let instant = explore::explore_instant("up", None, &window, &datasources)
+    let instant = explore::explore_instant("up", None, &window, &datasources, &clients)
         .await
         .unwrap();
     let err = instant.error.expect("an error, not a result");
@@ -37,7 +38,7 @@ async fn explore_shows_an_endless_answer_as_too_large() {
         err.message
     );
 
-    let frame = explore::explore_range("up", None, &window, 800, &datasources)
+    let frame = explore::explore_range("up", None, &window, 800, &datasources, &clients)
         .await
         .unwrap();
     let needle = b"answer too large (";

@@ -4,6 +4,7 @@
 use super::{DashboardsState, PanelFrame};
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
+use hinomi_core::http::EndpointCache;
 use hinomi_dashboards::{Dashboard, PanelEdit, TimeWindow};
 use hinomi_metrics::{InstantAnswer, PromqlCatalog, explore};
 
@@ -14,6 +15,7 @@ use hinomi_metrics::{InstantAnswer, PromqlCatalog, explore};
 pub async fn explore_range(
     state: tauri::State<'_, DashboardsState>,
     settings: tauri::State<'_, SettingsState>,
+    clients: tauri::State<'_, EndpointCache>,
     expr: String,
     datasource_id: Option<String>,
     window: TimeWindow,
@@ -26,6 +28,7 @@ pub async fn explore_range(
         &window,
         width_px,
         &datasources,
+        &clients,
     );
     Ok(PanelFrame(
         state.inflight.run_latest("explore/range", run).await??,
@@ -38,12 +41,19 @@ pub async fn explore_range(
 pub async fn explore_instant(
     state: tauri::State<'_, DashboardsState>,
     settings: tauri::State<'_, SettingsState>,
+    clients: tauri::State<'_, EndpointCache>,
     expr: String,
     datasource_id: Option<String>,
     window: TimeWindow,
 ) -> Result<InstantAnswer, HinomiError> {
     let datasources = settings.snapshot().settings.datasources;
-    let run = explore::explore_instant(&expr, datasource_id.as_deref(), &window, &datasources);
+    let run = explore::explore_instant(
+        &expr,
+        datasource_id.as_deref(),
+        &window,
+        &datasources,
+        &clients,
+    );
     state.inflight.run_latest("explore/instant", run).await?
 }
 
@@ -52,10 +62,11 @@ pub async fn explore_instant(
 #[specta::specta]
 pub async fn promql_catalog(
     settings: tauri::State<'_, SettingsState>,
+    clients: tauri::State<'_, EndpointCache>,
     datasource_id: Option<String>,
 ) -> Result<PromqlCatalog, HinomiError> {
     let datasources = settings.snapshot().settings.datasources;
-    explore::promql_catalog(datasource_id.as_deref(), &datasources).await
+    explore::promql_catalog(datasource_id.as_deref(), &datasources, &clients).await
 }
 
 /// Values of `label` (on the series of `metric`, if given) for autocomplete.
@@ -63,6 +74,7 @@ pub async fn promql_catalog(
 #[specta::specta]
 pub async fn promql_label_values(
     settings: tauri::State<'_, SettingsState>,
+    clients: tauri::State<'_, EndpointCache>,
     label: String,
     metric: Option<String>,
     datasource_id: Option<String>,
@@ -73,6 +85,7 @@ pub async fn promql_label_values(
         metric.as_deref(),
         datasource_id.as_deref(),
         &datasources,
+        &clients,
     )
     .await
 }
