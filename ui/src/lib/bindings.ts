@@ -16,7 +16,8 @@ export const commands = {
 	getSettings: () => __TAURI_INVOKE<SettingsView>("get_settings"),
 	/**
 	 *  Saves even when a datasource has problems (a half-typed URL is not lost); the problems come
-	 *  back with the answer and are shown on the datasource they belong to.
+	 *  back with the answer and are shown on the datasource they belong to. A new log-source path
+	 *  that is refused (`path_refused`) stops the save.
 	 */
 	saveSettings: (settings: Settings) => typedError<SettingsView, HinomiError>(__TAURI_INVOKE("save_settings", { settings })),
 	testConnection: (datasource: Datasource) => typedError<ConnectionReport, HinomiError>(__TAURI_INVOKE("test_connection", { datasource })),
