@@ -21,11 +21,18 @@ pub struct ConnectionReport {
     pub latency_ms: f64,
 }
 
-/// Also writes the outcome in the datasource's health ([`crate::health`]), so the dot in
-/// Settings agrees with the test the user just ran.
-pub async fn test_connection(ds: &Datasource) -> Result<ConnectionReport, HinomiError> {
+/// When `ds` is exactly what is saved (one of `saved`), the outcome is also written in the
+/// datasource's health ([`crate::health`]), so the dot in Settings agrees with the test the user
+/// just ran. Settings tests the unsaved draft: a typo being tried must not turn a working
+/// datasource red, nor a fix not saved yet turn a broken one green.
+pub async fn test_connection(
+    ds: &Datasource,
+    saved: &[Datasource],
+) -> Result<ConnectionReport, HinomiError> {
     let result = probe(ds).await;
-    crate::health::book().record_outcome(&ds.id, result.as_ref().map(drop), chrono::Utc::now());
+    if saved.contains(ds) {
+        crate::health::book().record_outcome(&ds.id, result.as_ref().map(drop), chrono::Utc::now());
+    }
     result
 }
 
@@ -222,11 +229,11 @@ mod tests {
                 ),
         )
         .await;
-        let am = test_connection(&ds(DatasourceKind::Alertmanager, url.clone()))
+        let am = test_connection(&ds(DatasourceKind::Alertmanager, url.clone()), &[])
             .await
             .unwrap();
         assert_eq!(am.server, "Alertmanager 0.25.0");
-        let es = test_connection(&ds(DatasourceKind::Elasticsearch, url))
+        let es = test_connection(&ds(DatasourceKind::Elasticsearch, url), &[])
             .await
             .unwrap();
         assert_eq!(es.server, "OpenSearch 2.11.0");
@@ -258,7 +265,7 @@ mod tests {
                 ),
         )
         .await;
-        let report = test_connection(&ds(DatasourceKind::Elasticsearch, es))
+        let report = test_connection(&ds(DatasourceKind::Elasticsearch, es), &[])
             .await
             .unwrap();
         assert_eq!(report.server, "Elasticsearch 8.17.0");
@@ -271,7 +278,7 @@ mod tests {
                 ),
         )
         .await;
-        let report = test_connection(&ds(DatasourceKind::Elasticsearch, os))
+        let report = test_connection(&ds(DatasourceKind::Elasticsearch, os), &[])
             .await
             .unwrap();
         assert_eq!(report.server, "OpenSearch 8.17.0");
@@ -281,7 +288,7 @@ mod tests {
     async fn credentials_in_the_url_never_reach_the_message() {
         let url = serve(Router::new().route("/", get(|| async { "<html>hello</html>" }))).await;
         let with_secret = url.replacen("http://", "http://user:s3cret@", 1);
-        let err = test_connection(&ds(DatasourceKind::Prometheus, with_secret))
+        let err = test_connection(&ds(DatasourceKind::Prometheus, with_secret), &[])
             .await
             .unwrap_err();
         let shown = format!("{} {}", err.message, err.detail.unwrap_or_default());
@@ -298,15 +305,26 @@ mod tests {
         .await;
         let mut am = ds(DatasourceKind::Alertmanager, url);
         am.id = "health-tested".into();
-        test_connection(&am).await.unwrap();
+        test_connection(&am, std::slice::from_ref(&am))
+            .await
+            .unwrap();
         let health = book().get("health-tested").expect("a health entry");
         assert_eq!(health.state, HealthState::Ok);
         let answered = health.last_success;
         assert!(answered.is_some());
 
-        // The same datasource pointed at something that is not an Alertmanager.
+        // A draft of it with a typo, not saved: tested, but the saved datasource stays green.
+        let saved = am.clone();
         am.url = serve(Router::new().route("/", get(|| async { "<html>hello</html>" }))).await;
-        let err = test_connection(&am).await.unwrap_err();
+        test_connection(&am, std::slice::from_ref(&saved))
+            .await
+            .unwrap_err();
+        assert_eq!(book().get("health-tested").unwrap().state, HealthState::Ok);
+
+        // Saved that way, its test is its health.
+        let err = test_connection(&am, std::slice::from_ref(&am))
+            .await
+            .unwrap_err();
         let health = book().get("health-tested").unwrap();
         assert_eq!(health.state, HealthState::Failing);
         assert_eq!(health.error.as_ref(), Some(&err));
@@ -316,7 +334,7 @@ mod tests {
     #[tokio::test]
     async fn wrong_kind_of_server_is_named() {
         let url = serve(Router::new().route("/", get(|| async { "<html>hello</html>" }))).await;
-        let err = test_connection(&ds(DatasourceKind::Prometheus, url))
+        let err = test_connection(&ds(DatasourceKind::Prometheus, url), &[])
             .await
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::HttpStatus);
@@ -332,13 +350,13 @@ mod tests {
             dir.path().display().to_string(),
             format!("{}/*.log", dir.path().display()),
         ]));
-        let report = test_connection(&files).await.unwrap();
+        let report = test_connection(&files, &[]).await.unwrap();
         assert_eq!(report.server, "Local files (2 paths)");
 
         files.logs = Some(crate::settings::LogSourceOptions::local_files(vec![
             format!("{}/missing/*.log", dir.path().display()),
         ]));
-        let err = test_connection(&files).await.unwrap_err();
+        let err = test_connection(&files, &[]).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::Io);
         assert!(err.message.contains("missing"), "{}", err.message);
     }

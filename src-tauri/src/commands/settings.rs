@@ -95,8 +95,13 @@ pub fn save_settings(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn test_connection(datasource: Datasource) -> Result<ConnectionReport, HinomiError> {
-    hinomi_core::connection::test_connection(&datasource).await
+pub async fn test_connection(
+    datasource: Datasource,
+    state: tauri::State<'_, SettingsState>,
+) -> Result<ConnectionReport, HinomiError> {
+    // Only the saved datasource's test is its health (the draft may hold a typo being tried).
+    let saved = state.snapshot().settings.datasources;
+    hinomi_core::connection::test_connection(&datasource, &saved).await
 }
 
 /// How each datasource's reads have been going (ok, or failing since when with which error,

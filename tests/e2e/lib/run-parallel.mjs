@@ -9,8 +9,11 @@
 //   node lib/run-parallel.mjs [--jobs N] [spec ...]     (from tests/e2e; default: every spec)
 //
 // Each spec's output is printed whole when it ends (not interleaved), with its duration; the
-// exit status is non-zero if any spec failed. `npm test` still runs everything in one process,
-// one spec at a time, on the caller's display and bus.
+// exit status is non-zero if any spec failed. A spec still running after
+// HINOMI_E2E_SPEC_TIMEOUT_S seconds (default 900) is killed and fails with its output printed,
+// and so are the running specs when the runner itself is stopped (e.g. by CI's `timeout`): a
+// hung run still shows where it hung. `npm test` still runs everything in one process, one
+// spec at a time, on the caller's display and bus.
 
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -66,6 +69,24 @@ function freeDisplay() {
   throw new Error("no free X display number between 100 and 400");
 }
 
+const specTimeoutMs = Number(process.env.HINOMI_E2E_SPEC_TIMEOUT_S ?? 900) * 1000;
+
+/** The specs running now: their output so far, and a way to stop each. */
+const running = new Map();
+
+/** Ends a spec's whole process group (xvfb-run, Xvfb, the bus, node, the app): TERM, then KILL. */
+function stopGroup(child) {
+  const signal = (sig) => {
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal("SIGTERM");
+  setTimeout(() => signal("SIGKILL"), 10_000).unref();
+}
+
 function runSpec(spec) {
   const display = freeDisplay();
   const started = Date.now();
@@ -87,16 +108,39 @@ function runSpec(spec) {
       "--test-reporter-destination=stdout",
       spec,
     ],
-    { cwd: e2eDir, stdio: ["ignore", "pipe", "pipe"] },
+    // Its own process group, so a timeout can stop everything it started.
+    { cwd: e2eDir, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
+  const entry = { output: "", child };
+  running.set(spec, entry);
+  child.stdout.on("data", (d) => (entry.output += d));
+  child.stderr.on("data", (d) => (entry.output += d));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    entry.output += `\n[run-parallel] ${relative(e2eDir, spec)} still running after ${specTimeoutMs / 1000} s: stopped\n`;
+    stopGroup(child);
+  }, specTimeoutMs);
   return new Promise((done) => {
     child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      running.delete(spec);
       claimedDisplays.delete(display);
-      done({ spec, code, signal, output, seconds: (Date.now() - started) / 1000 });
+      const failedCode = timedOut && code === 0 ? 1 : code;
+      done({ spec, code: failedCode, signal, output: entry.output, seconds: (Date.now() - started) / 1000 });
     });
+  });
+}
+
+// Stopped from outside (CI's `timeout`, Ctrl+C): print what the running specs said so far and
+// stop them, so the log shows where the run was.
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    for (const [spec, { output, child }] of running) {
+      console.log(`\n──── ${relative(e2eDir, spec)}: STOPPED by ${signal}, its output so far ────\n${output}`);
+      stopGroup(child);
+    }
+    process.exit(1);
   });
 }
 

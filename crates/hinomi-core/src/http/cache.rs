@@ -6,9 +6,12 @@
 //! async runtime, so [`EndpointCache`] keeps the endpoint until the datasource's settings or the
 //! secret store change: an entry remembers the settings it was built from (compared whole, so any
 //! edit saved in Settings rebuilds it) and the secret generation ([`crate::secrets::generation`],
-//! bumped by every secret set or clear). A build runs on tokio's blocking pool, so the async
-//! query path never touches the keyring or the disk. A failed build is not cached: a CA-file
-//! error is reported on every query until the file is fixed.
+//! bumped by every secret set or clear) and the modification time and length of its CA and
+//! client-certificate files: a certificate renewed in place (same path) is picked up on the next
+//! query, as it was when every query built its own client. Those three `stat` calls are the
+//! only disk work left on the query path; a build runs on tokio's blocking pool, so the async
+//! path never reads the keyring or a file. A failed build is not cached: a CA-file error is
+//! reported on every query until the file is fixed.
 
 use super::Endpoint;
 use crate::error::HinomiError;
@@ -17,6 +20,7 @@ use crate::settings::Datasource;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 /// Where the secret generation is read; tests count their own changes.
 type Generation = Arc<dyn Fn() -> u64 + Send + Sync>;
@@ -24,7 +28,19 @@ type Generation = Arc<dyn Fn() -> u64 + Send + Sync>;
 struct Entry {
     settings: Datasource,
     generation: u64,
+    files: TlsFiles,
     endpoint: Endpoint,
+}
+
+/// What the CA, client-certificate and key files looked like (`None`: not set or not there).
+type TlsFiles = [Option<(SystemTime, u64)>; 3];
+
+fn tls_files(ds: &Datasource) -> TlsFiles {
+    let tls = &ds.tls;
+    [&tls.ca_file, &tls.client_cert_file, &tls.client_key_file].map(|path| {
+        let meta = std::fs::metadata(crate::settings::TlsOptions::path(path)?).ok()?;
+        Some((meta.modified().ok()?, meta.len()))
+    })
 }
 
 /// Endpoints by datasource id, rebuilt when their settings or secrets change.
@@ -80,9 +96,11 @@ impl EndpointCache {
     pub async fn endpoint(&self, ds: &Datasource) -> Result<Endpoint, HinomiError> {
         // Read before building: a secret changed during the build makes the next call rebuild.
         let generation = (self.generation)();
+        let files = tls_files(ds);
         if let Some(entry) = self.lock().get(&ds.id)
             && entry.generation == generation
             && entry.settings == *ds
+            && entry.files == files
         {
             return Ok(entry.endpoint.clone());
         }
@@ -105,6 +123,7 @@ impl EndpointCache {
             Entry {
                 settings: ds.clone(),
                 generation,
+                files,
                 endpoint: endpoint.clone(),
             },
         );
@@ -262,6 +281,39 @@ mod tests {
             );
         }
         assert_eq!(f.cache.builds(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_ca_file_renewed_in_place_rebuilds_the_endpoint() {
+        let f = fixture();
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("ca.pem");
+        let pem = |name: &str| {
+            rcgen::generate_simple_self_signed(vec![name.to_owned()])
+                .unwrap()
+                .cert
+                .pem()
+        };
+        std::fs::write(&ca, pem("old.example")).unwrap();
+        let mut source = ds("a", "https://host");
+        source.auth = DatasourceAuth::None;
+        source.tls.ca_file = Some(ca.display().to_string());
+        f.cache.endpoint(&source).await.unwrap();
+        f.cache.endpoint(&source).await.unwrap();
+        assert_eq!(f.cache.builds(), 1, "an unchanged file keeps the endpoint");
+
+        // Renewed at the same path: the settings are equal, the file is not.
+        std::fs::write(&ca, pem("a-renewed-certificate.example")).unwrap();
+        f.cache.endpoint(&source).await.unwrap();
+        assert_eq!(f.cache.builds(), 2, "the renewed CA file is read again");
+
+        std::fs::remove_file(&ca).unwrap();
+        let err = f.cache.endpoint(&source).await.unwrap_err();
+        assert_eq!(
+            err.code,
+            ErrorCode::InvalidConfig,
+            "a removed CA file is noticed"
+        );
     }
 
     #[tokio::test]

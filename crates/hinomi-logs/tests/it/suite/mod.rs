@@ -216,7 +216,9 @@ async fn dialect(fx: &Fixture) {
 }
 
 async fn connection(fx: &Fixture, ds: &Datasource) {
-    let report = hinomi_core::connection::test_connection(ds).await.unwrap();
+    let report = hinomi_core::connection::test_connection(ds, &[])
+        .await
+        .unwrap();
     assert_eq!(
         report.server,
         format!("{} {}", fx.engine.product(), fx.engine.version())
