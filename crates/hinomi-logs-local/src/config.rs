@@ -3,6 +3,7 @@
 use crate::catalog::DEFAULT_KEYWORD_FIELDS;
 use crate::error::LocalLogsError;
 use crate::timeparse::LineZone;
+use hinomi_core::path_policy::LogSourceRule;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -68,6 +69,10 @@ pub struct IngestOptions {
     pub writer_memory_bytes: usize,
     /// Indexing threads.
     pub writer_threads: usize,
+    /// Which files found in the sources may be read (the rule typed log-source paths pass).
+    /// The default knows no protected folders, only `/proc`, `/sys`, `/dev` and non-regular
+    /// files; the app hands over its own folders and the key stores ([`crate::LocalSources`]).
+    pub files: LogSourceRule,
 }
 
 impl Default for IngestOptions {
@@ -77,6 +82,7 @@ impl Default for IngestOptions {
             settle: Duration::from_secs(5),
             writer_memory_bytes: 128 * 1024 * 1024,
             writer_threads: 2,
+            files: LogSourceRule::default(),
         }
     }
 }

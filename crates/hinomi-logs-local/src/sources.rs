@@ -10,6 +10,7 @@ use crate::config::{IngestOptions, LocalSourceConfig};
 use crate::error::LocalLogsError;
 use crate::source::{FollowHandle, IndexStatus, LocalLogs};
 use hinomi_core::clock::Clock;
+use hinomi_core::path_policy::LogSourceRule;
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,8 @@ pub struct LocalSources {
     index_root: PathBuf,
     clock: Arc<dyn Clock>,
     follow_every: Duration,
+    /// Which files found in the sources may be read ([`IngestOptions::files`]).
+    files: LogSourceRule,
     open: Mutex<HashMap<String, Opened>>,
 }
 
@@ -34,11 +37,18 @@ struct Opened {
 }
 
 impl LocalSources {
-    pub fn new(index_root: &Path, clock: Arc<dyn Clock>, follow_every: Duration) -> Self {
+    /// `files`: the rule typed log-source paths pass, applied to every file found in them.
+    pub fn new(
+        index_root: &Path,
+        clock: Arc<dyn Clock>,
+        follow_every: Duration,
+        files: LogSourceRule,
+    ) -> Self {
         Self {
             index_root: index_root.to_path_buf(),
             clock,
             follow_every,
+            files,
             open: Mutex::new(HashMap::new()),
         }
     }
@@ -73,7 +83,10 @@ impl LocalSources {
         let source = Arc::new(LocalLogs::open(
             &self.index_dir(&ds.id),
             config.clone(),
-            IngestOptions::default(),
+            IngestOptions {
+                files: self.files.clone(),
+                ..IngestOptions::default()
+            },
             self.clock.clone(),
         )?);
         let follow = source.follow(self.follow_every);
@@ -162,7 +175,12 @@ mod tests {
     #[test]
     fn ids_that_clean_alike_get_their_own_folders() {
         let dir = tempfile::tempdir().unwrap();
-        let sources = LocalSources::new(dir.path(), Arc::new(SystemClock), FOLLOW_EVERY);
+        let sources = LocalSources::new(
+            dir.path(),
+            Arc::new(SystemClock),
+            FOLLOW_EVERY,
+            LogSourceRule::default(),
+        );
         let a = sources.index_dir("a/b");
         let b = sources.index_dir("a_b");
         assert_ne!(a, b);
@@ -184,6 +202,7 @@ mod tests {
             &dir.path().join("index"),
             Arc::new(SystemClock),
             FOLLOW_EVERY,
+            LogSourceRule::default(),
         );
         let ds = local("files", vec![logs.display().to_string()]);
         let first = sources.source(&ds).unwrap();
@@ -201,7 +220,12 @@ mod tests {
     #[test]
     fn other_kinds_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let sources = LocalSources::new(dir.path(), Arc::new(SystemClock), FOLLOW_EVERY);
+        let sources = LocalSources::new(
+            dir.path(),
+            Arc::new(SystemClock),
+            FOLLOW_EVERY,
+            LogSourceRule::default(),
+        );
         let mut ds = local("x", vec!["/tmp".into()]);
         ds.kind = DatasourceKind::Elasticsearch;
         assert!(matches!(

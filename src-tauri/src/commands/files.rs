@@ -34,6 +34,11 @@ impl FilesState {
         }
     }
 
+    /// The log-source rule, which the local-files ingest also applies to every file it finds.
+    pub fn log_source_rule(&self) -> &LogSourceRule {
+        &self.log_sources
+    }
+
     /// Checks every local-files path in `after` that is not in `before` (what is saved
     /// already is not checked again: a rotated file that is gone must not block a save).
     pub fn check_log_sources(

@@ -115,6 +115,8 @@ async fn blocking<T: Send + 'static>(
 }
 
 pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+    // `files::setup` ran first: the files found in a source pass the rule typed paths pass.
+    let file_rule = app.state::<FilesState>().log_source_rule().clone();
     let results = Arc::new(LogResults::default());
     let sweeping = results.clone();
     let sweep = tauri::async_runtime::spawn(async move {
@@ -130,6 +132,7 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
             &paths.data_dir.join("local-logs"),
             Arc::new(hinomi_core::clock::SystemClock),
             hinomi_logs_local::sources::FOLLOW_EVERY,
+            file_rule,
         )),
         local_results: Arc::new(LocalResults::default()),
         saved: SavedSearches::in_dir(&paths.data_dir),

@@ -70,7 +70,6 @@ impl LogSourceRule {
         if typed.components().any(|part| part == Component::ParentDir) {
             return Err(refused("the path contains `..`".into()));
         }
-        let system = |path: &Path| SYSTEM.into_iter().find(|root| path.starts_with(root));
         if let Some(root) = system(typed) {
             return Err(refused(format!("{root} holds no log files")));
         }
@@ -83,16 +82,8 @@ impl LogSourceRule {
         let resolved = fixed
             .canonicalize()
             .map_err(|err| refused(format!("{} cannot be opened: {err}", fixed.display())))?;
-        if let Some(root) = system(&resolved) {
-            return Err(refused(format!("{root} holds no log files")));
-        }
-        if let Some(place) = self.protected.iter().find(|place| {
-            resolved.starts_with(place) || (!resolved.is_file() && place.starts_with(&resolved))
-        }) {
-            return Err(refused(format!(
-                "{} is one of Hinomi's own folders or a key store, which are never read as logs",
-                place.display()
-            )));
+        if let Some(why) = self.refused_place(&resolved, !resolved.is_file()) {
+            return Err(refused(why));
         }
         let kind = resolved
             .metadata()
@@ -111,6 +102,68 @@ impl LogSourceRule {
         };
         readable.map_err(|err| refused(format!("{} cannot be read: {err}", resolved.display())))
     }
+
+    /// Why a file found inside a log source (a file of a folder walked, a glob's match) is not
+    /// read, or `None` when it may be. The rule of [`Self::check`] applied to where the file
+    /// really is: a symlink in an accepted folder must not lead to `~/.ssh/id_ed25519` or
+    /// `/proc/self/environ`, and a FIFO would block the reader forever. A file that cannot be
+    /// resolved (gone since it was listed, a dangling symlink, no permission) is left to the
+    /// reader, whose open fails the same way and says so as for any other file.
+    pub fn refuses_found_file(&self, path: &Path) -> Option<String> {
+        let resolved = path.canonicalize().ok()?;
+        let points = if resolved == path {
+            String::new()
+        } else {
+            format!("it points to {}; ", resolved.display())
+        };
+        if let Some(why) = self.refused_place(&resolved, false) {
+            return Some(format!("refused: {points}{why}"));
+        }
+        let kind = resolved.metadata().ok()?.file_type();
+        if kind.is_file() {
+            return None;
+        }
+        let what = kind_name(kind);
+        Some(format!("skipped: {points}{what}, not a regular file"))
+    }
+
+    /// Why `resolved` (symlinks resolved) is never read, when it is: it is in the system's
+    /// pseudo files or a protected place, or, when `around` (a folder read recursively), holds
+    /// a protected place.
+    fn refused_place(&self, resolved: &Path, around: bool) -> Option<String> {
+        if let Some(root) = system(resolved) {
+            return Some(format!("{root} holds no log files"));
+        }
+        let place = self
+            .protected
+            .iter()
+            .find(|place| resolved.starts_with(place) || (around && place.starts_with(resolved)))?;
+        Some(format!(
+            "{} is one of Hinomi's own folders or a key store, which are never read as logs",
+            place.display()
+        ))
+    }
+}
+
+/// What a file that is not a regular file is, in words.
+fn kind_name(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        } else if kind.is_socket() {
+            return "a socket";
+        } else if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "not a file"
+}
+
+fn system(path: &Path) -> Option<&'static str> {
+    SYSTEM.into_iter().find(|root| path.starts_with(root))
 }
 
 #[cfg(test)]
@@ -233,5 +286,33 @@ mod tests {
         // A symlink does not lead into them.
         symlink(f.home.join(".ssh"), f.logs.join("keys")).unwrap();
         refused(&f.rule, &text(&f.logs.join("keys/id_ed25519")));
+    }
+
+    #[test]
+    fn a_found_file_is_judged_where_it_really_is() {
+        let f = fixture();
+        let found = |name: &str| f.rule.refuses_found_file(&f.logs.join(name));
+        assert_eq!(found("app.log"), None);
+        symlink(f.logs.join("app.log"), f.logs.join("current.log")).unwrap();
+        assert_eq!(found("current.log"), None);
+        symlink(f.home.join(".ssh/id_ed25519"), f.logs.join("key.log")).unwrap();
+        let why = found("key.log").unwrap();
+        assert!(why.starts_with("refused: it points to"), "{why}");
+        assert!(why.contains("never read as logs"), "{why}");
+        symlink("/proc/self/environ", f.logs.join("env.log")).unwrap();
+        assert!(
+            found("env.log")
+                .unwrap()
+                .contains("/proc holds no log files")
+        );
+        symlink("/dev/null", f.logs.join("null.log")).unwrap();
+        assert!(
+            found("null.log")
+                .unwrap()
+                .contains("/dev holds no log files")
+        );
+        // Left to the reader, which reports it as it does any file that is gone.
+        symlink(f.logs.join("gone"), f.logs.join("dangling.log")).unwrap();
+        assert_eq!(found("dangling.log"), None);
     }
 }

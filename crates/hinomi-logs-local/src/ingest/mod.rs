@@ -108,7 +108,7 @@ impl Ingestor {
     /// Reads everything new in every file and commits.
     pub fn pass(&mut self, now_ms: i64) -> Result<PassReport, LocalLogsError> {
         let mut report = PassReport::default();
-        let found = discover::discover(&self.config.sources, &self.index_dir);
+        let found = discover::discover(&self.config.sources, &self.index_dir, &self.options.files);
         for (path, why) in &found.problems {
             self.note_once(path, IssueKind::Unreadable, why);
         }

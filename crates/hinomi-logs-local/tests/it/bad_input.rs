@@ -155,3 +155,31 @@ fn missing_and_unreadable_sources_are_reported_and_the_rest_is_read() {
     assert!(missing, "the missing file is named");
     std::fs::set_permissions(&locked_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn a_symlink_into_a_key_store_is_reported_in_the_status_and_never_indexed() {
+    let f = Fixture::new();
+    let home = f.dir.path().canonicalize().unwrap();
+    std::fs::create_dir(home.join(".ssh")).unwrap();
+    std::fs::write(home.join(".ssh/id_ed25519"), "sshsecretword\n").unwrap();
+    std::os::unix::fs::symlink(home.join(".ssh/id_ed25519"), f.logs().join("keys.log")).unwrap();
+    write_lines(&f.logs().join("app.log"), &generate(13, 3));
+    let options = hinomi_logs_local::IngestOptions {
+        files: hinomi_core::path_policy::LogSourceRule::new([], Some(&home)),
+        ..Fixture::options()
+    };
+    let source = LocalLogs::open(
+        &f.index_dir(),
+        f.config(),
+        options,
+        Arc::new(f.clock.clone()),
+    )
+    .unwrap();
+    source.refresh().unwrap();
+    assert_eq!(count(&source, &query("")), 3, "app.log only");
+    assert_eq!(count(&source, &query("sshsecretword")), 0);
+    let refused = issue(&source, IssueKind::Unreadable).expect("the symlink is reported");
+    assert!(refused.path.ends_with("keys.log"), "{refused:?}");
+    assert!(refused.detail.starts_with("refused:"), "{refused:?}");
+    assert!(refused.detail.contains(".ssh"), "{refused:?}");
+}
