@@ -154,6 +154,22 @@ describe("AlertsView", () => {
     expect(fake.snoozes).toEqual({});
   });
 
+  it("shows a failed snooze or silence-defaults call as the action error", async () => {
+    const { backend } = await setup();
+    const refused = { code: "internal" as const, message: "state not managed" };
+    backend.snoozeAlertGroup = async () => ({ status: "error", error: refused });
+    backend.silenceDefaults = async () => ({ status: "error", error: { code: "io" as const, message: "no user name" } });
+    await fireEvent.click(await waitFor(() => screen.getAllByTestId("alert-group-snooze")[0]!));
+    await fireEvent.click(screen.getByTestId("alert-group-snooze-4h"));
+    await waitFor(() => expect(screen.getByTestId("alerts-action-error").textContent).toContain("state not managed"));
+    expect(screen.queryByTestId("alert-group-snoozed")).toBeNull();
+
+    await fireEvent.click(screen.getAllByTestId("alert-row")[0]!);
+    await fireEvent.click(screen.getByTestId("alert-silence"));
+    await waitFor(() => expect(screen.getByTestId("alerts-action-error").textContent).toContain("no user name"));
+    expect(screen.queryByTestId("silence-matcher-name")).toBeNull();
+  });
+
   it("shows the value readably with the exact text in a tooltip", async () => {
     await setup([
       fakeAlert({ alertname: "HighErrorRate", severity: "critical" }, { value: "1.2345678e-05" }),
