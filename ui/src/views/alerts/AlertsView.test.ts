@@ -78,6 +78,18 @@ describe("AlertsView", () => {
     expect(group.getAttribute("aria-expanded")).toBe("false");
   });
 
+  it("selects an alert with Enter and folds a group with Space, as a click does", async () => {
+    await setup();
+    const row = await waitFor(() => screen.getAllByTestId("alert-row")[0]!);
+    await fireEvent.keyDown(row, { key: "Enter" });
+    expect(screen.getByTestId("alert-detail").querySelector("h3")!.textContent).toBe("HighErrorRate");
+    const group = screen.getAllByTestId("alert-group")[0]!;
+    await fireEvent.keyDown(group, { key: " " });
+    expect(group.getAttribute("aria-expanded")).toBe("false");
+    await fireEvent.keyDown(group, { key: "a" });
+    expect(group.getAttribute("aria-expanded")).toBe("false");
+  });
+
   it("shows a filter error with its position and keeps the last board", async () => {
     await setup();
     await waitFor(() => expect(screen.getAllByTestId("alert-group")).toHaveLength(2));
