@@ -24,13 +24,6 @@ type Answer<K extends keyof Commands> = Awaited<ReturnType<Commands[K]>>;
 export type InfallibleCommand = { [K in keyof Commands]: Answer<K> extends CommandResult<unknown> ? never : K }[keyof Commands];
 
 /**
- * Still answered as Rust returns them, so an IPC failure still throws: their callers are in
- * views/alerts/Board.svelte, which is being restructured with the alerts runtime; they join the
- * rest (and these three lines go) when it is.
- */
-export type RawCommand = "incidentDefaults" | "silenceDefaults" | "snoozeAlertGroup";
-
-/**
  * Every command of the generated bindings, same names and same arguments, and every answer a
  * `CommandResult` (never an exception). Deriving it from `commands` means a new Rust command
  * shows up here (and in the fake) without hand-written types. A `Channel` argument becomes a
@@ -39,9 +32,7 @@ export type RawCommand = "incidentDefaults" | "silenceDefaults" | "snoozeAlertGr
 export type Backend = {
   [K in keyof Commands]: (
     ...args: CallbackArgs<Parameters<Commands[K]>>
-  ) => K extends RawCommand
-    ? ReturnType<Commands[K]>
-    : Promise<Answer<K> extends CommandResult<infer T> ? CommandResult<T> : CommandResult<Answer<K>>>;
+  ) => Promise<Answer<K> extends CommandResult<infer T> ? CommandResult<T> : CommandResult<Answer<K>>>;
 };
 
 // A Record over the generated union: a new Rust error code fails the type check until listed.

@@ -56,8 +56,10 @@ describe("wrapCommand", () => {
     expect(seen).toEqual([{ written: 1 }]);
   });
 
-  it("leaves a raw command as Rust answers it", async () => {
+  it("answers the defaults and snooze commands as ok, and their IPC failure as an error", async () => {
     const silenceDefaults = wrapCommand("silenceDefaults", async () => ({ created_by: "me" }));
-    expect(await silenceDefaults()).toEqual({ created_by: "me" });
+    expect(await silenceDefaults()).toEqual({ status: "ok", data: { created_by: "me" } });
+    const snooze = wrapCommand("snoozeAlertGroup", () => Promise.reject("state not managed"));
+    expect(await snooze({}, null)).toEqual({ status: "error", error: { code: "internal", message: "state not managed" } });
   });
 });

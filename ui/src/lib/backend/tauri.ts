@@ -4,7 +4,7 @@
 
 import { Channel } from "@tauri-apps/api/core";
 import { commands } from "../bindings";
-import { settle, type Backend, type CommandResult, type InfallibleCommand, type RawCommand } from "./backend";
+import { settle, type Backend, type CommandResult, type InfallibleCommand } from "./backend";
 
 type Commands = typeof commands;
 
@@ -24,7 +24,6 @@ const INFALLIBLE: Record<InfallibleCommand, true> = {
   incidentDefaults: true,
   checkRuleFile: true,
 };
-const RAW: Record<RawCommand, true> = { incidentDefaults: true, silenceDefaults: true, snoozeAlertGroup: true };
 
 /** A callback argument travels as a Tauri channel (functions cannot be sent over IPC anyway). */
 function toIpc(arg: unknown): unknown {
@@ -42,7 +41,6 @@ type AnyCommand = (...args: unknown[]) => Promise<unknown>;
  */
 export function wrapCommand<K extends keyof Commands>(name: K, command: AnyCommand): Backend[K] {
   const call = (args: unknown[]) => command(...args.map(toIpc));
-  if (name in RAW) return ((...args: unknown[]) => call(args)) as Backend[K];
   const plain = name in INFALLIBLE;
   const wrapped = (...args: unknown[]) =>
     settle(async () => {

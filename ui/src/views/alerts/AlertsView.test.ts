@@ -78,6 +78,18 @@ describe("AlertsView", () => {
     expect(group.getAttribute("aria-expanded")).toBe("false");
   });
 
+  it("selects an alert with Enter and folds a group with Space, as a click does", async () => {
+    await setup();
+    const row = await waitFor(() => screen.getAllByTestId("alert-row")[0]!);
+    await fireEvent.keyDown(row, { key: "Enter" });
+    expect(screen.getByTestId("alert-detail").querySelector("h3")!.textContent).toBe("HighErrorRate");
+    const group = screen.getAllByTestId("alert-group")[0]!;
+    await fireEvent.keyDown(group, { key: " " });
+    expect(group.getAttribute("aria-expanded")).toBe("false");
+    await fireEvent.keyDown(group, { key: "a" });
+    expect(group.getAttribute("aria-expanded")).toBe("false");
+  });
+
   it("shows a filter error with its position and keeps the last board", async () => {
     await setup();
     await waitFor(() => expect(screen.getAllByTestId("alert-group")).toHaveLength(2));
@@ -152,6 +164,22 @@ describe("AlertsView", () => {
     await fireEvent.click(screen.getByTestId("alert-group-unsnooze"));
     await waitFor(() => expect(screen.queryByTestId("alert-group-snoozed")).toBeNull());
     expect(fake.snoozes).toEqual({});
+  });
+
+  it("shows a failed snooze or silence-defaults call as the action error", async () => {
+    const { backend } = await setup();
+    const refused = { code: "internal" as const, message: "state not managed" };
+    backend.snoozeAlertGroup = async () => ({ status: "error", error: refused });
+    backend.silenceDefaults = async () => ({ status: "error", error: { code: "io" as const, message: "no user name" } });
+    await fireEvent.click(await waitFor(() => screen.getAllByTestId("alert-group-snooze")[0]!));
+    await fireEvent.click(screen.getByTestId("alert-group-snooze-4h"));
+    await waitFor(() => expect(screen.getByTestId("alerts-action-error").textContent).toContain("state not managed"));
+    expect(screen.queryByTestId("alert-group-snoozed")).toBeNull();
+
+    await fireEvent.click(screen.getAllByTestId("alert-row")[0]!);
+    await fireEvent.click(screen.getByTestId("alert-silence"));
+    await waitFor(() => expect(screen.getByTestId("alerts-action-error").textContent).toContain("no user name"));
+    expect(screen.queryByTestId("silence-matcher-name")).toBeNull();
   });
 
   it("shows the value readably with the exact text in a tooltip", async () => {

@@ -156,3 +156,11 @@ export function plainLabels(labels: Partial<Record<string, string>> | null | und
 export function isGroup(boardKey: string, key: string): boolean {
   return boardKey === key || boardKey.endsWith(`:${key}`) || key.endsWith(`:${boardKey}`);
 }
+
+/** Enter or Space on a row (a div with role="button") does what a click does. */
+export function activateOnKey(event: KeyboardEvent, action: () => void): void {
+  if (event.key === "Enter" || event.key === " ") {
+    event.preventDefault();
+    action();
+  }
+}

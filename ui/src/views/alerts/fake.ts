@@ -191,11 +191,12 @@ export function createFakeAlerts(): AlertsBackend & { alertsState: FakeAlertsSta
     alertsState: state,
     alertBoard: async (query) => ok(fakeBoard(state, query.filter, query.states)),
     refreshAlerts: async () => ok(undefined),
-    silenceDefaults: async () => ({
-      created_by: "tester",
-      now: new Date(0).toISOString(),
-      alertmanagers: [["am", "Alertmanager"]],
-    }),
+    silenceDefaults: async () =>
+      ok({
+        created_by: "tester",
+        now: new Date(0).toISOString(),
+        alertmanagers: [["am", "Alertmanager"] as [string, string]],
+      }),
     listSilences: async () =>
       ok<DatasourceSilences[]>([
         { datasource_id: "am", datasource_name: "Alertmanager", silences: state.silences, error: null },
@@ -225,9 +226,9 @@ export function createFakeAlerts(): AlertsBackend & { alertsState: FakeAlertsSta
       const incidents = this as unknown as Partial<Pick<Backend, "incidentDefaults" | "listIncidents" | "pinEvidence">>;
       let incident: IncidentRef | null = null;
       if (incidents.incidentDefaults && incidents.listIncidents && incidents.pinEvidence) {
-        const { user } = await incidents.incidentDefaults();
+        const defaults = await incidents.incidentDefaults();
         const open = await incidents.listIncidents(true);
-        const mine = open.status === "ok" ? incidentOf(user, open.data) : null;
+        const mine = defaults.status === "ok" && open.status === "ok" ? incidentOf(defaults.data.user, open.data) : null;
         const group = fakeBoard(state, "", [...ALL_STATES]).board.groups.find(
           (g) => groupKeyOf(g.labels ?? {}) === groupKeyOf(labels),
         );
@@ -245,6 +246,7 @@ export function createFakeAlerts(): AlertsBackend & { alertsState: FakeAlertsSta
       const key = groupKeyOf(labels);
       if (until) state.snoozes[key] = until;
       else delete state.snoozes[key];
+      return ok(undefined);
     },
     watchRules: async () =>
       ok({

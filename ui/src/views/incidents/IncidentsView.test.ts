@@ -174,3 +174,20 @@ describe("Incidents export / import", () => {
     await waitFor(() => expect(byId(root, "exchange-error").textContent).toContain("/nowhere.json"));
   });
 });
+
+describe("Incident defaults", () => {
+  it("shows why they could not be read, still lists incidents, and clears the error once they are read", async () => {
+    const { app, backend } = await startedApp();
+    const original = backend.incidentDefaults;
+    backend.incidentDefaults = async () => ({ status: "error", error: { code: "internal", message: "state not managed" } });
+    const root = render(IncidentsView, { context: appContext(app) }).container as HTMLElement;
+    await waitFor(() => expect(byId(root, "incidents-defaults-error").textContent).toContain("state not managed"));
+    await waitFor(() => byId(root, "incidents-empty"));
+    await fireEvent.click(byId(root, "incidents-new"));
+    await waitFor(() => expect((byId(root, "incidents-new-commander") as HTMLInputElement).value).toBe(""));
+
+    backend.incidentDefaults = original;
+    await incidentsStore(app).refresh();
+    await waitFor(() => expect(root.querySelector('[data-testid="incidents-defaults-error"]')).toBeNull());
+  });
+});

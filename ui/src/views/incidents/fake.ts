@@ -101,10 +101,13 @@ export function createFakeIncidents(state: FakeIncidentsState = emptyIncidentsSt
     incidentsState: state,
     async incidentDefaults() {
       return {
-        user: "me",
-        export_dir: "/home/user/Documents/Hinomi",
-        targets: { p0_minutes: 15, p1_minutes: 60, p2_minutes: 240, p3_minutes: 1440, stop_at: "acknowledged" },
-        store_error: null,
+        status: "ok",
+        data: {
+          user: "me",
+          export_dir: "/home/user/Documents/Hinomi",
+          targets: { p0_minutes: 15, p1_minutes: 60, p2_minutes: 240, p3_minutes: 1440, stop_at: "acknowledged" },
+          store_error: null,
+        },
       };
     },
     async listIncidents(openOnly) {

@@ -13,6 +13,8 @@ export class IncidentsStore {
   showClosed = $state(false);
   loaded = $state(false);
   error = $state.raw<HinomiError | null>(null);
+  /** Why "who I am" and the export folder could not be read; the list still loads without them. */
+  defaultsError = $state.raw<HinomiError | null>(null);
   /** Set by the palette's "New incident"; the view opens its form and clears it. */
   newRequested = $state(false);
   /** Bumped whenever the open incident changed, so its timeline reloads. */
@@ -27,8 +29,21 @@ export class IncidentsStore {
     return this.incidents.find((i) => i.id === this.selectedId) ?? null;
   }
 
+  /** The defaults, read once; null (with `defaultsError` set) while they cannot be read. */
+  async loadDefaults(): Promise<IncidentDefaults | null> {
+    if (this.defaults) return this.defaults;
+    const result = await this.backend.incidentDefaults();
+    if (result.status === "error") {
+      this.defaultsError = result.error;
+      return null;
+    }
+    this.defaultsError = null;
+    this.defaults = result.data;
+    return this.defaults;
+  }
+
   async refresh(): Promise<void> {
-    this.defaults ??= await this.backend.incidentDefaults();
+    await this.loadDefaults();
     const [list, clocks] = await Promise.all([
       this.backend.listIncidents(!this.showClosed),
       this.backend.incidentCountdowns(),

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import { appContext } from "../../app/context.svelte";
 import { fakeTarget } from "../../testing/fakeBackend";
@@ -130,6 +130,18 @@ describe("TargetsView", () => {
     await waitFor(() => expect(screen.getAllByTestId("target-row").map((r) => r.dataset.instance)).toEqual(["api-0:8080"]));
     store.filterText = "no such thing";
     await waitFor(() => expect(screen.getByTestId("targets-no-match")).toBeTruthy());
+  });
+
+  it("binds the only-down checkbox to the store both ways", async () => {
+    const { app, section } = await setup();
+    await section("prod");
+    const store = targetsStore(app);
+    const box = screen.getByTestId("targets-only-down") as HTMLInputElement;
+    await fireEvent.click(box);
+    expect(store.onlyDown).toBe(true);
+    await waitFor(() => expect(screen.getAllByTestId("target-row").map((r) => r.dataset.instance)).toEqual(["db-01:9100"]));
+    store.onlyDown = false;
+    await waitFor(() => expect(box.checked).toBe(false));
   });
 
   it("speaks Japanese when the locale is ja", async () => {
