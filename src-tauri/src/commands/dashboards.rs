@@ -8,6 +8,7 @@
 mod explore;
 mod snapshot;
 
+use super::blocking::blocking;
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
 use hinomi_core::http::EndpointCache;
@@ -22,7 +23,7 @@ use serde::Serialize;
 use specta::Type;
 use specta::datatype::DataType;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tauri::Manager;
 
 pub use explore::*;
@@ -45,22 +46,37 @@ impl tauri::ipc::IpcResponse for PanelFrame {
 pub use snapshot::panel_snapshot;
 
 /// The library on disk and the dashboards open in the UI (with their live variable state).
+/// Every file read or write goes through [`blocking`] (the store and the panel cache are cheap
+/// handles on a folder, cloned into the blocking task).
 pub struct DashboardsState {
     store: DashboardStore,
-    cache: PanelCache,
+    cache: Arc<PanelCache>,
     open: Mutex<HashMap<String, Dashboard>>,
     /// Panel and Explore queries in flight, so a newer one drops the one it replaces.
     inflight: Inflight,
 }
 
 impl DashboardsState {
-    fn open_copy(&self, uid: &str) -> Result<Dashboard, HinomiError> {
-        if let Some(dashboard) = self.lock().get(uid) {
-            return Ok(dashboard.clone());
+    /// The open copy of `uid`, loaded from its file the first time.
+    async fn open_copy(&self, uid: &str) -> Result<Dashboard, HinomiError> {
+        if let Some(dashboard) = self.lock().get(uid).cloned() {
+            return Ok(dashboard);
         }
-        let dashboard = self.store.load(uid)?;
+        let loading = uid.to_owned();
+        let dashboard = self
+            .with_store(move |store| Ok(store.load(&loading)?))
+            .await?;
         self.lock().insert(uid.to_owned(), dashboard.clone());
         Ok(dashboard)
+    }
+
+    /// Runs `work` on the library, on the blocking pool.
+    async fn with_store<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&DashboardStore) -> Result<T, HinomiError> + Send + 'static,
+    ) -> Result<T, HinomiError> {
+        let store = self.store.clone();
+        blocking(move || work(&store)).await
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Dashboard>> {
@@ -117,7 +133,7 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
     }
     app.manage(DashboardsState {
         store,
-        cache: PanelCache::new(paths.cache_dir.join("panels")),
+        cache: Arc::new(PanelCache::new(paths.cache_dir.join("panels"))),
         open: Mutex::new(HashMap::new()),
         inflight: Inflight::new(),
     });
@@ -130,7 +146,9 @@ pub async fn list_dashboards(
     state: tauri::State<'_, DashboardsState>,
     search: DashboardSearch,
 ) -> Result<Vec<DashboardSummary>, HinomiError> {
-    Ok(state.store.search(&search)?)
+    state
+        .with_store(move |store| Ok(store.search(&search)?))
+        .await
 }
 
 /// Loads a dashboard afresh from its file (dropping unsaved variable state).
@@ -140,7 +158,10 @@ pub async fn open_dashboard(
     state: tauri::State<'_, DashboardsState>,
     uid: String,
 ) -> Result<Dashboard, HinomiError> {
-    let dashboard = state.store.load(&uid)?;
+    let loading = uid.clone();
+    let dashboard = state
+        .with_store(move |store| Ok(store.load(&loading)?))
+        .await?;
     state.update(&uid, dashboard.clone());
     Ok(dashboard)
 }
@@ -159,18 +180,23 @@ pub async fn import_dashboard(
     text: String,
     file_name: String,
 ) -> Result<ImportedDashboard, HinomiError> {
-    let imported = state.store.import(&text, &file_name, false)?;
-    let uid = imported.dashboard.uid.clone().unwrap_or_default();
-    let summary = state
-        .store
-        .list()?
-        .into_iter()
-        .find(|s| s.uid == uid)
-        .ok_or_else(|| HinomiError::internal("the imported dashboard is not in the library"))?;
-    Ok(ImportedDashboard {
-        summary,
-        report: imported.report,
-    })
+    state
+        .with_store(move |store| {
+            let imported = store.import(&text, &file_name, false)?;
+            let uid = imported.dashboard.uid.clone().unwrap_or_default();
+            let summary = store
+                .list()?
+                .into_iter()
+                .find(|s| s.uid == uid)
+                .ok_or_else(|| {
+                    HinomiError::internal("the imported dashboard is not in the library")
+                })?;
+            Ok(ImportedDashboard {
+                summary,
+                report: imported.report,
+            })
+        })
+        .await
 }
 
 #[tauri::command]
@@ -180,7 +206,9 @@ pub async fn star_dashboard(
     uid: String,
     starred: bool,
 ) -> Result<(), HinomiError> {
-    Ok(state.store.set_starred(&uid, starred)?)
+    state
+        .with_store(move |store| Ok(store.set_starred(&uid, starred)?))
+        .await
 }
 
 #[tauri::command]
@@ -189,7 +217,9 @@ pub async fn duplicate_dashboard(
     state: tauri::State<'_, DashboardsState>,
     uid: String,
 ) -> Result<DashboardSummary, HinomiError> {
-    Ok(state.store.duplicate(&uid, None)?)
+    state
+        .with_store(move |store| Ok(store.duplicate(&uid, None)?))
+        .await
 }
 
 #[tauri::command]
@@ -198,7 +228,10 @@ pub async fn delete_dashboard(
     state: tauri::State<'_, DashboardsState>,
     uid: String,
 ) -> Result<(), HinomiError> {
-    state.store.delete(&uid)?;
+    let deleting = uid.clone();
+    state
+        .with_store(move |store| Ok(store.delete(&deleting)?))
+        .await?;
     state.lock().remove(&uid);
     Ok(())
 }
@@ -215,7 +248,7 @@ pub async fn refresh_dashboard_variable(
     name: String,
     window: TimeWindow,
 ) -> Result<Variable, HinomiError> {
-    let mut dashboard = state.open_copy(&uid)?;
+    let mut dashboard = state.open_copy(&uid).await?;
     let datasources = settings.snapshot().settings.datasources;
     let variable =
         hinomi_metrics::refresh_variable(&mut dashboard, &name, &window, &datasources, &clients)
@@ -232,7 +265,7 @@ pub async fn select_dashboard_variable(
     name: String,
     values: Vec<String>,
 ) -> Result<SelectedVariable, HinomiError> {
-    let mut dashboard = state.open_copy(&uid)?;
+    let mut dashboard = state.open_copy(&uid).await?;
     hinomi_dashboards::select_variable(&mut dashboard, &name, &values)?;
     let selected = hinomi_metrics::selected(&dashboard, &name)?;
     state.update_variable(&uid, &selected.variable);
@@ -254,7 +287,7 @@ pub async fn run_panel(
     width_px: u32,
 ) -> Result<PanelFrame, HinomiError> {
     let (dashboard, datasources) = (
-        state.open_copy(&uid)?,
+        state.open_copy(&uid).await?,
         settings.snapshot().settings.datasources,
     );
     let run = hinomi_metrics::run_panel(
@@ -269,12 +302,14 @@ pub async fn run_panel(
         .inflight
         .run_latest(&format!("{uid}/{panel_id}"), run)
         .await??;
-    Ok(PanelFrame(hinomi_metrics::with_cache(
-        &state.cache,
-        &uid,
-        panel_id,
-        answer,
-    )))
+    // Saves a good answer, or reads the last one back for a transport error.
+    let cache = state.cache.clone();
+    blocking(move || {
+        Ok(PanelFrame(hinomi_metrics::with_cache(
+            &cache, &uid, panel_id, answer,
+        )))
+    })
+    .await
 }
 
 /// Drops every query of dashboard `uid` still running (the dashboard was closed).

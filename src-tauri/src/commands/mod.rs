@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod app;
+pub mod blocking;
 pub mod dashboards;
 pub mod files;
 pub mod incidents;

@@ -100,7 +100,10 @@ pub async fn edit_dashboard_panel(
     panel_id: u32,
     edits: Vec<PanelEdit>,
 ) -> Result<Dashboard, HinomiError> {
-    let saved = state.store.edit_panel(&uid, panel_id, edits.clone())?;
+    let (editing, applied) = (uid.clone(), edits.clone());
+    let saved = state
+        .with_store(move |store| Ok(store.edit_panel(&editing, panel_id, applied)?))
+        .await?;
     state.edit_open_copy(&uid, panel_id, edits, &saved);
     Ok(saved)
 }
@@ -112,5 +115,7 @@ pub async fn export_dashboard(
     state: tauri::State<'_, DashboardsState>,
     uid: String,
 ) -> Result<String, HinomiError> {
-    Ok(hinomi_dashboards::export_json(&state.store.load(&uid)?)?)
+    state
+        .with_store(move |store| Ok(hinomi_dashboards::export_json(&store.load(&uid)?)?))
+        .await
 }
