@@ -3,9 +3,8 @@
 //!
 //! The dashboard being looked at is kept in memory per uid ([`DashboardsState`]), so variable
 //! selections and freshly loaded options apply to the panels without writing the file. The
-//! running itself is `hinomi_metrics`; Explore's commands are in `explore.rs`.
+//! running itself is `hinomi_metrics`; Explore's commands are in `commands/explore.rs`.
 
-mod explore;
 mod snapshot;
 
 use super::blocking::blocking;
@@ -14,8 +13,8 @@ use hinomi_core::HinomiError;
 use hinomi_core::http::EndpointCache;
 use hinomi_core::paths::AppPaths;
 use hinomi_dashboards::{
-    Dashboard, DashboardSearch, DashboardStore, DashboardSummary, ImportReport, TimeWindow,
-    Variable,
+    Dashboard, DashboardSearch, DashboardStore, DashboardSummary, ImportReport, PanelEdit,
+    TimeWindow, Variable,
 };
 pub use hinomi_metrics::SelectedVariable;
 use hinomi_metrics::{Inflight, PanelCache};
@@ -25,8 +24,6 @@ use specta::datatype::DataType;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tauri::Manager;
-
-pub use explore::*;
 
 /// A binary panel frame (`hinomi_metrics::frame`) on the wire; `ArrayBuffer` in TypeScript.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +65,11 @@ impl DashboardsState {
             .await?;
         self.lock().insert(uid.to_owned(), dashboard.clone());
         Ok(dashboard)
+    }
+
+    /// The queries in flight (Explore's too).
+    pub(crate) fn inflight(&self) -> &Inflight {
+        &self.inflight
     }
 
     /// Runs `work` on the library, on the blocking pool.
@@ -320,4 +322,34 @@ pub async fn cancel_dashboard_queries(
     uid: String,
 ) -> Result<u32, HinomiError> {
     Ok(state.inflight.cancel_prefix(&format!("{uid}/")) as u32)
+}
+
+/// Applies the edits to a panel and saves the dashboard; the open copy follows (its variable
+/// selection is kept). Nothing is saved if one edit is refused.
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_dashboard_panel(
+    state: tauri::State<'_, DashboardsState>,
+    uid: String,
+    panel_id: u32,
+    edits: Vec<PanelEdit>,
+) -> Result<Dashboard, HinomiError> {
+    let (editing, applied) = (uid.clone(), edits.clone());
+    let saved = state
+        .with_store(move |store| Ok(store.edit_panel(&editing, panel_id, applied)?))
+        .await?;
+    state.edit_open_copy(&uid, panel_id, edits, &saved);
+    Ok(saved)
+}
+
+/// The dashboard as Grafana JSON (what is saved, not the live variable selection).
+#[tauri::command]
+#[specta::specta]
+pub async fn export_dashboard(
+    state: tauri::State<'_, DashboardsState>,
+    uid: String,
+) -> Result<String, HinomiError> {
+    state
+        .with_store(move |store| Ok(hinomi_dashboards::export_json(&store.load(&uid)?)?))
+        .await
 }
