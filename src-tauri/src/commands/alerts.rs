@@ -5,6 +5,7 @@
 //! the board with a filter. Silences, rules and routing are read and written on the real
 //! servers at the moment the user asks.
 
+use super::blocking::blocking;
 use crate::alerts::AlertsState;
 use crate::alerts::watch_rules::{self, WatchRulesState, WatchRulesView};
 use crate::commands::incidents::IncidentsState;
@@ -21,6 +22,7 @@ use hinomi_core::HinomiError;
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use serde::Serialize;
 use specta::Type;
+use tauri::Manager;
 
 #[tauri::command]
 #[specta::specta]
@@ -258,11 +260,9 @@ pub async fn alert_routing(
 /// The watch-rule file, its problems, and how each rule's last evaluation went.
 #[tauri::command]
 #[specta::specta]
-pub fn watch_rules(
-    state: tauri::State<'_, WatchRulesState>,
-    settings: tauri::State<'_, SettingsState>,
-) -> Result<WatchRulesView, HinomiError> {
-    watch_rules::view(&state, &settings.snapshot().settings)
+pub async fn watch_rules(app: tauri::AppHandle) -> Result<WatchRulesView, HinomiError> {
+    let settings = app.state::<SettingsState>().snapshot().settings;
+    blocking(move || watch_rules::view(&app.state::<WatchRulesState>(), &settings)).await
 }
 
 /// Checks watch-rule text like `promtool check rules`; empty when it is valid.
@@ -276,12 +276,13 @@ pub fn check_watch_rules(text: String) -> Vec<hinomi_alerts::local_rules::RuleFi
 /// problems come back.
 #[tauri::command]
 #[specta::specta]
-pub fn save_watch_rules(
-    state: tauri::State<'_, WatchRulesState>,
-    alerts: tauri::State<'_, AlertsState>,
+pub async fn save_watch_rules(
+    app: tauri::AppHandle,
     text: String,
 ) -> Result<Vec<hinomi_alerts::local_rules::RuleFileError>, HinomiError> {
-    let problems = watch_rules::save(&state, &text)?;
-    alerts.poll_now.notify_one();
+    let saving = app.clone();
+    let problems =
+        blocking(move || watch_rules::save(&saving.state::<WatchRulesState>(), &text)).await?;
+    app.state::<AlertsState>().poll_now.notify_one();
     Ok(problems)
 }

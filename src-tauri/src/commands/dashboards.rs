@@ -3,18 +3,18 @@
 //!
 //! The dashboard being looked at is kept in memory per uid ([`DashboardsState`]), so variable
 //! selections and freshly loaded options apply to the panels without writing the file. The
-//! running itself is `hinomi_metrics`; Explore's commands are in `explore.rs`.
+//! running itself is `hinomi_metrics`; Explore's commands are in `commands/explore.rs`.
 
-mod explore;
 mod snapshot;
 
+use super::blocking::blocking;
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
 use hinomi_core::http::EndpointCache;
 use hinomi_core::paths::AppPaths;
 use hinomi_dashboards::{
-    Dashboard, DashboardSearch, DashboardStore, DashboardSummary, ImportReport, TimeWindow,
-    Variable,
+    Dashboard, DashboardSearch, DashboardStore, DashboardSummary, ImportReport, PanelEdit,
+    TimeWindow, Variable,
 };
 pub use hinomi_metrics::SelectedVariable;
 use hinomi_metrics::{Inflight, PanelCache};
@@ -22,10 +22,8 @@ use serde::Serialize;
 use specta::Type;
 use specta::datatype::DataType;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tauri::Manager;
-
-pub use explore::*;
 
 /// A binary panel frame (`hinomi_metrics::frame`) on the wire; `ArrayBuffer` in TypeScript.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,22 +43,42 @@ impl tauri::ipc::IpcResponse for PanelFrame {
 pub use snapshot::panel_snapshot;
 
 /// The library on disk and the dashboards open in the UI (with their live variable state).
+/// Every file read or write goes through [`blocking`] (the store and the panel cache are cheap
+/// handles on a folder, cloned into the blocking task).
 pub struct DashboardsState {
     store: DashboardStore,
-    cache: PanelCache,
+    cache: Arc<PanelCache>,
     open: Mutex<HashMap<String, Dashboard>>,
     /// Panel and Explore queries in flight, so a newer one drops the one it replaces.
     inflight: Inflight,
 }
 
 impl DashboardsState {
-    fn open_copy(&self, uid: &str) -> Result<Dashboard, HinomiError> {
-        if let Some(dashboard) = self.lock().get(uid) {
-            return Ok(dashboard.clone());
+    /// The open copy of `uid`, loaded from its file the first time.
+    async fn open_copy(&self, uid: &str) -> Result<Dashboard, HinomiError> {
+        if let Some(dashboard) = self.lock().get(uid).cloned() {
+            return Ok(dashboard);
         }
-        let dashboard = self.store.load(uid)?;
+        let loading = uid.to_owned();
+        let dashboard = self
+            .with_store(move |store| Ok(store.load(&loading)?))
+            .await?;
         self.lock().insert(uid.to_owned(), dashboard.clone());
         Ok(dashboard)
+    }
+
+    /// The queries in flight (Explore's too).
+    pub(crate) fn inflight(&self) -> &Inflight {
+        &self.inflight
+    }
+
+    /// Runs `work` on the library, on the blocking pool.
+    async fn with_store<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&DashboardStore) -> Result<T, HinomiError> + Send + 'static,
+    ) -> Result<T, HinomiError> {
+        let store = self.store.clone();
+        blocking(move || work(&store)).await
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Dashboard>> {
@@ -117,7 +135,7 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
     }
     app.manage(DashboardsState {
         store,
-        cache: PanelCache::new(paths.cache_dir.join("panels")),
+        cache: Arc::new(PanelCache::new(paths.cache_dir.join("panels"))),
         open: Mutex::new(HashMap::new()),
         inflight: Inflight::new(),
     });
@@ -130,7 +148,9 @@ pub async fn list_dashboards(
     state: tauri::State<'_, DashboardsState>,
     search: DashboardSearch,
 ) -> Result<Vec<DashboardSummary>, HinomiError> {
-    Ok(state.store.search(&search)?)
+    state
+        .with_store(move |store| Ok(store.search(&search)?))
+        .await
 }
 
 /// Loads a dashboard afresh from its file (dropping unsaved variable state).
@@ -140,7 +160,10 @@ pub async fn open_dashboard(
     state: tauri::State<'_, DashboardsState>,
     uid: String,
 ) -> Result<Dashboard, HinomiError> {
-    let dashboard = state.store.load(&uid)?;
+    let loading = uid.clone();
+    let dashboard = state
+        .with_store(move |store| Ok(store.load(&loading)?))
+        .await?;
     state.update(&uid, dashboard.clone());
     Ok(dashboard)
 }
@@ -159,18 +182,23 @@ pub async fn import_dashboard(
     text: String,
     file_name: String,
 ) -> Result<ImportedDashboard, HinomiError> {
-    let imported = state.store.import(&text, &file_name, false)?;
-    let uid = imported.dashboard.uid.clone().unwrap_or_default();
-    let summary = state
-        .store
-        .list()?
-        .into_iter()
-        .find(|s| s.uid == uid)
-        .ok_or_else(|| HinomiError::internal("the imported dashboard is not in the library"))?;
-    Ok(ImportedDashboard {
-        summary,
-        report: imported.report,
-    })
+    state
+        .with_store(move |store| {
+            let imported = store.import(&text, &file_name, false)?;
+            let uid = imported.dashboard.uid.clone().unwrap_or_default();
+            let summary = store
+                .list()?
+                .into_iter()
+                .find(|s| s.uid == uid)
+                .ok_or_else(|| {
+                    HinomiError::internal("the imported dashboard is not in the library")
+                })?;
+            Ok(ImportedDashboard {
+                summary,
+                report: imported.report,
+            })
+        })
+        .await
 }
 
 #[tauri::command]
@@ -180,7 +208,9 @@ pub async fn star_dashboard(
     uid: String,
     starred: bool,
 ) -> Result<(), HinomiError> {
-    Ok(state.store.set_starred(&uid, starred)?)
+    state
+        .with_store(move |store| Ok(store.set_starred(&uid, starred)?))
+        .await
 }
 
 #[tauri::command]
@@ -189,7 +219,9 @@ pub async fn duplicate_dashboard(
     state: tauri::State<'_, DashboardsState>,
     uid: String,
 ) -> Result<DashboardSummary, HinomiError> {
-    Ok(state.store.duplicate(&uid, None)?)
+    state
+        .with_store(move |store| Ok(store.duplicate(&uid, None)?))
+        .await
 }
 
 #[tauri::command]
@@ -198,7 +230,10 @@ pub async fn delete_dashboard(
     state: tauri::State<'_, DashboardsState>,
     uid: String,
 ) -> Result<(), HinomiError> {
-    state.store.delete(&uid)?;
+    let deleting = uid.clone();
+    state
+        .with_store(move |store| Ok(store.delete(&deleting)?))
+        .await?;
     state.lock().remove(&uid);
     Ok(())
 }
@@ -215,7 +250,7 @@ pub async fn refresh_dashboard_variable(
     name: String,
     window: TimeWindow,
 ) -> Result<Variable, HinomiError> {
-    let mut dashboard = state.open_copy(&uid)?;
+    let mut dashboard = state.open_copy(&uid).await?;
     let datasources = settings.snapshot().settings.datasources;
     let variable =
         hinomi_metrics::refresh_variable(&mut dashboard, &name, &window, &datasources, &clients)
@@ -232,7 +267,7 @@ pub async fn select_dashboard_variable(
     name: String,
     values: Vec<String>,
 ) -> Result<SelectedVariable, HinomiError> {
-    let mut dashboard = state.open_copy(&uid)?;
+    let mut dashboard = state.open_copy(&uid).await?;
     hinomi_dashboards::select_variable(&mut dashboard, &name, &values)?;
     let selected = hinomi_metrics::selected(&dashboard, &name)?;
     state.update_variable(&uid, &selected.variable);
@@ -254,7 +289,7 @@ pub async fn run_panel(
     width_px: u32,
 ) -> Result<PanelFrame, HinomiError> {
     let (dashboard, datasources) = (
-        state.open_copy(&uid)?,
+        state.open_copy(&uid).await?,
         settings.snapshot().settings.datasources,
     );
     let run = hinomi_metrics::run_panel(
@@ -269,12 +304,14 @@ pub async fn run_panel(
         .inflight
         .run_latest(&format!("{uid}/{panel_id}"), run)
         .await??;
-    Ok(PanelFrame(hinomi_metrics::with_cache(
-        &state.cache,
-        &uid,
-        panel_id,
-        answer,
-    )))
+    // Saves a good answer, or reads the last one back for a transport error.
+    let cache = state.cache.clone();
+    blocking(move || {
+        Ok(PanelFrame(hinomi_metrics::with_cache(
+            &cache, &uid, panel_id, answer,
+        )))
+    })
+    .await
 }
 
 /// Drops every query of dashboard `uid` still running (the dashboard was closed).
@@ -285,4 +322,34 @@ pub async fn cancel_dashboard_queries(
     uid: String,
 ) -> Result<u32, HinomiError> {
     Ok(state.inflight.cancel_prefix(&format!("{uid}/")) as u32)
+}
+
+/// Applies the edits to a panel and saves the dashboard; the open copy follows (its variable
+/// selection is kept). Nothing is saved if one edit is refused.
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_dashboard_panel(
+    state: tauri::State<'_, DashboardsState>,
+    uid: String,
+    panel_id: u32,
+    edits: Vec<PanelEdit>,
+) -> Result<Dashboard, HinomiError> {
+    let (editing, applied) = (uid.clone(), edits.clone());
+    let saved = state
+        .with_store(move |store| Ok(store.edit_panel(&editing, panel_id, applied)?))
+        .await?;
+    state.edit_open_copy(&uid, panel_id, edits, &saved);
+    Ok(saved)
+}
+
+/// The dashboard as Grafana JSON (what is saved, not the live variable selection).
+#[tauri::command]
+#[specta::specta]
+pub async fn export_dashboard(
+    state: tauri::State<'_, DashboardsState>,
+    uid: String,
+) -> Result<String, HinomiError> {
+    state
+        .with_store(move |store| Ok(hinomi_dashboards::export_json(&store.load(&uid)?)?))
+        .await
 }

@@ -6,6 +6,7 @@
 
 mod notify;
 
+use crate::commands::blocking::blocking;
 use crate::commands::dashboards::{DashboardsState, panel_snapshot};
 use crate::commands::files::FilesState;
 use crate::state::SettingsState;
@@ -85,11 +86,8 @@ impl hinomi_alerts::acknowledge::IncidentLink for AlertLink {
         let now = chrono::Utc::now();
         let snapshots: Vec<AlertSnapshot> = alerts.iter().map(|a| alert_snapshot(a, now)).collect();
         let user = user.to_owned();
-        let attached = tauri::async_runtime::spawn_blocking(move || {
-            store.attach_to_incident_of(&user, &snapshots)
-        })
-        .await
-        .map_err(|err| HinomiError::internal(format!("incident task failed: {err}")))??;
+        let attached =
+            blocking(move || Ok(store.attach_to_incident_of(&user, &snapshots)?)).await?;
         Ok(
             attached.map(|attached| hinomi_alerts::acknowledge::IncidentRef {
                 id: attached.incident.id,
@@ -142,9 +140,7 @@ async fn with_store<T: Send + 'static>(
 ) -> Result<T, HinomiError> {
     let store = state.store.clone()?;
     let user = state.user.clone();
-    tauri::async_runtime::spawn_blocking(move || work(&store, &user))
-        .await
-        .map_err(|err| HinomiError::internal(format!("incident task failed: {err}")))?
+    blocking(move || work(&store, &user)).await
 }
 
 #[tauri::command]
@@ -329,7 +325,7 @@ pub async fn pin_dashboard_panel(
     panel_id: u32,
     window: TimeWindow,
 ) -> Result<TimelineEntry, HinomiError> {
-    let snapshot = panel_snapshot(&dashboards, &uid, panel_id, &window)?;
+    let snapshot = panel_snapshot(&dashboards, &uid, panel_id, &window).await?;
     with_store(&state, move |s, user| {
         Ok(s.pin_evidence(&incident_id, EvidenceData::Metric(snapshot), Some(user))?)
     })

@@ -9,6 +9,7 @@
 //! snapshots: a background sweep closes the idle ones and the app closes the rest on exit
 //! ([`close_all_on_exit`]).
 
+use super::blocking::blocking;
 use super::files::FilesState;
 use crate::state::SettingsState;
 use hinomi_core::paths::AppPaths;
@@ -18,7 +19,7 @@ use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_logs::{
     CancellationToken, ElasticClient, ExportFormat, ExportProgress, ExportRequest, FieldTopValues,
     LogField, LogHistogram, LogHit, LogQuery, LogResults, LogRows, LogSearchResult, LogTarget,
-    LogsError, SavedSearch, SortCursor, SurroundingHits, TailBatch, saved::SavedSearches,
+    SavedSearch, SortCursor, SurroundingHits, TailBatch, saved::SavedSearches,
 };
 use hinomi_logs_local::{IndexStatus, LocalLogs, LocalResults, LocalSources};
 use std::collections::HashMap;
@@ -102,16 +103,6 @@ impl LogsState {
             .unwrap_or_else(|p| p.into_inner())
             .remove(datasource_id);
     }
-}
-
-/// Runs local index work off the async runtime.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, LogsError> + Send + 'static,
-) -> Result<T, HinomiError> {
-    tauri::async_runtime::spawn_blocking(work)
-        .await
-        .map_err(|err| HinomiError::new(ErrorCode::Internal, format!("log search task: {err}")))?
-        .map_err(Into::into)
 }
 
 pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
@@ -328,17 +319,16 @@ pub async fn export_logs(
         path,
     };
     let done = match backend {
-        Backend::Engine(client) => {
-            client
-                .export(&request, &cancel, |progress| {
-                    let _ = on_progress.send(progress.clone());
-                })
-                .await
-        }
+        Backend::Engine(client) => client
+            .export(&request, &cancel, |progress| {
+                let _ = on_progress.send(progress.clone());
+            })
+            .await
+            .map_err(HinomiError::from),
         Backend::Local(source) => {
             let cancel = cancel.clone();
-            tauri::async_runtime::spawn_blocking(move || {
-                hinomi_logs_local::results::export(
+            blocking(move || {
+                Ok(hinomi_logs_local::results::export(
                     &source,
                     &request.query,
                     request.format,
@@ -348,15 +338,9 @@ pub async fn export_logs(
                     |progress| {
                         let _ = on_progress.send(progress.clone());
                     },
-                )
+                )?)
             })
             .await
-            .unwrap_or_else(|err| {
-                Err(LogsError::Transport(HinomiError::new(
-                    ErrorCode::Internal,
-                    format!("export task: {err}"),
-                )))
-            })
         }
     };
     state
@@ -364,7 +348,7 @@ pub async fn export_logs(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .take();
-    Ok(done?)
+    done
 }
 
 #[tauri::command]
@@ -381,7 +365,8 @@ pub async fn cancel_log_export(state: State<'_>) -> Result<bool, HinomiError> {
 #[tauri::command]
 #[specta::specta]
 pub async fn saved_searches(state: State<'_>) -> Result<Vec<SavedSearch>, HinomiError> {
-    Ok(state.saved.list()?)
+    let saved = state.saved.clone();
+    blocking(move || Ok(saved.list()?)).await
 }
 
 /// Saves (adds or replaces) a user search; returns the whole list.
@@ -391,8 +376,12 @@ pub async fn save_search(
     state: State<'_>,
     search: SavedSearch,
 ) -> Result<Vec<SavedSearch>, HinomiError> {
-    state.saved.save(search)?;
-    Ok(state.saved.list()?)
+    let saved = state.saved.clone();
+    blocking(move || {
+        saved.save(search)?;
+        Ok(saved.list()?)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -401,8 +390,12 @@ pub async fn delete_saved_search(
     state: State<'_>,
     id: String,
 ) -> Result<Vec<SavedSearch>, HinomiError> {
-    state.saved.delete(&id)?;
-    Ok(state.saved.list()?)
+    let saved = state.saved.clone();
+    blocking(move || {
+        saved.delete(&id)?;
+        Ok(saved.list()?)
+    })
+    .await
 }
 
 /// The query bar text of a saved search; a parameterised one ("All lines of a request") takes
@@ -453,11 +446,10 @@ pub async fn local_log_status(
 #[tauri::command]
 #[specta::specta]
 pub async fn add_local_log_source(
-    settings: Settings<'_>,
-    files: tauri::State<'_, FilesState>,
+    app: tauri::AppHandle,
     paths: Vec<String>,
 ) -> Result<LogTarget, HinomiError> {
-    add_local_source(&settings, &files, paths)
+    add_local_source(app, paths).await
 }
 
 /// The system's folder chooser (or file chooser, for `folder: false`); what is chosen is added
@@ -467,8 +459,6 @@ pub async fn add_local_log_source(
 #[specta::specta]
 pub async fn choose_local_log_source(
     app: tauri::AppHandle,
-    settings: Settings<'_>,
-    files: tauri::State<'_, FilesState>,
     folder: bool,
 ) -> Result<Option<LogTarget>, HinomiError> {
     use tauri_plugin_dialog::DialogExt;
@@ -496,10 +486,25 @@ pub async fn choose_local_log_source(
         .filter_map(|path| path.into_path().ok())
         .map(|path| path.display().to_string())
         .collect();
-    add_local_source(&settings, &files, paths).map(Some)
+    add_local_source(app, paths).await.map(Some)
 }
 
-fn add_local_source(
+/// Checks the paths (they are resolved on disk) and saves the settings, on the blocking pool.
+async fn add_local_source(
+    app: tauri::AppHandle,
+    paths: Vec<String>,
+) -> Result<LogTarget, HinomiError> {
+    blocking(move || {
+        add_local_source_now(
+            &app.state::<SettingsState>(),
+            &app.state::<FilesState>(),
+            paths,
+        )
+    })
+    .await
+}
+
+fn add_local_source_now(
     settings: &SettingsState,
     files: &FilesState,
     paths: Vec<String>,

@@ -2,7 +2,9 @@
 
 pub mod alerts;
 pub mod app;
+pub mod blocking;
 pub mod dashboards;
+pub mod explore;
 pub mod files;
 pub mod incidents;
 pub mod logs;

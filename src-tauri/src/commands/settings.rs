@@ -1,6 +1,8 @@
 //! Settings page: read, validate, save, and test a datasource's connection; store or clear a
 //! datasource's secret in the OS keyring (write-only: the secret never comes back to the UI).
 
+use super::blocking::blocking;
+use super::logs::LogsState;
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
 use hinomi_core::connection::ConnectionReport;
@@ -9,6 +11,7 @@ use hinomi_core::settings::{Datasource, DatasourceProblem, LoadedSettings, Setti
 use serde::Serialize;
 use specta::Type;
 use std::collections::BTreeMap;
+use tauri::Manager;
 
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct SettingsView {
@@ -19,21 +22,24 @@ pub struct SettingsView {
     pub has_secret: BTreeMap<String, bool>,
 }
 
-fn view(mut loaded: LoadedSettings) -> SettingsView {
+/// Blocking: asks the keyring about each datasource with auth.
+fn view(loaded: LoadedSettings) -> SettingsView {
+    let store = hinomi_core::secrets::store();
+    view_of(
+        loaded,
+        |id| matches!(store.get(id), Ok(Some(s)) if !s.is_empty()),
+    )
+}
+
+fn view_of(mut loaded: LoadedSettings, has_secret: impl Fn(&str) -> bool) -> SettingsView {
     let problems = loaded.settings.problems();
     loaded.settings.hide_url_credentials();
-    let store = hinomi_core::secrets::store();
     let has_secret = loaded
         .settings
         .datasources
         .iter()
         .filter(|ds| !ds.auth.is_none())
-        .map(|ds| {
-            (
-                ds.id.clone(),
-                matches!(store.get(&ds.id), Ok(Some(s)) if !s.is_empty()),
-            )
-        })
+        .map(|ds| (ds.id.clone(), has_secret(&ds.id)))
         .collect();
     SettingsView {
         loaded,
@@ -44,8 +50,17 @@ fn view(mut loaded: LoadedSettings) -> SettingsView {
 
 #[tauri::command]
 #[specta::specta]
-pub fn get_settings(state: tauri::State<'_, SettingsState>) -> SettingsView {
-    view(state.snapshot())
+pub async fn get_settings(app: tauri::AppHandle) -> SettingsView {
+    let loaded = app.state::<SettingsState>().snapshot();
+    // The keyring look-ups in `view` are D-Bus round trips.
+    let looked_up = loaded.clone();
+    blocking(move || Ok(view(looked_up)))
+        .await
+        .unwrap_or_else(|error| {
+            // The answer has no error side (the page must open); the secrets show as missing.
+            tracing::error!(%error, "keyring look-ups failed");
+            view_of(loaded, |_| false)
+        })
 }
 
 /// Saves even when a datasource has problems (a half-typed URL is not lost); the problems come
@@ -53,12 +68,18 @@ pub fn get_settings(state: tauri::State<'_, SettingsState>) -> SettingsView {
 /// that is refused (`path_refused`) stops the save.
 #[tauri::command]
 #[specta::specta]
-pub fn save_settings(
+pub async fn save_settings(
+    app: tauri::AppHandle,
     settings: Settings,
-    state: tauri::State<'_, SettingsState>,
-    files: tauri::State<'_, super::files::FilesState>,
-    clients: tauri::State<'_, EndpointCache>,
 ) -> Result<SettingsView, HinomiError> {
+    blocking(move || save(&app, settings)).await
+}
+
+/// [`save_settings`] on a blocking thread: the file, the path checks and the keyring.
+fn save(app: &tauri::AppHandle, settings: Settings) -> Result<SettingsView, HinomiError> {
+    let state = app.state::<SettingsState>();
+    let files = app.state::<super::files::FilesState>();
+    let clients = app.state::<EndpointCache>();
     // A log-source path typed here is checked like one typed in "Add log files…".
     files.check_log_sources(
         &state.snapshot().settings.datasources,
@@ -115,28 +136,32 @@ pub fn datasource_health() -> Vec<hinomi_core::health::DatasourceHealth> {
 /// Stores a datasource's password or token in the OS keyring.
 #[tauri::command]
 #[specta::specta]
-pub fn set_datasource_secret(
+pub async fn set_datasource_secret(
+    app: tauri::AppHandle,
     id: String,
     secret: String,
-    state: tauri::State<'_, SettingsState>,
-    logs: tauri::State<'_, crate::commands::logs::LogsState>,
 ) -> Result<SettingsView, HinomiError> {
-    hinomi_core::secrets::set_secret(&id, &secret)?;
-    logs.forget(&id);
-    tracing::info!(datasource = %id, "datasource secret stored");
-    Ok(view(state.snapshot()))
+    blocking(move || {
+        hinomi_core::secrets::set_secret(&id, &secret)?;
+        app.state::<LogsState>().forget(&id);
+        tracing::info!(datasource = %id, "datasource secret stored");
+        Ok(view(app.state::<SettingsState>().snapshot()))
+    })
+    .await
 }
 
 /// Removes a datasource's secret from the OS keyring.
 #[tauri::command]
 #[specta::specta]
-pub fn clear_datasource_secret(
+pub async fn clear_datasource_secret(
+    app: tauri::AppHandle,
     id: String,
-    state: tauri::State<'_, SettingsState>,
-    logs: tauri::State<'_, crate::commands::logs::LogsState>,
 ) -> Result<SettingsView, HinomiError> {
-    hinomi_core::secrets::clear_secret(&id)?;
-    logs.forget(&id);
-    tracing::info!(datasource = %id, "datasource secret cleared");
-    Ok(view(state.snapshot()))
+    blocking(move || {
+        hinomi_core::secrets::clear_secret(&id)?;
+        app.state::<LogsState>().forget(&id);
+        tracing::info!(datasource = %id, "datasource secret cleared");
+        Ok(view(app.state::<SettingsState>().snapshot()))
+    })
+    .await
 }

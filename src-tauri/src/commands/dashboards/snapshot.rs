@@ -6,6 +6,7 @@
 //! arrays back over IPC.
 
 use super::DashboardsState;
+use crate::commands::blocking::blocking;
 use chrono::DateTime;
 use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_dashboards::TimeWindow;
@@ -13,13 +14,13 @@ use hinomi_incidents::{MetricSeries, MetricSnapshot, TimeRange};
 use hinomi_metrics::frame::unpack;
 
 /// The panel `panel_id` of the open dashboard `uid` as it is drawn for `window`.
-pub fn panel_snapshot(
+pub async fn panel_snapshot(
     state: &DashboardsState,
     uid: &str,
     panel_id: u32,
     window: &TimeWindow,
 ) -> Result<MetricSnapshot, HinomiError> {
-    let dashboard = state.open_copy(uid)?;
+    let dashboard = state.open_copy(uid).await?;
     let panel = dashboard.panel(panel_id).ok_or_else(|| {
         HinomiError::new(
             ErrorCode::NotFound,
@@ -32,7 +33,10 @@ pub fn panel_snapshot(
             "This panel has no data to pin yet; wait until it has drawn once.",
         )
     };
-    let bytes = state.cache.last_good(uid, panel_id).ok_or_else(no_data)?;
+    let (cache, cached) = (state.cache.clone(), uid.to_owned());
+    let bytes = blocking(move || Ok(cache.last_good(&cached, panel_id)))
+        .await?
+        .ok_or_else(no_data)?;
     let queries = unpack(&bytes).ok_or_else(no_data)?;
     let several = queries.len() > 1;
     let query = queries

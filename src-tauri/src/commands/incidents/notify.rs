@@ -3,6 +3,7 @@
 //! Which warnings are due, and that each is raised once across restarts, is decided by
 //! `IncidentStore::take_threshold_crossings`; the wording by `notice_text`. This is only the timer.
 
+use crate::commands::blocking::blocking;
 use crate::state::SettingsState;
 use hinomi_incidents::{IncidentStore, ThresholdCrossing, notice_text};
 use notify_rust::{Hint, Notification, Timeout, Urgency};
@@ -23,16 +24,14 @@ pub fn start(store: Arc<IncidentStore>, app: tauri::AppHandle) {
                 .settings
                 .incidents
                 .response_targets;
-            let checked = tauri::async_runtime::spawn_blocking(move || {
-                store
-                    .take_threshold_crossings(&targets)
-                    .map(|crossings| crossings.iter().for_each(show))
+            let checked = blocking(move || {
+                let crossings = store.take_threshold_crossings(&targets)?;
+                crossings.iter().for_each(show);
+                Ok(())
             })
             .await;
-            match checked {
-                Ok(Ok(())) => {}
-                Ok(Err(err)) => tracing::error!(%err, "response-target check failed"),
-                Err(err) => tracing::error!(%err, "response-target task failed"),
+            if let Err(err) = checked {
+                tracing::error!(%err, "response-target check failed");
             }
             tokio::time::sleep(EVERY).await;
         }

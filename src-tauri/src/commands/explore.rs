@@ -1,11 +1,11 @@
-//! Explore (ad-hoc PromQL) and panel editing: thin commands over `hinomi_metrics::explore` and
-//! the dashboard store.
+//! Explore (ad-hoc PromQL): thin commands over `hinomi_metrics::explore`. Its queries share the
+//! dashboards' in-flight table, so a newer Explore query drops the one it replaces.
 
-use super::{DashboardsState, PanelFrame};
+use crate::commands::dashboards::{DashboardsState, PanelFrame};
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
 use hinomi_core::http::EndpointCache;
-use hinomi_dashboards::{Dashboard, PanelEdit, TimeWindow};
+use hinomi_dashboards::TimeWindow;
 use hinomi_metrics::{InstantAnswer, PromqlCatalog, explore};
 
 /// Graph of `expr` over `window` at `width_px`: a panel frame with one query `A`. A newer
@@ -31,7 +31,7 @@ pub async fn explore_range(
         &clients,
     );
     Ok(PanelFrame(
-        state.inflight.run_latest("explore/range", run).await??,
+        state.inflight().run_latest("explore/range", run).await??,
     ))
 }
 
@@ -54,7 +54,7 @@ pub async fn explore_instant(
         &datasources,
         &clients,
     );
-    state.inflight.run_latest("explore/instant", run).await?
+    state.inflight().run_latest("explore/instant", run).await?
 }
 
 /// Metric names, label names and functions for autocomplete.
@@ -88,29 +88,4 @@ pub async fn promql_label_values(
         &clients,
     )
     .await
-}
-
-/// Applies the edits to a panel and saves the dashboard; the open copy follows (its variable
-/// selection is kept). Nothing is saved if one edit is refused.
-#[tauri::command]
-#[specta::specta]
-pub async fn edit_dashboard_panel(
-    state: tauri::State<'_, DashboardsState>,
-    uid: String,
-    panel_id: u32,
-    edits: Vec<PanelEdit>,
-) -> Result<Dashboard, HinomiError> {
-    let saved = state.store.edit_panel(&uid, panel_id, edits.clone())?;
-    state.edit_open_copy(&uid, panel_id, edits, &saved);
-    Ok(saved)
-}
-
-/// The dashboard as Grafana JSON (what is saved, not the live variable selection).
-#[tauri::command]
-#[specta::specta]
-pub async fn export_dashboard(
-    state: tauri::State<'_, DashboardsState>,
-    uid: String,
-) -> Result<String, HinomiError> {
-    Ok(hinomi_dashboards::export_json(&state.store.load(&uid)?)?)
 }
