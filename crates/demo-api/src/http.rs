@@ -1,3 +1,4 @@
+//! Over 400 lines: one router whose handlers all pass through observe.
 //! The HTTP surface: the dataset API the seed monitors, its `/metrics`, a health check, and the
 //! control endpoint that switches faults on and off.
 //!

@@ -1,3 +1,4 @@
+//! Over 400 lines: the matcher type and its one parser, with its table of cases.
 //! Label matchers (`name="v"`, `!=`, `=~`, `!~`), shared by the board's filter, Alertmanager
 //! routes and silences.
 //!

@@ -1,3 +1,4 @@
+//! Over 400 lines: the shared Endpoint, its auth and error mapping; half is tests.
 //! The HTTP client every datasource shares.
 //!
 //! One place decides how Hinomi talks to backends: rustls verifies certificates against the OS's

@@ -1,3 +1,4 @@
+//! Over 400 lines: a log line to an index document; builder and flatten are already split out.
 //! One log line as an index document.
 //!
 //! A line that is a JSON object is flattened to dotted names as Elasticsearch shows them

@@ -1,3 +1,4 @@
+//! Over 400 lines: LocalLogs answers every Discover request from one index snapshot.
 //! [`LocalLogs`]: one "Local files" datasource — its index, its ingest, and every request of
 //! the Discover view, answered in the same model as the Elasticsearch client.
 //!

@@ -1,3 +1,4 @@
+//! Over 400 lines: one benchmark program; its three measures share one harness and data.
 //! Benchmark: log search against a real OpenSearch 2, each measure against a baseline fetched
 //! raw in the same run (issue 10, "Performance"; results in docs/benchmarks.md).
 //!

@@ -1,3 +1,4 @@
+//! Over 400 lines: one hand-written scanner and the tests that pin its bits.
 //! The hot path of a big range query: a `query_range` answer scanned by hand into `f64`
 //! columns, in one pass over the bytes.
 //!

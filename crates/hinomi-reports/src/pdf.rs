@@ -1,3 +1,4 @@
+//! Over 400 lines: one PDF renderer; layout, charts and sections share the page writer.
 //! The report as PDF, with Japanese text in a font that ships inside Hinomi.
 //!
 //! The font is a subset of Noto Sans CJK JP (ASCII, Latin-1, kana, every JIS X 0208 kanji,

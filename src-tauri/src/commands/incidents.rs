@@ -1,3 +1,4 @@
+//! Over 400 lines: the incidents command surface, thin wrappers sharing one store.
 //! Incidents: lifecycle, timeline evidence, postmortems, reports.
 //!
 //! Each command is a short wrapper over `hinomi-incidents` (the store) or `hinomi-reports`, run

@@ -1,3 +1,4 @@
+//! Over 400 lines: the Discover command surface, every command sharing LogsState.
 //! Log search (the Discover view) over Elasticsearch / OpenSearch and "Local files" datasources.
 //!
 //! The work is `hinomi_logs` (engines) and `hinomi_logs_local` (the embedded index); this keeps

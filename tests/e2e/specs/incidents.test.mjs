@@ -1,3 +1,4 @@
+// Over 400 lines: one person's incident walkthrough, each step building on the last.
 // Incidents as a person works one: create it, write a note (with HTML that must stay text), walk
 // it through the lifecycle (and be refused a skip), write the postmortem, export the report.
 // No backend is running: the incident workflow and reports need only the local store.

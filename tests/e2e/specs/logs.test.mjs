@@ -1,3 +1,4 @@
+// Over 400 lines: one person's Discover walkthrough, each step building on the last.
 // Log search (Discover) against the demo stack's real OpenSearch: the demo API's JSON lines,
 // shipped by rsyslog into `dataset-management-YYYY.MM.DD` while an error burst makes ERROR lines.
 // A person searches `level:ERROR`, narrows the window on the histogram, filters by a field's top

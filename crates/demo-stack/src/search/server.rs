@@ -1,3 +1,4 @@
+//! Over 400 lines: one server's lifecycle: state dir, command line, start, stop.
 //! [`SearchServer`]: one single-node OpenSearch or Elasticsearch, started from its unpacked
 //! distribution with everything it writes under a state directory.
 //!

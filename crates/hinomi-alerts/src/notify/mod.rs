@@ -1,3 +1,4 @@
+//! Over 400 lines: the planner state machine; its parts are already submodules.
 //! Planning desktop notifications: which ones to show, and when.
 //!
 //! The shell shows them (this crate has no notification library); here is only the decision,

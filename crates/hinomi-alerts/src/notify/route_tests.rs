@@ -1,3 +1,4 @@
+//! Over 400 lines: a table of route-tree scenarios on one shared harness.
 //! Grouping and timing by the live route tree of the Alertmanager that reported an alert, on a
 //! FakeClock: the test moves time, nothing sleeps.
 

@@ -1,3 +1,4 @@
+//! Over 400 lines: a table of planner scenarios on one shared harness.
 //! Every timer here runs on a FakeClock: the test moves time, nothing sleeps.
 
 use super::*;

@@ -1,3 +1,4 @@
+//! Over 400 lines: one v2 API client; its wire types, calls and decoders mirror one spec.
 //! Alertmanager's v2 API: alerts, alert groups, silences and status (which carries the
 //! configuration that [`crate::routing`] reads).
 //!

@@ -1,3 +1,4 @@
+// Over 400 lines: a table of variable option cases, one per Grafana behaviour.
 use super::*;
 use crate::template::TemplateScope;
 use crate::time_range::TimeWindow;

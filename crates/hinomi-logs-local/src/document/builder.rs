@@ -1,3 +1,4 @@
+//! Over 400 lines: one builder and its cache of line shapes, with reference tests.
 //! [`LineBuilder`]: the documents of [`super::build_line`], built for the ingest loop.
 //!
 //! Most lines of a file have the same fields as the line before them. So per *shape* (the

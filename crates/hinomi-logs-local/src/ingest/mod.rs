@@ -1,3 +1,4 @@
+//! Over 400 lines: one Ingestor pass; identify, read and index share its state.
 //! Reading the source files into the index: discovery, file identity, resuming, following.
 //!
 //! A file is known by its device and inode (plus a fingerprint of its first bytes, so a reused

@@ -1,3 +1,4 @@
+//! Over 400 lines: one recursive-descent parser and its table of cases.
 //! The Lucene query syntax of Kibana's bar, parsed as Elasticsearch's `query_string` does.
 //!
 //! Elasticsearch uses Lucene's classic query parser, whose boolean logic is not precedence

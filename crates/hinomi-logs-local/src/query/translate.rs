@@ -1,3 +1,4 @@
+//! Over 400 lines: one tree walk to tantivy, a case per field kind, with its tests.
 //! From the parsed bar, the filter pills and the window to one tantivy query, with
 //! Elasticsearch's meaning for each field type (see [`crate::catalog`]):
 //!

@@ -1,3 +1,4 @@
+//! Over 400 lines: one test and the child process it kills, sharing paths and phases.
 //! SIGKILL at random points, over a hundred times, through every kind of write Hinomi makes to
 //! disk: incident writes, a schema migration, an import, a backup, a settings save and a report
 //! export. Nothing acknowledged may be lost, no SQLite file may be unsound, no file may be left

@@ -1,3 +1,4 @@
+// Over 400 lines: one store; every action reads or resets the same query and result set.
 // Discover's state, kept per app: the source, the query bar, filters and time range, the result
 // set (its rows stay in Rust; this keeps only the pages the table has asked for), the field
 // sidebar, the expanded document with its surrounding lines, live tail, export and saved searches.

@@ -1,3 +1,4 @@
+//! Over 400 lines: one ordered run of steps per engine over one shared fixture.
 //! The same scenarios against every engine: the seed's log format indexed into two daily
 //! indices, then every client call checked against answers computed from the generated lines.
 //! One test per engine runs the steps in order (a server takes 20-40 s to start, and nextest
