@@ -1,4 +1,8 @@
-// What the dashboard specs share: importing a Grafana dashboard's JSON through the UI's dialog.
+// What the dashboard specs share: importing a Grafana dashboard's JSON through the UI's dialog,
+// and opening a dashboard over a range.
+
+import assert from "node:assert/strict";
+import { waitFor } from "./harness.mjs";
 
 /**
  * Opens the import dialog from the dashboard list, puts `json` into its text area in one step
@@ -28,5 +32,9 @@ export async function openDashboard(browser, uid, range) {
   const item = await browser.$(`[data-testid="dashboard-item"][data-uid="${uid}"]`);
   await item.waitForExist({ timeout: 20_000 });
   await (await item.$('[data-testid="dashboard-open"]')).click();
-  await (await $("dashboard-range")).selectByAttribute("value", range);
+  const picker = await $("dashboard-range");
+  await picker.selectByAttribute("value", range);
+  // Still the chosen range once the dashboard has loaded (its saved default must not win).
+  await waitFor("the dashboard loaded", async () => (await (await $("dashboard-title")).getText()) !== "", { timeoutMs: 20_000 });
+  assert.equal(await picker.getValue(), range, "the picked range survives the dashboard's load");
 }

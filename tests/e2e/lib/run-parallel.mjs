@@ -167,7 +167,23 @@ async function main() {
   for (const r of [...results].sort((a, b) => b.seconds - a.seconds)) {
     console.log(`  ${r.seconds.toFixed(0).padStart(5)} s  ${relative(e2eDir, r.spec)}${r.code === 0 ? "" : "  FAILED"}`);
   }
+  // Again at the very end, where a CI log cut to its last lines still shows it: why each failed.
+  for (const r of failed) {
+    console.log(`\n──── why ${relative(e2eDir, r.spec)} failed ────\n${failureSummary(r.output)}`);
+  }
   process.exitCode = failed.length > 0 ? 1 : 0;
+}
+
+/**
+ * The spec reporter's closing "failing tests" section (each failed test with its error), cut to
+ * its first lines; the output's last lines when there is none (a crash, a timeout).
+ */
+function failureSummary(output, maxLines = 40) {
+  // Node's own frames say nothing about the spec.
+  const lines = output.split("\n").filter((line) => !/^\s+at .*\(?node:/.test(line));
+  const start = lines.findIndex((line) => line.includes("failing tests:"));
+  const picked = start === -1 ? lines.slice(-maxLines) : lines.slice(start, start + maxLines);
+  return picked.join("\n");
 }
 
 await main();

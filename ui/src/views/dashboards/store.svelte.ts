@@ -38,6 +38,7 @@ export class DashboardsStore {
   readonly api: DashboardsBackend;
   readonly #now: () => number;
   #timer: ReturnType<typeof setInterval> | null = null;
+  #rangePickedWhileOpening = false;
   #unregister: (() => void) | null = null;
   readonly #app: AppContext | null;
 
@@ -93,6 +94,7 @@ export class DashboardsStore {
     this.openedAt = typeof performance === "undefined" ? 0 : performance.now();
     this.openUid = uid;
     this.opening = true;
+    this.#rangePickedWhileOpening = false;
     this.openError = null;
     this.dashboard = null;
     this.variables = [];
@@ -107,7 +109,10 @@ export class DashboardsStore {
     }
     this.dashboard = result.data;
     this.variables = result.data.templating?.list ?? [];
-    this.range = fromGrafana(result.data.time);
+    // A range picked while the dashboard was still loading is the person's choice: it wins over
+    // the dashboard's saved default, as it would have had the load been instant.
+    if (!this.#rangePickedWhileOpening) this.range = fromGrafana(result.data.time);
+    this.#rangePickedWhileOpening = false;
     this.window = resolveWindow(this.range, this.#now());
     await this.#refreshVariables(this.variables.map((v) => v.name));
     this.reload();
@@ -187,6 +192,7 @@ export class DashboardsStore {
   }
 
   async setRange(range: TimeRange): Promise<void> {
+    if (this.opening) this.#rangePickedWhileOpening = true;
     this.range = range;
     this.window = resolveWindow(range, this.#now());
     // Variables set to refresh on time range change (Grafana's refresh = 2).

@@ -39,6 +39,22 @@ describe("DashboardsStore", () => {
     expect(store.generation).toBe(1);
   });
 
+  it("keeps a range picked while the dashboard was still loading, not the dashboard's default", async () => {
+    let answer: () => void = () => {};
+    const slowOpen = fake.openDashboard.bind(fake);
+    fake.openDashboard = (uid: string) => new Promise((resolve) => (answer = () => resolve(slowOpen(uid))));
+    const opening = store.open("demo-overview");
+    await store.setRange({ kind: "relative", last: "15m" });
+    answer();
+    await opening;
+    fake.openDashboard = slowOpen;
+    expect(store.range).toEqual({ kind: "relative", last: "15m" });
+    expect(store.window).toEqual({ from_ms: NOW - 900_000, to_ms: NOW });
+    // The next dashboard opens on its own default again.
+    await store.open("demo-overview");
+    expect(store.range).toEqual({ kind: "relative", last: "1h" });
+  });
+
   it("reloads on a variable change, a new range and each auto-refresh tick", async () => {
     await store.open("demo-overview");
     await store.selectVariable("job", ["api"]);
