@@ -122,6 +122,15 @@ pub fn run() {
         // web view's capabilities).
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
+        // Files dropped on the window come from the OS, not the page: they may become a log
+        // source without the typed-path question (commands::log_path_consent).
+        .on_webview_event(|webview, event| {
+            if let tauri::WebviewEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event
+                && let Some(files) = webview.try_state::<commands::files::FilesState>()
+            {
+                files.grant_log_paths(paths.iter().cloned());
+            }
+        })
         .setup(move |app| {
             // An Err from setup makes Tauri panic; say what is wrong and exit instead.
             let paths = match paths::resolve(app.handle()) {

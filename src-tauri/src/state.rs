@@ -1,7 +1,7 @@
 //! Small managed state pieces, one purpose each.
 
 use hinomi_core::paths::AppPaths;
-use hinomi_core::settings::{LoadedSettings, SettingsFile};
+use hinomi_core::settings::{Language, LoadedSettings, Settings, SettingsFile};
 use std::sync::Mutex;
 
 /// Keeps the log writer alive until `RunEvent::Exit`, where it is taken and dropped to flush.
@@ -52,4 +52,21 @@ impl SettingsState {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
     }
+}
+
+/// Whether text Rust shows itself (notifications, tray, native dialogs) is Japanese: the
+/// settings' language, or the system's.
+pub fn is_japanese(settings: &Settings) -> bool {
+    match settings.language {
+        Language::Ja => true,
+        Language::En => false,
+        Language::System => sys_locale::get_locale().is_some_and(|l| l.starts_with("ja")),
+    }
+}
+
+/// [`is_japanese`] for the settings in force.
+pub fn japanese(app: &tauri::AppHandle) -> bool {
+    use tauri::Manager;
+    app.try_state::<SettingsState>()
+        .is_some_and(|settings| is_japanese(&settings.snapshot().settings))
 }

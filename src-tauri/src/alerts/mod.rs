@@ -18,7 +18,6 @@ use hinomi_alerts::notify::NotificationPlanner;
 use hinomi_alerts::round::{PollLoop, notification_settings};
 use hinomi_alerts::runtime::{AlertsRuntime, lock};
 use hinomi_core::paths::AppPaths;
-use hinomi_core::settings::{Language, Settings};
 use std::sync::{Arc, Mutex};
 use tauri::Manager;
 use tauri::async_runtime::JoinHandle;
@@ -95,18 +94,4 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
     ));
     app.state::<AlertsState>().keep(task);
     Ok(())
-}
-
-/// Whether notification and tray text is Japanese: the settings' language, or the system's.
-fn is_japanese(settings: &Settings) -> bool {
-    match settings.language {
-        Language::Ja => true,
-        Language::En => false,
-        Language::System => sys_locale::get_locale().is_some_and(|l| l.starts_with("ja")),
-    }
-}
-
-fn japanese(app: &tauri::AppHandle) -> bool {
-    app.try_state::<SettingsState>()
-        .is_some_and(|settings| is_japanese(&settings.snapshot().settings))
 }

@@ -2,7 +2,8 @@
 //! crash): kept for the board, which shows them above the alerts, and shown once as a desktop
 //! notification, so a fault in Hinomi is never silent.
 
-use super::{AlertsState, japanese};
+use super::AlertsState;
+use crate::state::japanese;
 use hinomi_alerts::history::Recovered;
 use hinomi_alerts::supervise::Restart;
 use hinomi_core::{ErrorCode, HinomiError};

@@ -7,9 +7,10 @@
 //! silence, and the group on my open incident); "Create incident"
 //! opens the group with the incident dialog. The body is escaped for servers that read markup.
 
+use super::AlertsState;
 use super::tray::{self, AlertsFocusGroup};
-use super::{AlertsState, is_japanese};
 use crate::commands::incidents::IncidentsState;
+use crate::state::is_japanese;
 use hinomi_alerts::Severity;
 use hinomi_alerts::notify::{NotificationKind, PlannedNotification, notification_body};
 use hinomi_alerts::runtime::ACKNOWLEDGE_MINUTES;

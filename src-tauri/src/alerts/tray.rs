@@ -3,7 +3,8 @@
 //! StatusNotifierWatcher owns its name on the session bus), closing the window hides it and
 //! notifications keep coming; without one the icon would be nowhere, so closing quits.
 
-use super::{AlertsState, japanese};
+use super::AlertsState;
+use crate::state::japanese;
 use hinomi_alerts::Severity;
 use hinomi_alerts::round::AlertsSummary;
 use serde::{Deserialize, Serialize};

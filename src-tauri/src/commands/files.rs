@@ -7,7 +7,8 @@
 //! field's text through [`FilesState::writable`]; importing a bundle passes it through
 //! [`FilesState::readable`]. Anything else is refused with `path_refused`. Log-source paths
 //! typed in "Add log files…" or Settings pass [`FilesState::check_log_sources`] before they
-//! are saved (`hinomi_core::path_policy::LogSourceRule`).
+//! are saved (`hinomi_core::path_policy::LogSourceRule`); those the OS did not hand over (a drop,
+//! the chooser) also need the person's yes in a native dialog (`super::log_path_consent`).
 
 use hinomi_core::HinomiError;
 use hinomi_core::path_policy::{LogSourceRule, PathPolicy};
@@ -17,12 +18,16 @@ use serde::Deserialize;
 use specta::Type;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 pub struct FilesState {
     policy: PathPolicy,
     /// Where reports, bundles, backups and log exports go unless the user chooses elsewhere.
     export_dir: PathBuf,
     log_sources: LogSourceRule,
+    /// Log-source paths the OS handed over in this run (dropped on the window, picked in the
+    /// chooser) or the person confirmed: added without asking again.
+    granted_log_paths: Mutex<HashSet<PathBuf>>,
 }
 
 impl FilesState {
@@ -31,7 +36,44 @@ impl FilesState {
             policy: PathPolicy::new([export_dir.clone()]),
             export_dir,
             log_sources,
+            granted_log_paths: Mutex::default(),
         }
+    }
+
+    /// Marks log-source paths as the person's own choice (see `granted_log_paths`).
+    pub fn grant_log_paths(&self, paths: impl IntoIterator<Item = PathBuf>) {
+        let mut granted = self
+            .granted_log_paths
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for path in paths {
+            // Also as resolved on disk, so `/srv/logs/` typed after `/srv/logs` was dropped
+            // (or a symlink to it) is the same grant.
+            if let Ok(resolved) = path.canonicalize() {
+                granted.insert(resolved);
+            }
+            granted.insert(path);
+        }
+    }
+
+    /// The typed log-source paths (`~/` expanded) not granted yet, in order, each once.
+    pub fn ungranted_log_paths(&self, typed: &[String]) -> Vec<PathBuf> {
+        let granted = self
+            .granted_log_paths
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut ungranted: Vec<PathBuf> = Vec::new();
+        for path in LogSourceOptions::local_files(typed.to_vec()).expanded_paths() {
+            let path = PathBuf::from(path);
+            let known = granted.contains(&path)
+                || path
+                    .canonicalize()
+                    .is_ok_and(|resolved| granted.contains(&resolved));
+            if !known && !ungranted.contains(&path) {
+                ungranted.push(path);
+            }
+        }
+        ungranted
     }
 
     /// The log-source rule, which the local-files ingest also applies to every file it finds.
@@ -40,12 +82,13 @@ impl FilesState {
     }
 
     /// Checks every local-files path in `after` that is not in `before` (what is saved
-    /// already is not checked again: a rotated file that is gone must not block a save).
+    /// already is not checked again: a rotated file that is gone must not block a save) and
+    /// returns those new paths.
     pub fn check_log_sources(
         &self,
         before: &[Datasource],
         after: &[Datasource],
-    ) -> Result<(), HinomiError> {
+    ) -> Result<Vec<String>, HinomiError> {
         let local = |list: &[Datasource]| -> Vec<String> {
             list.iter()
                 .filter(|ds| ds.kind == DatasourceKind::LocalFiles)
@@ -53,12 +96,12 @@ impl FilesState {
                 .collect()
         };
         let saved: HashSet<String> = local(before).into_iter().collect();
-        self.check_log_paths(
-            local(after)
-                .into_iter()
-                .filter(|typed| !saved.contains(typed))
-                .collect(),
-        )
+        let new: Vec<String> = local(after)
+            .into_iter()
+            .filter(|typed| !saved.contains(typed))
+            .collect();
+        self.check_log_paths(new.clone())?;
+        Ok(new)
     }
 
     /// Checks log-source paths as typed (`~/` is the home folder).
@@ -364,10 +407,13 @@ mod tests {
         let ok = logs.display().to_string();
         let gone = f.home.join("rotated.log").display().to_string();
         let saved = [local_files("a", std::slice::from_ref(&gone))];
-        // Saved before (the file has since gone): the save still goes through.
-        f.files
+        // Saved before (the file has since gone): the save still goes through, and only the new
+        // path is handed on to be confirmed.
+        let new = f
+            .files
             .check_log_sources(&saved, &[local_files("a", &[gone.clone(), ok.clone()])])
             .unwrap();
+        assert_eq!(new, vec![ok.clone()]);
         for typed in [
             gone,
             f.home.join(".ssh/id_ed25519").display().to_string(),
@@ -384,7 +430,44 @@ mod tests {
         // Another kind of datasource has no paths to check.
         let mut prometheus = local_files("p", &["/proc/x".to_owned()]);
         prometheus.kind = DatasourceKind::Prometheus;
-        f.files.check_log_sources(&[], &[prometheus]).unwrap();
+        assert!(
+            f.files
+                .check_log_sources(&[], &[prometheus])
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    // add_local_log_source and save_settings ask about what `ungranted_log_paths` returns.
+    #[test]
+    fn only_paths_the_os_handed_over_or_the_person_confirmed_skip_the_question() {
+        let f = fixture();
+        let logs = f.home.join("logs");
+        std::fs::create_dir_all(logs.join("app")).unwrap();
+        let typed = |paths: &[PathBuf]| -> Vec<String> {
+            paths.iter().map(|p| p.display().to_string()).collect()
+        };
+        let app = logs.join("app");
+        let other = f.home.join("other.log");
+        assert_eq!(
+            f.files
+                .ungranted_log_paths(&typed(&[app.clone(), other.clone(), app.clone()])),
+            vec![app.clone(), other.clone()],
+            "each once, in order"
+        );
+        // Dropped (or chosen, or confirmed): granted, also when typed with a trailing slash.
+        f.files.grant_log_paths([app.clone()]);
+        assert_eq!(
+            f.files
+                .ungranted_log_paths(&[format!("{}/", app.display()), other.display().to_string()]),
+            vec![other.clone()]
+        );
+        // A grant covers that path, not its folder's other files or its parent.
+        assert_eq!(
+            f.files
+                .ungranted_log_paths(&typed(std::slice::from_ref(&logs))),
+            vec![logs]
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ use hinomi_logs::{
 };
 use hinomi_logs_local::{IndexStatus, LocalLogs, LocalResults, LocalSources};
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tauri::Manager;
@@ -482,19 +483,37 @@ pub async fn choose_local_log_source(
     let Some(chosen) = chosen.await.ok().flatten() else {
         return Ok(None);
     };
-    let paths = chosen
+    let paths: Vec<PathBuf> = chosen
         .into_iter()
         .filter_map(|path| path.into_path().ok())
+        .collect();
+    // Picked in the system's chooser: the person's own choice, no second question.
+    app.state::<FilesState>()
+        .grant_log_paths(paths.iter().cloned());
+    let typed = paths
+        .iter()
         .map(|path| path.display().to_string())
         .collect();
-    add_local_source(app, paths).await.map(Some)
+    add_local_source(app, typed).await.map(Some)
 }
 
-/// Checks the paths (they are resolved on disk) and saves the settings, on the blocking pool.
+/// Checks the paths (they are resolved on disk), asks about any the person did not drop or
+/// choose, then saves the settings. Disk and settings work runs on the blocking pool.
 async fn add_local_source(
     app: tauri::AppHandle,
     paths: Vec<String>,
 ) -> Result<LogTarget, HinomiError> {
+    let paths = typed_paths(paths)?;
+    let ungranted = {
+        let (app, paths) = (app.clone(), paths.clone());
+        blocking(move || {
+            let files = app.state::<FilesState>();
+            files.check_log_paths(paths.clone())?;
+            Ok(files.ungranted_log_paths(&paths))
+        })
+        .await?
+    };
+    super::log_path_consent::confirm_typed_log_paths(&app, ungranted).await?;
     blocking(move || {
         add_local_source_now(
             &app.state::<SettingsState>(),
@@ -505,11 +524,8 @@ async fn add_local_source(
     .await
 }
 
-fn add_local_source_now(
-    settings: &SettingsState,
-    files: &FilesState,
-    paths: Vec<String>,
-) -> Result<LogTarget, HinomiError> {
+/// The non-empty paths, trimmed; an error when there are none.
+fn typed_paths(paths: Vec<String>) -> Result<Vec<String>, HinomiError> {
     let paths: Vec<String> = paths
         .into_iter()
         .map(|p| p.trim().to_owned())
@@ -520,7 +536,15 @@ fn add_local_source_now(
             "Drop or choose a folder or a log file.",
         ));
     }
-    // Typed, dropped or chosen: each path is checked before it is saved.
+    Ok(paths)
+}
+
+fn add_local_source_now(
+    settings: &SettingsState,
+    files: &FilesState,
+    paths: Vec<String>,
+) -> Result<LogTarget, HinomiError> {
+    // Checked again at the save: the disk may have changed while the question was open.
     files.check_log_paths(paths.clone())?;
     let added = settings.modify(|settings| {
         if let Some(existing) = settings

@@ -7,6 +7,7 @@ pub mod dashboards;
 pub mod explore;
 pub mod files;
 pub mod incidents;
+pub mod log_path_consent;
 pub mod logs;
 pub mod settings;
 pub mod targets;

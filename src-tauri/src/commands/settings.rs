@@ -72,6 +72,19 @@ pub async fn save_settings(
     app: tauri::AppHandle,
     settings: Settings,
 ) -> Result<SettingsView, HinomiError> {
+    // A log-source path typed here is checked like one typed in "Add log files…", and one that
+    // is new and was not dropped or chosen is asked about first.
+    let ungranted = {
+        let (app, after) = (app.clone(), settings.datasources.clone());
+        blocking(move || {
+            let files = app.state::<super::files::FilesState>();
+            let before = app.state::<SettingsState>().snapshot().settings.datasources;
+            let new = files.check_log_sources(&before, &after)?;
+            Ok(files.ungranted_log_paths(&new))
+        })
+        .await?
+    };
+    super::log_path_consent::confirm_typed_log_paths(&app, ungranted).await?;
     blocking(move || save(&app, settings)).await
 }
 
@@ -80,7 +93,7 @@ fn save(app: &tauri::AppHandle, settings: Settings) -> Result<SettingsView, Hino
     let state = app.state::<SettingsState>();
     let files = app.state::<super::files::FilesState>();
     let clients = app.state::<EndpointCache>();
-    // A log-source path typed here is checked like one typed in "Add log files…".
+    // Checked again at the save: the disk may have changed while the question was open.
     files.check_log_sources(
         &state.snapshot().settings.datasources,
         &settings.datasources,

@@ -215,6 +215,10 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
   const configDir = join(xdg.XDG_CONFIG_HOME, "app.hinomi.console");
   mkdirSync(configDir, { recursive: true });
   if (settingsToml) writeFileSync(join(configDir, "settings.toml"), settingsToml);
+  // The person at the native "Read these log files?" dialog, which WebDriver cannot reach: the
+  // debug build reads the answer from this file (src-tauri/src/commands/log_path_consent.rs).
+  const logPathAnswer = join(home, "log-path-answer");
+  writeFileSync(logPathAnswer, "accept");
 
   const port = await freePort();
   const nativePort = await freePort();
@@ -227,7 +231,7 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
       detached: true,
       // The private D-Bus has no Secret Service: datasource secrets stay in memory for the run
       // (the real keyring is tested by scripts/test-keyring).
-      env: { HINOMI_SECRET_STORE: "memory", ...process.env, ...env, ...xdg, LANG: locale, LC_ALL: locale, LANGUAGE: "" },
+      env: { HINOMI_SECRET_STORE: "memory", HINOMI_TEST_LOG_PATH_ANSWER: logPathAnswer, ...process.env, ...env, ...xdg, LANG: locale, LC_ALL: locale, LANGUAGE: "" },
     },
   );
   let driverLog = "";
@@ -256,6 +260,10 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
     home,
     configDir,
     driverLog: () => driverLog,
+    /** How the next "Read these log files?" questions are answered: "accept" or "refuse". */
+    answerLogPathQuestions: (answer) => writeFileSync(logPathAnswer, answer),
+    /** The text of every such question asked so far. */
+    logPathQuestions: () => (existsSync(`${logPathAnswer}.asked`) ? readFileSync(`${logPathAnswer}.asked`, "utf8") : ""),
     async stop({ keepHome = false } = {}) {
       // The app may already be gone, or hang on the way out; the driver's process group is
       // killed below either way.

@@ -152,6 +152,18 @@ describe("Logs over local files, offline", () => {
     const { browser } = app;
     await (await $("logs-add-source")).click();
     await (await $("logs-add-paths")).setValue(bundle);
+    // A typed path is read only after the native "Read these log files?" dialog says yes (the
+    // person's answer comes from the harness's answer file). Refused first: nothing is added.
+    const sources = () => browser.execute(() => [...document.querySelectorAll('[data-testid="logs-source"] option')].map((o) => o.value));
+    const sourcesBefore = await sources();
+    app.answerLogPathQuestions("refuse");
+    await (await $("logs-add-submit")).click();
+    const refusal = await $("logs-add-error");
+    await refusal.waitForExist({ timeout: 10_000 });
+    assert.match(await refusal.getText(), /was not confirmed/);
+    assert.deepEqual(await sources(), sourcesBefore, "no source added");
+    await screenshot(browser, "logs-local-typed-path-refused");
+    app.answerLogPathQuestions("accept");
     const before = await generation();
     await (await $("logs-add-submit")).click();
     await (await $("logs-add-dialog")).waitForExist({ reverse: true, timeout: 10_000 });
@@ -159,6 +171,9 @@ describe("Logs over local files, offline", () => {
     await waitFor("the new source", async () => (await (await $("logs-index")).getText()) === bundle, { timeoutMs: 10_000 });
     const source = await $("logs-source");
     assert.equal(await source.getValue(), "local-files-1", "a new datasource, selected");
+    const questions = app.logPathQuestions();
+    assert.equal(questions.split("Read these log files?").length - 1, 2, questions);
+    assert.ok(questions.includes(`\n${bundle}\n`), `the question names the folder: ${questions}`);
     await waitFor("the bundle indexed", async () => Number(await (await $("logs-local-status")).getAttribute("data-lines")) >= 54, { timeoutMs: 30_000 });
     await (await $("logs-range")).selectByAttribute("value", "1h");
 

@@ -18,7 +18,7 @@ export const logsEn = {
   "logs.add.chooseFiles": "Choose files…",
   "logs.add.submit": "Add and search",
   "logs.add.cancel": "Cancel",
-  "logs.add.drop": "You can also drop a folder or files anywhere on the window.",
+  "logs.add.drop": "You can also drop a folder or files anywhere on the window. Typed paths are read only after you confirm them in a system dialog.",
   "logs.add.failed": "The log files could not be added",
   "logs.drop.title": "Drop to search these logs",
   "logs.drop.body": "Hinomi indexes them on this machine; the files are not changed.",

@@ -20,7 +20,7 @@ export const logsJa: { readonly [K in keyof typeof logsEn]: string } = {
   "logs.add.chooseFiles": "ファイルを選択…",
   "logs.add.submit": "追加して検索",
   "logs.add.cancel": "キャンセル",
-  "logs.add.drop": "フォルダーやファイルをウィンドウのどこにドロップしても追加できます。",
+  "logs.add.drop": "フォルダーやファイルをウィンドウのどこにドロップしても追加できます。入力したパスは、システムのダイアログで確認してから読み込みます。",
   "logs.add.failed": "ログファイルを追加できませんでした",
   "logs.drop.title": "ドロップしてこのログを検索",
   "logs.drop.body": "Hinomi はこのマシン上で索引化します。ファイル自体は変更しません。",
