@@ -112,6 +112,23 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             alerts::AlertsUpdated,
             alerts::AlertsFocusGroup,
         ])
+        // The binary panel answer (`run_panel`) is not JSON, so no command names its header
+        // types; they and the frames' magic words are exported here for ui/src/lib/charts/frame.ts.
+        .typ::<hinomi_metrics::frame::PanelFrameHeader>()
+        .typ::<hinomi_prometheus::downsample::SeriesFrameHeader<'static>>()
+        .constant(
+            "PANEL_FRAME_MAGIC",
+            magic(hinomi_metrics::frame::PANEL_MAGIC),
+        )
+        .constant(
+            "SERIES_FRAME_MAGIC",
+            magic(hinomi_prometheus::downsample::FRAME_MAGIC),
+        )
+}
+
+/// A frame's four-byte magic word as text.
+fn magic(bytes: &'static [u8; 4]) -> &'static str {
+    std::str::from_utf8(bytes).unwrap_or("????")
 }
 
 pub fn run() {

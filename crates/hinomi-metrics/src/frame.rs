@@ -8,11 +8,12 @@
 use hinomi_core::HinomiError;
 use hinomi_prometheus::QueryPosition;
 use serde::{Deserialize, Serialize};
+use specta::Type;
 
 pub const PANEL_MAGIC: &[u8; 4] = b"HNP1";
 
 /// One query of the panel as the header describes it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct QueryHeader {
     pub ref_id: String,
     pub expr: String,
@@ -25,7 +26,9 @@ pub struct QueryHeader {
     /// Where a PromQL parse error is, when Prometheus says.
     pub error_position: Option<QueryPosition>,
     /// Byte offset and length of this query's HNM1 frame; 0/0 when it failed.
+    #[specta(type = u32)]
     pub offset: usize,
+    #[specta(type = u32)]
     pub length: usize,
 }
 
@@ -35,9 +38,20 @@ pub struct QueryOutcome {
     pub frame: Option<Vec<u8>>,
 }
 
-#[derive(Serialize)]
-struct PanelHeader<'a> {
-    queries: &'a [QueryHeader],
+/// The JSON header of an HNP1 frame. Exported to TypeScript (ui/src/lib/bindings.ts), so
+/// `frame.ts` decodes exactly what is written here.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct PanelFrameHeader {
+    pub queries: Vec<QueryHeader>,
+    /// On an answer kept from before: when it was fetched (ms since the epoch), because
+    /// Prometheus could not answer now ([`mark_stale`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[specta(optional)]
+    pub stale_since_ms: Option<f64>,
+    /// Why the fresh answer could not be had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[specta(optional)]
+    pub stale_error: Option<HinomiError>,
 }
 
 fn pad8(bytes: &mut Vec<u8>) {
@@ -52,8 +66,12 @@ pub fn pack(outcomes: Vec<QueryOutcome>) -> Vec<u8> {
     let mut headers: Vec<QueryHeader> = outcomes.iter().map(|o| o.header.clone()).collect();
     let mut header_json = Vec::new();
     for _ in 0..8 {
-        header_json = serde_json::to_vec(&PanelHeader { queries: &headers })
-            .unwrap_or_else(|_| b"{\"queries\":[]}".to_vec());
+        let header = PanelFrameHeader {
+            queries: headers.clone(),
+            stale_since_ms: None,
+            stale_error: None,
+        };
+        header_json = serde_json::to_vec(&header).unwrap_or_else(|_| b"{\"queries\":[]}".to_vec());
         let mut at = (8 + header_json.len()).div_ceil(8) * 8;
         let mut moved = false;
         for (header, outcome) in headers.iter_mut().zip(&outcomes) {
@@ -89,11 +107,6 @@ pub fn pack(outcomes: Vec<QueryOutcome>) -> Vec<u8> {
     bytes
 }
 
-#[derive(Deserialize)]
-struct OwnedPanelHeader {
-    queries: Vec<QueryHeader>,
-}
-
 /// Splits a packed panel frame back into each successful query and its series (failed queries
 /// carry no data and are left out); `None` when the bytes are not a whole panel frame. Used to
 /// keep what a panel draws as incident evidence without asking Prometheus again.
@@ -102,7 +115,7 @@ pub fn unpack(frame: &[u8]) -> Option<Vec<(QueryHeader, Vec<hinomi_prometheus::S
         return None;
     }
     let len = u32::from_le_bytes(frame[4..8].try_into().ok()?) as usize;
-    let head: OwnedPanelHeader = serde_json::from_slice(frame.get(8..8 + len)?).ok()?;
+    let head: PanelFrameHeader = serde_json::from_slice(frame.get(8..8 + len)?).ok()?;
     head.queries
         .into_iter()
         .filter(|q| q.length > 0)
@@ -122,24 +135,19 @@ pub fn mark_stale(frame: &[u8], saved_ms: f64, error: &HinomiError) -> Option<Ve
         return None;
     }
     let len = u32::from_le_bytes(frame[4..8].try_into().ok()?) as usize;
-    let mut header: serde_json::Value = serde_json::from_slice(frame.get(8..8 + len)?).ok()?;
+    let mut header: PanelFrameHeader = serde_json::from_slice(frame.get(8..8 + len)?).ok()?;
     let old_start = (8 + len).div_ceil(8) * 8;
     let data = frame.get(old_start..)?;
-    header["stale_since_ms"] = serde_json::json!(saved_ms);
-    header["stale_error"] = serde_json::to_value(error).ok()?;
-    let originals: Vec<u64> = header["queries"]
-        .as_array()?
-        .iter()
-        .map(|q| q["offset"].as_u64().unwrap_or(0))
-        .collect();
+    header.stale_since_ms = Some(saved_ms);
+    header.stale_error = Some(error.clone());
+    let originals: Vec<usize> = header.queries.iter().map(|q| q.offset).collect();
     // Where the data will start depends on the header's length, which depends on the offsets.
     let mut start = old_start;
     let mut json = Vec::new();
     for _ in 0..8 {
-        for (query, original) in header["queries"].as_array_mut()?.iter_mut().zip(&originals) {
-            if query["length"].as_u64().unwrap_or(0) > 0 {
-                let moved = (*original as usize).checked_sub(old_start)? + start;
-                query["offset"] = serde_json::json!(moved);
+        for (query, original) in header.queries.iter_mut().zip(&originals) {
+            if query.length > 0 {
+                query.offset = original.checked_sub(old_start)? + start;
             }
         }
         json = serde_json::to_vec(&header).ok()?;

@@ -11,6 +11,7 @@
 
 use crate::query::Series;
 use serde::Serialize;
+use specta::Type;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -68,19 +69,25 @@ pub fn m4(
 /// A series' (timestamps, values), borrowed when it needed no reduction.
 type Columns<'a> = (Cow<'a, [f64]>, Cow<'a, [f64]>);
 
-/// Per-series description in the frame header; the numbers follow as f64 columns.
-#[derive(Debug, Serialize)]
-struct FrameSeries<'a> {
+/// Per-series description in the frame header; the numbers follow as f64 columns. Exported to
+/// TypeScript (ui/src/lib/bindings.ts), which `frame.ts` decodes with.
+#[derive(Debug, Serialize, Type)]
+pub struct SeriesFrameEntry<'a> {
+    #[specta(type = BTreeMap<String, String>)]
     labels: &'a BTreeMap<String, String>,
+    #[specta(type = u32)]
     points: usize,
     /// How many points Prometheus returned before downsampling.
+    #[specta(type = u32)]
     source_points: usize,
 }
 
-#[derive(Debug, Serialize)]
-struct FrameHeader<'a> {
-    series: Vec<FrameSeries<'a>>,
+/// The JSON header of an HNM1 frame (exported to TypeScript too).
+#[derive(Debug, Serialize, Type)]
+pub struct SeriesFrameHeader<'a> {
+    series: Vec<SeriesFrameEntry<'a>>,
     /// Series left out because the panel's cap was reached; the UI says so.
+    #[specta(type = u32)]
     truncated_series: usize,
 }
 
@@ -113,11 +120,11 @@ pub fn encode_frame(
             }
         })
         .collect();
-    let header = FrameHeader {
+    let header = SeriesFrameHeader {
         series: shown
             .iter()
             .zip(&reduced)
-            .map(|(s, (t, _))| FrameSeries {
+            .map(|(s, (t, _))| SeriesFrameEntry {
                 labels: &s.labels,
                 points: t.len(),
                 source_points: s.timestamps.len(),

@@ -206,6 +206,11 @@ export const events = {
 	alertsUpdated: makeEvent<AlertsUpdated, AlertsUpdated>("alerts-updated"),
 };
 
+/* Constants */
+export const PANEL_FRAME_MAGIC = "HNP1" as const;
+
+export const SERIES_FRAME_MAGIC = "HNM1" as const;
+
 /* Types */
 /**  What acknowledging did. */
 export type Acknowledged = {
@@ -1191,6 +1196,21 @@ export type PanelEdit = { kind: "title"; title: string } |
 /**  Adds a query with the next free ref id (`A`, `B`, ...). */
 { kind: "add_query"; expr: string } | { kind: "remove_query"; ref_id: string };
 
+/**
+ *  The JSON header of an HNP1 frame. Exported to TypeScript (ui/src/lib/bindings.ts), so
+ *  `frame.ts` decodes exactly what is written here.
+ */
+export type PanelFrameHeader = {
+	queries: QueryHeader[],
+	/**
+	 *  On an answer kept from before: when it was fetched (ms since the epoch), because
+	 *  Prometheus could not answer now ([`mark_stale`]).
+	 */
+	stale_since_ms?: number | null,
+	/**  Why the fresh answer could not be had. */
+	stale_error?: HinomiError | null,
+};
+
 export type PanelTypeCount = {
 	panel_type: string,
 	count: number,
@@ -1244,6 +1264,23 @@ export type PromqlCatalog = {
 	metrics: MetricName[],
 	label_names: string[],
 	functions: string[],
+};
+
+/**  One query of the panel as the header describes it. */
+export type QueryHeader = {
+	ref_id: string,
+	expr: string,
+	legend_format: string | null,
+	instant: boolean,
+	step_seconds: number | null,
+	datasource_id: string | null,
+	/**  Prometheus's (or the transport's) error, verbatim. */
+	error: HinomiError | null,
+	/**  Where a PromQL parse error is, when Prometheus says. */
+	error_position: QueryPosition | null,
+	/**  Byte offset and length of this query's HNM1 frame; 0/0 when it failed. */
+	offset: number,
+	length: number,
 };
 
 /**  Where in the query Prometheus found a syntax error, when it says (`1:14: parse error: ...`). */
@@ -1438,6 +1475,24 @@ export type SelectedVariable = {
 	variable: Variable,
 	/**  Query variables whose options depend on this one, to refresh next, in order. */
 	dependents: string[],
+};
+
+/**
+ *  Per-series description in the frame header; the numbers follow as f64 columns. Exported to
+ *  TypeScript (ui/src/lib/bindings.ts), which `frame.ts` decodes with.
+ */
+export type SeriesFrameEntry = {
+	labels: { [key in string]: string },
+	points: number,
+	/**  How many points Prometheus returned before downsampling. */
+	source_points: number,
+};
+
+/**  The JSON header of an HNM1 frame (exported to TypeScript too). */
+export type SeriesFrameHeader = {
+	series: SeriesFrameEntry[],
+	/**  Series left out because the panel's cap was reached; the UI says so. */
+	truncated_series: number,
 };
 
 /**

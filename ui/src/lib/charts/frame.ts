@@ -5,8 +5,17 @@
 // series frame per successful query at the 8-aligned `offset` its header names.
 // Series frame: "HNM1" | u32 LE header length | header JSON {series:[{labels, points,
 // source_points}], truncated_series} | pad to 8 | per series: f64 timestamps, f64 values.
+// The header types and magic words are generated from the Rust that writes them
+// (hinomi-metrics `frame.rs`, hinomi-prometheus `downsample.rs`) into bindings.ts.
 
-import type { HinomiError } from "../bindings";
+import {
+  PANEL_FRAME_MAGIC,
+  SERIES_FRAME_MAGIC,
+  type HinomiError,
+  type PanelFrameHeader,
+  type QueryHeader,
+  type SeriesFrameHeader,
+} from "../bindings";
 
 export interface FrameSeries {
   labels: Record<string, string>;
@@ -58,16 +67,11 @@ function readHeader(buffer: ArrayBuffer, offset: number, magic: string): { heade
   return { header, dataStart };
 }
 
-interface RawSeriesHeader {
-  series: Array<{ labels: Record<string, string>; points: number; source_points: number }>;
-  truncated_series: number;
-}
-
 /** Decodes one HNM1 frame that starts at `offset` (a multiple of 8) of `buffer`. */
 export function decodeSeriesFrame(buffer: ArrayBuffer, offset = 0, length = buffer.byteLength - offset): SeriesFrame {
   if (offset % 8 !== 0) throw new FrameError(`frame offset ${offset} is not 8-aligned`);
-  const { header, dataStart } = readHeader(buffer, offset, "HNM1");
-  const raw = header as RawSeriesHeader;
+  const { header, dataStart } = readHeader(buffer, offset, SERIES_FRAME_MAGIC);
+  const raw = header as SeriesFrameHeader;
   let at = dataStart;
   const end = offset + length;
   const series: FrameSeries[] = raw.series.map((s) => {
@@ -81,23 +85,10 @@ export function decodeSeriesFrame(buffer: ArrayBuffer, offset = 0, length = buff
   return { series, truncatedSeries: raw.truncated_series };
 }
 
-interface RawQueryHeader {
-  ref_id: string;
-  expr: string;
-  legend_format: string | null;
-  instant: boolean;
-  step_seconds: number;
-  datasource_id: string | null;
-  error: HinomiError | null;
-  error_position: { line: number; column: number } | null;
-  offset: number;
-  length: number;
-}
-
 /** Decodes a whole `runPanel` answer. */
 export function decodePanelFrame(buffer: ArrayBuffer): PanelResult {
-  const { header } = readHeader(buffer, 0, "HNP1");
-  const raw = header as { queries: RawQueryHeader[]; stale_since_ms?: number; stale_error?: HinomiError };
+  const { header } = readHeader(buffer, 0, PANEL_FRAME_MAGIC);
+  const raw = header as PanelFrameHeader;
   const queries = raw.queries.map((q): QueryResult => {
     const frame = q.length > 0 ? decodeSeriesFrame(buffer, q.offset, q.length) : { series: [], truncatedSeries: 0 };
     return {
@@ -105,7 +96,7 @@ export function decodePanelFrame(buffer: ArrayBuffer): PanelResult {
       expr: q.expr,
       legendFormat: q.legend_format,
       instant: q.instant,
-      stepSeconds: q.step_seconds,
+      stepSeconds: q.step_seconds ?? 0,
       datasourceId: q.datasource_id,
       error: q.error,
       errorPosition: q.error_position,
@@ -142,10 +133,11 @@ export interface EncodeSeries {
 }
 
 export function encodeSeriesFrame(series: EncodeSeries[], truncatedSeries = 0): Uint8Array {
-  const out = headerBytes("HNM1", {
+  const header: SeriesFrameHeader = {
     series: series.map((s) => ({ labels: s.labels, points: s.timestamps.length, source_points: s.timestamps.length })),
     truncated_series: truncatedSeries,
-  });
+  };
+  const out = headerBytes(SERIES_FRAME_MAGIC, header);
   for (const s of series) out.push(...f64Bytes(s.timestamps), ...f64Bytes(s.values));
   return Uint8Array.from(out);
 }
@@ -163,7 +155,7 @@ export interface EncodeQuery {
 
 export function encodePanelFrame(queries: EncodeQuery[], stale?: { sinceMs: number; error: HinomiError }): ArrayBuffer {
   const frames = queries.map((q) => (q.error ? null : encodeSeriesFrame(q.series ?? [], q.truncatedSeries ?? 0)));
-  const headers = (offsets: number[]) =>
+  const headers = (offsets: number[]): QueryHeader[] =>
     queries.map((q, i) => ({
       ref_id: q.refId,
       expr: q.expr,
@@ -179,10 +171,11 @@ export function encodePanelFrame(queries: EncodeQuery[], stale?: { sinceMs: numb
   let offsets = queries.map(() => 0);
   let head: number[] = [];
   for (let round = 0; round < 8; round++) {
-    head = headerBytes("HNP1", {
+    const header: PanelFrameHeader = {
       queries: headers(offsets),
       ...(stale ? { stale_since_ms: stale.sinceMs, stale_error: stale.error } : {}),
-    });
+    };
+    head = headerBytes(PANEL_FRAME_MAGIC, header);
     let at = head.length;
     const next = frames.map((f) => {
       if (!f) return 0;
