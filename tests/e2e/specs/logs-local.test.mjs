@@ -114,13 +114,20 @@ describe("Logs over local files, offline", () => {
     await (await $("logs-range")).selectByAttribute("value", "15m");
     await searched(opened);
     // Lines keep arriving: the shown count lies between the files' count before and after.
-    await waitFor("the index to catch up", async () => Number(await (await $("logs-local-status")).getAttribute("data-lines")) > 0, { timeoutMs: 30_000 });
+    // The index follows the files a pass behind (a loaded machine makes that seconds), so the
+    // search is repeated, as a person would press Refresh, until it holds what the files held.
     const from = Date.now() - 15 * 60_000;
     const low = errorLinesInFiles(demoLogs, from + 5_000);
-    const shown = await runQuery("level:ERROR");
+    let shown;
+    await waitFor("the index to catch up with the files", async () => {
+      shown = await runQuery("level:ERROR");
+      return shown.total >= low;
+    }, { timeoutMs: 30_000, intervalMs: 1000 }).catch((err) => {
+      throw new Error(`${err.message}: last ${shown?.total} ERROR hits, the files held ${low}`);
+    });
     const high = errorLinesInFiles(demoLogs, from - 5_000);
     assert.ok(shown.exact);
-    assert.ok(shown.total >= low - 5 && shown.total <= high, `${shown.total} ERROR hits; the files hold ${low}..${high}`);
+    assert.ok(shown.total >= low && shown.total <= high, `${shown.total} ERROR hits; the files hold ${low}..${high}`);
     assert.ok(shown.total >= 20, shown.text);
     const h = await $("logs-histogram");
     assert.equal(Number(await h.getAttribute("data-total")), shown.total, "the histogram counts the hits");
@@ -138,10 +145,15 @@ describe("Logs over local files, offline", () => {
     await status.click();
     const panel = await $("logs-local-status-panel");
     await panel.waitForExist({ timeout: 5_000 });
-    const files = await browser.execute(() =>
-      [...document.querySelectorAll('[data-testid="logs-local-file"]')].map((r) => ({ state: r.getAttribute("data-state"), text: r.textContent })),
-    );
-    assert.ok(files.length >= 1, "the demo API's daily file");
+    const listed = () =>
+      browser.execute(() =>
+        [...document.querySelectorAll('[data-testid="logs-local-file"]')].map((r) => ({ state: r.getAttribute("data-state"), text: r.textContent })),
+      );
+    // The status is polled while shown: the panel may open a poll before its file list.
+    const files = await waitFor("the demo API's daily file listed", async () => {
+      const rows = await listed();
+      return rows.length >= 1 && rows;
+    }, { timeoutMs: 10_000 });
     assert.ok(files.every((f) => f.state === "following" && /dataset-management-\d{4}-\d{2}-\d{2}\.log/.test(f.text)), JSON.stringify(files));
     assert.equal(await status.getAttribute("data-issues"), "0");
     await screenshot(browser, "logs-local-index-status");
