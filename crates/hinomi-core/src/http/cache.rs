@@ -11,7 +11,9 @@
 //! query, as it was when every query built its own client. Those three `stat` calls are the
 //! only disk work left on the query path; a build runs on tokio's blocking pool, so the async
 //! path never reads the keyring or a file. A failed build is not cached: a CA-file error is
-//! reported on every query until the file is fixed.
+//! reported on every query until the file is fixed. Queries that miss at the same moment (a
+//! dashboard opening fires every panel at once) wait for one build rather than each making
+//! their own client and keyring call.
 
 use super::Endpoint;
 use crate::error::HinomiError;
@@ -49,6 +51,8 @@ pub struct EndpointCache {
     secrets: Option<Arc<dyn SecretStore>>,
     generation: Generation,
     entries: Mutex<HashMap<String, Entry>>,
+    /// One build at a time per datasource id; the others wait for it and take its endpoint.
+    building: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     builds: AtomicU64,
 }
 
@@ -74,6 +78,7 @@ impl EndpointCache {
             secrets: None,
             generation: Arc::new(crate::secrets::generation),
             entries: Mutex::default(),
+            building: Mutex::default(),
             builds: AtomicU64::new(0),
         }
     }
@@ -87,6 +92,7 @@ impl EndpointCache {
             secrets: Some(secrets),
             generation: Arc::new(generation),
             entries: Mutex::default(),
+            building: Mutex::default(),
             builds: AtomicU64::new(0),
         }
     }
@@ -97,12 +103,20 @@ impl EndpointCache {
         // Read before building: a secret changed during the build makes the next call rebuild.
         let generation = (self.generation)();
         let files = tls_files(ds);
-        if let Some(entry) = self.lock().get(&ds.id)
-            && entry.generation == generation
-            && entry.settings == *ds
-            && entry.files == files
-        {
-            return Ok(entry.endpoint.clone());
+        if let Some(endpoint) = self.cached(ds, generation, &files) {
+            return Ok(endpoint);
+        }
+        let build_lock = self
+            .building
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(ds.id.clone())
+            .or_default()
+            .clone();
+        let _building = build_lock.lock().await;
+        // Built by the query this one waited for.
+        if let Some(endpoint) = self.cached(ds, generation, &files) {
+            return Ok(endpoint);
         }
         let settings = ds.clone();
         let secrets = self.secrets.clone();
@@ -130,10 +144,24 @@ impl EndpointCache {
         Ok(endpoint)
     }
 
+    /// The cached endpoint of `ds` when it was built from these settings, secrets and files.
+    fn cached(&self, ds: &Datasource, generation: u64, files: &TlsFiles) -> Option<Endpoint> {
+        self.lock()
+            .get(&ds.id)
+            .filter(|entry| {
+                entry.generation == generation && entry.settings == *ds && entry.files == *files
+            })
+            .map(|entry| entry.endpoint.clone())
+    }
+
     /// Drops the endpoints of datasources not in `datasources` (removed in Settings).
     pub fn retain(&self, datasources: &[Datasource]) {
-        self.lock()
-            .retain(|id, _| datasources.iter().any(|ds| &ds.id == id));
+        let kept = |id: &String| datasources.iter().any(|ds| &ds.id == id);
+        self.lock().retain(|id, _| kept(id));
+        self.building
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .retain(|id, _| kept(id));
     }
 
     /// How many endpoints were built (a measure for tests).
@@ -156,15 +184,27 @@ mod tests {
     use crate::settings::{DatasourceAuth, DatasourceKind, TlsOptions};
 
     /// A store that counts its reads, standing in for the keyring.
+    /// While `held`, reads wait (a slow keyring), so tests can have builds overlap.
     #[derive(Default)]
     struct CountingStore {
         inner: MemoryStore,
         reads: AtomicU64,
+        held: Mutex<bool>,
+        released: std::sync::Condvar,
+    }
+
+    impl CountingStore {
+        fn hold(&self, held: bool) {
+            *self.held.lock().unwrap() = held;
+            self.released.notify_all();
+        }
     }
 
     impl SecretStore for CountingStore {
         fn get(&self, id: &str) -> Result<Option<String>, HinomiError> {
             self.reads.fetch_add(1, Ordering::Relaxed);
+            let held = self.held.lock().unwrap();
+            drop(self.released.wait_while(held, |held| *held).unwrap());
             self.inner.get(id)
         }
         fn set(&self, id: &str, secret: &str) -> Result<(), HinomiError> {
@@ -222,6 +262,40 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(f.cache.builds(), 1, "b has no secret, nothing is cached");
+    }
+
+    // A dashboard opening: every panel asks for the endpoint while the first build still
+    // waits on the keyring. `join!` polls the eight queries in order before the release runs,
+    // so all eight have missed the cache by then.
+    #[tokio::test]
+    async fn queries_missing_at_once_share_one_build() {
+        let f = fixture();
+        f.store.set("a", "token").unwrap();
+        f.store.hold(true);
+        let source = ds("a", "http://127.0.0.1:9090");
+        let query = || f.cache.endpoint(&source);
+        let release = async {
+            f.store.hold(false);
+        };
+        let (a, b, c, d, e, g, h, i, ()) = tokio::join!(
+            query(),
+            query(),
+            query(),
+            query(),
+            query(),
+            query(),
+            query(),
+            query(),
+            release
+        );
+        for endpoint in [a, b, c, d, e, g, h, i] {
+            assert_eq!(
+                endpoint.unwrap().url("x").as_str(),
+                "http://127.0.0.1:9090/x"
+            );
+        }
+        assert_eq!(f.cache.builds(), 1);
+        assert_eq!(f.store.reads.load(Ordering::Relaxed), 1);
     }
 
     #[tokio::test]
