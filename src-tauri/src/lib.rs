@@ -176,12 +176,15 @@ pub fn run() {
             // or secret change).
             app.manage(hinomi_core::http::EndpointCache::new());
             app.manage(started);
-            // Each domain registers its own managed state and background tasks.
+            // Each domain registers its own managed state and background tasks. One policy
+            // when a domain cannot start as configured (a store that will not open, settings it
+            // cannot use): the rest of the app runs, and that domain's view says why. So no
+            // step here can fail, and no preference stops the console from opening.
             commands::files::setup(app, &paths);
-            commands::dashboards::setup(app, &paths)?;
-            alerts::setup(app, &paths)?;
-            commands::incidents::setup(app, &paths)?;
-            commands::logs::setup(app, &paths)?;
+            commands::dashboards::setup(app, &paths);
+            alerts::setup(app, &paths);
+            commands::incidents::setup(app, &paths);
+            commands::logs::setup(app, &paths);
             app.manage(paths);
             Ok(())
         })

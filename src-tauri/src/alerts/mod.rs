@@ -62,11 +62,16 @@ impl Drop for AlertsState {
 }
 
 /// Registers this domain's managed state and starts its background tasks.
-pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+pub fn setup(app: &mut tauri::App, paths: &AppPaths) {
     let clock: Arc<dyn hinomi_core::clock::Clock> = Arc::new(hinomi_core::clock::SystemClock);
     let settings = app.state::<SettingsState>().snapshot().settings;
-    let planner = NotificationPlanner::new(&notification_settings(&settings), clock.clone())?;
+    // Settings it cannot use start the defaults, said on the board (see `lib.rs` for the policy).
+    let (planner, unusable) =
+        NotificationPlanner::new_or_default(&notification_settings(&settings), clock.clone());
     let runtime = Arc::new(AlertsRuntime::new(planner, clock.clone()));
+    if let Some(notice) = unusable {
+        runtime.raise_notice(notice);
+    }
     app.manage(AlertsState::new(runtime.clone()));
     app.manage(watch_rules::WatchRulesState::new(
         hinomi_alerts::local_rules::WatchRulesFile::new(
@@ -93,5 +98,4 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
         std::time::Duration::from_secs(1),
     ));
     app.state::<AlertsState>().keep(task);
-    Ok(())
 }

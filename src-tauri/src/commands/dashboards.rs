@@ -46,7 +46,8 @@ pub use snapshot::panel_snapshot;
 /// Every file read or write goes through [`blocking`] (the store and the panel cache are cheap
 /// handles on a folder, cloned into the blocking task).
 pub struct DashboardsState {
-    store: DashboardStore,
+    /// Why the dashboards folder could not be opened, if it could not.
+    store: Result<DashboardStore, HinomiError>,
     cache: Arc<PanelCache>,
     open: Mutex<HashMap<String, Dashboard>>,
     /// Panel and Explore queries in flight, so a newer one drops the one it replaces.
@@ -77,7 +78,7 @@ impl DashboardsState {
         &self,
         work: impl FnOnce(&DashboardStore) -> Result<T, HinomiError> + Send + 'static,
     ) -> Result<T, HinomiError> {
-        let store = self.store.clone();
+        let store = self.store.clone()?;
         blocking(move || work(&store)).await
     }
 
@@ -126,12 +127,19 @@ impl DashboardsState {
 }
 
 /// Registers this domain's managed state and starts its background tasks.
-pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
-    let store = DashboardStore::open(paths.data_dir.join("dashboards"))?;
-    match hinomi_dashboards::install_builtins(&store) {
-        Ok(added) if !added.is_empty() => tracing::info!(?added, "built-in dashboards installed"),
-        Ok(_) => {}
-        Err(err) => tracing::warn!(%err, "built-in dashboards not installed"),
+/// A store that cannot be opened leaves the view showing why (every command answers with the
+/// error) while the rest of the app runs.
+pub fn setup(app: &mut tauri::App, paths: &AppPaths) {
+    let store = DashboardStore::open(paths.data_dir.join("dashboards")).map_err(HinomiError::from);
+    match &store {
+        Ok(store) => match hinomi_dashboards::install_builtins(store) {
+            Ok(added) if !added.is_empty() => {
+                tracing::info!(?added, "built-in dashboards installed")
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(%err, "built-in dashboards not installed"),
+        },
+        Err(err) => tracing::error!(?err, "dashboard store unavailable"),
     }
     app.manage(DashboardsState {
         store,
@@ -139,7 +147,6 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
         open: Mutex::new(HashMap::new()),
         inflight: Inflight::new(),
     });
-    Ok(())
 }
 
 #[tauri::command]

@@ -44,7 +44,9 @@ pub struct IncidentDefaults {
 }
 
 /// Registers this domain's managed state and starts its background tasks.
-pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+/// A store that cannot be opened leaves the view showing why (`store_error`) while the rest
+/// of the app runs.
+pub fn setup(app: &mut tauri::App, paths: &AppPaths) {
     use tauri::Manager;
     let path = paths.data_dir.join("incidents.sqlite");
     let store = std::fs::create_dir_all(&paths.data_dir)
@@ -62,7 +64,6 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
         notify::start(store.clone(), app.handle().clone());
     }
     app.manage(state);
-    Ok(())
 }
 
 impl IncidentsState {

@@ -107,7 +107,7 @@ impl LogsState {
     }
 }
 
-pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::error::Error>> {
+pub fn setup(app: &mut tauri::App, paths: &AppPaths) {
     // `files::setup` ran first: the files found in a source pass the rule typed paths pass.
     let file_rule = app.state::<FilesState>().log_source_rule().clone();
     let results = Arc::new(LogResults::default());
@@ -132,7 +132,6 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) -> Result<(), Box<dyn std::
         export: Mutex::new(None),
         sweep: Mutex::new(Some(sweep)),
     });
-    Ok(())
 }
 
 /// Closes every open result set's PIT (the event loop ends the process without dropping

@@ -1,5 +1,7 @@
 // The Targets view against the real demo stack: the seed's jobs are up; stopping
-// node-exporter turns its row down within a refresh; starting it turns it back up.
+// node-exporter turns its row down within a refresh; starting it turns it back up. The settings
+// file was edited by hand with a quiet-hours time that is no time: the app must still start,
+// alert with the default notification settings and say so on the alerts board.
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -22,7 +24,12 @@ describe("Targets view", () => {
 
   before(async () => {
     stack = await startStack({ scrapeInterval: "2s" });
-    app = await startApp({ settingsToml: settingsFor(stack) });
+    const handEdited = `${settingsFor(stack)}
+[alert_notifications]
+quiet_hours_start = "25:00"
+quiet_hours_end = "07:00"
+`;
+    app = await startApp({ settingsToml: handEdited });
   });
 
   after(async () => {
@@ -60,5 +67,17 @@ describe("Targets view", () => {
       timeoutMs: 30_000,
     });
     await screenshot(browser, "targets-node-exporter-recovered");
+  });
+
+  it("starts despite notification settings it cannot use, and says so on the alerts board", async () => {
+    const { browser } = app;
+    await (await browser.$('[data-testid="nav-alerts"]')).click();
+    const notice = await browser.$('[data-testid="alerts-monitoring-notice"]');
+    await notice.waitForExist({ timeout: 20_000 });
+    const text = await notice.getText();
+    assert.match(text, /Notification settings not used/);
+    assert.match(text, /"25:00"/);
+    assert.match(text, /defaults apply/);
+    await screenshot(browser, "alerts-unusable-notification-settings");
   });
 });

@@ -151,6 +151,36 @@ impl NotificationPlanner {
         })
     }
 
+    /// The planner for `settings`, or, when they cannot be used (a hand-edited quiet-hours
+    /// time that is not a time), for the defaults with the same poll interval, together with
+    /// why. Alerting must start either way: a monitoring console that refuses to open over a
+    /// notification preference is worse than one that says so on its alerts board.
+    pub fn new_or_default(
+        settings: &NotificationSettings,
+        clock: Arc<dyn Clock>,
+    ) -> (Self, Option<HinomiError>) {
+        match Self::new(settings, clock.clone()) {
+            Ok(planner) => (planner, None),
+            Err(error) => {
+                let fallback = NotificationSettings {
+                    poll_interval_secs: settings.poll_interval_secs.max(1),
+                    ..NotificationSettings::default()
+                };
+                let planner = Self::new(&fallback, clock)
+                    .expect("the default notification settings are valid");
+                let notice = HinomiError::new(
+                    hinomi_core::ErrorCode::InvalidConfig,
+                    format!(
+                        "Notification settings not used: {}. The defaults apply until they are \
+                     fixed in Settings.",
+                        error.message.trim_end_matches('.')
+                    ),
+                );
+                (planner, Some(notice))
+            }
+        }
+    }
+
     /// New settings apply from the next tick. The fallback route (for alerts without a known
     /// route tree) is rebuilt when its grouping, timings or send_resolved changed; groups
     /// whose key stays the same keep their state.

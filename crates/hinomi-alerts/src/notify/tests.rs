@@ -627,3 +627,42 @@ fn a_restart_keeps_acknowledgement_and_other_grouping_starts_over() {
     );
     assert!(regrouped.groups().is_empty());
 }
+
+// A settings file edited by hand with a quiet-hours time that is no time used to stop the app
+// from starting (setup returned the planner's error).
+#[test]
+fn settings_that_cannot_be_used_give_the_default_planner_and_say_why() {
+    let start = DateTime::parse_from_rfc3339(T0).unwrap().to_utc();
+    let clock = FakeClock::at(start);
+    let broken = NotificationSettings {
+        quiet_hours: vec![QuietHours {
+            start: "25:00".into(),
+            end: "07:00".into(),
+        }],
+        poll_interval_secs: 2,
+        ..NotificationSettings::default()
+    };
+    let (planner, notice) = NotificationPlanner::new_or_default(&broken, Arc::new(clock.clone()));
+    let notice = notice.expect("the reason is given");
+    assert_eq!(notice.code, ErrorCode::InvalidConfig);
+    assert!(notice.message.contains("\"25:00\""), "{}", notice.message);
+    assert!(
+        notice.message.contains("defaults apply"),
+        "{}",
+        notice.message
+    );
+    // The defaults notify as the seed's route does: five groups at group_wait.
+    let mut h = Harness {
+        clock,
+        planner,
+        start,
+    };
+    assert!(h.tick_at(0, &storm()).deliver.is_empty());
+    assert_eq!(h.tick_at(30, &storm()).deliver.len(), 5);
+
+    let (_, none) = NotificationPlanner::new_or_default(
+        &NotificationSettings::default(),
+        Arc::new(FakeClock::at(start)),
+    );
+    assert!(none.is_none(), "valid settings: no notice");
+}
