@@ -1,7 +1,8 @@
 //! Small managed state pieces, one purpose each.
 
 use hinomi_core::paths::AppPaths;
-use hinomi_core::settings::{Language, LoadedSettings, Settings, SettingsFile};
+use hinomi_core::settings::{LoadedSettings, Settings, SettingsFile};
+use hinomi_core::texts::Lang;
 use std::sync::Mutex;
 
 /// Keeps the log writer alive until `RunEvent::Exit`, where it is taken and dropped to flush.
@@ -54,19 +55,15 @@ impl SettingsState {
     }
 }
 
-/// Whether text Rust shows itself (notifications, tray, native dialogs) is Japanese: the
-/// settings' language, or the system's.
-pub fn is_japanese(settings: &Settings) -> bool {
-    match settings.language {
-        Language::Ja => true,
-        Language::En => false,
-        Language::System => sys_locale::get_locale().is_some_and(|l| l.starts_with("ja")),
-    }
+/// The language of the text Rust shows itself (notifications, tray, native dialogs): the
+/// settings' language, or the system's. The words come from `hinomi_core::texts`.
+pub fn lang_of(settings: &Settings) -> Lang {
+    Lang::resolve(settings.language, sys_locale::get_locale().as_deref())
 }
 
-/// [`is_japanese`] for the settings in force.
-pub fn japanese(app: &tauri::AppHandle) -> bool {
+/// [`lang_of`] the settings in force.
+pub fn desktop_lang(app: &tauri::AppHandle) -> Lang {
     use tauri::Manager;
     app.try_state::<SettingsState>()
-        .is_some_and(|settings| is_japanese(&settings.snapshot().settings))
+        .map_or(Lang::En, |settings| lang_of(&settings.snapshot().settings))
 }

@@ -2,8 +2,9 @@
 //!
 //! Everything here builds and tests without WebKit or Tauri: the one error shape that crosses
 //! the IPC boundary, the settings file with its datasources, where files live, the clock that
-//! timers read, and the HTTP client every datasource shares (so TLS and timeouts behave the same
-//! for Prometheus, Alertmanager and Elasticsearch).
+//! timers read, the HTTP client every datasource shares (so TLS and timeouts behave the same
+//! for Prometheus, Alertmanager and Elasticsearch), and the English/Japanese catalogue of the
+//! text the desktop shell shows itself (`texts`).
 
 pub mod atomic_file;
 pub mod clock;
@@ -17,6 +18,7 @@ pub mod paths;
 pub mod redact;
 pub mod secrets;
 pub mod settings;
+pub mod texts;
 pub mod time_zone;
 pub mod user;
 

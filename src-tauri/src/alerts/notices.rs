@@ -3,28 +3,21 @@
 //! notification, so a fault in Hinomi is never silent.
 
 use super::AlertsState;
-use crate::state::japanese;
+use crate::state::desktop_lang;
 use hinomi_alerts::history::Recovered;
 use hinomi_alerts::supervise::Restart;
+use hinomi_core::texts::Message;
 use hinomi_core::{ErrorCode, HinomiError};
 use notify_rust::{Hint, Notification, Urgency};
 use tauri::{AppHandle, Manager};
 
 /// The history file was unreadable and replaced by an empty one.
 pub fn history_recreated(app: &AppHandle, recovered: &Recovered) {
-    let japanese = japanese(app);
-    let message = if japanese {
-        format!(
-            "アラート履歴のファイルが壊れていたため、別名 {} に移して新しく作り直しました。ボードと通知は動作しています。",
-            recovered.moved_to.display()
-        )
-    } else {
-        format!(
-            "The alert history file was damaged; it was moved aside to {} and a new one was \
-             started. The board and notifications keep working.",
-            recovered.moved_to.display()
-        )
-    };
+    let moved_to = recovered.moved_to.display().to_string();
+    let message = Message::HistoryRecreated {
+        moved_to: &moved_to,
+    }
+    .text(desktop_lang(app));
     raise(
         app,
         HinomiError::new(ErrorCode::Io, message).with_detail(recovered.reason.clone()),
@@ -38,17 +31,10 @@ pub fn history_in_memory(app: &AppHandle, error: HinomiError) {
 
 /// The poll loop panicked and was restarted.
 pub fn monitoring_restarted(app: &AppHandle, restart: &Restart) {
-    let message = if japanese(app) {
-        format!(
-            "アラート監視が内部エラーで停止したため、再起動しました ({} 回目)。",
-            restart.count
-        )
-    } else {
-        format!(
-            "Alert monitoring stopped on an internal error and was restarted (restart {}).",
-            restart.count
-        )
-    };
+    let message = Message::MonitoringRestarted {
+        restart: restart.count,
+    }
+    .text(desktop_lang(app));
     raise(
         app,
         HinomiError::new(ErrorCode::Internal, message).with_detail(restart.reason.clone()),

@@ -10,25 +10,26 @@
 use super::AlertsState;
 use super::tray::{self, AlertsFocusGroup};
 use crate::commands::incidents::IncidentsState;
-use crate::state::is_japanese;
+use crate::state::lang_of;
 use hinomi_alerts::Severity;
 use hinomi_alerts::notify::{NotificationKind, PlannedNotification, notification_body};
 use hinomi_alerts::runtime::ACKNOWLEDGE_MINUTES;
 use hinomi_core::settings::Settings;
+use hinomi_core::texts::{Lang, Message};
 use notify_rust::{Hint, Notification, Timeout, Urgency};
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 
 /// Shows what the planner said is due, each on a thread of its own.
 pub fn show_all(app: &AppHandle, deliver: Vec<PlannedNotification>, settings: &Settings) {
-    let japanese = is_japanese(settings);
+    let lang = lang_of(settings);
     for planned in deliver {
         let source_name = planned
             .datasource_id
             .as_deref()
             .and_then(|id| settings.datasource(id))
             .map(|ds| ds.name.as_str());
-        let text = Text::of(&planned, japanese, source_name);
+        let text = Text::of(&planned, lang, source_name);
         let app = app.clone();
         // notify-rust talks D-Bus synchronously, and waiting for a click blocks: a thread each.
         std::thread::spawn(move || show(&app, &planned, &text));
@@ -38,14 +39,14 @@ pub fn show_all(app: &AppHandle, deliver: Vec<PlannedNotification>, settings: &S
 struct Text {
     summary: String,
     body: String,
-    open: &'static str,
-    acknowledge: &'static str,
-    incident: &'static str,
+    open: String,
+    acknowledge: String,
+    incident: String,
 }
 
 impl Text {
     /// `source_name` is the datasource a monitoring notice is about, as the settings name it.
-    fn of(planned: &PlannedNotification, japanese: bool, source_name: Option<&str>) -> Self {
+    fn of(planned: &PlannedNotification, lang: Lang, source_name: Option<&str>) -> Self {
         let about_source = matches!(
             planned.kind,
             NotificationKind::SourceUnreachable | NotificationKind::SourceRecovered
@@ -62,45 +63,34 @@ impl Text {
                 None => planned.group_key.clone(),
             },
         };
-        let severity = planned.worst_severity.as_str();
-        let summary = match (planned.kind, japanese) {
-            (NotificationKind::Resolved, false) => format!("{name}: resolved"),
-            (NotificationKind::Resolved, true) => format!("{name}: 解決しました"),
-            (NotificationKind::SourceUnreachable, false) => format!("Cannot reach {name}"),
-            (NotificationKind::SourceUnreachable, true) => format!("{name} に接続できません"),
-            (NotificationKind::SourceRecovered, false) => format!("{name} is reachable again"),
-            (NotificationKind::SourceRecovered, true) => format!("{name} に再び接続できました"),
-            (NotificationKind::WatchdogSilent, false) => {
-                format!("The alert pipeline is silent ({name})")
-            }
-            (NotificationKind::WatchdogSilent, true) => {
-                format!("アラートの経路が止まっています ({name})")
-            }
-            (NotificationKind::Escalation, false) => format!(
-                "{name}: still firing, nobody acknowledged ({} firing, {severity})",
-                planned.firing_count
-            ),
-            (NotificationKind::Escalation, true) => format!(
-                "{name}: 未確認のまま発生中 ({} 件, {severity})",
-                planned.firing_count
-            ),
-            (_, false) => format!("{name}: {} firing ({severity})", planned.firing_count),
-            (_, true) => format!("{name}: {} 件発生中 ({severity})", planned.firing_count),
+        let name = name.as_str();
+        let (firing, severity) = (planned.firing_count, planned.worst_severity.as_str());
+        let summary = match planned.kind {
+            NotificationKind::Resolved => Message::GroupResolved { name },
+            NotificationKind::SourceUnreachable => Message::SourceUnreachable { name },
+            NotificationKind::SourceRecovered => Message::SourceRecovered { name },
+            NotificationKind::WatchdogSilent => Message::WatchdogSilent { name },
+            NotificationKind::Escalation => Message::GroupEscalation {
+                name,
+                firing,
+                severity,
+            },
+            // WatchdogBack has no wording of its own yet and reads as the group, as before.
+            NotificationKind::Firing
+            | NotificationKind::Changed
+            | NotificationKind::Repeat
+            | NotificationKind::WatchdogBack => Message::GroupFiring {
+                name,
+                firing,
+                severity,
+            },
         };
         Self {
-            summary,
+            summary: summary.text(lang),
             body: planned.summary.clone().unwrap_or_default(),
-            open: if japanese { "開く" } else { "Open" },
-            acknowledge: if japanese {
-                "確認済みにする"
-            } else {
-                "Acknowledge"
-            },
-            incident: if japanese {
-                "インシデントを作成"
-            } else {
-                "Create incident"
-            },
+            open: Message::ActionOpen.text(lang),
+            acknowledge: Message::ActionAcknowledge.text(lang),
+            incident: Message::ActionCreateIncident.text(lang),
         }
     }
 }
@@ -151,12 +141,12 @@ fn show(app: &AppHandle, planned: &PlannedNotification, text: &Text) {
         } else {
             Timeout::Default
         })
-        .action("default", text.open)
-        .action("open", text.open);
+        .action("default", &text.open)
+        .action("open", &text.open);
     if about_group && !planned.kind.is_good_news() {
         notification
-            .action("acknowledge", text.acknowledge)
-            .action("create-incident", text.incident);
+            .action("acknowledge", &text.acknowledge)
+            .action("create-incident", &text.incident);
     }
     let handle = match notification.show() {
         Ok(handle) => handle,
@@ -258,14 +248,14 @@ mod tests {
     fn a_group_notification_names_the_group_count_and_worst_severity() {
         let text = Text::of(
             &planned(NotificationKind::Firing, Severity::Critical),
-            false,
+            Lang::En,
             None,
         );
         assert_eq!(text.summary, "HighErrorRate: 3 firing (critical)");
         assert_eq!(text.body, "高エラー率を検出");
         let ja = Text::of(
             &planned(NotificationKind::Firing, Severity::Critical),
-            true,
+            Lang::Ja,
             None,
         );
         assert_eq!(ja.summary, "HighErrorRate: 3 件発生中 (critical)");
@@ -278,14 +268,14 @@ mod tests {
         by_instance.group_key = r#"am:demo-am:root.0:{instance="host-1"}"#.into();
         by_instance.group_labels = [("instance".to_owned(), "host-1".to_owned())].into();
         assert_eq!(
-            Text::of(&by_instance, false, None).summary,
+            Text::of(&by_instance, Lang::En, None).summary,
             r#"{instance="host-1"}: 3 firing (warning)"#
         );
         let mut one_group = by_instance.clone();
         one_group.group_key = "am:demo-am:root.1:{}".into();
         one_group.group_labels = LabelSet::new();
         assert_eq!(
-            Text::of(&one_group, false, None).summary,
+            Text::of(&one_group, Lang::En, None).summary,
             "am:demo-am:root.1:{}: 3 firing (warning)"
         );
     }
@@ -296,15 +286,15 @@ mod tests {
         notice.group_key = "source:demo-alertmanager".into();
         notice.group_labels = LabelSet::new();
         notice.datasource_id = Some("demo-alertmanager".into());
-        let named = Text::of(&notice, false, Some("Demo Alertmanager"));
+        let named = Text::of(&notice, Lang::En, Some("Demo Alertmanager"));
         assert_eq!(named.summary, "Cannot reach Demo Alertmanager");
         assert_eq!(
-            Text::of(&notice, true, None).summary,
+            Text::of(&notice, Lang::Ja, None).summary,
             "demo-alertmanager に接続できません"
         );
         notice.kind = NotificationKind::SourceRecovered;
         assert_eq!(
-            Text::of(&notice, false, Some("Demo Alertmanager")).summary,
+            Text::of(&notice, Lang::En, Some("Demo Alertmanager")).summary,
             "Demo Alertmanager is reachable again"
         );
     }
@@ -314,7 +304,7 @@ mod tests {
         let mut escalation = planned(NotificationKind::Escalation, Severity::Warning);
         escalation.louder = true;
         assert_eq!(
-            Text::of(&escalation, false, None).summary,
+            Text::of(&escalation, Lang::En, None).summary,
             "HighErrorRate: still firing, nobody acknowledged (3 firing, warning)"
         );
         assert_eq!(urgency_of(&escalation), Urgency::Critical);

@@ -4,9 +4,9 @@
 //! notifications keep coming; without one the icon would be nowhere, so closing quits.
 
 use super::AlertsState;
-use crate::state::japanese;
-use hinomi_alerts::Severity;
+use crate::state::desktop_lang;
 use hinomi_alerts::round::AlertsSummary;
+use hinomi_core::texts::{Lang, Message};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::sync::Arc;
@@ -31,23 +31,12 @@ pub struct AlertsFocusGroup {
 
 /// Creates the icon; the task that watches for a tray host (kept by the caller).
 pub fn create(app: &mut tauri::App) -> tauri::Result<tauri::async_runtime::JoinHandle<()>> {
-    let ja = japanese(app.handle());
-    let label = |en: &'static str, ja_text: &'static str| if ja { ja_text } else { en };
-    let open = MenuItem::with_id(
-        app,
-        "open",
-        label("Open Hinomi", "Hinomi を開く"),
-        true,
-        None::<&str>,
-    )?;
-    let pause = MenuItem::with_id(
-        app,
-        "pause",
-        label("Pause notifications for 1 hour", "通知を 1 時間停止"),
-        true,
-        None::<&str>,
-    )?;
-    let quit = MenuItem::with_id(app, "quit", label("Quit", "終了"), true, None::<&str>)?;
+    let lang = desktop_lang(app.handle());
+    let item =
+        |id: &str, label: Message| MenuItem::with_id(app, id, label.text(lang), true, None::<&str>);
+    let open = item("open", Message::TrayOpen)?;
+    let pause = item("pause", Message::TrayPauseHour)?;
+    let quit = item("quit", Message::TrayQuit)?;
     // The tooltip's text as the menu's first, disabled line: desktops that show no tooltips
     // (GNOME's AppIndicator) still say how many fire and whether that is only last known.
     let status = MenuItem::with_id(app, "status", "Hinomi", false, None::<&str>)?;
@@ -119,7 +108,7 @@ pub fn update(app: &AppHandle, summary: &AlertsSummary) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let text = tooltip(summary, japanese(app), |at| {
+    let text = tooltip(summary, desktop_lang(app), |at| {
         at.with_timezone(&chrono::Local).format("%H:%M").to_string()
     });
     if let Err(error) = tray.set_tooltip(Some(&text)) {
@@ -148,46 +137,26 @@ pub fn update(app: &AppHandle, summary: &AlertsSummary) {
 /// the user's time zone).
 fn tooltip(
     summary: &AlertsSummary,
-    ja: bool,
+    lang: Lang,
     clock_time: impl Fn(chrono::DateTime<chrono::Utc>) -> String,
 ) -> String {
     let mut text = if summary.firing == 0 {
-        if ja {
-            "Hinomi: 発火中のアラートはありません".to_owned()
-        } else {
-            "Hinomi: no alerts firing".to_owned()
-        }
-    } else if ja {
-        format!(
-            "Hinomi: {} 件発火中、最も深刻なもの {}",
-            summary.firing,
-            summary.worst_firing.as_str()
-        )
+        Message::TrayNoneFiring.text(lang)
     } else {
-        let worst = match summary.worst_firing {
-            Severity::Critical => "critical",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-            Severity::None => "none",
-        };
-        format!("Hinomi: {} firing, worst {worst}", summary.firing)
+        Message::TrayFiring {
+            firing: summary.firing,
+            worst: summary.worst_firing.as_str(),
+        }
+        .text(lang)
     };
     let stale = &summary.stale;
     if stale.unreachable_sources > 0 {
-        let sources = stale.unreachable_sources;
         let known = stale.last_known_at.map(&clock_time);
-        text.push_str(&match (ja, known) {
-            (false, Some(at)) => {
-                let plural = if sources == 1 { "" } else { "s" };
-                format!(" ({sources} source{plural} unreachable, last known {at})")
-            }
-            (false, None) => {
-                let plural = if sources == 1 { "" } else { "s" };
-                format!(" ({sources} source{plural} unreachable, never reached)")
-            }
-            (true, Some(at)) => format!("（{sources} 件のソースに接続できません、最終確認 {at}）"),
-            (true, None) => format!("（{sources} 件のソースに接続できません、未接続）"),
-        });
+        let unreachable = Message::TraySourcesUnreachable {
+            sources: stale.unreachable_sources,
+            last_known: known.as_deref(),
+        };
+        text.push_str(&unreachable.text(lang));
     }
     text
 }
@@ -196,6 +165,7 @@ fn tooltip(
 mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
+    use hinomi_alerts::Severity;
     use hinomi_alerts::staleness::StaleSummary;
 
     fn summary(firing: u32, stale: StaleSummary) -> AlertsSummary {
@@ -219,7 +189,7 @@ mod tests {
     fn the_tooltip_says_when_firing_alerts_are_only_last_known() {
         let fresh = summary(3, StaleSummary::default());
         assert_eq!(
-            tooltip(&fresh, false, hh_mm),
+            tooltip(&fresh, Lang::En, hh_mm),
             "Hinomi: 3 firing, worst critical"
         );
         let stale = summary(
@@ -232,11 +202,11 @@ mod tests {
             },
         );
         assert_eq!(
-            tooltip(&stale, false, hh_mm),
+            tooltip(&stale, Lang::En, hh_mm),
             "Hinomi: 3 firing, worst critical (1 source unreachable, last known 14:05)"
         );
         assert_eq!(
-            tooltip(&stale, true, hh_mm),
+            tooltip(&stale, Lang::Ja, hh_mm),
             "Hinomi: 3 件発火中、最も深刻なもの critical（1 件のソースに接続できません、最終確認 14:05）"
         );
         let never = summary(
@@ -247,7 +217,7 @@ mod tests {
             },
         );
         assert_eq!(
-            tooltip(&never, false, hh_mm),
+            tooltip(&never, Lang::En, hh_mm),
             "Hinomi: no alerts firing (2 sources unreachable, never reached)"
         );
     }

@@ -9,6 +9,7 @@
 //! page can neither draw nor click, and is added only when the person agrees.
 
 use super::files::FilesState;
+use hinomi_core::texts::{Lang, Message};
 use hinomi_core::{ErrorCode, HinomiError};
 use std::path::PathBuf;
 use tauri::Manager;
@@ -28,7 +29,7 @@ pub async fn confirm_typed_log_paths(
     if ungranted.is_empty() {
         return Ok(());
     }
-    let question = Question::new(&ungranted, crate::state::japanese(app));
+    let question = Question::new(&ungranted, crate::state::desktop_lang(app));
     if !ask(app, question).await {
         tracing::info!(paths = ?ungranted, "typed log paths not confirmed");
         return Err(HinomiError::new(
@@ -47,35 +48,20 @@ pub async fn confirm_typed_log_paths(
 /// The dialog's words, in the app's language.
 #[derive(Debug, PartialEq)]
 struct Question {
-    title: &'static str,
+    title: String,
     body: String,
-    accept: &'static str,
-    cancel: &'static str,
+    accept: String,
+    cancel: String,
 }
 
 impl Question {
-    fn new(paths: &[PathBuf], japanese: bool) -> Self {
+    fn new(paths: &[PathBuf], lang: Lang) -> Self {
         let paths = listed(paths, "\n");
-        if japanese {
-            Self {
-                title: "ログファイルを読み込みますか？",
-                body: format!(
-                    "Hinomi は次の場所を索引化し、追記を追跡します:\n\n{paths}\n\n\
-                     ご自身で入力したパスの場合だけ続けてください。"
-                ),
-                accept: "読み込む",
-                cancel: "キャンセル",
-            }
-        } else {
-            Self {
-                title: "Read these log files?",
-                body: format!(
-                    "Hinomi will index these and follow what is appended:\n\n{paths}\n\n\
-                     Continue only if you typed these paths yourself."
-                ),
-                accept: "Read them",
-                cancel: "Cancel",
-            }
+        Self {
+            title: Message::LogPathsTitle.text(lang),
+            body: Message::LogPathsBody { paths: &paths }.text(lang),
+            accept: Message::LogPathsAccept.text(lang),
+            cancel: Message::LogPathsCancel.text(lang),
         }
     }
 }
@@ -101,8 +87,8 @@ async fn ask(app: &tauri::AppHandle, question: Question) -> bool {
         .title(question.title)
         .kind(MessageDialogKind::Warning)
         .buttons(MessageDialogButtons::OkCancelCustom(
-            question.accept.to_owned(),
-            question.cancel.to_owned(),
+            question.accept,
+            question.cancel,
         ));
     if let Some(window) = app.get_webview_window("main") {
         dialog = dialog.parent(&window);
@@ -135,11 +121,14 @@ mod tests {
     #[test]
     fn the_question_names_every_path_in_the_apps_language() {
         let paths = [PathBuf::from("/srv/app.log"), PathBuf::from("/srv/old")];
-        let en = Question::new(&paths, false);
+        let en = Question::new(&paths, Lang::En);
         assert_eq!(en.title, "Read these log files?");
         assert!(en.body.contains("/srv/app.log\n/srv/old"), "{}", en.body);
-        assert_eq!((en.accept, en.cancel), ("Read them", "Cancel"));
-        let ja = Question::new(&paths, true);
+        assert_eq!(
+            (en.accept.as_str(), en.cancel.as_str()),
+            ("Read them", "Cancel")
+        );
+        let ja = Question::new(&paths, Lang::Ja);
         assert!(ja.body.contains("/srv/app.log\n/srv/old"), "{}", ja.body);
         assert_eq!(ja.accept, "読み込む");
     }
@@ -148,7 +137,7 @@ mod tests {
     fn the_test_answer_file_says_yes_only_for_accept_and_records_each_question() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("answer");
-        let question = Question::new(&[PathBuf::from("/srv/app.log")], false);
+        let question = Question::new(&[PathBuf::from("/srv/app.log")], Lang::En);
         assert!(!answer_from_file(&file, &question), "no file: no");
         std::fs::write(&file, "refuse\n").unwrap();
         assert!(!answer_from_file(&file, &question));

@@ -1,10 +1,12 @@
 //! The response-target timer: every 30 s, ask the store which warnings are due and show each as
 //! a desktop notification (notify-rust; on Linux org.freedesktop.Notifications over D-Bus).
 //! Which warnings are due, and that each is raised once across restarts, is decided by
-//! `IncidentStore::take_threshold_crossings`; the wording by `notice_text`. This is only the timer.
+//! `IncidentStore::take_threshold_crossings`; the wording by `notice_text`, in the settings'
+//! language. This is only the timer.
 
 use crate::commands::blocking::blocking;
-use crate::state::SettingsState;
+use crate::state::{SettingsState, lang_of};
+use hinomi_core::texts::Lang;
 use hinomi_incidents::{IncidentStore, ThresholdCrossing, notice_text};
 use notify_rust::{Hint, Notification, Timeout, Urgency};
 use std::sync::Arc;
@@ -18,15 +20,12 @@ pub fn start(store: Arc<IncidentStore>, app: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
         loop {
             let store = store.clone();
-            let targets = app
-                .state::<SettingsState>()
-                .snapshot()
-                .settings
-                .incidents
-                .response_targets;
+            let settings = app.state::<SettingsState>().snapshot().settings;
+            let lang = lang_of(&settings);
+            let targets = settings.incidents.response_targets;
             let checked = blocking(move || {
                 let crossings = store.take_threshold_crossings(&targets)?;
-                crossings.iter().for_each(show);
+                crossings.iter().for_each(|crossing| show(crossing, lang));
                 Ok(())
             })
             .await;
@@ -39,8 +38,8 @@ pub fn start(store: Arc<IncidentStore>, app: tauri::AppHandle) {
 }
 
 /// Blocking (D-Bus round trip); runs on the blocking thread with the check.
-fn show(crossing: &ThresholdCrossing) {
-    let (title, body) = notice_text(crossing);
+fn show(crossing: &ThresholdCrossing, lang: Lang) {
+    let (title, body) = notice_text(crossing, lang);
     tracing::warn!(incident = %crossing.incident_id, %title, "response target");
     let overdue = crossing.threshold_percent >= 100;
     let result = Notification::new()
