@@ -14,7 +14,7 @@ use crate::state::is_japanese;
 use hinomi_alerts::Severity;
 use hinomi_alerts::notify::{NotificationKind, PlannedNotification, notification_body};
 use hinomi_alerts::runtime::ACKNOWLEDGE_MINUTES;
-use hinomi_core::settings::Settings;
+use hinomi_settings::Settings;
 use notify_rust::{Hint, Notification, Timeout, Urgency};
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;

@@ -1,7 +1,9 @@
 //! What is wrong with a settings value, per datasource and per section, in words for the
 //! Settings view. A problem never refuses the file: the app keeps working with what is usable.
+//! The sections other crates own (incidents, alert notifications) check themselves; the
+//! settings aggregate (`hinomi-settings`) gathers all of them.
 
-use super::{Settings, TlsOptions};
+use super::{Datasource, TlsOptions};
 use crate::error::{ErrorCode, HinomiError};
 use serde::Serialize;
 use specta::Type;
@@ -14,112 +16,75 @@ pub struct DatasourceProblem {
     pub error: HinomiError,
 }
 
-impl Settings {
-    /// Problems per datasource; the app keeps working with the datasources that have none.
-    pub fn problems(&self) -> Vec<DatasourceProblem> {
-        let mut problems = Vec::new();
-        let mut seen_ids = std::collections::HashSet::new();
-        for ds in &self.datasources {
-            let mut report = |field: &str, message: String| {
+/// Problems per datasource; the app keeps working with the datasources that have none.
+pub fn datasource_problems(datasources: &[Datasource]) -> Vec<DatasourceProblem> {
+    let mut problems = Vec::new();
+    let mut seen_ids = std::collections::HashSet::new();
+    for ds in datasources {
+        let mut report = |field: &str, message: String| {
+            problems.push(DatasourceProblem {
+                datasource_id: ds.id.clone(),
+                field: field.into(),
+                error: HinomiError::invalid_input(message),
+            })
+        };
+        if ds.id.trim().is_empty() {
+            report("id", "The datasource has no id.".into());
+        } else if !seen_ids.insert(ds.id.as_str()) {
+            report(
+                "id",
+                format!("Another datasource already uses the id \"{}\".", ds.id),
+            );
+        }
+        if ds.name.trim().is_empty() {
+            report("name", "Give the datasource a name.".into());
+        }
+        if !ds.kind.is_http() {
+            if ds.log_options().paths.iter().all(|p| p.trim().is_empty()) {
+                report(
+                    "logs.paths",
+                    "Add a folder, file or glob to read logs from.".into(),
+                );
+            }
+            if let Err(message) = crate::time_zone::from_setting(&ds.log_options().time_zone) {
+                report("logs.time_zone", message);
+            }
+        } else if let Err(message) = parse_endpoint_url(&ds.url) {
+            report("url", message);
+        }
+        if ds.timeout_ms < 100 || ds.timeout_ms > 600_000 {
+            report(
+                "timeout_ms",
+                format!(
+                    "Timeout must be between 100 ms and 10 min, not {} ms.",
+                    ds.timeout_ms
+                ),
+            );
+        }
+        if ds.kind.is_http() {
+            for (field, error) in ds.tls.problems() {
                 problems.push(DatasourceProblem {
                     datasource_id: ds.id.clone(),
                     field: field.into(),
-                    error: HinomiError::invalid_input(message),
-                })
-            };
-            if ds.id.trim().is_empty() {
-                report("id", "The datasource has no id.".into());
-            } else if !seen_ids.insert(ds.id.as_str()) {
-                report(
-                    "id",
-                    format!("Another datasource already uses the id \"{}\".", ds.id),
-                );
-            }
-            if ds.name.trim().is_empty() {
-                report("name", "Give the datasource a name.".into());
-            }
-            if !ds.kind.is_http() {
-                if ds.log_options().paths.iter().all(|p| p.trim().is_empty()) {
-                    report(
-                        "logs.paths",
-                        "Add a folder, file or glob to read logs from.".into(),
-                    );
-                }
-                if let Err(message) = crate::time_zone::from_setting(&ds.log_options().time_zone) {
-                    report("logs.time_zone", message);
-                }
-            } else if let Err(message) = parse_endpoint_url(&ds.url) {
-                report("url", message);
-            }
-            if ds.timeout_ms < 100 || ds.timeout_ms > 600_000 {
-                report(
-                    "timeout_ms",
-                    format!(
-                        "Timeout must be between 100 ms and 10 min, not {} ms.",
-                        ds.timeout_ms
-                    ),
-                );
-            }
-            if ds.kind.is_http() {
-                for (field, error) in ds.tls.problems() {
-                    problems.push(DatasourceProblem {
-                        datasource_id: ds.id.clone(),
-                        field: field.into(),
-                        error,
-                    });
-                }
-            }
-        }
-        for (field, message) in self.incidents.problems() {
-            problems.push(DatasourceProblem {
-                datasource_id: String::new(),
-                field,
-                error: HinomiError::invalid_input(message),
-            });
-        }
-        let prefs = &self.alert_notifications;
-        for (field, value) in [
-            (
-                "alert_notifications.quiet_hours_start",
-                &prefs.quiet_hours_start,
-            ),
-            (
-                "alert_notifications.quiet_hours_end",
-                &prefs.quiet_hours_end,
-            ),
-        ] {
-            if let Some(text) = value
-                && chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M").is_err()
-            {
-                problems.push(DatasourceProblem {
-                    datasource_id: String::new(),
-                    field: field.into(),
-                    error: HinomiError::invalid_input(format!(
-                        "{text:?} is not a time like 22:00."
-                    )),
+                    error,
                 });
             }
         }
-        if prefs.escalate_after_minutes > 24 * 60 {
-            problems.push(DatasourceProblem {
-                datasource_id: String::new(),
-                field: "alert_notifications.escalate_after_minutes".into(),
-                error: HinomiError::invalid_input(
-                    "Escalation must come within 24 h (1440 min), or 0 for never.",
-                ),
-            });
-        }
-        if self.refresh_interval_secs == 0 || self.refresh_interval_secs > 3600 {
-            problems.push(DatasourceProblem {
-                datasource_id: String::new(),
-                field: "refresh_interval_secs".into(),
-                error: HinomiError::invalid_input(
-                    "The refresh interval must be between 1 s and 1 h.",
-                ),
-            });
-        }
-        problems
     }
+    problems
+}
+
+/// A refresh interval outside 1 s – 1 h, as a problem of the whole file.
+pub fn refresh_interval_problems(refresh_interval_secs: u32) -> Vec<DatasourceProblem> {
+    let mut problems = Vec::new();
+    if refresh_interval_secs == 0 || refresh_interval_secs > 3600 {
+        problems.push(DatasourceProblem {
+            datasource_id: String::new(),
+            field: "refresh_interval_secs".into(),
+            error: HinomiError::invalid_input("The refresh interval must be between 1 s and 1 h."),
+        });
+    }
+    problems
 }
 
 impl TlsOptions {

@@ -1,9 +1,10 @@
 //! Loading and saving settings.toml: a file that does not parse is reported, the app runs on
 //! defaults, and the file is kept aside (never overwritten) on the next save.
 
-use super::{SETTINGS_VERSION, Settings};
-use crate::atomic_file::Access;
-use crate::error::{ErrorCode, HinomiError};
+use crate::Settings;
+use hinomi_core::atomic_file::Access;
+use hinomi_core::error::{ErrorCode, HinomiError};
+use hinomi_core::settings::SETTINGS_VERSION;
 use serde::Serialize;
 use specta::Type;
 use std::path::{Path, PathBuf};
@@ -57,7 +58,7 @@ impl SettingsFile {
 
     pub fn load(&self) -> LoadedSettings {
         // A crash mid-save can leave a temporary next to the file; the file itself is whole.
-        if let Err(err) = crate::atomic_file::remove_stale_temporaries(&self.path) {
+        if let Err(err) = hinomi_core::atomic_file::remove_stale_temporaries(&self.path) {
             tracing::warn!(error = %err.message, "cannot remove a stale settings temporary");
         }
         let loaded = |settings, load_error| LoadedSettings {
@@ -114,7 +115,7 @@ impl SettingsFile {
         let text = toml::to_string_pretty(settings)
             .map_err(|err| HinomiError::internal(format!("cannot serialise settings: {err}")))?;
         // Only the user may read it: URLs can carry credentials.
-        crate::atomic_file::write_atomically(&self.path, text.as_bytes(), Access::Private)?;
+        hinomi_core::atomic_file::write_atomically(&self.path, text.as_bytes(), Access::Private)?;
         Ok(())
     }
 

@@ -1,7 +1,8 @@
 //! Over 400 lines: one table of settings cases (defaults, problems, file round trips).
 
 use super::*;
-use crate::error::ErrorCode;
+use hinomi_core::error::ErrorCode;
+use hinomi_core::settings::*;
 
 #[test]
 fn defaults_point_at_the_demo_stack_and_have_no_problems() {
@@ -283,8 +284,8 @@ fn auth_round_trips_without_its_secret_and_old_files_load_without_auth() {
     assert!(loaded.load_error.is_none(), "{:?}", loaded.load_error);
     assert_eq!(loaded.settings.datasources[0].auth, DatasourceAuth::None);
 
-    let secrets = crate::secrets::MemoryStore::default();
-    crate::secrets::SecretStore::set(&secrets, "p", "hunter2-in-keyring").unwrap();
+    let secrets = hinomi_core::secrets::MemoryStore::default();
+    hinomi_core::secrets::SecretStore::set(&secrets, "p", "hunter2-in-keyring").unwrap();
     let mut settings = loaded.settings;
     settings.datasources[0].auth = DatasourceAuth::Basic {
         username: "alice".into(),
@@ -410,7 +411,7 @@ fn a_newer_or_non_utf8_file_is_reported_and_kept() {
 
 #[test]
 fn a_file_without_incident_settings_loads_and_incident_settings_round_trip() {
-    use crate::incident_policy::Severity;
+    use hinomi_incidents::Severity;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("settings.toml");
     std::fs::write(&path, "version = 1\nlanguage = \"ja\"\n").unwrap();
