@@ -1,8 +1,8 @@
 //! Small managed state pieces, one purpose each.
 
 use hinomi_core::paths::AppPaths;
-use hinomi_core::settings::{LoadedSettings, Settings, SettingsFile};
 use hinomi_core::texts::Lang;
+use hinomi_settings::{LoadedSettings, Settings, SettingsFile};
 use std::sync::Mutex;
 
 /// Keeps the log writer alive until `RunEvent::Exit`, where it is taken and dropped to flush.
@@ -33,7 +33,7 @@ impl SettingsState {
     /// Changes the settings in force and saves them; nothing changes when the save fails.
     pub fn modify<T>(
         &self,
-        change: impl FnOnce(&mut hinomi_core::settings::Settings) -> T,
+        change: impl FnOnce(&mut hinomi_settings::Settings) -> T,
     ) -> Result<T, hinomi_core::HinomiError> {
         let mut current = self
             .current

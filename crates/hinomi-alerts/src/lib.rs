@@ -25,6 +25,7 @@ pub mod history;
 pub mod ingest;
 pub mod local_rules;
 pub mod matcher;
+pub mod notification_prefs;
 pub mod notify;
 pub mod poller;
 pub mod round;

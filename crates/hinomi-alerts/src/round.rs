@@ -9,6 +9,7 @@
 //! popups, the event to the UI — is the [`RoundHost`]'s business. Time is the injected clock's.
 
 use crate::history::{AlertHistory, Recovered};
+use crate::notification_prefs::AlertNotificationPrefs;
 use crate::notify::{NotificationSettings, PlannedNotification, QuietHours};
 use crate::poller::{AlertPoller, AlertSource, SourceResult};
 use crate::routing::RouteTreeCache;
@@ -18,7 +19,7 @@ use crate::{Alert, AlertState, Severity};
 use chrono::{DateTime, Utc};
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
-use hinomi_core::settings::{Datasource, DatasourceKind, Settings};
+use hinomi_core::settings::{Datasource, DatasourceKind};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::future::Future;
@@ -85,14 +86,25 @@ pub enum HistoryNotice {
     InMemory(HinomiError),
 }
 
+/// What a round reads of the settings. The app's settings (`hinomi-settings`, which composes
+/// this crate's section with the others) implement it; the alerts crate cannot name that type.
+pub trait RoundSettings: Send + Sync {
+    /// How often the sources are polled.
+    fn refresh_interval_secs(&self) -> u32;
+    fn datasources(&self) -> &[Datasource];
+    fn alert_notifications(&self) -> &AlertNotificationPrefs;
+}
+
 /// The loop's outside world.
 pub trait RoundHost: Send {
+    /// The app's settings.
+    type Settings: RoundSettings;
     /// The settings now.
-    fn settings(&self) -> Settings;
+    fn settings(&self) -> Self::Settings;
     /// The watch rules' answer for this round, given at most `budget`: one more source.
     fn watch_rules(
         &mut self,
-        settings: &Settings,
+        settings: &Self::Settings,
         budget: Duration,
     ) -> impl Future<Output = Vec<SourceResult>> + Send;
     fn history_notice(&self, notice: HistoryNotice);
@@ -102,8 +114,8 @@ pub trait RoundHost: Send {
 
 /// The route semantics of the monitoring spec, polled at the app's refresh interval, with the
 /// person's do-not-disturb, quiet hours and escalation from the settings.
-pub fn notification_settings(settings: &Settings) -> NotificationSettings {
-    let prefs = &settings.alert_notifications;
+pub fn notification_settings(settings: &impl RoundSettings) -> NotificationSettings {
+    let prefs = settings.alert_notifications();
     let quiet_hours = match (&prefs.quiet_hours_start, &prefs.quiet_hours_end) {
         (Some(start), Some(end)) => vec![QuietHours {
             start: start.clone(),
@@ -112,7 +124,7 @@ pub fn notification_settings(settings: &Settings) -> NotificationSettings {
         _ => Vec::new(),
     };
     NotificationSettings {
-        poll_interval_secs: settings.refresh_interval_secs.max(1),
+        poll_interval_secs: settings.refresh_interval_secs().max(1),
         utc_offset_minutes: chrono::Local::now().offset().local_minus_utc() / 60,
         do_not_disturb: prefs.do_not_disturb,
         critical_through_dnd: prefs.critical_through_dnd,
@@ -173,7 +185,7 @@ impl<H: RoundHost> PollLoop<H> {
     pub async fn round(&mut self, runtime: &AlertsRuntime) -> Duration {
         let started = self.clock.now();
         let settings = self.host.settings();
-        let interval = Duration::from_secs(u64::from(settings.refresh_interval_secs.max(1)));
+        let interval = Duration::from_secs(u64::from(settings.refresh_interval_secs().max(1)));
         let budget = round_budget(interval);
         let source_errors = self.follow_settings(runtime, &settings);
         if let Some(mut poller) = self.poller.take() {
@@ -195,10 +207,10 @@ impl<H: RoundHost> PollLoop<H> {
     fn follow_settings(
         &mut self,
         runtime: &AlertsRuntime,
-        settings: &Settings,
+        settings: &H::Settings,
     ) -> Vec<HinomiError> {
         let wanted: Vec<Datasource> = settings
-            .datasources
+            .datasources()
             .iter()
             .filter(|ds| {
                 matches!(
@@ -253,7 +265,7 @@ impl<H: RoundHost> PollLoop<H> {
         &mut self,
         runtime: &AlertsRuntime,
         poller: &mut AlertPoller,
-        settings: &Settings,
+        settings: &H::Settings,
         budget: Duration,
         source_errors: Vec<HinomiError>,
     ) {
@@ -263,7 +275,7 @@ impl<H: RoundHost> PollLoop<H> {
         let local = self.host.watch_rules(settings, budget);
         let (outcome, ()) = tokio::join!(
             poller.poll_with_pending(local),
-            self.routes.refresh(&settings.datasources, budget)
+            self.routes.refresh(settings.datasources(), budget)
         );
         let alerts = Arc::new(poller.snapshot().alerts().to_vec());
         let health = serde_json::to_string(&outcome.sources).unwrap_or_default();
@@ -299,7 +311,7 @@ impl<H: RoundHost> PollLoop<H> {
         runtime: &AlertsRuntime,
         alerts: &[Alert],
         sources: &[crate::poller::SourceHealth],
-        settings: &Settings,
+        settings: &H::Settings,
     ) -> Vec<PlannedNotification> {
         let outcome = {
             let mut planner = lock(&runtime.planner);

@@ -12,7 +12,6 @@ pub mod connection;
 pub mod error;
 pub mod health;
 pub mod http;
-pub mod incident_policy;
 pub mod path_policy;
 pub mod paths;
 pub mod redact;

@@ -185,7 +185,7 @@ mod tests {
     fn datasource(id: &str) -> Datasource {
         Datasource {
             id: id.into(),
-            ..crate::settings::Settings::default().datasources[0].clone()
+            ..crate::settings::demo_datasources()[0].clone()
         }
     }
 

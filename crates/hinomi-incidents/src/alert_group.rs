@@ -6,7 +6,7 @@
 
 use crate::model::evidence::AlertSnapshot;
 use crate::model::severity::Severity;
-pub use hinomi_core::incident_policy::SeverityMapping;
+pub use crate::policy::SeverityMapping;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::BTreeMap;

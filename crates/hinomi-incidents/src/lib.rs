@@ -13,6 +13,7 @@ pub mod bundle;
 pub mod error;
 pub mod model;
 pub mod naming;
+pub mod policy;
 pub mod rule_file;
 pub mod store;
 #[cfg(feature = "test-support")]

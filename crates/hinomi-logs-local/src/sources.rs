@@ -162,8 +162,7 @@ mod tests {
     use hinomi_core::settings::LogSourceOptions;
 
     fn local(id: &str, paths: Vec<String>) -> Datasource {
-        let mut ds = hinomi_core::settings::Settings::default()
-            .datasources
+        let mut ds = hinomi_core::settings::demo_datasources()
             .into_iter()
             .find(|ds| ds.kind == DatasourceKind::LocalFiles)
             .unwrap();

@@ -7,7 +7,7 @@ use crate::state::SettingsState;
 use hinomi_alerts::poller::SourceResult;
 use hinomi_alerts::round::{AlertsSummary, HistoryNotice, RoundHost, RoundReport};
 use hinomi_core::clock::Clock;
-use hinomi_core::settings::Settings;
+use hinomi_settings::Settings;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::sync::Arc;
@@ -34,6 +34,8 @@ impl DesktopHost {
 }
 
 impl RoundHost for DesktopHost {
+    type Settings = Settings;
+
     fn settings(&self) -> Settings {
         self.app.state::<SettingsState>().snapshot().settings
     }

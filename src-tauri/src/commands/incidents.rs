@@ -13,9 +13,9 @@ use crate::commands::files::FilesState;
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
 use hinomi_core::clock::SystemClock;
-use hinomi_core::incident_policy::IncidentPolicy;
 use hinomi_core::paths::AppPaths;
 use hinomi_dashboards::TimeWindow;
+use hinomi_incidents::policy::IncidentPolicy;
 use hinomi_incidents::{
     AlertIncidentOptions, AlertSnapshot, EvidenceData, EvidenceRecord, FiringAlertGroup, Incident,
     IncidentBundle, IncidentImportReport, IncidentStore, NewIncident, Postmortem,

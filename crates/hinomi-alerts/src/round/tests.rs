@@ -6,6 +6,37 @@ use crate::{LabelSet, SourceKind, SourceRef};
 use hinomi_core::clock::FakeClock;
 use std::sync::Mutex;
 
+/// The parts of the app's settings a round reads; the app's own type lives above this crate.
+#[derive(Clone)]
+struct Settings {
+    refresh_interval_secs: u32,
+    datasources: Vec<Datasource>,
+    alert_notifications: AlertNotificationPrefs,
+}
+
+/// As the app's defaults: every five seconds, the person's default preferences.
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            refresh_interval_secs: 5,
+            datasources: Vec::new(),
+            alert_notifications: AlertNotificationPrefs::default(),
+        }
+    }
+}
+
+impl RoundSettings for Settings {
+    fn refresh_interval_secs(&self) -> u32 {
+        self.refresh_interval_secs
+    }
+    fn datasources(&self) -> &[Datasource] {
+        &self.datasources
+    }
+    fn alert_notifications(&self) -> &AlertNotificationPrefs {
+        &self.alert_notifications
+    }
+}
+
 #[derive(Clone, Default)]
 struct Seen {
     reports: Arc<Mutex<Vec<RoundReport>>>,
@@ -20,6 +51,8 @@ struct FakeHost {
 }
 
 impl RoundHost for FakeHost {
+    type Settings = Settings;
+
     fn settings(&self) -> Settings {
         self.settings.clone()
     }

@@ -16,11 +16,11 @@
 use chrono::{DateTime, Utc};
 use hinomi_core::atomic_file::TEMP_SUFFIX;
 use hinomi_core::clock::FakeClock;
-use hinomi_core::settings::{Settings, SettingsFile};
 use hinomi_incidents::store::migrations::LATEST_VERSION;
 use hinomi_incidents::test_support::timeline_ids;
 use hinomi_incidents::*;
 use hinomi_reports::{ReportFormat, ReportInput, ReportLanguage, render, write_report};
+use hinomi_settings::{Settings, SettingsFile};
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

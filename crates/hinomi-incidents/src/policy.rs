@@ -1,9 +1,9 @@
 //! The incident settings a team tunes: response targets per P-level and how an alert's
 //! `severity` label becomes a P-level.
 //!
-//! They live here, not in `hinomi-incidents`, because they are part of [`crate::settings::Settings`]
-//! (settings.toml) and the core crate cannot depend on the incidents crate. `hinomi-incidents`
-//! re-exports them, so there is one Rust type (and one TypeScript type) for each.
+//! They are the `[incidents]` section of settings.toml; the file's aggregate (`hinomi-settings`)
+//! composes this section with the others, so the incidents crate owns its types, defaults and
+//! validation.
 //!
 //! The seed (§7.1) says P0 "即時対応" (immediate); a countdown needs a number, so P0 gets 15
 //! minutes by default.

@@ -1,0 +1,139 @@
+//! Loading and saving settings.toml: a file that does not parse is reported, the app runs on
+//! defaults, and the file is kept aside (never overwritten) on the next save.
+
+use crate::Settings;
+use hinomi_core::atomic_file::Access;
+use hinomi_core::error::{ErrorCode, HinomiError};
+use hinomi_core::settings::SETTINGS_VERSION;
+use serde::Serialize;
+use specta::Type;
+use std::path::{Path, PathBuf};
+
+/// Parses a settings file, refusing one written by a newer Hinomi rather than dropping what
+/// it does not understand.
+fn parse(text: &str) -> Result<Settings, String> {
+    // Position and message only: the parser's own rendering quotes the offending line, which
+    // may hold a URL with credentials, and this text is logged and shown.
+    let settings: Settings = toml::from_str(text).map_err(|err| match err.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+            format!("line {line}, column {column}: {}", err.message())
+        }
+        None => err.message().to_string(),
+    })?;
+    if settings.version > SETTINGS_VERSION {
+        return Err(format!(
+            "written by a newer Hinomi (settings version {}, this one reads up to {SETTINGS_VERSION})",
+            settings.version
+        ));
+    }
+    Ok(settings)
+}
+
+/// What loading found: the settings to run on, and why they may not be the file's.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct LoadedSettings {
+    pub settings: Settings,
+    /// Set when the file exists but could not be used; the app runs on defaults meanwhile.
+    pub load_error: Option<HinomiError>,
+    pub path: PathBuf,
+}
+
+/// Reads and writes the settings file.
+#[derive(Debug, Clone)]
+pub struct SettingsFile {
+    path: PathBuf,
+}
+
+impl SettingsFile {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn load(&self) -> LoadedSettings {
+        // A crash mid-save can leave a temporary next to the file; the file itself is whole.
+        if let Err(err) = hinomi_core::atomic_file::remove_stale_temporaries(&self.path) {
+            tracing::warn!(error = %err.message, "cannot remove a stale settings temporary");
+        }
+        let loaded = |settings, load_error| LoadedSettings {
+            settings,
+            load_error,
+            path: self.path.clone(),
+        };
+        match std::fs::read(&self.path).and_then(|bytes| {
+            String::from_utf8(bytes)
+                .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))
+        }) {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                loaded(Settings::default(), None)
+            }
+            Err(err) => loaded(
+                Settings::default(),
+                Some(
+                    HinomiError::new(
+                        ErrorCode::Io,
+                        format!("Cannot read the settings file: {err}"),
+                    )
+                    .with_detail(self.path.display().to_string()),
+                ),
+            ),
+            Ok(text) => match parse(&text) {
+                Ok(settings) => loaded(settings, None),
+                Err(err) => loaded(
+                    Settings::default(),
+                    Some(
+                        HinomiError::new(
+                            ErrorCode::InvalidConfig,
+                            format!(
+                                "The settings file {} could not be read; running on defaults \
+                                 until it is fixed or saved again.",
+                                self.path.display()
+                            ),
+                        )
+                        .with_detail(err.to_string()),
+                    ),
+                ),
+            },
+        }
+    }
+
+    /// Writes atomically. If the current file does not parse, it is kept as
+    /// `settings.toml.broken-<timestamp>` rather than overwritten.
+    pub fn save(&self, settings: &Settings) -> Result<(), HinomiError> {
+        let dir = self.path.parent().ok_or_else(|| {
+            HinomiError::internal(format!("{} has no parent directory", self.path.display()))
+        })?;
+        std::fs::create_dir_all(dir)?;
+        self.keep_unparseable_file()?;
+
+        let text = toml::to_string_pretty(settings)
+            .map_err(|err| HinomiError::internal(format!("cannot serialise settings: {err}")))?;
+        // Only the user may read it: URLs can carry credentials.
+        hinomi_core::atomic_file::write_atomically(&self.path, text.as_bytes(), Access::Private)?;
+        Ok(())
+    }
+
+    /// Anything at the path that is not a clean parse (not UTF-8, unknown keys, a newer
+    /// version) is moved aside before a save, never overwritten.
+    fn keep_unparseable_file(&self) -> Result<(), HinomiError> {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(err) => return Err(err.into()),
+        };
+        if std::str::from_utf8(&bytes).is_ok_and(|text| parse(text).is_ok()) {
+            return Ok(());
+        }
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let aside = self.path.with_extension(format!("toml.broken-{stamp}"));
+        std::fs::rename(&self.path, &aside)?;
+        tracing::warn!(path = %aside.display(), "kept an unparseable settings file aside");
+        Ok(())
+    }
+}
