@@ -132,36 +132,48 @@ async fn status(State(supervisor): State<Arc<Supervisor>>) -> Response {
 async fn stop_component(
     State(supervisor): State<Arc<Supervisor>>,
     Path(name): Path<String>,
-) -> Response {
-    let component = match name.parse::<Component>() {
-        Ok(component) => component,
-        Err(error) => return error_response(StatusCode::NOT_FOUND, &error),
-    };
-    // On its own task so that a client hanging up cannot cancel a stop halfway.
-    let stopping = tokio::spawn(async move { supervisor.stop_component(component).await });
-    match stopping.await {
-        Ok(status) => Json(status).into_response(),
-        Err(error) => error_message(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string()),
-    }
+) -> Result<Response, Response> {
+    let status = change_component(&name, move |component| async move {
+        supervisor.stop_component(component).await
+    })
+    .await?;
+    Ok(Json(status).into_response())
 }
 
 async fn start_component(
     State(supervisor): State<Arc<Supervisor>>,
     Path(name): Path<String>,
-) -> Response {
-    let component = match name.parse::<Component>() {
-        Ok(component) => component,
-        Err(error) => return error_response(StatusCode::NOT_FOUND, &error),
-    };
-    let starting = tokio::spawn(async move { supervisor.start_component(component).await });
-    match starting.await {
-        Ok(Ok(status)) => Json(status).into_response(),
-        Ok(Err(error @ StackError::ShuttingDown)) => {
+) -> Result<Response, Response> {
+    let started = change_component(&name, move |component| async move {
+        supervisor.start_component(component).await
+    })
+    .await?;
+    Ok(match started {
+        Ok(status) => Json(status).into_response(),
+        Err(error @ StackError::ShuttingDown) => {
             error_response(StatusCode::SERVICE_UNAVAILABLE, &error)
         }
-        Ok(Err(error)) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &error),
-        Err(error) => error_message(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string()),
-    }
+        Err(error) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &error),
+    })
+}
+
+/// Runs `change` for the component named in the path on its own task, so that a client hanging
+/// up cannot cancel a stop or start halfway. A name that is no component answers 404, a task
+/// that failed 500.
+async fn change_component<Change>(
+    name: &str,
+    change: impl FnOnce(Component) -> Change,
+) -> Result<Change::Output, Response>
+where
+    Change: Future + Send + 'static,
+    Change::Output: Send + 'static,
+{
+    let component = name
+        .parse::<Component>()
+        .map_err(|error| error_response(StatusCode::NOT_FOUND, &error))?;
+    tokio::spawn(change(component))
+        .await
+        .map_err(|error| error_message(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string()))
 }
 
 async fn shutdown(State(supervisor): State<Arc<Supervisor>>) -> Response {

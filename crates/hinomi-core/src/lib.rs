@@ -12,6 +12,7 @@ pub mod connection;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod markup;
 pub mod path_policy;
 pub mod paths;
 pub mod redact;

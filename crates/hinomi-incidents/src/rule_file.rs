@@ -77,21 +77,12 @@ mod tests {
     use super::*;
 
     /// The seed's own rules (§4.1) must pass.
-    const SEED_RULES: &str = r#"
-groups:
-- name: dataset-management
-  rules:
-  - alert: HighErrorRate
-    expr: rate(api_requests_total{status=~"5.."}[5m]) > 0.1
-    for: 5m
-    labels:
-      severity: critical
-    annotations:
-      summary: "高エラー率を検出"
-      description: "5xxエラーが10%を超えています"
-  - record: job:api_requests:rate5m
-    expr: sum by (job) (rate(api_requests_total[5m]))
-"#;
+    const SEED_RULES: &str = concat!(
+        "\ngroups:\n",
+        include_str!("../../../tests/demo-stack/spec-high-error-rate.rules"),
+        "  - record: job:api_requests:rate5m\n",
+        "    expr: sum by (job) (rate(api_requests_total[5m]))\n",
+    );
 
     #[test]
     fn seed_rules_are_valid() {

@@ -88,6 +88,17 @@ impl Mapping {
         }
     }
 
+    /// The seed template's keyword fields ([`DEFAULT_KEYWORD_FIELDS`]), as the tests index.
+    #[cfg(test)]
+    pub(crate) fn seed_defaults() -> Self {
+        Self::new(
+            &DEFAULT_KEYWORD_FIELDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>(),
+        )
+    }
+
     pub fn kind_for(&self, path: &str, seen: SeenAs) -> FieldKind {
         if seen == SeenAs::Date {
             return FieldKind::Date;
@@ -127,38 +138,24 @@ mod tests {
 
     #[test]
     fn template_keywords_then_first_sight() {
-        let mapping = Mapping::new(
-            &DEFAULT_KEYWORD_FIELDS
-                .iter()
-                .map(|s| s.to_string())
-                .collect::<Vec<_>>(),
-        );
+        let mapping = Mapping::seed_defaults();
         let mut catalog = Catalog::default();
-        assert_eq!(
-            catalog.observe(&mapping, "context.user_id", SeenAs::Integer),
-            FieldKind::Keyword
-        );
-        assert_eq!(
-            catalog.observe(&mapping, "message", SeenAs::String),
-            FieldKind::Text
-        );
-        assert_eq!(
-            catalog.observe(&mapping, "took_ms", SeenAs::Integer),
-            FieldKind::Long
-        );
-        // First sight wins, as in a dynamic mapping.
-        assert_eq!(
-            catalog.observe(&mapping, "took_ms", SeenAs::String),
-            FieldKind::Long
-        );
-        assert_eq!(
-            catalog.observe(&mapping, "ratio", SeenAs::Fraction),
-            FieldKind::Float
-        );
-        assert_eq!(
-            catalog.observe(&mapping, "timestamp", SeenAs::Date),
-            FieldKind::Date
-        );
+        // In order: the second `took_ms` shows that first sight wins, as in a dynamic mapping.
+        let sightings = [
+            ("context.user_id", SeenAs::Integer, FieldKind::Keyword),
+            ("message", SeenAs::String, FieldKind::Text),
+            ("took_ms", SeenAs::Integer, FieldKind::Long),
+            ("took_ms", SeenAs::String, FieldKind::Long),
+            ("ratio", SeenAs::Fraction, FieldKind::Float),
+            ("timestamp", SeenAs::Date, FieldKind::Date),
+        ];
+        for (path, seen, kind) in sightings {
+            assert_eq!(
+                catalog.observe(&mapping, path, seen),
+                kind,
+                "{path} {seen:?}"
+            );
+        }
         assert_eq!(keyword_ignore_above("message"), 1024);
         assert_eq!(keyword_ignore_above("other"), 256);
     }

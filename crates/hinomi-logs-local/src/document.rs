@@ -72,6 +72,28 @@ pub enum Leaf<'a> {
     Bool(bool),
 }
 
+impl Leaf<'_> {
+    /// What the catalog is told the value looked like.
+    pub fn seen_as(&self) -> SeenAs {
+        match self {
+            Leaf::Str(_) => SeenAs::String,
+            Leaf::Int(_) => SeenAs::Integer,
+            Leaf::Float(_) => SeenAs::Fraction,
+            Leaf::Bool(_) => SeenAs::Boolean,
+        }
+    }
+
+    /// The value as a number field holds it; `None` for a boolean or text that is no number.
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Leaf::Int(i) => Some(*i as f64),
+            Leaf::Float(f) => Some(*f),
+            Leaf::Str(s) => s.trim().parse::<f64>().ok(),
+            Leaf::Bool(_) => None,
+        }
+    }
+}
+
 /// Dotted leaves of a JSON object, arrays giving several values to one path.
 pub fn flatten_leaves<'a>(
     prefix: &str,
@@ -267,13 +289,7 @@ fn index_leaves(
         if Some(path.as_str()) == time_path {
             continue;
         }
-        let seen = match leaf {
-            Leaf::Str(_) => SeenAs::String,
-            Leaf::Int(_) => SeenAs::Integer,
-            Leaf::Float(_) => SeenAs::Fraction,
-            Leaf::Bool(_) => SeenAs::Boolean,
-        };
-        let kind = catalog.observe(mapping, path, seen);
+        let kind = catalog.observe(mapping, path, leaf.seen_as());
         index_leaf(fields, kind, path, leaf, doc);
     }
 }
@@ -353,13 +369,7 @@ fn index_leaf(
             }
         }
         FieldKind::Long | FieldKind::Float => {
-            let number = match leaf {
-                Leaf::Int(i) => Some(*i as f64),
-                Leaf::Float(f) => Some(*f),
-                Leaf::Str(s) => s.trim().parse::<f64>().ok(),
-                Leaf::Bool(_) => None,
-            };
-            if let Some(number) = number {
+            if let Some(number) = leaf.as_number() {
                 doc.add_bytes(fields.num, &schema::num_term_bytes(path, number));
                 // The text form too, so top values can read it from the column.
                 doc.add_text(fields.kw, path_term(path, &display_number(number)));

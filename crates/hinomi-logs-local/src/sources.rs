@@ -171,15 +171,20 @@ mod tests {
         ds
     }
 
-    #[test]
-    fn ids_that_clean_alike_get_their_own_folders() {
-        let dir = tempfile::tempdir().unwrap();
-        let sources = LocalSources::new(
-            dir.path(),
+    /// Sources indexed under `dir`, on the system clock, with the default path rule.
+    fn sources_in(dir: &std::path::Path) -> LocalSources {
+        LocalSources::new(
+            dir,
             Arc::new(SystemClock),
             FOLLOW_EVERY,
             LogSourceRule::default(),
-        );
+        )
+    }
+
+    #[test]
+    fn ids_that_clean_alike_get_their_own_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let sources = sources_in(dir.path());
         let a = sources.index_dir("a/b");
         let b = sources.index_dir("a_b");
         assert_ne!(a, b);
@@ -197,12 +202,7 @@ mod tests {
             "{\"timestamp\":\"2024-03-21 10:00:00\",\"level\":\"ERROR\",\"message\":\"x\"}\n",
         )
         .unwrap();
-        let sources = LocalSources::new(
-            &dir.path().join("index"),
-            Arc::new(SystemClock),
-            FOLLOW_EVERY,
-            LogSourceRule::default(),
-        );
+        let sources = sources_in(&dir.path().join("index"));
         let ds = local("files", vec![logs.display().to_string()]);
         let first = sources.source(&ds).unwrap();
         let again = sources.source(&ds).unwrap();
@@ -219,12 +219,7 @@ mod tests {
     #[test]
     fn other_kinds_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let sources = LocalSources::new(
-            dir.path(),
-            Arc::new(SystemClock),
-            FOLLOW_EVERY,
-            LogSourceRule::default(),
-        );
+        let sources = sources_in(dir.path());
         let mut ds = local("x", vec!["/tmp".into()]);
         ds.kind = DatasourceKind::Elasticsearch;
         assert!(matches!(

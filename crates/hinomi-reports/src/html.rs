@@ -27,21 +27,7 @@ svg.chart{max-width:100%;height:auto}\
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}figure,tr,pre{break-inside:avoid}}\
 ";
 
-/// `&`, `<`, `>`, `"` and `'` as entities: safe in text and in quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use hinomi_core::markup::escape;
 
 fn paragraph(html: &mut String, heading: &str, text: &str) {
     let _ = write!(

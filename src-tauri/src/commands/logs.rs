@@ -98,6 +98,11 @@ impl LogsState {
         Ok(Backend::Engine(client))
     }
 
+    /// Takes the running export's cancel token (the export ended, or is being cancelled).
+    fn take_export(&self) -> Option<CancellationToken> {
+        self.export.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
     /// Drops a datasource's client (its secret changed: the next call reads the new one).
     pub fn forget(&self, datasource_id: &str) {
         self.clients
@@ -344,23 +349,14 @@ pub async fn export_logs(
             .await
         }
     };
-    state
-        .export
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .take();
+    state.take_export();
     done
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn cancel_log_export(state: State<'_>) -> Result<bool, HinomiError> {
-    let running = state
-        .export
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .take();
-    Ok(running.map(|token| token.cancel()).is_some())
+    Ok(state.take_export().map(|token| token.cancel()).is_some())
 }
 
 #[tauri::command]

@@ -20,23 +20,7 @@ pub fn notification_body(annotation: &str, server_reads_markup: bool) -> Cow<'_,
 }
 
 /// Escapes the characters that markup reads (`&`, `<`, `>`, and the quotes of attributes).
-pub fn escape_markup(text: &str) -> Cow<'_, str> {
-    if !text.contains(['&', '<', '>', '"', '\'']) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
+pub use hinomi_core::markup::escape as escape_markup;
 
 #[cfg(test)]
 mod tests {

@@ -3,19 +3,10 @@
 use super::*;
 use crate::alert::LabelSet;
 
-const SEED_RULES: &str = r#"
-groups:
-- name: dataset-management
-  rules:
-  - alert: HighErrorRate
-    expr: rate(api_requests_total{status=~"5.."}[5m]) > 0.1
-    for: 5m
-    labels:
-      severity: critical
-    annotations:
-      summary: "高エラー率を検出"
-      description: "5xxエラーが10%を超えています"
-  - alert: TargetDown
+const SEED_RULES: &str = concat!(
+    "\ngroups:\n",
+    include_str!("../../../../tests/demo-stack/spec-high-error-rate.rules"),
+    r#"  - alert: TargetDown
     expr: up == 0
     for: 1m
     labels:
@@ -23,7 +14,8 @@ groups:
     annotations:
       summary: "監視対象がダウンしています: {{ $labels.job }}"
       description: "{{ $labels.instance }} の空き容量が {{ $value | humanizePercentage }} です"
-"#;
+"#
+);
 
 fn errors(text: &str) -> Vec<RuleFileError> {
     parse_rule_file("watch.yml", text).unwrap_err().errors

@@ -274,11 +274,6 @@ fn series_text(labels: &Map<String, Value>) -> String {
 /// string result is its value.
 fn query_result_lines(data: &Value) -> Result<Vec<String>, String> {
     let result = data.get("result").ok_or("no `data.result`")?;
-    let sample_text = |sample: &Value| -> Option<(String, String)> {
-        let value = sample.get(1)?.as_str()?.to_owned();
-        let ms = sample.get(0)?.as_f64()? * 1000.0;
-        Some((value, format!("{}", ms.round())))
-    };
     match data.get("resultType").and_then(Value::as_str) {
         Some("scalar" | "string") => Ok(vec![
             result
@@ -287,41 +282,45 @@ fn query_result_lines(data: &Value) -> Result<Vec<String>, String> {
                 .ok_or("malformed scalar")?
                 .to_owned(),
         ]),
-        Some("vector") => result
-            .as_array()
-            .ok_or("`result` is not a list")?
-            .iter()
-            .map(|item| {
-                let labels = item
-                    .get("metric")
-                    .and_then(Value::as_object)
-                    .ok_or("sample without `metric`")?;
-                let (value, ms) = item
-                    .get("value")
-                    .and_then(sample_text)
-                    .ok_or("sample without `value`")?;
-                Ok(format!("{} {value} {ms}", series_text(labels)))
-            })
-            .collect(),
-        Some("matrix") => result
-            .as_array()
-            .ok_or("`result` is not a list")?
-            .iter()
-            .map(|item| {
-                let labels = item
-                    .get("metric")
-                    .and_then(Value::as_object)
-                    .ok_or("series without `metric`")?;
-                // The latest sample stands for the series.
-                let (value, ms) = item
-                    .get("values")
-                    .and_then(Value::as_array)
-                    .and_then(|v| v.last())
-                    .and_then(sample_text)
-                    .ok_or("series without samples")?;
-                Ok(format!("{} {value} {ms}", series_text(labels)))
-            })
-            .collect(),
+        Some("vector") => series_lines(result, "sample", "sample without `value`", |item| {
+            item.get("value")
+        }),
+        // The latest sample stands for the series.
+        Some("matrix") => series_lines(result, "series", "series without samples", |item| {
+            item.get("values")
+                .and_then(Value::as_array)
+                .and_then(|v| v.last())
+        }),
         other => Err(format!("unknown resultType {other:?}")),
     }
+}
+
+/// A `series value timestamp_ms` line per element of the list `result`: `sample_of` picks the
+/// element's sample, `element` names it and `no_sample` is the error when it has none.
+fn series_lines(
+    result: &Value,
+    element: &str,
+    no_sample: &str,
+    sample_of: impl Fn(&Value) -> Option<&Value>,
+) -> Result<Vec<String>, String> {
+    result
+        .as_array()
+        .ok_or("`result` is not a list")?
+        .iter()
+        .map(|item| {
+            let labels = item
+                .get("metric")
+                .and_then(Value::as_object)
+                .ok_or_else(|| format!("{element} without `metric`"))?;
+            let (value, ms) = sample_of(item).and_then(sample_text).ok_or(no_sample)?;
+            Ok(format!("{} {value} {ms}", series_text(labels)))
+        })
+        .collect()
+}
+
+/// A `[time, "value"]` sample as its value and its time in whole milliseconds.
+fn sample_text(sample: &Value) -> Option<(String, String)> {
+    let value = sample.get(1)?.as_str()?.to_owned();
+    let ms = sample.get(0)?.as_f64()? * 1000.0;
+    Some((value, format!("{}", ms.round())))
 }

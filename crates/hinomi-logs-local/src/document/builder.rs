@@ -161,7 +161,7 @@ impl LineBuilder {
                     let path = flat.path(leaf);
                     match Some(path) == time_path {
                         true => catalog.observe(mapping, path, SeenAs::Date),
-                        false => catalog.observe(mapping, path, seen_as(&value(leaf))),
+                        false => catalog.observe(mapping, path, value(leaf).seen_as()),
                     }
                 })
                 .collect();
@@ -213,15 +213,6 @@ fn resolve<'a>(text: &'a str, flat: &'a Flat, leaf: &RawLeaf) -> Leaf<'a> {
         RawValue::Int(i) => Leaf::Int(i),
         RawValue::Float(f) => Leaf::Float(f),
         RawValue::Bool(b) => Leaf::Bool(b),
-    }
-}
-
-fn seen_as(leaf: &Leaf<'_>) -> SeenAs {
-    match leaf {
-        Leaf::Str(_) => SeenAs::String,
-        Leaf::Int(_) => SeenAs::Integer,
-        Leaf::Float(_) => SeenAs::Fraction,
-        Leaf::Bool(_) => SeenAs::Boolean,
     }
 }
 
@@ -310,13 +301,7 @@ impl Terms {
                 }
             }
             FieldKind::Long | FieldKind::Float => {
-                let number = match leaf {
-                    Leaf::Int(i) => Some(*i as f64),
-                    Leaf::Float(f) => Some(*f),
-                    Leaf::Str(s) => s.trim().parse::<f64>().ok(),
-                    Leaf::Bool(_) => None,
-                };
-                if let Some(number) = number {
+                if let Some(number) = leaf.as_number() {
                     self.bytes.clear();
                     self.bytes.extend_from_slice(path.as_bytes());
                     self.bytes.push(PATH_SEP as u8);
@@ -340,7 +325,6 @@ impl Terms {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::DEFAULT_KEYWORD_FIELDS;
     use crate::schema;
     use crate::seedgen::SeedGenerator;
     use tantivy::schema::OwnedValue;
@@ -351,19 +335,10 @@ mod tests {
             .collect()
     }
 
-    fn mapping() -> Mapping {
-        Mapping::new(
-            &DEFAULT_KEYWORD_FIELDS
-                .iter()
-                .map(|s| s.to_string())
-                .collect::<Vec<_>>(),
-        )
-    }
-
     /// Builds every line both ways (each with its own catalog) and compares.
     fn same_documents(lines: &[String], time: &TimeConfig) {
         let (_, fields) = schema::build();
-        let mapping = mapping();
+        let mapping = Mapping::seed_defaults();
         let (mut reference, mut fast) = (Catalog::default(), Catalog::default());
         let mut builder = LineBuilder::new();
         for (i, text) in lines.iter().enumerate() {

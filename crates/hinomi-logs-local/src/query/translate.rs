@@ -586,7 +586,7 @@ mod tests {
     //! would answer on the seed's template.
 
     use super::*;
-    use crate::catalog::{DEFAULT_KEYWORD_FIELDS, Mapping};
+    use crate::catalog::Mapping;
     use crate::document::{LineInput, TimeConfig, build_line};
     use crate::query::parse;
     use crate::schema;
@@ -607,12 +607,7 @@ mod tests {
         let index = Index::create_in_ram(schema);
         schema::register_tokenizers(&index);
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let mapping = Mapping::new(
-            &DEFAULT_KEYWORD_FIELDS
-                .iter()
-                .map(|s| s.to_string())
-                .collect::<Vec<_>>(),
-        );
+        let mapping = Mapping::seed_defaults();
         let mut catalog = Catalog::default();
         for (i, text) in LINES.iter().enumerate() {
             let input = LineInput {

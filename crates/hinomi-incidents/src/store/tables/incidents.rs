@@ -34,10 +34,30 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Incident> {
 }
 
 pub fn insert(conn: &Connection, incident: &Incident) -> rusqlite::Result<()> {
-    conn.prepare_cached(&format!(
-        "INSERT INTO incidents ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-    ))?
-    .execute(params![
+    execute_with_columns(
+        conn,
+        &format!(
+            "INSERT INTO incidents ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        ),
+        incident,
+    )
+}
+
+/// Rewrites everything but the identity and creation time (`uid` ?2 and `created_at_ms` ?11
+/// are bound but not read).
+pub fn update(conn: &Connection, incident: &Incident) -> rusqlite::Result<()> {
+    execute_with_columns(
+        conn,
+        "UPDATE incidents SET title = ?3, description = ?4, severity = ?5, status = ?6, \
+         commander = ?7, labels_json = ?8, detected_at_ms = ?9, acknowledged_at_ms = ?10, \
+         updated_at_ms = ?12 WHERE id = ?1",
+        incident,
+    )
+}
+
+/// Runs `sql` with the incident's values bound as ?1..?12, in [`COLUMNS`] order.
+fn execute_with_columns(conn: &Connection, sql: &str, incident: &Incident) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute(params![
         incident.id,
         incident.uid,
         incident.title,
@@ -49,28 +69,6 @@ pub fn insert(conn: &Connection, incident: &Incident) -> rusqlite::Result<()> {
         to_millis(incident.detected_at),
         incident.acknowledged_at.map(to_millis),
         to_millis(incident.created_at),
-        to_millis(incident.updated_at),
-    ])?;
-    Ok(())
-}
-
-/// Rewrites everything but the identity and creation time.
-pub fn update(conn: &Connection, incident: &Incident) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "UPDATE incidents SET title = ?2, description = ?3, severity = ?4, status = ?5, \
-         commander = ?6, labels_json = ?7, detected_at_ms = ?8, acknowledged_at_ms = ?9, \
-         updated_at_ms = ?10 WHERE id = ?1",
-    )?
-    .execute(params![
-        incident.id,
-        incident.title,
-        incident.description,
-        incident.severity.as_str(),
-        incident.status.as_str(),
-        incident.commander,
-        to_json(&incident.labels)?,
-        to_millis(incident.detected_at),
-        incident.acknowledged_at.map(to_millis),
         to_millis(incident.updated_at),
     ])?;
     Ok(())
