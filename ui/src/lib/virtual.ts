@@ -20,12 +20,12 @@ export function visibleRange(
   count: number,
   overscan = 5,
 ): VisibleRange {
+  if (count <= 0 || rowHeight <= 0) return { start: 0, end: 0, offset: 0, total: 0 };
   const total = count * rowHeight;
-  if (count === 0 || rowHeight <= 0) return { start: 0, end: 0, offset: 0, total: 0 };
   const top = Math.min(Math.max(0, scrollTop), Math.max(0, total - viewport));
   const first = Math.floor(top / rowHeight);
   const start = Math.max(0, first - overscan);
-  const end = Math.min(count, Math.ceil((top + viewport) / rowHeight) + overscan);
+  const end = Math.min(count, Math.ceil((top + Math.max(0, viewport)) / rowHeight) + overscan);
   return { start, end, offset: start * rowHeight, total };
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Alert, BoardGroup } from "../../lib/bindings";
+import { visibleRange } from "../../lib/virtual";
 import { fakeAlert } from "./fixtures";
-import { alertSummary, boardRows, distinctLabels, groupTitle, lastKnownTime, markError, visibleRange } from "./board";
+import { alertSummary, boardRows, distinctLabels, groupTitle, lastKnownTime, markError } from "./board";
 import { silenceMatchersText, sortSilences } from "./silences";
 
 function group(name: string, severity: string, alerts: Alert[]): BoardGroup {

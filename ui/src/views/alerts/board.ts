@@ -1,5 +1,5 @@
 // The alert board as rows: group headers and, for open groups, their alerts. Rows have one
-// height, so a board of 10,000 alerts renders only the rows in view (see `visibleRange`).
+// height, so a board of 10,000 alerts renders only the rows in view (see `visibleRange` in lib/virtual).
 
 import type { Alert, LiveAlertState, BoardGroup } from "../../lib/bindings";
 
@@ -19,31 +19,6 @@ export function boardRows(groups: readonly BoardGroup[], collapsed: ReadonlySet<
     }
   }
   return rows;
-}
-
-export interface VisibleRange {
-  start: number;
-  end: number;
-  /** Pixels above the first rendered row. */
-  offset: number;
-  /** Height of every row together. */
-  total: number;
-}
-
-/** Which rows to render for a scroll position, with `overscan` rows either side. */
-export function visibleRange(
-  scrollTop: number,
-  viewport: number,
-  rowHeight: number,
-  count: number,
-  overscan = 8,
-): VisibleRange {
-  if (count <= 0 || rowHeight <= 0) return { start: 0, end: 0, offset: 0, total: 0 };
-  const total = count * rowHeight;
-  const top = Math.min(Math.max(0, scrollTop), Math.max(0, total - viewport));
-  const start = Math.max(0, Math.floor(top / rowHeight) - overscan);
-  const end = Math.min(count, Math.ceil((top + Math.max(0, viewport)) / rowHeight) + overscan);
-  return { start, end, offset: start * rowHeight, total };
 }
 
 /** A group's name on the board: its label values in group_by order, e.g. "HighErrorRate · critical". */
