@@ -1,3 +1,4 @@
+//! Over 400 lines: the page-path rules and their tests, one per path a hostile page might aim at.
 //! File paths the web view hands to commands: only what the user chose in a native dialog, or a
 //! path under Hinomi's export folder (see `hinomi_core::path_policy` for why).
 //!

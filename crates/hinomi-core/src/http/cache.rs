@@ -1,3 +1,4 @@
+//! Over 400 lines: the cache is 150; the rest are its tests, one per rule for keeping or rebuilding.
 //! One [`Endpoint`] per datasource, shared by every query to it.
 //!
 //! Building an endpoint builds a reqwest client (its own connection pool and TLS set-up), reads
