@@ -13,6 +13,7 @@
 use super::blocking::blocking;
 use super::files::FilesState;
 use crate::state::SettingsState;
+use hinomi_core::http::EndpointCache;
 use hinomi_core::paths::AppPaths;
 use hinomi_core::settings::LogSourceOptions;
 use hinomi_core::settings::{Datasource, DatasourceKind};
@@ -66,10 +67,13 @@ enum Backend {
 }
 
 impl LogsState {
-    /// The engine client or the open local source of `datasource_id`.
-    fn backend(
+    /// The engine client or the open local source of `datasource_id`. Opening a local source
+    /// reads its index from disk and a new engine client may read the keyring: both happen on
+    /// the blocking pool (the engine's endpoint comes from the shared [`EndpointCache`]).
+    async fn backend(
         &self,
         settings: &SettingsState,
+        endpoints: &EndpointCache,
         datasource_id: &str,
     ) -> Result<Backend, HinomiError> {
         let ds = settings
@@ -85,17 +89,26 @@ impl LogsState {
                 )
             })?;
         if ds.kind == DatasourceKind::LocalFiles {
-            return Ok(Backend::Local(self.local.source(&ds)?));
+            let local = self.local.clone();
+            return blocking(move || Ok(Backend::Local(local.source(&ds)?))).await;
         }
-        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((cached, client)) = clients.get(datasource_id)
+        if let Some((cached, client)) = self.lock_clients().get(datasource_id)
             && *cached == ds
         {
             return Ok(Backend::Engine(client.clone()));
         }
-        let client = ElasticClient::new(&ds)?;
-        clients.insert(datasource_id.to_owned(), (ds, client.clone()));
+        // Kept per datasource (not rebuilt per call) for the engine dialect it detects once.
+        let client =
+            ElasticClient::from_endpoint(endpoints.endpoint(&ds).await?, &ds.log_options());
+        self.lock_clients()
+            .insert(datasource_id.to_owned(), (ds, client.clone()));
         Ok(Backend::Engine(client))
+    }
+
+    fn lock_clients(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, (Datasource, ElasticClient)>> {
+        self.clients.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Takes the running export's cancel token (the export ended, or is being cancelled).
@@ -158,6 +171,7 @@ pub fn close_all_on_exit(app: &tauri::AppHandle) {
 
 type State<'a> = tauri::State<'a, LogsState>;
 type Settings<'a> = tauri::State<'a, SettingsState>;
+type Endpoints<'a> = tauri::State<'a, EndpointCache>;
 
 /// Every log datasource (engines and local files), with its index pattern or paths and time
 /// field.
@@ -177,9 +191,13 @@ pub async fn log_targets(settings: Settings<'_>) -> Result<Vec<LogTarget>, Hinom
 pub async fn log_fields(
     state: State<'_>,
     settings: Settings<'_>,
+    endpoints: Endpoints<'_>,
     target: LogTarget,
 ) -> Result<Vec<LogField>, HinomiError> {
-    match state.backend(&settings, &target.datasource_id)? {
+    match state
+        .backend(&settings, &endpoints, &target.datasource_id)
+        .await?
+    {
         Backend::Engine(client) => Ok(client.fields(&target).await?),
         Backend::Local(source) => Ok(source.fields()),
     }
@@ -191,10 +209,14 @@ pub async fn log_fields(
 pub async fn search_logs(
     state: State<'_>,
     settings: Settings<'_>,
+    endpoints: Endpoints<'_>,
     target: LogTarget,
     query: LogQuery,
 ) -> Result<LogSearchResult, HinomiError> {
-    match state.backend(&settings, &target.datasource_id)? {
+    match state
+        .backend(&settings, &endpoints, &target.datasource_id)
+        .await?
+    {
         Backend::Engine(client) => Ok(state.results.search(&client, &target, &query, None).await?),
         Backend::Local(source) => {
             let results = state.local_results.clone();
@@ -234,11 +256,15 @@ pub async fn close_log_result(state: State<'_>, result_id: String) -> Result<(),
 pub async fn log_field_top_values(
     state: State<'_>,
     settings: Settings<'_>,
+    endpoints: Endpoints<'_>,
     target: LogTarget,
     query: LogQuery,
     field: String,
 ) -> Result<FieldTopValues, HinomiError> {
-    match state.backend(&settings, &target.datasource_id)? {
+    match state
+        .backend(&settings, &endpoints, &target.datasource_id)
+        .await?
+    {
         Backend::Engine(client) => Ok(client
             .top_values(&target, &query, &field, TOP_VALUES)
             .await?),
@@ -253,13 +279,17 @@ pub async fn log_field_top_values(
 pub async fn surrounding_logs(
     state: State<'_>,
     settings: Settings<'_>,
+    endpoints: Endpoints<'_>,
     target: LogTarget,
     anchor: LogHit,
     before: u32,
     after: u32,
     same_request: bool,
 ) -> Result<SurroundingHits, HinomiError> {
-    match state.backend(&settings, &target.datasource_id)? {
+    match state
+        .backend(&settings, &endpoints, &target.datasource_id)
+        .await?
+    {
         Backend::Engine(client) => Ok(client
             .surrounding(&target, &anchor, before, after, same_request)
             .await?),
@@ -276,11 +306,15 @@ pub async fn surrounding_logs(
 pub async fn tail_logs(
     state: State<'_>,
     settings: Settings<'_>,
+    endpoints: Endpoints<'_>,
     target: LogTarget,
     query: LogQuery,
     cursor: Option<SortCursor>,
 ) -> Result<TailBatch, HinomiError> {
-    match state.backend(&settings, &target.datasource_id)? {
+    match state
+        .backend(&settings, &endpoints, &target.datasource_id)
+        .await?
+    {
         Backend::Engine(client) => Ok(client
             .tail(&target, &query, cursor.as_ref(), TAIL_FIRST)
             .await?),
@@ -298,6 +332,7 @@ pub async fn tail_logs(
 pub async fn export_logs(
     state: State<'_>,
     settings: Settings<'_>,
+    endpoints: Endpoints<'_>,
     target: LogTarget,
     query: LogQuery,
     format: ExportFormat,
@@ -307,7 +342,9 @@ pub async fn export_logs(
     files: tauri::State<'_, crate::commands::files::FilesState>,
 ) -> Result<ExportProgress, HinomiError> {
     let path = files.writable_file(&path)?;
-    let backend = state.backend(&settings, &target.datasource_id)?;
+    let backend = state
+        .backend(&settings, &endpoints, &target.datasource_id)
+        .await?;
     let cancel = CancellationToken::new();
     if let Some(previous) = state
         .export
@@ -412,10 +449,14 @@ pub async fn resolve_saved_search(
 pub async fn log_volume(
     state: State<'_>,
     settings: Settings<'_>,
+    endpoints: Endpoints<'_>,
     target: LogTarget,
     query: LogQuery,
 ) -> Result<LogHistogram, HinomiError> {
-    match state.backend(&settings, &target.datasource_id)? {
+    match state
+        .backend(&settings, &endpoints, &target.datasource_id)
+        .await?
+    {
         Backend::Engine(client) => Ok(client.histogram(&target, &query).await?),
         Backend::Local(source) => blocking(move || Ok(source.histogram(&query)?)).await,
     }
@@ -428,9 +469,10 @@ pub async fn log_volume(
 pub async fn local_log_status(
     state: State<'_>,
     settings: Settings<'_>,
+    endpoints: Endpoints<'_>,
     datasource_id: String,
 ) -> Result<IndexStatus, HinomiError> {
-    match state.backend(&settings, &datasource_id)? {
+    match state.backend(&settings, &endpoints, &datasource_id).await? {
         Backend::Local(source) => blocking(move || Ok(source.status())).await,
         Backend::Engine(_) => Err(HinomiError::invalid_input(format!(
             "\"{datasource_id}\" is not a local files datasource."
