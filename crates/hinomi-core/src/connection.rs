@@ -40,7 +40,14 @@ async fn probe(ds: &Datasource) -> Result<ConnectionReport, HinomiError> {
     if ds.kind == DatasourceKind::LocalFiles {
         return test_local_paths(ds);
     }
-    let endpoint = Endpoint::new(ds)?;
+    // A fresh client on purpose (the draft being tested may differ from what is saved), built
+    // on the blocking pool: it may read the keyring.
+    let building = ds.clone();
+    let endpoint = tokio::task::spawn_blocking(move || Endpoint::new(&building))
+        .await
+        .map_err(|err| {
+            HinomiError::internal(format!("building the test client failed: {err}"))
+        })??;
     let started = Instant::now();
     let (path, product) = match ds.kind {
         DatasourceKind::Prometheus => ("/api/v1/status/buildinfo", "Prometheus"),

@@ -276,6 +276,8 @@ pub async fn log_field_top_values(
 
 #[tauri::command]
 #[specta::specta]
+// The IPC fields plus the managed state they need, as export_logs below.
+#[allow(clippy::too_many_arguments)]
 pub async fn surrounding_logs(
     state: State<'_>,
     settings: Settings<'_>,
