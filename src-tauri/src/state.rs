@@ -24,6 +24,7 @@ impl SettingsState {
         if let Some(err) = &loaded.load_error {
             tracing::warn!(?err, "settings not loaded; running on defaults");
         }
+        publish_language(&loaded.settings);
         Self {
             file,
             current: Mutex::new(loaded),
@@ -42,6 +43,7 @@ impl SettingsState {
         let mut settings = current.settings.clone();
         let out = change(&mut settings);
         self.file.save(&settings)?;
+        publish_language(&settings);
         current.settings = settings;
         current.load_error = None;
         Ok(out)
@@ -59,6 +61,12 @@ impl SettingsState {
 /// settings' language, or the system's. The words come from `hinomi_core::texts`.
 pub fn lang_of(settings: &Settings) -> Lang {
     Lang::resolve(settings.language, sys_locale::get_locale().as_deref())
+}
+
+/// Errors are worded in the settings' language from now on (see
+/// `hinomi_core::texts::user_lang`). Called wherever the settings in force change.
+pub fn publish_language(settings: &Settings) {
+    hinomi_core::texts::user_lang::set(lang_of(settings));
 }
 
 /// [`lang_of`] the settings in force.

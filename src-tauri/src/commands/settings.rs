@@ -119,6 +119,7 @@ fn save(app: &tauri::AppHandle, settings: Settings) -> Result<SettingsView, Hino
             }
         }
     }
+    crate::state::publish_language(&settings);
     current.settings = settings;
     current.load_error = None;
     tracing::info!(

@@ -31,6 +31,57 @@ impl Lang {
     }
 }
 
+/// The language of the messages Hinomi words itself in errors (`HinomiError::message`).
+///
+/// Why process-wide: an error is worded where a crate's own error becomes the UI's shape, often
+/// through `?` deep in a command, where no settings are at hand. The shell publishes the
+/// language whenever the settings in force change ([`set_user_lang`]); a thread may override it
+/// for a while ([`with_user_lang`]) so tests of both languages can run side by side.
+pub mod user_lang {
+    use super::Lang;
+    use std::cell::Cell;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static JAPANESE: AtomicBool = AtomicBool::new(false);
+
+    thread_local! {
+        static OVERRIDE: Cell<Option<Lang>> = const { Cell::new(None) };
+    }
+
+    /// The language errors are worded in now: this thread's override, else the published one.
+    pub fn current() -> Lang {
+        OVERRIDE
+            .with(Cell::get)
+            .unwrap_or(if JAPANESE.load(Ordering::Relaxed) {
+                Lang::Ja
+            } else {
+                Lang::En
+            })
+    }
+
+    /// Called by the shell when the settings in force change.
+    pub fn set(lang: Lang) {
+        JAPANESE.store(lang == Lang::Ja, Ordering::Relaxed);
+    }
+
+    /// Runs `f` with errors worded in `lang` on this thread only.
+    pub fn with<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+        let previous = OVERRIDE.with(|cell| cell.replace(Some(lang)));
+        let out = f();
+        OVERRIDE.with(|cell| cell.set(previous));
+        out
+    }
+
+    /// One of two wordings of a message, in [`current`]'s language. Both are written at the
+    /// call, so a message cannot exist in one language only.
+    pub fn say(en: impl Into<String>, ja: impl Into<String>) -> String {
+        match current() {
+            Lang::En => en.into(),
+            Lang::Ja => ja.into(),
+        }
+    }
+}
+
 /// One message, with what it says filled in. [`Message::text`] words it in a language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Message<'a> {

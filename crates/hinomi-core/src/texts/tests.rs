@@ -198,3 +198,36 @@ fn the_system_language_is_japanese_only_for_a_japanese_locale() {
     assert_eq!(Lang::resolve(Language::System, Some("en-GB")), Lang::En);
     assert_eq!(Lang::resolve(Language::System, None), Lang::En);
 }
+
+#[test]
+fn errors_are_worded_in_the_thread_override_then_the_published_language() {
+    use super::user_lang;
+    // The published language is process-wide; this test only reads it and overrides per thread,
+    // so tests running beside it are not disturbed.
+    let published = user_lang::current();
+    let ja = user_lang::with(Lang::Ja, || user_lang::say("Refused", "拒否されました"));
+    assert_eq!(ja, "拒否されました");
+    let en = user_lang::with(Lang::En, || user_lang::say("Refused", "拒否されました"));
+    assert_eq!(en, "Refused");
+    // Nested overrides restore what was there before.
+    user_lang::with(Lang::Ja, || {
+        user_lang::with(Lang::En, || ());
+        assert_eq!(user_lang::current(), Lang::Ja);
+    });
+    assert_eq!(user_lang::current(), published);
+}
+
+#[test]
+fn a_language_override_stays_on_its_thread() {
+    use super::user_lang;
+    // Tests never call `set` (it would race the tests beside them); they override per thread,
+    // and an override must not leak to another thread.
+    let published = user_lang::current();
+    user_lang::with(Lang::Ja, || {
+        let other = std::thread::spawn(user_lang::current).join().unwrap();
+        assert_eq!(
+            other, published,
+            "an override must not leak to another thread"
+        );
+    });
+}
