@@ -104,8 +104,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::logs::resolve_saved_search,
             commands::logs::log_volume,
             commands::logs::local_log_status,
-            commands::logs::add_local_log_source,
-            commands::logs::choose_local_log_source,
+            commands::logs::local_source::add_local_log_source,
+            commands::logs::local_source::choose_local_log_source,
         ])
         // alerts (issue 5): typed events from the background poller
         .events(tauri_specta::collect_events![
