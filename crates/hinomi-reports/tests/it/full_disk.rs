@@ -154,13 +154,15 @@ fn full_disk_child() {
         "the saved settings changed"
     );
 
-    let report_error = write_report(
-        &report_input(&store, &incident),
-        ReportFormat::Html,
-        ReportLanguage::En,
-        &reports,
-    )
-    .unwrap_err();
+    let report_error = HinomiError::from(
+        write_report(
+            &report_input(&store, &incident),
+            ReportFormat::Html,
+            ReportLanguage::En,
+            &reports,
+        )
+        .unwrap_err(),
+    );
     assert_disk_full(&report_error, "report export");
     assert_eq!(std::fs::read(&report.path).unwrap(), report_before);
 
