@@ -140,12 +140,14 @@ fn full_disk_child() {
         .expect("incident writes kept succeeding on a full disk");
     assert_disk_full(&store_error, "incident write");
 
-    let settings_error = settings_file
-        .save(&Settings {
-            refresh_interval_secs: 8,
-            ..Settings::default()
-        })
-        .unwrap_err();
+    let settings_error = HinomiError::from(
+        settings_file
+            .save(&Settings {
+                refresh_interval_secs: 8,
+                ..Settings::default()
+            })
+            .unwrap_err(),
+    );
     assert_disk_full(&settings_error, "settings save");
     let loaded = settings_file.load();
     assert!(loaded.load_error.is_none(), "{:?}", loaded.load_error);
