@@ -5,8 +5,8 @@
 //! under a key aborts the one before it, and [`Inflight::cancel_prefix`] aborts all runs of a
 //! closed dashboard.
 
+use crate::error::MetricsError;
 use futures::future::{AbortHandle, Abortable};
-use hinomi_core::{ErrorCode, HinomiError};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Mutex;
@@ -17,14 +17,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct Inflight {
     running: Mutex<HashMap<String, (u64, AbortHandle)>>,
     next_id: AtomicU64,
-}
-
-/// The error of a run that was dropped because a newer one replaced it.
-pub fn superseded() -> HinomiError {
-    HinomiError::new(
-        ErrorCode::Cancelled,
-        "A newer query replaced this one before it finished.",
-    )
 }
 
 impl Inflight {
@@ -38,12 +30,12 @@ impl Inflight {
 
     /// Runs `work` as the latest run of `key`, aborting the previous one. If a later run (or a
     /// cancel) replaces this one first, `work` is dropped where it stands and the answer is a
-    /// [`ErrorCode::Cancelled`] error.
+    /// [`MetricsError::Superseded`] error (code `cancelled` in the UI).
     pub async fn run_latest<F: Future>(
         &self,
         key: &str,
         work: F,
-    ) -> Result<F::Output, HinomiError> {
+    ) -> Result<F::Output, MetricsError> {
         let (handle, registration) = AbortHandle::new_pair();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         if let Some((_, previous)) = self.lock().insert(key.to_owned(), (id, handle)) {
@@ -54,7 +46,7 @@ impl Inflight {
         if running.get(key).is_some_and(|(current, _)| *current == id) {
             running.remove(key);
         }
-        result.map_err(|_| superseded())
+        result.map_err(|_| MetricsError::Superseded)
     }
 
     /// Aborts every run whose key starts with `prefix`; returns how many were running.
@@ -87,6 +79,7 @@ impl Inflight {
 mod tests {
     use super::*;
     use futures::FutureExt;
+    use hinomi_core::{ErrorCode, HinomiError};
 
     #[tokio::test]
     async fn a_newer_run_under_the_same_key_drops_the_older_one() {
@@ -103,7 +96,10 @@ mod tests {
         let newer = inflight.run_latest("d/1", async { "newer" }).await;
         assert_eq!(newer.unwrap(), "newer");
         let older = older.await;
-        assert_eq!(older.unwrap_err().code, ErrorCode::Cancelled);
+        assert_eq!(
+            HinomiError::from(older.unwrap_err()).code,
+            ErrorCode::Cancelled
+        );
         // The older work was dropped: nobody holds the receiver any more.
         assert!(release_tx.send(()).is_err());
         assert!(inflight.is_empty());
@@ -118,7 +114,10 @@ mod tests {
         assert!((&mut a).now_or_never().is_none());
         assert_eq!(b.await.unwrap(), 7);
         assert_eq!(inflight.cancel_prefix("dash/"), 1);
-        assert_eq!(a.await.unwrap_err().code, ErrorCode::Cancelled);
+        assert_eq!(
+            HinomiError::from(a.await.unwrap_err()).code,
+            ErrorCode::Cancelled
+        );
         assert_eq!(inflight.cancel_prefix("dash/"), 0);
     }
 }

@@ -5,10 +5,11 @@
 //! The expression is planned like a one-query panel, so `$__interval`, `$__rate_interval` and
 //! `$__range` work here too.
 
+use crate::error::MetricsError;
 use crate::run::{client, panel_context, pick_datasource, run_planned, utc};
+use hinomi_core::HinomiError;
 use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::Datasource;
-use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_dashboards::{Panel, PlannedQuery, TemplateScope, TimeWindow, plan_queries};
 use hinomi_prometheus::metadata::MetricMetadata;
 use hinomi_prometheus::{InstantResult, QueryPosition, error_position};
@@ -150,12 +151,9 @@ fn plan(
     window: &TimeWindow,
     width_px: u32,
     datasource_id: Option<&str>,
-) -> Result<PlannedQuery, HinomiError> {
+) -> Result<PlannedQuery, MetricsError> {
     if expr.trim().is_empty() {
-        return Err(HinomiError::new(
-            ErrorCode::InvalidInput,
-            "Enter a PromQL expression.",
-        ));
+        return Err(MetricsError::EmptyExpression);
     }
     let panel: Panel = serde_json::from_value(serde_json::json!({
         "id": 1,
@@ -163,13 +161,17 @@ fn plan(
         "datasource": datasource_id,
         "targets": [{ "refId": "A", "expr": expr, "instant": instant, "range": !instant }],
     }))
-    .map_err(|err| HinomiError::internal(format!("explore panel: {err}")))?;
+    .map_err(|err| MetricsError::NotPlanned {
+        cause: format!("explore panel: {err}"),
+    })?;
     let mut scope = TemplateScope::new();
     scope.set_time(window);
     plan_queries(&panel, &scope, &panel_context(window, width_px))
         .into_iter()
         .next()
-        .ok_or_else(|| HinomiError::internal("the expression was not planned"))
+        .ok_or_else(|| MetricsError::NotPlanned {
+            cause: "the expression was not planned".into(),
+        })
 }
 
 /// Range query for the graph: a panel frame (`HNP1`) with one query `A`, downsampled to
@@ -181,7 +183,7 @@ pub async fn explore_range(
     width_px: u32,
     datasources: &[Datasource],
     clients: &EndpointCache,
-) -> Result<Vec<u8>, HinomiError> {
+) -> Result<Vec<u8>, MetricsError> {
     let planned = plan(expr, false, window, width_px, datasource_id)?;
     let width = panel_context(window, width_px).width_px;
     Ok(run_planned(vec![planned], width, datasources, clients)
@@ -196,7 +198,7 @@ pub async fn explore_instant(
     window: &TimeWindow,
     datasources: &[Datasource],
     clients: &EndpointCache,
-) -> Result<InstantAnswer, HinomiError> {
+) -> Result<InstantAnswer, MetricsError> {
     let planned = plan(expr, true, window, 1000, datasource_id)?;
     let ds = pick_datasource(planned.datasource.as_deref(), datasources)?;
     let client = client(clients, ds).await?;
@@ -205,7 +207,8 @@ pub async fn explore_instant(
         .await;
     let (result, error) = match answer {
         Ok(result) => (Some(result), None),
-        Err(err) => (None, Some(err)),
+        // Worded now: the answer carries Prometheus's error in the UI's shape, beside its position.
+        Err(err) => (None, Some(HinomiError::from(err))),
     };
     Ok(InstantAnswer {
         datasource_id: Some(ds.id.clone()),
@@ -222,7 +225,7 @@ pub async fn promql_catalog(
     datasource_id: Option<&str>,
     datasources: &[Datasource],
     clients: &EndpointCache,
-) -> Result<PromqlCatalog, HinomiError> {
+) -> Result<PromqlCatalog, MetricsError> {
     let ds = pick_datasource(datasource_id, datasources)?;
     let client = client(clients, ds).await?;
     let (names, labels, metadata) = futures::join!(
@@ -267,12 +270,11 @@ pub async fn label_values(
     datasource_id: Option<&str>,
     datasources: &[Datasource],
     clients: &EndpointCache,
-) -> Result<Vec<String>, HinomiError> {
+) -> Result<Vec<String>, MetricsError> {
     if !is_label_name(label) {
-        return Err(HinomiError::new(
-            ErrorCode::InvalidInput,
-            format!("{label:?} is not a label name"),
-        ));
+        return Err(MetricsError::NotALabelName {
+            label: label.to_owned(),
+        });
     }
     let ds = pick_datasource(datasource_id, datasources)?;
     let client = client(clients, ds).await?;
@@ -280,7 +282,7 @@ pub async fn label_values(
         .filter(|m| is_label_name(m) || m.contains(':'))
         .into_iter()
         .collect();
-    client.label_values(label, &matchers).await
+    Ok(client.label_values(label, &matchers).await?)
 }
 
 #[cfg(test)]
@@ -315,8 +317,8 @@ mod tests {
 
     #[test]
     fn an_empty_expression_is_refused() {
-        let err = plan("  ", false, &window(), 100, None).unwrap_err();
-        assert_eq!(err.code, ErrorCode::InvalidInput);
+        let err = HinomiError::from(plan("  ", false, &window(), 100, None).unwrap_err());
+        assert_eq!(err.code, hinomi_core::ErrorCode::InvalidInput);
     }
 
     #[test]

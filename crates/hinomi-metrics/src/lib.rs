@@ -9,12 +9,14 @@
 
 pub mod cache;
 pub mod cancel;
+mod error;
 pub mod explore;
 pub mod frame;
 pub mod run;
 
 pub use cache::PanelCache;
 pub use cancel::Inflight;
+pub use error::MetricsError;
 pub use explore::{InstantAnswer, MetricName, PromqlCatalog};
 pub use run::{
     SelectedVariable, pick_datasource, refresh_variable, run_panel, selected, with_cache,

@@ -1,11 +1,12 @@
 //! Running a panel and refreshing a variable against the configured Prometheus datasources.
 
 use crate::cache::{PanelCache, keeps_last_data};
+use crate::error::MetricsError;
 use crate::frame::{QueryHeader, QueryOutcome, pack};
 use chrono::{DateTime, Utc};
+use hinomi_core::HinomiError;
 use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::{Datasource, DatasourceKind};
-use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_dashboards::model::VariableKind;
 use hinomi_dashboards::variable_options::{
     apply_options, datasource_options, dependents, effective_options,
@@ -36,7 +37,7 @@ pub const MAX_SERIES_PER_PANEL: usize = 200;
 pub fn pick_datasource<'a>(
     key: Option<&str>,
     datasources: &'a [Datasource],
-) -> Result<&'a Datasource, HinomiError> {
+) -> Result<&'a Datasource, MetricsError> {
     let prometheus: Vec<&Datasource> = datasources
         .iter()
         .filter(|ds| ds.kind == DatasourceKind::Prometheus)
@@ -46,12 +47,10 @@ pub fn pick_datasource<'a>(
             .iter()
             .find(|ds| ds.id == key || ds.name.eq_ignore_ascii_case(key))
     });
-    by_key.or(prometheus.first()).copied().ok_or_else(|| {
-        HinomiError::new(
-            ErrorCode::InvalidConfig,
-            "No Prometheus datasource is configured. Add one in Settings.",
-        )
-    })
+    by_key
+        .or(prometheus.first())
+        .copied()
+        .ok_or(MetricsError::NoPrometheus)
 }
 
 pub(crate) fn utc(seconds: f64) -> DateTime<Utc> {
@@ -81,7 +80,7 @@ pub(crate) fn instant_series(result: InstantResult) -> Vec<Series> {
 pub(crate) async fn client(
     clients: &EndpointCache,
     ds: &Datasource,
-) -> Result<PrometheusClient, HinomiError> {
+) -> Result<PrometheusClient, MetricsError> {
     Ok(PrometheusClient::from_endpoint(clients.endpoint(ds).await?))
 }
 
@@ -89,7 +88,7 @@ async fn fetch(
     query: &PlannedQuery,
     ds: &Datasource,
     clients: &EndpointCache,
-) -> Result<Vec<Series>, HinomiError> {
+) -> Result<Vec<Series>, MetricsError> {
     let client = client(clients, ds).await?;
     if query.instant {
         let result = client
@@ -97,14 +96,14 @@ async fn fetch(
             .await?;
         Ok(instant_series(result))
     } else {
-        client
+        Ok(client
             .query_range(
                 &query.expr,
                 utc(query.start_seconds),
                 utc(query.end_seconds),
                 Duration::from_secs_f64(query.step_seconds.max(0.001)),
             )
-            .await
+            .await?)
     }
 }
 
@@ -149,7 +148,7 @@ pub async fn run_panel(
     width_px: u32,
     datasources: &[Datasource],
     clients: &EndpointCache,
-) -> Result<PanelAnswer, HinomiError> {
+) -> Result<PanelAnswer, MetricsError> {
     let ctx = panel_context(window, width_px);
     let planned = plan_panel(dashboard, panel_id, &ctx)?;
     Ok(run_planned(planned, ctx.width_px, datasources, clients).await)
@@ -211,6 +210,8 @@ pub(crate) async fn run_planned(
                     Some(frame)
                 }
                 Err(err) => {
+                    // Worded now: the frame carries the UI's shape of each query's error.
+                    let err = HinomiError::from(err);
                     header.error_position = error_position(&err.message);
                     header.error = Some(err);
                     None
@@ -229,10 +230,11 @@ pub async fn refresh_variable(
     window: &TimeWindow,
     datasources: &[Datasource],
     clients: &EndpointCache,
-) -> Result<Variable, HinomiError> {
-    let variable = dashboard.variable(name).cloned().ok_or_else(|| {
-        HinomiError::new(ErrorCode::NotFound, format!("no variable named {name:?}"))
-    })?;
+) -> Result<Variable, MetricsError> {
+    let variable = dashboard
+        .variable(name)
+        .cloned()
+        .ok_or_else(|| no_variable(name))?;
     let options = match &variable.kind {
         VariableKind::Query => {
             let scope = TemplateScope::for_dashboard(dashboard, window);
@@ -268,15 +270,24 @@ pub async fn refresh_variable(
         .variables_mut()
         .iter_mut()
         .find(|v| v.name == name)
-        .ok_or_else(|| HinomiError::internal("variable vanished"))?;
+        .ok_or_else(|| MetricsError::VariableVanished {
+            name: name.to_owned(),
+        })?;
     apply_options(stored, options);
     Ok(stored.clone())
 }
 
-pub fn selected(dashboard: &Dashboard, name: &str) -> Result<SelectedVariable, HinomiError> {
-    let variable = dashboard.variable(name).cloned().ok_or_else(|| {
-        HinomiError::new(ErrorCode::NotFound, format!("no variable named {name:?}"))
-    })?;
+fn no_variable(name: &str) -> MetricsError {
+    MetricsError::NoVariable {
+        name: name.to_owned(),
+    }
+}
+
+pub fn selected(dashboard: &Dashboard, name: &str) -> Result<SelectedVariable, MetricsError> {
+    let variable = dashboard
+        .variable(name)
+        .cloned()
+        .ok_or_else(|| no_variable(name))?;
     Ok(SelectedVariable {
         variable,
         dependents: dependents(dashboard, name),
@@ -315,7 +326,7 @@ mod tests {
             "prom-a"
         );
         assert_eq!(pick_datasource(None, &all).unwrap().id, "prom-a");
-        let err = pick_datasource(None, &all[..1]).unwrap_err();
-        assert_eq!(err.code, ErrorCode::InvalidConfig);
+        let err = HinomiError::from(pick_datasource(None, &all[..1]).unwrap_err());
+        assert_eq!(err.code, hinomi_core::ErrorCode::InvalidConfig);
     }
 }

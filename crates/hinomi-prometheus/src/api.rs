@@ -1,8 +1,8 @@
 //! The `/api/v1` envelope: every answer is `{status, data}` or `{status, errorType, error}`.
 
+use crate::error::PrometheusError;
 use hinomi_core::http::{Endpoint, Retry, RetryTimer, shown_text};
 use hinomi_core::settings::Datasource;
-use hinomi_core::{ErrorCode, HinomiError};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -25,37 +25,25 @@ struct Envelope<T> {
 pub(crate) fn unwrap_envelope<'de, T: Deserialize<'de>>(
     body: &'de [u8],
     status: Option<reqwest::StatusCode>,
-) -> Result<T, HinomiError> {
+) -> Result<T, PrometheusError> {
     match sonic_rs::from_slice::<Envelope<T>>(body) {
         Ok(Envelope {
             status: s,
             data: Some(data),
             ..
         }) if s == "success" => Ok(data),
-        Ok(envelope) if envelope.status == "success" => Err(HinomiError::new(
-            ErrorCode::Decode,
-            "Prometheus answered success without data.",
-        )),
-        Ok(envelope) => Err(HinomiError::new(
-            ErrorCode::Backend,
-            envelope.error.map_or_else(
-                || "Prometheus answered with an error".into(),
-                |text| shown_text(text.as_bytes()),
-            ),
-        )
-        .with_detail(shown_text(
-            envelope.error_type.unwrap_or_default().as_bytes(),
-        ))),
-        Err(_) if status.is_some_and(|s| !s.is_success()) => Err(HinomiError::new(
-            ErrorCode::HttpStatus,
-            format!("Prometheus answered {}.", status.unwrap_or_default()),
-        )
-        .with_detail(shown_text(body))),
-        Err(err) => Err(HinomiError::new(
-            ErrorCode::Decode,
-            "The answer is not the Prometheus API's.",
-        )
-        .with_detail(err.to_string())),
+        Ok(envelope) if envelope.status == "success" => Err(PrometheusError::SuccessWithoutData),
+        Ok(envelope) => Err(PrometheusError::Backend {
+            error: envelope.error.map(|text| shown_text(text.as_bytes())),
+            error_type: shown_text(envelope.error_type.unwrap_or_default().as_bytes()),
+        }),
+        Err(_) if status.is_some_and(|s| !s.is_success()) => Err(PrometheusError::Status {
+            status: status.unwrap_or_default(),
+            body: shown_text(body),
+        }),
+        Err(err) => Err(PrometheusError::NotTheApi {
+            cause: err.to_string(),
+        }),
     }
 }
 
@@ -66,19 +54,19 @@ fn refuse_status(
     status: reqwest::StatusCode,
     shown_url: &str,
     body: &[u8],
-) -> Result<(), HinomiError> {
+) -> Result<(), PrometheusError> {
     if let Some(err) = hinomi_core::http::auth_rejected(status, shown_url) {
-        return Err(err);
+        return Err(err.into());
     }
     if status.is_success() {
         return Ok(());
     }
     match unwrap_envelope::<serde::de::IgnoredAny>(body, Some(status)) {
         Err(err) => Err(err),
-        Ok(_) => Err(HinomiError::new(
-            ErrorCode::HttpStatus,
-            format!("{shown_url} answered {status}."),
-        )),
+        Ok(_) => Err(PrometheusError::StatusOnly {
+            url: shown_url.to_owned(),
+            status,
+        }),
     }
 }
 
@@ -89,13 +77,13 @@ pub fn decode_api_answer<T: DeserializeOwned>(
     status: reqwest::StatusCode,
     shown_url: &str,
     body: &[u8],
-) -> Result<T, HinomiError> {
+) -> Result<T, PrometheusError> {
     refuse_status(status, shown_url, body)?;
     unwrap_envelope(body, None)
 }
 
 impl PrometheusClient {
-    pub fn new(ds: &Datasource) -> Result<Self, HinomiError> {
+    pub fn new(ds: &Datasource) -> Result<Self, PrometheusError> {
         Ok(Self {
             endpoint: Endpoint::new(ds)?,
         })
@@ -130,7 +118,7 @@ impl PrometheusClient {
         &self,
         path: &str,
         query: &[(&str, &str)],
-    ) -> Result<bytes::Bytes, HinomiError> {
+    ) -> Result<bytes::Bytes, PrometheusError> {
         let request = self
             .endpoint
             .client()
@@ -138,7 +126,7 @@ impl PrometheusClient {
             .query(query);
         let answer = self.endpoint.fetch(request, Retry::Idempotent).await?;
         if let Some(err) = answer.fault("Prometheus JSON", self.endpoint.now()) {
-            return Err(err);
+            return Err(err.into());
         }
         let body = bytes::Bytes::from(answer.body);
         refuse_status(answer.status, &answer.shown_url, &body)?;
@@ -151,7 +139,7 @@ impl PrometheusClient {
         &self,
         path: &str,
         query: &[(&str, &str)],
-    ) -> Result<bytes::Bytes, HinomiError> {
+    ) -> Result<bytes::Bytes, PrometheusError> {
         check_api_path(path)?;
         self.get_body(path, query).await
     }
@@ -163,19 +151,18 @@ impl PrometheusClient {
         &self,
         path: &str,
         query: &[(&str, &str)],
-    ) -> Result<T, HinomiError> {
+    ) -> Result<T, PrometheusError> {
         check_api_path(path)?;
         let body = self.get_body(path, query).await?;
         unwrap_envelope(&body, None)
     }
 }
 
-fn check_api_path(path: &str) -> Result<(), HinomiError> {
+fn check_api_path(path: &str) -> Result<(), PrometheusError> {
     if !path.starts_with("/api/v1/") || path.contains("..") {
-        return Err(HinomiError::new(
-            ErrorCode::InvalidInput,
-            format!("{path:?} is not a Prometheus API path"),
-        ));
+        return Err(PrometheusError::NotAnApiPath {
+            path: path.to_owned(),
+        });
     }
     Ok(())
 }
@@ -183,10 +170,11 @@ fn check_api_path(path: &str) -> Result<(), HinomiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hinomi_core::{ErrorCode, HinomiError};
     use reqwest::StatusCode;
 
     fn decode(status: StatusCode, body: &[u8]) -> Result<serde_json::Value, HinomiError> {
-        decode_api_answer(status, "http://prometheus/api/v1/x", body)
+        decode_api_answer(status, "http://prometheus/api/v1/x", body).map_err(HinomiError::from)
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //!
 //! A datasource is just an endpoint: Prometheus, Thanos, Mimir and VictoriaMetrics answer the
 //! same `/api/v1` API. Prometheus's own errors (`{"status":"error","errorType":..,"error":..}`)
-//! reach the caller verbatim as [`hinomi_core::ErrorCode::Backend`]. The envelope is decoded here
+//! reach the caller verbatim as [`PrometheusError::Backend`] (code `backend` in the UI). The envelope is decoded here
 //! only: other crates read any endpoint through [`PrometheusClient::get_api`] (the alert board's
 //! `/api/v1/alerts` and `/api/v1/rules`) and run instant queries with
 //! [`PrometheusClient::query_instant`] (watch rules).
 
 mod api;
 pub mod downsample;
+mod error;
 pub mod frame_decode;
 pub mod metadata;
 #[doc(hidden)]
@@ -17,5 +18,6 @@ pub mod query;
 pub mod targets;
 
 pub use api::{PrometheusClient, decode_api_answer};
+pub use error::PrometheusError;
 pub use query::{InstantResult, QueryPosition, Sample, Series, error_position};
 pub use targets::{ScrapeTarget, TargetHealth};

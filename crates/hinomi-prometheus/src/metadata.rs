@@ -2,8 +2,8 @@
 //! build info. Feeds Explore's autocomplete and dashboard variables.
 
 use crate::api::PrometheusClient;
+use crate::error::PrometheusError;
 use chrono::{DateTime, Utc};
-use hinomi_core::HinomiError;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::BTreeMap;
@@ -47,14 +47,14 @@ impl PrometheusClient {
         matchers: &[&str],
         start: Option<DateTime<Utc>>,
         end: Option<DateTime<Utc>>,
-    ) -> Result<Vec<BTreeMap<String, String>>, HinomiError> {
+    ) -> Result<Vec<BTreeMap<String, String>>, PrometheusError> {
         let range = time_range(start, end);
         let mut query: Vec<(&str, &str)> = matchers.iter().map(|m| ("match[]", *m)).collect();
         query.extend(range.iter().map(|(k, v)| (*k, v.as_str())));
         self.get_api("/api/v1/series", &query).await
     }
 
-    pub async fn label_names(&self, matchers: &[&str]) -> Result<Vec<String>, HinomiError> {
+    pub async fn label_names(&self, matchers: &[&str]) -> Result<Vec<String>, PrometheusError> {
         let query: Vec<(&str, &str)> = matchers.iter().map(|m| ("match[]", *m)).collect();
         self.get_api("/api/v1/labels", &query).await
     }
@@ -64,7 +64,7 @@ impl PrometheusClient {
         &self,
         label: &str,
         matchers: &[&str],
-    ) -> Result<Vec<String>, HinomiError> {
+    ) -> Result<Vec<String>, PrometheusError> {
         let query: Vec<(&str, &str)> = matchers.iter().map(|m| ("match[]", *m)).collect();
         // Label names are [a-zA-Z_][a-zA-Z0-9_]*, safe in a path segment.
         self.get_api(&format!("/api/v1/label/{label}/values"), &query)
@@ -72,7 +72,7 @@ impl PrometheusClient {
     }
 
     /// Metric name → its metadata (first entry when targets disagree).
-    pub async fn metadata(&self) -> Result<BTreeMap<String, MetricMetadata>, HinomiError> {
+    pub async fn metadata(&self) -> Result<BTreeMap<String, MetricMetadata>, PrometheusError> {
         let all: BTreeMap<String, Vec<MetricMetadata>> =
             self.get_api("/api/v1/metadata", &[]).await?;
         Ok(all
@@ -83,7 +83,7 @@ impl PrometheusClient {
             .collect())
     }
 
-    pub async fn build_info(&self) -> Result<BuildInfo, HinomiError> {
+    pub async fn build_info(&self) -> Result<BuildInfo, PrometheusError> {
         self.get_api("/api/v1/status/buildinfo", &[]).await
     }
 }

@@ -5,9 +5,9 @@
 //! per sample (values are borrowed from the buffer and parsed in place).
 
 use crate::api::PrometheusClient;
+use crate::error::PrometheusError;
 use crate::pairs::parse_value;
 use chrono::{DateTime, Utc};
-use hinomi_core::{ErrorCode, HinomiError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::BTreeMap;
@@ -154,7 +154,7 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 ///
 /// A successful matrix in Prometheus's own layout is scanned by hand ([`crate::pairs`]); any
 /// other body (errors, other result types, unusual but valid JSON) goes through serde.
-pub fn decode_range_body(body: &[u8]) -> Result<Vec<Series>, HinomiError> {
+pub fn decode_range_body(body: &[u8]) -> Result<Vec<Series>, PrometheusError> {
     if let Some(series) = crate::pairs::scan_matrix(body) {
         return Ok(series);
     }
@@ -164,7 +164,7 @@ pub fn decode_range_body(body: &[u8]) -> Result<Vec<Series>, HinomiError> {
 /// The serde path: the fallback of [`decode_range_body`], and its reference in tests and in the
 /// differential fuzz target (`fuzz/fuzz_targets/prometheus_range.rs`).
 #[doc(hidden)]
-pub fn decode_range_body_generic(body: &[u8]) -> Result<Vec<Series>, HinomiError> {
+pub fn decode_range_body_generic(body: &[u8]) -> Result<Vec<Series>, PrometheusError> {
     match crate::api::unwrap_envelope::<RawResult<'_>>(body, None)? {
         RawResult::Matrix(raw) => Ok(raw
             .into_iter()
@@ -174,10 +174,7 @@ pub fn decode_range_body_generic(body: &[u8]) -> Result<Vec<Series>, HinomiError
                 values: series.values.values,
             })
             .collect()),
-        _ => Err(HinomiError::new(
-            ErrorCode::Decode,
-            "Prometheus answered a range query with a non-matrix result.",
-        )),
+        _ => Err(PrometheusError::NotAMatrix),
     }
 }
 
@@ -190,7 +187,7 @@ impl PrometheusClient {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         step: Duration,
-    ) -> Result<Vec<Series>, HinomiError> {
+    ) -> Result<Vec<Series>, PrometheusError> {
         let body = self.query_range_raw(expr, start, end, step).await?;
         decode_range_body(&body)
     }
@@ -202,7 +199,7 @@ impl PrometheusClient {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         step: Duration,
-    ) -> Result<bytes::Bytes, HinomiError> {
+    ) -> Result<bytes::Bytes, PrometheusError> {
         let step = format!("{}", step.as_secs_f64().max(0.001));
         let (start, end) = (rfc3339(start), rfc3339(end));
         self.get_body(
@@ -222,7 +219,7 @@ impl PrometheusClient {
         &self,
         expr: &str,
         time: Option<DateTime<Utc>>,
-    ) -> Result<InstantResult, HinomiError> {
+    ) -> Result<InstantResult, PrometheusError> {
         let time = time.map(rfc3339);
         let mut query = vec![("query", expr)];
         if let Some(time) = time.as_deref() {
@@ -234,7 +231,7 @@ impl PrometheusClient {
 }
 
 /// Decodes a `/api/v1/query` body: a vector, scalar, string or (for a range selector) matrix.
-pub fn decode_instant_body(body: &[u8]) -> Result<InstantResult, HinomiError> {
+pub fn decode_instant_body(body: &[u8]) -> Result<InstantResult, PrometheusError> {
     Ok(
         match crate::api::unwrap_envelope::<RawResult<'_>>(body, None)? {
             RawResult::Vector(samples) => InstantResult::Vector {
@@ -262,6 +259,11 @@ pub fn decode_instant_body(body: &[u8]) -> Result<InstantResult, HinomiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hinomi_core::{ErrorCode, HinomiError};
+
+    fn code(err: PrometheusError) -> ErrorCode {
+        HinomiError::from(err).code
+    }
 
     #[test]
     fn decodes_a_matrix_into_columns() {
@@ -343,10 +345,10 @@ mod tests {
         assert_eq!(series[0].values, vec![10.0, f64::INFINITY]);
         let bad = br#"{"status":"success","data":{"resultType":"matrix","result":[
             {"metric":{},"values":[[1,{"x":1}]]}]}}"#;
-        assert_eq!(decode_range_body(bad).unwrap_err().code, ErrorCode::Decode);
+        assert_eq!(code(decode_range_body(bad).unwrap_err()), ErrorCode::Decode);
         let error = br#"{"status":"error","errorType":"bad_data","error":"parse error"}"#;
         assert_eq!(
-            decode_range_body(error).unwrap_err().code,
+            code(decode_range_body(error).unwrap_err()),
             ErrorCode::Backend
         );
     }
@@ -354,7 +356,10 @@ mod tests {
     #[test]
     fn non_matrix_range_answer_is_a_decode_error() {
         let body = br#"{"status":"success","data":{"resultType":"scalar","result":[1,"2"]}}"#;
-        assert_eq!(decode_range_body(body).unwrap_err().code, ErrorCode::Decode);
+        assert_eq!(
+            code(decode_range_body(body).unwrap_err()),
+            ErrorCode::Decode
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Scrape targets (`/api/v1/targets`): is every exporter being scraped, and if not, why.
 
 use crate::api::PrometheusClient;
+use crate::error::PrometheusError;
 use chrono::{DateTime, Utc};
-use hinomi_core::HinomiError;
 use hinomi_core::redact::url_credentials;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -94,7 +94,7 @@ impl From<RawTarget> for ScrapeTarget {
 
 impl PrometheusClient {
     /// Active targets sorted by job then instance, so rows do not jump between refreshes.
-    pub async fn targets(&self) -> Result<Vec<ScrapeTarget>, HinomiError> {
+    pub async fn targets(&self) -> Result<Vec<ScrapeTarget>, PrometheusError> {
         let data: TargetsData = self
             .get_api("/api/v1/targets", &[("state", "active")])
             .await?;

@@ -5,6 +5,7 @@
 //! drawn from the stored evidence data as inline SVG; nothing in a report points outside itself.
 
 pub mod chart;
+mod error;
 pub mod html;
 pub mod labels;
 pub mod load;
@@ -13,6 +14,7 @@ mod model;
 pub mod pdf;
 pub mod write;
 
+pub use error::ReportError;
 pub use labels::ReportLanguage;
 pub use model::{ReportInput, duration_text};
 pub use write::{ExportedReport, ReportFormat, render, write_report};

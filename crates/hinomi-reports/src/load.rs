@@ -1,11 +1,11 @@
 //! Reading everything a report needs out of the incident store.
 
+use crate::error::ReportError;
 use crate::model::ReportInput;
-use hinomi_incidents::error::Result;
 use hinomi_incidents::{IncidentStore, TimelineOrder, TimelineQuery};
 
 /// Pages through the whole timeline (an incident may have tens of thousands of entries).
-pub fn load(store: &IncidentStore, incident_id: &str) -> Result<ReportInput> {
+pub fn load(store: &IncidentStore, incident_id: &str) -> Result<ReportInput, ReportError> {
     let incident = store.get_incident(incident_id)?;
     let mut timeline = Vec::new();
     let mut after = None;

@@ -10,9 +10,9 @@
 //! one em, everything else a little over half), a page break whenever the next line does not fit.
 
 use crate::chart::series_colour;
+use crate::error::ReportError;
 use crate::labels::Labels;
 use crate::model::{ReportInput, durations, event_text, or_dash, time_text};
-use hinomi_core::HinomiError;
 use hinomi_incidents::{EvidenceData, MetricSnapshot};
 use krilla::Document;
 use krilla::color::rgb;
@@ -100,10 +100,8 @@ enum Op {
 const CHART_H: f32 = 140.0;
 
 impl Writer {
-    fn new() -> Result<Self, HinomiError> {
-        let font = Font::new(FONT.into(), 0).ok_or_else(|| {
-            HinomiError::internal("The report font built into Hinomi cannot be read.")
-        })?;
+    fn new() -> Result<Self, ReportError> {
+        let font = Font::new(FONT.into(), 0).ok_or(ReportError::Font)?;
         Ok(Self {
             document: Document::new(),
             font,
@@ -163,12 +161,14 @@ impl Writer {
         self.y += CHART_H + 10.0;
     }
 
-    fn finish(mut self) -> Result<Vec<u8>, HinomiError> {
+    fn finish(mut self) -> Result<Vec<u8>, ReportError> {
         let pages = std::mem::take(&mut self.pages);
         let total = pages.len();
         for (index, ops) in pages.into_iter().enumerate() {
-            let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
-                .ok_or_else(|| HinomiError::internal("bad page size"))?;
+            let settings =
+                PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| ReportError::Pdf {
+                    cause: "bad page size".into(),
+                })?;
             let mut page = self.document.start_page_with(settings);
             let mut surface = page.surface();
             for op in ops {
@@ -220,9 +220,9 @@ impl Writer {
             surface.finish();
             page.finish();
         }
-        self.document
-            .finish()
-            .map_err(|err| HinomiError::internal(format!("Cannot write the PDF: {err:?}")))
+        self.document.finish().map_err(|err| ReportError::Pdf {
+            cause: format!("{err:?}"),
+        })
     }
 }
 
@@ -339,7 +339,7 @@ fn draw_chart(
     }
 }
 
-pub fn render(input: &ReportInput, l: &Labels) -> Result<Vec<u8>, HinomiError> {
+pub fn render(input: &ReportInput, l: &Labels) -> Result<Vec<u8>, ReportError> {
     let inc = &input.incident;
     let pm = &input.postmortem;
     let mut w = Writer::new()?;

@@ -1,9 +1,9 @@
 //! Writing a report file into a directory the user chose.
 
+use crate::error::ReportError;
 use crate::labels::ReportLanguage;
 use crate::model::ReportInput;
 use hinomi_core::atomic_file::{Access, write_atomically};
-use hinomi_core::{ErrorCode, HinomiError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::path::{Path, PathBuf};
@@ -40,21 +40,15 @@ pub fn write_report(
     format: ReportFormat,
     language: ReportLanguage,
     dir: &Path,
-) -> Result<ExportedReport, HinomiError> {
+) -> Result<ExportedReport, ReportError> {
     let bytes = render(input, format, language)?;
-    let io = |path: &Path, err: std::io::Error| {
-        HinomiError::new(
-            ErrorCode::Io,
-            format!("Cannot write the report to {}: {err}", path.display()),
-        )
-        .with_detail(path.display().to_string())
-    };
     if dir.as_os_str().is_empty() {
-        return Err(HinomiError::invalid_input(
-            "Choose a folder to export the report into.",
-        ));
+        return Err(ReportError::NoFolder);
     }
-    std::fs::create_dir_all(dir).map_err(|err| io(dir, err))?;
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::CreateFolder {
+        path: dir.to_owned(),
+        source,
+    })?;
     let stem = input.incident.report_file_stem();
     let path: PathBuf = dir.join(format!("{stem}.{}", format.extension()));
     // Temporary file, fsync, rename, fsync of the folder: a crash leaves the old report or the
@@ -70,7 +64,7 @@ pub fn render(
     input: &ReportInput,
     format: ReportFormat,
     language: ReportLanguage,
-) -> Result<Vec<u8>, HinomiError> {
+) -> Result<Vec<u8>, ReportError> {
     let labels = language.labels();
     Ok(match format {
         ReportFormat::Markdown => crate::markdown::render(input, labels).into_bytes(),

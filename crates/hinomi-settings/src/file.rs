@@ -2,8 +2,9 @@
 //! defaults, and the file is kept aside (never overwritten) on the next save.
 
 use crate::Settings;
+use crate::error::{ParseProblem, SettingsError};
+use hinomi_core::HinomiError;
 use hinomi_core::atomic_file::Access;
-use hinomi_core::error::{ErrorCode, HinomiError};
 use hinomi_core::settings::SETTINGS_VERSION;
 use serde::Serialize;
 use specta::Type;
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// Parses a settings file, refusing one written by a newer Hinomi rather than dropping what
 /// it does not understand.
-fn parse(text: &str) -> Result<Settings, String> {
+fn parse(text: &str) -> Result<Settings, ParseProblem> {
     // Position and message only: the parser's own rendering quotes the offending line, which
     // may hold a URL with credentials, and this text is logged and shown.
     let settings: Settings = toml::from_str(text).map_err(|err| match err.span() {
@@ -19,15 +20,20 @@ fn parse(text: &str) -> Result<Settings, String> {
             let before = text.get(..span.start).unwrap_or(text);
             let line = before.matches('\n').count() + 1;
             let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
-            format!("line {line}, column {column}: {}", err.message())
+            ParseProblem::At {
+                line,
+                column,
+                message: err.message().to_owned(),
+            }
         }
-        None => err.message().to_string(),
+        None => ParseProblem::Unplaced {
+            message: err.message().to_owned(),
+        },
     })?;
     if settings.version > SETTINGS_VERSION {
-        return Err(format!(
-            "written by a newer Hinomi (settings version {}, this one reads up to {SETTINGS_VERSION})",
-            settings.version
-        ));
+        return Err(ParseProblem::TooNew {
+            found: settings.version,
+        });
     }
     Ok(settings)
 }
@@ -73,30 +79,26 @@ impl SettingsFile {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 loaded(Settings::default(), None)
             }
-            Err(err) => loaded(
+            Err(source) => loaded(
                 Settings::default(),
                 Some(
-                    HinomiError::new(
-                        ErrorCode::Io,
-                        format!("Cannot read the settings file: {err}"),
-                    )
-                    .with_detail(self.path.display().to_string()),
+                    SettingsError::Unreadable {
+                        path: self.path.clone(),
+                        source,
+                    }
+                    .into(),
                 ),
             ),
             Ok(text) => match parse(&text) {
                 Ok(settings) => loaded(settings, None),
-                Err(err) => loaded(
+                Err(problem) => loaded(
                     Settings::default(),
                     Some(
-                        HinomiError::new(
-                            ErrorCode::InvalidConfig,
-                            format!(
-                                "The settings file {} could not be read; running on defaults \
-                                 until it is fixed or saved again.",
-                                self.path.display()
-                            ),
-                        )
-                        .with_detail(err.to_string()),
+                        SettingsError::Unparseable {
+                            path: self.path.clone(),
+                            problem,
+                        }
+                        .into(),
                     ),
                 ),
             },
@@ -105,15 +107,19 @@ impl SettingsFile {
 
     /// Writes atomically. If the current file does not parse, it is kept as
     /// `settings.toml.broken-<timestamp>` rather than overwritten.
-    pub fn save(&self, settings: &Settings) -> Result<(), HinomiError> {
-        let dir = self.path.parent().ok_or_else(|| {
-            HinomiError::internal(format!("{} has no parent directory", self.path.display()))
+    pub fn save(&self, settings: &Settings) -> Result<(), SettingsError> {
+        let dir = self.path.parent().ok_or_else(|| SettingsError::NoFolder {
+            path: self.path.clone(),
         })?;
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir).map_err(|source| SettingsError::CreateFolder {
+            path: dir.to_owned(),
+            source,
+        })?;
         self.keep_unparseable_file()?;
 
-        let text = toml::to_string_pretty(settings)
-            .map_err(|err| HinomiError::internal(format!("cannot serialise settings: {err}")))?;
+        let text = toml::to_string_pretty(settings).map_err(|err| SettingsError::Serialise {
+            cause: err.to_string(),
+        })?;
         // Only the user may read it: URLs can carry credentials.
         hinomi_core::atomic_file::write_atomically(&self.path, text.as_bytes(), Access::Private)?;
         Ok(())
@@ -121,18 +127,22 @@ impl SettingsFile {
 
     /// Anything at the path that is not a clean parse (not UTF-8, unknown keys, a newer
     /// version) is moved aside before a save, never overwritten.
-    fn keep_unparseable_file(&self) -> Result<(), HinomiError> {
+    fn keep_unparseable_file(&self) -> Result<(), SettingsError> {
+        let keep_aside = |source| SettingsError::KeepAside {
+            path: self.path.clone(),
+            source,
+        };
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(err) => return Err(err.into()),
+            Err(err) => return Err(keep_aside(err)),
         };
         if std::str::from_utf8(&bytes).is_ok_and(|text| parse(text).is_ok()) {
             return Ok(());
         }
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
         let aside = self.path.with_extension(format!("toml.broken-{stamp}"));
-        std::fs::rename(&self.path, &aside)?;
+        std::fs::rename(&self.path, &aside).map_err(keep_aside)?;
         tracing::warn!(path = %aside.display(), "kept an unparseable settings file aside");
         Ok(())
     }

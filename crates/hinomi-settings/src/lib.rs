@@ -12,15 +12,16 @@
 //!   Saves are atomic and durable (`hinomi_core::atomic_file`: temporary file, fsync, rename,
 //!   fsync of the directory).
 
+mod error;
 mod file;
 #[cfg(test)]
 mod tests;
 
+pub use error::{ParseProblem, SettingsError};
 pub use file::{LoadedSettings, SettingsFile};
 
 use hinomi_alerts::notification_prefs::AlertNotificationPrefs;
 use hinomi_alerts::round::RoundSettings;
-use hinomi_core::HinomiError;
 use hinomi_core::settings::{
     Datasource, DatasourceProblem, Language, SETTINGS_VERSION, datasource_problems,
     demo_datasources, refresh_interval_problems,
@@ -70,7 +71,7 @@ impl Settings {
             problems.push(DatasourceProblem {
                 datasource_id: String::new(),
                 field,
-                error: HinomiError::invalid_input(message),
+                error: SettingsError::IncidentPolicy { message }.into(),
             });
         }
         problems.extend(self.alert_notifications.problems());

@@ -54,7 +54,10 @@ pub async fn explore_instant(
         &datasources,
         &clients,
     );
-    state.inflight().run_latest("explore/instant", run).await?
+    Ok(state
+        .inflight()
+        .run_latest("explore/instant", run)
+        .await??)
 }
 
 /// Metric names, label names and functions for autocomplete.
@@ -66,7 +69,7 @@ pub async fn promql_catalog(
     datasource_id: Option<String>,
 ) -> Result<PromqlCatalog, HinomiError> {
     let datasources = settings.snapshot().settings.datasources;
-    explore::promql_catalog(datasource_id.as_deref(), &datasources, &clients).await
+    Ok(explore::promql_catalog(datasource_id.as_deref(), &datasources, &clients).await?)
 }
 
 /// Values of `label` (on the series of `metric`, if given) for autocomplete.
@@ -80,12 +83,12 @@ pub async fn promql_label_values(
     datasource_id: Option<String>,
 ) -> Result<Vec<String>, HinomiError> {
     let datasources = settings.snapshot().settings.datasources;
-    explore::label_values(
+    Ok(explore::label_values(
         &label,
         metric.as_deref(),
         datasource_id.as_deref(),
         &datasources,
         &clients,
     )
-    .await
+    .await?)
 }

@@ -390,7 +390,9 @@ pub async fn export_incident_report(
     };
     with_store(&state, move |s, _| {
         let input = hinomi_reports::load::load(s, &id)?;
-        hinomi_reports::write_report(&input, format, language, &dir)
+        Ok(hinomi_reports::write_report(
+            &input, format, language, &dir,
+        )?)
     })
     .await
 }

@@ -36,7 +36,10 @@ pub async fn list_targets(
         .filter(|ds| ds.kind == DatasourceKind::Prometheus)
         .map(|ds| async move {
             let result = match clients.endpoint(ds).await {
-                Ok(endpoint) => PrometheusClient::from_endpoint(endpoint).targets().await,
+                Ok(endpoint) => PrometheusClient::from_endpoint(endpoint)
+                    .targets()
+                    .await
+                    .map_err(HinomiError::from),
                 Err(err) => Err(err),
             };
             let (targets, error) = match result {

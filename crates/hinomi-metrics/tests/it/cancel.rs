@@ -5,8 +5,8 @@
 use axum::Router;
 use axum::extract::Query;
 use axum::routing::get;
-use hinomi_core::ErrorCode;
 use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
+use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_dashboards::TimeWindow;
 use hinomi_metrics::{Inflight, explore};
 use std::collections::HashMap;
@@ -98,7 +98,10 @@ async fn a_newer_query_drops_the_slow_one_and_its_http_request() {
         .await
         .expect("the older run ended without waiting for Prometheus")
         .unwrap();
-    assert_eq!(slow.unwrap_err().code, ErrorCode::Cancelled);
+    assert_eq!(
+        HinomiError::from(slow.unwrap_err()).code,
+        ErrorCode::Cancelled
+    );
     let dropped = tokio::time::timeout(Duration::from_secs(5), dropped_rx.recv())
         .await
         .expect("the server saw the slow request abandoned");

@@ -6,9 +6,9 @@ use axum::Router;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use hinomi_core::ErrorCode;
 use hinomi_core::secrets::{MemoryStore, SecretStore};
 use hinomi_core::settings::{Datasource, DatasourceAuth, DatasourceKind, TlsOptions};
+use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_prometheus::PrometheusClient;
 use std::sync::{Arc, OnceLock};
 
@@ -82,7 +82,7 @@ fn basic() -> DatasourceAuth {
     }
 }
 
-fn shown(err: &hinomi_core::HinomiError) -> String {
+fn shown(err: &HinomiError) -> String {
     format!(
         "{} {} {err:?}",
         err.message,
@@ -109,8 +109,16 @@ async fn basic_auth_with_a_wrong_password_is_unauthorized_and_not_echoed() {
         .unwrap();
     let client = PrometheusClient::new(&datasource("basic-wrong", url, basic())).unwrap();
     for err in [
-        client.query_instant("up", None).await.unwrap_err(),
-        client.build_info().await.unwrap_err(),
+        client
+            .query_instant("up", None)
+            .await
+            .map_err(HinomiError::from)
+            .unwrap_err(),
+        client
+            .build_info()
+            .await
+            .map_err(HinomiError::from)
+            .unwrap_err(),
     ] {
         assert_eq!(err.code, ErrorCode::HttpStatus);
         assert!(err.message.contains("401"), "{}", err.message);
@@ -137,7 +145,11 @@ async fn bearer_token_queries_and_a_wrong_one_is_unauthorized() {
         .unwrap();
     let wrong =
         PrometheusClient::new(&datasource("bearer-wrong", url, DatasourceAuth::Bearer)).unwrap();
-    let err = wrong.query_instant("up", None).await.unwrap_err();
+    let err = wrong
+        .query_instant("up", None)
+        .await
+        .map_err(HinomiError::from)
+        .unwrap_err();
     assert!(err.message.contains("401"), "{}", err.message);
     assert!(
         !shown(&err).contains("hinomi-test-secret-bearer-wrong"),
@@ -151,7 +163,9 @@ async fn bearer_token_queries_and_a_wrong_one_is_unauthorized() {
 async fn missing_secret_is_a_clear_error_not_an_unauthenticated_request() {
     let url = serve(BASIC).await;
     secrets().clear("basic-missing").unwrap();
-    let err = PrometheusClient::new(&datasource("basic-missing", url, basic())).unwrap_err();
+    let err = PrometheusClient::new(&datasource("basic-missing", url, basic()))
+        .map_err(HinomiError::from)
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::Secret);
     assert!(err.message.contains("basic-missing"), "{}", err.message);
     assert!(err.message.contains("keyring"), "{}", err.message);
@@ -161,6 +175,10 @@ async fn missing_secret_is_a_clear_error_not_an_unauthenticated_request() {
 async fn no_auth_against_a_protected_server_says_unauthorized() {
     let url = serve(BASIC).await;
     let client = PrometheusClient::new(&datasource("none", url, DatasourceAuth::None)).unwrap();
-    let err = client.build_info().await.unwrap_err();
+    let err = client
+        .build_info()
+        .await
+        .map_err(HinomiError::from)
+        .unwrap_err();
     assert!(err.message.contains("401 Unauthorized"), "{}", err.message);
 }

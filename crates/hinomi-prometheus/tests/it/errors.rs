@@ -3,8 +3,8 @@
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
-use hinomi_core::ErrorCode;
 use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
+use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_prometheus::PrometheusClient;
 
 async fn serve(router: Router) -> String {
@@ -40,7 +40,11 @@ async fn prometheus_error_envelope_is_passed_through() {
         }),
     ))
     .await;
-    let err = client(url).targets().await.unwrap_err();
+    let err = client(url)
+        .targets()
+        .await
+        .map_err(HinomiError::from)
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::Backend);
     assert_eq!(
         err.message,
@@ -61,7 +65,11 @@ async fn html_from_a_proxy_is_named_as_a_proxy_page() {
         }),
     ))
     .await;
-    let err = client(url).targets().await.unwrap_err();
+    let err = client(url)
+        .targets()
+        .await
+        .map_err(HinomiError::from)
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::ProxyPage);
     assert!(err.message.contains("502"), "{}", err.message);
     assert!(
@@ -75,7 +83,11 @@ async fn html_from_a_proxy_is_named_as_a_proxy_page() {
 #[tokio::test]
 async fn a_200_that_is_not_the_api_is_a_decode_error() {
     let url = serve(Router::new().route("/api/v1/targets", get(|| async { "hello" }))).await;
-    let err = client(url).targets().await.unwrap_err();
+    let err = client(url)
+        .targets()
+        .await
+        .map_err(HinomiError::from)
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::Decode);
 }
 
@@ -113,6 +125,7 @@ async fn an_endless_matrix_is_refused_at_the_limit_without_buffering_it() {
             std::time::Duration::from_secs(15),
         )
         .await
+        .map_err(HinomiError::from)
         .unwrap_err();
     let elapsed = started.elapsed();
     assert_eq!(err.code, ErrorCode::Backend, "{err:?}");
@@ -135,6 +148,7 @@ async fn a_smaller_limit_applies_and_names_itself() {
         .with_max_answer_bytes(1024 * 1024)
         .get_api_body("/api/v1/query_range", &[])
         .await
+        .map_err(HinomiError::from)
         .unwrap_err();
     assert!(err.message.contains("limit 1 MB)"), "{}", err.message);
     assert!(server.sent() < 1024 * 1024 * 1024);
@@ -152,7 +166,11 @@ async fn a_10_mb_error_body_is_cut_in_what_the_user_sees() {
         }),
     ))
     .await;
-    let err = client(url.clone()).targets().await.unwrap_err();
+    let err = client(url.clone())
+        .targets()
+        .await
+        .map_err(HinomiError::from)
+        .unwrap_err();
     let shown = format!("{} {}", err.message, err.detail.clone().unwrap_or_default());
     assert!(shown.len() < 4 * 1024, "{} bytes shown", shown.len());
     assert!(shown.contains("more bytes not shown"), "{shown}");
@@ -169,7 +187,11 @@ async fn a_10_mb_error_body_is_cut_in_what_the_user_sees() {
         }),
     ))
     .await;
-    let err = client(url).targets().await.unwrap_err();
+    let err = client(url)
+        .targets()
+        .await
+        .map_err(HinomiError::from)
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::Backend);
     assert!(err.message.len() < 4 * 1024, "{} bytes", err.message.len());
 }

@@ -93,7 +93,7 @@ async fn lists_the_seed_jobs_and_follows_node_exporter_down_and_up() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queries_metadata_and_errors_against_real_prometheus() {
-    use hinomi_core::ErrorCode;
+    use hinomi_core::{ErrorCode, HinomiError};
     use hinomi_prometheus::{InstantResult, QueryPosition, error_position};
 
     let state = tempfile::tempdir().unwrap();
@@ -128,6 +128,7 @@ async fn queries_metadata_and_errors_against_real_prometheus() {
     let err = client
         .query_instant("sum(rate(up[5m])", None)
         .await
+        .map_err(HinomiError::from)
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Backend, "{err:?}");
     assert!(err.message.contains("parse error"), "{}", err.message);

@@ -140,12 +140,14 @@ fn full_disk_child() {
         .expect("incident writes kept succeeding on a full disk");
     assert_disk_full(&store_error, "incident write");
 
-    let settings_error = settings_file
-        .save(&Settings {
-            refresh_interval_secs: 8,
-            ..Settings::default()
-        })
-        .unwrap_err();
+    let settings_error = HinomiError::from(
+        settings_file
+            .save(&Settings {
+                refresh_interval_secs: 8,
+                ..Settings::default()
+            })
+            .unwrap_err(),
+    );
     assert_disk_full(&settings_error, "settings save");
     let loaded = settings_file.load();
     assert!(loaded.load_error.is_none(), "{:?}", loaded.load_error);
@@ -154,13 +156,15 @@ fn full_disk_child() {
         "the saved settings changed"
     );
 
-    let report_error = write_report(
-        &report_input(&store, &incident),
-        ReportFormat::Html,
-        ReportLanguage::En,
-        &reports,
-    )
-    .unwrap_err();
+    let report_error = HinomiError::from(
+        write_report(
+            &report_input(&store, &incident),
+            ReportFormat::Html,
+            ReportLanguage::En,
+            &reports,
+        )
+        .unwrap_err(),
+    );
     assert_disk_full(&report_error, "report export");
     assert_eq!(std::fs::read(&report.path).unwrap(), report_before);
 

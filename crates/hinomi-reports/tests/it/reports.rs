@@ -165,13 +165,15 @@ fn an_unwritable_folder_is_a_clear_error() {
     let input = sample(dir.path(), "n");
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
-    let err = write_report(
-        &input,
-        ReportFormat::Markdown,
-        ReportLanguage::En,
-        &file.join("sub"),
-    )
-    .unwrap_err();
+    let err = hinomi_core::HinomiError::from(
+        write_report(
+            &input,
+            ReportFormat::Markdown,
+            ReportLanguage::En,
+            &file.join("sub"),
+        )
+        .unwrap_err(),
+    );
     assert_eq!(err.code, hinomi_core::ErrorCode::Io);
     assert!(
         err.message.contains("Cannot write the report"),
