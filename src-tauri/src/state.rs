@@ -20,6 +20,11 @@ pub struct SettingsState {
 impl SettingsState {
     pub fn load(paths: &AppPaths) -> Self {
         let file = SettingsFile::new(paths.settings_file());
+        // A file that cannot be read says so in the system's language: its own is unknown.
+        hinomi_core::texts::user_lang::set(Lang::resolve(
+            hinomi_core::settings::Language::System,
+            sys_locale::get_locale().as_deref(),
+        ));
         let loaded = file.load();
         if let Some(err) = &loaded.load_error {
             tracing::warn!(?err, "settings not loaded; running on defaults");
