@@ -8,9 +8,8 @@
 mod snapshot;
 
 use super::blocking::blocking;
-use crate::state::SettingsState;
+use crate::commands::datasources::Datasources;
 use hinomi_core::HinomiError;
-use hinomi_core::http::EndpointCache;
 use hinomi_core::paths::AppPaths;
 use hinomi_dashboards::{
     Dashboard, DashboardSearch, DashboardStore, DashboardSummary, ImportReport, PanelEdit,
@@ -251,17 +250,20 @@ pub async fn delete_dashboard(
 #[specta::specta]
 pub async fn refresh_dashboard_variable(
     state: tauri::State<'_, DashboardsState>,
-    settings: tauri::State<'_, SettingsState>,
-    clients: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
     uid: String,
     name: String,
     window: TimeWindow,
 ) -> Result<Variable, HinomiError> {
     let mut dashboard = state.open_copy(&uid).await?;
-    let datasources = settings.snapshot().settings.datasources;
-    let variable =
-        hinomi_metrics::refresh_variable(&mut dashboard, &name, &window, &datasources, &clients)
-            .await?;
+    let variable = hinomi_metrics::refresh_variable(
+        &mut dashboard,
+        &name,
+        &window,
+        &datasources.list(),
+        datasources.clients(),
+    )
+    .await?;
     state.update_variable(&uid, &variable);
     Ok(variable)
 }
@@ -288,24 +290,20 @@ pub async fn select_dashboard_variable(
 #[specta::specta]
 pub async fn run_panel(
     state: tauri::State<'_, DashboardsState>,
-    settings: tauri::State<'_, SettingsState>,
-    clients: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
     uid: String,
     panel_id: u32,
     window: TimeWindow,
     width_px: u32,
 ) -> Result<PanelFrame, HinomiError> {
-    let (dashboard, datasources) = (
-        state.open_copy(&uid).await?,
-        settings.snapshot().settings.datasources,
-    );
+    let (dashboard, configured) = (state.open_copy(&uid).await?, datasources.list());
     let run = hinomi_metrics::run_panel(
         &dashboard,
         panel_id,
         &window,
         width_px,
-        &datasources,
-        &clients,
+        &configured,
+        datasources.clients(),
     );
     let answer = state
         .inflight

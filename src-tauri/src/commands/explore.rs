@@ -2,9 +2,8 @@
 //! dashboards' in-flight table, so a newer Explore query drops the one it replaces.
 
 use crate::commands::dashboards::{DashboardsState, PanelFrame};
-use crate::state::SettingsState;
+use crate::commands::datasources::Datasources;
 use hinomi_core::HinomiError;
-use hinomi_core::http::EndpointCache;
 use hinomi_dashboards::TimeWindow;
 use hinomi_metrics::{InstantAnswer, PromqlCatalog, explore};
 
@@ -14,21 +13,20 @@ use hinomi_metrics::{InstantAnswer, PromqlCatalog, explore};
 #[specta::specta]
 pub async fn explore_range(
     state: tauri::State<'_, DashboardsState>,
-    settings: tauri::State<'_, SettingsState>,
-    clients: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
     expr: String,
     datasource_id: Option<String>,
     window: TimeWindow,
     width_px: u32,
 ) -> Result<PanelFrame, HinomiError> {
-    let datasources = settings.snapshot().settings.datasources;
+    let configured = datasources.list();
     let run = explore::explore_range(
         &expr,
         datasource_id.as_deref(),
         &window,
         width_px,
-        &datasources,
-        &clients,
+        &configured,
+        datasources.clients(),
     );
     Ok(PanelFrame(
         state.inflight().run_latest("explore/range", run).await??,
@@ -40,19 +38,18 @@ pub async fn explore_range(
 #[specta::specta]
 pub async fn explore_instant(
     state: tauri::State<'_, DashboardsState>,
-    settings: tauri::State<'_, SettingsState>,
-    clients: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
     expr: String,
     datasource_id: Option<String>,
     window: TimeWindow,
 ) -> Result<InstantAnswer, HinomiError> {
-    let datasources = settings.snapshot().settings.datasources;
+    let configured = datasources.list();
     let run = explore::explore_instant(
         &expr,
         datasource_id.as_deref(),
         &window,
-        &datasources,
-        &clients,
+        &configured,
+        datasources.clients(),
     );
     Ok(state
         .inflight()
@@ -64,31 +61,32 @@ pub async fn explore_instant(
 #[tauri::command]
 #[specta::specta]
 pub async fn promql_catalog(
-    settings: tauri::State<'_, SettingsState>,
-    clients: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
     datasource_id: Option<String>,
 ) -> Result<PromqlCatalog, HinomiError> {
-    let datasources = settings.snapshot().settings.datasources;
-    Ok(explore::promql_catalog(datasource_id.as_deref(), &datasources, &clients).await?)
+    Ok(explore::promql_catalog(
+        datasource_id.as_deref(),
+        &datasources.list(),
+        datasources.clients(),
+    )
+    .await?)
 }
 
 /// Values of `label` (on the series of `metric`, if given) for autocomplete.
 #[tauri::command]
 #[specta::specta]
 pub async fn promql_label_values(
-    settings: tauri::State<'_, SettingsState>,
-    clients: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
     label: String,
     metric: Option<String>,
     datasource_id: Option<String>,
 ) -> Result<Vec<String>, HinomiError> {
-    let datasources = settings.snapshot().settings.datasources;
     Ok(explore::label_values(
         &label,
         metric.as_deref(),
         datasource_id.as_deref(),
-        &datasources,
-        &clients,
+        &datasources.list(),
+        datasources.clients(),
     )
     .await?)
 }

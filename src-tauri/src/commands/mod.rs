@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod app;
 pub mod blocking;
 pub mod dashboards;
+pub mod datasources;
 pub mod explore;
 pub mod files;
 pub mod incidents;

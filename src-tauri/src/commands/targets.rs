@@ -1,9 +1,8 @@
 //! Targets view: every scrape target of every configured Prometheus.
 
-use crate::state::SettingsState;
+use crate::commands::datasources::Datasources;
 use chrono::{DateTime, Utc};
 use hinomi_core::HinomiError;
-use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::DatasourceKind;
 use hinomi_prometheus::{PrometheusClient, ScrapeTarget};
 use serde::Serialize;
@@ -25,13 +24,11 @@ pub struct DatasourceTargets {
 #[tauri::command]
 #[specta::specta]
 pub async fn list_targets(
-    state: tauri::State<'_, SettingsState>,
-    clients: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
 ) -> Result<Vec<DatasourceTargets>, HinomiError> {
-    let clients = &*clients;
-    let settings = state.snapshot().settings;
-    let fetches = settings
-        .datasources
+    let clients = datasources.clients();
+    let configured = datasources.list();
+    let fetches = configured
         .iter()
         .filter(|ds| ds.kind == DatasourceKind::Prometheus)
         .map(|ds| async move {

@@ -2,9 +2,8 @@
 //! cancel token ([`LogsState`]), and how a command reaches a target's source ([`LogSources`]).
 
 use crate::commands::blocking::blocking;
+use crate::commands::datasources::{Datasources, managed};
 use crate::commands::files::FilesState;
-use crate::state::SettingsState;
-use hinomi_core::http::EndpointCache;
 use hinomi_core::paths::AppPaths;
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use hinomi_core::texts::user_lang::say;
@@ -73,24 +72,21 @@ impl LogsState {
 /// bindings skip it like any `tauri::State`.
 pub struct LogSources<'r> {
     pub(super) logs: tauri::State<'r, LogsState>,
-    settings: tauri::State<'r, SettingsState>,
-    endpoints: tauri::State<'r, EndpointCache>,
+    datasources: Datasources<'r>,
 }
 
 impl<'r, 'de: 'r, R: tauri::Runtime> tauri::ipc::CommandArg<'de, R> for LogSources<'r> {
     fn from_command(
         command: tauri::ipc::CommandItem<'de, R>,
     ) -> Result<Self, tauri::ipc::InvokeError> {
-        let webview = command.message.webview_ref();
-        let missing = || tauri::ipc::InvokeError::from("log state is not managed yet");
         Ok(Self {
-            logs: webview.try_state().ok_or_else(missing)?,
-            settings: webview.try_state().ok_or_else(missing)?,
-            endpoints: webview.try_state().ok_or_else(missing)?,
+            logs: managed(&command)?,
+            datasources: Datasources::from_command(command)?,
         })
     }
 }
 
+/// Not an IPC argument: the bindings skip it, as they skip `tauri::State`.
 impl specta::function::FunctionArg for LogSources<'_> {
     fn to_datatype(_: &mut specta::Types) -> Option<specta::datatype::DataType> {
         None
@@ -100,15 +96,13 @@ impl specta::function::FunctionArg for LogSources<'_> {
 impl LogSources<'_> {
     /// The engine client or the open local source of `datasource_id`. Opening a local source
     /// reads its index from disk and a new engine client may read the keyring: both happen on
-    /// the blocking pool (the engine's endpoint comes from the shared [`EndpointCache`]).
+    /// the blocking pool (the engine's endpoint comes from the shared
+    /// [`hinomi_core::http::EndpointCache`]).
     pub(super) async fn backend(&self, datasource_id: &str) -> Result<Backend, HinomiError> {
         let ds = self
-            .settings
-            .snapshot()
-            .settings
-            .datasource(datasource_id)
+            .datasources
+            .find(datasource_id)
             .filter(|ds| ds.kind.has_logs())
-            .cloned()
             .ok_or_else(|| {
                 HinomiError::new(
                     ErrorCode::NotFound,
@@ -128,8 +122,10 @@ impl LogSources<'_> {
             return Ok(Backend::Engine(client.clone()));
         }
         // Kept per datasource (not rebuilt per call) for the engine dialect it detects once.
-        let client =
-            ElasticClient::from_endpoint(self.endpoints.endpoint(&ds).await?, &ds.log_options());
+        let client = ElasticClient::from_endpoint(
+            self.datasources.clients().endpoint(&ds).await?,
+            &ds.log_options(),
+        );
         self.logs
             .lock_clients()
             .insert(datasource_id.to_owned(), (ds, client.clone()));
