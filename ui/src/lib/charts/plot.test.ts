@@ -1,9 +1,11 @@
 import { render } from "@testing-library/svelte";
 import { flushSync } from "svelte";
 import type uPlot from "uplot";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { stubResizeObserver } from "../../test-support";
 import { dragCursor, onRangeSelected } from "./plot.svelte";
 import PlotProbe from "./testing/PlotProbe.svelte";
+import TimeSeriesChart from "./TimeSeriesChart.svelte";
 
 // uPlot itself needs a real layout engine; what drawPlot owes is when plots are made and destroyed.
 const made: FakePlot[] = [];
@@ -73,6 +75,36 @@ describe("drawPlot", () => {
     view.unmount();
     await settled();
     expect(made).toEqual([]);
+  });
+});
+
+describe("TimeSeriesChart in its PlotArea", () => {
+  const sizes = ["clientWidth", "clientHeight"] as const;
+  const originals = sizes.map((p) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, p));
+  beforeAll(() => {
+    // jsdom has no layout: every element is 500 x 120.
+    Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 500 });
+    Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 120 });
+    stubResizeObserver({ width: 500, height: 120 });
+  });
+  afterAll(() => sizes.forEach((p, i) => originals[i] && Object.defineProperty(HTMLElement.prototype, p, originals[i])));
+  beforeEach(() => {
+    made.length = 0;
+  });
+
+  it("draws at the area's size into the element that reports what was drawn", async () => {
+    const series = [
+      { name: "a", timestamps: [1, 2, 3], values: [1, 2, 3] },
+      { name: "b", timestamps: [1, 2], values: [4, 5] },
+    ];
+    const view = render(TimeSeriesChart, { props: { series, from: 0, to: 10, testid: "probe-chart" } });
+    await settled();
+    flushSync();
+    expect(made).toHaveLength(1);
+    const plotEl = view.getByTestId("probe-chart");
+    expect(made[0]!.el).toBe(plotEl);
+    expect(made[0]!.options).toMatchObject({ width: 500, height: 120 });
+    expect(plotEl.dataset).toMatchObject({ seriesCount: "2", points: "5", longestSeries: "3" });
   });
 });
 
