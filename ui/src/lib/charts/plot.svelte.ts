@@ -37,7 +37,7 @@ export interface PlotTarget {
 }
 
 export interface PlotCallbacks {
-  /** A draw begins (before uPlot may still have to load). */
+  /** A draw begins (uPlot may still have to load). */
   drawing?: () => void;
   /** The plot is in the page; `current()` turns false once a newer draw begins. */
   drawn?: (plot: uPlot, current: () => boolean) => void;
