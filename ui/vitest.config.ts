@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
+    // What main.ts does before mounting: install every view's messages.
+    setupFiles: ["src/test-setup.ts"],
     restoreMocks: true,
   },
 });

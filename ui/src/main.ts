@@ -2,6 +2,8 @@ import { mount } from "svelte";
 import "./app.css";
 import App from "./App.svelte";
 import { tauriBackend, type Backend } from "./lib/backend";
+import { useCatalogues } from "./lib/i18n/translate";
+import { catalogues } from "./messages";
 
 /**
  * The real backend, always, in a production build. Only `npm run dev` in a plain browser (no
@@ -14,6 +16,8 @@ async function pickBackend(): Promise<Backend> {
   }
   return tauriBackend;
 }
+
+useCatalogues(catalogues);
 
 const target = document.getElementById("app");
 if (!target) throw new Error("#app missing from index.html");

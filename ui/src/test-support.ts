@@ -14,3 +14,21 @@ export async function startedApp(state: Partial<FakeState> = {}) {
   setLocale(app.locale);
   return { app, backend };
 }
+
+/**
+ * jsdom has no layout, and `bind:clientWidth` needs a ResizeObserver. Installs one that reports
+ * `size` for every element it is given to watch, or never reports without one.
+ */
+export function stubResizeObserver(size?: { width: number; height: number }): void {
+  globalThis.ResizeObserver ??= class {
+    readonly #report: ResizeObserverCallback;
+    constructor(report: ResizeObserverCallback) {
+      this.#report = report;
+    }
+    observe(target: Element) {
+      if (size) this.#report([{ target, contentRect: size } as unknown as ResizeObserverEntry], this as never);
+    }
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
+}

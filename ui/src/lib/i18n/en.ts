@@ -1,20 +1,9 @@
-// English catalogue: the reference. Every key here must exist in ja.ts (the type system enforces
-// it). `{name}` placeholders are filled by t(); keep the same placeholders in every language.
-
-import { exploreEn } from "../../views/explore/messages.en";
-import { alertsEn } from "../../views/alerts/messages.en";
-import { dashboardsEn } from "../../views/dashboards/messages.en";
-import { incidentsEn } from "../../views/incidents/messages.en";
-import { logsEn } from "../../views/logs/messages.en";
+// English messages that are not a domain view's own: the app, shell, shared components, errors,
+// Targets and Settings. Every key here must exist in ja.ts (the type system enforces it). `{name}`
+// placeholders are filled by t(); keep the same placeholders in every language. Domain views keep
+// theirs next to them (views/<domain>/messages.*.ts); src/messages.ts joins them all.
 
 export const en = {
-  // Domain views keep their messages next to them (views/<domain>/messages.*.ts).
-  ...dashboardsEn,
-  ...exploreEn,
-  ...alertsEn,
-  ...incidentsEn,
-  ...logsEn,
-
   "app.brand": "Hinomi",
   "app.brandKanji": "火の見",
   "app.version": "Version {version}",

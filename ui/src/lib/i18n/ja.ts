@@ -1,19 +1,8 @@
-// 日本語カタログ。キーは en.ts と完全に一致させる（型で検査される）。
+// 日本語カタログ（ビュー固有でない部分）。キーは en.ts と完全に一致させる（型で検査される）。
 
-import { exploreJa } from "../../views/explore/messages.ja";
-import { alertsJa } from "../../views/alerts/messages.ja";
-import { dashboardsJa } from "../../views/dashboards/messages.ja";
-import { incidentsJa } from "../../views/incidents/messages.ja";
-import { logsJa } from "../../views/logs/messages.ja";
-import type { Catalogue } from "./translate";
+import type { en } from "./en";
 
-export const ja: Catalogue = {
-  ...dashboardsJa,
-  ...exploreJa,
-  ...alertsJa,
-  ...incidentsJa,
-  ...logsJa,
-
+export const ja: { readonly [K in keyof typeof en]: string } = {
   "app.brand": "Hinomi",
   "app.brandKanji": "火の見",
   "app.version": "バージョン {version}",

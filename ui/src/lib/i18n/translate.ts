@@ -1,25 +1,44 @@
 // Catalogue lookup and `{param}` interpolation, typed so a key or a parameter that does not exist
 // is a compile error.
+//
+// lib/ knows only its own messages (./en, ./ja). The views' messages are joined where the app is
+// assembled (src/messages.ts), which hands them over with `useCatalogues` and widens the key type
+// by augmenting `CatalogueRegistry` below. lib/ thus never imports from views/.
 
-import { en } from "./en";
-import { ja } from "./ja";
+import { en as libEn } from "./en";
+import { ja as libJa } from "./ja";
 import type { Locale } from "./locale";
 
-export type MessageKey = keyof typeof en;
-/** Every catalogue has exactly the keys of `en` (the object literal also rejects extra keys). */
+/**
+ * Filled in by the app (`declare module … { interface CatalogueRegistry { en: typeof en } }`) with
+ * its complete English catalogue, so `MessageKey` covers every view's keys. Empty, only lib's own.
+ */
+export interface CatalogueRegistry {}
+
+type EnglishCatalogue = CatalogueRegistry extends { en: infer E extends typeof libEn } ? E : typeof libEn;
+
+export type MessageKey = keyof EnglishCatalogue & string;
+/** Every catalogue has exactly the keys of the English one. */
 export type Catalogue = { readonly [K in MessageKey]: string };
 
-type ParamNames<S extends string> = S extends `${string}{${infer Name}}${infer Rest}`
-  ? Name | ParamNames<Rest>
-  : never;
+type ParamNames<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
 
 export type ParamValue = string | number;
+type MessageOf<K extends MessageKey> = Extract<EnglishCatalogue[K], string>;
 /** `[]` for a message without placeholders, `[{ name: ... }]` for one with. */
-export type ParamsOf<K extends MessageKey> = [ParamNames<(typeof en)[K]>] extends [never]
+export type ParamsOf<K extends MessageKey> = [ParamNames<MessageOf<K>>] extends [never]
   ? []
-  : [params: Record<ParamNames<(typeof en)[K]>, ParamValue>];
+  : [params: Record<ParamNames<MessageOf<K>>, ParamValue>];
 
-export const catalogues: Record<Locale, Catalogue> = { en, ja };
+type Lookup = Readonly<Record<string, string>>;
+
+/** lib's own messages until the app hands over the complete catalogues. */
+let catalogues: Record<Locale, Lookup> = { en: libEn, ja: libJa };
+
+/** Installs the app's complete catalogues (lib's own messages included); called once at start. */
+export function useCatalogues(complete: Readonly<Record<Locale, Catalogue>>): void {
+  catalogues = { ...complete };
+}
 
 /** `{name}` placeholders found in a message, for the catalogue consistency test. */
 export function placeholders(message: string): string[] {
@@ -39,5 +58,6 @@ export function translate(
   key: MessageKey,
   params?: Readonly<Record<string, ParamValue>>,
 ): string {
-  return interpolate(catalogues[locale][key] ?? en[key], params);
+  // The key itself, not a crash, if a catalogue was never installed (a wiring mistake).
+  return interpolate(catalogues[locale][key] ?? catalogues.en[key] ?? key, params);
 }

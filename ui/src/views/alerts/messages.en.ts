@@ -1,4 +1,4 @@
-// English messages of the alerts view. Keys start with "alerts.". Merged into lib/i18n/en.ts.
+// English messages of the alerts view. Keys start with "alerts.". Joined with the others in src/messages.ts.
 
 export const alertsEn = {
   "alerts.title": "Alerts",

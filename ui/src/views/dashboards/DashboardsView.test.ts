@@ -2,7 +2,7 @@ import { render, waitFor } from "@testing-library/svelte";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appContext } from "../../app/context.svelte";
 import type { Dashboard } from "../../lib/bindings";
-import { startedApp } from "../../test-support";
+import { startedApp, stubResizeObserver } from "../../test-support";
 import { demoDashboard } from "./fake";
 import DashboardsView from "./DashboardsView.svelte";
 import { dashboardsStore } from "./store.svelte";
@@ -11,17 +11,7 @@ import { dashboardsStore } from "./store.svelte";
 const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientWidth");
 beforeAll(() => {
   Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 400 });
-  globalThis.ResizeObserver ??= class {
-    #cb: ResizeObserverCallback;
-    constructor(cb: ResizeObserverCallback) {
-      this.#cb = cb;
-    }
-    observe(target: Element) {
-      this.#cb([{ target, contentRect: { width: 400, height: 200 } } as unknown as ResizeObserverEntry], this as never);
-    }
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
+  stubResizeObserver({ width: 400, height: 200 });
 });
 afterAll(() => {
   if (original) Object.defineProperty(HTMLElement.prototype, "clientWidth", original);

@@ -1,4 +1,4 @@
-// English messages of the dashboards view. Keys start with "dashboards.". Merged into lib/i18n/en.ts.
+// English messages of the dashboards view. Keys start with "dashboards.". Joined with the others in src/messages.ts.
 
 export const dashboardsEn = {
   "dashboards.title": "Dashboards",

@@ -1,18 +1,11 @@
 import { fireEvent, render, waitFor } from "@testing-library/svelte";
 import { beforeAll, describe, expect, it } from "vitest";
 import { appContext } from "../../app/context.svelte";
-import { startedApp } from "../../test-support";
+import { startedApp, stubResizeObserver } from "../../test-support";
 import ExploreView from "./ExploreView.svelte";
 import { exploreStore } from "./store.svelte";
 
-beforeAll(() => {
-  // jsdom has no layout; bind:clientWidth needs a ResizeObserver.
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-});
+beforeAll(() => stubResizeObserver());
 
 describe("ExploreView", () => {
   it("offers the server's names, runs an Open in Explore request, and marks a syntax error", async () => {

@@ -1,4 +1,4 @@
-// English messages of the Explore view. Keys start with "explore.". Merged into lib/i18n/en.ts.
+// English messages of the Explore view. Keys start with "explore.". Joined with the others in src/messages.ts.
 
 export const exploreEn = {
   "explore.title": "Explore",

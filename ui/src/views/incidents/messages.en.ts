@@ -1,4 +1,4 @@
-// English messages of the incidents view. Keys start with "incidents.". Merged into lib/i18n/en.ts.
+// English messages of the incidents view. Keys start with "incidents.". Joined with the others in src/messages.ts.
 
 export const incidentsEn = {
   "incidents.title": "Incidents",

@@ -4,7 +4,7 @@
 import { fireEvent, render, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { appContext } from "../../app/context.svelte";
-import { startedApp } from "../../test-support";
+import { startedApp, stubResizeObserver } from "../../test-support";
 import { createFakeIncidents } from "../incidents/fake";
 import { createFakeLogs } from "./fake";
 import { onFileDrag } from "./drop";
@@ -24,14 +24,8 @@ function setup() {
 
 afterEach(() => vi.useRealTimers());
 
-// jsdom has no layout: the table and histogram only need a ResizeObserver that never reports.
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-});
+// The table and histogram only need a ResizeObserver that never reports.
+beforeAll(() => stubResizeObserver());
 
 describe("adding local log files", () => {
   it("adds typed paths as a source, switches to it and searches it", async () => {

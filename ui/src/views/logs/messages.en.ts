@@ -1,4 +1,4 @@
-// English messages of the Logs (Discover) view. Keys start with "logs.". Merged into lib/i18n/en.ts.
+// English messages of the Logs (Discover) view. Keys start with "logs.". Joined with the others in src/messages.ts.
 
 export const logsEn = {
   "logs.title": "Logs",

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { appContext } from "../../app/context.svelte";
 import type { Datasource } from "../../lib/bindings";
 import { startedApp } from "../../test-support";
+import { demoLogFiles } from "./fixtures";
 import SettingsView from "./SettingsView.svelte";
 
 const ds = (id: string, auth: Datasource["auth"]): Datasource => ({
@@ -109,29 +110,13 @@ describe("DatasourceCard authentication", () => {
   });
 });
 
-const demoLogFiles = (): Datasource => ({
-  id: "files",
-  name: "Demo log files",
-  kind: "local_files",
-  url: "",
-  timeout_ms: 10_000,
-  tls: { ca_file: null },
-  logs: {
-    index_pattern: "dataset-management-*",
-    time_field: "",
-    ignore_unavailable: true,
-    max_response_mib: 64,
-    paths: ["~/.local/state/hinomi-demo/logs/demo-api", "/var/log/app/*.log*"],
-  },
-});
-
 async function setupFiles() {
   const { app, backend } = await startedApp({
     settings: {
       version: 1,
       language: "en",
       refresh_interval_secs: 5,
-      datasources: [ds("open", { type: "none" }), demoLogFiles()],
+      datasources: [ds("open", { type: "none" }), demoLogFiles("files", ["~/.local/state/hinomi-demo/logs/demo-api", "/var/log/app/*.log*"])],
     },
     connection: { files: { datasource_id: "files", server: "Local files (2 paths)", latency_ms: 0.4 } },
   });

@@ -20,27 +20,8 @@ import {
   type EditedPart,
 } from "./draft";
 import { SettingsDraft } from "./draft.svelte";
+import { demoLogFiles } from "./fixtures";
 import { settingsView } from "./index";
-
-/**
- * The default settings' "Demo log files" as the backend sends it: every log option spelled out
- * (LogSourceOptions serialises all but empty paths), the time field "" meaning "detect it".
- */
-const demoLogFiles = (): Datasource => ({
-  id: "demo-log-files",
-  name: "Demo log files",
-  kind: "local_files",
-  url: "",
-  timeout_ms: 10_000,
-  tls: { ca_file: null },
-  logs: {
-    index_pattern: "dataset-management-*",
-    time_field: "",
-    ignore_unavailable: true,
-    max_response_mib: 64,
-    paths: ["~/.local/state/hinomi-demo/logs/demo-api"],
-  },
-});
 
 const demoOpenSearch = (): Datasource => ({
   id: "demo-opensearch",

@@ -1,0 +1,147 @@
+import { render } from "@testing-library/svelte";
+import { flushSync } from "svelte";
+import type uPlot from "uplot";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { stubResizeObserver } from "../../test-support";
+import { dragCursor, onRangeSelected } from "./plot.svelte";
+import PlotProbe from "./testing/PlotProbe.svelte";
+import TimeSeriesChart from "./TimeSeriesChart.svelte";
+
+// uPlot itself needs a real layout engine; what drawPlot owes is when plots are made and destroyed.
+const made: FakePlot[] = [];
+class FakePlot {
+  destroyed = false;
+  constructor(
+    readonly options: uPlot.Options,
+    readonly data: uPlot.AlignedData,
+    readonly el: HTMLElement,
+  ) {
+    made.push(this);
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+}
+vi.mock("uplot", () => ({ default: FakePlot }));
+
+async function settled() {
+  // The dynamic import of uplot resolves over a few microtasks.
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  await vi.dynamicImportSettled();
+}
+
+describe("drawPlot", () => {
+  beforeEach(() => {
+    made.length = 0;
+  });
+
+  it("draws nothing until the element has a size", async () => {
+    render(PlotProbe, { props: { points: [1], width: 0, height: 50 } });
+    await settled();
+    expect(made).toEqual([]);
+  });
+
+  it("draws at the element's size, and redraws on new data, destroying the old plot", async () => {
+    const drawn = vi.fn();
+    const view = render(PlotProbe, { props: { points: [1, 2], width: 300, height: 80, ondrawn: drawn } });
+    await settled();
+    expect(made).toHaveLength(1);
+    expect(made[0]!.options).toMatchObject({ width: 300, height: 80 });
+    expect(made[0]!.data[1]).toEqual([1, 2]);
+    expect(drawn).toHaveBeenCalledWith(made[0]);
+
+    await view.rerender({ points: [3] });
+    flushSync();
+    await settled();
+    expect(made).toHaveLength(2);
+    expect(made[0]!.destroyed).toBe(true);
+    expect(made[1]!.data[1]).toEqual([3]);
+    expect(made[1]!.destroyed).toBe(false);
+  });
+
+  it("keeps only the newest of draws that overlap, and destroys the plot with the component", async () => {
+    const view = render(PlotProbe, { props: { points: [1], width: 300, height: 80 } });
+    await view.rerender({ points: [2] });
+    flushSync();
+    await settled();
+    expect(made.map((p) => p.data[1])).toEqual([[2]]);
+
+    view.unmount();
+    expect(made[0]!.destroyed).toBe(true);
+  });
+
+  it("makes no plot for a draw still loading when the component goes", async () => {
+    const view = render(PlotProbe, { props: { points: [1], width: 300, height: 80 } });
+    view.unmount();
+    await settled();
+    expect(made).toEqual([]);
+  });
+});
+
+describe("TimeSeriesChart in its PlotArea", () => {
+  const sizes = ["clientWidth", "clientHeight"] as const;
+  const originals = sizes.map((p) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, p));
+  beforeAll(() => {
+    // jsdom has no layout: every element is 500 x 120.
+    Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 500 });
+    Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 120 });
+    stubResizeObserver({ width: 500, height: 120 });
+  });
+  afterAll(() => sizes.forEach((p, i) => originals[i] && Object.defineProperty(HTMLElement.prototype, p, originals[i])));
+  beforeEach(() => {
+    made.length = 0;
+  });
+
+  it("draws at the area's size into the element that reports what was drawn", async () => {
+    const series = [
+      { name: "a", timestamps: [1, 2, 3], values: [1, 2, 3] },
+      { name: "b", timestamps: [1, 2], values: [4, 5] },
+    ];
+    const view = render(TimeSeriesChart, { props: { series, from: 0, to: 10, testid: "probe-chart" } });
+    await settled();
+    flushSync();
+    expect(made).toHaveLength(1);
+    const plotEl = view.getByTestId("probe-chart");
+    expect(made[0]!.el).toBe(plotEl);
+    expect(made[0]!.options).toMatchObject({ width: 500, height: 120 });
+    expect(plotEl.dataset).toMatchObject({ seriesCount: "2", points: "5", longestSeries: "3" });
+  });
+});
+
+describe("onRangeSelected", () => {
+  function selection(width: number) {
+    const setSelect = vi.fn();
+    const u = { select: { left: 10, width }, posToVal: (px: number) => px * 2, setSelect } as unknown as uPlot;
+    return { u, setSelect };
+  }
+
+  it("hands a drag's range to the handler and clears the box", () => {
+    const picked = vi.fn();
+    const { u, setSelect } = selection(40);
+    onRangeSelected(() => picked)(u);
+    expect(picked).toHaveBeenCalledWith(20, 100);
+    expect(setSelect).toHaveBeenCalledWith({ left: 0, top: 0, width: 0, height: 0 }, false);
+  });
+
+  it("ignores a drag of 5 px or less, and leaves the box without a handler", () => {
+    const picked = vi.fn();
+    const small = selection(5);
+    onRangeSelected(() => picked)(small.u);
+    const noHandler = selection(40);
+    onRangeSelected(() => undefined)(noHandler.u);
+    expect(picked).not.toHaveBeenCalled();
+    expect(small.setSelect).not.toHaveBeenCalled();
+    expect(noHandler.setSelect).not.toHaveBeenCalled();
+  });
+});
+
+describe("dragCursor", () => {
+  it("selects along x only and shares the crosshair only under a key", () => {
+    expect(dragCursor(undefined)).toEqual({ drag: { x: true, y: false, setScale: false } });
+    expect(dragCursor("dash", { points: { show: false } })).toEqual({
+      drag: { x: true, y: false, setScale: false },
+      points: { show: false },
+      sync: { key: "dash" },
+    });
+  });
+});
