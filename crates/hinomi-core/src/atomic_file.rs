@@ -12,6 +12,7 @@
 //! disk that loses whatever was not fsynced, with the power cut before each step in turn.
 
 use crate::error::{ErrorCode, HinomiError};
+use crate::texts::user_lang::say;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -184,17 +185,43 @@ fn sync_dir_io(dir: &Path) -> std::io::Result<()> {
 }
 
 /// An I/O error with the action and path, and a plain "disk is full" when that is the cause.
+/// `action` is an English verb phrase ("write", "save the backup as"); the ones Hinomi uses
+/// have a Japanese wording in [`action_ja`], any other is named generically in Japanese.
 pub fn io_error(action: &str, path: &Path, err: std::io::Error) -> HinomiError {
+    let shown = path.display();
+    let action_ja = action_ja(action);
     let message = if is_disk_full(&err) {
-        format!(
-            "The disk is full: cannot {action} {}. Free some space and try again; nothing \
-             already saved was changed.",
-            path.display()
+        say(
+            format!(
+                "The disk is full: cannot {action} {shown}. Free some space and try again; nothing \
+                 already saved was changed."
+            ),
+            format!(
+                "ディスクがいっぱいです: {shown} {action_ja}。空き容量を増やしてから、もう一度お試しください。\
+                 保存済みの内容は変更されていません。"
+            ),
         )
     } else {
-        format!("Cannot {action} {}: {err}", path.display())
+        say(
+            format!("Cannot {action} {shown}: {err}"),
+            format!("{shown} {action_ja}: {err}"),
+        )
     };
     HinomiError::new(ErrorCode::Io, message).with_detail(path.display().to_string())
+}
+
+/// "Cannot {action} {path}" in Japanese, the path before it: `{path} に書き込めません`.
+fn action_ja(action: &str) -> &'static str {
+    match action {
+        "create a temporary file in" => "に一時ファイルを作成できません",
+        "write" => "に書き込めません",
+        "replace" => "を置き換えられません",
+        "sync" => "をディスクに同期できません",
+        "list" => "の一覧を取得できません",
+        "remove" => "を削除できません",
+        "save the backup as" => "としてバックアップを保存できません",
+        _ => "を操作できません",
+    }
 }
 
 /// ENOSPC, and EDQUOT (a user's quota is a full disk to them).
@@ -206,10 +233,12 @@ pub fn is_disk_full(err: &std::io::Error) -> bool {
 }
 
 fn split(path: &Path) -> Result<(PathBuf, String), HinomiError> {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| HinomiError::internal(format!("{} has no file name", path.display())))?;
+    let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        HinomiError::internal(say(
+            format!("{} has no file name", path.display()),
+            format!("{} にファイル名がありません", path.display()),
+        ))
+    })?;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
@@ -287,5 +316,40 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn a_full_disk_is_worded_in_japanese_with_the_path_as_detail() {
+        use crate::texts::{Lang, user_lang::with};
+        let path = Path::new("/data/settings.toml");
+        let full = || io_error("write", path, std::io::ErrorKind::StorageFull.into());
+        let (en, ja) = (with(Lang::En, full), with(Lang::Ja, full));
+        assert!(en.message.starts_with("The disk is full"), "{}", en.message);
+        assert!(
+            ja.message
+                .starts_with("ディスクがいっぱいです: /data/settings.toml に書き込めません。"),
+            "{}",
+            ja.message
+        );
+        assert_eq!((ja.code, &ja.detail), (en.code, &en.detail));
+    }
+
+    #[test]
+    fn every_action_hinomi_names_has_its_own_japanese_wording() {
+        for action in [
+            "create a temporary file in",
+            "write",
+            "replace",
+            "sync",
+            "list",
+            "remove",
+            "save the backup as",
+        ] {
+            assert_ne!(
+                action_ja(action),
+                action_ja("an action nobody uses"),
+                "{action}"
+            );
+        }
     }
 }

@@ -9,6 +9,7 @@
 use crate::error::{ErrorCode, HinomiError};
 use crate::http::Endpoint;
 use crate::settings::{Datasource, DatasourceKind};
+use crate::texts::user_lang::say;
 use serde::Serialize;
 use specta::Type;
 use std::time::Instant;
@@ -46,7 +47,11 @@ async fn probe(ds: &Datasource) -> Result<ConnectionReport, HinomiError> {
     let endpoint = tokio::task::spawn_blocking(move || Endpoint::new(&building))
         .await
         .map_err(|err| {
-            HinomiError::internal(format!("building the test client failed: {err}"))
+            HinomiError::internal(say(
+                "Building the test client failed.",
+                "テスト用のクライアントを作成できませんでした。",
+            ))
+            .with_detail(err.to_string())
         })??;
     let started = Instant::now();
     let (path, product) = match ds.kind {
@@ -84,7 +89,10 @@ async fn probe(ds: &Datasource) -> Result<ConnectionReport, HinomiError> {
     .ok_or_else(|| {
         HinomiError::new(
             ErrorCode::Decode,
-            format!("{url} answered, but not like a {product} API."),
+            say(
+                format!("{url} answered, but not like a {product} API."),
+                format!("{url} から応答がありましたが、{product} の API の応答ではありません。"),
+            ),
         )
         .with_detail(truncate(&body, 200))
     })?;
@@ -119,9 +127,10 @@ fn test_local_paths(ds: &Datasource) -> Result<ConnectionReport, HinomiError> {
     let started = Instant::now();
     let paths = ds.log_options().expanded_paths();
     if paths.is_empty() {
-        return Err(HinomiError::invalid_input(
+        return Err(HinomiError::invalid_input(say(
             "Add a folder, file or glob to read logs from.",
-        ));
+            "ログを読み込むフォルダ、ファイル、またはグロブを追加してください。",
+        )));
     }
     for path in &paths {
         let fixed = match path.find(['*', '?', '[']) {
@@ -140,16 +149,22 @@ fn test_local_paths(ds: &Datasource) -> Result<ConnectionReport, HinomiError> {
         readable.map_err(|err| {
             HinomiError::new(
                 ErrorCode::Io,
-                format!("Cannot read {}: {err}", fixed.display()),
+                say(
+                    format!("Cannot read {}: {err}", fixed.display()),
+                    format!("{} を読み込めません: {err}", fixed.display()),
+                ),
             )
         })?;
     }
     Ok(ConnectionReport {
         datasource_id: ds.id.clone(),
-        server: format!(
-            "Local files ({} {})",
-            paths.len(),
-            if paths.len() == 1 { "path" } else { "paths" }
+        server: say(
+            format!(
+                "Local files ({} {})",
+                paths.len(),
+                if paths.len() == 1 { "path" } else { "paths" }
+            ),
+            format!("ローカルファイル（{} 件のパス）", paths.len()),
         ),
         latency_ms: started.elapsed().as_secs_f64() * 1000.0,
     })
@@ -176,14 +191,22 @@ async fn get_json(
     if !status.is_success() {
         return Err(HinomiError::new(
             ErrorCode::HttpStatus,
-            format!("{url} answered {status}; is this a {product} API?"),
+            say(
+                format!("{url} answered {status}; is this a {product} API?"),
+                format!("{url} が {status} を返しました。{product} の API で間違いありませんか？"),
+            ),
         )
         .with_detail(truncate(&body, 500)));
     }
     let json: serde_json::Value = serde_json::from_str(&body).map_err(|err| {
         HinomiError::new(
             ErrorCode::Decode,
-            format!("{url} did not answer with JSON; is this a {product} API?"),
+            say(
+                format!("{url} did not answer with JSON; is this a {product} API?"),
+                format!(
+                    "{url} から JSON の応答がありませんでした。{product} の API で間違いありませんか？"
+                ),
+            ),
         )
         .with_detail(format!("{err}: {}", truncate(&body, 200)))
     })?;

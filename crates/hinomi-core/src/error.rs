@@ -88,6 +88,9 @@ impl HinomiError {
     }
 }
 
+/// The OS's own text, verbatim in either language: it is the system's word, not Hinomi's (as a
+/// backend's error is), and callers that know what failed word that themselves
+/// (`atomic_file::io_error`).
 impl From<std::io::Error> for HinomiError {
     fn from(err: std::io::Error) -> Self {
         Self::new(ErrorCode::Io, err.to_string())

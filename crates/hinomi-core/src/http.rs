@@ -1,4 +1,4 @@
-//! Over 400 lines: the shared Endpoint, its auth and error mapping; half is tests.
+//! Over 400 lines: the shared Endpoint, its auth and error mapping in both languages; over half is tests.
 //! The HTTP client every datasource shares.
 //!
 //! One place decides how Hinomi talks to backends: rustls verifies certificates against the OS's
@@ -13,6 +13,7 @@
 use crate::error::{ErrorCode, HinomiError};
 use crate::secrets::SecretStore;
 use crate::settings::{Datasource, DatasourceAuth, parse_endpoint_url};
+use crate::texts::user_lang::say;
 use std::time::Duration;
 
 mod body;
@@ -67,9 +68,13 @@ impl Endpoint {
             builder = builder.default_headers(headers);
         }
         builder = tls::configure(builder, &ds.tls)?;
-        let client = builder
-            .build()
-            .map_err(|err| HinomiError::internal(format!("cannot build an HTTP client: {err}")))?;
+        let client = builder.build().map_err(|err| {
+            HinomiError::internal(say(
+                "Cannot build an HTTP client.",
+                "HTTP クライアントを作成できません。",
+            ))
+            .with_detail(err.to_string())
+        })?;
         Ok(Self {
             datasource_id: ds.id.clone(),
             base,
@@ -152,7 +157,7 @@ fn authorization(
     let text = match &ds.auth {
         DatasourceAuth::None => return Ok(None),
         DatasourceAuth::Basic { username } => {
-            let password = required_secret(ds, secrets, "password")?;
+            let password = required_secret(ds, secrets, Secret::Password)?;
             let pair = format!("{username}:{password}");
             format!(
                 "Basic {}",
@@ -160,18 +165,24 @@ fn authorization(
             )
         }
         DatasourceAuth::Bearer => {
-            format!("Bearer {}", required_secret(ds, secrets, "token")?)
+            format!("Bearer {}", required_secret(ds, secrets, Secret::Token)?)
         }
         DatasourceAuth::ApiKey => {
-            format!("ApiKey {}", required_secret(ds, secrets, "API key")?)
+            format!("ApiKey {}", required_secret(ds, secrets, Secret::ApiKey)?)
         }
     };
     let mut value = reqwest::header::HeaderValue::from_str(&text).map_err(|_| {
         HinomiError::new(
             ErrorCode::InvalidConfig,
-            format!(
-                "The stored secret of datasource \"{}\" cannot be sent in an HTTP header (control characters?).",
-                ds.id
+            say(
+                format!(
+                    "The stored secret of datasource \"{}\" cannot be sent in an HTTP header (control characters?).",
+                    ds.id
+                ),
+                format!(
+                    "データソース「{}」の保存済みシークレットは HTTP ヘッダーで送れません（制御文字が含まれていませんか？）。",
+                    ds.id
+                ),
             ),
         )
     })?;
@@ -179,34 +190,66 @@ fn authorization(
     Ok(Some(value))
 }
 
+/// Which secret an auth scheme needs, to name it in the user's language.
+#[derive(Clone, Copy)]
+enum Secret {
+    Password,
+    Token,
+    ApiKey,
+}
+
 fn required_secret(
     ds: &Datasource,
     secrets: &dyn SecretStore,
-    what: &str,
+    what: Secret,
 ) -> Result<String, HinomiError> {
     match secrets.get(&ds.id)? {
         Some(secret) if !secret.is_empty() => Ok(secret),
-        _ => Err(HinomiError::new(
-            ErrorCode::Secret,
-            format!(
-                "Datasource \"{}\" uses authentication but no {what} is stored in the keyring; set it in Settings.",
-                ds.id
-            ),
-        )),
+        _ => {
+            let (en, ja) = match what {
+                Secret::Password => ("password", "パスワード"),
+                Secret::Token => ("token", "トークン"),
+                Secret::ApiKey => ("API key", "API キー"),
+            };
+            Err(HinomiError::new(
+                ErrorCode::Secret,
+                say(
+                    format!(
+                        "Datasource \"{}\" uses authentication but no {en} is stored in the keyring; set it in Settings.",
+                        ds.id
+                    ),
+                    format!(
+                        "データソース「{}」は認証を使いますが、{ja}がキーリングに保存されていません。設定で保存してください。",
+                        ds.id
+                    ),
+                ),
+            ))
+        }
     }
 }
 
 /// `401`/`403` in the user's terms: the credentials were refused (never shown).
 pub fn auth_rejected(status: reqwest::StatusCode, shown_url: &str) -> Option<HinomiError> {
-    let hint = match status.as_u16() {
-        401 => "unauthorized: the credentials are missing or wrong",
-        403 => "forbidden: the credentials are not allowed to read this",
+    let (hint, hint_ja) = match status.as_u16() {
+        401 => (
+            "unauthorized: the credentials are missing or wrong",
+            "認証されていません: 認証情報がないか、間違っています",
+        ),
+        403 => (
+            "forbidden: the credentials are not allowed to read this",
+            "禁止されています: この認証情報には読み取りが許可されていません",
+        ),
         _ => return None,
     };
     Some(HinomiError::new(
         ErrorCode::HttpStatus,
-        format!(
-            "{shown_url} answered {status} ({hint}); check the datasource's authentication in Settings."
+        say(
+            format!(
+                "{shown_url} answered {status} ({hint}); check the datasource's authentication in Settings."
+            ),
+            format!(
+                "{shown_url} が {status} を返しました（{hint_ja}）。設定でデータソースの認証を確認してください。"
+            ),
         ),
     ))
 }
@@ -223,7 +266,10 @@ pub fn transport_error(err: &reqwest::Error, url: &url::Url) -> HinomiError {
     let (code, message) = if err.is_timeout() {
         (
             ErrorCode::Timeout,
-            format!("{shown} did not answer in time."),
+            say(
+                format!("{shown} did not answer in time."),
+                format!("{shown} から時間内に応答がありませんでした。"),
+            ),
         )
     } else if let Some(message) = std::error::Error::source(err)
         .and_then(|source| tls::explain(source, &shown, url.host_str()))
@@ -232,35 +278,56 @@ pub fn transport_error(err: &reqwest::Error, url: &url::Url) -> HinomiError {
     } else if is_dns(&cause.to_ascii_lowercase()) {
         (
             ErrorCode::Unreachable,
-            format!(
-                "Cannot reach {shown}: the host name {} could not be resolved (DNS).",
-                url.host_str().unwrap_or_default()
+            say(
+                format!(
+                    "Cannot reach {shown}: the host name {host} could not be resolved (DNS).",
+                    host = url.host_str().unwrap_or_default()
+                ),
+                format!(
+                    "{shown} に接続できません: ホスト名 {host} を名前解決できませんでした（DNS）。",
+                    host = url.host_str().unwrap_or_default()
+                ),
             ),
         )
     } else if looks_like_tls(&cause) {
         (
             ErrorCode::Tls,
-            format!("TLS with {shown} failed; the certificate was not accepted."),
+            say(
+                format!("TLS with {shown} failed; the certificate was not accepted."),
+                format!("{shown} との TLS 接続に失敗しました。証明書が受け入れられませんでした。"),
+            ),
         )
     } else if err.is_connect() || err.is_request() {
-        let why = if cause.to_ascii_lowercase().contains("refused") {
-            " (connection refused: nothing listens on that port)"
+        let refused = cause.to_ascii_lowercase().contains("refused");
+        let message = if refused {
+            say(
+                format!("Cannot reach {shown} (connection refused: nothing listens on that port)."),
+                format!(
+                    "{shown} に接続できません（接続が拒否されました: そのポートで待ち受けているものがありません）。"
+                ),
+            )
         } else {
-            ""
+            say(
+                format!("Cannot reach {shown}."),
+                format!("{shown} に接続できません。"),
+            )
         };
-        (
-            ErrorCode::Unreachable,
-            format!("Cannot reach {shown}{why}."),
-        )
+        (ErrorCode::Unreachable, message)
     } else if err.is_decode() || err.is_body() {
         (
             ErrorCode::Decode,
-            format!("{shown} sent a response that could not be read."),
+            say(
+                format!("{shown} sent a response that could not be read."),
+                format!("{shown} から読み取れない応答が返りました。"),
+            ),
         )
     } else {
         (
             ErrorCode::Unreachable,
-            format!("Request to {shown} failed."),
+            say(
+                format!("Request to {shown} failed."),
+                format!("{shown} へのリクエストに失敗しました。"),
+            ),
         )
     };
     HinomiError::new(code, message).with_detail(cause)
@@ -533,5 +600,110 @@ mod tests {
             !shown.contains("secret") && !shown.contains("abc"),
             "{shown}"
         );
+    }
+
+    /// One error worded in English and in Japanese.
+    fn in_both<T>(word: impl Fn() -> T) -> (T, T) {
+        use crate::texts::{Lang, user_lang::with};
+        (with(Lang::En, &word), with(Lang::Ja, &word))
+    }
+
+    /// Only the message changes with the language: the code and the cause stay as they were.
+    fn assert_reworded(en: &HinomiError, ja: &HinomiError) {
+        assert_eq!(en.code, ja.code);
+        assert_eq!(en.detail, ja.detail);
+        assert!(!ja.message.is_empty());
+        assert_ne!(en.message, ja.message);
+    }
+
+    #[tokio::test]
+    async fn unreachable_and_timed_out_are_worded_in_japanese_with_the_same_code_and_detail() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = url::Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
+        let endpoint = Endpoint::new(&ds(url.as_str())).unwrap();
+        let refused = endpoint.client().get(url.clone()).send().await.unwrap_err();
+        let (en, ja) = in_both(|| transport_error(&refused, &url));
+        assert_eq!(ja.code, ErrorCode::Unreachable);
+        assert!(en.message.starts_with("Cannot reach"), "{}", en.message);
+        assert!(
+            ja.message.contains("に接続できません") && ja.message.contains(url.as_str()),
+            "{}",
+            ja.message
+        );
+        assert_reworded(&en, &ja);
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = url::Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+        let server = tokio::spawn(async move {
+            let (_socket, _) = listener.accept().await.unwrap();
+            std::future::pending::<()>().await;
+        });
+        let endpoint = Endpoint::new(&ds(url.as_str())).unwrap();
+        let silent = endpoint.client().get(url.clone()).send().await.unwrap_err();
+        let (en, ja) = in_both(|| transport_error(&silent, &url));
+        assert_eq!(ja.code, ErrorCode::Timeout);
+        assert!(
+            ja.message.contains("時間内に応答がありませんでした"),
+            "{}",
+            ja.message
+        );
+        assert_reworded(&en, &ja);
+        server.abort();
+    }
+
+    #[test]
+    fn tls_failures_are_explained_in_japanese() {
+        let unknown_ca = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let (en, ja) = in_both(|| tls::explain(&unknown_ca, "https://h/", Some("h")).unwrap());
+        assert!(en.contains("unknown certificate authority"), "{en}");
+        assert!(
+            ja.contains("https://h/ との TLS 接続に失敗しました"),
+            "{ja}"
+        );
+        assert!(ja.contains("不明な認証局"), "{ja}");
+
+        let no_client_cert =
+            rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired);
+        let (en, ja) = in_both(|| tls::explain(&no_client_cert, "https://h/", None).unwrap());
+        assert!(en.contains("requires a client certificate"), "{en}");
+        assert!(ja.contains("クライアント証明書"), "{ja}");
+    }
+
+    #[test]
+    fn refused_credentials_and_a_missing_secret_are_worded_in_japanese() {
+        for status in [
+            reqwest::StatusCode::UNAUTHORIZED,
+            reqwest::StatusCode::FORBIDDEN,
+        ] {
+            let (en, ja) = in_both(|| auth_rejected(status, "http://h/").unwrap());
+            assert_eq!(ja.code, ErrorCode::HttpStatus);
+            assert!(ja.message.contains("認証"), "{}", ja.message);
+            assert_reworded(&en, &ja);
+        }
+
+        let secrets = crate::secrets::MemoryStore::default();
+        let mut source = ds("http://127.0.0.1:1");
+        source.id = "ja-no-secret".into();
+        for auth in [
+            DatasourceAuth::Basic {
+                username: "alice".into(),
+            },
+            DatasourceAuth::Bearer,
+            DatasourceAuth::ApiKey,
+        ] {
+            source.auth = auth;
+            let (en, ja) = in_both(|| Endpoint::with_store(&source, &secrets).unwrap_err());
+            assert_eq!(ja.code, ErrorCode::Secret);
+            assert!(
+                ja.message.contains("「ja-no-secret」") && ja.message.contains("キーリング"),
+                "{}",
+                ja.message
+            );
+            assert_reworded(&en, &ja);
+        }
     }
 }

@@ -18,6 +18,7 @@
 //! stores.
 
 use crate::error::{ErrorCode, HinomiError};
+use crate::texts::user_lang::say;
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -55,7 +56,7 @@ impl PathPolicy {
 
     /// The resolved path when `path` may be written, else a clear refusal.
     pub fn check_write(&self, path: &Path) -> Result<PathBuf, HinomiError> {
-        self.check(path, "write to")
+        self.check(path, Access::Write)
     }
 
     /// The resolved path when `path` may be read (an incident bundle to import), else a clear
@@ -63,19 +64,27 @@ impl PathPolicy {
     /// or it is in Hinomi's own folders, so a misbehaving page cannot load `~/.ssh/id_ed25519`
     /// into the app. Log sources have their own rule (see the module comment).
     pub fn check_read(&self, path: &Path) -> Result<PathBuf, HinomiError> {
-        self.check(path, "read")
+        self.check(path, Access::Read)
     }
 
-    fn check(&self, path: &Path, verb: &str) -> Result<PathBuf, HinomiError> {
+    fn check(&self, path: &Path, access: Access) -> Result<PathBuf, HinomiError> {
+        let shown = path.display();
         let refused = |why: &str| {
-            HinomiError::new(
-                ErrorCode::PathRefused,
-                format!("Hinomi does not {verb} {}: {why}", path.display()),
-            )
-            .with_detail(
+            let message = match access {
+                Access::Write => say(
+                    format!("Hinomi does not write to {shown}: {why}"),
+                    format!("Hinomi は {shown} に書き込みません: {why}"),
+                ),
+                Access::Read => say(
+                    format!("Hinomi does not read {shown}: {why}"),
+                    format!("Hinomi は {shown} を読み込みません: {why}"),
+                ),
+            };
+            HinomiError::new(ErrorCode::PathRefused, message).with_detail(say(
                 "choose the file or folder with the Choose… button, or use a path under \
                  Hinomi's export folder",
-            )
+                "「選択…」ボタンでファイルかフォルダを選ぶか、Hinomi のエクスポート用フォルダの下のパスを使ってください",
+            ))
         };
         let resolved = resolve(path).map_err(|why| refused(&why))?;
         let granted = self
@@ -90,9 +99,10 @@ impl PathPolicy {
         if allowed {
             Ok(resolved)
         } else {
-            Err(refused(
+            Err(refused(&say(
                 "it was not chosen in a dialog and is not in Hinomi's own folders",
-            ))
+                "ダイアログで選ばれたものではなく、Hinomi 自身のフォルダの中にもありません",
+            )))
         }
     }
 }
@@ -103,10 +113,13 @@ impl PathPolicy {
 /// a dialog, and a `..` after a not-yet-existing part cannot be resolved safely.
 fn resolve(path: &Path) -> Result<PathBuf, String> {
     if !path.is_absolute() {
-        return Err("the path is not absolute".to_owned());
+        return Err(say("the path is not absolute", "絶対パスではありません"));
     }
     if path.components().any(|part| part == Component::ParentDir) {
-        return Err("the path contains `..`".to_owned());
+        return Err(say(
+            "the path contains `..`",
+            "パスに `..` が含まれています",
+        ));
     }
     let mut existing = path.to_path_buf();
     let mut missing = Vec::new();
@@ -120,19 +133,33 @@ fn resolve(path: &Path) -> Result<PathBuf, String> {
             }
             Err(_) => {
                 let Some(name) = existing.file_name().map(ToOwned::to_owned) else {
-                    return Err("no part of the path exists".to_owned());
+                    return Err(nothing_exists());
                 };
                 // A dangling symlink is not "missing": following it later could go anywhere.
                 if existing.symlink_metadata().is_ok() {
-                    return Err("the path is a symlink to nothing".to_owned());
+                    return Err(say(
+                        "the path is a symlink to nothing",
+                        "パスはリンク先のないシンボリックリンクです",
+                    ));
                 }
                 missing.push(name);
                 if !existing.pop() {
-                    return Err("no part of the path exists".to_owned());
+                    return Err(nothing_exists());
                 }
             }
         }
     }
+}
+
+fn nothing_exists() -> String {
+    say("no part of the path exists", "パスのどの部分も存在しません")
+}
+
+/// What the page asked to do with a path, to word the refusal.
+#[derive(Clone, Copy)]
+enum Access {
+    Write,
+    Read,
 }
 
 #[cfg(test)]
@@ -287,5 +314,28 @@ mod tests {
         std::fs::create_dir(&elsewhere).unwrap();
         symlink(&elsewhere, &chosen).unwrap();
         assert!(f.policy.check_write(&chosen.join("a.md")).is_err());
+    }
+
+    #[test]
+    fn a_refusal_is_worded_in_japanese_with_the_same_code() {
+        use crate::texts::{Lang, user_lang::with};
+        let f = fixture();
+        let key = f.outside.join("id_ed25519");
+        let en = with(Lang::En, || f.policy.check_read(&key).unwrap_err());
+        let ja = with(Lang::Ja, || f.policy.check_read(&key).unwrap_err());
+        assert_eq!(ja.code, ErrorCode::PathRefused);
+        assert!(
+            en.message.starts_with("Hinomi does not read"),
+            "{}",
+            en.message
+        );
+        assert!(
+            ja.message
+                .starts_with(&format!("Hinomi は {} を読み込みません: ", key.display()))
+                && ja.message.contains("ダイアログで選ばれたものではなく"),
+            "{}",
+            ja.message
+        );
+        assert_ne!(en.detail, ja.detail);
     }
 }

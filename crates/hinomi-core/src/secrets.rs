@@ -8,6 +8,7 @@
 
 use crate::error::{ErrorCode, HinomiError};
 use crate::settings::Datasource;
+use crate::texts::user_lang::say;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -28,12 +29,32 @@ pub trait SecretStore: Send + Sync {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct KeyringStore;
 
-fn keyring_error(datasource_id: &str, action: &str, err: &keyring::Error) -> HinomiError {
+/// What was being done with the keyring when it failed.
+#[derive(Clone, Copy)]
+enum KeyringAction {
+    Open,
+    Read,
+    Store,
+    Remove,
+}
+
+fn keyring_error(datasource_id: &str, action: KeyringAction, err: &keyring::Error) -> HinomiError {
+    let (en, ja) = match action {
+        KeyringAction::Open => ("open", "開けません"),
+        KeyringAction::Read => ("read", "読み取れません"),
+        KeyringAction::Store => ("store", "保存できません"),
+        KeyringAction::Remove => ("remove", "削除できません"),
+    };
     // keyring's messages describe the platform failure, not the secret.
     HinomiError::new(
         ErrorCode::Secret,
-        format!(
-            "Cannot {action} the secret of datasource \"{datasource_id}\" in the OS keyring; is the keyring unlocked?"
+        say(
+            format!(
+                "Cannot {en} the secret of datasource \"{datasource_id}\" in the OS keyring; is the keyring unlocked?"
+            ),
+            format!(
+                "OS のキーリングにあるデータソース「{datasource_id}」のシークレットを{ja}。キーリングのロックは解除されていますか？"
+            ),
         ),
     )
     .with_detail(err.to_string())
@@ -41,7 +62,7 @@ fn keyring_error(datasource_id: &str, action: &str, err: &keyring::Error) -> Hin
 
 fn entry(datasource_id: &str) -> Result<keyring::Entry, HinomiError> {
     keyring::Entry::new(KEYRING_SERVICE, datasource_id)
-        .map_err(|err| keyring_error(datasource_id, "open", &err))
+        .map_err(|err| keyring_error(datasource_id, KeyringAction::Open, &err))
 }
 
 impl SecretStore for KeyringStore {
@@ -49,20 +70,20 @@ impl SecretStore for KeyringStore {
         match entry(datasource_id)?.get_password() {
             Ok(secret) => Ok(Some(secret)),
             Err(keyring::Error::NoEntry) => Ok(None),
-            Err(err) => Err(keyring_error(datasource_id, "read", &err)),
+            Err(err) => Err(keyring_error(datasource_id, KeyringAction::Read, &err)),
         }
     }
 
     fn set(&self, datasource_id: &str, secret: &str) -> Result<(), HinomiError> {
         entry(datasource_id)?
             .set_password(secret)
-            .map_err(|err| keyring_error(datasource_id, "store", &err))
+            .map_err(|err| keyring_error(datasource_id, KeyringAction::Store, &err))
     }
 
     fn clear(&self, datasource_id: &str) -> Result<(), HinomiError> {
         match entry(datasource_id)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(err) => Err(keyring_error(datasource_id, "remove", &err)),
+            Err(err) => Err(keyring_error(datasource_id, KeyringAction::Remove, &err)),
         }
     }
 }
@@ -124,9 +145,10 @@ pub fn store() -> Arc<dyn SecretStore> {
 /// Stores a datasource's secret in the process-wide store; an empty secret is refused.
 pub fn set_secret(datasource_id: &str, secret: &str) -> Result<(), HinomiError> {
     if secret.is_empty() {
-        return Err(HinomiError::invalid_input(
+        return Err(HinomiError::invalid_input(say(
             "The password or token is empty.",
-        ));
+            "パスワードまたはトークンが空です。",
+        )));
     }
     let stored = store().set(datasource_id, secret);
     GENERATION.fetch_add(1, Ordering::Relaxed);
@@ -221,5 +243,19 @@ mod tests {
         let list = [datasource("a")];
         assert!(clear_removed(&store, &list, &list).is_empty());
         assert_eq!(store.get("a").unwrap().as_deref(), Some("pw"));
+    }
+
+    #[test]
+    fn keyring_failures_and_an_empty_secret_are_worded_in_japanese() {
+        use crate::texts::{Lang, user_lang::with};
+        let failed = || keyring_error("prom", KeyringAction::Read, &keyring::Error::NoEntry);
+        let (en, ja) = (with(Lang::En, failed), with(Lang::Ja, failed));
+        assert_eq!((ja.code, &ja.detail), (en.code, &en.detail));
+        assert_eq!(
+            ja.message,
+            "OS のキーリングにあるデータソース「prom」のシークレットを読み取れません。キーリングのロックは解除されていますか？"
+        );
+        let empty = with(Lang::Ja, || set_secret("prom", "").unwrap_err());
+        assert_eq!(empty.message, "パスワードまたはトークンが空です。");
     }
 }

@@ -1,6 +1,7 @@
 //! The time-zone setting of sources whose times may lack a zone (local log files): one reading
 //! for the settings check and the index, so both accept the same words.
 
+use crate::texts::user_lang::say;
 use jiff::tz::{Offset, TimeZone};
 
 /// This computer's zone (`TZ`, else `/etc/localtime`); UTC when it cannot be told.
@@ -18,12 +19,23 @@ pub fn from_setting(setting: &str) -> Result<TimeZone, String> {
     if let Some(seconds) = parse_offset(setting) {
         return Offset::from_seconds(seconds)
             .map(TimeZone::fixed)
-            .map_err(|err| format!("The offset {setting} is out of range: {err}"));
+            .map_err(|err| {
+                say(
+                    format!("The offset {setting} is out of range: {err}"),
+                    format!("オフセット {setting} は範囲外です: {err}"),
+                )
+            });
     }
     TimeZone::get(setting).map_err(|_| {
-        format!(
-            "\"{setting}\" is not a time zone: use UTC, an offset such as +09:00, or a name such \
-             as Asia/Tokyo (empty means this computer's zone)."
+        say(
+            format!(
+                "\"{setting}\" is not a time zone: use UTC, an offset such as +09:00, or a name \
+                 such as Asia/Tokyo (empty means this computer's zone)."
+            ),
+            format!(
+                "「{setting}」はタイムゾーンではありません。UTC、+09:00 のようなオフセット、\
+                 または Asia/Tokyo のような名前を指定してください（空欄はこのコンピューターのタイムゾーンです）。"
+            ),
         )
     })
 }

@@ -1,7 +1,7 @@
 //! Edits the UI can make, as data: the UI sends a [`PanelEdit`], the model checks it and
 //! changes only the fields concerned, so everything else in the Grafana JSON survives.
 
-use crate::error::{DashboardError, Result};
+use crate::error::{DashboardError, EditProblem, Result, VariableProblem};
 use crate::model::{Dashboard, PanelKind, Target};
 use crate::variable_options;
 use serde::{Deserialize, Serialize};
@@ -57,21 +57,21 @@ pub fn apply_panel_edit(dashboard: &mut Dashboard, panel_id: u32, edit: PanelEdi
         PanelEdit::Unit { unit } => {
             let unit = unit.filter(|u| !u.trim().is_empty());
             if panel.is_row() {
-                return Err(DashboardError::InvalidEdit("a row has no unit".into()));
+                return Err(DashboardError::InvalidEdit(EditProblem::RowHasNoUnit));
             }
             panel.field_config_mut().defaults.unit = unit;
         }
         PanelEdit::Type { panel_type } => {
             if panel.is_row() {
                 return Err(DashboardError::InvalidEdit(
-                    "a row cannot become a panel".into(),
+                    EditProblem::RowCannotBecomePanel,
                 ));
             }
             if !PanelKind::DRAWABLE_TYPES.contains(&panel_type.as_str()) {
-                return Err(DashboardError::InvalidEdit(format!(
-                    "{panel_type:?} is not one of {}",
-                    PanelKind::DRAWABLE_TYPES.join(", ")
-                )));
+                return Err(DashboardError::InvalidEdit(EditProblem::NotDrawable {
+                    panel_type,
+                    drawable: PanelKind::DRAWABLE_TYPES.join(", "),
+                }));
             }
             panel.panel_type = panel_type;
         }
@@ -95,9 +95,8 @@ pub fn apply_panel_edit(dashboard: &mut Dashboard, panel_id: u32, edit: PanelEdi
                     | PanelKind::BarGauge
                     | PanelKind::Table
             ) {
-                return Err(DashboardError::InvalidEdit(format!(
-                    "a {} panel has no queries",
-                    panel.panel_type
+                return Err(DashboardError::InvalidEdit(EditProblem::NoQueries(
+                    panel.panel_type.clone(),
                 )));
             }
             let ref_id = next_ref_id(&panel.targets);
@@ -123,7 +122,7 @@ pub fn select_variable(dashboard: &mut Dashboard, name: &str, values: &[String])
         .find(|v| v.name == name)
         .ok_or_else(|| DashboardError::InvalidVariable {
             variable: name.to_owned(),
-            reason: "no such variable".into(),
+            reason: VariableProblem::NoSuchVariable,
         })?;
     variable_options::select(variable, values)
 }

@@ -5,7 +5,7 @@
 //! the old file: a crash leaves either the old dashboard or the new one, never half of each.
 
 use crate::edit::{PanelEdit, apply_panel_edit};
-use crate::error::{DashboardError, Result};
+use crate::error::{DashboardError, EditProblem, FileAction, Result};
 use crate::export::export_json;
 use crate::import::{Imported, import_dashboard};
 use crate::model::Dashboard;
@@ -57,7 +57,7 @@ impl DashboardStore {
     /// Opens (creating if needed) the library at `dir`.
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self> {
         let dir = dir.into();
-        fs::create_dir_all(&dir).map_err(|e| DashboardError::io("create", &dir, e))?;
+        fs::create_dir_all(&dir).map_err(|e| DashboardError::io(FileAction::Create, &dir, e))?;
         Ok(Self { dir })
     }
 
@@ -69,10 +69,10 @@ impl DashboardStore {
     pub fn list(&self) -> Result<Vec<DashboardSummary>> {
         let stars = self.stars()?;
         let mut summaries = Vec::new();
-        let entries =
-            fs::read_dir(&self.dir).map_err(|e| DashboardError::io("list", &self.dir, e))?;
+        let entries = fs::read_dir(&self.dir)
+            .map_err(|e| DashboardError::io(FileAction::List, &self.dir, e))?;
         for entry in entries {
-            let entry = entry.map_err(|e| DashboardError::io("list", &self.dir, e))?;
+            let entry = entry.map_err(|e| DashboardError::io(FileAction::List, &self.dir, e))?;
             let path = entry.path();
             let Some(uid) = uid_of_file(&path) else {
                 continue;
@@ -129,7 +129,7 @@ impl DashboardStore {
             std::io::ErrorKind::NotFound => DashboardError::NotFound {
                 uid: uid.to_owned(),
             },
-            _ => DashboardError::io("read", &path, e),
+            _ => DashboardError::io(FileAction::Read, &path, e),
         })?;
         let mut dashboard = import_dashboard(&text, &file_name(&path))?.dashboard;
         dashboard.uid = Some(uid.to_owned());
@@ -198,7 +198,7 @@ impl DashboardStore {
             std::io::ErrorKind::NotFound => DashboardError::NotFound {
                 uid: uid.to_owned(),
             },
-            _ => DashboardError::io("delete", &path, e),
+            _ => DashboardError::io(FileAction::Delete, &path, e),
         })?;
         let mut stars = self.stars()?;
         if stars.starred.remove(uid) {
@@ -231,8 +231,8 @@ impl DashboardStore {
 
     fn path_of(&self, uid: &str) -> Result<PathBuf> {
         if !valid_uid(uid) {
-            return Err(DashboardError::InvalidEdit(format!(
-                "{uid:?} is not a dashboard uid (1-40 letters, digits, '-' or '_')"
+            return Err(DashboardError::InvalidEdit(EditProblem::NotAUid(
+                uid.to_owned(),
             )));
         }
         Ok(self.dir.join(format!("{uid}.json")))
@@ -266,7 +266,7 @@ impl DashboardStore {
                 }
             })
             .find(|uid| !self.exists(uid))
-            .ok_or_else(|| DashboardError::InvalidEdit(format!("no free uid for {title:?}")))
+            .ok_or_else(|| DashboardError::InvalidEdit(EditProblem::NoFreeUid(title.to_owned())))
     }
 
     fn stars(&self) -> Result<Stars> {
@@ -278,7 +278,7 @@ impl DashboardStore {
                 message: err.to_string(),
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Stars::default()),
-            Err(e) => Err(DashboardError::io("read", path, e)),
+            Err(e) => Err(DashboardError::io(FileAction::Read, path, e)),
         }
     }
 
@@ -319,16 +319,16 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(".saving-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| DashboardError::io("create a temporary file in", dir, e))?;
+        .map_err(|e| DashboardError::io(FileAction::CreateTemporaryIn, dir, e))?;
     temp.write_all(bytes)
         .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| DashboardError::io("write", temp.path().to_owned(), e))?;
+        .map_err(|e| DashboardError::io(FileAction::Write, temp.path().to_owned(), e))?;
     // On failure the temporary file is deleted when `persist`'s error is dropped.
     temp.persist(path)
-        .map_err(|e| DashboardError::io("replace", path, e.error))?;
+        .map_err(|e| DashboardError::io(FileAction::Replace, path, e.error))?;
     #[cfg(unix)]
     fs::File::open(dir)
         .and_then(|d| d.sync_all())
-        .map_err(|e| DashboardError::io("sync", dir, e))?;
+        .map_err(|e| DashboardError::io(FileAction::Sync, dir, e))?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Grafana's relative time (`now-6h`, `now/d`, `now-1d/d`) resolved against a given "now", so
 //! callers pass their clock and tests pass a fixed instant.
 
-use crate::error::{DashboardError, Result};
+use crate::error::{DashboardError, Result, TimeProblem};
 use crate::model::TimeRangeSpec;
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, Months, NaiveDate, NaiveDateTime, TimeZone, Utc,
@@ -39,7 +39,7 @@ pub fn resolve(
     if to < from {
         return Err(DashboardError::InvalidTime {
             text: format!("{} to {}", spec.from, spec.to),
-            reason: "the range ends before it starts".into(),
+            reason: TimeProblem::EndsBeforeStart,
         });
     }
     Ok(TimeWindow {
@@ -55,9 +55,9 @@ pub fn parse_point(
     offset: FixedOffset,
     round_up: bool,
 ) -> Result<DateTime<Utc>> {
-    let invalid = |reason: &str| DashboardError::InvalidTime {
+    let invalid = |reason: TimeProblem| DashboardError::InvalidTime {
         text: text.to_owned(),
-        reason: reason.to_owned(),
+        reason,
     };
     let trimmed = text.trim();
     let (anchor, ops) = if let Some(ops) = trimmed.strip_prefix("now") {
@@ -65,7 +65,7 @@ pub fn parse_point(
     } else {
         let (absolute, ops) = trimmed.split_once("||").unwrap_or((trimmed, ""));
         (
-            parse_absolute(absolute, offset).ok_or_else(|| invalid("not `now…` nor a date"))?,
+            parse_absolute(absolute, offset).ok_or_else(|| invalid(TimeProblem::NotNowNorDate))?,
             ops,
         )
     };
@@ -78,9 +78,10 @@ pub fn parse_point(
                 let unit = rest
                     .chars()
                     .next()
-                    .ok_or_else(|| invalid("`/` needs a unit"))?;
+                    .ok_or_else(|| invalid(TimeProblem::SlashNeedsUnit))?;
                 rest = &rest[unit.len_utf8()..];
-                at = round(at, unit, round_up).ok_or_else(|| invalid("unknown unit after `/`"))?;
+                at = round(at, unit, round_up)
+                    .ok_or_else(|| invalid(TimeProblem::UnknownUnitAfterSlash))?;
             }
             '+' | '-' => {
                 let digits = rest
@@ -92,16 +93,19 @@ pub fn parse_point(
                 } else {
                     rest[..digits]
                         .parse()
-                        .map_err(|_| invalid("number too large"))?
+                        .map_err(|_| invalid(TimeProblem::NumberTooLarge))?
                 };
                 rest = &rest[digits..];
-                let unit = rest.chars().next().ok_or_else(|| invalid("missing unit"))?;
+                let unit = rest
+                    .chars()
+                    .next()
+                    .ok_or_else(|| invalid(TimeProblem::MissingUnit))?;
                 rest = &rest[unit.len_utf8()..];
                 let signed = if op == '-' { -amount } else { amount };
                 at = shift(at, signed, unit)
-                    .ok_or_else(|| invalid("unknown unit or out of range"))?;
+                    .ok_or_else(|| invalid(TimeProblem::UnknownUnitOrOutOfRange))?;
             }
-            _ => return Err(invalid("expected `+`, `-` or `/`")),
+            _ => return Err(invalid(TimeProblem::ExpectedOperator)),
         }
     }
     Ok(at.with_timezone(&Utc))

@@ -4,7 +4,7 @@
 //! Everything in it has a stable id, so importing the same file twice, or a file that went to
 //! another laptop and came back with additions, merges instead of duplicating.
 
-use crate::error::{IncidentError, Result};
+use crate::error::{BundleProblem, IncidentError, Result};
 use crate::model::evidence::EvidenceRecord;
 use crate::model::incident::Incident;
 use crate::model::postmortem::Postmortem;
@@ -78,21 +78,18 @@ impl IncidentBundle {
             version: Option<u32>,
         }
         let envelope: Envelope = serde_json::from_str(text)
-            .map_err(|err| IncidentError::Bundle(format!("not JSON ({err})")))?;
+            .map_err(|err| IncidentError::Bundle(BundleProblem::NotJson(err.to_string())))?;
         if envelope.format.as_deref() != Some(BUNDLE_FORMAT) {
-            return Err(IncidentError::Bundle(format!(
-                "expected \"format\": \"{BUNDLE_FORMAT}\""
-            )));
+            return Err(IncidentError::Bundle(BundleProblem::WrongFormat));
         }
         match envelope.version {
             Some(version) if version <= BUNDLE_VERSION => {}
             other => {
-                return Err(IncidentError::Bundle(format!(
-                    "version {other:?} is newer than this Hinomi reads ({BUNDLE_VERSION}); update Hinomi"
-                )));
+                return Err(IncidentError::Bundle(BundleProblem::TooNew(other)));
             }
         }
-        serde_json::from_str(text).map_err(|err| IncidentError::Bundle(err.to_string()))
+        serde_json::from_str(text)
+            .map_err(|err| IncidentError::Bundle(BundleProblem::Unreadable(err.to_string())))
     }
 
     /// Writes next to `path`, fsyncs, renames and fsyncs the folder

@@ -37,7 +37,7 @@ impl LocalSourceConfig {
 
     /// The zone wall times are read in, or why the setting names none.
     pub fn zone(&self) -> Result<LineZone, LocalLogsError> {
-        LineZone::parse(&self.time_zone).map_err(LocalLogsError::InvalidInput)
+        LineZone::parse(&self.time_zone).map_err(LocalLogsError::TimeZone)
     }
 
     /// What an index was built for: a different key means rebuild from the files. The zone is

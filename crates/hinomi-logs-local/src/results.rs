@@ -99,11 +99,11 @@ impl LocalResults {
         offset: u32,
         limit: u32,
     ) -> Result<LogRows, LocalLogsError> {
-        let set = self.lock().get(result_id).cloned().ok_or_else(|| {
-            LocalLogsError::InvalidInput(format!(
-                "The result set {result_id} is gone; search again."
-            ))
-        })?;
+        let set = self
+            .lock()
+            .get(result_id)
+            .cloned()
+            .ok_or_else(|| LocalLogsError::ResultGone(result_id.to_owned()))?;
         let mut set = set.lock().unwrap_or_else(|p| p.into_inner());
         set.last_used = Instant::now();
         let wanted = offset.saturating_add(limit).min(MAX_ROWS) as usize;

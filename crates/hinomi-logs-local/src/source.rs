@@ -21,8 +21,8 @@ use crate::search::hits::{self, load_hit, parse_cursor};
 use hinomi_core::clock::Clock;
 use hinomi_logs::elastic::histogram::choose_interval;
 use hinomi_logs::{
-    FieldTopValues, FieldValueCount, HistogramBucket, HitCount, LogField, LogHistogram, LogHit,
-    LogQuery, SortCursor, SurroundingHits, TailBatch,
+    FieldTopValues, FieldValueCount, FileAction, HistogramBucket, HitCount, LogField, LogHistogram,
+    LogHit, LogQuery, SortCursor, SurroundingHits, TailBatch,
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -93,9 +93,8 @@ impl LocalLogs {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, LocalLogsError> {
         config.zone()?;
-        std::fs::create_dir_all(index_dir).map_err(|err| {
-            LocalLogsError::Io(format!("Cannot create {}", index_dir.display()), err)
-        })?;
+        std::fs::create_dir_all(index_dir)
+            .map_err(|err| LocalLogsError::io(FileAction::Create, index_dir, err))?;
         let (schema, fields) = schema::build();
         let key = config.index_key();
         let existing = Index::open_in_dir(index_dir).ok().and_then(|index| {
@@ -427,9 +426,8 @@ impl LocalLogs {
         after: u32,
         same_request: bool,
     ) -> Result<SurroundingHits, LocalLogsError> {
-        let (file, line) = hits::parse_hit_id(&anchor.id).ok_or_else(|| {
-            LocalLogsError::InvalidInput(format!("{} is not a local hit id", anchor.id))
-        })?;
+        let (file, line) = hits::parse_hit_id(&anchor.id)
+            .ok_or_else(|| LocalLogsError::NotAHitId(anchor.id.clone()))?;
         let (searcher, checkpoint) = self.snapshot();
         let mut base: Vec<(Occur, Box<dyn Query>)> = vec![(
             Occur::Must,
@@ -439,9 +437,10 @@ impl LocalLogs {
             )),
         )];
         if same_request {
-            let request_id = anchor.fields.get(REQUEST_ID_FIELD).ok_or_else(|| {
-                LocalLogsError::InvalidInput(format!("This line has no {REQUEST_ID_FIELD}."))
-            })?;
+            let request_id = anchor
+                .fields
+                .get(REQUEST_ID_FIELD)
+                .ok_or_else(|| LocalLogsError::NoRequestField(REQUEST_ID_FIELD.to_owned()))?;
             base.push((
                 Occur::Must,
                 Box::new(TermQuery::new(
@@ -470,10 +469,7 @@ impl LocalLogs {
         };
         let anchor_found = side(Bound::Included(line), Bound::Included(line), 1, true)?;
         if anchor_found.is_empty() {
-            return Err(LocalLogsError::InvalidInput(format!(
-                "The line {} is no longer in the index.",
-                anchor.id
-            )));
+            return Err(LocalLogsError::LineGone(anchor.id.clone()));
         }
         let mut older = side(Bound::Unbounded, Bound::Excluded(line), before, true)?;
         older.reverse();
@@ -481,7 +477,7 @@ impl LocalLogs {
         let anchor = self
             .load(&searcher, &checkpoint, anchor_found)?
             .pop()
-            .ok_or_else(|| LocalLogsError::InvalidInput("anchor vanished".into()))?;
+            .ok_or(LocalLogsError::AnchorVanished)?;
         Ok(SurroundingHits {
             before: self.load(&searcher, &checkpoint, older)?,
             anchor,
@@ -517,8 +513,8 @@ impl LocalLogs {
                 })
             }
             Some(cursor) => {
-                let seen: TailPosition = serde_json::from_str(&cursor.0)
-                    .map_err(|_| LocalLogsError::InvalidInput("not a live-tail cursor".into()))?;
+                let seen: TailPosition =
+                    serde_json::from_str(&cursor.0).map_err(|_| LocalLogsError::NotATailCursor)?;
                 // New lines may be past the window's end: the tail has no upper bound.
                 let mut open = query.clone();
                 open.window.to_ms = f64::MAX / 4.0;
@@ -620,8 +616,7 @@ fn tail_cursor(seq: u64) -> SortCursor {
 }
 
 fn cursor_key(cursor: &SortCursor) -> Result<Key, LocalLogsError> {
-    parse_cursor(cursor)
-        .ok_or_else(|| LocalLogsError::InvalidInput(format!("not a cursor: {}", cursor.0)))
+    parse_cursor(cursor).ok_or_else(|| LocalLogsError::NotACursor(cursor.0.clone()))
 }
 
 /// Stops the follow thread when dropped (after its current pass).
@@ -698,8 +693,8 @@ fn read_checkpoint(index: &Index) -> Option<Checkpoint> {
 
 /// Removes an index directory's contents (it is a cache; the files are the truth).
 fn clear_dir(dir: &Path) -> Result<(), LocalLogsError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|err| LocalLogsError::Io(format!("Cannot read {}", dir.display()), err))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|err| LocalLogsError::io(FileAction::Read, dir, err))?;
     for entry in entries.flatten() {
         let path = entry.path();
         let removed = if path.is_dir() {
@@ -707,8 +702,7 @@ fn clear_dir(dir: &Path) -> Result<(), LocalLogsError> {
         } else {
             std::fs::remove_file(&path)
         };
-        removed
-            .map_err(|err| LocalLogsError::Io(format!("Cannot remove {}", path.display()), err))?;
+        removed.map_err(|err| LocalLogsError::io(FileAction::Remove, &path, err))?;
     }
     Ok(())
 }

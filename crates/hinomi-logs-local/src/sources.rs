@@ -66,10 +66,7 @@ impl LocalSources {
     /// The open source of `ds`, opening (and starting to follow) it if needed.
     pub fn source(&self, ds: &Datasource) -> Result<Arc<LocalLogs>, LocalLogsError> {
         if ds.kind != DatasourceKind::LocalFiles {
-            return Err(LocalLogsError::InvalidInput(format!(
-                "\"{}\" is not a local files datasource.",
-                ds.name
-            )));
+            return Err(LocalLogsError::NotLocal(ds.name.clone()));
         }
         let config = Self::config_of(ds);
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
@@ -224,7 +221,7 @@ mod tests {
         ds.kind = DatasourceKind::Elasticsearch;
         assert!(matches!(
             sources.source(&ds),
-            Err(LocalLogsError::InvalidInput(_))
+            Err(LocalLogsError::NotLocal(_))
         ));
     }
 }

@@ -6,7 +6,7 @@
 //! quotes as RFC 4180 and takes its columns from the document flattened to dotted names.
 
 use crate::elastic::convert::flatten;
-use crate::error::LogsError;
+use crate::error::{FileAction, LogsError};
 use crate::model::{ExportFormat, ExportProgress};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -28,9 +28,7 @@ impl ExportFile {
         path: &Path,
     ) -> Result<Self, LogsError> {
         if format == ExportFormat::Csv && columns.is_empty() {
-            return Err(LogsError::InvalidInput(
-                "Choose at least one column for CSV.".into(),
-            ));
+            return Err(LogsError::NoCsvColumns);
         }
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
@@ -39,7 +37,7 @@ impl ExportFile {
         let file = tempfile::Builder::new()
             .prefix(".hinomi-export-")
             .tempfile_in(&dir)
-            .map_err(|err| LogsError::io(format!("Cannot write in {}", dir.display()), err))?;
+            .map_err(|err| LogsError::io(FileAction::WriteIn, &dir, err))?;
         let counting = Counting {
             inner: std::io::BufWriter::with_capacity(1 << 20, file),
             bytes: 0,
@@ -100,9 +98,8 @@ impl ExportFile {
             .into_inner()
             .map_err(|err| write_err(err.into_error()))?;
         file.as_file().sync_all().map_err(write_err)?;
-        file.persist(&self.path).map_err(|err| {
-            LogsError::io(format!("Cannot write {}", self.path.display()), err.error)
-        })?;
+        file.persist(&self.path)
+            .map_err(|err| LogsError::io(FileAction::Write, &self.path, err.error))?;
         progress.done = true;
         Ok(progress)
     }
@@ -144,7 +141,7 @@ impl Sink {
 }
 
 fn write_err(err: std::io::Error) -> LogsError {
-    LogsError::io("Cannot write the export", err)
+    LogsError::io(FileAction::WriteExport, Path::new(""), err)
 }
 
 fn csv_err(err: csv::Error) -> LogsError {
@@ -250,6 +247,6 @@ mod tests {
         let err = ExportFile::create(ExportFormat::Csv, &[], &dir.path().join("x.csv"))
             .err()
             .unwrap();
-        assert!(matches!(err, LogsError::InvalidInput(_)));
+        assert!(matches!(err, LogsError::NoCsvColumns));
     }
 }

@@ -13,7 +13,7 @@ pub mod model;
 pub mod saved;
 
 pub use elastic::{ElasticClient, ExportRequest, LogResults};
-pub use error::LogsError;
+pub use error::{FileAction, LogsError};
 pub use export_file::ExportFile;
 pub use model::*;
 pub use tokio_util::sync::CancellationToken;

@@ -6,7 +6,7 @@
 //! [`resolve_query`] fills with the selected hit's value as a quoted Lucene phrase. User
 //! searches are written atomically (temporary file in the same directory, then rename).
 
-use crate::error::LogsError;
+use crate::error::{FileAction, LogsError};
 use crate::model::{LogHit, LogWindow, SavedSearch};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -43,11 +43,9 @@ pub fn resolve_query(search: &SavedSearch, hit: Option<&LogHit>) -> Result<Strin
     let Some(field) = &search.parameter else {
         return Ok(search.query.clone());
     };
-    let value = hit.and_then(|hit| hit.fields.get(field)).ok_or_else(|| {
-        LogsError::InvalidInput(format!(
-            "Select a line that has {field} to use this search."
-        ))
-    })?;
+    let value = hit
+        .and_then(|hit| hit.fields.get(field))
+        .ok_or_else(|| LogsError::NeedsField(field.clone()))?;
     Ok(search.query.replace(PLACEHOLDER, &lucene_phrase(value)))
 }
 
@@ -106,12 +104,10 @@ impl SavedSearches {
     /// Adds or replaces (by id) a user search; an empty id gets a fresh one.
     pub fn save(&self, mut search: SavedSearch) -> Result<SavedSearch, LogsError> {
         if search.id.starts_with("builtin:") || search.builtin {
-            return Err(LogsError::InvalidInput(
-                "Built-in searches cannot be changed; save a copy under another name.".into(),
-            ));
+            return Err(LogsError::BuiltinSearch);
         }
         if search.name.trim().is_empty() {
-            return Err(LogsError::InvalidInput("Give the search a name.".into()));
+            return Err(LogsError::UnnamedSearch);
         }
         let mut file = self.read()?;
         if search.id.trim().is_empty() {
@@ -139,23 +135,20 @@ impl SavedSearches {
                 cause: err.to_string(),
             }),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(SavedFile::default()),
-            Err(err) => Err(LogsError::io(
-                format!("Cannot read {}", self.path.display()),
-                err,
-            )),
+            Err(err) => Err(LogsError::io(FileAction::Read, &self.path, err)),
         }
     }
 
     fn write(&self, file: &SavedFile) -> Result<(), LogsError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        let io = |err| LogsError::io(format!("Cannot write {}", self.path.display()), err);
+        let io = |err| LogsError::io(FileAction::Write, &self.path, err);
         std::fs::create_dir_all(dir).map_err(io)?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
         let text = serde_json::to_vec_pretty(&SavedFile {
             version: 1,
             searches: file.searches.clone(),
         })
-        .map_err(|err| LogsError::InvalidInput(err.to_string()))?;
+        .map_err(|err| LogsError::SavedSearchesUnencodable(err.to_string()))?;
         tmp.write_all(&text).map_err(io)?;
         tmp.as_file().sync_all().map_err(io)?;
         tmp.persist(&self.path).map_err(|err| io(err.error))?;

@@ -3,6 +3,7 @@
 //! synchronous commands) nor an async worker waits on it.
 
 use hinomi_core::HinomiError;
+use hinomi_core::texts::user_lang::say;
 
 /// Runs `work` on the blocking pool. A task that panics or is cancelled becomes an `internal`
 /// error instead of taking the command (and its answer to the UI) down with it.
@@ -11,7 +12,12 @@ pub async fn blocking<T: Send + 'static>(
 ) -> Result<T, HinomiError> {
     tauri::async_runtime::spawn_blocking(work)
         .await
-        .map_err(|err| HinomiError::internal(format!("background task failed: {err}")))?
+        .map_err(|err| {
+            HinomiError::internal(say(
+                format!("background task failed: {err}"),
+                format!("バックグラウンドの処理が失敗しました: {err}"),
+            ))
+        })?
 }
 
 #[cfg(test)]
@@ -45,6 +51,21 @@ mod tests {
         assert_eq!(err.code, ErrorCode::Internal);
         assert!(
             err.message.contains("background task failed"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_panic_is_worded_in_japanese_with_the_same_code() {
+        use hinomi_core::texts::{Lang, user_lang::with};
+        let err = with(Lang::Ja, || {
+            run(|| -> Result<(), HinomiError> { panic!("the disk caught fire") }).unwrap_err()
+        });
+        assert_eq!(err.code, ErrorCode::Internal);
+        assert!(
+            err.message
+                .starts_with("バックグラウンドの処理が失敗しました: "),
             "{}",
             err.message
         );

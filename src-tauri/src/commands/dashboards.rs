@@ -11,6 +11,7 @@ use super::blocking::blocking;
 use crate::commands::datasources::Datasources;
 use hinomi_core::HinomiError;
 use hinomi_core::paths::AppPaths;
+use hinomi_core::texts::user_lang::say;
 use hinomi_dashboards::{
     Dashboard, DashboardSearch, DashboardStore, DashboardSummary, ImportReport, PanelEdit,
     TimeWindow, Variable,
@@ -197,7 +198,10 @@ pub async fn import_dashboard(
                 .into_iter()
                 .find(|s| s.uid == uid)
                 .ok_or_else(|| {
-                    HinomiError::internal("the imported dashboard is not in the library")
+                    HinomiError::internal(say(
+                        "the imported dashboard is not in the library",
+                        "インポートしたダッシュボードがライブラリにありません",
+                    ))
                 })?;
             Ok(ImportedDashboard {
                 summary,

@@ -15,6 +15,7 @@ use hinomi_core::HinomiError;
 use hinomi_core::path_policy::{LogSourceRule, PathPolicy};
 use hinomi_core::paths::AppPaths;
 use hinomi_core::settings::{Datasource, DatasourceKind, LogSourceOptions};
+use hinomi_core::texts::user_lang::say;
 use serde::Deserialize;
 use specta::Type;
 use std::collections::HashSet;
@@ -130,7 +131,10 @@ impl FilesState {
             std::fs::create_dir_all(dir).map_err(|err| {
                 HinomiError::new(
                     hinomi_core::ErrorCode::Io,
-                    format!("Cannot make the folder {}: {err}", dir.display()),
+                    say(
+                        format!("Cannot make the folder {}: {err}", dir.display()),
+                        format!("フォルダ {} を作成できません: {err}", dir.display()),
+                    ),
                 )
             })?;
         }

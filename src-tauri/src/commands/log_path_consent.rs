@@ -9,6 +9,7 @@
 //! page can neither draw nor click, and is added only when the person agrees.
 
 use super::files::FilesState;
+use hinomi_core::texts::user_lang::say;
 use hinomi_core::texts::{Lang, Message};
 use hinomi_core::{ErrorCode, HinomiError};
 use std::path::PathBuf;
@@ -34,9 +35,15 @@ pub async fn confirm_typed_log_paths(
         tracing::info!(paths = ?ungranted, "typed log paths not confirmed");
         return Err(HinomiError::new(
             ErrorCode::PathRefused,
-            format!(
-                "Not added: reading {} was not confirmed.",
-                listed(&ungranted, ", ")
+            say(
+                format!(
+                    "Not added: reading {} was not confirmed.",
+                    listed(&ungranted, ", ")
+                ),
+                format!(
+                    "追加しませんでした: {} の読み込みが確認されませんでした。",
+                    listed(&ungranted, ", ")
+                ),
             ),
         ));
     }

@@ -7,6 +7,7 @@
 //! Error texts taken from a body are cut by [`shown_text`] before they reach the user.
 
 use crate::error::{ErrorCode, HinomiError};
+use crate::texts::user_lang::say;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -32,7 +33,15 @@ impl From<TooLarge> for HinomiError {
     fn from(err: TooLarge) -> Self {
         // `backend`: the answer is the backend's to make smaller (a narrower query), as for
         // Prometheus's own "too many samples".
-        HinomiError::new(ErrorCode::Backend, err.to_string()).with_detail(format!(
+        let (received, limit) = (mb(err.received), mb(err.limit));
+        let message = say(
+            err.to_string(),
+            format!(
+                "{}: 応答が大きすぎます（{received} MB、上限 {limit} MB）。クエリか時間範囲を絞ってください。",
+                err.url
+            ),
+        );
+        HinomiError::new(ErrorCode::Backend, message).with_detail(format!(
             "{} bytes received or announced, limit {} bytes",
             err.received, err.limit
         ))
@@ -110,15 +119,26 @@ fn truncated(
     received: usize,
     declared: Option<u64>,
 ) -> HinomiError {
-    let of = declared.map(|len| format!(" of {len}")).unwrap_or_default();
-    HinomiError::new(
-        ErrorCode::Truncated,
-        format!(
-            "{}: the answer was cut short ({received}{of} bytes received before the connection closed).",
-            super::redact(url)
+    let shown = super::redact(url);
+    let message = match declared {
+        Some(len) => say(
+            format!(
+                "{shown}: the answer was cut short ({received} of {len} bytes received before the connection closed)."
+            ),
+            format!(
+                "{shown}: 応答が途中で途切れました（接続が切れるまでに {len} バイト中 {received} バイトを受信）。"
+            ),
         ),
-    )
-    .with_detail(super::error_chain_of(err))
+        None => say(
+            format!(
+                "{shown}: the answer was cut short ({received} bytes received before the connection closed)."
+            ),
+            format!(
+                "{shown}: 応答が途中で途切れました（接続が切れるまでに {received} バイトを受信）。"
+            ),
+        ),
+    };
+    HinomiError::new(ErrorCode::Truncated, message).with_detail(super::error_chain_of(err))
 }
 
 /// A backend's text as it may be shown in a message or detail: lossy UTF-8, at most
@@ -284,6 +304,24 @@ mod tests {
         assert_eq!(
             read_bounded(response, 4 * MIB).await.unwrap().len() as u64,
             MIB
+        );
+    }
+
+    #[test]
+    fn an_answer_too_large_is_worded_in_japanese() {
+        use crate::texts::{Lang, user_lang::with};
+        let too_large = || {
+            HinomiError::from(TooLarge {
+                url: "http://host/api".into(),
+                received: 2 * 1024 * MIB,
+                limit: 64 * MIB,
+            })
+        };
+        let (en, ja) = (with(Lang::En, too_large), with(Lang::Ja, too_large));
+        assert_eq!((ja.code, &ja.detail), (en.code, &en.detail));
+        assert_eq!(
+            ja.message,
+            "http://host/api: 応答が大きすぎます（2048 MB、上限 64 MB）。クエリか時間範囲を絞ってください。"
         );
     }
 }

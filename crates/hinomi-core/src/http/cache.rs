@@ -127,10 +127,17 @@ impl EndpointCache {
         })
         .await
         .map_err(|err| {
-            HinomiError::internal(format!(
-                "building the HTTP client of datasource \"{}\" failed: {err}",
-                ds.id
+            HinomiError::internal(crate::texts::user_lang::say(
+                format!(
+                    "Building the HTTP client of datasource \"{}\" failed.",
+                    ds.id
+                ),
+                format!(
+                    "データソース「{}」の HTTP クライアントを作成できませんでした。",
+                    ds.id
+                ),
             ))
+            .with_detail(err.to_string())
         })??;
         self.builds.fetch_add(1, Ordering::Relaxed);
         self.lock().insert(

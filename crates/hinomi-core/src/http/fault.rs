@@ -3,6 +3,7 @@
 
 use super::body::shown_text_limited;
 use crate::error::{ErrorCode, HinomiError};
+use crate::texts::user_lang::say;
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
@@ -26,45 +27,80 @@ impl Answer {
         let url = &self.shown_url;
         let status = self.status;
         if self.is_html() {
-            let title = html_title(&self.body)
+            let title = html_title(&self.body);
+            let titled = title
+                .as_ref()
                 .map(|title| format!(" titled \"{title}\""))
+                .unwrap_or_default();
+            let titled_ja = title
+                .map(|title| format!("（タイトル「{title}」）"))
                 .unwrap_or_default();
             return Some(
                 HinomiError::new(
                     ErrorCode::ProxyPage,
-                    format!(
-                        "{url}: the proxy answered with an HTML page{title}, not {expected} (HTTP {status}); check the datasource URL or the proxy in front of it."
+                    say(
+                        format!(
+                            "{url}: the proxy answered with an HTML page{titled}, not {expected} (HTTP {status}); check the datasource URL or the proxy in front of it."
+                        ),
+                        format!(
+                            "{url}: {expected} ではなく、プロキシから HTML ページ{titled_ja}が返りました（HTTP {status}）。データソースの URL か、その前にあるプロキシを確認してください。"
+                        ),
                     ),
                 )
                 .with_detail(shown_text_limited(&self.body, 512)),
             );
         }
         if status == StatusCode::TOO_MANY_REQUESTS {
-            let when = match retry_after(&self.headers, now) {
-                Some(wait) => format!("retry after {} s", wait.as_secs().max(1)),
-                None => "retry later".to_owned(),
+            let message = match retry_after(&self.headers, now) {
+                Some(wait) => {
+                    let secs = wait.as_secs().max(1);
+                    say(
+                        format!("{url}: rate limited; retry after {secs} s."),
+                        format!(
+                            "{url}: リクエストが多すぎるため制限されています。{secs} 秒後に再試行してください。"
+                        ),
+                    )
+                }
+                None => say(
+                    format!("{url}: rate limited; retry later."),
+                    format!(
+                        "{url}: リクエストが多すぎるため制限されています。しばらくしてから再試行してください。"
+                    ),
+                ),
             };
             return Some(
-                HinomiError::new(
-                    ErrorCode::RateLimited,
-                    format!("{url}: rate limited; {when}."),
-                )
-                .with_detail(shown_text_limited(&self.body, 512)),
+                HinomiError::new(ErrorCode::RateLimited, message)
+                    .with_detail(shown_text_limited(&self.body, 512)),
             );
         }
         if !is_unavailable(status) || looks_like_json(&self.body) {
             return None;
         }
-        let why = match status.as_u16() {
-            500 => "the server failed with an internal error",
-            502 => "a proxy in front of the server could not get an answer from it",
-            503 => "the server is unavailable (down, restarting or overloaded)",
-            _ => "a proxy in front of the server timed out waiting for it",
+        let (why, why_ja) = match status.as_u16() {
+            500 => (
+                "the server failed with an internal error",
+                "サーバーが内部エラーで失敗しました",
+            ),
+            502 => (
+                "a proxy in front of the server could not get an answer from it",
+                "サーバーの前にあるプロキシがサーバーから応答を得られませんでした",
+            ),
+            503 => (
+                "the server is unavailable (down, restarting or overloaded)",
+                "サーバーを利用できません（停止中、再起動中、または過負荷）",
+            ),
+            _ => (
+                "a proxy in front of the server timed out waiting for it",
+                "サーバーの前にあるプロキシがサーバーの応答を待つ間にタイムアウトしました",
+            ),
         };
         Some(
             HinomiError::new(
                 ErrorCode::Unavailable,
-                format!("{url} answered {status}: {why}."),
+                say(
+                    format!("{url} answered {status}: {why}."),
+                    format!("{url} が {status} を返しました: {why_ja}。"),
+                ),
             )
             .with_detail(shown_text_limited(&self.body, 512)),
         )
@@ -242,5 +278,38 @@ mod tests {
             .headers
             .insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(limited.retry_after(now()), None);
+    }
+
+    #[test]
+    fn each_fault_is_worded_in_japanese_with_the_same_code_and_detail() {
+        use crate::texts::{Lang, user_lang::with};
+        let cases = [
+            (
+                answer(200, "text/html", "<html><title>Sign in</title></html>"),
+                "プロキシから HTML ページ（タイトル「Sign in」）が返りました",
+            ),
+            (answer(500, "text/plain", "boom"), "内部エラー"),
+            (
+                answer(502, "text/plain", "no upstream"),
+                "応答を得られませんでした",
+            ),
+            (answer(503, "text/plain", ""), "利用できません"),
+            (answer(504, "text/plain", ""), "タイムアウト"),
+            (
+                answer(429, "text/plain", "slow down"),
+                "しばらくしてから再試行",
+            ),
+        ];
+        for (answer, words) in cases {
+            let fault = || answer.fault("Prometheus JSON", now()).expect("a fault");
+            let (en, ja) = (with(Lang::En, fault), with(Lang::Ja, fault));
+            assert_eq!((ja.code, &ja.detail), (en.code, &en.detail));
+            assert_ne!(en.message, ja.message);
+            assert!(
+                ja.message.starts_with("http://host/api") && ja.message.contains(words),
+                "{}",
+                ja.message
+            );
+        }
     }
 }

@@ -123,9 +123,13 @@ impl Endpoint {
         retry: Retry,
     ) -> Result<Answer, BodyError> {
         let request = request.build().map_err(|err| {
-            BodyError::Transport(crate::HinomiError::internal(format!(
-                "cannot build the request: {err}"
-            )))
+            BodyError::Transport(
+                crate::HinomiError::internal(crate::texts::user_lang::say(
+                    "Cannot build the request.",
+                    "リクエストを作成できません。",
+                ))
+                .with_detail(err.to_string()),
+            )
         })?;
         let policy = &self.retry;
         let start = policy.timer.now();
@@ -211,7 +215,10 @@ impl Endpoint {
     ) -> Result<Answer, Failed> {
         let mut request = request.try_clone().ok_or_else(|| Failed::Error {
             error: BodyError::Transport(crate::HinomiError::internal(
-                "a request with a streamed body was sent twice",
+                crate::texts::user_lang::say(
+                    "A request with a streamed body was sent twice.",
+                    "ストリーム形式の本文を持つリクエストが 2 回送信されました。",
+                ),
             )),
             retryable: false,
         })?;

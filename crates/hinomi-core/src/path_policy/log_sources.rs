@@ -18,6 +18,7 @@
 //! gone must not block saving the language).
 
 use crate::error::{ErrorCode, HinomiError};
+use crate::texts::user_lang::say;
 use std::path::{Component, Path, PathBuf};
 
 /// Never read as logs wherever they are: the kernel's and the devices' pseudo files.
@@ -56,22 +57,33 @@ impl LogSourceRule {
         let refused = |why: String| {
             HinomiError::new(
                 ErrorCode::PathRefused,
-                format!("Hinomi does not read {path} as a log source: {why}"),
+                say(
+                    format!("Hinomi does not read {path} as a log source: {why}"),
+                    format!("Hinomi は {path} をログソースとして読み込みません: {why}"),
+                ),
             )
-            .with_detail(
+            .with_detail(say(
                 "add a log file, a folder of logs or a glob such as /var/log/app/*.log that \
                  exists and is readable",
-            )
+                "存在して読み取り可能なログファイル、ログのフォルダ、または /var/log/app/*.log \
+                 のようなグロブを追加してください",
+            ))
         };
         let typed = Path::new(path);
         if !typed.is_absolute() {
-            return Err(refused("the path is not absolute".into()));
+            return Err(refused(say(
+                "the path is not absolute",
+                "絶対パスではありません",
+            )));
         }
         if typed.components().any(|part| part == Component::ParentDir) {
-            return Err(refused("the path contains `..`".into()));
+            return Err(refused(say(
+                "the path contains `..`",
+                "パスに `..` が含まれています",
+            )));
         }
         if let Some(root) = system(typed) {
-            return Err(refused(format!("{root} holds no log files")));
+            return Err(refused(no_logs_in(root)));
         }
         let glob = path.find(['*', '?', '[']).map(|at| {
             // The folder the wildcard is in: everything up to the last `/` before it.
@@ -79,9 +91,12 @@ impl LogSourceRule {
             PathBuf::from(&path[..slash.max(1)])
         });
         let fixed = glob.clone().unwrap_or_else(|| typed.to_path_buf());
-        let resolved = fixed
-            .canonicalize()
-            .map_err(|err| refused(format!("{} cannot be opened: {err}", fixed.display())))?;
+        let resolved = fixed.canonicalize().map_err(|err| {
+            refused(say(
+                format!("{} cannot be opened: {err}", fixed.display()),
+                format!("{} を開けません: {err}", fixed.display()),
+            ))
+        })?;
         if let Some(why) = self.refused_place(&resolved, !resolved.is_file()) {
             return Err(refused(why));
         }
@@ -95,12 +110,23 @@ impl LogSourceRule {
             std::fs::File::open(&resolved).map(drop)
         } else {
             return Err(refused(if glob.is_some() {
-                format!("{} is not a folder", fixed.display())
+                say(
+                    format!("{} is not a folder", fixed.display()),
+                    format!("{} はフォルダではありません", fixed.display()),
+                )
             } else {
-                "it is not a regular file or a folder".into()
+                say(
+                    "it is not a regular file or a folder",
+                    "通常のファイルでもフォルダでもありません",
+                )
             }));
         };
-        readable.map_err(|err| refused(format!("{} cannot be read: {err}", resolved.display())))
+        readable.map_err(|err| {
+            refused(say(
+                format!("{} cannot be read: {err}", resolved.display()),
+                format!("{} を読み取れません: {err}", resolved.display()),
+            ))
+        })
     }
 
     /// Why a file found inside a log source (a file of a folder walked, a glob's match) is not
@@ -114,17 +140,26 @@ impl LogSourceRule {
         let points = if resolved == path {
             String::new()
         } else {
-            format!("it points to {}; ", resolved.display())
+            say(
+                format!("it points to {}; ", resolved.display()),
+                format!("リンク先は {} です。", resolved.display()),
+            )
         };
         if let Some(why) = self.refused_place(&resolved, false) {
-            return Some(format!("refused: {points}{why}"));
+            return Some(say(
+                format!("refused: {points}{why}"),
+                format!("読み込みを拒否しました: {points}{why}"),
+            ));
         }
         let kind = resolved.metadata().ok()?.file_type();
         if kind.is_file() {
             return None;
         }
-        let what = kind_name(kind);
-        Some(format!("skipped: {points}{what}, not a regular file"))
+        let (what, what_ja) = kind_name(kind);
+        Some(say(
+            format!("skipped: {points}{what}, not a regular file"),
+            format!("スキップしました: {points}{what_ja}であり、通常のファイルではありません"),
+        ))
     }
 
     /// Why `resolved` (symlinks resolved) is never read, when it is: it is in the system's
@@ -132,34 +167,48 @@ impl LogSourceRule {
     /// a protected place.
     fn refused_place(&self, resolved: &Path, around: bool) -> Option<String> {
         if let Some(root) = system(resolved) {
-            return Some(format!("{root} holds no log files"));
+            return Some(no_logs_in(root));
         }
         let place = self
             .protected
             .iter()
             .find(|place| resolved.starts_with(place) || (around && place.starts_with(resolved)))?;
-        Some(format!(
-            "{} is one of Hinomi's own folders or a key store, which are never read as logs",
-            place.display()
+        Some(say(
+            format!(
+                "{} is one of Hinomi's own folders or a key store, which are never read as logs",
+                place.display()
+            ),
+            format!(
+                "{} は Hinomi 自身のフォルダか鍵の保管場所であり、ログとして読み込むことはありません",
+                place.display()
+            ),
         ))
     }
 }
 
-/// What a file that is not a regular file is, in words.
-fn kind_name(kind: std::fs::FileType) -> &'static str {
+/// `root` (`/proc`, …) holds no log files, in the user's language.
+fn no_logs_in(root: &str) -> String {
+    say(
+        format!("{root} holds no log files"),
+        format!("{root} にログファイルはありません"),
+    )
+}
+
+/// What a file that is not a regular file is, in words: English and Japanese.
+fn kind_name(kind: std::fs::FileType) -> (&'static str, &'static str) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         if kind.is_fifo() {
-            return "a FIFO";
+            return ("a FIFO", "FIFO");
         } else if kind.is_socket() {
-            return "a socket";
+            return ("a socket", "ソケット");
         } else if kind.is_block_device() || kind.is_char_device() {
-            return "a device";
+            return ("a device", "デバイス");
         }
     }
     let _ = kind;
-    "not a file"
+    ("not a file", "ファイル以外のもの")
 }
 
 fn system(path: &Path) -> Option<&'static str> {

@@ -5,6 +5,7 @@
 
 use super::{Datasource, TlsOptions};
 use crate::error::{ErrorCode, HinomiError};
+use crate::texts::user_lang::say;
 use serde::Serialize;
 use specta::Type;
 
@@ -29,21 +30,39 @@ pub fn datasource_problems(datasources: &[Datasource]) -> Vec<DatasourceProblem>
             })
         };
         if ds.id.trim().is_empty() {
-            report("id", "The datasource has no id.".into());
+            report(
+                "id",
+                say(
+                    "The datasource has no id.",
+                    "データソースに ID がありません。",
+                ),
+            );
         } else if !seen_ids.insert(ds.id.as_str()) {
             report(
                 "id",
-                format!("Another datasource already uses the id \"{}\".", ds.id),
+                say(
+                    format!("Another datasource already uses the id \"{}\".", ds.id),
+                    format!("ID「{}」は別のデータソースですでに使われています。", ds.id),
+                ),
             );
         }
         if ds.name.trim().is_empty() {
-            report("name", "Give the datasource a name.".into());
+            report(
+                "name",
+                say(
+                    "Give the datasource a name.",
+                    "データソースに名前を付けてください。",
+                ),
+            );
         }
         if !ds.kind.is_http() {
             if ds.log_options().paths.iter().all(|p| p.trim().is_empty()) {
                 report(
                     "logs.paths",
-                    "Add a folder, file or glob to read logs from.".into(),
+                    say(
+                        "Add a folder, file or glob to read logs from.",
+                        "ログを読み込むフォルダ、ファイル、またはグロブを追加してください。",
+                    ),
                 );
             }
             if let Err(message) = crate::time_zone::from_setting(&ds.log_options().time_zone) {
@@ -55,9 +74,15 @@ pub fn datasource_problems(datasources: &[Datasource]) -> Vec<DatasourceProblem>
         if ds.timeout_ms < 100 || ds.timeout_ms > 600_000 {
             report(
                 "timeout_ms",
-                format!(
-                    "Timeout must be between 100 ms and 10 min, not {} ms.",
-                    ds.timeout_ms
+                say(
+                    format!(
+                        "Timeout must be between 100 ms and 10 min, not {} ms.",
+                        ds.timeout_ms
+                    ),
+                    format!(
+                        "タイムアウトは 100 ミリ秒から 10 分の間にしてください（現在 {} ミリ秒）。",
+                        ds.timeout_ms
+                    ),
                 ),
             );
         }
@@ -81,7 +106,10 @@ pub fn refresh_interval_problems(refresh_interval_secs: u32) -> Vec<DatasourcePr
         problems.push(DatasourceProblem {
             datasource_id: String::new(),
             field: "refresh_interval_secs".into(),
-            error: HinomiError::invalid_input("The refresh interval must be between 1 s and 1 h."),
+            error: HinomiError::invalid_input(say(
+                "The refresh interval must be between 1 s and 1 h.",
+                "更新間隔は 1 秒から 1 時間の間にしてください。",
+            )),
         });
     }
     problems
@@ -97,11 +125,17 @@ impl TlsOptions {
         ) {
             (Some(_), None) => problems.push((
                 "tls.client_key_file",
-                HinomiError::invalid_input("A client certificate needs its private key file too."),
+                HinomiError::invalid_input(say(
+                    "A client certificate needs its private key file too.",
+                    "クライアント証明書には秘密鍵ファイルも必要です。",
+                )),
             )),
             (None, Some(_)) => problems.push((
                 "tls.client_cert_file",
-                HinomiError::invalid_input("A private key needs its client certificate file too."),
+                HinomiError::invalid_input(say(
+                    "A private key needs its client certificate file too.",
+                    "秘密鍵にはクライアント証明書ファイルも必要です。",
+                )),
             )),
             _ => {}
         }
@@ -110,9 +144,14 @@ impl TlsOptions {
                 "tls.insecure_skip_verify",
                 HinomiError::new(
                     ErrorCode::Tls,
-                    "Certificate verification is off: anyone on the network path can read and \
-                     change this datasource's traffic, credentials included. Add the server's CA \
-                     file instead and turn this off.",
+                    say(
+                        "Certificate verification is off: anyone on the network path can read and \
+                         change this datasource's traffic, credentials included. Add the server's CA \
+                         file instead and turn this off.",
+                        "証明書の検証がオフです。通信経路上の誰もが、認証情報を含むこのデータソースの\
+                         通信を読み取り・改ざんできます。代わりにサーバーの CA ファイルを追加し、\
+                         この設定をオフにしてください。",
+                    ),
                 ),
             ));
         }
@@ -124,27 +163,98 @@ impl TlsOptions {
 pub fn parse_endpoint_url(raw: &str) -> Result<url::Url, String> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        return Err("The URL is empty.".into());
+        return Err(say("The URL is empty.", "URL が空です。"));
     }
     // The typed text is quoted back to the user and logged: never with a password in it.
     let shown = crate::redact::url_credentials(trimmed);
     if crate::redact::has_url_credentials(trimmed) {
-        return Err(format!(
-            "\"{shown}\" has a user name or password in it. Leave them out of the URL: put the \
-             user name and password in the datasource's auth (stored in the OS keyring)."
+        return Err(say(
+            format!(
+                "\"{shown}\" has a user name or password in it. Leave them out of the URL: put the \
+                 user name and password in the datasource's auth (stored in the OS keyring)."
+            ),
+            format!(
+                "「{shown}」にユーザー名またはパスワードが含まれています。URL からは外し、\
+                 データソースの認証（OS のキーリングに保存されます）に入力してください。"
+            ),
         ));
     }
-    let url =
-        url::Url::parse(trimmed).map_err(|err| format!("\"{shown}\" is not a URL: {err}."))?;
+    let url = url::Url::parse(trimmed).map_err(|err| {
+        say(
+            format!("\"{shown}\" is not a URL: {err}."),
+            format!("「{shown}」は URL ではありません: {err}。"),
+        )
+    })?;
     match url.scheme() {
         "http" | "https" => {}
-        other => return Err(format!("Use http:// or https://, not {other}://.")),
+        other => {
+            return Err(say(
+                format!("Use http:// or https://, not {other}://."),
+                format!("{other}:// ではなく http:// または https:// を使ってください。"),
+            ));
+        }
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("\"{shown}\" has no host."));
+        return Err(say(
+            format!("\"{shown}\" has no host."),
+            format!("「{shown}」にホストがありません。"),
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err("Leave out ?query and #fragment; give the base URL of the API.".into());
+        return Err(say(
+            "Leave out ?query and #fragment; give the base URL of the API.",
+            "?クエリと #フラグメントは外し、API のベース URL を指定してください。",
+        ));
     }
     Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::texts::{Lang, user_lang::with};
+
+    #[test]
+    fn problems_are_worded_in_japanese_with_the_same_field_and_code() {
+        let mut broken = crate::settings::demo_datasources()[0].clone();
+        broken.name = " ".into();
+        broken.timeout_ms = 5;
+        broken.url = "ftp://host".into();
+        broken.tls.insecure_skip_verify = true;
+        let en = with(Lang::En, || {
+            datasource_problems(std::slice::from_ref(&broken))
+        });
+        let ja = with(Lang::Ja, || {
+            datasource_problems(std::slice::from_ref(&broken))
+        });
+        assert_eq!(en.len(), 4, "{en:?}");
+        assert_eq!(en.len(), ja.len());
+        for (en, ja) in en.iter().zip(&ja) {
+            assert_eq!((&en.field, en.error.code), (&ja.field, ja.error.code));
+            assert_eq!(en.error.detail, ja.error.detail);
+            assert!(!ja.error.message.is_empty());
+            assert_ne!(en.error.message, ja.error.message);
+        }
+        let timeout = ja.iter().find(|p| p.field == "timeout_ms").unwrap();
+        assert_eq!(
+            timeout.error.message,
+            "タイムアウトは 100 ミリ秒から 10 分の間にしてください（現在 5 ミリ秒）。"
+        );
+        let url = ja.iter().find(|p| p.field == "url").unwrap();
+        assert!(
+            url.error.message.contains("ftp://"),
+            "{}",
+            url.error.message
+        );
+    }
+
+    #[test]
+    fn a_bad_refresh_interval_is_worded_in_japanese() {
+        let ja = with(Lang::Ja, || refresh_interval_problems(0));
+        assert_eq!(
+            ja[0].error.message,
+            "更新間隔は 1 秒から 1 時間の間にしてください。"
+        );
+        assert_eq!(ja[0].error.code, ErrorCode::InvalidInput);
+    }
 }

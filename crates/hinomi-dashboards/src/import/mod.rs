@@ -42,7 +42,7 @@ pub fn import_value(value: Value, file: &str) -> Result<Imported> {
         return Err(DashboardError::Malformed {
             file: file.to_owned(),
             path: ".".into(),
-            message: "expected a dashboard object".into(),
+            message: crate::error::NOT_A_DASHBOARD_OBJECT.into(),
         });
     }
     let mut notes = Vec::new();

@@ -13,7 +13,7 @@ pub use prometheus::{
     variable_request,
 };
 
-use crate::error::{DashboardError, Result};
+use crate::error::{DashboardError, Result, VariableProblem};
 use crate::js_regex;
 use crate::model::Dashboard;
 use crate::model::{
@@ -148,7 +148,10 @@ pub fn filter_and_sort(
         .map(|r| {
             js_regex::parse(r).map_err(|err| DashboardError::InvalidVariable {
                 variable: variable.to_owned(),
-                reason: format!("regex {r:?}: {err}"),
+                reason: VariableProblem::BadRegex {
+                    regex: r.to_owned(),
+                    cause: err.to_string(),
+                },
             })
         })
         .transpose()?;
@@ -274,15 +277,15 @@ pub fn apply_options(variable: &mut Variable, options: Vec<VariableOption>) {
 /// Selects values the user picked. For kinds with options, each value must be one of them;
 /// a textbox takes any single value.
 pub fn select(variable: &mut Variable, values: &[String]) -> Result<()> {
-    let invalid = |reason: String| DashboardError::InvalidVariable {
+    let invalid = |reason: VariableProblem| DashboardError::InvalidVariable {
         variable: variable.name.clone(),
         reason,
     };
     if values.is_empty() {
-        return Err(invalid("select at least one value".into()));
+        return Err(invalid(VariableProblem::NothingSelected));
     }
     if values.len() > 1 && !variable.is_multi() {
-        return Err(invalid("only one value can be selected".into()));
+        return Err(invalid(VariableProblem::OnlyOneValue));
     }
     match variable.kind {
         VariableKind::Textbox => {
@@ -291,9 +294,8 @@ pub fn select(variable: &mut Variable, values: &[String]) -> Result<()> {
             return Ok(());
         }
         VariableKind::Constant | VariableKind::Other(_) => {
-            return Err(invalid(format!(
-                "a {} variable cannot be selected",
-                variable.kind.as_str()
+            return Err(invalid(VariableProblem::NotSelectable(
+                variable.kind.as_str().to_owned(),
             )));
         }
         _ => {}
@@ -304,7 +306,7 @@ pub fn select(variable: &mut Variable, values: &[String]) -> Result<()> {
         let option = available
             .iter()
             .find(|o| &o.value == value)
-            .ok_or_else(|| invalid(format!("{value:?} is not one of its options")))?;
+            .ok_or_else(|| invalid(VariableProblem::NotAnOption(value.clone())))?;
         chosen.push(option.clone());
     }
     // All stands alone.

@@ -5,7 +5,7 @@
 //! No I/O here: the caller owns the HTTP client, its TLS settings and timeouts.
 
 use super::filter_and_sort;
-use crate::error::{DashboardError, Result};
+use crate::error::{DashboardError, Result, VariableProblem};
 use crate::model::{Variable, VariableKind, VariableOption};
 use crate::template::TemplateScope;
 use crate::time_range::TimeWindow;
@@ -75,10 +75,10 @@ fn static_regex(pattern: &str) -> Regex {
 
 impl VariableQuery {
     /// Reads Grafana's Prometheus variable query syntax (after interpolation).
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, VariableProblem> {
         let text = text.trim();
         if text.is_empty() {
-            return Err("the query is empty".into());
+            return Err(VariableProblem::EmptyQuery);
         }
         let non_empty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         if let Some(caps) = LABEL_NAMES.captures(text) {
@@ -103,9 +103,7 @@ impl VariableQuery {
             });
         }
         if text.starts_with("label_values(") || text.starts_with("label_names(") {
-            return Err(format!(
-                "{text:?} is not label_values(label) or label_values(selector, label)"
-            ));
+            return Err(VariableProblem::NotLabelValues(text.to_owned()));
         }
         Ok(Self::Series {
             matcher: text.to_owned(),
@@ -113,7 +111,7 @@ impl VariableQuery {
     }
 
     /// The request Grafana's Prometheus datasource makes for this query.
-    pub fn request(&self, window: &TimeWindow) -> Result<PrometheusRequest, String> {
+    pub fn request(&self, window: &TimeWindow) -> Result<PrometheusRequest, VariableProblem> {
         let param = |name: &str, value: &str| QueryParam {
             name: name.to_owned(),
             value: value.to_owned(),
@@ -137,7 +135,7 @@ impl VariableQuery {
             Self::LabelValues { label, matcher } => {
                 // The label goes into the URL path; anything but a plain name is refused.
                 if !LABEL_NAME.is_match(label) {
-                    return Err(format!("{label:?} is not a label name"));
+                    return Err(VariableProblem::NotALabelName(label.clone()));
                 }
                 PrometheusRequest {
                     path: format!("/api/v1/label/{label}/values"),
@@ -167,14 +165,13 @@ pub fn variable_request(
     scope: &TemplateScope,
     window: &TimeWindow,
 ) -> Result<VariableRequest> {
-    let invalid = |reason: String| DashboardError::InvalidVariable {
+    let invalid = |reason: VariableProblem| DashboardError::InvalidVariable {
         variable: variable.name.clone(),
         reason,
     };
     if variable.kind != VariableKind::Query {
-        return Err(invalid(format!(
-            "a {} variable does not query Prometheus",
-            variable.kind.as_str()
+        return Err(invalid(VariableProblem::NotAQuery(
+            variable.kind.as_str().to_owned(),
         )));
     }
     let mut scope = scope.clone();
@@ -230,7 +227,10 @@ pub fn options_from_answer(request: &VariableRequest, body: &str) -> Result<Vec<
         VariableQuery::Metrics { regex } => {
             let filter = Regex::new(regex).map_err(|err| DashboardError::InvalidVariable {
                 variable: request.variable.clone(),
-                reason: format!("metrics({regex}): {err}"),
+                reason: VariableProblem::BadMetricsRegex {
+                    regex: regex.clone(),
+                    cause: err.to_string(),
+                },
             })?;
             strings()?
                 .into_iter()

@@ -162,28 +162,42 @@ impl EvidenceData {
     }
 
     /// Refuses snapshots that could not be drawn later.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), EvidenceProblem> {
         match self {
             EvidenceData::Metric(m) => {
                 for (index, series) in m.series.iter().enumerate() {
                     if series.timestamps.len() != series.values.len() {
-                        return Err(format!(
-                            "metric snapshot {:?}: series {index} has {} timestamps but {} values",
-                            m.title,
-                            series.timestamps.len(),
-                            series.values.len()
-                        ));
+                        return Err(EvidenceProblem::MismatchedSeries {
+                            title: m.title.clone(),
+                            index,
+                            timestamps: series.timestamps.len(),
+                            values: series.values.len(),
+                        });
                     }
                 }
                 Ok(())
             }
             EvidenceData::Logs(_) => Ok(()),
-            EvidenceData::Alert(a) if a.labels.is_empty() => {
-                Err("alert snapshot has no labels".to_string())
-            }
+            EvidenceData::Alert(a) if a.labels.is_empty() => Err(EvidenceProblem::UnlabelledAlert),
             EvidenceData::Alert(_) => Ok(()),
         }
     }
+}
+
+/// Why a snapshot could not be drawn later.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvidenceProblem {
+    #[error(
+        "metric snapshot {title:?}: series {index} has {timestamps} timestamps but {values} values"
+    )]
+    MismatchedSeries {
+        title: String,
+        index: usize,
+        timestamps: usize,
+        values: usize,
+    },
+    #[error("alert snapshot has no labels")]
+    UnlabelledAlert,
 }
 
 /// Evidence as stored: the data plus who pinned it and when.
@@ -232,6 +246,7 @@ mod tests {
         assert!(
             data.check()
                 .unwrap_err()
+                .to_string()
                 .contains("2 timestamps but 1 values")
         );
     }

@@ -7,7 +7,7 @@
 use super::IncidentStore;
 use super::reading::{load_incident, person};
 use super::tables::{evidence, timeline};
-use crate::error::{IncidentError, Result};
+use crate::error::{Invalid, Result};
 use crate::model::evidence::{AlertSnapshot, AlertState, EvidenceData, EvidenceRecord};
 use crate::model::incident::Incident;
 use crate::model::timeline::{TimelineEntry, TimelineEvent};
@@ -29,7 +29,7 @@ impl IncidentStore {
     ) -> Result<Option<TimelineEntry>> {
         EvidenceData::Alert(alert.clone())
             .check()
-            .map_err(IncidentError::InvalidInput)?;
+            .map_err(Invalid::Evidence)?;
         self.write(|tx, now| {
             let incident = load_incident(tx, incident_id)?;
             attach_alert(tx, &incident, alert, now, person(actor))

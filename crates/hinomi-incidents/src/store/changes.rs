@@ -4,7 +4,7 @@
 use super::IncidentStore;
 use super::reading::{append_entry, load_incident, new_id, person};
 use super::tables::{assignees, evidence, incidents, transitions};
-use crate::error::{IncidentError, Result};
+use crate::error::{Invalid, Result};
 use crate::model::evidence::{EvidenceData, EvidenceRecord};
 use crate::model::incident::{Incident, StatusTransition};
 use crate::model::lifecycle::{Status, check_transition};
@@ -116,8 +116,7 @@ impl IncidentStore {
         name: &str,
         actor: Option<&str>,
     ) -> Result<Incident> {
-        let name = person(Some(name))
-            .ok_or_else(|| IncidentError::InvalidInput("An assignee needs a name.".to_string()))?;
+        let name = person(Some(name)).ok_or(Invalid::AssigneeWithoutName)?;
         self.change_incident(incident_id, person(actor), |tx, incident, _| {
             if incident.assignees.contains(&name) {
                 return Ok(None);
@@ -154,9 +153,7 @@ impl IncidentStore {
     ) -> Result<Incident> {
         let title = title.trim().to_string();
         if title.is_empty() {
-            return Err(IncidentError::InvalidInput(
-                "An incident needs a title.".to_string(),
-            ));
+            return Err(Invalid::Untitled.into());
         }
         self.write(|tx, now| {
             let mut incident = load_incident(tx, incident_id)?;
@@ -181,9 +178,7 @@ impl IncidentStore {
         actor: Option<&str>,
     ) -> Result<TimelineEntry> {
         if markdown.trim().is_empty() {
-            return Err(IncidentError::InvalidInput(
-                "The note is empty.".to_string(),
-            ));
+            return Err(Invalid::EmptyNote.into());
         }
         let actor = person(actor);
         self.write(|tx, now| {
@@ -210,7 +205,7 @@ impl IncidentStore {
         data: EvidenceData,
         actor: Option<&str>,
     ) -> Result<TimelineEntry> {
-        data.check().map_err(IncidentError::InvalidInput)?;
+        data.check().map_err(Invalid::Evidence)?;
         let actor = person(actor);
         self.write(|tx, now| {
             load_incident(tx, incident_id)?;

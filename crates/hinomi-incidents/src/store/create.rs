@@ -7,7 +7,7 @@ use super::tables::{assignees, incidents, transitions};
 use crate::alert_group::{
     AlertIncidentOptions, FiringAlertGroup, SeverityMapping, severity_of, title_for,
 };
-use crate::error::{IncidentError, Result};
+use crate::error::{Invalid, Result};
 use crate::model::incident::{Incident, NewIncident, StatusTransition};
 use crate::model::lifecycle::Status;
 use crate::model::timeline::TimelineEvent;
@@ -33,9 +33,7 @@ impl IncidentStore {
         options: AlertIncidentOptions,
     ) -> Result<Incident> {
         if group.alerts.is_empty() {
-            return Err(IncidentError::InvalidInput(
-                "The alert group has no alerts to open an incident for.".to_string(),
-            ));
+            return Err(Invalid::EmptyAlertGroup.into());
         }
         let severity = options
             .severity
@@ -75,9 +73,7 @@ fn insert_new(
 ) -> Result<Incident> {
     let title = new.title.trim().to_string();
     if title.is_empty() {
-        return Err(IncidentError::InvalidInput(
-            "An incident needs a title.".to_string(),
-        ));
+        return Err(Invalid::Untitled.into());
     }
     let actor = person(new.actor.as_deref());
     let mut names: Vec<String> = Vec::new();

@@ -14,7 +14,7 @@ use super::tables::{
     action_items, assignees, evidence, improvements, incidents, postmortems, timeline, transitions,
 };
 use crate::bundle::{IncidentBundle, IncidentImportReport, IncidentRecord, Renumbered};
-use crate::error::{IncidentError, Result};
+use crate::error::{BundleProblem, IncidentError, Invalid, Result};
 use crate::naming::parse_incident_id;
 use hinomi_core::atomic_file;
 use rusqlite::Connection;
@@ -67,10 +67,7 @@ impl IncidentStore {
     /// the app keeps writing. Refuses to overwrite an existing file.
     pub fn backup_to(&self, destination: &Path) -> Result<()> {
         if destination.exists() {
-            return Err(IncidentError::InvalidInput(format!(
-                "{} already exists; choose a new file for the backup.",
-                destination.display()
-            )));
+            return Err(Invalid::BackupExists(destination.to_path_buf()).into());
         }
         // Into a temporary in the same folder, then fsync and a no-clobber rename: a crash or a
         // full disk never leaves half a backup under the chosen name. The temporaries share one
@@ -89,12 +86,10 @@ impl IncidentStore {
             .suffix(atomic_file::TEMP_SUFFIX)
             .tempfile_in(dir)
             .map_err(|err| write_error("create a temporary file in", dir, err))?;
-        let temp_path = temp.path().to_str().ok_or_else(|| {
-            IncidentError::InvalidInput(format!(
-                "{} is not a UTF-8 path SQLite can write to.",
-                dir.display()
-            ))
-        })?;
+        let temp_path = temp
+            .path()
+            .to_str()
+            .ok_or_else(|| IncidentError::from(Invalid::NonUtf8Path(dir.to_path_buf())))?;
         {
             let conn = self.lock();
             // VACUUM INTO accepts an existing empty file.
@@ -127,17 +122,18 @@ fn export_record(conn: &Connection, id: &str) -> Result<IncidentRecord> {
 fn check_record(record: &IncidentRecord) -> Result<()> {
     let id = &record.incident.id;
     if record.incident.uid.trim().is_empty() || record.incident.title.trim().is_empty() {
-        return Err(IncidentError::Bundle(format!(
-            "incident {id} has no uid or title"
+        return Err(IncidentError::Bundle(BundleProblem::NoUidOrTitle(
+            id.clone(),
         )));
     }
     let evidence: HashSet<&str> = record.evidence.iter().map(|e| e.id.as_str()).collect();
     for entry in &record.timeline {
         if let Some(missing) = entry.event.evidence_id().filter(|e| !evidence.contains(e)) {
-            return Err(IncidentError::Bundle(format!(
-                "incident {id}: timeline entry {} refers to evidence {missing} that the file does not contain",
-                entry.id
-            )));
+            return Err(IncidentError::Bundle(BundleProblem::MissingEvidence {
+                incident: id.clone(),
+                entry: entry.id.to_string(),
+                evidence: missing.to_owned(),
+            }));
         }
     }
     Ok(())

@@ -6,7 +6,7 @@
 use super::IncidentStore;
 use super::changes::pin;
 use super::reading::{load_incidents, person};
-use crate::error::{IncidentError, Result};
+use crate::error::{Invalid, Result};
 use crate::model::evidence::{AlertSnapshot, EvidenceData};
 use crate::model::incident::Incident;
 use crate::model::timeline::TimelineEntry;
@@ -28,7 +28,7 @@ impl IncidentStore {
     ) -> Result<Option<AttachedToMine>> {
         let data: Vec<EvidenceData> = alerts.iter().cloned().map(EvidenceData::Alert).collect();
         for one in &data {
-            one.check().map_err(IncidentError::InvalidInput)?;
+            one.check().map_err(Invalid::Evidence)?;
         }
         let actor = person(Some(user));
         self.write(|tx, now| {
@@ -65,6 +65,7 @@ fn incident_of(user: &str, open: Vec<Incident>) -> Option<Incident> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::IncidentError;
     use crate::model::evidence::AlertState;
     use crate::model::incident::NewIncident;
     use crate::model::lifecycle::Status;

@@ -6,7 +6,7 @@
 use super::IncidentStore;
 use super::reading::new_id;
 use super::tables::{action_items, improvements, incidents, postmortems};
-use crate::error::{IncidentError, Result};
+use crate::error::{IncidentError, Invalid, Missing, Result};
 use crate::model::postmortem::Postmortem;
 use crate::rule_file::validate_rule_file;
 use rusqlite::Connection;
@@ -32,10 +32,7 @@ impl IncidentStore {
             .iter()
             .position(|item| item.description.trim().is_empty())
         {
-            return Err(IncidentError::InvalidInput(format!(
-                "Action item {} has no description.",
-                blank + 1
-            )));
+            return Err(Invalid::ActionItemWithoutDescription(blank + 1).into());
         }
         let incident_id = postmortem.incident_id.as_str();
         self.write(|tx, now| {
@@ -114,7 +111,7 @@ impl IncidentStore {
 
 pub(super) fn load_postmortem(conn: &Connection, incident_id: &str) -> Result<Postmortem> {
     if !incidents::exists(conn, incident_id)? {
-        return Err(IncidentError::not_found("Incident", incident_id));
+        return Err(IncidentError::not_found(Missing::Incident, incident_id));
     }
     let mut postmortem =
         postmortems::get(conn, incident_id)?.unwrap_or_else(|| Postmortem::empty(incident_id));

@@ -4,7 +4,7 @@
 use super::IncidentStore;
 use super::tables::timeline::Position;
 use super::tables::{assignees, evidence, incidents, timeline, transitions};
-use crate::error::{IncidentError, Result};
+use crate::error::{IncidentError, Invalid, Missing, Result};
 use crate::model::evidence::EvidenceRecord;
 use crate::model::incident::Incident;
 use crate::model::timeline::{TimelineEntry, TimelineEvent, TimelinePage, TimelineQuery};
@@ -30,7 +30,10 @@ impl IncidentStore {
         let limit = query.limit.clamp(1, MAX_TIMELINE_PAGE);
         self.read(|tx| {
             if !incidents::exists(tx, &query.incident_id)? {
-                return Err(IncidentError::not_found("Incident", &query.incident_id));
+                return Err(IncidentError::not_found(
+                    Missing::Incident,
+                    &query.incident_id,
+                ));
             }
             let (entries, next) =
                 timeline::page(tx, &query.incident_id, query.order, after, limit)?;
@@ -44,7 +47,7 @@ impl IncidentStore {
     pub fn get_evidence(&self, evidence_id: &str) -> Result<EvidenceRecord> {
         self.read(|tx| {
             evidence::get(tx, evidence_id)?
-                .ok_or_else(|| IncidentError::not_found("Evidence", evidence_id))
+                .ok_or_else(|| IncidentError::not_found(Missing::Evidence, evidence_id))
         })
     }
 
@@ -52,7 +55,7 @@ impl IncidentStore {
     pub fn list_evidence(&self, incident_id: &str) -> Result<Vec<EvidenceRecord>> {
         self.read(|tx| {
             if !incidents::exists(tx, incident_id)? {
-                return Err(IncidentError::not_found("Incident", incident_id));
+                return Err(IncidentError::not_found(Missing::Incident, incident_id));
             }
             Ok(evidence::list(tx, incident_id)?)
         })
@@ -66,16 +69,12 @@ fn parse_cursor(cursor: &str) -> Result<Position> {
             seq: seq.parse().ok()?,
         })
     });
-    parsed.ok_or_else(|| {
-        IncidentError::InvalidInput(format!(
-            "{cursor:?} is not a timeline cursor this store handed out"
-        ))
-    })
+    parsed.ok_or_else(|| IncidentError::from(Invalid::TimelineCursor(cursor.to_owned())))
 }
 
 pub(super) fn load_incident(conn: &Connection, id: &str) -> Result<Incident> {
     let mut incident =
-        incidents::get(conn, id)?.ok_or_else(|| IncidentError::not_found("Incident", id))?;
+        incidents::get(conn, id)?.ok_or_else(|| IncidentError::not_found(Missing::Incident, id))?;
     fill(conn, &mut incident)?;
     Ok(incident)
 }

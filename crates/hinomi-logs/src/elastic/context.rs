@@ -30,13 +30,14 @@ impl ElasticClient {
         after: u32,
         same_request: bool,
     ) -> Result<SurroundingHits, LogsError> {
-        let (index, id) = split_hit_id(&anchor.id)
-            .ok_or_else(|| LogsError::InvalidInput(format!("{} is not a hit id", anchor.id)))?;
+        let (index, id) =
+            split_hit_id(&anchor.id).ok_or_else(|| LogsError::NotAHitId(anchor.id.clone()))?;
         let mut base = BoolQuery::default();
         if same_request {
-            let request_id = anchor.fields.get(REQUEST_ID_FIELD).ok_or_else(|| {
-                LogsError::InvalidInput(format!("This line has no {REQUEST_ID_FIELD}."))
-            })?;
+            let request_id = anchor
+                .fields
+                .get(REQUEST_ID_FIELD)
+                .ok_or_else(|| LogsError::NoRequestField(REQUEST_ID_FIELD.to_owned()))?;
             base.filter.push(Query::MatchPhrase(BTreeMap::from([(
                 REQUEST_ID_FIELD.to_string(),
                 request_id.clone(),
@@ -108,9 +109,14 @@ impl ElasticClient {
         });
         let found = page(anchor_query, SortOrder::Desc, 1, None, pit.clone()).await?;
         pit = found.pit_id.or(pit);
-        let anchor = found.hits.into_iter().next().ok_or_else(|| {
-            LogsError::InvalidInput(format!("The line {id} is no longer in {index}."))
-        })?;
+        let anchor = found
+            .hits
+            .into_iter()
+            .next()
+            .ok_or_else(|| LogsError::LineGone {
+                id: id.to_owned(),
+                index: index.to_owned(),
+            })?;
         let newer = if after > 0 {
             let got = page(
                 Query::Bool(base.clone()),

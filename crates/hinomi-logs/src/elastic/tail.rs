@@ -41,7 +41,7 @@ impl ElasticClient {
         let position = match cursor {
             Some(cursor) => Some(
                 serde_json::from_str::<TailPosition>(&cursor.0)
-                    .map_err(|_| LogsError::InvalidInput("not a live-tail cursor".into()))?,
+                    .map_err(|_| LogsError::NotATailCursor)?,
             ),
             None => None,
         };

@@ -8,6 +8,7 @@
 use super::DashboardsState;
 use crate::commands::blocking::blocking;
 use chrono::DateTime;
+use hinomi_core::texts::user_lang::say;
 use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_dashboards::TimeWindow;
 use hinomi_incidents::{MetricSeries, MetricSnapshot, TimeRange};
@@ -24,13 +25,19 @@ pub async fn panel_snapshot(
     let panel = dashboard.panel(panel_id).ok_or_else(|| {
         HinomiError::new(
             ErrorCode::NotFound,
-            format!("Panel {panel_id} is not on this dashboard."),
+            say(
+                format!("Panel {panel_id} is not on this dashboard."),
+                format!("パネル {panel_id} はこのダッシュボードにありません。"),
+            ),
         )
     })?;
     let no_data = || {
         HinomiError::new(
             ErrorCode::NotFound,
-            "This panel has no data to pin yet; wait until it has drawn once.",
+            say(
+                "This panel has no data to pin yet; wait until it has drawn once.",
+                "このパネルにはまだピン留めできるデータがありません。一度描画されるまでお待ちください。",
+            ),
         )
     };
     let (cache, cached) = (state.cache.clone(), uid.to_owned());
