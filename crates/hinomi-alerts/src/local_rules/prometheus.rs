@@ -2,7 +2,7 @@
 
 use super::eval::{InstantQuery, QuerySample};
 use chrono::{DateTime, Utc};
-use hinomi_core::settings::Datasource;
+use hinomi_core::http::Endpoint;
 use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_prometheus::{InstantResult, PrometheusClient};
 use std::collections::BTreeMap;
@@ -13,10 +13,12 @@ pub struct PrometheusInstantQuery {
 }
 
 impl PrometheusInstantQuery {
-    pub fn new(ds: &Datasource) -> Result<Self, HinomiError> {
-        Ok(Self {
-            client: PrometheusClient::new(ds)?,
-        })
+    /// Queries over the datasource's endpoint, from the app's
+    /// [`hinomi_core::http::EndpointCache`].
+    pub fn from_endpoint(endpoint: Endpoint) -> Self {
+        Self {
+            client: PrometheusClient::from_endpoint(endpoint),
+        }
     }
 }
 

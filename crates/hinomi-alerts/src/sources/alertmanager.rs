@@ -11,7 +11,6 @@ use crate::silences::{Silence, SilenceDraft, SilenceMatcher, SilenceState};
 use chrono::{DateTime, Utc};
 use hinomi_core::http::Endpoint;
 use hinomi_core::http::Retry;
-use hinomi_core::settings::Datasource;
 use hinomi_core::{ErrorCode, HinomiError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -241,20 +240,10 @@ impl From<WireSilence> for Silence {
 }
 
 impl AlertmanagerClient {
-    pub fn new(ds: &Datasource) -> Result<Self, HinomiError> {
-        Ok(Self {
-            endpoint: Endpoint::new(ds)?,
-        })
-    }
-
-    /// The same client with retries timed by `timer` (a fake clock in tests).
-    pub fn with_retry_timer(
-        self,
-        timer: std::sync::Arc<dyn hinomi_core::http::RetryTimer>,
-    ) -> Self {
-        Self {
-            endpoint: self.endpoint.with_retry_timer(timer),
-        }
+    /// A client over the datasource's endpoint, from the app's
+    /// [`hinomi_core::http::EndpointCache`] (tests build one with `Endpoint::new`).
+    pub fn from_endpoint(endpoint: Endpoint) -> Self {
+        Self { endpoint }
     }
 
     pub fn datasource_id(&self) -> &str {

@@ -8,7 +8,7 @@
 use crate::alert::{Alert, AlertState, LabelSet, SourceKind, SourceRef};
 use chrono::{DateTime, Utc};
 use hinomi_core::HinomiError;
-use hinomi_core::settings::Datasource;
+use hinomi_core::http::Endpoint;
 use hinomi_prometheus::PrometheusClient;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -150,19 +150,11 @@ fn real_time(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
 }
 
 impl PrometheusAlertsClient {
-    pub fn new(ds: &Datasource) -> Result<Self, HinomiError> {
-        Ok(Self {
-            client: PrometheusClient::new(ds)?,
-        })
-    }
-
-    /// The same client with retries timed by `timer` (a fake clock in tests).
-    pub fn with_retry_timer(
-        self,
-        timer: std::sync::Arc<dyn hinomi_core::http::RetryTimer>,
-    ) -> Self {
+    /// A client over the datasource's endpoint, from the app's
+    /// [`hinomi_core::http::EndpointCache`] (tests build one with `Endpoint::new`).
+    pub fn from_endpoint(endpoint: Endpoint) -> Self {
         Self {
-            client: self.client.with_retry_timer(timer),
+            client: PrometheusClient::from_endpoint(endpoint),
         }
     }
 
