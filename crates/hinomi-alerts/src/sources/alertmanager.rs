@@ -273,13 +273,7 @@ impl AlertmanagerClient {
     }
 
     pub async fn alerts(&self) -> Result<Vec<Alert>, HinomiError> {
-        let source = self.source();
-        Ok(self
-            .raw_alerts()
-            .await?
-            .into_iter()
-            .map(|alert| alert.into_alert(source.clone()))
-            .collect())
+        Ok(board_alerts(self.raw_alerts().await?, &self.source()))
     }
 
     pub async fn alert_groups(&self) -> Result<Vec<AlertGroupStatus>, HinomiError> {
@@ -395,6 +389,16 @@ impl AlertmanagerClient {
     }
 }
 
+/// Alertmanager's alerts as board alerts of `source`.
+fn board_alerts(
+    raw: impl IntoIterator<Item = impl Into<AlertmanagerAlert>>,
+    source: &SourceRef,
+) -> Vec<Alert> {
+    raw.into_iter()
+        .map(|alert| alert.into().into_alert(source.clone()))
+        .collect()
+}
+
 /// The v2 API's answers decoded from bytes, as the client decodes them, without a server: for
 /// the fuzz targets in `fuzz/` (an answer is outside data).
 #[doc(hidden)]
@@ -409,10 +413,7 @@ pub mod decode {
     pub fn alerts(body: &[u8]) -> Result<Vec<Alert>, HinomiError> {
         let source = SourceRef::new("fuzz", SourceKind::Alertmanager);
         let alerts: Vec<WireAlert> = ok(body)?;
-        Ok(alerts
-            .into_iter()
-            .map(|alert| AlertmanagerAlert::from(alert).into_alert(source.clone()))
-            .collect())
+        Ok(board_alerts(alerts, &source))
     }
 
     /// `/api/v2/alerts/groups`.

@@ -173,13 +173,7 @@ impl PrometheusAlertsClient {
 
     /// Pending and firing alerts, as board alerts.
     pub async fn alerts(&self) -> Result<Vec<Alert>, HinomiError> {
-        let source = self.source();
-        Ok(self
-            .raw_alerts()
-            .await?
-            .into_iter()
-            .filter_map(|alert| alert.into_alert(source.clone()))
-            .collect())
+        Ok(board_alerts(self.raw_alerts().await?, &self.source()))
     }
 
     /// Every rule group with each rule's health, last error and last evaluation.
@@ -187,6 +181,13 @@ impl PrometheusAlertsClient {
         let data: RulesData = self.client.get_api("/api/v1/rules", &[]).await?;
         Ok(data.groups.into_iter().map(group_status).collect())
     }
+}
+
+/// The pending and firing ones of `raw`, as board alerts of `source`.
+fn board_alerts(raw: Vec<PrometheusAlert>, source: &SourceRef) -> Vec<Alert> {
+    raw.into_iter()
+        .filter_map(|alert| alert.into_alert(source.clone()))
+        .collect()
 }
 
 fn group_status(group: WireGroup) -> RuleGroupStatus {
@@ -234,11 +235,8 @@ pub mod decode {
     /// `/api/v1/alerts` answered with this HTTP status, as board alerts.
     pub fn alerts(code: u16, body: &[u8]) -> Result<Vec<Alert>, HinomiError> {
         let source = SourceRef::new("fuzz", SourceKind::Prometheus);
-        Ok(decode_api_answer::<AlertsData>(status(code), "fuzz", body)?
-            .alerts
-            .into_iter()
-            .filter_map(|alert| alert.into_alert(source.clone()))
-            .collect())
+        let data: AlertsData = decode_api_answer(status(code), "fuzz", body)?;
+        Ok(board_alerts(data.alerts, &source))
     }
 
     /// `/api/v1/rules` answered with this HTTP status.
