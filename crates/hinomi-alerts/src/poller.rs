@@ -63,15 +63,14 @@ impl AlertSource {
     pub fn for_datasource(
         ds: &Datasource,
         endpoints: SharedEndpoints,
-    ) -> Result<Self, HinomiError> {
+    ) -> Result<Self, AlertsError> {
         let api = match ds.kind {
             DatasourceKind::Prometheus => AlertsApi::Prometheus,
             DatasourceKind::Alertmanager => AlertsApi::Alertmanager,
             DatasourceKind::Elasticsearch | DatasourceKind::LocalFiles => {
-                return Err(HinomiError::invalid_input(format!(
-                    "{} is a log datasource; alerts come from Prometheus or Alertmanager.",
-                    ds.name
-                )));
+                return Err(AlertsError::NotAnAlertSource {
+                    name: ds.name.clone(),
+                });
             }
         };
         Ok(Self {

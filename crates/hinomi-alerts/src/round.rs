@@ -235,7 +235,7 @@ impl<H: RoundHost> PollLoop<H> {
                 |ds| match AlertSource::for_datasource(ds, runtime.endpoints().clone()) {
                     Ok(source) => Some(source),
                     Err(error) => {
-                        source_errors.push(error);
+                        source_errors.push(HinomiError::from(error));
                         None
                     }
                 },

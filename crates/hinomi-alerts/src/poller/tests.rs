@@ -165,6 +165,6 @@ fn elasticsearch_is_not_an_alert_source() {
         logs: None,
     };
     let endpoints = Arc::new(hinomi_core::http::EndpointCache::new());
-    let err = AlertSource::for_datasource(&ds, endpoints).unwrap_err();
+    let err = HinomiError::from(AlertSource::for_datasource(&ds, endpoints).unwrap_err());
     assert_eq!(err.code, ErrorCode::InvalidInput);
 }

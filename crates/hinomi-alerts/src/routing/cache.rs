@@ -6,6 +6,7 @@
 //! delays neither the others nor the poll round. Time comes from the injected clock.
 
 use super::RouteTree;
+use crate::error::AlertsError;
 use crate::sources::AlertmanagerClient;
 use chrono::{DateTime, Utc};
 use hinomi_core::HinomiError;
@@ -103,9 +104,9 @@ async fn read(
     tokio::time::timeout(budget, routing)
         .await
         .unwrap_or_else(|_elapsed| {
-            Err(HinomiError::new(
-                hinomi_core::ErrorCode::Timeout,
-                format!("{} did not send its route tree in time.", ds.name),
-            ))
+            Err(AlertsError::RouteTreeTimeout {
+                name: ds.name.clone(),
+            }
+            .into())
         })
 }

@@ -7,11 +7,12 @@
 
 use super::response::{ALERTMANAGER_JSON, alertmanager_error, alertmanager_json, send};
 use crate::alert::{Alert, AlertState, LabelSet, SourceKind, SourceRef};
+use crate::error::AlertsError;
 use crate::silences::{Silence, SilenceDraft, SilenceMatcher, SilenceState};
 use chrono::{DateTime, Utc};
+use hinomi_core::HinomiError;
 use hinomi_core::http::Endpoint;
 use hinomi_core::http::Retry;
-use hinomi_core::{ErrorCode, HinomiError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -306,9 +307,7 @@ impl AlertmanagerClient {
         draft: &SilenceDraft,
     ) -> Result<String, HinomiError> {
         if id.trim().is_empty() {
-            return Err(HinomiError::invalid_input(
-                "Which silence? The id is empty.",
-            ));
+            return Err(AlertsError::EmptySilenceId.into());
         }
         self.post_silence(Some(id), draft).await
     }
@@ -316,9 +315,7 @@ impl AlertmanagerClient {
     /// Ends a silence now (Alertmanager keeps it, as expired).
     pub async fn expire_silence(&self, id: &str) -> Result<(), HinomiError> {
         if id.trim().is_empty() {
-            return Err(HinomiError::invalid_input(
-                "Which silence? The id is empty.",
-            ));
+            return Err(AlertsError::EmptySilenceId.into());
         }
         let path = format!("/api/v2/silence/{id}");
         let request = self.endpoint.client().delete(self.endpoint.url(&path));
@@ -377,14 +374,12 @@ impl AlertmanagerClient {
     /// The routing tree this Alertmanager runs with.
     pub async fn routing(&self) -> Result<crate::routing::RouteTree, HinomiError> {
         let status = self.status().await?;
-        crate::routing::RouteTree::from_yaml(&status.config_yaml).map_err(|err| {
-            HinomiError::new(
-                ErrorCode::Decode,
-                format!(
-                    "Cannot read the configuration of Alertmanager {}: {err}",
-                    self.datasource_id()
-                ),
-            )
+        crate::routing::RouteTree::from_yaml(&status.config_yaml).map_err(|source| {
+            AlertsError::UnreadableRouting {
+                datasource_id: self.datasource_id().to_owned(),
+                source,
+            }
+            .into()
         })
     }
 }
