@@ -21,6 +21,7 @@ use hinomi_alerts::routing::RouteTree;
 use hinomi_alerts::sources::AlertmanagerClient;
 use hinomi_alerts::{Alert, AlertState, LabelSet, SourceKind, SourceRef};
 use hinomi_core::clock::SystemClock;
+use hinomi_core::http::Endpoint;
 use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
 use std::sync::Arc;
 use std::time::Instant;
@@ -223,17 +224,19 @@ fn fetched(sources: usize, polls: usize) -> (f64, f64) {
         let url = serve(payload.clone()).await;
         let clients: Vec<AlertmanagerClient> = (0..sources)
             .map(|i| {
-                AlertmanagerClient::new(&Datasource {
-                    id: format!("am-{i}"),
-                    name: format!("am-{i}"),
-                    kind: DatasourceKind::Alertmanager,
-                    url: url.clone(),
-                    timeout_ms: 30_000,
-                    tls: TlsOptions::default(),
-                    auth: Default::default(),
-                    logs: None,
-                })
-                .expect("a client")
+                AlertmanagerClient::from_endpoint(
+                    Endpoint::new(&Datasource {
+                        id: format!("am-{i}"),
+                        name: format!("am-{i}"),
+                        kind: DatasourceKind::Alertmanager,
+                        url: url.clone(),
+                        timeout_ms: 30_000,
+                        tls: TlsOptions::default(),
+                        auth: Default::default(),
+                        logs: None,
+                    })
+                    .expect("a client"),
+                )
             })
             .collect();
         let http = reqwest::Client::new();

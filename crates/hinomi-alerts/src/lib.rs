@@ -19,6 +19,7 @@ pub mod alert;
 pub mod board;
 pub mod changes;
 pub mod duration;
+pub mod endpoints;
 mod error;
 pub mod grouping;
 pub mod history;

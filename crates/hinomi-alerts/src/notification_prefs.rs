@@ -2,7 +2,7 @@
 //! alerts crate owns it (types, defaults, validation); `hinomi-settings` composes it into the
 //! file, and [`crate::round::notification_settings`] turns it into the planner's settings.
 
-use hinomi_core::HinomiError;
+use crate::error::AlertsError;
 use hinomi_core::settings::DatasourceProblem;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -53,9 +53,11 @@ impl AlertNotificationPrefs {
                 problems.push(DatasourceProblem {
                     datasource_id: String::new(),
                     field: field.into(),
-                    error: HinomiError::invalid_input(format!(
-                        "{text:?} is not a time like 22:00."
-                    )),
+                    error: AlertsError::NotATime {
+                        text: text.clone(),
+                        in_quiet_hours: false,
+                    }
+                    .into(),
                 });
             }
         }
@@ -63,9 +65,10 @@ impl AlertNotificationPrefs {
             problems.push(DatasourceProblem {
                 datasource_id: String::new(),
                 field: "alert_notifications.escalate_after_minutes".into(),
-                error: HinomiError::invalid_input(
-                    "Escalation must come within 24 h (1440 min), or 0 for never.",
-                ),
+                error: AlertsError::EscalationTooLate {
+                    minutes: self.escalate_after_minutes,
+                }
+                .into(),
             });
         }
         problems

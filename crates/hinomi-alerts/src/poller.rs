@@ -14,6 +14,7 @@
 
 use crate::alert::{Alert, SourceKind, SourceRef};
 use crate::changes::{AlertChange, detect_changes};
+use crate::endpoints::SharedEndpoints;
 use crate::error::AlertsError;
 use crate::history::AlertHistory;
 use crate::ingest::Snapshot;
@@ -32,38 +33,74 @@ use std::time::Duration;
 
 mod fetches;
 
-/// A configured source of alerts.
-#[derive(Debug, Clone)]
-pub enum AlertSource {
-    Prometheus(PrometheusAlertsClient),
-    Alertmanager(AlertmanagerClient),
+/// A configured source of alerts: a Prometheus or an Alertmanager datasource, asked over its
+/// endpoint from the app's cache at each fetch (so a changed secret or CA file is picked up
+/// without rebuilding the sources, and an unchanged one costs no keyring read).
+#[derive(Clone)]
+pub struct AlertSource {
+    datasource: Datasource,
+    api: AlertsApi,
+    endpoints: SharedEndpoints,
+}
+
+/// Which API a source's alerts are read with.
+#[derive(Debug, Clone, Copy)]
+enum AlertsApi {
+    Prometheus,
+    Alertmanager,
+}
+
+impl std::fmt::Debug for AlertSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AlertSource")
+            .field("datasource", &self.datasource.id)
+            .field("api", &self.api)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AlertSource {
-    pub fn for_datasource(ds: &Datasource) -> Result<Self, HinomiError> {
-        match ds.kind {
-            DatasourceKind::Prometheus => Ok(Self::Prometheus(PrometheusAlertsClient::new(ds)?)),
-            DatasourceKind::Alertmanager => Ok(Self::Alertmanager(AlertmanagerClient::new(ds)?)),
+    pub fn for_datasource(
+        ds: &Datasource,
+        endpoints: SharedEndpoints,
+    ) -> Result<Self, AlertsError> {
+        let api = match ds.kind {
+            DatasourceKind::Prometheus => AlertsApi::Prometheus,
+            DatasourceKind::Alertmanager => AlertsApi::Alertmanager,
             DatasourceKind::Elasticsearch | DatasourceKind::LocalFiles => {
-                Err(HinomiError::invalid_input(format!(
-                    "{} is a log datasource; alerts come from Prometheus or Alertmanager.",
-                    ds.name
-                )))
+                return Err(AlertsError::NotAnAlertSource {
+                    name: ds.name.clone(),
+                });
             }
-        }
+        };
+        Ok(Self {
+            datasource: ds.clone(),
+            api,
+            endpoints,
+        })
     }
 
     pub fn source(&self) -> SourceRef {
-        match self {
-            Self::Prometheus(client) => client.source(),
-            Self::Alertmanager(client) => client.source(),
-        }
+        let kind = match self.api {
+            AlertsApi::Prometheus => SourceKind::Prometheus,
+            AlertsApi::Alertmanager => SourceKind::Alertmanager,
+        };
+        SourceRef::new(self.datasource.id.as_str(), kind)
     }
 
     pub async fn fetch(&self) -> Result<Vec<Alert>, HinomiError> {
-        match self {
-            Self::Prometheus(client) => client.alerts().await,
-            Self::Alertmanager(client) => client.alerts().await,
+        let endpoint = self
+            .endpoints
+            .endpoint_cache()
+            .endpoint(&self.datasource)
+            .await?;
+        match self.api {
+            AlertsApi::Prometheus => {
+                PrometheusAlertsClient::from_endpoint(endpoint)
+                    .alerts()
+                    .await
+            }
+            AlertsApi::Alertmanager => AlertmanagerClient::from_endpoint(endpoint).alerts().await,
         }
     }
 }

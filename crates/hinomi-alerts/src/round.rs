@@ -3,9 +3,10 @@
 //! a user action rang [`AlertsRuntime::poll_now`].
 //!
 //! A round reads the settings again (a datasource added in Settings is polled at the next
-//! round; a changed secret rebuilds the clients), polls the sources and reads the route trees
-//! at once within the round budget, publishes the result as the runtime's [`Latest`], ticks the
-//! notification planner and saves its memory. What the desktop makes of a round — the tray, the
+//! round; a changed secret restarts the fetches; every request takes its endpoint from the
+//! app's one cache, so the keyring is read only when a secret changed), polls the sources and
+//! reads the route trees at once within the round budget, publishes the result as the
+//! runtime's [`Latest`], ticks the notification planner and saves its memory. What the desktop makes of a round — the tray, the
 //! popups, the event to the UI — is the [`RoundHost`]'s business. Time is the injected clock's.
 
 use crate::history::{AlertHistory, Recovered};
@@ -230,13 +231,15 @@ impl<H: RoundHost> PollLoop<H> {
         }
         let sources: Vec<AlertSource> = wanted
             .iter()
-            .filter_map(|ds| match AlertSource::for_datasource(ds) {
-                Ok(source) => Some(source),
-                Err(error) => {
-                    source_errors.push(error);
-                    None
-                }
-            })
+            .filter_map(
+                |ds| match AlertSource::for_datasource(ds, runtime.endpoints().clone()) {
+                    Ok(source) => Some(source),
+                    Err(error) => {
+                        source_errors.push(HinomiError::from(error));
+                        None
+                    }
+                },
+            )
             .collect();
         match self.poller.as_mut() {
             Some(poller) => poller.set_sources(sources),
@@ -275,7 +278,11 @@ impl<H: RoundHost> PollLoop<H> {
         let local = self.host.watch_rules(settings, budget);
         let (outcome, ()) = tokio::join!(
             poller.poll_with_pending(local),
-            self.routes.refresh(settings.datasources(), budget)
+            self.routes.refresh(
+                runtime.endpoints().endpoint_cache(),
+                settings.datasources(),
+                budget,
+            )
         );
         let alerts = Arc::new(poller.snapshot().alerts().to_vec());
         let health = serde_json::to_string(&outcome.sources).unwrap_or_default();

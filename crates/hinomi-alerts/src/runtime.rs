@@ -8,6 +8,7 @@
 
 use crate::acknowledge::{Acknowledged, IncidentLink, alertmanager_for};
 use crate::board::Grouping;
+use crate::endpoints::SharedEndpoints;
 use crate::notify::NotificationPlanner;
 use crate::poller::SourceHealth;
 use crate::routing::RouteTree;
@@ -84,6 +85,8 @@ pub struct AlertsRuntime {
     /// Notices about alerting itself (history replaced, poller restarted), newest last.
     pub notices: Mutex<Vec<HinomiError>>,
     clock: Arc<dyn Clock>,
+    /// The app's one endpoint cache: the poll, the route trees and acknowledging ask through it.
+    endpoints: SharedEndpoints,
     /// Who acknowledges: the name silences are created by and incident entries written by.
     user: String,
 }
@@ -102,7 +105,11 @@ pub const NOTICES_KEPT: usize = 5;
 pub const ACKNOWLEDGE_MINUTES: u32 = 60;
 
 impl AlertsRuntime {
-    pub fn new(planner: NotificationPlanner, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        planner: NotificationPlanner,
+        clock: Arc<dyn Clock>,
+        endpoints: SharedEndpoints,
+    ) -> Self {
         Self {
             latest: Mutex::new(Latest::default()),
             planner: Mutex::new(planner),
@@ -110,6 +117,7 @@ impl AlertsRuntime {
             poll_now: tokio::sync::Notify::new(),
             notices: Mutex::new(Vec::new()),
             clock,
+            endpoints,
             user: hinomi_core::user::current_user(),
         }
     }
@@ -122,6 +130,10 @@ impl AlertsRuntime {
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
+    }
+
+    pub fn endpoints(&self) -> &SharedEndpoints {
+        &self.endpoints
     }
 
     /// Pauses desktop notifications for `minutes` (0 resumes them); until when.
@@ -192,7 +204,12 @@ impl AlertsRuntime {
             self.user.clone(),
             crate::acknowledge::ACKNOWLEDGE_COMMENT,
         );
-        let silence_id = AlertmanagerClient::new(alertmanager)?
+        let endpoint = self
+            .endpoints
+            .endpoint_cache()
+            .endpoint(alertmanager)
+            .await?;
+        let silence_id = AlertmanagerClient::from_endpoint(endpoint)
             .create_silence(&draft)
             .await?;
         {

@@ -7,6 +7,7 @@ use crate::state::SettingsState;
 use hinomi_alerts::poller::SourceResult;
 use hinomi_alerts::round::{AlertsSummary, HistoryNotice, RoundHost, RoundReport};
 use hinomi_core::clock::Clock;
+use hinomi_core::http::EndpointCache;
 use hinomi_settings::Settings;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -42,7 +43,10 @@ impl RoundHost for DesktopHost {
 
     async fn watch_rules(&mut self, settings: &Settings, budget: Duration) -> Vec<SourceResult> {
         let state = self.app.state::<WatchRulesState>();
-        self.watch_rules.evaluate(&state, settings, budget).await
+        let endpoints = self.app.state::<EndpointCache>();
+        self.watch_rules
+            .evaluate(&state, &endpoints, settings, budget)
+            .await
     }
 
     fn history_notice(&self, notice: HistoryNotice) {

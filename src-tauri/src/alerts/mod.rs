@@ -14,9 +14,11 @@ mod tray;
 pub mod watch_rules;
 
 use crate::state::SettingsState;
+use hinomi_alerts::endpoints::EndpointSource;
 use hinomi_alerts::notify::NotificationPlanner;
 use hinomi_alerts::round::{PollLoop, notification_settings};
 use hinomi_alerts::runtime::{AlertsRuntime, lock};
+use hinomi_core::http::EndpointCache;
 use hinomi_core::paths::AppPaths;
 use std::sync::{Arc, Mutex};
 use tauri::Manager;
@@ -61,6 +63,16 @@ impl Drop for AlertsState {
     }
 }
 
+/// The app's one [`EndpointCache`] (managed state), reached through the app handle so the
+/// poll's fetch tasks can hold it.
+struct AppEndpoints(tauri::AppHandle);
+
+impl EndpointSource for AppEndpoints {
+    fn endpoint_cache(&self) -> &EndpointCache {
+        self.0.state::<EndpointCache>().inner()
+    }
+}
+
 /// Registers this domain's managed state and starts its background tasks.
 pub fn setup(app: &mut tauri::App, paths: &AppPaths) {
     let clock: Arc<dyn hinomi_core::clock::Clock> = Arc::new(hinomi_core::clock::SystemClock);
@@ -68,7 +80,8 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) {
     // Settings it cannot use start the defaults, said on the board (see `lib.rs` for the policy).
     let (planner, unusable) =
         NotificationPlanner::new_or_default(&notification_settings(&settings), clock.clone());
-    let runtime = Arc::new(AlertsRuntime::new(planner, clock.clone()));
+    let endpoints = Arc::new(AppEndpoints(app.handle().clone()));
+    let runtime = Arc::new(AlertsRuntime::new(planner, clock.clone(), endpoints));
     if let Some(notice) = unusable {
         runtime.raise_notice(notice);
     }

@@ -10,6 +10,7 @@ use hinomi_alerts::poller::SourceResult;
 use hinomi_alerts::runtime::lock;
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
+use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use hinomi_settings::Settings;
 use serde::Serialize;
@@ -117,6 +118,7 @@ impl WatchRulesRunner {
     pub async fn evaluate(
         &mut self,
         state: &WatchRulesState,
+        endpoints: &EndpointCache,
         settings: &Settings,
         budget: std::time::Duration,
     ) -> Vec<SourceResult> {
@@ -127,10 +129,19 @@ impl WatchRulesRunner {
             lock(&state.status).clear();
             return Vec::new();
         };
-        match evaluated_against(settings).map(PrometheusInstantQuery::new) {
-            Some(Ok(query)) => evaluator.evaluate_within(&query, budget).await,
-            Some(Err(error)) => tracing::debug!(%error, "watch rules not evaluated"),
-            None => {}
+        if let Some(ds) = evaluated_against(settings) {
+            // The endpoint is found within the budget too: a keyring that does not answer
+            // must not hold up the round.
+            let started = tokio::time::Instant::now();
+            match tokio::time::timeout(budget, endpoints.endpoint(ds)).await {
+                Ok(Ok(endpoint)) => {
+                    let query = PrometheusInstantQuery::from_endpoint(endpoint);
+                    let left = budget.saturating_sub(started.elapsed());
+                    evaluator.evaluate_within(&query, left).await;
+                }
+                Ok(Err(error)) => tracing::debug!(%error, "watch rules not evaluated"),
+                Err(_elapsed) => tracing::debug!("watch rules not evaluated: no endpoint in time"),
+            }
         }
         *lock(&state.status) = evaluator.rule_status();
         vec![evaluator.as_source_result()]

@@ -19,6 +19,7 @@ use hinomi_alerts::silences::{Silence, SilenceDraft};
 use hinomi_alerts::sources::prometheus::RuleGroupStatus;
 use hinomi_alerts::sources::{AlertmanagerClient, PrometheusAlertsClient};
 use hinomi_core::HinomiError;
+use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use serde::Serialize;
 use specta::Type;
@@ -59,7 +60,12 @@ fn datasources_of(settings: &SettingsState, kind: DatasourceKind) -> Vec<Datasou
         .collect()
 }
 
-fn alertmanager(settings: &SettingsState, id: &str) -> Result<AlertmanagerClient, HinomiError> {
+/// The Alertmanager datasource `id`, asked over its endpoint from the app's cache.
+async fn alertmanager(
+    settings: &SettingsState,
+    endpoints: &EndpointCache,
+    id: &str,
+) -> Result<AlertmanagerClient, HinomiError> {
     let ds = datasources_of(settings, DatasourceKind::Alertmanager)
         .into_iter()
         .find(|ds| ds.id == id)
@@ -69,7 +75,9 @@ fn alertmanager(settings: &SettingsState, id: &str) -> Result<AlertmanagerClient
                 format!("There is no Alertmanager datasource with the id \"{id}\"."),
             )
         })?;
-    AlertmanagerClient::new(&ds)
+    Ok(AlertmanagerClient::from_endpoint(
+        endpoints.endpoint(&ds).await?,
+    ))
 }
 
 /// Who creates silences by default: the app's one user ([`hinomi_core::user::current_user`]).
@@ -107,12 +115,14 @@ pub struct DatasourceSilences {
 #[specta::specta]
 pub async fn list_silences(
     settings: tauri::State<'_, SettingsState>,
+    endpoints: tauri::State<'_, EndpointCache>,
 ) -> Result<Vec<DatasourceSilences>, HinomiError> {
+    let endpoints = endpoints.inner();
     let fetches = datasources_of(&settings, DatasourceKind::Alertmanager)
         .into_iter()
         .map(|ds| async move {
-            let result = match AlertmanagerClient::new(&ds) {
-                Ok(client) => client.silences().await,
+            let result = match endpoints.endpoint(&ds).await {
+                Ok(endpoint) => AlertmanagerClient::from_endpoint(endpoint).silences().await,
                 Err(error) => Err(error),
             };
             let (silences, error) = match result {
@@ -134,11 +144,13 @@ pub async fn list_silences(
 #[specta::specta]
 pub async fn create_silence(
     settings: tauri::State<'_, SettingsState>,
+    endpoints: tauri::State<'_, EndpointCache>,
     alerts: tauri::State<'_, AlertsState>,
     datasource_id: String,
     draft: SilenceDraft,
 ) -> Result<String, HinomiError> {
-    let id = alertmanager(&settings, &datasource_id)?
+    let id = alertmanager(&settings, &endpoints, &datasource_id)
+        .await?
         .create_silence(&draft)
         .await?;
     alerts.poll_now.notify_one();
@@ -150,12 +162,14 @@ pub async fn create_silence(
 #[specta::specta]
 pub async fn update_silence(
     settings: tauri::State<'_, SettingsState>,
+    endpoints: tauri::State<'_, EndpointCache>,
     alerts: tauri::State<'_, AlertsState>,
     datasource_id: String,
     silence_id: String,
     draft: SilenceDraft,
 ) -> Result<String, HinomiError> {
-    let id = alertmanager(&settings, &datasource_id)?
+    let id = alertmanager(&settings, &endpoints, &datasource_id)
+        .await?
         .update_silence(&silence_id, &draft)
         .await?;
     alerts.poll_now.notify_one();
@@ -166,11 +180,13 @@ pub async fn update_silence(
 #[specta::specta]
 pub async fn expire_silence(
     settings: tauri::State<'_, SettingsState>,
+    endpoints: tauri::State<'_, EndpointCache>,
     alerts: tauri::State<'_, AlertsState>,
     datasource_id: String,
     silence_id: String,
 ) -> Result<(), HinomiError> {
-    alertmanager(&settings, &datasource_id)?
+    alertmanager(&settings, &endpoints, &datasource_id)
+        .await?
         .expire_silence(&silence_id)
         .await?;
     alerts.poll_now.notify_one();
@@ -214,12 +230,18 @@ pub struct DatasourceRules {
 #[specta::specta]
 pub async fn list_alert_rules(
     settings: tauri::State<'_, SettingsState>,
+    endpoints: tauri::State<'_, EndpointCache>,
 ) -> Result<Vec<DatasourceRules>, HinomiError> {
+    let endpoints = endpoints.inner();
     let fetches = datasources_of(&settings, DatasourceKind::Prometheus)
         .into_iter()
         .map(|ds| async move {
-            let result = match PrometheusAlertsClient::new(&ds) {
-                Ok(client) => client.rules().await,
+            let result = match endpoints.endpoint(&ds).await {
+                Ok(endpoint) => {
+                    PrometheusAlertsClient::from_endpoint(endpoint)
+                        .rules()
+                        .await
+                }
                 Err(error) => Err(error),
             };
             let (groups, error) = match result {
@@ -250,11 +272,12 @@ pub fn pause_notifications(
 #[specta::specta]
 pub async fn alert_routing(
     settings: tauri::State<'_, SettingsState>,
+    endpoints: tauri::State<'_, EndpointCache>,
     alerts: tauri::State<'_, AlertsState>,
 ) -> Result<Vec<DatasourceRouting>, HinomiError> {
     let current = lock(&alerts.latest).alerts.clone();
     let datasources = settings.snapshot().settings.datasources;
-    Ok(alert_routing_of(&datasources, &current).await)
+    Ok(alert_routing_of(&endpoints, &datasources, &current).await)
 }
 
 /// The watch-rule file, its problems, and how each rule's last evaluation went.

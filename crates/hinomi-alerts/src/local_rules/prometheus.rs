@@ -1,9 +1,10 @@
 //! Watch rules' instant queries, run by `hinomi-prometheus` like every other instant query.
 
 use super::eval::{InstantQuery, QuerySample};
+use crate::error::AlertsError;
 use chrono::{DateTime, Utc};
-use hinomi_core::settings::Datasource;
-use hinomi_core::{ErrorCode, HinomiError};
+use hinomi_core::HinomiError;
+use hinomi_core::http::Endpoint;
 use hinomi_prometheus::{InstantResult, PrometheusClient};
 use std::collections::BTreeMap;
 
@@ -13,10 +14,12 @@ pub struct PrometheusInstantQuery {
 }
 
 impl PrometheusInstantQuery {
-    pub fn new(ds: &Datasource) -> Result<Self, HinomiError> {
-        Ok(Self {
-            client: PrometheusClient::new(ds)?,
-        })
+    /// Queries over the datasource's endpoint, from the app's
+    /// [`hinomi_core::http::EndpointCache`].
+    pub fn from_endpoint(endpoint: Endpoint) -> Self {
+        Self {
+            client: PrometheusClient::from_endpoint(endpoint),
+        }
     }
 }
 
@@ -35,11 +38,12 @@ impl InstantQuery for PrometheusInstantQuery {
                 value,
             }]),
             // Prometheus refuses these for an alerting rule too.
-            InstantResult::Matrix { .. } | InstantResult::String { .. } => Err(HinomiError::new(
-                ErrorCode::InvalidInput,
-                "An alerting rule's expression must return an instant vector or a scalar.",
-            )
-            .with_detail(expr.to_owned())),
+            InstantResult::Matrix { .. } | InstantResult::String { .. } => {
+                Err(AlertsError::RuleNotInstant {
+                    expr: expr.to_owned(),
+                }
+                .into())
+            }
         }
     }
 }

@@ -23,6 +23,7 @@ mod watch;
 use crate::alert::{
     Alert, AlertState, FingerprintMap, FingerprintSet, LabelSet, Severity, fingerprint_key,
 };
+use crate::error::AlertsError;
 use crate::poller::SourceHealth;
 use crate::routing::RouteTree;
 pub use body::{escape_markup, notification_body};
@@ -137,7 +138,7 @@ impl NotificationPlanner {
     pub fn new(
         settings: &NotificationSettings,
         clock: Arc<dyn Clock>,
-    ) -> Result<Self, HinomiError> {
+    ) -> Result<Self, AlertsError> {
         let policy = Policy::new(settings)?;
         Ok(Self {
             routes: RoutePlans::new(fallback_tree(settings), settings.send_resolved),
@@ -168,15 +169,8 @@ impl NotificationPlanner {
                 };
                 let planner = Self::new(&fallback, clock)
                     .expect("the default notification settings are valid");
-                let notice = HinomiError::new(
-                    hinomi_core::ErrorCode::InvalidConfig,
-                    format!(
-                        "Notification settings not used: {}. The defaults apply until they are \
-                     fixed in Settings.",
-                        error.message.trim_end_matches('.')
-                    ),
-                );
-                (planner, Some(notice))
+                let notice = AlertsError::NotificationDefaultsApply(Box::new(error));
+                (planner, Some(notice.into()))
             }
         }
     }
@@ -184,7 +178,7 @@ impl NotificationPlanner {
     /// New settings apply from the next tick. The fallback route (for alerts without a known
     /// route tree) is rebuilt when its grouping, timings or send_resolved changed; groups
     /// whose key stays the same keep their state.
-    pub fn set_settings(&mut self, settings: &NotificationSettings) -> Result<(), HinomiError> {
+    pub fn set_settings(&mut self, settings: &NotificationSettings) -> Result<(), AlertsError> {
         let policy = Policy::new(settings)?;
         let same_route = policy.group_by == self.policy.group_by
             && policy.group_wait == self.policy.group_wait

@@ -3,9 +3,9 @@
 //! default), and when to be left alone (do-not-disturb,
 //! quiet hours), with critical alerts allowed through if they want.
 
+use crate::error::AlertsError;
 use crate::grouping::GroupBy;
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
-use hinomi_core::HinomiError;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -96,29 +96,23 @@ fn secs(value: u32) -> chrono::Duration {
 }
 
 impl Policy {
-    pub fn new(settings: &NotificationSettings) -> Result<Self, HinomiError> {
+    pub fn new(settings: &NotificationSettings) -> Result<Self, AlertsError> {
         if settings.group_interval_secs == 0 {
-            return Err(HinomiError::invalid_input(
-                "group_interval must be longer than 0s.",
-            ));
+            return Err(AlertsError::GroupIntervalZero);
         }
         if settings.poll_interval_secs == 0 {
-            return Err(HinomiError::invalid_input(
-                "The poll interval must be longer than 0s.",
-            ));
+            return Err(AlertsError::PollIntervalZero);
         }
-        let offset = FixedOffset::east_opt(settings.utc_offset_minutes.saturating_mul(60))
-            .ok_or_else(|| {
-                HinomiError::invalid_input(format!(
-                    "UTC offset {} minutes is out of range.",
-                    settings.utc_offset_minutes
-                ))
-            })?;
+        let offset = FixedOffset::east_opt(settings.utc_offset_minutes.saturating_mul(60)).ok_or(
+            AlertsError::UtcOffsetOutOfRange {
+                minutes: settings.utc_offset_minutes,
+            },
+        )?;
         let quiet_hours = settings
             .quiet_hours
             .iter()
             .map(|hours| Ok((local_time(&hours.start)?, local_time(&hours.end)?)))
-            .collect::<Result<_, HinomiError>>()?;
+            .collect::<Result<_, AlertsError>>()?;
         let group_by = GroupBy::from_names(&settings.group_by);
         Ok(Self {
             group_by,
@@ -160,9 +154,10 @@ impl Policy {
     }
 }
 
-fn local_time(text: &str) -> Result<NaiveTime, HinomiError> {
-    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
-        HinomiError::invalid_input(format!("Quiet hours: {text:?} is not a time like 22:00."))
+fn local_time(text: &str) -> Result<NaiveTime, AlertsError> {
+    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| AlertsError::NotATime {
+        text: text.to_owned(),
+        in_quiet_hours: true,
     })
 }
 
@@ -170,6 +165,7 @@ fn local_time(text: &str) -> Result<NaiveTime, HinomiError> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use hinomi_core::HinomiError;
 
     #[test]
     fn quiet_hours_cross_midnight_in_local_time() {
@@ -204,7 +200,7 @@ mod tests {
             }],
             ..NotificationSettings::default()
         };
-        let err = Policy::new(&bad_time).unwrap_err();
+        let err = HinomiError::from(Policy::new(&bad_time).unwrap_err());
         assert!(err.message.contains("25:00"), "{err:?}");
         let zero = NotificationSettings {
             group_interval_secs: 0,

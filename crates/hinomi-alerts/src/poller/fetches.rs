@@ -8,7 +8,8 @@
 
 use super::AlertSource;
 use crate::alert::{Alert, SourceRef};
-use hinomi_core::{ErrorCode, HinomiError};
+use crate::error::AlertsError;
+use hinomi_core::HinomiError;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -85,11 +86,9 @@ impl Drop for Fetches {
 /// so the poller goes on.
 fn crashed(source: &SourceRef, error: &tokio::task::JoinError) -> HinomiError {
     tracing::error!(source = %source.datasource_id, %error, "alert fetch task crashed");
-    HinomiError::new(
-        ErrorCode::Internal,
-        format!(
-            "Reading alerts from {} failed inside Hinomi; it is tried again at the next poll.",
-            source.datasource_id
-        ),
-    )
+    AlertsError::FetchCrashed {
+        datasource_id: source.datasource_id.clone(),
+        cause: error.to_string(),
+    }
+    .into()
 }

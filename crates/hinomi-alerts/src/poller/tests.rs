@@ -164,6 +164,7 @@ fn elasticsearch_is_not_an_alert_source() {
         auth: Default::default(),
         logs: None,
     };
-    let err = AlertSource::for_datasource(&ds).unwrap_err();
+    let endpoints = Arc::new(hinomi_core::http::EndpointCache::new());
+    let err = HinomiError::from(AlertSource::for_datasource(&ds, endpoints).unwrap_err());
     assert_eq!(err.code, ErrorCode::InvalidInput);
 }

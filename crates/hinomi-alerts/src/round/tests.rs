@@ -1,10 +1,16 @@
 //! The poll loop on a fake clock, with no server: the watch rules are its only source.
 
 use super::*;
+use crate::endpoints::SharedEndpoints;
 use crate::notify::{NotificationKind, NotificationPlanner};
 use crate::{LabelSet, SourceKind, SourceRef};
 use hinomi_core::clock::FakeClock;
+use hinomi_core::http::EndpointCache;
+use hinomi_core::secrets::{MemoryStore, SecretStore};
+use hinomi_core::settings::DatasourceAuth;
+use hinomi_core::test_support::{FaultServer, Reply};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The parts of the app's settings a round reads; the app's own type lives above this crate.
 #[derive(Clone)]
@@ -102,6 +108,19 @@ struct Rig {
 }
 
 fn rig(refresh_interval_secs: u32) -> Rig {
+    rig_with(
+        refresh_interval_secs,
+        Vec::new(),
+        Arc::new(EndpointCache::new()),
+    )
+}
+
+/// A rig polling `datasources` too, over `endpoints`.
+fn rig_with(
+    refresh_interval_secs: u32,
+    datasources: Vec<Datasource>,
+    endpoints: SharedEndpoints,
+) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let clock = FakeClock::at(
         chrono::DateTime::parse_from_rfc3339("2026-12-04T06:00:00Z")
@@ -110,7 +129,7 @@ fn rig(refresh_interval_secs: u32) -> Rig {
     );
     let shared: Arc<dyn Clock> = Arc::new(clock.clone());
     let settings = Settings {
-        datasources: Vec::new(),
+        datasources,
         refresh_interval_secs,
         ..Settings::default()
     };
@@ -130,7 +149,7 @@ fn rig(refresh_interval_secs: u32) -> Rig {
             shared.clone(),
         ),
         _dir: dir,
-        runtime: AlertsRuntime::new(planner, shared),
+        runtime: AlertsRuntime::new(planner, shared, endpoints),
         clock,
         firing,
         seen,
@@ -229,7 +248,7 @@ async fn the_planner_memory_survives_a_new_loop_on_the_same_history() {
     let settings = rig.poll.host.settings.clone();
     let planner =
         NotificationPlanner::new(&notification_settings(&settings), shared.clone()).unwrap();
-    let runtime = AlertsRuntime::new(planner, shared.clone());
+    let runtime = AlertsRuntime::new(planner, shared.clone(), rig.runtime.endpoints().clone());
     let seen = Seen::default();
     let host = FakeHost {
         settings,
@@ -248,6 +267,60 @@ async fn the_planner_memory_survives_a_new_loop_on_the_same_history() {
         .flat_map(firing_told)
         .collect();
     assert!(told.is_empty(), "told again after the restart: {told:?}");
+}
+
+/// The keyring as the endpoint cache sees it, counting its reads.
+#[derive(Default)]
+struct CountingKeyring {
+    inner: MemoryStore,
+    reads: AtomicU64,
+}
+
+impl SecretStore for CountingKeyring {
+    fn get(&self, id: &str) -> Result<Option<String>, HinomiError> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        self.inner.get(id)
+    }
+    fn set(&self, id: &str, secret: &str) -> Result<(), HinomiError> {
+        self.inner.set(id, secret)
+    }
+    fn clear(&self, id: &str) -> Result<(), HinomiError> {
+        self.inner.clear(id)
+    }
+}
+
+// Issue 13: every poll built a new client and read the keyring again. Now the alerts, the
+// route tree and every later round ask over the one endpoint the app's cache built.
+#[tokio::test]
+async fn rounds_reuse_one_endpoint_and_read_the_keyring_once() {
+    let alertmanager = FaultServer::start(vec![Reply::json("[]")]).await;
+    let keyring = Arc::new(CountingKeyring::default());
+    keyring.set("am", "token").unwrap();
+    let cache = Arc::new(EndpointCache::with_store(keyring.clone(), || 0));
+    let datasource = Datasource {
+        id: "am".into(),
+        name: "Alertmanager".into(),
+        kind: DatasourceKind::Alertmanager,
+        url: alertmanager.url().into(),
+        timeout_ms: 2_000,
+        tls: Default::default(),
+        auth: DatasourceAuth::Bearer,
+        logs: None,
+    };
+    let mut rig = rig_with(5, vec![datasource], cache.clone());
+    for round in 1..=4 {
+        rig.poll.round(&rig.runtime).await;
+        let sources = lock(&rig.runtime.latest).sources.clone();
+        let am = sources
+            .iter()
+            .find(|health| health.source.datasource_id == "am")
+            .expect("the Alertmanager is polled");
+        assert_eq!(am.last_error, None, "round {round}");
+        assert!(alertmanager.hits() >= round, "round {round} asked it");
+        rig.clock.advance(Duration::from_secs(5));
+    }
+    assert_eq!(cache.builds(), 1, "one endpoint for every round");
+    assert_eq!(keyring.reads.load(Ordering::Relaxed), 1, "one keyring read");
 }
 
 #[test]

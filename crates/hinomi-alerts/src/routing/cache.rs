@@ -6,10 +6,12 @@
 //! delays neither the others nor the poll round. Time comes from the injected clock.
 
 use super::RouteTree;
+use crate::error::AlertsError;
 use crate::sources::AlertmanagerClient;
 use chrono::{DateTime, Utc};
 use hinomi_core::HinomiError;
 use hinomi_core::clock::Clock;
+use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,7 +50,12 @@ impl RouteTreeCache {
     }
 
     /// Reads the trees again if they are due, each read given at most `budget`.
-    pub async fn refresh(&mut self, datasources: &[Datasource], budget: Duration) {
+    pub async fn refresh(
+        &mut self,
+        endpoints: &EndpointCache,
+        datasources: &[Datasource],
+        budget: Duration,
+    ) {
         let now = self.clock.now();
         let max_age = if self.incomplete {
             Self::RETRY
@@ -66,7 +73,7 @@ impl RouteTreeCache {
             .iter()
             .filter(|ds| ds.kind == DatasourceKind::Alertmanager)
             .collect();
-        let reads = alertmanagers.iter().map(|ds| read(ds, budget));
+        let reads = alertmanagers.iter().map(|ds| read(endpoints, ds, budget));
         let answers = futures_util::future::join_all(reads).await;
         self.incomplete = false;
         let mut trees = Vec::with_capacity(alertmanagers.len());
@@ -85,14 +92,21 @@ impl RouteTreeCache {
     }
 }
 
-async fn read(ds: &Datasource, budget: Duration) -> Result<RouteTree, HinomiError> {
-    let client = AlertmanagerClient::new(ds)?;
-    tokio::time::timeout(budget, client.routing())
+async fn read(
+    endpoints: &EndpointCache,
+    ds: &Datasource,
+    budget: Duration,
+) -> Result<RouteTree, HinomiError> {
+    let routing = async {
+        let endpoint = endpoints.endpoint(ds).await?;
+        AlertmanagerClient::from_endpoint(endpoint).routing().await
+    };
+    tokio::time::timeout(budget, routing)
         .await
         .unwrap_or_else(|_elapsed| {
-            Err(HinomiError::new(
-                hinomi_core::ErrorCode::Timeout,
-                format!("{} did not send its route tree in time.", ds.name),
-            ))
+            Err(AlertsError::RouteTreeTimeout {
+                name: ds.name.clone(),
+            }
+            .into())
         })
 }

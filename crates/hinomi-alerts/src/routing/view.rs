@@ -6,6 +6,7 @@ use crate::board::{BoardOptions, Filter, Grouping, build_board};
 use crate::sources::AlertmanagerClient;
 use crate::{Alert, LabelSet};
 use hinomi_core::HinomiError;
+use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::{Datasource, DatasourceKind};
 use serde::Serialize;
 use specta::Type;
@@ -56,7 +57,11 @@ pub fn flatten_routes(node: &RouteNode, depth: u32, rows: &mut Vec<RouteRow>) {
 }
 
 /// Every Alertmanager of `datasources`, read at once; each one's error stays in its own entry.
-pub async fn alert_routing(datasources: &[Datasource], alerts: &[Alert]) -> Vec<DatasourceRouting> {
+pub async fn alert_routing(
+    endpoints: &EndpointCache,
+    datasources: &[Datasource],
+    alerts: &[Alert],
+) -> Vec<DatasourceRouting> {
     let board = build_board(
         alerts,
         &Grouping::default(),
@@ -70,8 +75,8 @@ pub async fn alert_routing(datasources: &[Datasource], alerts: &[Alert]) -> Vec<
         .iter()
         .filter(|ds| ds.kind == DatasourceKind::Alertmanager)
         .map(|ds| async move {
-            let result = match AlertmanagerClient::new(ds) {
-                Ok(client) => client.routing().await,
+            let result = match endpoints.endpoint(ds).await {
+                Ok(endpoint) => AlertmanagerClient::from_endpoint(endpoint).routing().await,
                 Err(error) => Err(error),
             };
             let mut answer = DatasourceRouting {

@@ -5,6 +5,7 @@ use super::*;
 use crate::notify::{NotificationPlanner, NotificationSettings};
 use crate::{AlertState, SourceKind, SourceRef};
 use hinomi_core::clock::FakeClock;
+use hinomi_core::http::EndpointCache;
 use std::time::Duration;
 
 fn runtime() -> (AlertsRuntime, FakeClock) {
@@ -16,7 +17,7 @@ fn runtime() -> (AlertsRuntime, FakeClock) {
     let shared: Arc<dyn Clock> = Arc::new(clock.clone());
     let planner =
         NotificationPlanner::new(&NotificationSettings::default(), shared.clone()).unwrap();
-    let runtime = AlertsRuntime::new(planner, shared);
+    let runtime = AlertsRuntime::new(planner, shared, Arc::new(EndpointCache::new()));
     let alerts: Vec<Alert> = ["a:1", "a:2"]
         .iter()
         .map(|instance| {

@@ -7,12 +7,12 @@
 
 use super::response::{ALERTMANAGER_JSON, alertmanager_error, alertmanager_json, send};
 use crate::alert::{Alert, AlertState, LabelSet, SourceKind, SourceRef};
+use crate::error::AlertsError;
 use crate::silences::{Silence, SilenceDraft, SilenceMatcher, SilenceState};
 use chrono::{DateTime, Utc};
+use hinomi_core::HinomiError;
 use hinomi_core::http::Endpoint;
 use hinomi_core::http::Retry;
-use hinomi_core::settings::Datasource;
-use hinomi_core::{ErrorCode, HinomiError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -241,20 +241,10 @@ impl From<WireSilence> for Silence {
 }
 
 impl AlertmanagerClient {
-    pub fn new(ds: &Datasource) -> Result<Self, HinomiError> {
-        Ok(Self {
-            endpoint: Endpoint::new(ds)?,
-        })
-    }
-
-    /// The same client with retries timed by `timer` (a fake clock in tests).
-    pub fn with_retry_timer(
-        self,
-        timer: std::sync::Arc<dyn hinomi_core::http::RetryTimer>,
-    ) -> Self {
-        Self {
-            endpoint: self.endpoint.with_retry_timer(timer),
-        }
+    /// A client over the datasource's endpoint, from the app's
+    /// [`hinomi_core::http::EndpointCache`] (tests build one with `Endpoint::new`).
+    pub fn from_endpoint(endpoint: Endpoint) -> Self {
+        Self { endpoint }
     }
 
     pub fn datasource_id(&self) -> &str {
@@ -284,13 +274,7 @@ impl AlertmanagerClient {
     }
 
     pub async fn alerts(&self) -> Result<Vec<Alert>, HinomiError> {
-        let source = self.source();
-        Ok(self
-            .raw_alerts()
-            .await?
-            .into_iter()
-            .map(|alert| alert.into_alert(source.clone()))
-            .collect())
+        Ok(board_alerts(self.raw_alerts().await?, &self.source()))
     }
 
     pub async fn alert_groups(&self) -> Result<Vec<AlertGroupStatus>, HinomiError> {
@@ -323,9 +307,7 @@ impl AlertmanagerClient {
         draft: &SilenceDraft,
     ) -> Result<String, HinomiError> {
         if id.trim().is_empty() {
-            return Err(HinomiError::invalid_input(
-                "Which silence? The id is empty.",
-            ));
+            return Err(AlertsError::EmptySilenceId.into());
         }
         self.post_silence(Some(id), draft).await
     }
@@ -333,9 +315,7 @@ impl AlertmanagerClient {
     /// Ends a silence now (Alertmanager keeps it, as expired).
     pub async fn expire_silence(&self, id: &str) -> Result<(), HinomiError> {
         if id.trim().is_empty() {
-            return Err(HinomiError::invalid_input(
-                "Which silence? The id is empty.",
-            ));
+            return Err(AlertsError::EmptySilenceId.into());
         }
         let path = format!("/api/v2/silence/{id}");
         let request = self.endpoint.client().delete(self.endpoint.url(&path));
@@ -394,16 +374,24 @@ impl AlertmanagerClient {
     /// The routing tree this Alertmanager runs with.
     pub async fn routing(&self) -> Result<crate::routing::RouteTree, HinomiError> {
         let status = self.status().await?;
-        crate::routing::RouteTree::from_yaml(&status.config_yaml).map_err(|err| {
-            HinomiError::new(
-                ErrorCode::Decode,
-                format!(
-                    "Cannot read the configuration of Alertmanager {}: {err}",
-                    self.datasource_id()
-                ),
-            )
+        crate::routing::RouteTree::from_yaml(&status.config_yaml).map_err(|source| {
+            AlertsError::UnreadableRouting {
+                datasource_id: self.datasource_id().to_owned(),
+                source,
+            }
+            .into()
         })
     }
+}
+
+/// Alertmanager's alerts as board alerts of `source`.
+fn board_alerts(
+    raw: impl IntoIterator<Item = impl Into<AlertmanagerAlert>>,
+    source: &SourceRef,
+) -> Vec<Alert> {
+    raw.into_iter()
+        .map(|alert| alert.into().into_alert(source.clone()))
+        .collect()
 }
 
 /// The v2 API's answers decoded from bytes, as the client decodes them, without a server: for
@@ -420,10 +408,7 @@ pub mod decode {
     pub fn alerts(body: &[u8]) -> Result<Vec<Alert>, HinomiError> {
         let source = SourceRef::new("fuzz", SourceKind::Alertmanager);
         let alerts: Vec<WireAlert> = ok(body)?;
-        Ok(alerts
-            .into_iter()
-            .map(|alert| AlertmanagerAlert::from(alert).into_alert(source.clone()))
-            .collect())
+        Ok(board_alerts(alerts, &source))
     }
 
     /// `/api/v2/alerts/groups`.

@@ -8,7 +8,7 @@
 use crate::alert::{Alert, AlertState, LabelSet, SourceKind, SourceRef};
 use chrono::{DateTime, Utc};
 use hinomi_core::HinomiError;
-use hinomi_core::settings::Datasource;
+use hinomi_core::http::Endpoint;
 use hinomi_prometheus::PrometheusClient;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -150,19 +150,11 @@ fn real_time(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
 }
 
 impl PrometheusAlertsClient {
-    pub fn new(ds: &Datasource) -> Result<Self, HinomiError> {
-        Ok(Self {
-            client: PrometheusClient::new(ds)?,
-        })
-    }
-
-    /// The same client with retries timed by `timer` (a fake clock in tests).
-    pub fn with_retry_timer(
-        self,
-        timer: std::sync::Arc<dyn hinomi_core::http::RetryTimer>,
-    ) -> Self {
+    /// A client over the datasource's endpoint, from the app's
+    /// [`hinomi_core::http::EndpointCache`] (tests build one with `Endpoint::new`).
+    pub fn from_endpoint(endpoint: Endpoint) -> Self {
         Self {
-            client: self.client.with_retry_timer(timer),
+            client: PrometheusClient::from_endpoint(endpoint),
         }
     }
 
@@ -181,13 +173,7 @@ impl PrometheusAlertsClient {
 
     /// Pending and firing alerts, as board alerts.
     pub async fn alerts(&self) -> Result<Vec<Alert>, HinomiError> {
-        let source = self.source();
-        Ok(self
-            .raw_alerts()
-            .await?
-            .into_iter()
-            .filter_map(|alert| alert.into_alert(source.clone()))
-            .collect())
+        Ok(board_alerts(self.raw_alerts().await?, &self.source()))
     }
 
     /// Every rule group with each rule's health, last error and last evaluation.
@@ -195,6 +181,13 @@ impl PrometheusAlertsClient {
         let data: RulesData = self.client.get_api("/api/v1/rules", &[]).await?;
         Ok(data.groups.into_iter().map(group_status).collect())
     }
+}
+
+/// The pending and firing ones of `raw`, as board alerts of `source`.
+fn board_alerts(raw: Vec<PrometheusAlert>, source: &SourceRef) -> Vec<Alert> {
+    raw.into_iter()
+        .filter_map(|alert| alert.into_alert(source.clone()))
+        .collect()
 }
 
 fn group_status(group: WireGroup) -> RuleGroupStatus {
@@ -242,11 +235,8 @@ pub mod decode {
     /// `/api/v1/alerts` answered with this HTTP status, as board alerts.
     pub fn alerts(code: u16, body: &[u8]) -> Result<Vec<Alert>, HinomiError> {
         let source = SourceRef::new("fuzz", SourceKind::Prometheus);
-        Ok(decode_api_answer::<AlertsData>(status(code), "fuzz", body)?
-            .alerts
-            .into_iter()
-            .filter_map(|alert| alert.into_alert(source.clone()))
-            .collect())
+        let data: AlertsData = decode_api_answer(status(code), "fuzz", body)?;
+        Ok(board_alerts(data.alerts, &source))
     }
 
     /// `/api/v1/rules` answered with this HTTP status.

@@ -5,8 +5,9 @@
 //! (`{"code":602,"message":"..."}`) or plain text, depending on where the error arose; all
 //! three are unwrapped so the user reads Alertmanager's words, not our paraphrase.
 
+use crate::error::AlertsError;
+use hinomi_core::HinomiError;
 use hinomi_core::http::{Endpoint, Retry, shown_text};
-use hinomi_core::{ErrorCode, HinomiError};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -39,11 +40,10 @@ pub(crate) fn alertmanager_json<T: DeserializeOwned>(
         return Err(alertmanager_error(status, body));
     }
     serde_json::from_slice(body).map_err(|err| {
-        HinomiError::new(
-            ErrorCode::Decode,
-            "The answer is not the Alertmanager v2 API's.",
-        )
-        .with_detail(err.to_string())
+        AlertsError::NotAlertmanagerApi {
+            cause: err.to_string(),
+        }
+        .into()
     })
 }
 
@@ -66,30 +66,23 @@ pub(crate) fn alertmanager_error(status: reqwest::StatusCode, body: &[u8]) -> Hi
         shown_text(body.trim_ascii())
     };
     if text.is_empty() {
-        return status_error("Alertmanager", status, body);
+        return AlertsError::AlertmanagerStatus {
+            status,
+            body: shown_text(body),
+        }
+        .into();
     }
-    let code = if status == reqwest::StatusCode::NOT_FOUND {
-        ErrorCode::NotFound
-    } else {
-        ErrorCode::Backend
-    };
-    HinomiError::new(code, text).with_detail(format!("HTTP {status}"))
-}
-
-fn status_error(server: &str, status: reqwest::StatusCode, body: &[u8]) -> HinomiError {
-    if let Some(err) = hinomi_core::http::auth_rejected(status, server) {
-        return err;
+    AlertsError::Alertmanager {
+        status,
+        message: text,
     }
-    HinomiError::new(
-        ErrorCode::HttpStatus,
-        format!("{server} answered {status}."),
-    )
-    .with_detail(shown_text(body))
+    .into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hinomi_core::ErrorCode;
     use reqwest::StatusCode;
 
     #[test]

@@ -80,7 +80,7 @@ fn runtime(source: &str) -> (AlertsRuntime, FakeClock) {
     let shared: Arc<dyn Clock> = Arc::new(clock.clone());
     let planner = NotificationPlanner::new(&NotificationSettings::default(), shared.clone())
         .expect("default settings");
-    let runtime = AlertsRuntime::new(planner, shared).with_user("sato");
+    let runtime = AlertsRuntime::new(planner, shared, support::endpoints()).with_user("sato");
     let mut other = alert("c:1", source);
     other.labels.insert("alertname".into(), "Other".into());
     let alerts = vec![alert("a:1", source), alert("b:1", source), other];

@@ -5,6 +5,7 @@
 use chrono::DateTime;
 use hinomi_alerts::sources::{AlertmanagerClient, PrometheusAlertsClient};
 use hinomi_core::clock::{Clock, FakeClock};
+use hinomi_core::http::Endpoint;
 use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
 use hinomi_core::test_support::{Fault, FaultServer, Reply};
 use std::sync::Arc;
@@ -31,15 +32,19 @@ fn clock() -> FakeClock {
 }
 
 fn alertmanager(url: &str, timeout_ms: u32, clock: &FakeClock) -> AlertmanagerClient {
-    AlertmanagerClient::new(&datasource(url, DatasourceKind::Alertmanager, timeout_ms))
-        .unwrap()
-        .with_retry_timer(Arc::new(clock.clone()))
+    AlertmanagerClient::from_endpoint(
+        Endpoint::new(&datasource(url, DatasourceKind::Alertmanager, timeout_ms))
+            .unwrap()
+            .with_retry_timer(Arc::new(clock.clone())),
+    )
 }
 
 fn prometheus(url: &str, timeout_ms: u32, clock: &FakeClock) -> PrometheusAlertsClient {
-    PrometheusAlertsClient::new(&datasource(url, DatasourceKind::Prometheus, timeout_ms))
-        .unwrap()
-        .with_retry_timer(Arc::new(clock.clone()))
+    PrometheusAlertsClient::from_endpoint(
+        Endpoint::new(&datasource(url, DatasourceKind::Prometheus, timeout_ms))
+            .unwrap()
+            .with_retry_timer(Arc::new(clock.clone())),
+    )
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! hung source keeps its place without being asked again while its first request hangs.
 //! Health times come from a fake clock moved one interval per round.
 
-use crate::support::{datasource, start_stack};
+use crate::support::{datasource, endpoints, start_stack};
 use chrono::Utc;
 use hinomi_alerts::history::AlertHistory;
 use hinomi_alerts::poller::{AlertPoller, AlertSource};
@@ -44,13 +44,13 @@ async fn a_hung_prometheus_does_not_delay_alertmanager_alerts() {
     // Far longer than the test: only the round budget can keep the rounds short.
     hung.timeout_ms = 120_000;
     let alertmanager_url = stack.url(Component::Alertmanager);
+    let endpoints = endpoints();
     let sources = vec![
-        AlertSource::for_datasource(&hung).unwrap(),
-        AlertSource::for_datasource(&datasource(
-            "am",
-            DatasourceKind::Alertmanager,
-            alertmanager_url.clone(),
-        ))
+        AlertSource::for_datasource(&hung, endpoints.clone()).unwrap(),
+        AlertSource::for_datasource(
+            &datasource("am", DatasourceKind::Alertmanager, alertmanager_url.clone()),
+            endpoints,
+        )
         .unwrap(),
     ];
     let start = Utc::now();

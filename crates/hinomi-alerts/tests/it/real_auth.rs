@@ -8,6 +8,7 @@ use chrono::Utc;
 use hinomi_alerts::silences::{SilenceDraft, SilenceMatcher};
 use hinomi_alerts::sources::{AlertmanagerClient, PrometheusAlertsClient};
 use hinomi_core::ErrorCode;
+use hinomi_core::http::Endpoint;
 use hinomi_core::secrets::{MemoryStore, SecretStore};
 use hinomi_core::settings::{DatasourceAuth, DatasourceKind};
 use std::net::TcpListener;
@@ -140,7 +141,7 @@ async fn real_prometheus_and_alertmanager_behind_basic_auth() {
     hinomi_core::secrets::install(store.clone());
 
     // No stored password: a clear error naming the datasource, before any request is made.
-    let missing = AlertmanagerClient::new(&with_basic_auth(
+    let missing = Endpoint::new(&with_basic_auth(
         "am-nopw",
         DatasourceKind::Alertmanager,
         &am_url,
@@ -151,12 +152,14 @@ async fn real_prometheus_and_alertmanager_behind_basic_auth() {
 
     // A wrong password: the server's 401, in the person's terms, without the password.
     store.set("am-wrong", "not-the-password").unwrap();
-    let wrong = AlertmanagerClient::new(&with_basic_auth(
-        "am-wrong",
-        DatasourceKind::Alertmanager,
-        &am_url,
-    ))
-    .unwrap();
+    let wrong = AlertmanagerClient::from_endpoint(
+        Endpoint::new(&with_basic_auth(
+            "am-wrong",
+            DatasourceKind::Alertmanager,
+            &am_url,
+        ))
+        .unwrap(),
+    );
     let refused = wrong.status().await.unwrap_err();
     assert!(refused.message.contains("401"), "{refused:?}");
     assert!(!format!("{refused:?}").contains("not-the-password"));
@@ -164,12 +167,14 @@ async fn real_prometheus_and_alertmanager_behind_basic_auth() {
     // The right password: status, a silence created and expired, alerts and rules.
     store.set("am", PASSWORD).unwrap();
     store.set("prom", PASSWORD).unwrap();
-    let alertmanager = AlertmanagerClient::new(&with_basic_auth(
-        "am",
-        DatasourceKind::Alertmanager,
-        &am_url,
-    ))
-    .unwrap();
+    let alertmanager = AlertmanagerClient::from_endpoint(
+        Endpoint::new(&with_basic_auth(
+            "am",
+            DatasourceKind::Alertmanager,
+            &am_url,
+        ))
+        .unwrap(),
+    );
     let status = alertmanager.status().await.unwrap();
     assert!(status.version.starts_with("0."), "{status:?}");
     assert!(status.config_yaml.contains("nobody"), "{status:?}");
@@ -199,12 +204,14 @@ async fn real_prometheus_and_alertmanager_behind_basic_auth() {
     );
     alertmanager.expire_silence(&id).await.unwrap();
 
-    let prometheus = PrometheusAlertsClient::new(&with_basic_auth(
-        "prom",
-        DatasourceKind::Prometheus,
-        &prom_url,
-    ))
-    .unwrap();
+    let prometheus = PrometheusAlertsClient::from_endpoint(
+        Endpoint::new(&with_basic_auth(
+            "prom",
+            DatasourceKind::Prometheus,
+            &prom_url,
+        ))
+        .unwrap(),
+    );
     let firing = wait_for(
         "AlwaysFiring through auth",
         Duration::from_secs(30),

@@ -1,7 +1,7 @@
 //! hinomi-alerts against the real demo stack: Prometheus with the seed's rules and a Watchdog,
 //! and Alertmanager with the seed's route, on free loopback ports with fast route timing.
 
-use crate::support::{datasource, start_stack, wait_for};
+use crate::support::{datasource, endpoints, start_stack, wait_for};
 use hinomi_alerts::alert::fingerprint_hex;
 use hinomi_alerts::history::AlertHistory;
 use hinomi_alerts::local_rules::{LocalRuleEvaluator, PrometheusInstantQuery, parse_rule_file};
@@ -11,6 +11,7 @@ use hinomi_alerts::sources::{AlertmanagerClient, PrometheusAlertsClient, RuleHea
 use hinomi_alerts::{AlertState, LabelSet, SourceKind};
 use hinomi_core::ErrorCode;
 use hinomi_core::clock::SystemClock;
+use hinomi_core::http::Endpoint;
 use hinomi_core::settings::DatasourceKind;
 use hinomi_demo_stack::Component;
 use serde_json::{Value, json};
@@ -32,18 +33,22 @@ async fn watchdog_rules_routing_and_ha_dedupe_on_the_real_stack() {
     let stack = start_stack(state.path()).await;
     let prometheus_url = stack.url(Component::Prometheus);
     let alertmanager_url = stack.url(Component::Alertmanager);
-    let prometheus = PrometheusAlertsClient::new(&datasource(
-        "prom",
-        DatasourceKind::Prometheus,
-        prometheus_url.clone(),
-    ))
-    .unwrap();
-    let alertmanager = AlertmanagerClient::new(&datasource(
-        "am-a",
-        DatasourceKind::Alertmanager,
-        alertmanager_url.clone(),
-    ))
-    .unwrap();
+    let prometheus = PrometheusAlertsClient::from_endpoint(
+        Endpoint::new(&datasource(
+            "prom",
+            DatasourceKind::Prometheus,
+            prometheus_url.clone(),
+        ))
+        .unwrap(),
+    );
+    let alertmanager = AlertmanagerClient::from_endpoint(
+        Endpoint::new(&datasource(
+            "am-a",
+            DatasourceKind::Alertmanager,
+            alertmanager_url.clone(),
+        ))
+        .unwrap(),
+    );
 
     // Prometheus: the Watchdog fires, and its rule is healthy and evaluated.
     let watchdog = wait_for("the Watchdog in Prometheus", WAIT, || async {
@@ -135,15 +140,15 @@ async fn watchdog_rules_routing_and_ha_dedupe_on_the_real_stack() {
 
     // The poller: Prometheus plus the same Alertmanager twice, as an HA pair would report it.
     let history = AlertHistory::open(&state.path().join("hinomi/alerts.sqlite")).unwrap();
+    let endpoints = endpoints();
+    let source = |id: &str, kind: DatasourceKind, url: &str| {
+        AlertSource::for_datasource(&datasource(id, kind, url.to_owned()), endpoints.clone())
+            .unwrap()
+    };
     let sources = vec![
-        AlertSource::Prometheus(prometheus.clone()),
-        AlertSource::Alertmanager(alertmanager.clone()),
-        AlertSource::for_datasource(&datasource(
-            "am-b",
-            DatasourceKind::Alertmanager,
-            alertmanager_url.clone(),
-        ))
-        .unwrap(),
+        source("prom", DatasourceKind::Prometheus, &prometheus_url),
+        source("am-a", DatasourceKind::Alertmanager, &alertmanager_url),
+        source("am-b", DatasourceKind::Alertmanager, &alertmanager_url),
     ];
     let mut poller = AlertPoller::new(sources, history, Arc::new(SystemClock)).unwrap();
     let outcome = poller.poll().await;
@@ -179,12 +184,14 @@ async fn watchdog_rules_routing_and_ha_dedupe_on_the_real_stack() {
     )
     .unwrap();
     let mut evaluator = LocalRuleEvaluator::new(rules, Arc::new(SystemClock));
-    let query = PrometheusInstantQuery::new(&datasource(
-        "prom",
-        DatasourceKind::Prometheus,
-        prometheus_url,
-    ))
-    .unwrap();
+    let query = PrometheusInstantQuery::from_endpoint(
+        Endpoint::new(&datasource(
+            "prom",
+            DatasourceKind::Prometheus,
+            prometheus_url,
+        ))
+        .unwrap(),
+    );
     evaluator.evaluate(&query).await;
     let local = evaluator.alerts();
     assert_eq!(local.len(), 1, "{local:#?}");
@@ -251,9 +258,9 @@ async fn silences_are_created_edited_expired_and_refused_verbatim() {
     let stack = start_stack(state.path()).await;
     let url = stack.url(Component::Alertmanager);
     let http = reqwest::Client::new();
-    let client =
-        AlertmanagerClient::new(&datasource("am", DatasourceKind::Alertmanager, url.clone()))
-            .unwrap();
+    let client = AlertmanagerClient::from_endpoint(
+        Endpoint::new(&datasource("am", DatasourceKind::Alertmanager, url.clone())).unwrap(),
+    );
 
     let watchdog = wait_for("the Watchdog in Alertmanager", WAIT, || async {
         client

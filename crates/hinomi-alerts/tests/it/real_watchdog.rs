@@ -4,7 +4,7 @@
 //! so. The servers run on their own time (polled every 250 ms); the planner's timers run on a fake clock
 //! that moves one poll interval per poll.
 
-use crate::support::{datasource, start_stack};
+use crate::support::{datasource, endpoints, start_stack};
 use chrono::Utc;
 use hinomi_alerts::history::AlertHistory;
 use hinomi_alerts::notify::{NotificationKind, NotificationPlanner, NotificationSettings};
@@ -21,11 +21,14 @@ const POLL: Duration = Duration::from_secs(1);
 async fn watchdog_going_silent_on_alertmanager_is_told_and_its_return_too() {
     let state = tempfile::tempdir().unwrap();
     let stack = start_stack(state.path()).await;
-    let alertmanager = AlertSource::for_datasource(&datasource(
-        "am",
-        DatasourceKind::Alertmanager,
-        stack.url(Component::Alertmanager),
-    ))
+    let alertmanager = AlertSource::for_datasource(
+        &datasource(
+            "am",
+            DatasourceKind::Alertmanager,
+            stack.url(Component::Alertmanager),
+        ),
+        endpoints(),
+    )
     .unwrap();
     let clock = FakeClock::at(Utc::now());
     let history = AlertHistory::open(&state.path().join("alerts.sqlite")).unwrap();

@@ -3,6 +3,7 @@
 
 use hinomi_alerts::sources::alertmanager::AlertmanagerClient;
 use hinomi_core::ErrorCode;
+use hinomi_core::http::Endpoint;
 use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
 use hinomi_demo_stack::RunawayServer;
 use std::time::{Duration, Instant};
@@ -23,8 +24,9 @@ fn datasource(kind: DatasourceKind, url: &str) -> Datasource {
 #[tokio::test]
 async fn an_endless_alertmanager_alert_list_is_refused_at_the_limit() {
     let server = RunawayServer::alertmanager_alerts().await;
-    let client =
-        AlertmanagerClient::new(&datasource(DatasourceKind::Alertmanager, server.url())).unwrap();
+    let client = AlertmanagerClient::from_endpoint(
+        Endpoint::new(&datasource(DatasourceKind::Alertmanager, server.url())).unwrap(),
+    );
     let started = Instant::now();
     let err = client.alerts().await.unwrap_err();
     let elapsed = started.elapsed();
@@ -45,8 +47,9 @@ async fn an_endless_prometheus_answer_is_refused_for_alerts_and_rules() {
     use hinomi_alerts::sources::prometheus::PrometheusAlertsClient;
     // Any path of this server streams the endless `{"status":"success","data":...` envelope.
     let server = RunawayServer::prometheus_matrix().await;
-    let client =
-        PrometheusAlertsClient::new(&datasource(DatasourceKind::Prometheus, server.url())).unwrap();
+    let client = PrometheusAlertsClient::from_endpoint(
+        Endpoint::new(&datasource(DatasourceKind::Prometheus, server.url())).unwrap(),
+    );
     let alerts = client.alerts().await.unwrap_err();
     let rules = client.rules().await.unwrap_err();
     for err in [alerts, rules] {

@@ -4,9 +4,12 @@
 //! Needs Debian's prometheus and prometheus-alertmanager and the demo API binary
 //! (`cargo build -p hinomi-demo-api` first; scripts/test does it).
 
+use hinomi_alerts::endpoints::SharedEndpoints;
+use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
 use hinomi_demo_stack::{DemoStack, Ports, RouteTiming, StackConfig, locate_demo_api_bin};
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub async fn start_stack(state_dir: &std::path::Path) -> DemoStack {
@@ -40,6 +43,11 @@ pub fn datasource(id: &str, kind: DatasourceKind, url: String) -> Datasource {
         auth: Default::default(),
         logs: None,
     }
+}
+
+/// An endpoint cache of its own, as the app's one cache is to the shell.
+pub fn endpoints() -> SharedEndpoints {
+    Arc::new(EndpointCache::new())
 }
 
 /// Polls `probe` every 250 ms until it returns `Some`, or panics naming `what` after `timeout`.
