@@ -8,6 +8,7 @@
 use super::blocking::blocking;
 use crate::alerts::AlertsState;
 use crate::alerts::watch_rules::{self, WatchRulesState, WatchRulesView};
+use crate::commands::datasources::Datasources;
 use crate::commands::incidents::IncidentsState;
 use crate::state::SettingsState;
 use chrono::{DateTime, Utc};
@@ -19,8 +20,8 @@ use hinomi_alerts::silences::{Silence, SilenceDraft};
 use hinomi_alerts::sources::prometheus::RuleGroupStatus;
 use hinomi_alerts::sources::{AlertmanagerClient, PrometheusAlertsClient};
 use hinomi_core::HinomiError;
-use hinomi_core::http::EndpointCache;
-use hinomi_core::settings::{Datasource, DatasourceKind};
+use hinomi_core::settings::DatasourceKind;
+use hinomi_core::texts::user_lang::say;
 use serde::Serialize;
 use specta::Type;
 use tauri::Manager;
@@ -50,33 +51,25 @@ pub fn refresh_alerts(state: tauri::State<'_, AlertsState>) {
     state.poll_now.notify_one();
 }
 
-fn datasources_of(settings: &SettingsState, kind: DatasourceKind) -> Vec<Datasource> {
-    settings
-        .snapshot()
-        .settings
-        .datasources
-        .into_iter()
-        .filter(|ds| ds.kind == kind)
-        .collect()
-}
-
 /// The Alertmanager datasource `id`, asked over its endpoint from the app's cache.
 async fn alertmanager(
-    settings: &SettingsState,
-    endpoints: &EndpointCache,
+    datasources: &Datasources<'_>,
     id: &str,
 ) -> Result<AlertmanagerClient, HinomiError> {
-    let ds = datasources_of(settings, DatasourceKind::Alertmanager)
-        .into_iter()
-        .find(|ds| ds.id == id)
+    let ds = datasources
+        .find(id)
+        .filter(|ds| ds.kind == DatasourceKind::Alertmanager)
         .ok_or_else(|| {
             HinomiError::new(
                 hinomi_core::ErrorCode::NotFound,
-                format!("There is no Alertmanager datasource with the id \"{id}\"."),
+                say(
+                    format!("There is no Alertmanager datasource with the id \"{id}\"."),
+                    format!("ID が「{id}」の Alertmanager データソースはありません。"),
+                ),
             )
         })?;
     Ok(AlertmanagerClient::from_endpoint(
-        endpoints.endpoint(&ds).await?,
+        datasources.clients().endpoint(&ds).await?,
     ))
 }
 
@@ -91,11 +84,12 @@ pub struct SilenceDefaults {
 
 #[tauri::command]
 #[specta::specta]
-pub fn silence_defaults(settings: tauri::State<'_, SettingsState>) -> SilenceDefaults {
+pub fn silence_defaults(datasources: Datasources<'_>) -> SilenceDefaults {
     SilenceDefaults {
         created_by: hinomi_core::user::current_user(),
         now: Utc::now(),
-        alertmanagers: datasources_of(&settings, DatasourceKind::Alertmanager)
+        alertmanagers: datasources
+            .of_kind(DatasourceKind::Alertmanager)
             .into_iter()
             .map(|ds| (ds.id, ds.name))
             .collect(),
@@ -114,42 +108,45 @@ pub struct DatasourceSilences {
 #[tauri::command]
 #[specta::specta]
 pub async fn list_silences(
-    settings: tauri::State<'_, SettingsState>,
-    endpoints: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
 ) -> Result<Vec<DatasourceSilences>, HinomiError> {
-    let endpoints = endpoints.inner();
-    let fetches = datasources_of(&settings, DatasourceKind::Alertmanager)
+    let answers = datasources
+        .ask_each(DatasourceKind::Alertmanager, async |endpoint| {
+            AlertmanagerClient::from_endpoint(endpoint).silences().await
+        })
+        .await;
+    Ok(answers
         .into_iter()
-        .map(|ds| async move {
-            let result = match endpoints.endpoint(&ds).await {
-                Ok(endpoint) => AlertmanagerClient::from_endpoint(endpoint).silences().await,
-                Err(error) => Err(error),
-            };
-            let (silences, error) = match result {
-                Ok(silences) => (silences, None),
-                Err(error) => (Vec::new(), Some(error)),
-            };
+        .map(|(ds, answer)| {
+            let (silences, error) = split(answer);
             DatasourceSilences {
                 datasource_id: ds.id,
                 datasource_name: ds.name,
                 silences,
                 error,
             }
-        });
-    Ok(futures::future::join_all(fetches).await)
+        })
+        .collect())
+}
+
+/// An answer as the views take it: what came (or nothing) and the error (or none).
+fn split<T>(answer: Result<Vec<T>, HinomiError>) -> (Vec<T>, Option<HinomiError>) {
+    match answer {
+        Ok(values) => (values, None),
+        Err(error) => (Vec::new(), Some(error)),
+    }
 }
 
 /// Creates a silence on one Alertmanager; its id. Alertmanager's error text comes back as is.
 #[tauri::command]
 #[specta::specta]
 pub async fn create_silence(
-    settings: tauri::State<'_, SettingsState>,
-    endpoints: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
     alerts: tauri::State<'_, AlertsState>,
     datasource_id: String,
     draft: SilenceDraft,
 ) -> Result<String, HinomiError> {
-    let id = alertmanager(&settings, &endpoints, &datasource_id)
+    let id = alertmanager(&datasources, &datasource_id)
         .await?
         .create_silence(&draft)
         .await?;
@@ -161,14 +158,13 @@ pub async fn create_silence(
 #[tauri::command]
 #[specta::specta]
 pub async fn update_silence(
-    settings: tauri::State<'_, SettingsState>,
-    endpoints: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
     alerts: tauri::State<'_, AlertsState>,
     datasource_id: String,
     silence_id: String,
     draft: SilenceDraft,
 ) -> Result<String, HinomiError> {
-    let id = alertmanager(&settings, &endpoints, &datasource_id)
+    let id = alertmanager(&datasources, &datasource_id)
         .await?
         .update_silence(&silence_id, &draft)
         .await?;
@@ -179,13 +175,12 @@ pub async fn update_silence(
 #[tauri::command]
 #[specta::specta]
 pub async fn expire_silence(
-    settings: tauri::State<'_, SettingsState>,
-    endpoints: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
     alerts: tauri::State<'_, AlertsState>,
     datasource_id: String,
     silence_id: String,
 ) -> Result<(), HinomiError> {
-    alertmanager(&settings, &endpoints, &datasource_id)
+    alertmanager(&datasources, &datasource_id)
         .await?
         .expire_silence(&silence_id)
         .await?;
@@ -199,16 +194,15 @@ pub async fn expire_silence(
 #[tauri::command]
 #[specta::specta]
 pub async fn acknowledge_alert_group(
-    settings: tauri::State<'_, SettingsState>,
+    datasources: Datasources<'_>,
     alerts: tauri::State<'_, AlertsState>,
     incidents: tauri::State<'_, IncidentsState>,
     group_labels: LabelSet,
     minutes: u32,
 ) -> Result<Option<Acknowledged>, HinomiError> {
-    let datasources = settings.snapshot().settings.datasources;
     alerts
         .acknowledge_group(
-            &datasources,
+            &datasources.list(),
             &group_labels,
             None,
             minutes,
@@ -229,33 +223,27 @@ pub struct DatasourceRules {
 #[tauri::command]
 #[specta::specta]
 pub async fn list_alert_rules(
-    settings: tauri::State<'_, SettingsState>,
-    endpoints: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
 ) -> Result<Vec<DatasourceRules>, HinomiError> {
-    let endpoints = endpoints.inner();
-    let fetches = datasources_of(&settings, DatasourceKind::Prometheus)
+    let answers = datasources
+        .ask_each(DatasourceKind::Prometheus, async |endpoint| {
+            PrometheusAlertsClient::from_endpoint(endpoint)
+                .rules()
+                .await
+        })
+        .await;
+    Ok(answers
         .into_iter()
-        .map(|ds| async move {
-            let result = match endpoints.endpoint(&ds).await {
-                Ok(endpoint) => {
-                    PrometheusAlertsClient::from_endpoint(endpoint)
-                        .rules()
-                        .await
-                }
-                Err(error) => Err(error),
-            };
-            let (groups, error) = match result {
-                Ok(groups) => (groups, None),
-                Err(error) => (Vec::new(), Some(error)),
-            };
+        .map(|(ds, answer)| {
+            let (groups, error) = split(answer);
             DatasourceRules {
                 datasource_id: ds.id,
                 datasource_name: ds.name,
                 groups,
                 error,
             }
-        });
-    Ok(futures::future::join_all(fetches).await)
+        })
+        .collect())
 }
 
 /// Pauses desktop notifications for `minutes` (0 resumes them).
@@ -271,13 +259,11 @@ pub fn pause_notifications(
 #[tauri::command]
 #[specta::specta]
 pub async fn alert_routing(
-    settings: tauri::State<'_, SettingsState>,
-    endpoints: tauri::State<'_, EndpointCache>,
+    datasources: Datasources<'_>,
     alerts: tauri::State<'_, AlertsState>,
 ) -> Result<Vec<DatasourceRouting>, HinomiError> {
     let current = lock(&alerts.latest).alerts.clone();
-    let datasources = settings.snapshot().settings.datasources;
-    Ok(alert_routing_of(&endpoints, &datasources, &current).await)
+    Ok(alert_routing_of(datasources.clients(), &datasources.list(), &current).await)
 }
 
 /// The watch-rule file, its problems, and how each rule's last evaluation went.

@@ -3,8 +3,9 @@
 //! what they do with them, not the two managed states behind them.
 
 use crate::state::SettingsState;
-use hinomi_core::http::EndpointCache;
-use hinomi_core::settings::Datasource;
+use hinomi_core::HinomiError;
+use hinomi_core::http::{Endpoint, EndpointCache};
+use hinomi_core::settings::{Datasource, DatasourceKind};
 
 pub struct Datasources<'r> {
     settings: tauri::State<'r, SettingsState>,
@@ -22,8 +23,36 @@ impl Datasources<'_> {
         self.settings.snapshot().settings.datasource(id).cloned()
     }
 
+    /// The datasources of one kind, in settings order.
+    pub fn of_kind(&self, kind: DatasourceKind) -> Vec<Datasource> {
+        let mut list = self.list();
+        list.retain(|ds| ds.kind == kind);
+        list
+    }
+
     pub fn clients(&self) -> &EndpointCache {
         &self.clients
+    }
+
+    /// Asks every datasource of `kind` at once, each over its endpoint from the cache: one
+    /// answer per datasource, in settings order, so a failing one never hides the others.
+    pub async fn ask_each<T, E>(
+        &self,
+        kind: DatasourceKind,
+        ask: impl AsyncFn(Endpoint) -> Result<T, E>,
+    ) -> Vec<(Datasource, Result<T, HinomiError>)>
+    where
+        HinomiError: From<E>,
+    {
+        let (clients, ask) = (self.clients(), &ask);
+        let asks = self.of_kind(kind).into_iter().map(|ds| async move {
+            let answer = match clients.endpoint(&ds).await {
+                Ok(endpoint) => ask(endpoint).await.map_err(HinomiError::from),
+                Err(error) => Err(error),
+            };
+            (ds, answer)
+        });
+        futures::future::join_all(asks).await
     }
 }
 

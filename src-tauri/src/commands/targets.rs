@@ -26,20 +26,15 @@ pub struct DatasourceTargets {
 pub async fn list_targets(
     datasources: Datasources<'_>,
 ) -> Result<Vec<DatasourceTargets>, HinomiError> {
-    let clients = datasources.clients();
-    let configured = datasources.list();
-    let fetches = configured
-        .iter()
-        .filter(|ds| ds.kind == DatasourceKind::Prometheus)
-        .map(|ds| async move {
-            let result = match clients.endpoint(ds).await {
-                Ok(endpoint) => PrometheusClient::from_endpoint(endpoint)
-                    .targets()
-                    .await
-                    .map_err(HinomiError::from),
-                Err(err) => Err(err),
-            };
-            let (targets, error) = match result {
+    let answers = datasources
+        .ask_each(DatasourceKind::Prometheus, async |endpoint| {
+            PrometheusClient::from_endpoint(endpoint).targets().await
+        })
+        .await;
+    Ok(answers
+        .into_iter()
+        .map(|(ds, answer)| {
+            let (targets, error) = match answer {
                 Ok(targets) => (targets, None),
                 Err(err) => (Vec::new(), Some(err)),
             };
@@ -51,6 +46,6 @@ pub async fn list_targets(
                 error,
                 fetched_at: Utc::now(),
             }
-        });
-    Ok(futures::future::join_all(fetches).await)
+        })
+        .collect())
 }
