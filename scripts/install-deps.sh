@@ -21,6 +21,8 @@ APT_PACKAGES=(
   openjdk-17-jre-headless maven unzip rsyslog rsyslog-elasticsearch
   # End-to-end tests and screenshots
   webkit2gtk-driver xvfb xauth dbus dbus-x11 imagemagick fonts-noto-cjk poppler-utils
+  # The X11 map state of the app window (xwininfo): hidden to the tray, brought forward
+  x11-utils
   # Notification tests (a real org.freedesktop.Notifications on a private bus)
   python3-dbusmock
   # Datasource secrets through a real Secret Service (keyring test under dbus-run-session)

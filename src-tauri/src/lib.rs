@@ -5,7 +5,9 @@
 //! [`ipc_builder`] — the UI never declares a type of its own for what crosses IPC.
 
 mod alerts;
+pub mod cli;
 mod commands;
+mod instance;
 mod logging;
 mod paths;
 mod state;
@@ -131,10 +133,12 @@ fn magic(bytes: &'static [u8; 4]) -> &'static str {
     std::str::from_utf8(bytes).unwrap_or("????")
 }
 
-pub fn run() {
+pub fn run(options: cli::Options) {
     let started = state::StartedAt(std::time::Instant::now());
     let builder = ipc_builder();
     tauri::Builder::default()
+        // First, so a second launch hands over and exits before anything else starts.
+        .plugin(instance::plugin())
         // The native file chooser, opened only by our own command (no dialog permission in the
         // web view's capabilities).
         .plugin(tauri_plugin_dialog::init())
@@ -186,6 +190,9 @@ pub fn run() {
             commands::incidents::setup(app, &paths);
             commands::logs::setup(app, &paths);
             app.manage(paths);
+            if options.minimized {
+                alerts::tray::start_hidden(app);
+            }
             Ok(())
         })
         .build(tauri::generate_context!())

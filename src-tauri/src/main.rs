@@ -8,5 +8,5 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    hinomi_lib::run();
+    hinomi_lib::run(hinomi_lib::cli::Options::from_env());
 }

@@ -10,7 +10,7 @@
 mod host;
 mod notices;
 mod notifications;
-mod tray;
+pub(crate) mod tray;
 pub mod watch_rules;
 
 use crate::state::SettingsState;

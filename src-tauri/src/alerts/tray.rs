@@ -96,6 +96,20 @@ async fn tray_host_present() -> bool {
     proxy.name_has_owner(name).await.unwrap_or(false)
 }
 
+/// `--minimized`: the window stays hidden and the tray icon is the way in. Without a tray host
+/// that icon would be nowhere, so the window opens after all.
+pub fn start_hidden(app: &tauri::App) {
+    if !tauri::async_runtime::block_on(tray_host_present()) {
+        tracing::warn!("--minimized without a tray on the desktop: opening the window");
+        return;
+    }
+    match app.get_webview_window("main").map(|window| window.hide()) {
+        Some(Ok(())) => tracing::info!("started in the tray (--minimized)"),
+        Some(Err(error)) => tracing::warn!(%error, "could not start hidden"),
+        None => {}
+    }
+}
+
 pub fn show_window(app: &AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();

@@ -198,9 +198,9 @@ export async function startStack({ scrapeInterval = "2s", extraArgs = [], logSea
 /**
  * Writes the app's settings file into an isolated config dir, then launches the app. Pass the
  * `home` of an app stopped with `stop({ keepHome: true })` to start it again on the same files.
- * `env`: extra variables for the app (the test hooks of a debug build).
+ * `env`: extra variables for the app (the test hooks of a debug build); `args`: its command line.
  */
-export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reuse, env = {} } = {}) {
+export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reuse, env = {}, args = [] } = {}) {
   // scripts/test keeps every app's files (logs, settings, caches, incidents, reports) there, for
   // scripts/check-secret-leaks to search once the run is over.
   const keepRoot = process.env.HINOMI_E2E_KEEP_APP_DATA || null;
@@ -222,6 +222,9 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
 
   const port = await freePort();
   const nativePort = await freePort();
+  // The private D-Bus has no Secret Service: datasource secrets stay in memory for the run
+  // (the real keyring is tested by scripts/test-keyring).
+  const appEnv = { HINOMI_SECRET_STORE: "memory", HINOMI_TEST_LOG_PATH_ANSWER: logPathAnswer, ...process.env, ...env, ...xdg, LANG: locale, LC_ALL: locale, LANGUAGE: "" };
   const driver = spawn(
     process.env.TAURI_DRIVER ?? "tauri-driver",
     ["--port", String(port), "--native-port", String(nativePort)],
@@ -229,9 +232,7 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group: tearing the driver down takes WebKitWebDriver and the app with it.
       detached: true,
-      // The private D-Bus has no Secret Service: datasource secrets stay in memory for the run
-      // (the real keyring is tested by scripts/test-keyring).
-      env: { HINOMI_SECRET_STORE: "memory", HINOMI_TEST_LOG_PATH_ANSWER: logPathAnswer, ...process.env, ...env, ...xdg, LANG: locale, LC_ALL: locale, LANGUAGE: "" },
+      env: appEnv,
     },
   );
   let driverLog = "";
@@ -248,7 +249,7 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
       port,
       logLevel: "warn",
       connectionRetryCount: 0,
-      capabilities: { "tauri:options": { application: appBinary } },
+      capabilities: { "tauri:options": { application: appBinary, args } },
     });
   } catch (err) {
     await terminate(driver);
@@ -259,6 +260,8 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
     browser,
     home,
     configDir,
+    /** The environment the app runs in: launch it again with this to reach the same files. */
+    env: appEnv,
     driverLog: () => driverLog,
     /** How the next "Read these log files?" questions are answered: "accept" or "refuse". */
     answerLogPathQuestions: (answer) => writeFileSync(logPathAnswer, answer),

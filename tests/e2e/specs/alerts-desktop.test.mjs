@@ -14,52 +14,17 @@
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startStack, startApp, settingsFor, screenshot, waitFor, sleep } from "../lib/harness.mjs";
 import { startNotificationServer } from "../lib/notifications.mjs";
+import { mapState, startTrayHost } from "../lib/desktop.mjs";
 
 const run = promisify(execFile);
 const lib = join(dirname(fileURLToPath(import.meta.url)), "..", "lib");
-
-/** A fake desktop tray host on the session bus; `items()` is what it read from tray icons. */
-async function startTrayHost() {
-  const dir = mkdtempSync(join(tmpdir(), "hinomi-e2e-tray-"));
-  const out = join(dir, "tray.json");
-  const child = spawn("/usr/bin/python3", [join(lib, "tray_host.py"), out], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tray host did not start:\n${output}`)), 15_000);
-    child.stdout.on("data", (d) => {
-      output += d;
-      if (output.includes("ready")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr.on("data", (d) => (output += d));
-    child.on("exit", (code) => reject(new Error(`tray host exited (${code}):\n${output}`)));
-  });
-  return {
-    items: () => (existsSync(out) ? JSON.parse(readFileSync(out, "utf8")) : []),
-    stop() {
-      child.kill("SIGTERM");
-      child.stdout.destroy();
-      child.stderr.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** The X11 map state of the app's window: IsViewable, IsUnMapped, ... */
-async function mapState() {
-  const { stdout } = await run("xwininfo", ["-name", "Hinomi"]);
-  return /Map State:\s*(\w+)/.exec(stdout)?.[1];
-}
 
 /** A watch rule that fires at once (`for: 0s`) on the demo Prometheus's own `up` series. */
 function rule(name, severity, summary) {
