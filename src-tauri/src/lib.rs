@@ -22,6 +22,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
         .commands(tauri_specta::collect_commands![
             commands::app::app_info,
             commands::app::report_first_paint,
+            commands::app::autostart_enabled,
+            commands::app::set_autostart,
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::test_connection,

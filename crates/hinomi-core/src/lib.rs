@@ -7,6 +7,7 @@
 //! text the desktop shell shows itself (`texts`).
 
 pub mod atomic_file;
+pub mod autostart;
 pub mod clock;
 pub mod connection;
 pub mod error;

@@ -13,6 +13,13 @@ export const commands = {
 	 *  printed here, so the measurement ends at "user sees targets", not at "window exists".
 	 */
 	reportFirstPaint: (view: string) => __TAURI_INVOKE<void>("report_first_paint", { view }),
+	/**  Whether Hinomi starts in the tray at login (its XDG autostart entry is there and on). */
+	autostartEnabled: () => typedError<boolean, HinomiError>(__TAURI_INVOKE("autostart_enabled")),
+	/**
+	 *  Writes or removes the autostart entry, which runs this very binary with `--minimized`;
+	 *  answers whether it is now on.
+	 */
+	setAutostart: (enabled: boolean) => typedError<boolean, HinomiError>(__TAURI_INVOKE("set_autostart", { enabled })),
 	getSettings: () => __TAURI_INVOKE<SettingsView>("get_settings"),
 	/**
 	 *  Saves even when a datasource has problems (a half-typed URL is not lost); the problems come

@@ -41,6 +41,9 @@ export interface FakeState {
   secrets: Record<string, string>;
   /** What `datasourceHealth` answers: the health book's entries. */
   health: DatasourceHealth[];
+  /** Whether the autostart entry is there; `autostartError` makes changing it fail. */
+  autostart: boolean;
+  autostartError: HinomiError | null;
 }
 
 export interface FakeBackend extends Backend {
@@ -113,6 +116,8 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
     latencyMs: 0,
     secrets: {},
     health: [],
+    autostart: false,
+    autostartError: null,
     ...initial,
   };
   const calls: Array<[string, unknown[]]> = [];
@@ -194,6 +199,18 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
       calls.push(["appInfo", []]);
       await wait();
       return { status: "ok", data: copy(state.appInfo) };
+    },
+    async autostartEnabled() {
+      calls.push(["autostartEnabled", []]);
+      await wait();
+      return { status: "ok", data: state.autostart };
+    },
+    async setAutostart(enabled) {
+      calls.push(["setAutostart", [enabled]]);
+      await wait();
+      if (state.autostartError) return { status: "error", error: copy(state.autostartError) };
+      state.autostart = enabled;
+      return { status: "ok", data: enabled };
     },
     async reportFirstPaint(view) {
       calls.push(["reportFirstPaint", [view]]);

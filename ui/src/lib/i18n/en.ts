@@ -113,6 +113,8 @@ export const en = {
   "settings.language": "Language",
   "settings.language.hint": "Applied and saved immediately.",
   "settings.language.saveFailed": "The language could not be saved",
+  "settings.autostart": "Start Hinomi at login, in the tray",
+  "settings.autostart.hint": "Alerts then notify without opening the console. Applied at once.",
   "settings.refreshInterval": "Refresh interval (seconds)",
   "settings.refreshInterval.hint": "How often Targets and other live views refresh.",
   "settings.datasources": "Datasources",

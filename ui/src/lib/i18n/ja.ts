@@ -111,6 +111,8 @@ export const ja: { readonly [K in keyof typeof en]: string } = {
   "settings.language": "表示言語",
   "settings.language.hint": "変更はすぐに反映・保存されます。",
   "settings.language.saveFailed": "表示言語を保存できませんでした",
+  "settings.autostart": "ログイン時に Hinomi をトレイで起動する",
+  "settings.autostart.hint": "コンソールを開かなくてもアラートが通知されます。変更はすぐに反映されます。",
   "settings.refreshInterval": "更新間隔（秒）",
   "settings.refreshInterval.hint": "ターゲットなどのライブビューを更新する間隔です。",
   "settings.datasources": "データソース",
