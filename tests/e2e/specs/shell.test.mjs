@@ -112,6 +112,29 @@ username = "alice"
       return text.includes('language = "ja"') ? text : null;
     });
     assert.match(persisted, /dead-prometheus/, "saving keeps every datasource");
+
+    // Errors Hinomi words itself come in Japanese too (the Rust side's message, not only the
+    // UI's hint under it); the URL stays as it is.
+    await browser.$('[data-testid="nav-settings"]').click();
+    const deadButton = await browser.$('[data-testid="ds-test-dead-prometheus"]');
+    await deadButton.waitForDisplayed({ timeout: 5_000 });
+    await deadButton.scrollIntoView({ block: "center" });
+    await deadButton.click();
+    const deadMessage = await browser.$('[data-testid="ds-test-result-dead-prometheus"] [data-testid="error-message"]');
+    const worded = await waitFor("the connection error in Japanese", async () => {
+      const text = await deadMessage.getText();
+      return text.includes("に接続できません") ? text : null;
+    });
+    assert.match(worded, /http:\/\/127\.0\.0\.1:\d+/, worded);
+    assert.doesNotMatch(worded, /Cannot reach/);
+    await screenshot(browser, "settings-error-japanese");
+
+    // And back to English, as a person who only looked would.
+    await (await browser.$('[data-testid="settings-language"]')).selectByAttribute("value", "en");
+    await browser.$('[data-testid="settings-save"]').click();
+    await waitFor("English navigation", async () => (await browser.$('[data-testid="nav-targets"]').getText()).includes("Targets"));
+    await deadButton.click();
+    await waitFor("the connection error in English again", async () => /Cannot reach/.test(await deadMessage.getText()));
   });
 
   it("stores a datasource password write-only and uses it", async () => {
