@@ -31,7 +31,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::settings::set_datasource_secret,
             commands::settings::clear_datasource_secret,
             commands::targets::list_targets,
-            // dashboards (issue 4) — add commands below this line
+            // dashboards (issue 4)
             commands::dashboards::list_dashboards,
             commands::dashboards::open_dashboard,
             commands::dashboards::import_dashboard,
@@ -48,7 +48,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::explore::explore_instant,
             commands::explore::promql_catalog,
             commands::explore::promql_label_values,
-            // alerts (issue 5) — add commands below this line
+            // alerts (issue 5)
             commands::alerts::alert_board,
             commands::alerts::refresh_alerts,
             commands::alerts::silence_defaults,
@@ -64,7 +64,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::alerts::watch_rules,
             commands::alerts::check_watch_rules,
             commands::alerts::save_watch_rules,
-            // incidents (issue 6) — add commands below this line
+            // incidents (issue 6)
             commands::incidents::incident_defaults,
             commands::incidents::list_incidents,
             commands::incidents::incident_countdowns,
@@ -91,7 +91,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::incidents::backup_incident_store,
             // file paths from the page (issue 12)
             commands::files::choose_path,
-            // logs (issue 10) — add commands below this line
+            // logs (issue 10)
             commands::logs::log_targets,
             commands::logs::log_fields,
             commands::logs::search_logs,

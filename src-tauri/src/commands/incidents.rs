@@ -31,6 +31,16 @@ use std::sync::Arc;
 pub struct IncidentsState {
     store: Result<Arc<IncidentStore>, HinomiError>,
     user: String,
+    /// The response-target timer ([`notify::start`]); aborted when the state is dropped.
+    response_timer: Option<tauri::async_runtime::JoinHandle<()>>,
+}
+
+impl Drop for IncidentsState {
+    fn drop(&mut self) {
+        if let Some(timer) = self.response_timer.take() {
+            timer.abort();
+        }
+    }
 }
 
 /// What the UI needs before the first incident: who "I" am and where reports go by default.
@@ -50,20 +60,30 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) {
     use tauri::Manager;
     let path = paths.data_dir.join("incidents.sqlite");
     let store = std::fs::create_dir_all(&paths.data_dir)
-        .map_err(|err| HinomiError::new(hinomi_core::ErrorCode::Io, err.to_string()))
+        .map_err(|err| {
+            HinomiError::new(
+                hinomi_core::ErrorCode::Io,
+                hinomi_core::texts::user_lang::say(
+                    "The folder for incidents could not be created.",
+                    "インシデントを保存するフォルダを作成できませんでした。",
+                ),
+            )
+            .with_detail(format!("{}: {err}", paths.data_dir.display()))
+        })
         .and_then(|()| IncidentStore::open(&path, Arc::new(SystemClock)).map_err(Into::into))
         .map(Arc::new);
     if let Err(err) = &store {
         tracing::error!(?err, "incident store unavailable");
     }
-    let state = IncidentsState {
+    let response_timer = store
+        .as_ref()
+        .ok()
+        .map(|store| notify::start(store.clone(), app.handle().clone()));
+    app.manage(IncidentsState {
         store,
         user: hinomi_core::user::current_user(),
-    };
-    if let Ok(store) = &state.store {
-        notify::start(store.clone(), app.handle().clone());
-    }
-    app.manage(state);
+        response_timer,
+    });
 }
 
 impl IncidentsState {

@@ -1,3 +1,4 @@
+//! Over 400 lines: one real stack shared by every scenario that needs Prometheus and Alertmanager.
 //! hinomi-alerts against the real demo stack: Prometheus with the seed's rules and a Watchdog,
 //! and Alertmanager with the seed's route, on free loopback ports with fast route timing.
 

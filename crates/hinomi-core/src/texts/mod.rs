@@ -35,8 +35,8 @@ impl Lang {
 ///
 /// Why process-wide: an error is worded where a crate's own error becomes the UI's shape, often
 /// through `?` deep in a command, where no settings are at hand. The shell publishes the
-/// language whenever the settings in force change ([`set_user_lang`]); a thread may override it
-/// for a while ([`with_user_lang`]) so tests of both languages can run side by side.
+/// language whenever the settings in force change ([`user_lang::set`]); a thread may override
+/// it for a while ([`user_lang::with`]) so tests of both languages can run side by side.
 pub mod user_lang {
     use super::Lang;
     use std::cell::Cell;

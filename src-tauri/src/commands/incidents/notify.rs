@@ -15,7 +15,11 @@ use std::time::Duration;
 const EVERY: Duration = Duration::from_secs(30);
 
 /// Reads the targets from the settings on every tick, so a change in Settings applies at once.
-pub fn start(store: Arc<IncidentStore>, app: tauri::AppHandle) {
+/// The caller keeps the handle.
+pub fn start(
+    store: Arc<IncidentStore>,
+    app: tauri::AppHandle,
+) -> tauri::async_runtime::JoinHandle<()> {
     use tauri::Manager;
     tauri::async_runtime::spawn(async move {
         loop {
@@ -34,7 +38,7 @@ pub fn start(store: Arc<IncidentStore>, app: tauri::AppHandle) {
             }
             tokio::time::sleep(EVERY).await;
         }
-    });
+    })
 }
 
 /// Blocking (D-Bus round trip); runs on the blocking thread with the check.
