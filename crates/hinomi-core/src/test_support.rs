@@ -1,10 +1,17 @@
-//! A loopback server that misbehaves on purpose, shared by every backend crate's fault tests
-//! (feature `test-support`, dev builds only).
+//! Checks shared by every crate's tests (feature `test-support`, dev builds only): a loopback
+//! server that misbehaves on purpose, for the backends' fault tests, and the bilingual wording
+//! check for each crate's errors.
 //!
-//! It speaks raw HTTP/1.1 over TCP so it can do what a well-behaved framework will not: close
+//! The server speaks raw HTTP/1.1 over TCP so it can do what a well-behaved framework will not: close
 //! mid-body after announcing more, accept and never answer. [`Fault::ALL`] is the table each
 //! backend runs: the fault, a URL that shows it, and what the user must be told;
 //! [`assert_every_fault`] and [`assert_retried_through`] run it the same way for every client.
+//!
+//! [`assert_worded_in_both_languages`] words a crate's errors in English and in Japanese: only the
+//! message may change, and the Japanese one must be Japanese.
+
+mod wording;
+pub use wording::{assert_worded_in_both_languages, worded_in};
 
 use crate::clock::{Clock, FakeClock};
 use crate::error::{ErrorCode, HinomiError};
