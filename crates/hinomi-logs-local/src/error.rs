@@ -134,45 +134,40 @@ impl From<LocalLogsError> for HinomiError {
 mod tests {
     use super::*;
     use hinomi_core::ErrorCode;
+    use hinomi_core::test_support::{assert_worded_in_both_languages, worded_in};
     use hinomi_core::texts::{Lang, user_lang::with};
 
     /// One of each variant this crate words itself.
-    fn ours() -> Vec<fn() -> LocalLogsError> {
+    fn ours() -> Vec<LocalLogsError> {
         vec![
-            || LocalLogsError::Query {
+            LocalLogsError::Query {
                 query: "level:(ERROR".into(),
                 reason: "unexpected end".into(),
             },
-            || LocalLogsError::index(std::path::Path::new("/idx"), "segment missing"),
-            || LocalLogsError::NotLocal("Prod".into()),
-            || LocalLogsError::NotAHitId("x".into()),
-            || LocalLogsError::NoRequestField("context.request_id".into()),
-            || LocalLogsError::LineGone("1:2".into()),
-            || LocalLogsError::AnchorVanished,
-            || LocalLogsError::NotATailCursor,
-            || LocalLogsError::NotACursor("junk".into()),
-            || LocalLogsError::ResultGone("r1".into()),
-            || {
-                LocalLogsError::io(
-                    FileAction::Create,
-                    std::path::Path::new("/idx"),
-                    std::io::ErrorKind::PermissionDenied.into(),
-                )
-            },
+            LocalLogsError::index(std::path::Path::new("/idx"), "segment missing"),
+            LocalLogsError::NotLocal("Prod".into()),
+            LocalLogsError::NotAHitId("x".into()),
+            LocalLogsError::NoRequestField("context.request_id".into()),
+            LocalLogsError::LineGone("1:2".into()),
+            LocalLogsError::AnchorVanished,
+            LocalLogsError::NotATailCursor,
+            LocalLogsError::NotACursor("junk".into()),
+            LocalLogsError::ResultGone("r1".into()),
+            LocalLogsError::io(
+                FileAction::Create,
+                std::path::Path::new("/idx"),
+                std::io::ErrorKind::PermissionDenied.into(),
+            ),
         ]
     }
 
     #[test]
     fn every_message_of_ours_has_a_japanese_wording_with_the_same_code_and_detail() {
-        for make in ours() {
-            let en = with(Lang::En, || HinomiError::from(make()));
-            let ja = with(Lang::Ja, || HinomiError::from(make()));
-            assert_eq!(en.message, make().to_string(), "English is what logs show");
-            assert_eq!((ja.code, &ja.detail), (en.code, &en.detail), "{en:?}");
-            assert!(!ja.message.is_empty());
-            assert_ne!(ja.message, en.message);
+        let worded = assert_worded_in_both_languages(ours);
+        for ((en, _), err) in worded.iter().zip(ours()) {
+            assert_eq!(en.message, err.to_string(), "English is what logs show");
         }
-        let ja = with(Lang::Ja, || HinomiError::from(ours()[0]()));
+        let ja = worded_in(Lang::Ja, ours().remove(0));
         assert_eq!(ja.code, ErrorCode::Backend);
         assert_eq!(
             ja.message,

@@ -234,75 +234,66 @@ fn into_shown(err: LogsError) -> HinomiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hinomi_core::texts::{Lang, user_lang::with};
+    use hinomi_core::test_support::{assert_worded_in_both_languages, worded_in};
+    use hinomi_core::texts::Lang;
 
     /// One of each variant Hinomi words itself.
-    fn ours() -> Vec<fn() -> LogsError> {
+    fn ours() -> Vec<LogsError> {
         vec![
-            || {
-                LogsError::TooLarge(hinomi_core::http::TooLarge {
-                    url: "http://es/_search".into(),
-                    received: 9 * 1024 * 1024,
-                    limit: 8 * 1024 * 1024,
-                })
-            },
-            || LogsError::Status {
+            LogsError::TooLarge(hinomi_core::http::TooLarge {
+                url: "http://es/_search".into(),
+                received: 9 * 1024 * 1024,
+                limit: 8 * 1024 * 1024,
+            }),
+            LogsError::Status {
                 url: "http://es/_search".into(),
                 status: 418,
                 body: "teapot".into(),
             },
-            || LogsError::Decode {
+            LogsError::Decode {
                 url: "http://es/_search".into(),
                 cause: "expected value at line 1".into(),
             },
-            || LogsError::UnknownResult("r1".into()),
-            || LogsError::PitExpired,
-            || LogsError::Cancelled,
-            || {
-                LogsError::io(
-                    FileAction::Write,
-                    std::path::Path::new("/tmp/x.ndjson"),
-                    std::io::ErrorKind::PermissionDenied.into(),
-                )
-            },
-            || {
-                LogsError::io(
-                    FileAction::WriteExport,
-                    std::path::Path::new(""),
-                    std::io::ErrorKind::PermissionDenied.into(),
-                )
-            },
-            || LogsError::NoCsvColumns,
-            || LogsError::NotAHitId("x".into()),
-            || LogsError::NoRequestField("context.request_id".into()),
-            || LogsError::LineGone {
+            LogsError::UnknownResult("r1".into()),
+            LogsError::PitExpired,
+            LogsError::Cancelled,
+            LogsError::io(
+                FileAction::Write,
+                std::path::Path::new("/tmp/x.ndjson"),
+                std::io::ErrorKind::PermissionDenied.into(),
+            ),
+            LogsError::io(
+                FileAction::WriteExport,
+                std::path::Path::new(""),
+                std::io::ErrorKind::PermissionDenied.into(),
+            ),
+            LogsError::NoCsvColumns,
+            LogsError::NotAHitId("x".into()),
+            LogsError::NoRequestField("context.request_id".into()),
+            LogsError::LineGone {
                 id: "a".into(),
                 index: "logs-1".into(),
             },
-            || LogsError::NotATailCursor,
-            || LogsError::NeedsField("context.request_id".into()),
-            || LogsError::BuiltinSearch,
-            || LogsError::UnnamedSearch,
-            || LogsError::SavedSearchesUnencodable("bad".into()),
+            LogsError::NotATailCursor,
+            LogsError::NeedsField("context.request_id".into()),
+            LogsError::BuiltinSearch,
+            LogsError::UnnamedSearch,
+            LogsError::SavedSearchesUnencodable("bad".into()),
         ]
     }
 
     #[test]
     fn every_message_of_ours_has_a_japanese_wording_with_the_same_code_and_detail() {
-        for make in ours() {
-            let en = with(Lang::En, || HinomiError::from(make()));
-            let ja = with(Lang::Ja, || HinomiError::from(make()));
-            assert_eq!(en.message, make().to_string(), "English is what logs show");
-            assert_eq!((ja.code, &ja.detail), (en.code, &en.detail), "{en:?}");
-            assert!(!ja.message.is_empty());
-            assert_ne!(ja.message, en.message);
+        let worded = assert_worded_in_both_languages(ours);
+        for ((en, _), err) in worded.iter().zip(ours()) {
+            assert_eq!(en.message, err.to_string(), "English is what logs show");
         }
-        let ja = with(Lang::Ja, || HinomiError::from(LogsError::PitExpired));
+        let ja = worded_in(Lang::Ja, LogsError::PitExpired);
         assert_eq!(
             ja.message,
             "サーバー上で検索の Point in Time が期限切れになりました。もう一度検索してください。"
         );
-        let ja = with(Lang::Ja, || HinomiError::from(ours()[0]()));
+        let ja = worded_in(Lang::Ja, ours().remove(0));
         assert!(
             ja.message.contains("応答が大きすぎます") && ja.message.contains("max_response_mib"),
             "{}",
@@ -318,7 +309,7 @@ mod tests {
             reason: "Failed to parse query [level:(ERROR]".into(),
             detail: None,
         };
-        let ja = with(Lang::Ja, || HinomiError::from(engine()));
+        let ja = worded_in(Lang::Ja, engine());
         assert_eq!(ja.code, ErrorCode::Backend);
         assert_eq!(ja.message, "Failed to parse query [level:(ERROR]");
     }

@@ -111,8 +111,8 @@ impl From<PrometheusError> for HinomiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hinomi_core::test_support::{assert_worded_in_both_languages, worded_in as in_lang};
     use hinomi_core::texts::Lang;
-    use hinomi_core::texts::user_lang;
 
     /// One of each variant Hinomi words itself, plus the two that carry Prometheus's own text.
     fn every_variant() -> Vec<PrometheusError> {
@@ -140,20 +140,9 @@ mod tests {
         ]
     }
 
-    fn in_lang(lang: Lang, err: PrometheusError) -> HinomiError {
-        user_lang::with(lang, || HinomiError::from(err))
-    }
-
     #[test]
     fn every_message_hinomi_words_has_its_own_japanese_with_the_same_code_and_detail() {
-        for (en_err, ja_err) in every_variant().into_iter().zip(every_variant()) {
-            let en = in_lang(Lang::En, en_err);
-            let ja = in_lang(Lang::Ja, ja_err);
-            assert_eq!(en.code, ja.code, "{en:?}");
-            assert_eq!(en.detail, ja.detail, "{en:?}");
-            assert!(!ja.message.is_empty(), "{en:?}");
-            assert_ne!(en.message, ja.message, "untranslated: {en:?}");
-        }
+        assert_worded_in_both_languages(every_variant);
         let ja = in_lang(Lang::Ja, PrometheusError::SuccessWithoutData);
         assert_eq!(
             ja.message,

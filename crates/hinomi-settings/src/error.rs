@@ -173,6 +173,7 @@ impl From<SettingsError> for HinomiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hinomi_core::test_support::{assert_worded_in_both_languages, worded_in as in_lang};
     use hinomi_core::texts::Lang;
     use hinomi_core::texts::user_lang;
 
@@ -209,20 +210,9 @@ mod tests {
         ]
     }
 
-    fn in_lang(lang: Lang, err: SettingsError) -> HinomiError {
-        user_lang::with(lang, || HinomiError::from(err))
-    }
-
     #[test]
     fn every_message_this_crate_words_has_its_own_japanese_with_the_same_code_and_detail() {
-        for (en_err, ja_err) in own_variants().into_iter().zip(own_variants()) {
-            let en = in_lang(Lang::En, en_err);
-            let ja = in_lang(Lang::Ja, ja_err);
-            assert_eq!(en.code, ja.code, "{en:?}");
-            assert_eq!(en.detail, ja.detail, "{en:?}");
-            assert!(!ja.message.is_empty(), "{en:?}");
-            assert_ne!(en.message, ja.message, "untranslated: {en:?}");
-        }
+        assert_worded_in_both_languages(own_variants);
         let ja = in_lang(
             Lang::Ja,
             SettingsError::Unreadable {
