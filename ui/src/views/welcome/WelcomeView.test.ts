@@ -153,6 +153,13 @@ describe("the first screen", () => {
     expect(screen.queryByTestId("nav-welcome")).toBeNull();
   });
 
+  it("is one click away from Targets' empty list while nothing is configured", async () => {
+    history.replaceState(null, "", "#/targets");
+    render(App, { props: { backend: createFakeBackend(firstRun) } });
+    await fireEvent.click(await screen.findByTestId("targets-open-welcome"));
+    expect(await screen.findByTestId("view-welcome")).toBeTruthy();
+  });
+
   it("is the view the URL names, even with nothing configured", async () => {
     history.replaceState(null, "", "#/settings");
     render(App, { props: { backend: createFakeBackend(firstRun) } });
