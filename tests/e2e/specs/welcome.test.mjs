@@ -81,7 +81,10 @@ describe("First run with nothing configured", () => {
         // Give the view's first fetches time to answer (they ask nothing: no datasources).
         await browser.pause(1_500);
         assert.deepEqual(await errorNotices(browser), [], `${view} shows an error`);
-        if (view === "targets") assert.ok(await (await byTestId(browser, "targets-no-datasources")).isExisting());
+        if (view === "targets") {
+          assert.ok(await (await byTestId(browser, "targets-no-datasources")).isExisting());
+          assert.ok(await (await byTestId(browser, "targets-open-welcome")).isExisting(), "Targets links to the welcome");
+        }
         await screenshot(browser, `welcome-empty-${view}`);
       }
       await (await byTestId(browser, "nav-welcome")).click();
