@@ -1,4 +1,4 @@
-//! The command line: `hinomi [--minimized]`, with `--help` and `--version` answered before any
+//! The command line: `hinomi [--minimized] [--demo]`, with `--help` and `--version` answered before any
 //! window or tray exists (clap prints them and exits), so they work over SSH and in scripts.
 
 use clap::Parser;
@@ -13,6 +13,24 @@ pub struct Options {
     /// or there would be no way to reach it.
     #[arg(long)]
     pub minimized: bool,
+
+    /// With no settings file yet, watch the bundled demo stack (scripts/demo) instead of
+    /// opening the welcome.
+    ///
+    /// Only the first run changes: once settings are saved, they are what Hinomi runs on.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+impl Options {
+    /// What to run on while there is no settings file.
+    pub fn when_settings_missing(&self) -> hinomi_settings::WhenMissing {
+        if self.demo {
+            hinomi_settings::WhenMissing::Demo
+        } else {
+            hinomi_settings::WhenMissing::NoDatasources
+        }
+    }
 }
 
 impl Options {
@@ -31,6 +49,7 @@ impl Options {
 #[cfg(test)]
 mod tests {
     use super::Options;
+    use clap::Parser;
 
     #[test]
     fn a_forwarded_launch_reads_its_flags() {
@@ -39,5 +58,20 @@ mod tests {
         assert!(!Options::from_forwarded(&args(&["hinomi"])).minimized);
         // A flag this build does not know must not stop the running instance from answering.
         assert!(!Options::from_forwarded(&args(&["hinomi", "--no-such-flag"])).minimized);
+    }
+
+    #[test]
+    fn the_demo_flag_chooses_the_demo_stack_for_a_first_run() {
+        use hinomi_settings::WhenMissing;
+        let parse = |list: &[&str]| Options::try_parse_from(list).expect("parses");
+        assert_eq!(
+            parse(&["hinomi", "--demo"]).when_settings_missing(),
+            WhenMissing::Demo
+        );
+        assert_eq!(
+            parse(&["hinomi"]).when_settings_missing(),
+            WhenMissing::NoDatasources
+        );
+        assert!(parse(&["hinomi", "--demo", "--minimized"]).minimized);
     }
 }

@@ -26,6 +26,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::app::set_autostart,
             commands::settings::get_settings,
             commands::settings::save_settings,
+            commands::settings::open_demo,
             commands::settings::test_connection,
             commands::settings::datasource_health,
             commands::settings::set_datasource_secret,
@@ -177,7 +178,10 @@ pub fn run(options: cli::Options) {
                     hinomi_core::secrets::MemoryStore::default(),
                 ));
             }
-            app.manage(state::SettingsState::load(&paths));
+            app.manage(state::SettingsState::load(
+                &paths,
+                options.when_settings_missing(),
+            ));
             // One HTTP client per datasource, shared by every query (rebuilt when its settings
             // or secret change).
             app.manage(hinomi_core::http::EndpointCache::new());

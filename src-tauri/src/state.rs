@@ -2,7 +2,7 @@
 
 use hinomi_core::paths::AppPaths;
 use hinomi_core::texts::Lang;
-use hinomi_settings::{LoadedSettings, Settings, SettingsFile};
+use hinomi_settings::{LoadedSettings, Settings, SettingsFile, WhenMissing};
 use std::sync::Mutex;
 
 /// Keeps the log writer alive until `RunEvent::Exit`, where it is taken and dropped to flush.
@@ -18,8 +18,9 @@ pub struct SettingsState {
 }
 
 impl SettingsState {
-    pub fn load(paths: &AppPaths) -> Self {
-        let file = SettingsFile::new(paths.settings_file());
+    /// `when_missing`: what a first run (no file yet) runs on, see `cli::Options::demo`.
+    pub fn load(paths: &AppPaths, when_missing: WhenMissing) -> Self {
+        let file = SettingsFile::new(paths.settings_file()).when_missing(when_missing);
         // A file that cannot be read says so in the system's language: its own is unknown.
         hinomi_core::texts::user_lang::set(Lang::resolve(
             hinomi_core::settings::Language::System,
@@ -51,6 +52,7 @@ impl SettingsState {
         publish_language(&settings);
         current.settings = settings;
         current.load_error = None;
+        current.first_run = false;
         Ok(out)
     }
 

@@ -15,6 +15,8 @@ import { incidentsEn } from "./views/incidents/messages.en";
 import { incidentsJa } from "./views/incidents/messages.ja";
 import { logsEn } from "./views/logs/messages.en";
 import { logsJa } from "./views/logs/messages.ja";
+import { welcomeEn } from "./views/welcome/messages.en";
+import { welcomeJa } from "./views/welcome/messages.ja";
 
 /** The reference catalogue: every key here must exist in `ja` with the same placeholders. */
 export const en = {
@@ -24,6 +26,7 @@ export const en = {
   ...alertsEn,
   ...incidentsEn,
   ...logsEn,
+  ...welcomeEn,
 } as const;
 
 export const ja: Catalogue = {
@@ -33,6 +36,7 @@ export const ja: Catalogue = {
   ...alertsJa,
   ...incidentsJa,
   ...logsJa,
+  ...welcomeJa,
 };
 
 export const catalogues = { en, ja } as const;

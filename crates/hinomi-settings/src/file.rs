@@ -45,17 +45,41 @@ pub struct LoadedSettings {
     /// Set when the file exists but could not be used; the app runs on defaults meanwhile.
     pub load_error: Option<HinomiError>,
     pub path: PathBuf,
+    /// No settings file yet: nothing was ever saved on this machine. The UI opens its welcome
+    /// while this holds and there are no datasources; the first save clears it.
+    pub first_run: bool,
+}
+
+/// What Hinomi runs on while there is no settings file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WhenMissing {
+    /// No datasources: a fresh install asks what to watch instead of querying the demo
+    /// stack's ports, which are closed on the user's machine.
+    #[default]
+    NoDatasources,
+    /// The embedded default, the bundled demo stack (`hinomi --demo`, used by scripts/demo).
+    Demo,
 }
 
 /// Reads and writes the settings file.
 #[derive(Debug, Clone)]
 pub struct SettingsFile {
     path: PathBuf,
+    when_missing: WhenMissing,
 }
 
 impl SettingsFile {
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into() }
+        Self {
+            path: path.into(),
+            when_missing: WhenMissing::default(),
+        }
+    }
+
+    /// Chooses what [`SettingsFile::load`] gives when there is no file yet.
+    pub fn when_missing(mut self, when_missing: WhenMissing) -> Self {
+        self.when_missing = when_missing;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -71,13 +95,21 @@ impl SettingsFile {
             settings,
             load_error,
             path: self.path.clone(),
+            first_run: false,
         };
         match std::fs::read(&self.path).and_then(|bytes| {
             String::from_utf8(bytes)
                 .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))
         }) {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                loaded(Settings::default(), None)
+                let settings = match self.when_missing {
+                    WhenMissing::NoDatasources => Settings::without_datasources(),
+                    WhenMissing::Demo => Settings::default(),
+                };
+                LoadedSettings {
+                    first_run: true,
+                    ..loaded(settings, None)
+                }
             }
             Err(source) => loaded(
                 Settings::default(),

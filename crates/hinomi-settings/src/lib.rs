@@ -18,7 +18,7 @@ mod file;
 mod tests;
 
 pub use error::{ParseProblem, SettingsError};
-pub use file::{LoadedSettings, SettingsFile};
+pub use file::{LoadedSettings, SettingsFile, WhenMissing};
 
 use hinomi_alerts::notification_prefs::AlertNotificationPrefs;
 use hinomi_alerts::round::RoundSettings;
@@ -64,6 +64,15 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The defaults with nothing to query: a first run without the demo (see
+    /// [`WhenMissing::NoDatasources`]).
+    pub fn without_datasources() -> Self {
+        Self {
+            datasources: Vec::new(),
+            ..Self::default()
+        }
+    }
+
     /// Problems per datasource; the app keeps working with the datasources that have none.
     pub fn problems(&self) -> Vec<DatasourceProblem> {
         let mut problems = datasource_problems(&self.datasources);

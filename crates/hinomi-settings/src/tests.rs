@@ -249,11 +249,55 @@ fn duplicate_ids_and_silly_timeouts_are_problems() {
 }
 
 #[test]
-fn missing_file_loads_defaults_without_error() {
+fn missing_file_is_a_first_run_with_no_datasources_and_no_error() {
     let dir = tempfile::tempdir().unwrap();
     let loaded = SettingsFile::new(dir.path().join("settings.toml")).load();
-    assert_eq!(loaded.settings, Settings::default());
+    assert!(loaded.first_run);
+    assert!(loaded.settings.datasources.is_empty());
+    // Everything else is the usual default.
+    assert_eq!(
+        loaded.settings,
+        Settings {
+            datasources: Vec::new(),
+            ..Settings::default()
+        }
+    );
     assert!(loaded.load_error.is_none());
+}
+
+#[test]
+fn missing_file_with_the_demo_flag_loads_the_embedded_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = SettingsFile::new(dir.path().join("settings.toml"))
+        .when_missing(WhenMissing::Demo)
+        .load();
+    assert!(loaded.first_run);
+    assert_eq!(loaded.settings, Settings::default());
+    assert_eq!(
+        loaded.settings.datasources,
+        hinomi_core::settings::demo_datasources()
+    );
+}
+
+#[test]
+fn a_saved_file_is_no_longer_a_first_run_even_with_the_demo_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = SettingsFile::new(dir.path().join("settings.toml")).when_missing(WhenMissing::Demo);
+    // The user removed every datasource: that choice stands, the demo does not come back.
+    file.save(&Settings::without_datasources()).unwrap();
+    let loaded = file.load();
+    assert!(!loaded.first_run);
+    assert!(loaded.settings.datasources.is_empty());
+}
+
+#[test]
+fn a_broken_file_is_not_a_first_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.toml");
+    std::fs::write(&path, "version = [").unwrap();
+    let loaded = SettingsFile::new(&path).load();
+    assert!(!loaded.first_run);
+    assert!(loaded.load_error.is_some());
 }
 
 #[test]

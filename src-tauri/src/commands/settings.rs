@@ -93,12 +93,35 @@ pub async fn save_settings(
 fn save(app: &tauri::AppHandle, settings: Settings) -> Result<SettingsView, HinomiError> {
     let state = app.state::<SettingsState>();
     let files = app.state::<super::files::FilesState>();
-    let clients = app.state::<EndpointCache>();
     // Checked again at the save: the disk may have changed while the question was open.
     files.check_log_sources(
         &state.snapshot().settings.datasources,
         &settings.datasources,
     )?;
+    put_in_force(app, settings)
+}
+
+/// "Open the demo" on the welcome: saves the bundled demo stack's datasources (the embedded
+/// default) in place of the current ones, keeping the other settings, and answers like a save.
+/// Not through [`save_settings`]: these datasources are Hinomi's own, not typed by the page, and
+/// the demo's log folder need not exist before the demo stack first runs.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_demo(app: tauri::AppHandle) -> Result<SettingsView, HinomiError> {
+    blocking(move || {
+        let mut settings = app.state::<SettingsState>().snapshot().settings;
+        settings.datasources = hinomi_core::settings::demo_datasources();
+        tracing::info!("welcome: opening the demo stack's datasources");
+        put_in_force(&app, settings)
+    })
+    .await
+}
+
+/// Writes checked settings and makes them the ones in force: clients of removed datasources
+/// and their secrets go, the language follows.
+fn put_in_force(app: &tauri::AppHandle, settings: Settings) -> Result<SettingsView, HinomiError> {
+    let state = app.state::<SettingsState>();
+    let clients = app.state::<EndpointCache>();
     state.file.save(&settings)?;
     // Changed datasources are rebuilt on their next query; removed ones are dropped now.
     clients.retain(&settings.datasources);
@@ -122,6 +145,7 @@ fn save(app: &tauri::AppHandle, settings: Settings) -> Result<SettingsView, Hino
     crate::state::publish_language(&settings);
     current.settings = settings;
     current.load_error = None;
+    current.first_run = false;
     tracing::info!(
         datasources = current.settings.datasources.len(),
         "settings saved"

@@ -58,6 +58,17 @@ export class SettingsStore {
     return result;
   }
 
+  /**
+   * Replaces the datasources with the bundled demo stack's and saves (the welcome's "Open the
+   * demo"); the error when that failed (nothing changed then).
+   */
+  async openDemo(): Promise<HinomiError | null> {
+    const result = await this.#backend.openDemo();
+    if (result.status === "error") return result.error;
+    this.view = result.data;
+    return null;
+  }
+
   /** Applies at once, then persists only the language (an unsaved draft elsewhere is untouched). */
   async setLanguage(language: Language): Promise<void> {
     const base = this.settings;

@@ -27,6 +27,13 @@ export const commands = {
 	 *  that is refused (`path_refused`) stops the save.
 	 */
 	saveSettings: (settings: Settings) => typedError<SettingsView, HinomiError>(__TAURI_INVOKE("save_settings", { settings })),
+	/**
+	 *  "Open the demo" on the welcome: saves the bundled demo stack's datasources (the embedded
+	 *  default) in place of the current ones, keeping the other settings, and answers like a save.
+	 *  Not through [`save_settings`]: these datasources are Hinomi's own, not typed by the page, and
+	 *  the demo's log folder need not exist before the demo stack first runs.
+	 */
+	openDemo: () => typedError<SettingsView, HinomiError>(__TAURI_INVOKE("open_demo")),
 	testConnection: (datasource: Datasource) => typedError<ConnectionReport, HinomiError>(__TAURI_INVOKE("test_connection", { datasource })),
 	/**
 	 *  How each datasource's reads have been going (ok, or failing since when with which error,
@@ -960,6 +967,11 @@ export type LoadedSettings = {
 	/**  Set when the file exists but could not be used; the app runs on defaults meanwhile. */
 	load_error: HinomiError | null,
 	path: string,
+	/**
+	 *  No settings file yet: nothing was ever saved on this machine. The UI opens its welcome
+	 *  while this holds and there are no datasources; the first save clears it.
+	 */
+	first_run: boolean,
 };
 
 export type LogExcerpt = {

@@ -13,6 +13,8 @@ export function viewCommands(app: AppContext, views: readonly ViewDefinition[]):
     params: (locale) => ({ view: translate(locale, view.title) }),
     icon: view.icon,
     keywords: [view.id],
+    // Offered while the sidebar lists it (the welcome only while nothing is configured).
+    when: view.inNav ? () => view.inNav!(app) : undefined,
     run: () => app.nav.go(view.id),
   }));
   return [...navigate, ...views.flatMap((view) => view.commands?.(app) ?? [])];

@@ -27,6 +27,10 @@ export interface FakeState {
   settings: Settings;
   loadError: HinomiError | null;
   settingsPath: string;
+  /** No settings file yet; the first save (or "Open the demo") ends it. */
+  firstRun: boolean;
+  /** What "Open the demo" (`openDemo`) saves as the datasources. */
+  demoDatasources: Datasource[];
   /** Keyed by datasource id; a Prometheus missing here is "unreachable". */
   targets: Record<string, FakeTargets>;
   /** When set, `listTargets` itself fails (the IPC call, not one datasource). */
@@ -69,6 +73,11 @@ export function defaultAppInfo(): AppInfo {
   };
 }
 
+/** A plain HTTP datasource as the settings file would hold it. */
+export function fakeDatasource(id: string, name: string, kind: Datasource["kind"], url: string): Datasource {
+  return { id, name, kind, url, timeout_ms: 10_000, tls: { ca_file: null }, auth: { type: "none" } };
+}
+
 export function isError(value: unknown): value is HinomiError {
   return typeof value === "object" && value !== null && !Array.isArray(value) && "code" in value;
 }
@@ -109,6 +118,11 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
     settings: { version: 1, language: "en", refresh_interval_secs: 5, datasources: [] },
     loadError: null,
     settingsPath: "/home/user/.config/hinomi/settings.toml",
+    firstRun: false,
+    demoDatasources: [
+      fakeDatasource("demo-prometheus", "Demo Prometheus", "prometheus", "http://127.0.0.1:19090"),
+      fakeDatasource("demo-alertmanager", "Demo Alertmanager", "alertmanager", "http://127.0.0.1:19093"),
+    ],
     targets: {},
     listTargetsError: null,
     saveError: null,
@@ -130,7 +144,7 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
       : Promise.resolve();
   const copy = <T>(value: T): T => structuredClone(value);
   const settingsView = (): SettingsView => ({
-    loaded: { settings: copy(state.settings), load_error: state.loadError, path: state.settingsPath },
+    loaded: { settings: copy(state.settings), load_error: state.loadError, path: state.settingsPath, first_run: state.firstRun },
     problems: fakeProblems(state.settings),
     has_secret: Object.fromEntries(
       (state.settings.datasources ?? [])
@@ -228,7 +242,18 @@ export function createFakeBackend(initial: Partial<FakeState> = {}): FakeBackend
       if (state.saveError) return { status: "error", error: state.saveError };
       state.settings = copy(settings);
       state.loadError = null;
+      state.firstRun = false;
       saved.push(copy(settings));
+      return { status: "ok", data: settingsView() };
+    },
+    async openDemo(): Promise<CommandResult<SettingsView>> {
+      calls.push(["openDemo", []]);
+      await wait();
+      if (state.saveError) return { status: "error", error: state.saveError };
+      state.settings = { ...copy(state.settings), datasources: copy(state.demoDatasources) };
+      state.loadError = null;
+      state.firstRun = false;
+      saved.push(copy(state.settings));
       return { status: "ok", data: settingsView() };
     },
     async setDatasourceSecret(id, secret): Promise<CommandResult<SettingsView>> {

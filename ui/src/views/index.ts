@@ -8,8 +8,18 @@ import { logsView } from "./logs";
 import { settingsView } from "./settings";
 import { targetsView } from "./targets";
 import type { ViewDefinition } from "./types";
+import { welcomeView } from "./welcome";
 
-export const views: readonly ViewDefinition[] = [targetsView, dashboardsView, exploreView, logsView, alertsView, incidentsView, settingsView];
+export const views: readonly ViewDefinition[] = [
+  welcomeView,
+  targetsView,
+  dashboardsView,
+  exploreView,
+  logsView,
+  alertsView,
+  incidentsView,
+  settingsView,
+];
 
 export const DEFAULT_VIEW = targetsView.id;
 

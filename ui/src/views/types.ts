@@ -24,6 +24,8 @@ export interface ViewDefinition {
   setup?: (app: AppContext) => void;
   /** Runs at start-up when this view is the first shown, to start fetching before it mounts. */
   preload?: (app: AppContext) => void;
+  /** Whether the sidebar lists it now (always when absent); the URL and palette still reach it. */
+  inNav?: (app: AppContext) => boolean;
   /** Marks the nav entry (e.g. unsaved changes). */
   attention?: (app: AppContext) => boolean;
 }

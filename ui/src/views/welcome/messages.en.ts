@@ -1,0 +1,31 @@
+// English messages of the welcome view. Keys start with "welcome.". Joined with the others in src/messages.ts.
+
+export const welcomeEn = {
+  "welcome.title": "Welcome to Hinomi",
+  "welcome.nav": "Get started",
+  "welcome.intro":
+    "Hinomi watches your Prometheus targets, Alertmanager alerts and logs from one desktop window. Tell it where they are, or look around the demo first.",
+  "welcome.language": "Language",
+  "welcome.step.prometheus.title": "Prometheus",
+  "welcome.step.prometheus.body": "Metrics, scrape targets and dashboards. Usually http://prometheus:9090.",
+  "welcome.step.alertmanager.title": "Alertmanager",
+  "welcome.step.alertmanager.body": "Firing alerts, silences and desktop notifications. Usually http://alertmanager:9093.",
+  "welcome.step.logs.title": "Logs",
+  "welcome.step.logs.body": "Search an Elasticsearch or OpenSearch cluster, or log files on this computer.",
+  "welcome.step.optional": "Optional",
+  "welcome.add.prometheus": "Add Prometheus",
+  "welcome.add.alertmanager": "Add Alertmanager",
+  "welcome.add.elasticsearch": "Elasticsearch / OpenSearch",
+  "welcome.add.local_files": "Log files on this computer",
+  "welcome.more": "TLS, sign-in and timeouts can be set later in Settings.",
+  "welcome.start": "Start monitoring",
+  "welcome.starting": "Saving…",
+  "welcome.start.hint": "Add at least one source to start.",
+  "welcome.fixProblems": "Saved. Fix the fields marked above to start.",
+  "welcome.saveFailed": "Could not save the settings",
+  "welcome.demo": "Open the demo",
+  "welcome.demo.hint": "Uses the bundled demo stack on this computer (started with ./scripts/demo).",
+  "welcome.demoFailed": "Could not open the demo",
+  "welcome.settingsLink": "All settings",
+  "welcome.path": "Saved to {path}",
+} as const;
