@@ -23,6 +23,9 @@ APT_PACKAGES=(
   webkit2gtk-driver xvfb xauth dbus dbus-x11 imagemagick fonts-noto-cjk poppler-utils
   # The X11 map state of the app window (xwininfo): hidden to the tray, brought forward
   x11-utils
+  # The installed package's desktop entry and AppStream metadata checked like a distribution
+  # would (e2e specs/package.test.mjs)
+  desktop-file-utils appstream
   # Notification tests (a real org.freedesktop.Notifications on a private bus)
   python3-dbusmock
   # Datasource secrets through a real Secret Service (keyring test under dbus-run-session)

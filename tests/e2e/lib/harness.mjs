@@ -198,9 +198,10 @@ export async function startStack({ scrapeInterval = "2s", extraArgs = [], logSea
 /**
  * Writes the app's settings file into an isolated config dir, then launches the app. Pass the
  * `home` of an app stopped with `stop({ keepHome: true })` to start it again on the same files.
- * `env`: extra variables for the app (the test hooks of a debug build); `args`: its command line.
+ * `env`: extra variables for the app (the test hooks of a debug build); `args`: its command line;
+ * `binary`: the app to launch (default: the build in the target dir, or HINOMI_APP_BIN).
  */
-export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reuse, env = {}, args = [] } = {}) {
+export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reuse, env = {}, args = [], binary = appBinary } = {}) {
   // scripts/test keeps every app's files (logs, settings, caches, incidents, reports) there, for
   // scripts/check-secret-leaks to search once the run is over.
   const keepRoot = process.env.HINOMI_E2E_KEEP_APP_DATA || null;
@@ -249,7 +250,7 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
       port,
       logLevel: "warn",
       connectionRetryCount: 0,
-      capabilities: { "tauri:options": { application: appBinary, args } },
+      capabilities: { "tauri:options": { application: binary, args } },
     });
   } catch (err) {
     await terminate(driver);
