@@ -5,10 +5,8 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = dirname(fileURLToPath(import.meta.url));
+import { join } from "node:path";
+import { startDesktopFake } from "./desktop.mjs";
 
 /**
  * Starts the server; resolves once it owns org.freedesktop.Notifications. `bodyMarkup: true`
@@ -20,26 +18,10 @@ export async function startNotificationServer({ bodyMarkup = false } = {}) {
   }
   const dir = mkdtempSync(join(tmpdir(), "hinomi-e2e-notify-"));
   const log = join(dir, "notifications.jsonl");
-  const args = [join(here, "notification_server.py"), log, ...(bodyMarkup ? ["--body-markup"] : [])];
-  const child = spawn("/usr/bin/python3", args, {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`notification server did not start:\n${output}`)), 15_000);
-    child.stdout.on("data", (d) => {
-      output += d;
-      if (output.includes("ready")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr.on("data", (d) => (output += d));
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`notification server exited (${code}):\n${output}`));
-    });
-  });
+  const child = await startDesktopFake("notification server", "notification_server.py", [
+    log,
+    ...(bodyMarkup ? ["--body-markup"] : []),
+  ]);
   return {
     /** Every Notify call so far, oldest first. */
     records() {
