@@ -9,6 +9,8 @@
 //!   the PromQL to run for a panel.
 //! - [`variable_options`]: options of each variable kind; for query variables, the Prometheus
 //!   request to make and how to read its answer (the caller does the HTTP).
+//! - [`repeat`], [`view`]: repeated panels and rows expanded for the live selection, and the
+//!   titles as drawn.
 //! - [`builtin`]: the dashboards Hinomi ships.
 
 pub mod builtin;
@@ -20,10 +22,12 @@ pub mod import;
 pub mod js_regex;
 pub mod model;
 pub mod query_plan;
+pub mod repeat;
 pub mod store;
 pub mod template;
 pub mod time_range;
 pub mod variable_options;
+pub mod view;
 
 pub use builtin::{builtin_dashboards, install_builtins};
 pub use edit::{PanelEdit, apply_panel_edit, select_variable};
@@ -36,3 +40,4 @@ pub use store::{DashboardSearch, DashboardStore, DashboardSummary};
 pub use template::TemplateScope;
 pub use time_range::TimeWindow;
 pub use variable_options::{VariableRequest, apply_options, options_from_answer, variable_request};
+pub use view::view_panels;

@@ -5,6 +5,7 @@
 use crate::duration;
 use crate::error::{DashboardError, Result};
 use crate::model::{Dashboard, Panel};
+use crate::repeat::{bind_scope, expand_repeats, find_expanded};
 use crate::template::TemplateScope;
 use crate::time_range::TimeWindow;
 use serde::{Deserialize, Serialize};
@@ -41,16 +42,22 @@ pub struct PlannedQuery {
     pub end_seconds: f64,
 }
 
-/// Plans the queries of panel `panel_id` with the dashboard's current variable selection.
+/// Plans the queries of panel `panel_id` with the dashboard's current variable selection;
+/// `panel_id` may be a repeated copy's (see [`crate::view::view_panels`]).
 pub fn plan_panel(
     dashboard: &Dashboard,
     panel_id: u32,
     ctx: &QueryContext,
 ) -> Result<Vec<PlannedQuery>> {
-    let panel = dashboard
-        .panel(panel_id)
-        .ok_or(DashboardError::PanelNotFound { id: panel_id })?;
-    let scope = TemplateScope::for_dashboard(dashboard, &ctx.window);
+    // A repeated copy is found among the expanded panels and runs with its bound value.
+    let panels = expand_repeats(dashboard);
+    let panel =
+        find_expanded(&panels, panel_id).ok_or(DashboardError::PanelNotFound { id: panel_id })?;
+    let scope = bind_scope(
+        &TemplateScope::for_dashboard(dashboard, &ctx.window),
+        dashboard,
+        panel,
+    );
     Ok(plan_queries(panel, &scope, ctx))
 }
 
