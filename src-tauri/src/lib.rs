@@ -45,6 +45,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::dashboards::cancel_dashboard_queries,
             commands::dashboards::edit_dashboard_panel,
             commands::dashboards::export_dashboard,
+            commands::dashboards::view_dashboard_panels,
             commands::explore::explore_range,
             commands::explore::explore_instant,
             commands::explore::promql_catalog,

@@ -13,7 +13,7 @@ use hinomi_core::HinomiError;
 use hinomi_core::paths::AppPaths;
 use hinomi_core::texts::user_lang::say;
 use hinomi_dashboards::{
-    Dashboard, DashboardSearch, DashboardStore, DashboardSummary, ImportReport, PanelEdit,
+    Dashboard, DashboardSearch, DashboardStore, DashboardSummary, ImportReport, Panel, PanelEdit,
     TimeWindow, Variable,
 };
 pub use hinomi_metrics::SelectedVariable;
@@ -285,6 +285,20 @@ pub async fn select_dashboard_variable(
     let selected = hinomi_metrics::selected(&dashboard, &name)?;
     state.update_variable(&uid, &selected.variable);
     Ok(selected)
+}
+
+/// The open dashboard's panels as drawn for its live variable selection: repeated panels and
+/// rows expanded (each copy's id is what [`run_panel`] takes), titles and descriptions with
+/// their variables replaced. The saved file keeps the source panels only.
+#[tauri::command]
+#[specta::specta]
+pub async fn view_dashboard_panels(
+    state: tauri::State<'_, DashboardsState>,
+    uid: String,
+    window: TimeWindow,
+) -> Result<Vec<Panel>, HinomiError> {
+    let dashboard = state.open_copy(&uid).await?;
+    Ok(hinomi_dashboards::view_panels(&dashboard, &window))
 }
 
 /// Runs a panel's queries for `window` at `width_px`, all at once; the answer is a binary

@@ -5,9 +5,11 @@
 
 mod legacy;
 mod report;
+mod unsupported;
 pub(crate) mod upgrade;
 
 pub use report::{ImportNote, ImportReport, PanelTypeCount, PlaceholderPanel, VariableSummary};
+pub use unsupported::{PanelRef, UnsupportedFeature};
 
 use crate::error::{DashboardError, Result};
 use crate::model::Dashboard;

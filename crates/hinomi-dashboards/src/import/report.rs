@@ -1,6 +1,7 @@
 //! The import report: every panel accounted for, by type, with the ones Hinomi shows as
 //! placeholders named, and what was upgraded on the way in.
 
+use super::unsupported::{UnsupportedFeature, unsupported_features};
 use crate::model::{Dashboard, PanelKind, VariableKind};
 use crate::variable_options::VariableQuery;
 use serde::Serialize;
@@ -18,6 +19,8 @@ pub struct ImportReport {
     /// Panels Hinomi keeps but cannot draw.
     pub placeholders: Vec<PlaceholderPanel>,
     pub variables: Vec<VariableSummary>,
+    /// Options and features of the drawn panels (and the dashboard) Hinomi ignores for now.
+    pub unsupported: Vec<UnsupportedFeature>,
     pub notes: Vec<ImportNote>,
 }
 
@@ -112,6 +115,7 @@ pub(crate) fn build(dashboard: &Dashboard, notes: Vec<ImportNote>) -> ImportRepo
             .collect(),
         placeholders,
         variables,
+        unsupported: unsupported_features(dashboard),
         notes,
     }
 }

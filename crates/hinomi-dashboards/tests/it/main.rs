@@ -6,6 +6,8 @@
 mod bindings;
 mod builtin;
 mod import;
+mod import_unsupported;
+mod legacy_repeat;
 mod node_exporter_full;
 mod round_trip;
 mod store;

@@ -22,7 +22,9 @@ pub async fn panel_snapshot(
     window: &TimeWindow,
 ) -> Result<MetricSnapshot, HinomiError> {
     let dashboard = state.open_copy(uid).await?;
-    let panel = dashboard.panel(panel_id).ok_or_else(|| {
+    // As drawn: a repeated copy is found by its own id and pinned under its own title.
+    let drawn = hinomi_dashboards::view_panels(&dashboard, window);
+    let panel = hinomi_dashboards::repeat::find_expanded(&drawn, panel_id).ok_or_else(|| {
         HinomiError::new(
             ErrorCode::NotFound,
             say(

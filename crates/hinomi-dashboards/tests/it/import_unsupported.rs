@@ -1,0 +1,121 @@
+//! The import report names what Hinomi ignores, by Grafana's own names, and stays quiet about
+//! settings left at Grafana's defaults and about what Hinomi draws.
+
+use hinomi_dashboards::import::UnsupportedFeature;
+use hinomi_dashboards::import_dashboard;
+use serde_json::{Value, json};
+
+fn unsupported(json: Value) -> Vec<UnsupportedFeature> {
+    import_dashboard(&json.to_string(), "t.json")
+        .unwrap()
+        .report
+        .unsupported
+}
+
+fn names(features: &[UnsupportedFeature]) -> Vec<&str> {
+    features.iter().map(|f| f.feature.as_str()).collect()
+}
+
+#[test]
+fn names_each_ignored_feature_with_its_panels() {
+    let features = unsupported(json!({
+        "title": "t",
+        "links": [{"title": "docs", "url": "https://example.com"}],
+        "graphTooltip": 1,
+        "annotations": {"list": [
+            {"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": true, "name": "Annotations & Alerts"},
+            {"datasource": {"type": "prometheus", "uid": "p"}, "enable": true, "expr": "changes(x[5m]) > 0", "name": "deploys"},
+            {"datasource": {"type": "loki", "uid": "l"}, "enable": true, "name": "logs"}
+        ]},
+        "panels": [
+            {"id": 1, "type": "timeseries", "title": "Busy", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+             "transformations": [{"id": "merge", "options": {}}, {"id": "organize", "disabled": true}],
+             "links": [{"title": "more", "url": "https://example.com"}],
+             "timeShift": "1h",
+             "targets": [{"refId": "A", "expr": "up"},
+                         {"refId": "B", "datasource": {"type": "loki", "uid": "l"}, "expr": "{job=\"x\"}"}],
+             "fieldConfig": {
+                "defaults": {
+                    "unit": "s",
+                    "links": [{"title": "d", "url": "/d"}],
+                    "mappings": [{"type": "value", "options": {"1": {"text": "up"}}},
+                                 {"type": "regex", "options": {"pattern": "a.*", "result": {"text": "A"}}}],
+                    "custom": {"drawStyle": "line", "lineWidth": 1, "fillOpacity": 20,
+                               "stacking": {"mode": "normal", "group": "A"},
+                               "thresholdsStyle": {"mode": "line+area"}, "spanNulls": false}
+                },
+                "overrides": [
+                    {"matcher": {"id": "byName", "options": "a"},
+                     "properties": [{"id": "unit", "value": "ms"}, {"id": "custom.lineWidth", "value": 3}]},
+                    {"matcher": {"id": "byType", "options": "number"},
+                     "properties": [{"id": "color", "value": {"mode": "fixed", "fixedColor": "red"}}]}
+                ]
+             },
+             "options": {"legend": {"showLegend": true, "displayMode": "table", "placement": "right", "calcs": ["mean"]},
+                         "tooltip": {"mode": "single", "sort": "none"}}},
+            {"id": 2, "type": "stat", "title": "Plain", "gridPos": {"x": 12, "y": 0, "w": 12, "h": 8},
+             "targets": [{"refId": "A", "expr": "up"}],
+             "options": {"reduceOptions": {"calcs": ["lastNotNull"], "values": false, "fields": ""},
+                         "graphMode": "area", "colorMode": "value", "textMode": "auto"}},
+            {"id": 3, "type": "worldmap-panel", "title": "Map", "gridPos": {"x": 0, "y": 8, "w": 12, "h": 8},
+             "transformations": [{"id": "merge"}]}
+        ]
+    }));
+    assert_eq!(
+        names(&features),
+        [
+            "annotations: loki",
+            "dashboard links",
+            "data links",
+            "fieldConfig.custom.fillOpacity: 20",
+            "fieldConfig.custom.stacking: normal",
+            "fieldConfig.custom.thresholdsStyle: line+area",
+            "graphTooltip: shared crosshair/tooltip",
+            "options.graphMode: area",
+            "options.legend.displayMode: table",
+            "options.legend.placement: right",
+            "override matcher: byType",
+            "override property: custom.lineWidth",
+            "panel links",
+            "queries: loki",
+            "timeShift (panel time override)",
+            "transformations: merge",
+            "value mappings: regex",
+        ]
+    );
+    let merge = features
+        .iter()
+        .find(|f| f.feature == "transformations: merge")
+        .unwrap();
+    // The worldmap panel is a placeholder, reported as such, not for its options.
+    assert_eq!(merge.panels.len(), 1);
+    assert_eq!(merge.panels[0].title, "Busy");
+    let graph_mode = features
+        .iter()
+        .find(|f| f.feature == "options.graphMode: area")
+        .unwrap();
+    assert_eq!(graph_mode.panels[0].id, Some(2));
+}
+
+#[test]
+fn a_dashboard_hinomi_draws_fully_reports_nothing() {
+    let features = unsupported(json!({
+        "title": "t",
+        "annotations": {"list": [{"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": true}]},
+        "panels": [
+            {"id": 1, "type": "timeseries", "title": "Req", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+             "datasource": {"type": "prometheus", "uid": "p"},
+             "targets": [{"refId": "A", "expr": "rate(x[5m])", "datasource": {"type": "prometheus", "uid": "p"}}],
+             "fieldConfig": {"defaults": {"unit": "reqps", "custom": {"drawStyle": "line", "fillOpacity": 0,
+                 "stacking": {"mode": "none", "group": "A"}, "thresholdsStyle": {"mode": "off"},
+                 "hideFrom": {"legend": false, "tooltip": false, "viz": false}}},
+                 "overrides": [{"matcher": {"id": "byRegexp", "options": "5.."},
+                                "properties": [{"id": "color", "value": {"mode": "fixed", "fixedColor": "red"}}]}]},
+             "options": {"legend": {"showLegend": true, "displayMode": "list", "placement": "bottom", "calcs": []},
+                         "tooltip": {"mode": "single", "sort": "none"}}},
+            {"id": 2, "type": "text", "title": "Notes", "gridPos": {"x": 12, "y": 0, "w": 12, "h": 8},
+             "options": {"mode": "markdown", "content": "# hi"}}
+        ]
+    }));
+    assert_eq!(names(&features), Vec::<&str>::new());
+}
