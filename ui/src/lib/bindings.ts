@@ -75,6 +75,12 @@ export const commands = {
 	/**  The dashboard as Grafana JSON (what is saved, not the live variable selection). */
 	exportDashboard: (uid: string) => typedError<string, HinomiError>(__TAURI_INVOKE("export_dashboard", { uid })),
 	/**
+	 *  The open dashboard's panels as drawn for its live variable selection: repeated panels and
+	 *  rows expanded (each copy's id is what [`run_panel`] takes), titles and descriptions with
+	 *  their variables replaced. The saved file keeps the source panels only.
+	 */
+	viewDashboardPanels: (uid: string, window: TimeWindow) => typedError<Panel[], HinomiError>(__TAURI_INVOKE("view_dashboard_panels", { uid, window })),
+	/**
 	 *  Graph of `expr` over `window` at `width_px`: a panel frame with one query `A`. A newer
 	 *  Explore query drops this one.
 	 */
@@ -800,6 +806,8 @@ export type ImportReport = {
 	/**  Panels Hinomi keeps but cannot draw. */
 	placeholders: PlaceholderPanel[],
 	variables: VariableSummary[],
+	/**  Options and features of the drawn panels (and the dashboard) Hinomi ignores for now. */
+	unsupported: UnsupportedFeature[],
 	notes: ImportNote[],
 };
 
@@ -1228,6 +1236,11 @@ export type PanelFrameHeader = {
 	stale_since_ms?: number | null,
 	/**  Why the fresh answer could not be had. */
 	stale_error?: HinomiError | null,
+};
+
+export type PanelRef = {
+	id: number | null,
+	title: string,
 };
 
 export type PanelTypeCount = {
@@ -1834,6 +1847,16 @@ export type TlsOptions = {
 	 *  cannot be had; anyone on the path can then read and change the traffic, credentials too.
 	 */
 	insecure_skip_verify?: boolean,
+};
+
+/**  One feature Hinomi ignores, with the panels that use it (empty for dashboard-wide ones). */
+export type UnsupportedFeature = {
+	/**
+	 *  Grafana's own name for it, e.g. `transformations: merge`, `override property:
+	 *  custom.fillOpacity`: the same words as in the JSON and Grafana's editor.
+	 */
+	feature: string,
+	panels: PanelRef[],
 };
 
 export type Variable = {

@@ -71,4 +71,36 @@ describe("DashboardsView", () => {
     expect(broken.textContent).toContain("line 1, column 4");
     expect(view.getAllByTestId("dashboard-variable")[0]!.dataset.name).toBe("job");
   });
+
+  it("draws the backend's panels (titles with variables replaced) and the import report until dismissed", async () => {
+    const { app, backend } = await startedApp();
+    const fake = backend as unknown as { dashboardsState: { dashboards: Dashboard[]; importUnsupported: unknown[] } };
+    fake.dashboardsState.dashboards = [];
+    fake.dashboardsState.importUnsupported = [
+      { feature: "transformations: merge", panels: [1, 2, 3, 4].map((id) => ({ id, title: `P${id}` })) },
+      { feature: "dashboard links", panels: [] },
+    ];
+    const imported = withoutChart();
+    imported.uid = "with-vars";
+    imported.templating!.list![0]!.current = { value: ["api", "node"], text: ["api", "node"] } as never;
+    imported.panels = [{ id: 7, type: "text", title: "Jobs $job", gridPos: { x: 0, y: 0, w: 12, h: 4 }, options: { content: "x" } } as never];
+    const store = dashboardsStore(app);
+    await store.refreshList();
+    const view = render(DashboardsView, { context: appContext(app) });
+    (await view.findByTestId("dashboards-import-open")).click();
+    const text = (await view.findByTestId("dashboards-import-text")) as HTMLTextAreaElement;
+    text.value = JSON.stringify(imported);
+    text.dispatchEvent(new Event("input"));
+    await waitFor(() => expect((view.getByTestId("dashboards-import-run") as HTMLButtonElement).disabled).toBe(false));
+    view.getByTestId("dashboards-import-run").click();
+
+    // The fake backend's view writes `$job` as the selection's text, as Grafana's title format does.
+    await waitFor(() => expect(view.getByTestId("panel-title").textContent).toBe("Jobs api + node"));
+    const features = await view.findAllByTestId("dashboard-import-report-feature");
+    expect(features.map((f) => f.dataset.feature)).toEqual(["transformations: merge", "dashboard links"]);
+    expect(features[0]!.textContent).toContain("P1, P2, P3 and 1 more");
+    expect(view.getByTestId("dashboard-import-report-summary").textContent).toBe("1 panels, 1 drawn");
+    view.getByTestId("dashboard-import-report-close").click();
+    await waitFor(() => expect(view.queryByTestId("dashboard-import-report")).toBeNull());
+  });
 });

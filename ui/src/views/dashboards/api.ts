@@ -15,6 +15,7 @@ export const DASHBOARD_COMMANDS = [
   "cancelDashboardQueries",
   "editDashboardPanel",
   "exportDashboard",
+  "viewDashboardPanels",
   "exploreRange",
   "exploreInstant",
   "promqlCatalog",

@@ -1,7 +1,7 @@
 // An in-memory dashboards backend (one dashboard, synthetic series) for tests and the dev demo.
 // Spread into testing/fakeBackend.ts's createFakeBackend.
 
-import type { Dashboard, DashboardSummary, HinomiError, PanelEdit, PromqlCatalog, Variable } from "../../lib/bindings";
+import type { Dashboard, DashboardSummary, HinomiError, ImportReport, PanelEdit, PromqlCatalog, UnsupportedFeature, Variable } from "../../lib/bindings";
 import { encodePanelFrame, type EncodeQuery } from "../../lib/charts/frame";
 import type { DashboardsBackend } from "./api";
 
@@ -24,6 +24,8 @@ export interface FakeDashboardsState {
   catalog: PromqlCatalog | HinomiError;
   /** Label name → its values. */
   labelValues: Record<string, string[]>;
+  /** What an import's report names as ignored. */
+  importUnsupported: UnsupportedFeature[];
 }
 
 /** Fake Prometheus's answer to a bad expression: an unbalanced "(" is a parse error at its end. */
@@ -120,6 +122,7 @@ export function createFakeDashboards(initial: Partial<FakeDashboardsState> = {})
       functions: ["rate", "sum", "histogram_quantile"],
     },
     labelValues: { job: ["api", "node"], method: ["GET", "POST"] },
+    importUnsupported: [],
     ...initial,
   };
   const copy = <T>(v: T): T => structuredClone(v);
@@ -163,7 +166,20 @@ export function createFakeDashboards(initial: Partial<FakeDashboardsState> = {})
       }
       parsed.uid = parsed.uid ?? `imported-${state.dashboards.length}`;
       state.dashboards.push(parsed);
-      return { status: "ok", data: { summary: summary(parsed), report: {} as never } };
+      // The fake's report: panel counts only; the real one also names what is ignored.
+      const total = (parsed.panels ?? []).length;
+      const report: ImportReport = {
+        title: parsed.title ?? "",
+        total_panels: total,
+        supported_panels: total,
+        placeholder_panels: 0,
+        by_type: [],
+        placeholders: [],
+        variables: [],
+        unsupported: state.importUnsupported,
+        notes: [],
+      };
+      return { status: "ok", data: { summary: summary(parsed), report } };
     },
     async starDashboard(uid, starred) {
       if (!find(uid)) return notFound(uid);
@@ -230,6 +246,15 @@ export function createFakeDashboards(initial: Partial<FakeDashboardsState> = {})
       if (!panel) return { status: "error", error: { code: "not_found", message: `no panel ${panelId}` } };
       for (const edit of edits) applyFakeEdit(panel, edit);
       return { status: "ok", data: copy(d) };
+    },
+    async viewDashboardPanels(uid) {
+      // The fake draws the saved panels (no repeats), titles with `$job` as the selection's text.
+      const d = find(uid);
+      if (!d) return notFound(uid);
+      const job = d.templating?.list?.find((v) => v.name === "job")?.current?.text;
+      const jobText = Array.isArray(job) ? job.join(" + ") : (job ?? "");
+      const panels = copy(d.panels ?? []).map((p) => ({ ...p, title: (p.title ?? "").replaceAll("$job", jobText) }));
+      return { status: "ok", data: panels };
     },
     async exportDashboard(uid) {
       const d = find(uid);

@@ -3,7 +3,7 @@
 
 import { SvelteMap } from "svelte/reactivity";
 import type { AppContext } from "../../app/context.svelte";
-import type { Dashboard, DashboardSummary, HinomiError, PanelEdit, Variable } from "../../lib/bindings";
+import type { Dashboard, DashboardSummary, HinomiError, ImportReport, Panel, PanelEdit, Variable } from "../../lib/bindings";
 import { dashboardsBackend, type DashboardsBackend } from "./api";
 import { fromGrafana, refreshMs, resolveWindow, type TimeRange, type TimeWindow } from "./timeRange";
 
@@ -19,6 +19,12 @@ export class DashboardsStore {
 
   openUid = $state<string | null>(null);
   dashboard = $state.raw<Dashboard | null>(null);
+  /**
+   * The panels as drawn (from the backend): repeated panels and rows expanded for the live
+   * variable selection, titles with their variables replaced. `dashboard.panels` stays the
+   * saved model, which edits start from.
+   */
+  panels = $state.raw<Panel[]>([]);
   openError = $state.raw<HinomiError | null>(null);
   opening = $state(false);
   variables = $state.raw<Variable[]>([]);
@@ -33,6 +39,8 @@ export class DashboardsStore {
   /** Row id → folded, for rows the user toggled. */
   readonly folded = new SvelteMap<number, boolean>();
   importError = $state.raw<HinomiError | null>(null);
+  /** The last import's report, for the dashboard it imported, until dismissed. */
+  importReport = $state.raw<{ uid: string; report: ImportReport } | null>(null);
   lastAction = $state.raw<HinomiError | null>(null);
 
   readonly api: DashboardsBackend;
@@ -97,6 +105,7 @@ export class DashboardsStore {
     this.#rangePickedWhileOpening = false;
     this.openError = null;
     this.dashboard = null;
+    this.panels = [];
     this.variables = [];
     this.variableErrors.clear();
     this.folded.clear();
@@ -108,6 +117,7 @@ export class DashboardsStore {
       return;
     }
     this.dashboard = result.data;
+    this.panels = result.data.panels ?? [];
     this.variables = result.data.templating?.list ?? [];
     // A range picked while the dashboard was still loading is the person's choice: it wins over
     // the dashboard's saved default, as it would have had the load been instant.
@@ -189,6 +199,34 @@ export class DashboardsStore {
   reload(): void {
     this.window = resolveWindow(this.range, this.#now());
     this.generation++;
+    void this.#refreshPanels();
+  }
+
+  /**
+   * Asks the backend for the panels as drawn now. A copy that stays keeps its id and so its
+   * box; copies that come or go with the selection mount or unmount.
+   */
+  async #refreshPanels(): Promise<void> {
+    const uid = this.openUid;
+    if (!uid) return;
+    const result = await this.api.viewDashboardPanels(uid, this.window);
+    if (this.openUid !== uid) return;
+    // Without the view the saved panels are still drawn, titles as written.
+    this.panels = result.status === "ok" ? result.data : (this.dashboard?.panels ?? []);
+  }
+
+  /** The saved panel a drawn one comes from (a repeated copy names it in `repeatPanelId`). */
+  sourcePanel(panel: Panel): Panel {
+    const sourceId = typeof panel.repeatPanelId === "number" ? panel.repeatPanelId : panel.id;
+    const find = (panels: readonly Panel[]): Panel | null => {
+      for (const p of panels) {
+        if (p.id === sourceId) return p;
+        const nested = find(p.panels ?? []);
+        if (nested) return nested;
+      }
+      return null;
+    };
+    return find(this.dashboard?.panels ?? []) ?? panel;
   }
 
   async setRange(range: TimeRange): Promise<void> {
@@ -239,6 +277,7 @@ export class DashboardsStore {
       return null;
     }
     this.importError = null;
+    this.importReport = { uid: result.data.summary.uid, report: result.data.report };
     await this.refreshList();
     return result.data.summary.uid;
   }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Dashboard, Panel } from "../../lib/bindings";
 import type { DashboardsBackend } from "./api";
 import { createFakeDashboards } from "./fake";
 import { DashboardsStore } from "./store.svelte";
@@ -73,6 +74,37 @@ describe("DashboardsStore", () => {
     store.setRefresh("off");
     vi.advanceTimersByTime(60_000);
     expect(store.generation).toBe(4);
+  });
+
+  it("draws the backend's view of the panels (repeats expanded) and asks again when the selection changes", async () => {
+    // The backend expands a repeat over `job` into one copy per selected value.
+    const views: string[][] = [];
+    fake.viewDashboardPanels = async (uid, window) => {
+      expect(window).toEqual(store.window);
+      const d = (await fake.openDashboard(uid)) as { status: "ok"; data: Dashboard };
+      const job = d.data.templating?.list?.find((v) => v.name === "job");
+      const values = (job?.current?.value as string[] | undefined) ?? [];
+      const source = d.data.panels![0]!;
+      const copies: Panel[] = values.map((value, i) =>
+        i === 0 ? { ...source, title: `Requests ${value}` } : ({ ...source, id: 100 + i, repeatPanelId: source.id ?? null, title: `Requests ${value}` } as Panel),
+      );
+      views.push(copies.map((p) => p.title!));
+      return { status: "ok", data: copies };
+    };
+    await store.open("demo-overview");
+    await vi.waitFor(() => expect(store.panels.map((p) => p.title)).toEqual(["Requests $__all"]));
+    await store.selectVariable("job", ["api", "node"]);
+    await vi.waitFor(() => expect(store.panels.map((p) => p.title)).toEqual(["Requests api", "Requests node"]));
+    // Editing a copy edits the saved panel it comes from, title as written.
+    const copy = store.panels[1]!;
+    expect(store.sourcePanel(copy).id).toBe(1);
+    expect(store.sourcePanel(copy).title).toBe("Requests");
+  });
+
+  it("draws the saved panels when the view cannot be had", async () => {
+    fake.viewDashboardPanels = async () => ({ status: "error", error: { code: "internal", message: "boom" } });
+    await store.open("demo-overview");
+    await vi.waitFor(() => expect(store.panels.map((p) => p.id)).toEqual([1, 2, 3, 4]));
   });
 
   it("shows an import error and keeps the library as it was", async () => {
