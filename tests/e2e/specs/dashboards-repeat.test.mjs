@@ -114,9 +114,9 @@ describe("Dashboard repeats", () => {
 
     // The import report names what Hinomi ignores in this file.
     const features = await browser.execute(() =>
-      [...document.querySelectorAll('[data-testid="dashboard-import-report-feature"]')].map((f) => f.getAttribute("data-feature")),
+      [...document.querySelectorAll('[data-testid="dashboard-import-report-feature"]')].map((f) => f.textContent.replace(/\s+/g, " ").trim()),
     );
-    assert.deepEqual(features, ["transformations: organize"]);
+    assert.deepEqual(features, ["transformations: organize — Scrape duration of $job"]);
     await screenshot(browser, "dashboards-repeat-all");
     await (await $("dashboard-import-report-close")).click();
   });

@@ -1849,13 +1849,21 @@ export type TlsOptions = {
 	insecure_skip_verify?: boolean,
 };
 
-/**  One feature Hinomi ignores, with the panels that use it (empty for dashboard-wide ones). */
+/**
+ *  One feature Hinomi ignores, with the values the dashboard gives it and the panels that use
+ *  it (empty for dashboard-wide ones).
+ */
 export type UnsupportedFeature = {
 	/**
-	 *  Grafana's own name for it, e.g. `transformations: merge`, `override property:
-	 *  custom.fillOpacity`: the same words as in the JSON and Grafana's editor.
+	 *  Grafana's own name for it, e.g. `transformations`, `override property`,
+	 *  `fieldConfig.custom.fillOpacity`: the same words as in the JSON and Grafana's editor.
 	 */
 	feature: string,
+	/**
+	 *  What it is set to, e.g. `merge` for a transformation or `20` for a fill opacity; empty
+	 *  when the name says it all (`panel links`).
+	 */
+	values: string[],
 	panels: PanelRef[],
 };
 

@@ -9,15 +9,30 @@ use crate::model::{Dashboard, Panel, PanelKind};
 use serde::Serialize;
 use serde_json::Value;
 use specta::Type;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// One feature Hinomi ignores, with the panels that use it (empty for dashboard-wide ones).
+/// One feature Hinomi ignores, with the values the dashboard gives it and the panels that use
+/// it (empty for dashboard-wide ones).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct UnsupportedFeature {
-    /// Grafana's own name for it, e.g. `transformations: merge`, `override property:
-    /// custom.fillOpacity`: the same words as in the JSON and Grafana's editor.
+    /// Grafana's own name for it, e.g. `transformations`, `override property`,
+    /// `fieldConfig.custom.fillOpacity`: the same words as in the JSON and Grafana's editor.
     pub feature: String,
+    /// What it is set to, e.g. `merge` for a transformation or `20` for a fill opacity; empty
+    /// when the name says it all (`panel links`).
+    pub values: Vec<String>,
     pub panels: Vec<PanelRef>,
+}
+
+/// A feature found: its name and, when it has one, the value it is set to.
+type Found = (String, Option<String>);
+
+fn named(name: impl Into<String>) -> Found {
+    (name.into(), None)
+}
+
+fn valued(name: impl Into<String>, value: impl Into<String>) -> Found {
+    (name.into(), Some(value.into()))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -116,40 +131,40 @@ const OPTIONS_READ: [&str; 11] = [
 
 /// Every feature the dashboard uses that Hinomi does not draw, in name order.
 pub(crate) fn unsupported_features(dashboard: &Dashboard) -> Vec<UnsupportedFeature> {
-    let mut found: BTreeMap<String, Vec<PanelRef>> = BTreeMap::new();
-    for feature in dashboard_features(dashboard) {
-        found.entry(feature).or_default();
+    let mut found: BTreeMap<String, (BTreeSet<String>, Vec<PanelRef>)> = BTreeMap::new();
+    for (name, value) in dashboard_features(dashboard) {
+        found.entry(name).or_default().0.extend(value);
     }
     for panel in dashboard.all_panels() {
-        let mut features = panel_features(panel);
-        features.sort();
-        features.dedup();
-        for feature in features {
-            found.entry(feature).or_default().push(PanelRef {
-                id: panel.id,
-                title: panel.title.clone(),
-            });
+        let mut names_seen = BTreeSet::new();
+        for (name, value) in panel_features(panel) {
+            let entry = found.entry(name.clone()).or_default();
+            entry.0.extend(value);
+            // One mention of the panel per feature, whatever values it sets.
+            if names_seen.insert(name) {
+                entry.1.push(PanelRef {
+                    id: panel.id,
+                    title: panel.title.clone(),
+                });
+            }
         }
     }
     found
         .into_iter()
-        .map(|(feature, panels)| UnsupportedFeature { feature, panels })
+        .map(|(feature, (values, panels))| UnsupportedFeature {
+            feature,
+            values: values.into_iter().collect(),
+            panels,
+        })
         .collect()
 }
 
-fn dashboard_features(dashboard: &Dashboard) -> Vec<String> {
+fn dashboard_features(dashboard: &Dashboard) -> Vec<Found> {
     let mut out = Vec::new();
     if non_empty_array(dashboard.extra.get("links")) {
-        out.push("dashboard links".into());
+        out.push(named("dashboard links"));
     }
-    if dashboard
-        .extra
-        .get("graphTooltip")
-        .and_then(Value::as_u64)
-        .is_some_and(|mode| mode > 0)
-    {
-        out.push("graphTooltip: shared crosshair/tooltip".into());
-    }
+    // `graphTooltip` is not named: Hinomi's charts always share the crosshair and tooltip.
     // Grafana's built-in "Annotations & Alerts" and Prometheus annotation queries are drawn;
     // other datasources' are not.
     let annotations = dashboard
@@ -165,16 +180,16 @@ fn dashboard_features(dashboard: &Dashboard) -> Vec<String> {
         }
         let kind = datasource_type(annotation.get("datasource"));
         if !kind.as_deref().is_some_and(is_read_datasource) {
-            out.push(format!(
-                "annotations: {}",
-                kind.unwrap_or_else(|| "unknown datasource".into())
+            out.push(valued(
+                "annotations",
+                kind.unwrap_or_else(|| "unknown datasource".into()),
             ));
         }
     }
     out
 }
 
-fn panel_features(panel: &Panel) -> Vec<String> {
+fn panel_features(panel: &Panel) -> Vec<Found> {
     let mut out = Vec::new();
     // Placeholder types are in the report's own list; their options mean nothing here.
     if panel.kind() == PanelKind::Placeholder {
@@ -186,27 +201,27 @@ fn panel_features(panel: &Panel) -> Vec<String> {
             .and_then(Value::as_str)
             .unwrap_or("?");
         if transformation.get("disabled") != Some(&Value::Bool(true)) {
-            out.push(format!("transformations: {id}"));
+            out.push(valued("transformations", id));
         }
     }
     if non_empty_array(panel.extra.get("links")) {
-        out.push("panel links".into());
+        out.push(named("panel links"));
     }
     for key in ["timeFrom", "timeShift"] {
-        if panel
+        if let Some(value) = panel
             .extra
             .get(key)
             .and_then(Value::as_str)
-            .is_some_and(|v| !v.trim().is_empty())
+            .filter(|v| !v.trim().is_empty())
         {
-            out.push(format!("{key} (panel time override)"));
+            out.push(valued(format!("{key} (panel time override)"), value));
         }
     }
     if panel.extra.get("libraryPanel").is_some() {
-        out.push("libraryPanel".into());
+        out.push(named("libraryPanel"));
     }
     if panel.extra.get("alert").is_some() {
-        out.push("alert (legacy panel alert)".into());
+        out.push(named("alert (legacy panel alert)"));
     }
     for target in &panel.targets {
         let kind = datasource_type(target.datasource.as_ref().map(to_value).as_ref())
@@ -215,21 +230,21 @@ fn panel_features(panel: &Panel) -> Vec<String> {
             .as_deref()
             .is_some_and(|k| !is_read_datasource(k) && k != "datasource");
         if foreign || (target.expr.is_none() && !target.extra.is_empty() && !target.is_hidden()) {
-            out.push(format!(
-                "queries: {}",
-                kind.unwrap_or_else(|| "not PromQL".into())
+            out.push(valued(
+                "queries of other datasources",
+                kind.unwrap_or_else(|| "not PromQL".into()),
             ));
         }
     }
     if let Some(config) = &panel.field_config {
         let defaults = &config.defaults;
         if non_empty_array(defaults.extra.get("links")) {
-            out.push("data links".into());
+            out.push(named("data links"));
         }
         for mapping in array(defaults.extra.get("mappings")) {
             let kind = mapping.get("type").and_then(Value::as_str).unwrap_or("?");
             if !MAPPING_TYPES_READ.contains(&kind) {
-                out.push(format!("value mappings: {kind}"));
+                out.push(valued("value mappings", kind));
             }
         }
         if let Some(Value::Object(custom)) = defaults.extra.get("custom") {
@@ -245,17 +260,17 @@ fn panel_features(panel: &Panel) -> Vec<String> {
                     .find(|(k, _)| k == key)
                     .map(|(_, d)| *d);
                 if !is_default(value, default) {
-                    out.push(format!("fieldConfig.custom.{key}: {}", short(value)));
+                    out.push(valued(format!("fieldConfig.custom.{key}"), short(value)));
                 }
             }
         }
         for rule in &config.overrides {
             if !OVERRIDE_MATCHERS_READ.contains(&rule.matcher.id.as_str()) {
-                out.push(format!("override matcher: {}", rule.matcher.id));
+                out.push(valued("override matcher", rule.matcher.id.clone()));
             }
             for property in &rule.properties {
                 if !OVERRIDE_PROPERTIES_READ.contains(&property.id.as_str()) {
-                    out.push(format!("override property: {}", property.id));
+                    out.push(valued("override property", property.id.clone()));
                 }
             }
         }
@@ -274,7 +289,7 @@ fn panel_features(panel: &Panel) -> Vec<String> {
                 .find(|(p, _)| *p == path)
                 .map(|(_, d)| *d);
             if !is_default(&value, default) {
-                out.push(format!("options.{path}: {}", short(&value)));
+                out.push(valued(format!("options.{path}"), short(&value)));
             }
         }
     }

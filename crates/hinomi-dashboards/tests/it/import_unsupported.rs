@@ -61,38 +61,46 @@ fn names_each_ignored_feature_with_its_panels() {
              "transformations": [{"id": "merge"}]}
         ]
     }));
+    let listed: Vec<(&str, Vec<&str>)> = features
+        .iter()
+        .map(|f| {
+            (
+                f.feature.as_str(),
+                f.values.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
     assert_eq!(
-        names(&features),
+        listed,
         [
-            "annotations: loki",
-            "dashboard links",
-            "data links",
-            "fieldConfig.custom.fillOpacity: 20",
-            "fieldConfig.custom.stacking: normal",
-            "fieldConfig.custom.thresholdsStyle: line+area",
-            "graphTooltip: shared crosshair/tooltip",
-            "options.graphMode: area",
-            "options.legend.displayMode: table",
-            "options.legend.placement: right",
-            "override matcher: byType",
-            "override property: custom.lineWidth",
-            "panel links",
-            "queries: loki",
-            "timeShift (panel time override)",
-            "transformations: merge",
-            "value mappings: regex",
+            ("annotations", vec!["loki"]),
+            ("dashboard links", vec![]),
+            ("data links", vec![]),
+            ("fieldConfig.custom.fillOpacity", vec!["20"]),
+            ("fieldConfig.custom.stacking", vec!["normal"]),
+            ("fieldConfig.custom.thresholdsStyle", vec!["line+area"]),
+            ("options.graphMode", vec!["area"]),
+            ("options.legend.displayMode", vec!["table"]),
+            ("options.legend.placement", vec!["right"]),
+            ("override matcher", vec!["byType"]),
+            ("override property", vec!["custom.lineWidth"]),
+            ("panel links", vec![]),
+            ("queries of other datasources", vec!["loki"]),
+            ("timeShift (panel time override)", vec!["1h"]),
+            ("transformations", vec!["merge"]),
+            ("value mappings", vec!["regex"]),
         ]
     );
     let merge = features
         .iter()
-        .find(|f| f.feature == "transformations: merge")
+        .find(|f| f.feature == "transformations")
         .unwrap();
     // The worldmap panel is a placeholder, reported as such, not for its options.
     assert_eq!(merge.panels.len(), 1);
     assert_eq!(merge.panels[0].title, "Busy");
     let graph_mode = features
         .iter()
-        .find(|f| f.feature == "options.graphMode: area")
+        .find(|f| f.feature == "options.graphMode")
         .unwrap();
     assert_eq!(graph_mode.panels[0].id, Some(2));
 }
@@ -118,4 +126,23 @@ fn a_dashboard_hinomi_draws_fully_reports_nothing() {
         ]
     }));
     assert_eq!(names(&features), Vec::<&str>::new());
+}
+
+#[test]
+fn one_line_per_feature_with_every_value_and_each_panel_once() {
+    let panel = |id: u32, opacity: u32| {
+        json!({"id": id, "type": "timeseries", "title": format!("p{id}"),
+               "gridPos": {"x": 0, "y": id * 8, "w": 12, "h": 8},
+               "transformations": [{"id": "merge"}, {"id": "organize"}],
+               "fieldConfig": {"defaults": {"custom": {"fillOpacity": opacity}}, "overrides": []}})
+    };
+    let features =
+        unsupported(json!({"title": "t", "panels": [panel(1, 10), panel(2, 40), panel(3, 10)]}));
+    let fill = &features[0];
+    assert_eq!(fill.feature, "fieldConfig.custom.fillOpacity");
+    assert_eq!(fill.values, ["10", "40"]);
+    assert_eq!(fill.panels.len(), 3);
+    let transformations = &features[1];
+    assert_eq!(transformations.values, ["merge", "organize"]);
+    assert_eq!(transformations.panels.len(), 3, "each panel named once");
 }

@@ -77,8 +77,8 @@ describe("DashboardsView", () => {
     const fake = backend as unknown as { dashboardsState: { dashboards: Dashboard[]; importUnsupported: unknown[] } };
     fake.dashboardsState.dashboards = [];
     fake.dashboardsState.importUnsupported = [
-      { feature: "transformations: merge", panels: [1, 2, 3, 4].map((id) => ({ id, title: `P${id}` })) },
-      { feature: "dashboard links", panels: [] },
+      { feature: "transformations", values: ["merge", "organize"], panels: [1, 2, 3, 4].map((id) => ({ id, title: `P${id}` })) },
+      { feature: "dashboard links", values: [], panels: [] },
     ];
     const imported = withoutChart();
     imported.uid = "with-vars";
@@ -97,7 +97,8 @@ describe("DashboardsView", () => {
     // The fake backend's view writes `$job` as the selection's text, as Grafana's title format does.
     await waitFor(() => expect(view.getByTestId("panel-title").textContent).toBe("Jobs api + node"));
     const features = await view.findAllByTestId("dashboard-import-report-feature");
-    expect(features.map((f) => f.dataset.feature)).toEqual(["transformations: merge", "dashboard links"]);
+    expect(features.map((f) => f.dataset.feature)).toEqual(["transformations", "dashboard links"]);
+    expect(features[0]!.textContent).toContain("transformations: merge, organize");
     expect(features[0]!.textContent).toContain("P1, P2, P3 and 1 more");
     expect(view.getByTestId("dashboard-import-report-summary").textContent).toBe("1 panels, 1 drawn");
     view.getByTestId("dashboard-import-report-close").click();
