@@ -1,3 +1,4 @@
+//! Over 400 lines: panel and row repeats share their sections, ids and bindings, kept together.
 //! Repeated panels and rows: one copy per selected value of the `repeat` variable, each with
 //! that variable bound to its value (Grafana's `scopedVars`), laid out as Grafana's
 //! `DashboardModel.repeatPanel` / `repeatRow` lay them out.
