@@ -1,7 +1,7 @@
 //! The import report: every panel accounted for, by type, with the ones Hinomi shows as
 //! placeholders named, and what was upgraded on the way in.
 
-use crate::model::{Dashboard, PanelKind, VariableKind};
+use crate::model::{Dashboard, Panel, PanelKind, VariableKind};
 use crate::variable_options::VariableQuery;
 use serde::Serialize;
 use specta::Type;
@@ -67,12 +67,39 @@ pub enum ImportNote {
     },
     /// Datasources are referred to by name (pre-8.3); Hinomi resolves them to its own.
     DatasourceByName,
+    /// Heatmap panels asking Grafana to bucket raw values itself (`options.calculate: true`);
+    /// Hinomi draws only already-bucketed data (Prometheus `le` histograms), so these panels
+    /// show their series as buckets as they come.
+    HeatmapCalculateNotSupported {
+        panels: u32,
+    },
 }
 
-pub(crate) fn build(dashboard: &Dashboard, notes: Vec<ImportNote>) -> ImportReport {
+/// Heatmaps with `options.calculate: true`, which Hinomi does not implement.
+fn calculating_heatmaps(panels: &[&Panel]) -> usize {
+    panels
+        .iter()
+        .filter(|p| p.kind() == PanelKind::Heatmap)
+        .filter(|p| {
+            p.options
+                .as_ref()
+                .and_then(|o| o.get("calculate"))
+                .and_then(serde_json::Value::as_bool)
+                == Some(true)
+        })
+        .count()
+}
+
+pub(crate) fn build(dashboard: &Dashboard, mut notes: Vec<ImportNote>) -> ImportReport {
     let mut by_type: BTreeMap<&str, u32> = BTreeMap::new();
     let mut placeholders = Vec::new();
     let panels = dashboard.all_panels();
+    let calculating = calculating_heatmaps(&panels);
+    if calculating > 0 {
+        notes.push(ImportNote::HeatmapCalculateNotSupported {
+            panels: u32::try_from(calculating).unwrap_or(u32::MAX),
+        });
+    }
     for panel in &panels {
         *by_type.entry(panel.panel_type.as_str()).or_default() += 1;
         if panel.kind() == PanelKind::Placeholder {

@@ -7,5 +7,6 @@ mod bindings;
 mod builtin;
 mod import;
 mod node_exporter_full;
+mod panel_types;
 mod round_trip;
 mod store;
