@@ -75,18 +75,22 @@ pub enum ImportNote {
     },
 }
 
-/// Heatmaps with `options.calculate: true`, which Hinomi does not implement.
+/// Heatmaps that ask the panel to bucket raw values, which Hinomi does not implement:
+/// `options.calculate: true`, or (a pre-Grafana-9 heatmap, which Grafana migrates on load)
+/// `dataFormat: "timeseries"`, the old panel's default, where `tsbuckets` meant bucketed.
 fn calculating_heatmaps(panels: &[&Panel]) -> usize {
     panels
         .iter()
         .filter(|p| p.kind() == PanelKind::Heatmap)
-        .filter(|p| {
-            p.options
-                .as_ref()
-                .and_then(|o| o.get("calculate"))
-                .and_then(serde_json::Value::as_bool)
-                == Some(true)
-        })
+        .filter(
+            |p| match p.options.as_ref().and_then(|o| o.get("calculate")) {
+                Some(calculate) => calculate.as_bool() == Some(true),
+                None => p
+                    .extra
+                    .get("dataFormat")
+                    .is_some_and(|f| f.as_str() != Some("tsbuckets")),
+            },
+        )
         .count()
 }
 

@@ -48,7 +48,10 @@ fn a_heatmap_asking_to_calculate_buckets_is_named_in_the_report() {
             {"id": 2, "type": "row", "title": "folded", "collapsed": true, "panels": [
                 {"id": 3, "type": "heatmap", "title": "raw too", "options": {"calculate": true}},
                 {"id": 4, "type": "heatmap", "title": "bucketed", "options": {"calculate": false}}
-            ]}
+            ]},
+            // Grafana 8 heatmaps: `timeseries` data is bucketed by the panel, `tsbuckets` is not.
+            {"id": 5, "type": "heatmap", "title": "old raw", "dataFormat": "timeseries"},
+            {"id": 6, "type": "heatmap", "title": "old bucketed", "dataFormat": "tsbuckets"}
         ]
     })
     .to_string();
@@ -56,7 +59,7 @@ fn a_heatmap_asking_to_calculate_buckets_is_named_in_the_report() {
     assert!(
         report
             .notes
-            .contains(&ImportNote::HeatmapCalculateNotSupported { panels: 2 }),
+            .contains(&ImportNote::HeatmapCalculateNotSupported { panels: 3 }),
         "{:?}",
         report.notes
     );

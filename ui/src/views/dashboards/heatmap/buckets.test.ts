@@ -104,3 +104,30 @@ describe("cellFilter", () => {
     expect([1, 5, 10].map((v) => cellShown(v, band))).toEqual([false, true, false]);
   });
 });
+
+describe("an old (pre-Grafana-9) heatmap's settings", () => {
+  it("become the current options as Grafana migrates them", async () => {
+    const { heatmapPanelOptions } = await import("./legacy");
+    const { colorOptions } = await import("./colors");
+    const old = {
+      type: "heatmap",
+      dataFormat: "tsbuckets",
+      hideZeroBuckets: false,
+      color: { mode: "spectrum", colorScheme: "interpolateSpectral", colorScale: "sqrt", exponent: 0.5, cardColor: "#b4ff00" },
+      yAxis: { format: "s", decimals: 1 },
+      cards: { cardPadding: 2 },
+      legend: { show: true },
+    } as unknown as Panel;
+    const options = heatmapPanelOptions(old);
+    expect(options.calculate).toBe(false);
+    expect(colorOptions(options.color)).toMatchObject({ mode: "scheme", scheme: "Spectral", scale: "exponential", exponent: 0.5 });
+    expect(options.yAxis).toEqual({ unit: "s", decimals: 1 });
+    expect(options.cellGap).toBe(2);
+    // hideZeroBuckets: false drew zero cells, so zero is not filtered out.
+    expect(cellShown(0, cellFilter(options))).toBe(true);
+    expect(cellShown(0, cellFilter(heatmapPanelOptions({ ...old, hideZeroBuckets: true } as unknown as Panel)))).toBe(false);
+    // A current panel's options are its own.
+    const current = { type: "heatmap", options: { calculate: false, color: { scheme: "Blues" } } } as unknown as Panel;
+    expect(heatmapPanelOptions(current)).toBe(current.options);
+  });
+});

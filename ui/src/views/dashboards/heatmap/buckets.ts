@@ -112,7 +112,7 @@ export function heatmapData(panel: Panel, result: PanelResult): HeatmapData {
  * those ≤ 1e-9 by default, so empty buckets leave no cell). */
 export function cellFilter(options: Record<string, unknown> | null | undefined): { le: number; ge: number } {
   const raw = options?.filterValues as { le?: unknown; ge?: unknown } | null | undefined;
-  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const num = (v: unknown) => (typeof v === "number" && !Number.isNaN(v) ? v : null);
   // Grafana merges the panel's options over its defaults, so a missing `le` is the default too.
   return { le: num(raw?.le) ?? 1e-9, ge: num(raw?.ge) ?? Infinity };
 }
