@@ -94,6 +94,8 @@ pub fn apply_panel_edit(dashboard: &mut Dashboard, panel_id: u32, edit: PanelEdi
                     | PanelKind::Gauge
                     | PanelKind::BarGauge
                     | PanelKind::Table
+                    | PanelKind::Heatmap
+                    | PanelKind::StateTimeline
             ) {
                 return Err(DashboardError::InvalidEdit(EditProblem::NoQueries(
                     panel.panel_type.clone(),

@@ -794,7 +794,13 @@ export type ImportNote =
 /**  Old text panels' top-level `content` became `options.content`. */
 { kind: "text_content_as_options"; panels: number } | { kind: "assigned_panel_ids"; panels: number } | 
 /**  Datasources are referred to by name (pre-8.3); Hinomi resolves them to its own. */
-{ kind: "datasource_by_name" };
+{ kind: "datasource_by_name" } | 
+/**
+ *  Heatmap panels asking Grafana to bucket raw values itself (`options.calculate: true`);
+ *  Hinomi draws only already-bucketed data (Prometheus `le` histograms), so these panels
+ *  show their series as buckets as they come.
+ */
+{ kind: "heatmap_calculate_not_supported"; panels: number };
 
 export type ImportReport = {
 	title: string,

@@ -2,7 +2,7 @@
 //! placeholders named, and what was upgraded on the way in.
 
 use super::unsupported::{UnsupportedFeature, unsupported_features};
-use crate::model::{Dashboard, PanelKind, VariableKind};
+use crate::model::{Dashboard, Panel, PanelKind, VariableKind};
 use crate::variable_options::VariableQuery;
 use serde::Serialize;
 use specta::Type;
@@ -70,12 +70,43 @@ pub enum ImportNote {
     },
     /// Datasources are referred to by name (pre-8.3); Hinomi resolves them to its own.
     DatasourceByName,
+    /// Heatmap panels asking Grafana to bucket raw values itself (`options.calculate: true`);
+    /// Hinomi draws only already-bucketed data (Prometheus `le` histograms), so these panels
+    /// show their series as buckets as they come.
+    HeatmapCalculateNotSupported {
+        panels: u32,
+    },
 }
 
-pub(crate) fn build(dashboard: &Dashboard, notes: Vec<ImportNote>) -> ImportReport {
+/// Heatmaps that ask the panel to bucket raw values, which Hinomi does not implement:
+/// `options.calculate: true`, or (a pre-Grafana-9 heatmap, which Grafana migrates on load)
+/// `dataFormat: "timeseries"`, the old panel's default, where `tsbuckets` meant bucketed.
+fn calculating_heatmaps(panels: &[&Panel]) -> usize {
+    panels
+        .iter()
+        .filter(|p| p.kind() == PanelKind::Heatmap)
+        .filter(
+            |p| match p.options.as_ref().and_then(|o| o.get("calculate")) {
+                Some(calculate) => calculate.as_bool() == Some(true),
+                None => p
+                    .extra
+                    .get("dataFormat")
+                    .is_some_and(|f| f.as_str() != Some("tsbuckets")),
+            },
+        )
+        .count()
+}
+
+pub(crate) fn build(dashboard: &Dashboard, mut notes: Vec<ImportNote>) -> ImportReport {
     let mut by_type: BTreeMap<&str, u32> = BTreeMap::new();
     let mut placeholders = Vec::new();
     let panels = dashboard.all_panels();
+    let calculating = calculating_heatmaps(&panels);
+    if calculating > 0 {
+        notes.push(ImportNote::HeatmapCalculateNotSupported {
+            panels: u32::try_from(calculating).unwrap_or(u32::MAX),
+        });
+    }
     for panel in &panels {
         *by_type.entry(panel.panel_type.as_str()).or_default() += 1;
         if panel.kind() == PanelKind::Placeholder {

@@ -123,6 +123,10 @@ pub enum PanelKind {
     BarGauge,
     Table,
     Text,
+    /// Grafana's `heatmap`: Prometheus histogram buckets as cells per time step × bucket.
+    Heatmap,
+    /// Grafana's `state-timeline`: one lane per series, coloured by value mappings/thresholds.
+    StateTimeline,
     Row,
     /// A type Hinomi does not draw: shown as a box naming the type, kept for export.
     Placeholder,
@@ -137,14 +141,24 @@ impl PanelKind {
             "bargauge" => Self::BarGauge,
             "table" => Self::Table,
             "text" => Self::Text,
+            "heatmap" => Self::Heatmap,
+            "state-timeline" => Self::StateTimeline,
             "row" => Self::Row,
             _ => Self::Placeholder,
         }
     }
 
     /// Panel types a user may switch a panel to when editing.
-    pub const DRAWABLE_TYPES: [&'static str; 6] =
-        ["timeseries", "stat", "gauge", "bargauge", "table", "text"];
+    pub const DRAWABLE_TYPES: [&'static str; 8] = [
+        "timeseries",
+        "stat",
+        "gauge",
+        "bargauge",
+        "table",
+        "text",
+        "heatmap",
+        "state-timeline",
+    ];
 }
 
 impl Panel {

@@ -173,13 +173,50 @@ fn system_overview_follows_seed_5_1() {
             .unwrap()
             .starts_with("histogram_quantile(0.95,")
     );
+    // The seed's metrics, and Prometheus's own `up` for the scrape targets' state timeline.
     assert!(
         all_metrics(&d)
             .iter()
-            .all(|m| SEED_METRICS.contains(&m.as_str())),
+            .all(|m| SEED_METRICS.contains(&m.as_str()) || m == "up"),
         "{:?}",
         all_metrics(&d)
     );
+}
+
+#[test]
+fn system_overview_draws_the_latency_histogram_and_the_targets_state() {
+    let d = by_uid("hinomi-system-overview");
+    let heatmap = d
+        .panels
+        .iter()
+        .find(|p| p.kind() == PanelKind::Heatmap)
+        .unwrap();
+    let target = &heatmap.targets[0];
+    assert_eq!(target.format.as_deref(), Some("heatmap"));
+    let expr = target.expr.as_deref().unwrap();
+    assert!(
+        expr.starts_with("sum by (le) (rate(api_request_duration_seconds_bucket{"),
+        "{expr}"
+    );
+    let options = heatmap.options.as_ref().unwrap();
+    assert_eq!(options["calculate"], serde_json::json!(false));
+    assert!(heatmap.title.contains(" / "), "English / Japanese title");
+    let timeline = d
+        .panels
+        .iter()
+        .find(|p| p.kind() == PanelKind::StateTimeline)
+        .unwrap();
+    assert!(
+        timeline.targets[0]
+            .expr
+            .as_deref()
+            .unwrap()
+            .starts_with("up{")
+    );
+    assert!(timeline.title.contains(" / "), "English / Japanese title");
+    // Side by side under the latency panels, inside the 24-column grid.
+    assert_eq!(heatmap.grid_pos.y, timeline.grid_pos.y);
+    assert!(timeline.grid_pos.x + timeline.grid_pos.w <= 24);
 }
 
 #[test]

@@ -143,7 +143,7 @@ fn collapsed_rows_keep_their_panels_inside() {
              "panels": [
                 {"id": 4, "type": "timeseries", "title": "hidden ts", "gridPos": grid(0, 10),
                  "targets": [{"refId": "A", "expr": "up"}]},
-                {"id": 5, "type": "heatmap", "title": "hidden heatmap", "gridPos": grid(12, 10)}
+                {"id": 5, "type": "nodeGraph", "title": "hidden node graph", "gridPos": grid(12, 10)}
              ]}
         ]
     }));
@@ -155,7 +155,7 @@ fn collapsed_rows_keep_their_panels_inside() {
     assert_eq!(d.panel(4).unwrap().targets[0].expr.as_deref(), Some("up"));
     assert_eq!(d.all_panels().len(), 5);
     assert_eq!(imported.report.total_panels, 5);
-    assert_eq!(imported.report.placeholders[0].title, "hidden heatmap");
+    assert_eq!(imported.report.placeholders[0].title, "hidden node graph");
 }
 
 #[test]

@@ -9,5 +9,6 @@ mod import;
 mod import_unsupported;
 mod legacy_repeat;
 mod node_exporter_full;
+mod panel_types;
 mod round_trip;
 mod store;

@@ -64,7 +64,7 @@ describe("DashboardsView", () => {
     expect(text?.textContent).toContain("Check errors first.");
     // Sanitised Markdown drawn as elements (lib/markdown), not stripped to plain text.
     expect(text?.querySelector("strong")?.textContent).toBe("errors");
-    expect((await panel(4)).querySelector('[data-testid="panel-unsupported"]')?.textContent).toContain("heatmap");
+    expect((await panel(4)).querySelector('[data-testid="panel-unsupported"]')?.textContent).toContain("piechart");
     const broken = await panel(9);
     await waitFor(() => expect(broken.querySelector('[data-testid="panel-query-error"]')).not.toBeNull());
     expect(broken.textContent).toContain("unclosed left parenthesis");

@@ -5,7 +5,7 @@ import type { Panel, PanelEdit } from "../../lib/bindings";
 import { panelUnit } from "./panelView";
 
 /** The types the editor offers (what `PanelKind::DRAWABLE_TYPES` accepts). */
-export const EDITABLE_TYPES = ["timeseries", "stat", "gauge", "bargauge", "table", "text"] as const;
+export const EDITABLE_TYPES = ["timeseries", "stat", "gauge", "bargauge", "table", "text", "heatmap", "state-timeline"] as const;
 
 /** Units offered in the editor; any other unit the panel has is kept as an extra choice. */
 export const COMMON_UNITS = ["", "short", "percent", "percentunit", "bytes", "decbytes", "bps", "Bps", "s", "ms", "reqps", "ops"] as const;

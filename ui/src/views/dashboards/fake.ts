@@ -82,7 +82,7 @@ export function demoDashboard(): Dashboard {
         },
       },
       { id: 3, type: "text", title: "Notes", gridPos: { x: 18, y: 0, w: 6, h: 8 }, options: { content: "# Runbook\n\nCheck **errors** first." } },
-      { id: 4, type: "heatmap", title: "Latency heatmap", gridPos: { x: 0, y: 8, w: 24, h: 6 }, targets: [{ refId: "A", expr: "x" }] },
+      { id: 4, type: "piechart", title: "Share by endpoint", gridPos: { x: 0, y: 8, w: 24, h: 6 }, targets: [{ refId: "A", expr: "x" }] },
     ],
   } as unknown as Dashboard;
 }

@@ -8,7 +8,7 @@ import { displayFor, fixedColor, mapValue } from "./display";
 import { seriesName } from "./legend";
 import { reduce, reducerOf, thresholdColor } from "./values";
 
-export type PanelShape = "timeseries" | "stat" | "gauge" | "bargauge" | "table" | "text" | "unsupported";
+export type PanelShape = "timeseries" | "stat" | "gauge" | "bargauge" | "table" | "text" | "heatmap" | "state-timeline" | "unsupported";
 
 export function panelShape(panel: Panel): PanelShape {
   switch (panel.type) {
@@ -27,6 +27,10 @@ export function panelShape(panel: Panel): PanelShape {
       return "table";
     case "text":
       return "text";
+    case "heatmap":
+      return "heatmap";
+    case "state-timeline":
+      return "state-timeline";
     default:
       return "unsupported";
   }
