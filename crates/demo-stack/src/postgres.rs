@@ -9,9 +9,10 @@
 //!
 //! PostgreSQL refuses to run as root. As root, every PostgreSQL program runs as the stack's
 //! unprivileged server user (the one OpenSearch runs as, see [`crate::search`]) under `setpriv`,
-//! which keeps the parent-death signal, and the data directories are handed to that user. If
-//! that user cannot reach the state directory (the default one is under `/root`, mode 700),
-//! the data goes under `/var/tmp/hinomi-demo/` instead, one directory per port.
+//! which keeps the parent-death signal, and the data directories are handed to that user. The
+//! state directory itself is opened for traversal (o+x, not listing) if it is closed (a
+//! `mkdtemp` one, mode 700); if a directory above it is closed (the default one is under
+//! `/root`), the data goes under `/var/tmp/hinomi-demo/` instead, one directory per port.
 
 use crate::component::{CommandLine, Component};
 use crate::config::StackConfig;
@@ -159,16 +160,21 @@ pub(crate) async fn prepare_cluster(
     config: &StackConfig,
     component: Component,
 ) -> Result<(), StackError> {
-    let dir = cluster_dir(config, component);
-    if dir.join("PG_VERSION").is_file() {
-        return Ok(());
-    }
     let failed = |step: &str, detail: String| StackError::DatabaseSetup {
         component,
         step: step.to_owned(),
         detail,
     };
     let user = run_as().map_err(|detail| failed("finding a user to run PostgreSQL as", detail))?;
+    if let Some((user, _)) = &user {
+        open_state_dir_for(config, component, user)
+            .map_err(|error| failed("opening the state directory", error.to_string()))?;
+    }
+    // Decided once the state directory is open.
+    let dir = cluster_dir(config, component);
+    if dir.join("PG_VERSION").is_file() {
+        return Ok(());
+    }
     // A half-made cluster from an interrupted first start is made again from scratch.
     if dir.exists() {
         fs::remove_dir_all(&dir)
@@ -243,6 +249,28 @@ pub(crate) async fn prepare_cluster(
                 String::from_utf8_lossy(&output.stderr).trim()
             ),
         ));
+    }
+    Ok(())
+}
+
+/// Lets `user` pass through the state directory and the directories between it and the
+/// cluster's parent, where they are closed to it: adds the others' search bit (o+x), which
+/// lets it reach the cluster without listing anything else. Directories above the state
+/// directory are not ours to change.
+fn open_state_dir_for(
+    config: &StackConfig,
+    component: Component,
+    user: &ServerUser,
+) -> std::io::Result<()> {
+    let cluster = config.data_dir(component);
+    let state_dir = std::path::absolute(&config.state_dir)?;
+    let cluster = std::path::absolute(&cluster)?;
+    while let Some(blocked) = blocked_ancestor(&cluster, user) {
+        if !blocked.starts_with(&state_dir) {
+            break;
+        }
+        let mode = fs::metadata(&blocked)?.permissions().mode();
+        fs::set_permissions(&blocked, fs::Permissions::from_mode(mode | 0o001))?;
     }
     Ok(())
 }
