@@ -70,7 +70,7 @@ impl AppState {
         let faults = Arc::new(FaultBoard::new(clock, seed));
         let store = Database::new(database, metrics.datasets(), Arc::clone(&faults))?;
         Ok(Self {
-            store: Arc::new(Store::Postgres(store)),
+            store: Arc::new(Store::Postgres(Box::new(store))),
             faults,
             metrics,
             logs,

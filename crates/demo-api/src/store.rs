@@ -7,7 +7,8 @@ use crate::datasets::{Dataset, DatasetError, DatasetStore};
 
 pub enum Store {
     Memory(DatasetStore),
-    Postgres(Database),
+    /// Boxed: the pool and connection settings are large next to the in-memory store.
+    Postgres(Box<Database>),
 }
 
 #[derive(Debug, thiserror::Error)]
