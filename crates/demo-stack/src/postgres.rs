@@ -18,10 +18,13 @@ use crate::component::{CommandLine, Component};
 use crate::config::StackConfig;
 use crate::error::StackError;
 use crate::search::install::{ServerUser, blocked_ancestor, find_on_path, server_user};
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
 use std::ffi::OsString;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
+use std::process::Stdio;
 use std::time::Duration;
 use tokio::process::Command;
 use tokio::time::{Instant, sleep};
@@ -131,6 +134,15 @@ pub(crate) fn server_command_line(config: &StackConfig, component: Component) ->
         format!("max_connections={MAX_CONNECTIONS}"),
         format!("cluster_name=hinomi-{}", component.name()),
     ];
+    let mut settings = settings.to_vec();
+    if component == Component::PostgresReplica {
+        // Given here rather than only in the conf pg_basebackup wrote: a state dir reused with
+        // other ports (`--ports free`) still streams from this stack's primary.
+        settings.push(format!(
+            "primary_conninfo=host=127.0.0.1 port={} user={SUPERUSER} application_name=hinomi-postgres-replica",
+            config.ports.postgres
+        ));
+    }
     for setting in settings {
         args.push("-c".into());
         args.push(setting.into());
@@ -230,16 +242,12 @@ pub(crate) async fn prepare_cluster(
             ),
         ),
     };
-    let output = Command::new(&line.program)
-        .args(&line.args)
-        .output()
-        .await
-        .map_err(|error| {
-            failed(
-                step,
-                format!("cannot run {}: {error}", line.program.display()),
-            )
-        })?;
+    let output = run_to_end(&line).await.map_err(|error| {
+        failed(
+            step,
+            format!("cannot run {}: {error}", line.program.display()),
+        )
+    })?;
     if !output.status.success() {
         return Err(failed(
             step,
@@ -251,6 +259,33 @@ pub(crate) async fn prepare_cluster(
         ));
     }
     Ok(())
+}
+
+/// Runs a one-off program (initdb, pg_basebackup) in its own process group and collects its
+/// output. If the start is abandoned meanwhile (another component failed and the stack is
+/// dropped), the whole group is killed: initdb's bootstrap backend included.
+async fn run_to_end(line: &CommandLine) -> std::io::Result<std::process::Output> {
+    struct KillGroupOnDrop(Option<i32>);
+    impl Drop for KillGroupOnDrop {
+        fn drop(&mut self) {
+            if let Some(group) = self.0.filter(|group| *group > 0) {
+                let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
+            }
+        }
+    }
+    let child = Command::new(&line.program)
+        .args(&line.args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()?;
+    let mut group = KillGroupOnDrop(child.id().and_then(|id| i32::try_from(id).ok()));
+    let output = child.wait_with_output().await;
+    // Finished: the group id may be reused from now on.
+    group.0 = None;
+    output
 }
 
 /// Lets `user` pass through the state directory and the directories between it and the
@@ -296,6 +331,7 @@ pub(crate) async fn wait_accepting(
             });
         }
         let answer = Command::new(&pg_isready)
+            .kill_on_drop(true)
             .args([
                 "-q",
                 "-h",
@@ -350,12 +386,22 @@ mod tests {
             "unix_socket_directories=",
             "shared_preload_libraries=pg_stat_statements",
             "max_connections=50",
+            "primary_conninfo=host=127.0.0.1 port=15432 user=postgres \
+             application_name=hinomi-postgres-replica",
         ] {
             assert!(
                 args.iter().any(|arg| arg == expected),
                 "{expected}: {args:?}"
             );
         }
+        let primary = server_command_line(&config, Component::Postgres);
+        assert!(
+            !primary
+                .args
+                .iter()
+                .any(|arg| arg.to_string_lossy().starts_with("primary_conninfo")),
+            "{primary:?}"
+        );
         let root = nix::unistd::Uid::effective().is_root();
         assert_eq!(
             line.program.ends_with("setpriv"),
