@@ -14,8 +14,9 @@ APT_PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev
   # Time zones of local log files' wall times (jiff reads /usr/share/zoneinfo)
   tzdata
-  # The real demo stack
+  # The real demo stack, with the demo API's PostgreSQL 15 (primary and replica) and its exporter
   prometheus prometheus-alertmanager prometheus-node-exporter
+  postgresql prometheus-postgres-exporter
   # Log search: OpenSearch/Elasticsearch need a JVM (their test builds bundle none), Maven fetches
   # them, unzip unpacks them; rsyslog ships the demo API's JSON logs into them like Filebeat.
   openjdk-17-jre-headless maven unzip rsyslog rsyslog-elasticsearch
@@ -52,9 +53,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-# The Debian packages start their own services on 9090/9093/9100 where systemd runs; the demo
-# uses its own ports, so they do not conflict and are left alone. The same goes for the system
-# rsyslogd: the demo runs its own, with its own config and work directory, and opens no sockets.
+# The Debian packages start their own services on 9090/9093/9100 (and postgresql's "main"
+# cluster on 5432, postgres-exporter on 9187) where systemd runs; the demo uses its own ports,
+# clusters and processes, so they do not conflict and are left alone. The same goes for the
+# system rsyslogd: the demo runs its own, with its own config and work directory, and opens no
+# sockets.
 
 # OpenSearch and Elasticsearch for the log-search tests and the demo: the "integ-test" builds
 # that Maven Central serves (one node, no bundled JDK, few modules). Unpacked where an
@@ -96,7 +99,8 @@ for coordinates in "${SEARCH_SERVERS[@]}"; do
 done
 if [ "$(id -u)" -eq 0 ]; then
   chmod a+rx /var/cache/hinomi "$search_dir" 2>/dev/null || true
-  # The servers refuse to run as root; as root, hinomi-demo-stack starts them as this user.
+  # The servers (and PostgreSQL) refuse to run as root; as root, hinomi-demo-stack starts them
+  # as this user.
   if ! id hinomi-search >/dev/null 2>&1; then
     echo "==> useradd hinomi-search"
     useradd --system --user-group --no-create-home --home-dir /nonexistent \

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::de::DeserializeOwned;
 use tokio::net::TcpListener;
 
+use crate::database::DatabaseOptions;
 use crate::faults::{ClearedFaults, FaultKind, FaultList, FaultRequest};
 use crate::http::ErrorBody;
 use crate::server::{DEFAULT_TRAFFIC_RPS, ServeOptions, start};
@@ -46,6 +47,13 @@ pub struct ServeArgs {
     /// Seed for the traffic mix, fault dice and request ids; random if not given.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Keep the datasets in this PostgreSQL (e.g. postgresql://postgres@127.0.0.1:15432/postgres)
+    /// instead of in memory. The API serves without it and answers 503 while it is away.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// The streaming replica of --database-url, which the replica-lag fault pauses.
+    #[arg(long, requires = "database_url")]
+    pub replica_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -67,6 +75,12 @@ pub enum FaultAction {
     LatencySpike,
     /// Datasets grow 5% a second and new ones are imported.
     GrowthSpurt,
+    /// Every dataset query sleeps 0.5 s in PostgreSQL (pg_sleep).
+    SlowQueries,
+    /// 40 idle connections are held open on the primary.
+    ConnectionStorm,
+    /// WAL replay is paused on the replica while the primary keeps writing.
+    ReplicaLag,
     /// Stop every fault.
     Clear,
     /// Show the active faults.
@@ -103,6 +117,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(seed) = args.seed {
         options.seed = seed;
     }
+    options.database = args.database_url.map(|primary_url| DatabaseOptions {
+        primary_url,
+        replica_url: args.replica_url,
+    });
     let seed = options.seed;
     let server = start(listener, options).await?;
     eprintln!(
@@ -158,6 +176,9 @@ pub async fn fault(args: &FaultArgs) -> anyhow::Result<String> {
         FaultAction::ErrorBurst => FaultKind::ErrorBurst,
         FaultAction::LatencySpike => FaultKind::LatencySpike,
         FaultAction::GrowthSpurt => FaultKind::GrowthSpurt,
+        FaultAction::SlowQueries => FaultKind::SlowQueries,
+        FaultAction::ConnectionStorm => FaultKind::ConnectionStorm,
+        FaultAction::ReplicaLag => FaultKind::ReplicaLag,
     };
     // Whole seconds on the wire; round up so "1500ms" does not become one second.
     let duration_secs = args.duration.as_secs() + u64::from(args.duration.subsec_nanos() > 0);

@@ -26,6 +26,12 @@ pub enum DatasetStatus {
 }
 
 impl DatasetStatus {
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Active, Self::Archived, Self::Deleted]
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Active => "active",
@@ -75,12 +81,11 @@ impl DatasetStore {
         }
     }
 
-    /// A store holding the demo's eight starting datasets, two of them archived and one with a
-    /// name that would run as script if a viewer rendered it as HTML.
-    pub fn seeded(metrics: DatasetMetrics) -> Self {
-        let store = Self::new(metrics);
+    /// The demo's eight starting datasets (name, size, status), also what the PostgreSQL store
+    /// seeds an empty table with.
+    pub fn seeds() -> [(&'static str, u64, DatasetStatus); SEEDED_COUNT as usize] {
         const MIB: u64 = 1024 * 1024;
-        let seeds: [(&str, u64, DatasetStatus); SEEDED_COUNT as usize] = [
+        [
             ("customer-events-2024", 2_400 * MIB, DatasetStatus::Active),
             ("売上データ_2024Q1", 870 * MIB, DatasetStatus::Active),
             ("sensor-readings-tokyo", 5_100 * MIB, DatasetStatus::Active),
@@ -93,7 +98,14 @@ impl DatasetStore {
             ("model-training-set", 7_650 * MIB, DatasetStatus::Active),
             ("アンケート回答_2022", 45 * MIB, DatasetStatus::Archived),
             ("<script>alert(1)</script>", 3 * MIB, DatasetStatus::Active),
-        ];
+        ]
+    }
+
+    /// A store holding the demo's eight starting datasets, two of them archived and one with a
+    /// name that would run as script if a viewer rendered it as HTML.
+    pub fn seeded(metrics: DatasetMetrics) -> Self {
+        let store = Self::new(metrics);
+        let seeds = Self::seeds();
         {
             let mut inner = store.lock();
             for (name, size_bytes, status) in seeds {
@@ -135,9 +147,7 @@ impl DatasetStore {
 
     pub fn delete(&self, id: &str) -> Option<Dataset> {
         let mut removed = self.lock().datasets.remove(id)?;
-        self.metrics.size_bytes.remove(&DatasetLabels {
-            dataset_id: removed.id.clone(),
-        });
+        forget_size(&self.metrics, &removed.id);
         removed.status = DatasetStatus::Deleted;
         self.count_status(DatasetStatus::Deleted);
         Some(removed)
@@ -181,27 +191,44 @@ impl DatasetStore {
     }
 
     fn set_size_gauge(&self, dataset: &Dataset) {
-        self.metrics
-            .size_bytes
-            .get_or_create(&DatasetLabels {
-                dataset_id: dataset.id.clone(),
-            })
-            // MAX_SIZE_BYTES keeps every size inside i64.
-            .set(i64::try_from(dataset.size_bytes).unwrap_or(i64::MAX));
+        record_size(&self.metrics, dataset);
     }
 
     fn count_status(&self, status: DatasetStatus) {
-        self.metrics
-            .entered_status
-            .get_or_create(&StatusLabels {
-                status: status.as_str().to_owned(),
-            })
-            .inc();
+        record_status(&self.metrics, status);
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// Sets `dataset_size_bytes` for one dataset (shared with the PostgreSQL store).
+pub(crate) fn record_size(metrics: &DatasetMetrics, dataset: &Dataset) {
+    metrics
+        .size_bytes
+        .get_or_create(&DatasetLabels {
+            dataset_id: dataset.id.clone(),
+        })
+        // MAX_SIZE_BYTES keeps every size inside i64.
+        .set(i64::try_from(dataset.size_bytes).unwrap_or(i64::MAX));
+}
+
+/// Counts a dataset entering `status` in `datasets_total`.
+pub(crate) fn record_status(metrics: &DatasetMetrics, status: DatasetStatus) {
+    metrics
+        .entered_status
+        .get_or_create(&StatusLabels {
+            status: status.as_str().to_owned(),
+        })
+        .inc();
+}
+
+/// Drops the size series of a deleted dataset.
+pub(crate) fn forget_size(metrics: &DatasetMetrics, id: &str) {
+    metrics.size_bytes.remove(&DatasetLabels {
+        dataset_id: id.to_owned(),
+    });
 }
 
 /// Names are free text on purpose — hostile-looking ones included — but not blank or huge.

@@ -11,6 +11,8 @@ pub enum Error {
     ListenerAddress(io::Error),
     #[error("HTTP server stopped with an error: {0}")]
     Serve(io::Error),
+    #[error("cannot set up the database connection: {0}")]
+    Database(String),
     #[error("a background task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
 }

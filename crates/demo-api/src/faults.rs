@@ -5,6 +5,11 @@
 //! an error burst fails 60% of dataset requests, which keeps
 //! `rate(api_requests_total{status=~"5.."}[5m])` well above 0.1 for the busy series, and a latency
 //! spike delays every request by 1.5–3 s, which puts the 95th percentile above 1 s.
+//!
+//! The database faults act on the demo's PostgreSQL (see [`crate::database`]) and do nothing
+//! when the API keeps its datasets in memory: slow queries add a `pg_sleep` to every dataset
+//! query, a connection storm holds idle connections open, and replica lag pauses WAL replay on
+//! the replica while the primary keeps writing.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -23,6 +28,9 @@ pub const ERROR_BURST_FAILURE_RATIO: f64 = 0.6;
 pub const LATENCY_SPIKE_MILLIS: std::ops::RangeInclusive<u64> = 1_500..=3_000;
 /// Longest fault the control endpoint accepts; a forgotten fault should not outlive a day.
 pub const MAX_FAULT_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+/// What `pg_sleep` adds to every dataset query during slow queries: well above the few
+/// milliseconds they take otherwise, below the 1 s latency alert so the two faults stay apart.
+pub const SLOW_QUERY_SECONDS: f64 = 0.5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -30,16 +38,29 @@ pub enum FaultKind {
     ErrorBurst,
     LatencySpike,
     GrowthSpurt,
+    SlowQueries,
+    ConnectionStorm,
+    ReplicaLag,
 }
 
 impl FaultKind {
-    pub const ALL: [FaultKind; 3] = [Self::ErrorBurst, Self::LatencySpike, Self::GrowthSpurt];
+    pub const ALL: [FaultKind; 6] = [
+        Self::ErrorBurst,
+        Self::LatencySpike,
+        Self::GrowthSpurt,
+        Self::SlowQueries,
+        Self::ConnectionStorm,
+        Self::ReplicaLag,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ErrorBurst => "error_burst",
             Self::LatencySpike => "latency_spike",
             Self::GrowthSpurt => "growth_spurt",
+            Self::SlowQueries => "slow_queries",
+            Self::ConnectionStorm => "connection_storm",
+            Self::ReplicaLag => "replica_lag",
         }
     }
 }
@@ -144,6 +165,15 @@ impl FaultBoard {
             .is_some_and(|expiry| *expiry > now)
     }
 
+    /// How long `pg_sleep` makes each dataset query take, in seconds (0 without slow queries).
+    pub fn query_sleep_seconds(&self) -> f64 {
+        if self.is_active(FaultKind::SlowQueries) {
+            SLOW_QUERY_SECONDS
+        } else {
+            0.0
+        }
+    }
+
     /// Decides, for one dataset request, whether to delay it and whether to fail it.
     pub fn plan_request(&self) -> Injection {
         let error_burst = self.is_active(FaultKind::ErrorBurst);
@@ -233,6 +263,18 @@ mod tests {
         clock.advance(Duration::from_secs(6));
         assert_eq!(board.clear(), vec![FaultKind::LatencySpike]);
         assert!(board.active().is_empty());
+    }
+
+    #[test]
+    fn slow_queries_sleep_only_while_active() {
+        let (clock, board) = board();
+        assert_eq!(board.query_sleep_seconds(), 0.0);
+        board.activate(FaultKind::SlowQueries, Duration::from_secs(5));
+        assert_eq!(board.query_sleep_seconds(), SLOW_QUERY_SECONDS);
+        // A database fault changes nothing about the HTTP-level injection.
+        assert_eq!(board.plan_request(), Injection::default());
+        clock.advance(Duration::from_secs(5));
+        assert_eq!(board.query_sleep_seconds(), 0.0);
     }
 
     #[test]

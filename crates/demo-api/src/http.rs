@@ -18,11 +18,13 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
+use crate::database::{Database, DatabaseOptions};
 use crate::datasets::{Dataset, DatasetError, DatasetStore};
 use crate::faults::{ClearedFaults, FaultBoard, FaultKind, FaultList, FaultRequest};
 use crate::faults::{ERROR_BURST_FAILURE_RATIO, MAX_FAULT_DURATION};
 use crate::logs::{Level, LogContext, LogLine, LogSink, RequestIds};
 use crate::metrics::{self, Metrics};
+use crate::store::{Store, StoreError};
 
 pub const DATASETS_ROUTE: &str = "/api/v1/datasets";
 pub const DATASET_ROUTE: &str = "/api/v1/datasets/{id}";
@@ -36,7 +38,7 @@ const OPERATOR: &str = "operator";
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<DatasetStore>,
+    pub store: Arc<Store>,
     pub faults: Arc<FaultBoard>,
     pub metrics: Arc<Metrics>,
     pub logs: LogSink,
@@ -49,12 +51,31 @@ impl AppState {
     pub fn new(clock: Arc<dyn Clock>, seed: u64, logs: LogSink) -> Self {
         let metrics = Arc::new(Metrics::new());
         Self {
-            store: Arc::new(DatasetStore::seeded(metrics.datasets())),
+            store: Arc::new(Store::Memory(DatasetStore::seeded(metrics.datasets()))),
             faults: Arc::new(FaultBoard::new(clock, seed)),
             metrics,
             logs,
             request_ids: Arc::new(RequestIds::new(seed.wrapping_add(1))),
         }
+    }
+
+    /// Like [`AppState::new`], with the datasets in PostgreSQL.
+    pub fn with_database(
+        clock: Arc<dyn Clock>,
+        seed: u64,
+        logs: LogSink,
+        database: &DatabaseOptions,
+    ) -> Result<Self, String> {
+        let metrics = Arc::new(Metrics::new());
+        let faults = Arc::new(FaultBoard::new(clock, seed));
+        let store = Database::new(database, metrics.datasets(), Arc::clone(&faults))?;
+        Ok(Self {
+            store: Arc::new(Store::Postgres(Box::new(store))),
+            faults,
+            metrics,
+            logs,
+            request_ids: Arc::new(RequestIds::new(seed.wrapping_add(1))),
+        })
     }
 
     /// A log line for something that is not a user's request (an operator injecting a fault,
@@ -245,8 +266,24 @@ pub struct NewDataset {
     pub size_bytes: Option<u64>,
 }
 
+/// A 503 for a request the database could not serve; the seed's HighErrorRate sees it.
+fn database_unavailable(error: &StoreError) -> Response {
+    let message = error.to_string();
+    noted(
+        error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_unavailable",
+            message.clone(),
+        ),
+        format!("データベースに接続できません: {message}"),
+    )
+}
+
 async fn list_datasets(State(app): State<AppState>) -> Response {
-    let datasets = app.store.list();
+    let datasets = match app.store.list().await {
+        Ok(datasets) => datasets,
+        Err(error) => return database_unavailable(&error),
+    };
     let total = datasets.len();
     noted(
         Json(DatasetList { datasets, total }),
@@ -255,12 +292,13 @@ async fn list_datasets(State(app): State<AppState>) -> Response {
 }
 
 async fn show_dataset(State(app): State<AppState>, Path(id): Path<String>) -> Response {
-    match app.store.get(&id) {
-        Some(dataset) => {
+    match app.store.get(&id).await {
+        Ok(Some(dataset)) => {
             let message = format!("Fetched dataset {} ({})", dataset.id, dataset.name);
             noted(Json(dataset), message)
         }
-        None => not_found(&id),
+        Ok(None) => not_found(&id),
+        Err(error) => database_unavailable(&error),
     }
 }
 
@@ -283,7 +321,11 @@ async fn create_dataset(
             );
         }
     };
-    match app.store.create(&body.name, body.size_bytes.unwrap_or(0)) {
+    match app
+        .store
+        .create(&body.name, body.size_bytes.unwrap_or(0))
+        .await
+    {
         Ok(dataset) => {
             let message = format!(
                 "データセット「{}」を作成しました (id={}, {} bytes)",
@@ -301,11 +343,12 @@ async fn create_dataset(
         }
         // A full store is the client's problem to resolve, not a server fault, so it must not
         // show up in the 5xx error rate.
-        Err(error @ DatasetError::StoreFull) => noted(
+        Err(StoreError::Invalid(error @ DatasetError::StoreFull)) => noted(
             error_response(StatusCode::CONFLICT, "store_full", error.to_string()),
             format!("Rejected dataset creation: {error}"),
         ),
-        Err(error) => noted(
+        Err(error @ StoreError::Unavailable(_)) => database_unavailable(&error),
+        Err(StoreError::Invalid(error)) => noted(
             error_response(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_dataset",
@@ -317,12 +360,13 @@ async fn create_dataset(
 }
 
 async fn delete_dataset(State(app): State<AppState>, Path(id): Path<String>) -> Response {
-    match app.store.delete(&id) {
-        Some(dataset) => noted(
+    match app.store.delete(&id).await {
+        Ok(Some(dataset)) => noted(
             StatusCode::NO_CONTENT,
             format!("Deleted dataset {} ({})", dataset.id, dataset.name),
         ),
-        None => not_found(&id),
+        Ok(None) => not_found(&id),
+        Err(error) => database_unavailable(&error),
     }
 }
 
@@ -389,6 +433,15 @@ async fn start_fault(
         ),
         FaultKind::LatencySpike => "dataset requests take 1.5–3 s".to_owned(),
         FaultKind::GrowthSpurt => "datasets grow 5%/s and new ones arrive".to_owned(),
+        FaultKind::SlowQueries => format!(
+            "every dataset query sleeps {}s in PostgreSQL",
+            crate::faults::SLOW_QUERY_SECONDS
+        ),
+        FaultKind::ConnectionStorm => format!(
+            "{} idle connections held open on the primary",
+            crate::db_faults::STORM_CONNECTIONS
+        ),
+        FaultKind::ReplicaLag => "WAL replay paused on the replica".to_owned(),
     };
     app.log_event(
         Level::Warn,

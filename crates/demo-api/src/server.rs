@@ -10,9 +10,11 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::{Clock, SystemClock};
+use crate::database::DatabaseOptions;
 use crate::error::Error;
 use crate::http::{self, AppState};
 use crate::logs::{Level, LogWriter};
+use crate::store::Store;
 use crate::ticker::Ticker;
 use crate::traffic::{self, TrafficOptions};
 
@@ -24,6 +26,8 @@ pub struct ServeOptions {
     pub traffic_rps: f64,
     pub seed: u64,
     pub clock: Arc<dyn Clock>,
+    /// PostgreSQL for the datasets; in memory when `None`.
+    pub database: Option<DatabaseOptions>,
 }
 
 impl ServeOptions {
@@ -33,6 +37,7 @@ impl ServeOptions {
             traffic_rps: DEFAULT_TRAFFIC_RPS,
             seed: rand::random(),
             clock: Arc::new(SystemClock),
+            database: None,
         }
     }
 }
@@ -52,7 +57,13 @@ pub async fn start(listener: TcpListener, options: ServeOptions) -> Result<Runni
         path: options.log_dir.clone(),
         source,
     })?;
-    let app = AppState::new(options.clock, options.seed, logs.sink());
+    let app = match &options.database {
+        None => AppState::new(options.clock, options.seed, logs.sink()),
+        Some(database) => {
+            AppState::with_database(options.clock, options.seed, logs.sink(), database)
+                .map_err(Error::Database)?
+        }
+    };
     let (stop, stopped) = watch::channel(false);
 
     let router = http::router(app.clone());
@@ -74,7 +85,16 @@ pub async fn start(listener: TcpListener, options: ServeOptions) -> Result<Runni
             requests_per_second: options.traffic_rps,
             seed: options.seed.wrapping_add(2),
         };
-        background.push(tokio::spawn(traffic::run(traffic, stopped)));
+        let store = Arc::clone(&app.store);
+        background.push(tokio::spawn(async move {
+            // The built-in clients wait for the database, so a stack that is still starting
+            // does not count 503s against the API before anyone looks.
+            let mut waiting = stopped.clone();
+            tokio::select! {
+                () = wait_for_store(&store) => traffic::run(traffic, stopped).await,
+                _ = waiting.changed() => {}
+            }
+        }));
     }
 
     app.log_event(
@@ -130,6 +150,15 @@ impl RunningServer {
         })
         .await?;
         served.map_err(Error::Serve)
+    }
+}
+
+async fn wait_for_store(store: &Store) {
+    let Some(database) = store.database() else {
+        return;
+    };
+    while !database.is_reachable().await {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
 }
 

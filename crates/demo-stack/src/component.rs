@@ -1,4 +1,4 @@
-//! The four processes of the demo stack and how each is started and checked.
+//! The processes of the demo stack and how each is started and checked.
 //!
 //! Keeping the names, ports, health paths and command lines in one place means the supervisor,
 //! the control server and the `hinomi-demo` command all agree on what "node-exporter" is.
@@ -20,6 +20,21 @@ pub enum Component {
     Prometheus,
     Alertmanager,
     NodeExporter,
+    /// The PostgreSQL primary that holds the demo API's datasets.
+    Postgres,
+    /// Its streaming replica.
+    PostgresReplica,
+    PostgresExporter,
+    PostgresReplicaExporter,
+}
+
+/// How the supervisor tells that a component can do its job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Health {
+    /// This path answers 2xx.
+    Http(&'static str),
+    /// `pg_isready` says the server accepts connections.
+    PostgresAccepting,
 }
 
 /// A program and its arguments, kept apart from `Command` so they can be shown and tested.
@@ -33,13 +48,23 @@ pub(crate) struct CommandLine {
 
 impl Component {
     /// Start order: the scrape targets first, Prometheus last, so that its first scrapes
-    /// already find the others listening.
-    pub const ALL: [Component; 4] = [
+    /// already find the others listening. The two database servers start alongside (see
+    /// `DemoStack::start`): the replica is copied from the running primary.
+    pub const ALL: [Component; 8] = [
         Component::NodeExporter,
         Component::DemoApi,
+        Component::PostgresExporter,
+        Component::PostgresReplicaExporter,
         Component::Alertmanager,
         Component::Prometheus,
+        Component::Postgres,
+        Component::PostgresReplica,
     ];
+
+    /// The PostgreSQL servers, which need a cluster before they start.
+    pub const fn is_database_server(self) -> bool {
+        matches!(self, Component::Postgres | Component::PostgresReplica)
+    }
 
     pub const fn name(self) -> &'static str {
         match self {
@@ -47,6 +72,10 @@ impl Component {
             Component::Prometheus => "prometheus",
             Component::Alertmanager => "alertmanager",
             Component::NodeExporter => "node-exporter",
+            Component::Postgres => "postgres",
+            Component::PostgresReplica => "postgres-replica",
+            Component::PostgresExporter => "postgres-exporter",
+            Component::PostgresReplicaExporter => "postgres-replica-exporter",
         }
     }
 
@@ -56,21 +85,43 @@ impl Component {
             Component::Prometheus => ports.prometheus,
             Component::Alertmanager => ports.alertmanager,
             Component::NodeExporter => ports.node_exporter,
+            Component::Postgres => ports.postgres,
+            Component::PostgresReplica => ports.postgres_replica,
+            Component::PostgresExporter => ports.postgres_exporter,
+            Component::PostgresReplicaExporter => ports.postgres_replica_exporter,
         }
     }
 
-    /// The base URL the component serves on, e.g. `http://127.0.0.1:19090`.
+    /// The base URL the component serves on, e.g. `http://127.0.0.1:19090`, or
+    /// `postgresql://postgres@127.0.0.1:15432/postgres` for a database server.
     pub fn url(self, ports: &Ports) -> String {
-        format!("http://127.0.0.1:{}", self.port(ports))
+        if self.is_database_server() {
+            crate::postgres::connection_url(self.port(ports))
+        } else {
+            format!("http://127.0.0.1:{}", self.port(ports))
+        }
     }
 
-    /// The path that answers 200 once the component can do its job.
-    pub(crate) const fn health_path(self) -> &'static str {
+    pub(crate) const fn health(self) -> Health {
         match self {
-            Component::DemoApi => "/healthz",
-            Component::Prometheus | Component::Alertmanager => "/-/ready",
-            // node-exporter has no health endpoint; serving metrics is what it is for.
-            Component::NodeExporter => "/metrics",
+            Component::DemoApi => Health::Http("/healthz"),
+            Component::Prometheus | Component::Alertmanager => Health::Http("/-/ready"),
+            // The exporters have no health endpoint; serving metrics is what they are for.
+            Component::NodeExporter
+            | Component::PostgresExporter
+            | Component::PostgresReplicaExporter => Health::Http("/metrics"),
+            Component::Postgres | Component::PostgresReplica => Health::PostgresAccepting,
+        }
+    }
+
+    /// What stops the component gracefully. PostgreSQL's SIGTERM is a "smart" shutdown that
+    /// waits for every client to go (the demo API's pool never does); SIGINT is its "fast"
+    /// one, which ends the sessions and shuts down cleanly.
+    pub(crate) const fn stop_signal(self) -> nix::sys::signal::Signal {
+        if self.is_database_server() {
+            nix::sys::signal::Signal::SIGINT
+        } else {
+            nix::sys::signal::Signal::SIGTERM
         }
     }
 
@@ -80,7 +131,11 @@ impl Component {
             Component::DemoApi => Some("dataset-management-api"),
             Component::Prometheus => Some("prometheus"),
             Component::NodeExporter => Some("node-exporter"),
-            Component::Alertmanager => None,
+            // The seed's job name, with one target per server.
+            Component::PostgresExporter | Component::PostgresReplicaExporter => {
+                Some("postgres-exporter")
+            }
+            Component::Alertmanager | Component::Postgres | Component::PostgresReplica => None,
         }
     }
 
@@ -95,9 +150,19 @@ impl Component {
                     listen.into(),
                     "--log-dir".into(),
                     config.demo_api_log_dir().into(),
+                    "--database-url".into(),
+                    crate::postgres::connection_url(config.ports.postgres).into(),
+                    "--replica-url".into(),
+                    crate::postgres::connection_url(config.ports.postgres_replica).into(),
                 ],
                 env: Vec::new(),
             },
+            Component::Postgres | Component::PostgresReplica => {
+                crate::postgres::server_command_line(config, self)
+            }
+            Component::PostgresExporter | Component::PostgresReplicaExporter => {
+                crate::postgres::exporter_command_line(config, self)
+            }
             Component::Prometheus => CommandLine {
                 program: config.programs.prometheus.clone(),
                 args: vec![
@@ -186,9 +251,10 @@ mod tests {
                 serde_json::json!(component.name())
             );
         }
+        // postgres-exporter became a component with the demo's database.
         assert!(matches!(
-            "postgres-exporter".parse::<Component>(),
-            Err(StackError::UnknownComponent(name)) if name == "postgres-exporter"
+            "grafana".parse::<Component>(),
+            Err(StackError::UnknownComponent(name)) if name == "grafana"
         ));
     }
 
@@ -203,11 +269,14 @@ mod tests {
                 .map(|arg| arg.to_string_lossy().into_owned())
                 .collect();
             let port = component.port(&config.ports).to_string();
-            assert!(
+            let binds_loopback = if component.is_database_server() {
+                args.iter().any(|arg| arg == "listen_addresses=127.0.0.1")
+                    && args.iter().any(|arg| *arg == format!("port={port}"))
+            } else {
                 args.iter()
-                    .any(|arg| arg.contains(&format!("127.0.0.1:{port}"))),
-                "{component}: {args:?}"
-            );
+                    .any(|arg| arg.contains(&format!("127.0.0.1:{port}")))
+            };
+            assert!(binds_loopback, "{component}: {args:?}");
             assert!(
                 !args.iter().any(|arg| arg.contains("0.0.0.0")),
                 "{component}: {args:?}"
@@ -244,7 +313,11 @@ mod tests {
                 "--listen",
                 "127.0.0.1:18000",
                 "--log-dir",
-                "/state/logs/demo-api"
+                "/state/logs/demo-api",
+                "--database-url",
+                "postgresql://postgres@127.0.0.1:15432/postgres",
+                "--replica-url",
+                "postgresql://postgres@127.0.0.1:15433/postgres",
             ]
         );
     }

@@ -63,16 +63,22 @@ pub struct Programs {
     pub prometheus: PathBuf,
     pub alertmanager: PathBuf,
     pub node_exporter: PathBuf,
+    pub postgres_exporter: PathBuf,
+    /// Where `postgres`, `initdb`, `pg_basebackup` and `pg_isready` are.
+    pub postgres_bin_dir: PathBuf,
 }
 
 impl Programs {
-    /// The names Debian 12's `prometheus`, `prometheus-alertmanager` and
-    /// `prometheus-node-exporter` packages install into `/usr/bin`.
+    /// The names Debian 12's `prometheus`, `prometheus-alertmanager`,
+    /// `prometheus-node-exporter` and `prometheus-postgres-exporter` packages install into
+    /// `/usr/bin`, and `postgresql-15`'s program directory.
     pub fn debian() -> Self {
         Self {
             prometheus: "prometheus".into(),
             alertmanager: "prometheus-alertmanager".into(),
             node_exporter: "prometheus-node-exporter".into(),
+            postgres_exporter: "prometheus-postgres-exporter".into(),
+            postgres_bin_dir: crate::postgres::DEBIAN_POSTGRES_BIN_DIR.into(),
         }
     }
 }
@@ -166,7 +172,8 @@ impl StackConfig {
         self.log_dir().join("demo-api")
     }
 
-    /// Prometheus' TSDB and Alertmanager's silences/notification log.
+    /// Prometheus' TSDB, Alertmanager's silences/notification log, the PostgreSQL clusters
+    /// (unless their user cannot reach it, see `crate::postgres`).
     pub fn data_dir(&self, component: Component) -> PathBuf {
         self.state_dir.join("data").join(component.name())
     }

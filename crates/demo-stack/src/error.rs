@@ -13,7 +13,9 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum StackError {
     #[error(
-        "no component is called {0:?} (expected demo-api, prometheus, alertmanager or node-exporter)"
+        "no component is called {0:?} (expected demo-api, prometheus, alertmanager, \
+         node-exporter, postgres, postgres-replica, postgres-exporter or \
+         postgres-replica-exporter)"
     )]
     UnknownComponent(String),
 
@@ -111,6 +113,13 @@ pub enum StackError {
 
     #[error("log shipper: {0}")]
     LogShipper(String),
+
+    #[error("{component}: {step} failed: {detail}")]
+    DatabaseSetup {
+        component: Component,
+        step: String,
+        detail: String,
+    },
 
     #[error("stack is shutting down")]
     ShuttingDown,

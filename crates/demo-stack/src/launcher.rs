@@ -97,6 +97,7 @@ impl Launcher {
         Ok(RunningChild {
             name: name.to_owned(),
             pid,
+            stop_signal: Signal::SIGTERM,
             child,
         })
     }
@@ -135,26 +136,34 @@ pub(crate) fn die_with_supervisor(command: &mut Command) {
 pub(crate) struct RunningChild {
     pub name: String,
     pub pid: u32,
+    /// What [`RunningChild::stop`] sends first; SIGTERM unless the program wants another.
+    stop_signal: Signal,
     child: Child,
 }
 
 impl RunningChild {
+    pub fn with_stop_signal(mut self, signal: Signal) -> Self {
+        self.stop_signal = signal;
+        self
+    }
+
     /// `Some` once the process has exited (it is reaped then).
     pub fn exit_status(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().ok().flatten()
     }
 
-    /// SIGTERM to the process group, SIGKILL after `grace`, and wait for the exit.
+    /// The stop signal (SIGTERM) to the process group, SIGKILL after `grace`, and wait for
+    /// the exit.
     pub async fn stop(mut self, grace: Duration) -> io::Result<ExitStatus> {
         if let Some(status) = self.exit_status() {
             self.signal_group(Signal::SIGKILL);
             return Ok(status);
         }
-        self.signal_group(Signal::SIGTERM);
+        self.signal_group(self.stop_signal);
         let status = match tokio::time::timeout(grace, self.child.wait()).await {
             Ok(status) => status?,
             Err(_) => {
-                tracing::warn!(process = %self.name, ?grace, "no exit after SIGTERM; sending SIGKILL");
+                tracing::warn!(process = %self.name, ?grace, signal = ?self.stop_signal, "no exit after the stop signal; sending SIGKILL");
                 self.signal_group(Signal::SIGKILL);
                 self.child.wait().await?
             }

@@ -2,8 +2,9 @@
 //!
 //! Hinomi is a console for a Prometheus/Alertmanager setup (see the monitoring spec). To demo it
 //! and to test the other crates against real servers, this crate renders that setup's
-//! configuration for loopback ports, runs the four components — the demo API, Prometheus,
-//! Alertmanager and node-exporter — as child processes, waits until every one is healthy and
+//! configuration for loopback ports, runs its components — the demo API, Prometheus,
+//! Alertmanager, node-exporter, and the demo API's PostgreSQL (a primary and a streaming
+//! replica) with a postgres-exporter for each — as child processes, waits until every one is healthy and
 //! scraped, and makes sure none of them outlives the supervisor. A small control server lets the
 //! `hinomi-demo` command (and tests) stop and start components and see the notifications that
 //! Alertmanager sends.
@@ -24,6 +25,7 @@ mod launcher;
 mod log_search;
 mod logs;
 mod ports;
+mod postgres;
 mod readiness;
 mod runaway;
 mod search;
@@ -39,6 +41,7 @@ pub use config::{DEMO_API_BIN_ENV, Programs, RouteTiming, StackConfig, locate_de
 pub use control_client::ControlClient;
 pub use error::StackError;
 pub use ports::Ports;
+pub use postgres::{MAX_CONNECTIONS as POSTGRES_MAX_CONNECTIONS, connection_url as postgres_url};
 pub use readiness::{TargetHealth, scrape_targets};
 pub use runaway::{RUNAWAY_GIVE_UP_BYTES, RunawayServer};
 pub use search::{

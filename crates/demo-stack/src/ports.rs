@@ -1,15 +1,15 @@
 //! Where each demo component listens.
 //!
 //! The demo's ports sit next to the well-known ones (9090 → 19090, ...) because on a real Debian
-//! machine the packages' own services may already own 9090, 9093, 9100 (and 9200). Tests ask for free
+//! machine the packages' own services may already own 9090, 9093, 9100 (and 9200, 5432, 9187). Tests ask for free
 //! ports instead, so several stacks can run side by side.
 
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::net::{Ipv4Addr, TcpListener};
 
-/// The loopback ports of the stack's four components, of the supervisor's control server and
-/// of the log-search OpenSearch.
+/// The loopback ports of the stack's components, of the supervisor's control server and of the
+/// log-search OpenSearch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ports {
     pub demo_api: u16,
@@ -22,10 +22,37 @@ pub struct Ports {
     /// `stack.json` written before there was log search.
     #[serde(default = "default_opensearch_port")]
     pub opensearch: u16,
+    /// The PostgreSQL primary and its streaming replica (5432 → 15432, 15433). Missing in a
+    /// `stack.json` written before the demo had a database, like the two below.
+    #[serde(default = "default_postgres_port")]
+    pub postgres: u16,
+    #[serde(default = "default_postgres_replica_port")]
+    pub postgres_replica: u16,
+    /// One postgres-exporter per server (9187 → 19187, 19188), so each is its own `instance`.
+    #[serde(default = "default_postgres_exporter_port")]
+    pub postgres_exporter: u16,
+    #[serde(default = "default_postgres_replica_exporter_port")]
+    pub postgres_replica_exporter: u16,
 }
 
 const fn default_opensearch_port() -> u16 {
     19200
+}
+
+const fn default_postgres_port() -> u16 {
+    15432
+}
+
+const fn default_postgres_replica_port() -> u16 {
+    15433
+}
+
+const fn default_postgres_exporter_port() -> u16 {
+    19187
+}
+
+const fn default_postgres_replica_exporter_port() -> u16 {
+    19188
 }
 
 impl Ports {
@@ -38,16 +65,20 @@ impl Ports {
             node_exporter: 19100,
             control: 19099,
             opensearch: default_opensearch_port(),
+            postgres: default_postgres_port(),
+            postgres_replica: default_postgres_replica_port(),
+            postgres_exporter: default_postgres_exporter_port(),
+            postgres_replica_exporter: default_postgres_replica_exporter_port(),
         }
     }
 
-    /// Six distinct ports that were free on 127.0.0.1 a moment ago.
+    /// Ten distinct ports that were free on 127.0.0.1 a moment ago.
     ///
-    /// All six listeners are held at once so the kernel cannot hand out the same port twice.
+    /// All ten listeners are held at once so the kernel cannot hand out the same port twice.
     /// Another process may still take one before the component binds it; the stack then fails
     /// to start with an error naming that component.
     pub fn free() -> io::Result<Self> {
-        let listeners = (0..6)
+        let listeners = (0..10)
             .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))
             .collect::<io::Result<Vec<_>>>()?;
         let ports = listeners
@@ -61,11 +92,15 @@ impl Ports {
             node_exporter: ports[3],
             control: ports[4],
             opensearch: ports[5],
+            postgres: ports[6],
+            postgres_replica: ports[7],
+            postgres_exporter: ports[8],
+            postgres_replica_exporter: ports[9],
         })
     }
 
     /// Every port, for checks that they differ.
-    pub fn all(&self) -> [u16; 6] {
+    pub fn all(&self) -> [u16; 10] {
         [
             self.demo_api,
             self.prometheus,
@@ -73,6 +108,10 @@ impl Ports {
             self.node_exporter,
             self.control,
             self.opensearch,
+            self.postgres,
+            self.postgres_replica,
+            self.postgres_exporter,
+            self.postgres_replica_exporter,
         ]
     }
 
@@ -96,8 +135,13 @@ mod tests {
     #[test]
     fn demo_defaults_avoid_the_debian_service_ports() {
         let ports = Ports::demo_defaults();
-        assert_eq!(ports.all(), [18000, 19090, 19093, 19100, 19099, 19200]);
-        for taken in [9090, 9093, 9100, 9200] {
+        assert_eq!(
+            ports.all(),
+            [
+                18000, 19090, 19093, 19100, 19099, 19200, 15432, 15433, 19187, 19188
+            ]
+        );
+        for taken in [9090, 9093, 9100, 9200, 5432, 9187] {
             assert!(!ports.all().contains(&taken));
         }
     }
@@ -106,7 +150,7 @@ mod tests {
     fn free_ports_are_distinct_and_bindable() {
         let ports = Ports::free().unwrap();
         let distinct: HashSet<u16> = ports.all().into_iter().collect();
-        assert_eq!(distinct.len(), 6);
+        assert_eq!(distinct.len(), 10);
         for port in ports.all() {
             assert_ne!(port, 0);
             // Released again, so the component can take it.

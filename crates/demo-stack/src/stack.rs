@@ -27,7 +27,7 @@ pub struct DemoStack {
 }
 
 impl DemoStack {
-    /// Renders the configs into `config.state_dir`, starts the control server and the four
+    /// Renders the configs into `config.state_dir`, starts the control server and the
     /// components, and returns once every component is healthy and Prometheus has scraped
     /// every target successfully. With [`StackConfig::log_search`] it also starts OpenSearch
     /// and the log shipper if it can ([`StackStatus::log_search`] says whether it did). On
@@ -80,14 +80,33 @@ impl DemoStack {
         Ok(stack)
     }
 
-    /// Spawns the four components, waits until each is healthy, Prometheus has scraped them
-    /// all and has found Alertmanager.
+    /// Spawns the components, waits until each is healthy, Prometheus has scraped them all
+    /// and has found Alertmanager.
+    ///
+    /// The database comes up alongside the rest rather than before it: the primary (made with
+    /// initdb on the first run), then the replica copied from it. The demo API and the
+    /// exporters start at once and find the servers when they are there (until then the API
+    /// answers 503 and the exporters report `pg_up 0`).
     async fn start_components(&self) -> Result<(), StackError> {
-        for component in Component::ALL {
-            self.supervisor.spawn(component).await?;
+        let supervisor = &self.supervisor;
+        let others: Vec<Component> = Component::ALL
+            .into_iter()
+            .filter(|component| !component.is_database_server())
+            .collect();
+        for component in &others {
+            supervisor.spawn(*component).await?;
         }
-        let [a, b, c, d] = Component::ALL.map(|component| self.supervisor.wait_healthy(component));
-        tokio::try_join!(a, b, c, d)?;
+        let others_healthy = async {
+            for component in &others {
+                supervisor.wait_healthy(*component).await?;
+            }
+            Ok::<(), StackError>(())
+        };
+        let database = async {
+            supervisor.spawn_healthy(Component::Postgres).await?;
+            supervisor.spawn_healthy(Component::PostgresReplica).await
+        };
+        tokio::try_join!(others_healthy, database)?;
 
         let config = &self.supervisor.config;
         let expected_jobs: Vec<&str> = Component::ALL
@@ -189,6 +208,8 @@ fn prepare_state_dir(config: &StackConfig) -> Result<(), StackError> {
         config.demo_api_log_dir(),
         config.data_dir(Component::Prometheus),
         config.data_dir(Component::Alertmanager),
+        // The clusters' parent; the clusters themselves are made by initdb and pg_basebackup.
+        config.state_dir.join("data"),
     ];
     for dir in dirs {
         fs::create_dir_all(&dir)

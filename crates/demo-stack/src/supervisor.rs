@@ -6,7 +6,7 @@
 //! mutex that is never held across an await, so `status` always answers at once, even while a
 //! component takes its time to stop.
 
-use crate::component::Component;
+use crate::component::{Component, Health};
 use crate::config::StackConfig;
 use crate::error::StackError;
 use crate::launcher::{Launcher, RunningChild};
@@ -130,6 +130,9 @@ impl Supervisor {
         if *self.shutdown.borrow() {
             return Err(StackError::ShuttingDown);
         }
+        if component.is_database_server() {
+            crate::postgres::prepare_cluster(&self.config, component).await?;
+        }
         let line = component.command_line(&self.config);
         let log_path = self.config.log_file(component);
         let log = logs::open_for_run(&log_path, &line).map_err(|source| {
@@ -138,30 +141,53 @@ impl Supervisor {
                 source,
             )
         })?;
-        let child = self.launcher.launch(component.name(), &line, log).await?;
+        let child = self
+            .launcher
+            .launch(component.name(), &line, log)
+            .await?
+            .with_stop_signal(component.stop_signal());
         tracing::info!(%component, pid = child.pid, "started");
         self.children().insert(component, child);
         Ok(())
     }
 
     pub async fn wait_healthy(&self, component: Component) -> Result<(), StackError> {
-        let url = format!(
-            "{}{}",
-            component.url(&self.config.ports),
-            component.health_path()
-        );
-        readiness::wait_healthy(
-            &self.http,
-            component,
-            url,
-            self.config.startup_timeout,
-            || match self.children().get_mut(&component) {
-                Some(child) => child.exit_status().map(|status| status.to_string()),
-                None => Some("stopped meanwhile".to_owned()),
-            },
-            || logs::tail(&self.config.log_file(component), LOG_TAIL_LINES),
-        )
-        .await
+        let exited = || match self.children().get_mut(&component) {
+            Some(child) => child.exit_status().map(|status| status.to_string()),
+            None => Some("stopped meanwhile".to_owned()),
+        };
+        let log_tail = || logs::tail(&self.config.log_file(component), LOG_TAIL_LINES);
+        match component.health() {
+            Health::Http(path) => {
+                let url = format!("{}{path}", component.url(&self.config.ports));
+                readiness::wait_healthy(
+                    &self.http,
+                    component,
+                    url,
+                    self.config.startup_timeout,
+                    exited,
+                    log_tail,
+                )
+                .await
+            }
+            Health::PostgresAccepting => {
+                crate::postgres::wait_accepting(
+                    &self.config,
+                    component,
+                    self.config.startup_timeout,
+                    exited,
+                    log_tail,
+                )
+                .await
+            }
+        }
+    }
+
+    /// Spawns `component` and waits until it is healthy (for the start-up sequence, which
+    /// cleans up after a failure itself).
+    pub async fn spawn_healthy(&self, component: Component) -> Result<(), StackError> {
+        self.spawn(component).await?;
+        self.wait_healthy(component).await
     }
 
     /// Starts `component` if it is not running and waits until it is healthy. If it never

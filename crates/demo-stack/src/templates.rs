@@ -52,7 +52,12 @@ impl RenderedConfigs {
         fs::create_dir_all(dir)?;
         fs::write(dir.join("prometheus.yml"), &self.prometheus_yml)?;
         fs::write(dir.join("alert.rules"), &self.alert_rules)?;
-        fs::write(dir.join("alertmanager.yml"), &self.alertmanager_yml)
+        fs::write(dir.join("alertmanager.yml"), &self.alertmanager_yml)?;
+        // Has no placeholders; written next to the others so the exporters find it.
+        fs::write(
+            dir.join(crate::postgres::EXPORTER_QUERIES_FILE),
+            crate::postgres::EXPORTER_QUERIES,
+        )
     }
 }
 
@@ -72,6 +77,14 @@ fn placeholder_values(config: &StackConfig) -> BTreeMap<&'static str, String> {
         ("prometheus_port", ports.prometheus.to_string()),
         ("alertmanager_port", ports.alertmanager.to_string()),
         ("node_exporter_port", ports.node_exporter.to_string()),
+        (
+            "postgres_exporter_port",
+            ports.postgres_exporter.to_string(),
+        ),
+        (
+            "postgres_replica_exporter_port",
+            ports.postgres_replica_exporter.to_string(),
+        ),
         ("control_port", ports.control.to_string()),
         ("control_token", config.control_token.clone()),
         ("group_wait", prometheus_duration(timing.group_wait)),

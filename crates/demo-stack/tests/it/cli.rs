@@ -101,7 +101,8 @@ fn up_status_stop_down() {
     let stack = supervisor.wait_until_up();
     let control = stack.control_url.as_str();
     let children = child_pids(&stack);
-    assert_eq!(children.len(), 4);
+    // The metrics side's four and the database's four (primary, replica, two exporters).
+    assert_eq!(children.len(), 8);
     assert_eq!(stack.supervisor_pid, supervisor.child.id());
 
     // `up` printed where everything listens.
@@ -125,6 +126,10 @@ fn up_status_stop_down() {
         "prometheus",
         "alertmanager",
         "node-exporter",
+        "postgres",
+        "postgres-replica",
+        "postgres-exporter",
+        "postgres-replica-exporter",
         "control",
     ] {
         assert!(table.contains(name), "{table}");

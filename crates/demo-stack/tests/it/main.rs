@@ -8,6 +8,7 @@ mod support;
 mod backfill;
 mod cli;
 mod configs;
+mod database;
 mod log_search;
 mod search;
 mod stack;

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 pub fn render(status: &StackStatus) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:<15} {:<8} {:<8} URL", "COMPONENT", "PID", "RUNNING");
+    let _ = writeln!(out, "{:<25} {:<8} {:<8} URL", "COMPONENT", "PID", "RUNNING");
     for component in &status.components {
         let pid = component
             .pid
@@ -14,7 +14,7 @@ pub fn render(status: &StackStatus) -> String {
         let running = if component.running { "yes" } else { "no" };
         let _ = writeln!(
             out,
-            "{:<15} {:<8} {:<8} {}",
+            "{:<25} {:<8} {:<8} {}",
             component.name.name(),
             pid,
             running,
@@ -30,7 +30,7 @@ pub fn render(status: &StackStatus) -> String {
             let running = if process.running { "yes" } else { "no" };
             let _ = writeln!(
                 out,
-                "{:<15} {:<8} {:<8} {}",
+                "{:<25} {:<8} {:<8} {}",
                 process.name,
                 pid,
                 running,
@@ -40,7 +40,7 @@ pub fn render(status: &StackStatus) -> String {
     }
     let _ = writeln!(
         out,
-        "{:<15} {:<8} {:<8} {}",
+        "{:<25} {:<8} {:<8} {}",
         "control", status.supervisor_pid, "yes", status.control_url
     );
     let _ = writeln!(out);
