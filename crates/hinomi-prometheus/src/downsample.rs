@@ -1,3 +1,4 @@
+//! Over 400 lines: M4, the HNM1 encoder (both layouts) and the tests that pin their bytes.
 //! Fit series to the pixels that will draw them, and pack them for the UI.
 //!
 //! A panel 800 px wide cannot show 10,000 points per series; sending them costs IPC, parsing and
