@@ -4,6 +4,7 @@
 use crate::error::{DashboardError, EditProblem, Result, VariableProblem};
 use crate::model::{Dashboard, PanelKind, Target};
 use crate::variable_options;
+use hinomi_core::settings::SERIES_LIMIT_RANGE;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -35,6 +36,10 @@ pub enum PanelEdit {
     },
     RemoveQuery {
         ref_id: String,
+    },
+    /// The panel's own series limit (`options.hinomiSeriesLimit`); `None` follows the settings.
+    SeriesLimit {
+        limit: Option<u32>,
     },
 }
 
@@ -111,6 +116,12 @@ pub fn apply_panel_edit(dashboard: &mut Dashboard, panel_id: u32, edit: PanelEdi
         PanelEdit::RemoveQuery { ref_id } => {
             let index = target_index(&panel.targets, &ref_id)?;
             panel.targets.remove(index);
+        }
+        PanelEdit::SeriesLimit { limit } => {
+            if let Some(limit) = limit.filter(|n| !SERIES_LIMIT_RANGE.contains(n)) {
+                return Err(DashboardError::InvalidEdit(EditProblem::SeriesLimit(limit)));
+            }
+            panel.set_series_limit(limit);
         }
     }
     Ok(())
@@ -299,5 +310,28 @@ mod tests {
             .collect();
         assert_eq!(next_ref_id(&targets), "AA");
         assert_eq!(next_ref_id(&[]), "A");
+    }
+
+    #[test]
+    fn a_series_limit_is_a_hinomi_option_that_survives_export_and_import() {
+        let mut d = dashboard();
+        let limit = |limit| PanelEdit::SeriesLimit { limit };
+        apply_panel_edit(&mut d, 1, limit(Some(2_500))).unwrap();
+        assert_eq!(d.panel(1).unwrap().series_limit(), Some(2_500));
+        let exported = crate::export::export_value(&d).unwrap();
+        assert_eq!(exported["panels"][0]["options"]["hinomiSeriesLimit"], 2_500);
+        let again = import_dashboard(&exported.to_string(), "t.json")
+            .unwrap()
+            .dashboard;
+        assert_eq!(again.panel(1).unwrap().series_limit(), Some(2_500));
+        for bad in [0, 20_001] {
+            assert!(
+                apply_panel_edit(&mut d, 1, limit(Some(bad))).is_err(),
+                "{bad}"
+            );
+        }
+        assert_eq!(d.panel(1).unwrap().series_limit(), Some(2_500));
+        apply_panel_edit(&mut d, 1, limit(None)).unwrap();
+        assert_eq!(d.panel(1).unwrap().series_limit(), None);
     }
 }

@@ -113,6 +113,8 @@ pub enum EditProblem {
     NotAUid(String),
     #[error("no free uid for {0:?}")]
     NoFreeUid(String),
+    #[error("a series limit of {0} is not between 1 and 20,000")]
+    SeriesLimit(u32),
 }
 
 /// Why a time (`now-6h`, `now/d`, a date) is not understood.
@@ -230,6 +232,9 @@ impl EditProblem {
                 "{uid:?} はダッシュボードの uid ではありません（英数字、'-'、'_' の 1〜40 文字）"
             ),
             Self::NoFreeUid(title) => format!("{title:?} に使える空きの uid がありません"),
+            Self::SeriesLimit(limit) => {
+                format!("系列数の上限 {limit} は 1 から 20,000 の間ではありません")
+            }
         }
     }
 }
@@ -353,6 +358,7 @@ mod tests {
                 EditProblem::NoQueries("text".into()),
                 EditProblem::NotAUid("../x".into()),
                 EditProblem::NoFreeUid("Node".into()),
+                EditProblem::SeriesLimit(0),
             ]
             .map(DashboardError::InvalidEdit),
         );

@@ -175,20 +175,25 @@ fn plan(
 }
 
 /// Range query for the graph: a panel frame (`HNP1`) with one query `A`, downsampled to
-/// `width_px`; Prometheus's error, if any, is inside the frame with its position.
+/// `width_px`, at most `series_limit` series; Prometheus's error, if any, is inside the frame
+/// with its position.
 pub async fn explore_range(
     expr: &str,
     datasource_id: Option<&str>,
     window: &TimeWindow,
     width_px: u32,
+    series_limit: u32,
     datasources: &[Datasource],
     clients: &EndpointCache,
 ) -> Result<Vec<u8>, MetricsError> {
     let planned = plan(expr, false, window, width_px, datasource_id)?;
     let width = panel_context(window, width_px).width_px;
-    Ok(run_planned(vec![planned], width, datasources, clients)
-        .await
-        .pack())
+    let limit = series_limit.max(1) as usize;
+    Ok(
+        run_planned(vec![planned], width, limit, datasources, clients)
+            .await
+            .pack(),
+    )
 }
 
 /// Instant query at the end of `window`, for the table.

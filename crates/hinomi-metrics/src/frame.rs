@@ -3,7 +3,9 @@
 //!
 //! Layout: `"HNP1" | u32 LE header length | header JSON | zero pad to 8 | one HNM1 frame per
 //! successful query` ([`hinomi_prometheus::downsample::encode_frame`]), each starting at an
-//! 8-aligned `offset` named in the header. A failed query has an `error` and no frame.
+//! 8-aligned `offset` named in the header. A failed query has an `error` and no frame. An HNM1
+//! frame holds each series' timestamps and values, or, when its series share one time grid,
+//! the grid once and each series' values on it (`grid_points`; see `encode_frame`).
 
 use hinomi_core::HinomiError;
 use hinomi_prometheus::QueryPosition;

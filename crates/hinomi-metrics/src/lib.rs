@@ -19,5 +19,6 @@ pub use cancel::Inflight;
 pub use error::MetricsError;
 pub use explore::{InstantAnswer, MetricName, PromqlCatalog};
 pub use run::{
-    SelectedVariable, pick_datasource, refresh_variable, run_panel, selected, with_cache,
+    SelectedVariable, panel_series_limit, pick_datasource, refresh_variable, run_panel, selected,
+    with_cache,
 };

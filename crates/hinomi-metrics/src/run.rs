@@ -29,8 +29,15 @@ pub struct SelectedVariable {
     pub dependents: Vec<String>,
 }
 
-/// At most this many series per panel; the rest are counted in `truncated_series`.
-pub const MAX_SERIES_PER_PANEL: usize = 200;
+/// How many series a panel frames: its own limit (`options.hinomiSeriesLimit`), else the
+/// settings' `default_limit`; the rest are counted in `truncated_series`.
+pub fn panel_series_limit(dashboard: &Dashboard, panel_id: u32, default_limit: u32) -> usize {
+    let limit = dashboard
+        .panel(panel_id)
+        .and_then(|p| p.series_limit())
+        .unwrap_or(default_limit);
+    limit.max(1) as usize
+}
 
 /// The Prometheus a dashboard's datasource reference means: the one whose id or name it is,
 /// else the first Prometheus in the settings (Grafana uids mean nothing here).
@@ -140,18 +147,21 @@ pub fn with_cache(cache: &PanelCache, uid: &str, panel_id: u32, answer: PanelAns
     frame
 }
 
-/// Plans the panel's queries and runs them concurrently; every answer or error is kept.
+/// Plans the panel's queries and runs them concurrently; every answer or error is kept. At most
+/// [`panel_series_limit`] series are framed, `default_limit` being the settings' limit.
 pub async fn run_panel(
     dashboard: &Dashboard,
     panel_id: u32,
     window: &TimeWindow,
     width_px: u32,
+    default_limit: u32,
     datasources: &[Datasource],
     clients: &EndpointCache,
 ) -> Result<PanelAnswer, MetricsError> {
     let ctx = panel_context(window, width_px);
     let planned = plan_panel(dashboard, panel_id, &ctx)?;
-    Ok(run_planned(planned, ctx.width_px, datasources, clients).await)
+    let limit = panel_series_limit(dashboard, panel_id, default_limit);
+    Ok(run_planned(planned, ctx.width_px, limit, datasources, clients).await)
 }
 
 /// How a panel of `width_px` pixels over `window` is planned (15 s scrape interval assumed).
@@ -163,10 +173,12 @@ pub(crate) fn panel_context(window: &TimeWindow, width_px: u32) -> QueryContext 
     }
 }
 
-/// Runs planned queries concurrently, downsampled to `width_px`, within the per-panel series cap.
+/// Runs planned queries concurrently, downsampled to `width_px`; the queries together frame at
+/// most `series_limit` series.
 pub(crate) async fn run_planned(
     planned: Vec<PlannedQuery>,
     width_px: u32,
+    series_limit: usize,
     datasources: &[Datasource],
     clients: &EndpointCache,
 ) -> PanelAnswer {
@@ -180,7 +192,7 @@ pub(crate) async fn run_planned(
         (datasource_id, result)
     });
     let results = futures::future::join_all(runs).await;
-    let mut budget = MAX_SERIES_PER_PANEL;
+    let mut budget = series_limit;
     let outcomes = planned
         .into_iter()
         .zip(results)
@@ -328,5 +340,25 @@ mod tests {
         assert_eq!(pick_datasource(None, &all).unwrap().id, "prom-a");
         let err = HinomiError::from(pick_datasource(None, &all[..1]).unwrap_err());
         assert_eq!(err.code, hinomi_core::ErrorCode::InvalidConfig);
+    }
+
+    #[test]
+    fn a_panel_limit_overrides_the_settings_limit() {
+        let json = serde_json::json!({
+            "title": "t",
+            "panels": [
+                {"id": 1, "type": "timeseries", "targets": [{"refId": "A", "expr": "up"}]},
+                {"id": 2, "type": "timeseries", "options": {"hinomiSeriesLimit": 3000},
+                 "targets": [{"refId": "A", "expr": "up"}]},
+                {"id": 3, "type": "timeseries", "options": {"hinomiSeriesLimit": "many"}}
+            ]
+        });
+        let dashboard = hinomi_dashboards::import_dashboard(&json.to_string(), "t.json")
+            .unwrap()
+            .dashboard;
+        assert_eq!(panel_series_limit(&dashboard, 1, 1_000), 1_000);
+        assert_eq!(panel_series_limit(&dashboard, 2, 1_000), 3_000);
+        assert_eq!(panel_series_limit(&dashboard, 3, 500), 500, "not a number");
+        assert_eq!(panel_series_limit(&dashboard, 9, 0), 1, "never zero");
     }
 }

@@ -1,3 +1,4 @@
+//! Over 400 lines: M4, the HNM1 encoder (both layouts) and the tests that pin their bytes.
 //! Fit series to the pixels that will draw them, and pack them for the UI.
 //!
 //! A panel 800 px wide cannot show 10,000 points per series; sending them costs IPC, parsing and
@@ -75,6 +76,7 @@ type Columns<'a> = (Cow<'a, [f64]>, Cow<'a, [f64]>);
 pub struct SeriesFrameEntry<'a> {
     #[specta(type = BTreeMap<String, String>)]
     labels: &'a BTreeMap<String, String>,
+    /// Values in the frame: the grid's length when the frame has one.
     #[specta(type = u32)]
     points: usize,
     /// How many points Prometheus returned before downsampling.
@@ -86,16 +88,24 @@ pub struct SeriesFrameEntry<'a> {
 #[derive(Debug, Serialize, Type)]
 pub struct SeriesFrameHeader<'a> {
     series: Vec<SeriesFrameEntry<'a>>,
-    /// Series left out because the panel's cap was reached; the UI says so.
+    /// Series left out because the panel's limit was reached; the UI says so.
     #[specta(type = u32)]
     truncated_series: usize,
+    /// Set when every series sits on one time grid of this many points: the frame then holds
+    /// the grid's timestamps once and each series' values on it (NaN where it has no point).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[specta(optional, type = Option<u32>)]
+    grid_points: Option<usize>,
 }
 
 pub const FRAME_MAGIC: &[u8; 4] = b"HNM1";
 
-/// Downsamples every series to `width` columns and encodes the frame:
-/// `"HNM1" | u32 header length | header JSON | zero padding to 8 | per series: f64 timestamps,
-/// f64 values` (little-endian), so each column is an aligned `Float64Array` view in JS.
+/// Downsamples the first `max_series` series to `width` columns and encodes the frame:
+/// `"HNM1" | u32 header length | header JSON | zero padding to 8 | data`, little-endian f64
+/// columns so each is an aligned `Float64Array` view in JS. The data is, per series, its
+/// timestamps then its values; or, when the series share one time grid (a range query on a
+/// step grid), the grid's timestamps once, then per series its values on the grid
+/// (`grid_points` in the header).
 pub fn encode_frame(
     series: &[Series],
     start: f64,
@@ -120,20 +130,25 @@ pub fn encode_frame(
             }
         })
         .collect();
+    let grid = shared_grid(&reduced);
     let header = SeriesFrameHeader {
         series: shown
             .iter()
             .zip(&reduced)
             .map(|(s, (t, _))| SeriesFrameEntry {
                 labels: &s.labels,
-                points: t.len(),
+                points: grid.as_ref().map_or(t.len(), |g| g.len()),
                 source_points: s.timestamps.len(),
             })
             .collect(),
         truncated_series: series.len() - shown.len(),
+        grid_points: grid.as_ref().map(|g| g.len()),
     };
     let header_json = serde_json::to_vec(&header).unwrap_or_else(|_| b"{}".to_vec());
-    let numbers: usize = reduced.iter().map(|(t, v)| t.len() + v.len()).sum();
+    let numbers: usize = match &grid {
+        Some(grid) => grid.len() * (reduced.len() + 1),
+        None => reduced.iter().map(|(t, v)| t.len() + v.len()).sum(),
+    };
     let mut frame = Vec::with_capacity(8 + header_json.len() + 8 + numbers * 8);
     frame.extend_from_slice(FRAME_MAGIC);
     frame.extend_from_slice(&(header_json.len() as u32).to_le_bytes());
@@ -141,12 +156,92 @@ pub fn encode_frame(
     while frame.len() % 8 != 0 {
         frame.push(0);
     }
-    for (timestamps, values) in &reduced {
-        for column in [timestamps, values] {
-            append_le(&mut frame, column);
+    match &grid {
+        Some(grid) => {
+            append_le(&mut frame, grid);
+            for (timestamps, values) in &reduced {
+                if timestamps[..] == grid[..] {
+                    append_le(&mut frame, values);
+                } else {
+                    append_le(&mut frame, &on_grid(grid, timestamps, values));
+                }
+            }
+        }
+        None => {
+            for (timestamps, values) in &reduced {
+                for column in [timestamps, values] {
+                    append_le(&mut frame, column);
+                }
+            }
         }
     }
     frame
+}
+
+/// The one time grid every series' timestamps lie on (their union), when sending it once and
+/// each series' values on it (NaN-filled) takes less room than each series' own timestamps and
+/// values. Range queries on a step grid have one; M4-reduced series usually do not; a lone
+/// series gains nothing from it.
+fn shared_grid<'a>(series: &'a [Columns<'_>]) -> Option<Cow<'a, [f64]>> {
+    if series.len() < 2 {
+        return None;
+    }
+    let first = &series[0].0;
+    let ascending = |t: &[f64]| t.windows(2).all(|w| w[0] < w[1]);
+    if !series.iter().all(|(t, _)| ascending(t)) {
+        return None; // a merge would fold repeated timestamps and lose points
+    }
+    if series.iter().all(|(t, _)| t[..] == first[..]) {
+        return Some(Cow::Borrowed(&first[..]));
+    }
+    let total: usize = series.iter().map(|(t, _)| t.len()).sum();
+    // Grid plus n value columns must stay under the per-series layout's 2 × total numbers.
+    let largest_worth_it = (2 * total).saturating_sub(1) / (series.len() + 1);
+    let mut grid: Vec<f64> = Vec::new();
+    for (timestamps, _) in series {
+        grid = merge_sorted(&grid, timestamps);
+        if grid.len() > largest_worth_it {
+            return None;
+        }
+    }
+    Some(Cow::Owned(grid))
+}
+
+/// The ascending union of two ascending, duplicate-free lists.
+fn merge_sorted(a: &[f64], b: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] < b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else if b[j] < a[i] {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push(a[i]);
+            i += 1;
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// A series' values placed on `grid` (which holds all its timestamps), NaN elsewhere.
+fn on_grid(grid: &[f64], timestamps: &[f64], values: &[f64]) -> Vec<f64> {
+    let mut out = vec![f64::NAN; grid.len()];
+    let mut at = 0;
+    for (t, v) in timestamps.iter().zip(values) {
+        while at < grid.len() && grid[at] < *t {
+            at += 1;
+        }
+        if let Some(slot) = out.get_mut(at) {
+            *slot = *v;
+        }
+    }
+    out
 }
 
 /// Appends f64s as little-endian bytes: one memcpy on little-endian machines.
@@ -242,5 +337,98 @@ mod tests {
         assert_eq!(f(4), 1.0);
         assert!(f(5).is_nan());
         assert_eq!(frame.len(), data_start + 6 * 8);
+    }
+
+    fn on_step_grid(labels: &str, timestamps: &[f64], values: &[f64]) -> Series {
+        Series {
+            labels: BTreeMap::from([("i".to_string(), labels.to_string())]),
+            timestamps: timestamps.to_vec(),
+            values: values.to_vec(),
+        }
+    }
+
+    /// The header and the f64s after it.
+    fn split(frame: &[u8]) -> (serde_json::Value, Vec<f64>) {
+        let header_len = u32::from_le_bytes(frame[4..8].try_into().unwrap()) as usize;
+        let header = serde_json::from_slice(&frame[8..8 + header_len]).unwrap();
+        let data_start = (8 + header_len).div_ceil(8) * 8;
+        let numbers = frame[data_start..]
+            .chunks_exact(8)
+            .map(|b| f64::from_le_bytes(b.try_into().unwrap()))
+            .collect();
+        (header, numbers)
+    }
+
+    #[test]
+    fn series_on_one_step_grid_send_the_timestamps_once() {
+        let series = vec![
+            on_step_grid("a", &[15.0, 30.0, 45.0], &[1.0, 2.0, 3.0]),
+            on_step_grid("b", &[15.0, 30.0, 45.0], &[4.0, 5.0, 6.0]),
+            on_step_grid("c", &[15.0, 30.0, 45.0], &[7.0, 8.0, 9.0]),
+        ];
+        let (header, numbers) = split(&encode_frame(&series, 0.0, 60.0, 100, 10));
+        assert_eq!(header["grid_points"], 3);
+        assert_eq!(header["series"][2]["points"], 3);
+        assert_eq!(
+            numbers,
+            [
+                15.0, 30.0, 45.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0
+            ]
+        );
+    }
+
+    #[test]
+    fn a_series_with_gaps_gets_nan_on_the_shared_grid() {
+        // One series starts late, another ends early: the grid is their union.
+        let series = vec![
+            on_step_grid("late", &[30.0, 45.0, 60.0], &[2.0, 3.0, 4.0]),
+            on_step_grid("early", &[15.0, 30.0, 45.0], &[5.0, 6.0, 7.0]),
+            on_step_grid("full", &[15.0, 30.0, 45.0, 60.0], &[1.0, 1.0, 1.0, 1.0]),
+        ];
+        let (header, numbers) = split(&encode_frame(&series, 0.0, 60.0, 100, 10));
+        assert_eq!(header["grid_points"], 4);
+        assert_eq!(header["series"][0]["source_points"], 3);
+        assert_eq!(numbers[..4], [15.0, 30.0, 45.0, 60.0]);
+        assert!(numbers[4].is_nan());
+        assert_eq!(numbers[5..8], [2.0, 3.0, 4.0]);
+        assert_eq!(numbers[8..11], [5.0, 6.0, 7.0]);
+        assert!(numbers[11].is_nan());
+        assert_eq!(numbers[12..16], [1.0; 4]);
+    }
+
+    #[test]
+    fn series_on_different_times_keep_their_own_timestamps() {
+        // Nothing shared: a union grid would be mostly NaN, bigger than the series themselves.
+        let series = vec![
+            on_step_grid("a", &[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]),
+            on_step_grid("b", &[1.5, 2.5, 3.5], &[4.0, 5.0, 6.0]),
+        ];
+        let (header, numbers) = split(&encode_frame(&series, 0.0, 4.0, 100, 10));
+        assert!(header.get("grid_points").is_none(), "{header}");
+        assert_eq!(numbers[..6], [1.0, 2.0, 3.0, 1.0, 2.0, 3.0]);
+        // A lone series, and repeated timestamps, never take the grid either.
+        let lone = encode_frame(&series[..1], 0.0, 4.0, 100, 10);
+        assert!(split(&lone).0.get("grid_points").is_none());
+        let repeated = vec![
+            on_step_grid("a", &[1.0, 1.0], &[1.0, 2.0]),
+            on_step_grid("b", &[1.0, 1.0], &[3.0, 4.0]),
+        ];
+        let frame = encode_frame(&repeated, 0.0, 4.0, 100, 10);
+        assert!(split(&frame).0.get("grid_points").is_none());
+    }
+
+    #[test]
+    fn the_series_limit_caps_what_is_framed_and_counts_the_rest() {
+        let series: Vec<Series> = (0..1_500)
+            .map(|i| on_step_grid(&i.to_string(), &[15.0, 30.0], &[1.0, 2.0]))
+            .collect();
+        let (header, numbers) = split(&encode_frame(&series, 0.0, 60.0, 100, 1_000));
+        assert_eq!(header["series"].as_array().unwrap().len(), 1_000);
+        assert_eq!(header["truncated_series"], 500);
+        assert_eq!(
+            numbers.len(),
+            2 + 1_000 * 2,
+            "one grid, then 1,000 value columns"
+        );
     }
 }

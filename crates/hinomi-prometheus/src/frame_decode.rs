@@ -18,6 +18,9 @@ struct HeaderSeries {
 #[derive(Deserialize)]
 struct Header {
     series: Vec<HeaderSeries>,
+    /// Set when the series share one time grid, sent once before their values.
+    #[serde(default)]
+    grid_points: Option<usize>,
 }
 
 /// The series of a frame, or `None` when the bytes are not a whole HNM1 frame.
@@ -38,13 +41,35 @@ pub fn decode_frame(frame: &[u8]) -> Option<Vec<Series>> {
                 .collect(),
         )
     };
+    let Some(grid_points) = header.grid_points else {
+        return header
+            .series
+            .into_iter()
+            .map(|s| {
+                Some(Series {
+                    timestamps: column(s.points)?,
+                    values: column(s.points)?,
+                    labels: s.labels,
+                })
+            })
+            .collect();
+    };
+    let grid = column(grid_points)?;
     header
         .series
         .into_iter()
         .map(|s| {
+            let values = column(grid_points)?;
+            // The grid's NaN fillers were gaps in the chart, as a NaN sample is: left out.
+            let (timestamps, values) = grid
+                .iter()
+                .zip(values)
+                .filter(|(_, v)| !v.is_nan())
+                .map(|(t, v)| (*t, v))
+                .unzip();
             Some(Series {
-                timestamps: column(s.points)?,
-                values: column(s.points)?,
+                timestamps,
+                values,
                 labels: s.labels,
             })
         })
@@ -77,6 +102,26 @@ mod tests {
         assert_eq!(decoded[0].values[0], 0.5);
         assert!(decoded[0].values[1].is_nan());
         assert_eq!(decoded[1].values, vec![7.0]);
+    }
+
+    #[test]
+    fn series_on_a_shared_grid_read_back_without_the_gap_fillers() {
+        let series = vec![
+            Series {
+                labels: [("i".to_owned(), "0".to_owned())].into(),
+                timestamps: vec![10.0, 20.0, 30.0],
+                values: vec![1.0, 2.0, 3.0],
+            },
+            Series {
+                labels: [("i".to_owned(), "1".to_owned())].into(),
+                timestamps: vec![10.0, 30.0],
+                values: vec![4.0, 6.0],
+            },
+        ];
+        let frame = encode_frame(&series, 0.0, 40.0, 100, 10);
+        let decoded = decode_frame(&frame).unwrap();
+        assert_eq!(decoded, series);
+        assert!(decode_frame(&frame[..frame.len() - 8]).is_none());
     }
 
     #[test]

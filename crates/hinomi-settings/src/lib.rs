@@ -23,8 +23,8 @@ pub use file::{LoadedSettings, SettingsFile, WhenMissing};
 use hinomi_alerts::notification_prefs::AlertNotificationPrefs;
 use hinomi_alerts::round::RoundSettings;
 use hinomi_core::settings::{
-    Datasource, DatasourceProblem, Language, SETTINGS_VERSION, datasource_problems,
-    demo_datasources, refresh_interval_problems,
+    DEFAULT_SERIES_LIMIT, Datasource, DatasourceProblem, Language, SETTINGS_VERSION,
+    datasource_problems, demo_datasources, refresh_interval_problems, series_limit_problems,
 };
 use hinomi_incidents::policy::IncidentPolicy;
 use serde::{Deserialize, Serialize};
@@ -47,6 +47,15 @@ pub struct Settings {
     #[serde(default)]
     #[specta(optional)]
     pub alert_notifications: AlertNotificationPrefs,
+    /// How many series a panel (and Explore's graph) draws at most, unless the panel sets its
+    /// own limit (`options.hinomiSeriesLimit`). Absent in older files.
+    #[serde(default = "default_series_limit")]
+    #[specta(optional)]
+    pub series_limit: u32,
+}
+
+fn default_series_limit() -> u32 {
+    DEFAULT_SERIES_LIMIT
 }
 
 /// The embedded default: the bundled demo stack on its loopback ports.
@@ -59,6 +68,7 @@ impl Default for Settings {
             datasources: demo_datasources(),
             incidents: Default::default(),
             alert_notifications: AlertNotificationPrefs::default(),
+            series_limit: DEFAULT_SERIES_LIMIT,
         }
     }
 }
@@ -85,6 +95,7 @@ impl Settings {
         }
         problems.extend(self.alert_notifications.problems());
         problems.extend(refresh_interval_problems(self.refresh_interval_secs));
+        problems.extend(series_limit_problems(self.series_limit));
         problems
     }
 

@@ -315,6 +315,23 @@ fn a_file_without_notification_prefs_loads_with_their_defaults() {
 }
 
 #[test]
+fn the_series_limit_defaults_to_a_thousand_round_trips_and_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.toml");
+    std::fs::write(&path, "version = 1\n").unwrap();
+    let file = SettingsFile::new(&path);
+    assert_eq!(file.load().settings.series_limit, 1_000, "older files");
+    let mut settings = file.load().settings;
+    settings.series_limit = 5_000;
+    file.save(&settings).unwrap();
+    assert_eq!(file.load().settings.series_limit, 5_000);
+    settings.series_limit = 0;
+    let problems = settings.problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].field, "series_limit");
+}
+
+#[test]
 fn auth_round_trips_without_its_secret_and_old_files_load_without_auth() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("settings.toml");

@@ -320,6 +320,7 @@ pub async fn run_panel(
         panel_id,
         &window,
         width_px,
+        datasources.series_limit(),
         &configured,
         datasources.clients(),
     );

@@ -30,6 +30,11 @@ impl Datasources<'_> {
         list
     }
 
+    /// How many series a panel draws unless it sets its own limit (the settings in force).
+    pub fn series_limit(&self) -> u32 {
+        self.settings.snapshot().settings.series_limit
+    }
+
     pub fn clients(&self) -> &EndpointCache {
         &self.clients
     }

@@ -25,6 +25,7 @@ pub async fn explore_range(
         datasource_id.as_deref(),
         &window,
         width_px,
+        datasources.series_limit(),
         &configured,
         datasources.clients(),
     );

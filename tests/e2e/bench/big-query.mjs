@@ -5,8 +5,9 @@
 // data-painted-at, as in dashboards.mjs). Baseline, same run: the raw HTTP fetch of the same
 // query (same start, end and step) from this process with fetch() + the whole body, and, as a
 // second reference, curl's time for the same request.
-// The panel shows at most 200 series (MAX_SERIES_PER_PANEL, no setting lifts it): the app
-// still fetches and decodes all 1,000, then frames and draws 200, which is what a user sees.
+// The panel draws all 1,000 series: its own series limit (options.hinomiSeriesLimit) is the
+// backfill's series count, so no settings default can cut it; a run where the panel drew fewer
+// fails. The 1,000 series share one time grid, so the frame carries the timestamps once.
 // Run under Xvfb: `xvfb-run -a dbus-run-session -- node tests/e2e/bench/big-query.mjs [runs]`
 // (HINOMI_APP_BIN=target/release/hinomi for a release build of the app).
 
@@ -86,6 +87,7 @@ function benchDashboard(info) {
         // One point per backfilled sample: the query is exactly 1,000 × 1,440.
         maxDataPoints: info.points,
         interval: `${info.step_secs}s`,
+        options: { hinomiSeriesLimit: info.series },
         targets: [{ refId: "A", datasource, expr: info.metric }],
       },
     ],
@@ -169,7 +171,7 @@ try {
     last = await openAndTime(app.browser);
     const fetched = await rawFetch();
     rawBytes = fetched.bytes;
-    if (last.drawnSeries === 0) throw new Error(`the panel painted no series: ${JSON.stringify(last)}`);
+    if (last.drawnSeries !== info.series) throw new Error(`the panel drew ${last.drawnSeries} of ${info.series} series: ${JSON.stringify(last)}`);
     if (run === 0) {
       await screenshot(app.browser, "bench-big-query");
       continue; // warm-up: uPlot loaded, Prometheus' caches filled

@@ -1227,7 +1227,9 @@ export type PanelEdit = { kind: "title"; title: string } |
 /**  Switch between drawable types (`timeseries`, `stat`, `gauge`, `bargauge`, `table`, `text`). */
 { kind: "type"; panel_type: string } | { kind: "query"; ref_id: string; expr: string } | { kind: "legend_format"; ref_id: string; legend_format: string | null } | 
 /**  Adds a query with the next free ref id (`A`, `B`, ...). */
-{ kind: "add_query"; expr: string } | { kind: "remove_query"; ref_id: string };
+{ kind: "add_query"; expr: string } | { kind: "remove_query"; ref_id: string } | 
+/**  The panel's own series limit (`options.hinomiSeriesLimit`); `None` follows the settings. */
+{ kind: "series_limit"; limit: number | null };
 
 /**
  *  The JSON header of an HNP1 frame. Exported to TypeScript (ui/src/lib/bindings.ts), so
@@ -1521,6 +1523,7 @@ export type SelectedVariable = {
  */
 export type SeriesFrameEntry = {
 	labels: { [key in string]: string },
+	/**  Values in the frame: the grid's length when the frame has one. */
 	points: number,
 	/**  How many points Prometheus returned before downsampling. */
 	source_points: number,
@@ -1529,8 +1532,13 @@ export type SeriesFrameEntry = {
 /**  The JSON header of an HNM1 frame (exported to TypeScript too). */
 export type SeriesFrameHeader = {
 	series: SeriesFrameEntry[],
-	/**  Series left out because the panel's cap was reached; the UI says so. */
+	/**  Series left out because the panel's limit was reached; the UI says so. */
 	truncated_series: number,
+	/**
+	 *  Set when every series sits on one time grid of this many points: the frame then holds
+	 *  the grid's timestamps once and each series' values on it (NaN where it has no point).
+	 */
+	grid_points?: number | null,
 };
 
 /**
@@ -1547,6 +1555,11 @@ export type Settings = {
 	incidents?: IncidentPolicy,
 	/**  Desktop notifications of alerts: do-not-disturb, quiet hours, escalation. */
 	alert_notifications?: AlertNotificationPrefs,
+	/**
+	 *  How many series a panel (and Explore's graph) draws at most, unless the panel sets its
+	 *  own limit (`options.hinomiSeriesLimit`). Absent in older files.
+	 */
+	series_limit?: number,
 };
 
 export type SettingsView = {

@@ -14,6 +14,7 @@ mod problems;
 pub use datasource::{Datasource, DatasourceAuth, DatasourceKind, LogSourceOptions, TlsOptions};
 pub use problems::{
     DatasourceProblem, datasource_problems, parse_endpoint_url, refresh_interval_problems,
+    series_limit_problems,
 };
 
 use datasource::default_timeout_ms;
@@ -21,6 +22,13 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 pub const SETTINGS_VERSION: u32 = 1;
+
+/// How many series a panel draws when neither it nor the settings say otherwise.
+pub const DEFAULT_SERIES_LIMIT: u32 = 1_000;
+
+/// The series limits a user may choose (settings and per panel): beyond 20,000 a panel's
+/// frame alone is hundreds of MiB and no chart stays usable.
+pub const SERIES_LIMIT_RANGE: std::ops::RangeInclusive<u32> = 1..=20_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]

@@ -115,6 +115,21 @@ pub fn refresh_interval_problems(refresh_interval_secs: u32) -> Vec<DatasourcePr
     problems
 }
 
+/// The panel series limit must lie in [`SERIES_LIMIT_RANGE`].
+pub fn series_limit_problems(series_limit: u32) -> Vec<DatasourceProblem> {
+    if super::SERIES_LIMIT_RANGE.contains(&series_limit) {
+        return Vec::new();
+    }
+    vec![DatasourceProblem {
+        datasource_id: String::new(),
+        field: "series_limit".into(),
+        error: HinomiError::invalid_input(say(
+            "The series limit must be between 1 and 20,000.",
+            "系列数の上限は 1 から 20,000 の間にしてください。",
+        )),
+    }]
+}
+
 impl TlsOptions {
     /// Problems with these options, as `(field, message)`.
     fn problems(&self) -> Vec<(&'static str, HinomiError)> {
@@ -251,5 +266,17 @@ mod tests {
             "更新間隔は 1 秒から 1 時間の間にしてください。"
         );
         assert_eq!(ja[0].error.code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn series_limits_outside_the_range_are_problems() {
+        assert!(series_limit_problems(1).is_empty());
+        assert!(series_limit_problems(20_000).is_empty());
+        for bad in [0, 20_001] {
+            let problems = with(Lang::En, || series_limit_problems(bad));
+            assert_eq!(problems.len(), 1, "{bad}");
+            assert_eq!(problems[0].field, "series_limit");
+            assert_eq!(problems[0].error.code, ErrorCode::InvalidInput);
+        }
     }
 }

@@ -161,7 +161,33 @@ impl PanelKind {
     ];
 }
 
+/// The Hinomi-only key of a panel's `options` that holds its series limit (a positive integer).
+/// Grafana keeps option keys it does not know, so the limit survives export and re-import.
+pub const SERIES_LIMIT_OPTION: &str = "hinomiSeriesLimit";
+
 impl Panel {
+    /// The panel's own series limit, when its options set a usable one.
+    pub fn series_limit(&self) -> Option<u32> {
+        let value = self.options.as_ref()?.get(SERIES_LIMIT_OPTION)?.as_u64()?;
+        u32::try_from(value).ok().filter(|&n| n > 0)
+    }
+
+    /// Sets (or, with `None`, removes) the panel's own series limit.
+    pub fn set_series_limit(&mut self, limit: Option<u32>) {
+        match limit {
+            Some(n) => {
+                self.options
+                    .get_or_insert_with(Map::new)
+                    .insert(SERIES_LIMIT_OPTION.to_owned(), Value::from(n));
+            }
+            None => {
+                if let Some(options) = &mut self.options {
+                    options.remove(SERIES_LIMIT_OPTION);
+                }
+            }
+        }
+    }
+
     pub fn kind(&self) -> PanelKind {
         PanelKind::of(&self.panel_type)
     }

@@ -75,7 +75,8 @@ async fn a_newer_query_drops_the_slow_one_and_its_http_request() {
         let (inflight, datasources, clients) =
             (inflight.clone(), datasources.clone(), clients.clone());
         tokio::spawn(async move {
-            let run = explore::explore_range("slow", None, &window, 100, &datasources, &clients);
+            let run =
+                explore::explore_range("slow", None, &window, 100, 1_000, &datasources, &clients);
             inflight.run_latest("explore/range", run).await
         })
     };
@@ -87,7 +88,7 @@ async fn a_newer_query_drops_the_slow_one_and_its_http_request() {
     let fast = inflight
         .run_latest(
             "explore/range",
-            explore::explore_range("fast", None, &window, 100, &datasources, &clients),
+            explore::explore_range("fast", None, &window, 100, 1_000, &datasources, &clients),
         )
         .await
         .expect("the newer run is not cancelled")

@@ -38,7 +38,7 @@ async fn explore_shows_an_endless_answer_as_too_large() {
         err.message
     );
 
-    let frame = explore::explore_range("up", None, &window, 800, &datasources, &clients)
+    let frame = explore::explore_range("up", None, &window, 800, 1_000, &datasources, &clients)
         .await
         .unwrap();
     let needle = b"answer too large (";

@@ -17,6 +17,18 @@ describe("alignSeries", () => {
     expect(yb).toBe(b);
   });
 
+  it("hands a shared grid over as is, copying only a column with gaps (NaN → null)", () => {
+    const grid = f64([10, 20, 30]);
+    const full = f64([1, 2, 3]);
+    const [x, ya, yb] = alignSeries([
+      { name: "a", timestamps: grid, values: full },
+      { name: "b", timestamps: grid, values: f64([4, NaN, 6]) },
+    ]);
+    expect(x).toBe(grid);
+    expect(ya).toBe(full);
+    expect(Array.from(yb!)).toEqual([4, null, 6]);
+  });
+
   it("merges series with different timestamps, null where one has no point", () => {
     const table = alignSeries([
       { name: "a", timestamps: f64([10, 20]), values: f64([1, 2]) },

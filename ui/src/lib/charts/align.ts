@@ -16,11 +16,15 @@ export type AlignedColumns = [ArrayLike<number>, ...Array<ArrayLike<number | nul
 /**
  * The series as uPlot's aligned table. When every series already has the same timestamps
  * (ascending) and only finite values, the common case of one range query, the columns are handed
- * over as they are (the frame's `Float64Array` views, no copy); otherwise they are merged onto one
- * x column with null where a series has no point or a NaN/Inf one.
+ * over as they are (the frame's `Float64Array` views, no copy). Series of a shared-grid frame (one
+ * timestamps array for all) keep that too, and only a column with NaN/Inf (its gaps on the grid)
+ * is copied, with null there. Otherwise they are merged onto one x column with null where a
+ * series has no point or a NaN/Inf one.
  */
 export function alignSeries(series: readonly ChartSeries[]): AlignedColumns {
-  if (sharesOneGrid(series)) return [series[0]!.timestamps, ...series.map((s) => s.values)];
+  if (sharesOneGrid(series) && (onOneGridArray(series) || series.every((s) => allFinite(s.values)))) {
+    return [series[0]!.timestamps, ...series.map((s) => withNullGaps(s.values))];
+  }
   const all = new Set<number>();
   for (const s of series) for (let i = 0; i < s.timestamps.length; i++) all.add(s.timestamps[i]!);
   const xs = [...all].sort((a, b) => a - b);
@@ -37,7 +41,7 @@ export function alignSeries(series: readonly ChartSeries[]): AlignedColumns {
   return [xs, ...columns];
 }
 
-/** True when the columns can go to uPlot untouched (it needs ascending x and no NaN in y). */
+/** True when every series has the same ascending timestamps (uPlot's one x column). */
 function sharesOneGrid(series: readonly ChartSeries[]): boolean {
   const xs = series[0]?.timestamps;
   if (!xs) return false;
@@ -45,9 +49,25 @@ function sharesOneGrid(series: readonly ChartSeries[]): boolean {
   for (const s of series) {
     if (s.timestamps.length !== xs.length || s.values.length !== xs.length) return false;
     if (s.timestamps !== xs) for (let i = 0; i < xs.length; i++) if (s.timestamps[i] !== xs[i]) return false;
-    for (let i = 0; i < xs.length; i++) if (!Number.isFinite(s.values[i]!)) return false;
   }
   return true;
+}
+
+/** Several series holding the very same timestamps array: a shared-grid frame's. */
+function onOneGridArray(series: readonly ChartSeries[]): boolean {
+  return series.length > 1 && series.every((s) => s.timestamps === series[0]!.timestamps);
+}
+
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return false;
+  return true;
+}
+
+/** The column itself when all its values are finite; else a copy with null (uPlot's gap) for
+ * NaN/Inf, which uPlot would otherwise draw as a point. */
+function withNullGaps(values: ArrayLike<number>): ArrayLike<number | null> {
+  if (allFinite(values)) return values;
+  return Array.from(values, (v) => (Number.isFinite(v) ? v : null));
 }
 
 /** Grafana's classic palette, in order. */

@@ -20,6 +20,28 @@ describe("series frames", () => {
     expect(Array.from(frame.series[1]!.values)).toEqual([-1]);
   });
 
+  it("gives every series of a shared-grid frame the one grid array, values NaN where it has no point", () => {
+    const bytes = encodeSeriesFrame(
+      [
+        { labels: { i: "0" }, timestamps: [15, 30, 45], values: [1, 2, 3] },
+        { labels: { i: "1" }, timestamps: [15, 45], values: [4, NaN, 6] },
+      ],
+      7,
+      [15, 30, 45],
+    );
+    const frame = decodeSeriesFrame(bytes.buffer as ArrayBuffer);
+    expect(frame.truncatedSeries).toBe(7);
+    const [a, b] = frame.series;
+    expect(a!.timestamps).toBe(b!.timestamps);
+    expect(Array.from(a!.timestamps)).toEqual([15, 30, 45]);
+    expect(Array.from(a!.values)).toEqual([1, 2, 3]);
+    expect(b!.values[1]).toBeNaN();
+    expect(b!.values[2]).toBe(6);
+    expect(b!.sourcePoints).toBe(2);
+    expect(b!.values.buffer).toBe(bytes.buffer);
+    expect(() => decodeSeriesFrame(bytes.buffer as ArrayBuffer, 0, bytes.length - 8)).toThrow(FrameError);
+  });
+
   it("refuses something that is not a frame", () => {
     expect(() => decodeSeriesFrame(new Uint8Array([1, 2, 3, 4, 0, 0, 0, 0]).buffer)).toThrow(FrameError);
   });

@@ -4,7 +4,11 @@
 // Panel frame: "HNP1" | u32 LE header length | header JSON {queries:[…]} | pad to 8 | one
 // series frame per successful query at the 8-aligned `offset` its header names.
 // Series frame: "HNM1" | u32 LE header length | header JSON {series:[{labels, points,
-// source_points}], truncated_series} | pad to 8 | per series: f64 timestamps, f64 values.
+// source_points}], truncated_series, grid_points?} | pad to 8 | per series: f64 timestamps,
+// f64 values; or, when the header has `grid_points` (the series share one time grid, as a range
+// query's do), the grid's f64 timestamps once, then per series its f64 values on the grid (NaN
+// where it has no point). Every series of such a frame exposes the same grid Float64Array as
+// its `timestamps`, so uPlot gets one x column without a copy.
 // The header types and magic words are generated from the Rust that writes them
 // (hinomi-metrics `frame.rs`, hinomi-prometheus `downsample.rs`) into bindings.ts.
 
@@ -19,7 +23,8 @@ import {
 
 export interface FrameSeries {
   labels: Record<string, string>;
-  /** Seconds since the epoch. */
+  /** Seconds since the epoch. On a shared grid, the same array for every series of the frame
+   * (and `values` NaN where this series has no point). */
   timestamps: Float64Array;
   values: Float64Array;
   /** Points Prometheus returned before downsampling. */
@@ -74,6 +79,18 @@ export function decodeSeriesFrame(buffer: ArrayBuffer, offset = 0, length = buff
   const raw = header as SeriesFrameHeader;
   let at = dataStart;
   const end = offset + length;
+  if (raw.grid_points !== undefined && raw.grid_points !== null) {
+    const points = raw.grid_points;
+    if (at + (raw.series.length + 1) * points * 8 > end) throw new FrameError("series data runs past the end of the frame");
+    const grid = new Float64Array(buffer, at, points);
+    at += points * 8;
+    const series = raw.series.map((s): FrameSeries => {
+      const values = new Float64Array(buffer, at, points);
+      at += points * 8;
+      return { labels: s.labels, timestamps: grid, values, sourcePoints: s.source_points };
+    });
+    return { series, truncatedSeries: raw.truncated_series };
+  }
   const series: FrameSeries[] = raw.series.map((s) => {
     const bytes = s.points * 8;
     if (at + 2 * bytes > end) throw new FrameError("series data runs past the end of the frame");
@@ -132,13 +149,21 @@ export interface EncodeSeries {
   values: number[];
 }
 
-export function encodeSeriesFrame(series: EncodeSeries[], truncatedSeries = 0): Uint8Array {
+/** With `grid`, the series' values must already lie on it (NaN for no point), as Rust writes
+ * them when they share one time grid. */
+export function encodeSeriesFrame(series: EncodeSeries[], truncatedSeries = 0, grid?: number[]): Uint8Array {
   const header: SeriesFrameHeader = {
-    series: series.map((s) => ({ labels: s.labels, points: s.timestamps.length, source_points: s.timestamps.length })),
+    series: series.map((s) => ({ labels: s.labels, points: grid?.length ?? s.timestamps.length, source_points: s.timestamps.length })),
     truncated_series: truncatedSeries,
+    ...(grid ? { grid_points: grid.length } : {}),
   };
   const out = headerBytes(SERIES_FRAME_MAGIC, header);
-  for (const s of series) out.push(...f64Bytes(s.timestamps), ...f64Bytes(s.values));
+  if (grid) {
+    out.push(...f64Bytes(grid));
+    for (const s of series) out.push(...f64Bytes(s.values));
+  } else {
+    for (const s of series) out.push(...f64Bytes(s.timestamps), ...f64Bytes(s.values));
+  }
   return Uint8Array.from(out);
 }
 
@@ -151,10 +176,12 @@ export interface EncodeQuery {
   errorPosition?: { line: number; column: number } | null;
   series?: EncodeSeries[];
   truncatedSeries?: number;
+  /** Encode the series on this shared time grid (see `encodeSeriesFrame`). */
+  grid?: number[];
 }
 
 export function encodePanelFrame(queries: EncodeQuery[], stale?: { sinceMs: number; error: HinomiError }): ArrayBuffer {
-  const frames = queries.map((q) => (q.error ? null : encodeSeriesFrame(q.series ?? [], q.truncatedSeries ?? 0)));
+  const frames = queries.map((q) => (q.error ? null : encodeSeriesFrame(q.series ?? [], q.truncatedSeries ?? 0, q.grid)));
   const headers = (offsets: number[]): QueryHeader[] =>
     queries.map((q, i) => ({
       ref_id: q.refId,

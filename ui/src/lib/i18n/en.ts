@@ -117,6 +117,8 @@ export const en = {
   "settings.autostart.hint": "Alerts then notify without opening the console. Applied at once.",
   "settings.refreshInterval": "Refresh interval (seconds)",
   "settings.refreshInterval.hint": "How often Targets and other live views refresh.",
+  "settings.seriesLimit": "Series per panel",
+  "settings.seriesLimit.hint": "How many series a panel and Explore draw at most (1–20,000); a panel may set its own in its editor.",
   "settings.datasources": "Datasources",
   "settings.kind.prometheus": "Prometheus",
   "settings.kind.alertmanager": "Alertmanager",

@@ -115,6 +115,8 @@ export const ja: { readonly [K in keyof typeof en]: string } = {
   "settings.autostart.hint": "コンソールを開かなくてもアラートが通知されます。変更はすぐに反映されます。",
   "settings.refreshInterval": "更新間隔（秒）",
   "settings.refreshInterval.hint": "ターゲットなどのライブビューを更新する間隔です。",
+  "settings.seriesLimit": "パネルあたりの系列数",
+  "settings.seriesLimit.hint": "パネルと探索で描く系列数の上限です（1〜20,000）。パネルごとの上限はパネルの編集で設定できます。",
   "settings.datasources": "データソース",
   "settings.kind.prometheus": "Prometheus",
   "settings.kind.alertmanager": "Alertmanager",

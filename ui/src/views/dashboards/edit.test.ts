@@ -30,4 +30,18 @@ describe("panelEdits", () => {
       { kind: "legend_format", ref_id: "A", legend_format: null },
     ]);
   });
+
+  it("sets or clears the panel's own series limit, and sends nothing for a limit out of range", () => {
+    const draft = draftOf(panel);
+    expect(draft.seriesLimit).toBe("");
+    draft.seriesLimit = "2,500";
+    expect(panelEdits(panel, draft)).toEqual([{ kind: "series_limit", limit: 2500 }]);
+    draft.seriesLimit = "0";
+    expect(panelEdits(panel, draft)).toEqual([]);
+    const limited = { ...panel, options: { hinomiSeriesLimit: 300 } } as unknown as Panel;
+    const clearing = draftOf(limited);
+    expect(clearing.seriesLimit).toBe("300");
+    clearing.seriesLimit = " ";
+    expect(panelEdits(limited, clearing)).toEqual([{ kind: "series_limit", limit: null }]);
+  });
 });

@@ -3,6 +3,7 @@
 
 import type { Panel, PanelEdit } from "../../lib/bindings";
 import { panelUnit } from "./panelView";
+import { panelSeriesLimit, parseSeriesLimit } from "./seriesLimit";
 
 /** The types the editor offers (what `PanelKind::DRAWABLE_TYPES` accepts). */
 export const EDITABLE_TYPES = ["timeseries", "stat", "gauge", "bargauge", "table", "text", "heatmap", "state-timeline"] as const;
@@ -14,6 +15,8 @@ export interface PanelDraft {
   title: string;
   type: string;
   unit: string;
+  /** The panel's own series limit as typed; empty follows the settings. */
+  seriesLimit: string;
   targets: Array<{ refId: string; expr: string; legendFormat: string }>;
 }
 
@@ -22,6 +25,7 @@ export function draftOf(panel: Panel): PanelDraft {
     title: panel.title ?? "",
     type: panel.type,
     unit: panelUnit(panel) ?? "",
+    seriesLimit: String(panelSeriesLimit(panel) ?? ""),
     targets: (panel.targets ?? [])
       .filter((t) => t.refId)
       .map((t) => ({ refId: t.refId!, expr: t.expr ?? "", legendFormat: t.legendFormat ?? "" })),
@@ -34,6 +38,8 @@ export function panelEdits(panel: Panel, draft: PanelDraft): PanelEdit[] {
   if (draft.title !== before.title) edits.push({ kind: "title", title: draft.title });
   if (draft.type !== before.type) edits.push({ kind: "type", panel_type: draft.type });
   if (draft.unit !== before.unit) edits.push({ kind: "unit", unit: draft.unit === "" ? null : draft.unit });
+  const limit = parseSeriesLimit(draft.seriesLimit);
+  if (limit !== undefined && limit !== parseSeriesLimit(before.seriesLimit)) edits.push({ kind: "series_limit", limit });
   for (const target of draft.targets) {
     const old = before.targets.find((t) => t.refId === target.refId);
     if (!old) continue;

@@ -26,5 +26,5 @@ export const exploreEn = {
   "explore.table.string": "String",
   "explore.table.matrix": "A range vector ({count} series) cannot be shown as a table; use Graph.",
   "explore.series": "{count} series",
-  "explore.truncated": "Showing {shown} series; {hidden} more not shown.",
+  "explore.truncated": "Showing {shown} of {total} series (the series limit; change it in Settings).",
 } as const;

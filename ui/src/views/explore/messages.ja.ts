@@ -28,5 +28,5 @@ export const exploreJa: { readonly [K in keyof typeof exploreEn]: string } = {
   "explore.table.string": "文字列",
   "explore.table.matrix": "範囲ベクトル（{count} 系列）はテーブルに表示できません。グラフを使ってください。",
   "explore.series": "{count} 系列",
-  "explore.truncated": "{shown} 系列を表示中。ほか {hidden} 系列は非表示。",
+  "explore.truncated": "{total} 系列のうち {shown} 系列を表示中（系列数の上限。設定で変更できます）。",
 };

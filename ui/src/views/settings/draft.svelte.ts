@@ -11,6 +11,7 @@ import type {
 } from "../../lib/bindings";
 import {
   cleanPaths,
+  DEFAULT_SERIES_LIMIT,
   datasourceFromEntry,
   datasourceId,
   editedPart,
@@ -55,6 +56,7 @@ function problemFields(kind: DatasourceKind): readonly ProblemField[] {
 export class SettingsDraft {
   entries = $state<DraftEntry[]>([]);
   refresh = $state("5");
+  seriesLimit = $state(String(DEFAULT_SERIES_LIMIT));
   saving = $state(false);
   saveError = $state.raw<HinomiError | null>(null);
   saveStatus = $state<"saved" | "savedWithProblems" | null>(null);
@@ -97,6 +99,7 @@ export class SettingsDraft {
       return entry;
     });
     this.refresh = String(settings.refresh_interval_secs ?? 5);
+    this.seriesLimit = String(settings.series_limit ?? DEFAULT_SERIES_LIMIT);
   }
 
   get #saved(): Settings | null {
@@ -106,6 +109,7 @@ export class SettingsDraft {
   get edited(): EditedPart {
     return {
       refresh_interval_secs: parseWholeNumber(this.refresh) ?? Number.NaN,
+      series_limit: parseWholeNumber(this.seriesLimit) ?? Number.NaN,
       datasources: this.entries.map(datasourceFromEntry),
     };
   }
@@ -128,6 +132,10 @@ export class SettingsDraft {
     return parseWholeNumber(this.refresh) !== null;
   }
 
+  get seriesLimitValid(): boolean {
+    return parseWholeNumber(this.seriesLimit) !== null;
+  }
+
   /** Local files do not show their timeout; datasourceFromEntry sends the default for junk. */
   timeoutValid(entry: DraftEntry): boolean {
     return !isHttp(entry.kind) || parseWholeNumber(entry.timeout) !== null;
@@ -135,7 +143,7 @@ export class SettingsDraft {
 
   /** Numbers that cannot even be sent (the backend's own checks come back as problems). */
   get numbersValid(): boolean {
-    return this.refreshValid && this.entries.every((e) => this.timeoutValid(e));
+    return this.refreshValid && this.seriesLimitValid && this.entries.every((e) => this.timeoutValid(e));
   }
 
   add(kind: DatasourceKind): DraftEntry {
@@ -236,6 +244,13 @@ export class SettingsDraft {
     return parseWholeNumber(this.refresh) === (view?.loaded.settings.refresh_interval_secs ?? null) ? found : undefined;
   }
 
+  get seriesLimitProblem(): DatasourceProblem | undefined {
+    const view = this.#app.settings.view;
+    const found = view?.problems.find((p) => p.field === "series_limit");
+    if (!found) return undefined;
+    return parseWholeNumber(this.seriesLimit) === (view?.loaded.settings.series_limit ?? null) ? found : undefined;
+  }
+
   /** Problems that point at no field on screen (e.g. a datasource with an empty id). */
   get otherProblems(): DatasourceProblem[] {
     const view = this.#app.settings.view;
@@ -243,6 +258,7 @@ export class SettingsDraft {
     return (view?.problems ?? []).filter(
       (p) =>
         p.field !== "refresh_interval_secs" &&
+        p.field !== "series_limit" &&
         !p.field.startsWith("incidents.") &&
         !(ids.has(p.datasource_id) && p.datasource_id !== ""),
     );

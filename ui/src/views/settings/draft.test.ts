@@ -277,6 +277,19 @@ describe("SettingsDraft", () => {
     expect(draft.dirty).toBe(false);
   });
 
+  it("edits the series limit: 1,000 by default, saved as a number, junk blocks saving", async () => {
+    const { backend, draft } = await setup();
+    expect(draft.seriesLimit).toBe("1000");
+    draft.seriesLimit = "abc";
+    expect(draft.seriesLimitValid).toBe(false);
+    expect(draft.canSave).toBe(false);
+    draft.seriesLimit = "2500";
+    expect(draft.dirty).toBe(true);
+    expect(await draft.save()).toBe(true);
+    const stored = await backend.getSettings();
+    expect(stored.status === "ok" && stored.data.loaded.settings.series_limit).toBe(2500);
+  });
+
   it("does not count opening a row as a change", async () => {
     const { draft } = await setup();
     draft.edit(draft.entries[0]!.key, { expanded: true });

@@ -275,19 +275,25 @@ export function normalizeDatasource(ds: Datasource): Datasource {
 /** The part of the settings the editor owns (language is saved on its own, immediately). */
 export interface EditedPart {
   refresh_interval_secs: number;
+  /** How many series a panel draws unless it sets its own limit (absent: the default). */
+  series_limit?: number;
   datasources: Datasource[];
 }
+
+/** The settings' series limit when the file has none (Rust's `DEFAULT_SERIES_LIMIT`). */
+export const DEFAULT_SERIES_LIMIT = 1000;
 
 export function editedPart(settings: Settings): EditedPart {
   return {
     refresh_interval_secs: settings.refresh_interval_secs ?? 5,
+    series_limit: settings.series_limit ?? DEFAULT_SERIES_LIMIT,
     datasources: (settings.datasources ?? []).map(normalizeDatasource),
   };
 }
 
 export function sameEdits(a: EditedPart, b: EditedPart): boolean {
   const norm = (p: EditedPart) =>
-    JSON.stringify({ r: p.refresh_interval_secs, d: p.datasources.map(normalizeDatasource) });
+    JSON.stringify({ r: p.refresh_interval_secs, s: p.series_limit ?? DEFAULT_SERIES_LIMIT, d: p.datasources.map(normalizeDatasource) });
   return norm(a) === norm(b);
 }
 

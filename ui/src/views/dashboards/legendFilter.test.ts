@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { filterLegend } from "./legendFilter";
+import type { LegendRow } from "./legendTable";
+
+const rows: LegendRow[] = Array.from({ length: 1000 }, (_, i) => ({
+  index: i,
+  name: `{instance="host-${i}", job="${i % 2 ? "api" : "db"}"}`,
+  color: "#fff",
+  hidden: false,
+  stats: [],
+}));
+
+describe("filterLegend", () => {
+  it("renders a page of a thousand rows and counts the rest", () => {
+    const { rows: shown, more } = filterLegend(rows, "", 100);
+    expect(shown).toHaveLength(100);
+    expect(more).toBe(900);
+  });
+
+  it("keeps rows matching every typed word, case-insensitive, with their series index", () => {
+    const { rows: shown, more } = filterLegend(rows, "API host-99", 100);
+    expect(shown.map((r) => r.index)).toEqual([99, 991, 993, 995, 997, 999]);
+    expect(more).toBe(0);
+  });
+});
