@@ -9,8 +9,11 @@
 //!   the PromQL to run for a panel.
 //! - [`variable_options`]: options of each variable kind; for query variables, the Prometheus
 //!   request to make and how to read its answer (the caller does the HTTP).
+//! - [`annotations`]: what the dashboard's annotation list and Hinomi's alerts and incidents
+//!   draw on its time series.
 //! - [`builtin`]: the dashboards Hinomi ships.
 
+pub mod annotations;
 pub mod builtin;
 pub mod duration;
 pub mod edit;
