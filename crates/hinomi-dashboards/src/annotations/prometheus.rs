@@ -51,7 +51,7 @@ pub fn events_from_series(
             .map(|(_, value)| value.clone())
             .collect();
         let mut open: Option<(f64, f64)> = None;
-        let mut close = |(start, end): (f64, f64), events: &mut Vec<AnnotationEvent>| {
+        let close = |(start, end): (f64, f64), events: &mut Vec<AnnotationEvent>| {
             events.push(AnnotationEvent {
                 source_id: query.source_id.clone(),
                 time_ms: start,
