@@ -3,7 +3,8 @@
 
 import { SvelteMap } from "svelte/reactivity";
 import type { AppContext } from "../../app/context.svelte";
-import type { Dashboard, DashboardSummary, HinomiError, PanelEdit, Variable } from "../../lib/bindings";
+import type { AnnotationEvent, Dashboard, DashboardAnnotations, DashboardSummary, HinomiError, PanelEdit, Variable } from "../../lib/bindings";
+import { panelEvents, readChoices, writeChoice, type ChoiceStorage, type Choices } from "./annotations";
 import { dashboardsBackend, type DashboardsBackend } from "./api";
 import { fromGrafana, refreshMs, resolveWindow, type TimeRange, type TimeWindow } from "./timeRange";
 
@@ -34,6 +35,12 @@ export class DashboardsStore {
   readonly folded = new SvelteMap<number, boolean>();
   importError = $state.raw<HinomiError | null>(null);
   lastAction = $state.raw<HinomiError | null>(null);
+  /** The open dashboard's annotations for the current window (null until loaded). */
+  annotations = $state.raw<DashboardAnnotations | null>(null);
+  annotationsError = $state.raw<HinomiError | null>(null);
+  /** Annotation sources the user switched on or off on this dashboard (remembered). */
+  annotationChoices = $state.raw<Choices>({});
+  #annotationRequest = 0;
 
   readonly api: DashboardsBackend;
   readonly #now: () => number;
@@ -42,10 +49,13 @@ export class DashboardsStore {
   #unregister: (() => void) | null = null;
   readonly #app: AppContext | null;
 
-  constructor(api: DashboardsBackend, now: () => number = Date.now, app: AppContext | null = null) {
+  readonly #storage: ChoiceStorage | null;
+
+  constructor(api: DashboardsBackend, now: () => number = Date.now, app: AppContext | null = null, storage: ChoiceStorage | null = defaultStorage()) {
     this.api = api;
     this.#now = now;
     this.#app = app;
+    this.#storage = storage;
   }
 
   async refreshList(): Promise<void> {
@@ -100,6 +110,9 @@ export class DashboardsStore {
     this.variables = [];
     this.variableErrors.clear();
     this.folded.clear();
+    this.annotations = null;
+    this.annotationsError = null;
+    this.annotationChoices = readChoices(this.#storage, uid);
     const result = await this.api.openDashboard(uid);
     if (this.openUid !== uid) return;
     this.opening = false;
@@ -189,6 +202,33 @@ export class DashboardsStore {
   reload(): void {
     this.window = resolveWindow(this.range, this.#now());
     this.generation++;
+    void this.#loadAnnotations();
+  }
+
+  async #loadAnnotations(): Promise<void> {
+    const uid = this.openUid;
+    if (!uid || !this.dashboard) return;
+    const mine = ++this.#annotationRequest;
+    const result = await this.api.dashboardAnnotations(uid, this.window);
+    if (mine !== this.#annotationRequest || this.openUid !== uid) return;
+    if (result.status === "ok") {
+      this.annotations = result.data;
+      this.annotationsError = null;
+    } else {
+      this.annotationsError = result.error;
+    }
+  }
+
+  /** Switches an annotation source on or off on this dashboard, and remembers it. */
+  setAnnotationEnabled(sourceId: string, on: boolean): void {
+    if (!this.openUid) return;
+    this.annotationChoices = { ...this.annotationChoices, [sourceId]: on };
+    writeChoice(this.#storage, this.openUid, sourceId, on);
+  }
+
+  /** What panel `panelId` draws (sources switched off left out). */
+  panelAnnotations(panelId: number): AnnotationEvent[] {
+    return panelEvents(this.annotations, panelId, this.annotationChoices);
   }
 
   async setRange(range: TimeRange): Promise<void> {
@@ -242,6 +282,10 @@ export class DashboardsStore {
     await this.refreshList();
     return result.data.summary.uid;
   }
+}
+
+function defaultStorage(): ChoiceStorage | null {
+  return typeof localStorage === "undefined" ? null : localStorage;
 }
 
 export function dashboardsStore(app: AppContext): DashboardsStore {
