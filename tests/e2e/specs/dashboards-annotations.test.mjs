@@ -183,6 +183,9 @@ describe("Annotations on dashboards", () => {
     await waitFor("the incident created", async () => /Incident \S+ created/.test(await message.getText()), { timeoutMs: 15_000 });
     incidentId = (await message.getText()).match(/Incident (\S+) created/)[1];
 
+    // The imported dashboard is still open in the Dashboards view: back to the list first.
+    await (await $("nav-dashboards")).click();
+    await (await $("dashboard-back")).click();
     await openDashboard(browser, "hinomi-system-overview", "15m");
     await waitForDrawn("the incident's detected marker", 1, ([source, title, region]) => source === "hinomi:incidents" && title.startsWith(incidentId) && region === "false");
     await waitForDrawn("the alert region", 1, ([source]) => source === "hinomi:alerts");
