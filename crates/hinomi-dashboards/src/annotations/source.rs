@@ -95,7 +95,10 @@ pub fn sources(dashboard: &Dashboard) -> (Vec<AnnotationSource>, Vec<PrometheusA
                 kind: AnnotationSourceKind::Alerts,
                 color,
                 enabled_by_default: flag("enable", true),
-                hidden: flag("hide", false),
+                // Grafana exports its built-in entry with `hide: true` (no toggle for an
+                // always-on layer); here it is the incident itself, which a person must be able
+                // to switch off, so its toggle is always shown.
+                hidden: false,
                 error: None,
             });
             continue;

@@ -160,7 +160,10 @@ fn the_annotation_list_is_read_with_grafana_defaults() {
         "the built-in entry is Hinomi's alerts; Loki and empty queries are not drawn"
     );
     assert_eq!(sources[0].name, "Annotations & Alerts");
-    assert!(sources[0].hidden);
+    assert!(
+        !sources[0].hidden,
+        "the alerts keep their toggle despite Grafana's `hide`"
+    );
     assert_eq!(sources[0].color.as_deref(), Some("rgba(0, 211, 255, 1)"));
     assert!(!sources[2].enabled_by_default, "`enable: false`");
     assert!(sources[3].enabled_by_default);
