@@ -42,6 +42,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::dashboards::refresh_dashboard_variable,
             commands::dashboards::select_dashboard_variable,
             commands::dashboards::run_panel,
+            commands::dashboards::annotations::dashboard_annotations,
             commands::dashboards::cancel_dashboard_queries,
             commands::dashboards::edit_dashboard_panel,
             commands::dashboards::export_dashboard,

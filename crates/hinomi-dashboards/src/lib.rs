@@ -11,8 +11,11 @@
 //!   request to make and how to read its answer (the caller does the HTTP).
 //! - [`repeat`], [`view`]: repeated panels and rows expanded for the live selection, and the
 //!   titles as drawn.
+//! - [`annotations`]: what the dashboard's annotation list and Hinomi's alerts and incidents
+//!   draw on its time series.
 //! - [`builtin`]: the dashboards Hinomi ships.
 
+pub mod annotations;
 pub mod builtin;
 pub mod duration;
 pub mod edit;

@@ -25,8 +25,8 @@ pub use bundle::{IncidentBundle, IncidentImportReport, IncidentRecord, Renumbere
 pub use error::IncidentError;
 pub use model::countdown::{ResponseCountdown, THRESHOLDS_PERCENT, ThresholdCrossing, countdown};
 pub use model::evidence::{
-    AlertSnapshot, AlertState, EvidenceData, EvidenceKind, EvidenceProblem, EvidenceRecord,
-    LogExcerpt, LogLine, MetricSeries, MetricSnapshot, TimeRange,
+    AlertSnapshot, AlertState, ChartAnnotation, ChartAnnotationKind, EvidenceData, EvidenceKind,
+    EvidenceProblem, EvidenceRecord, LogExcerpt, LogLine, MetricSeries, MetricSnapshot, TimeRange,
 };
 pub use model::incident::{Incident, IncidentDurations, NewIncident, StatusTransition};
 pub use model::lifecycle::{Status, TransitionRefused};

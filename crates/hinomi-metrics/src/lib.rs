@@ -1,5 +1,7 @@
 //! Hinomi's metrics runner, without a GUI: what turns dashboards and ad-hoc PromQL into data.
 //!
+//! - [`annotations`]: a dashboard's Prometheus annotation queries run, and its panels' scopes
+//!   for the alert overlay.
 //! - [`run`]: a dashboard panel's queries planned and run concurrently against the configured
 //!   Prometheus datasources; variable options loaded.
 //! - [`explore`]: one expression as a graph or a table, and what autocomplete offers.
@@ -7,6 +9,7 @@
 //! - [`cache`]: each panel's last good frame on disk, served stale when Prometheus is down.
 //! - [`cancel`]: superseded queries dropped, not awaited.
 
+pub mod annotations;
 pub mod cache;
 pub mod cancel;
 mod error;

@@ -36,6 +36,7 @@ fn median_ms(runs: usize, mut work: impl FnMut()) -> f64 {
 fn snapshot(index: usize, start: DateTime<Utc>) -> MetricSnapshot {
     let t0 = start.timestamp() as f64;
     MetricSnapshot {
+        annotations: Vec::new(),
         title: format!("パネル {index}: 5xx rate"),
         query: format!(
             "sum by (instance) (rate(http_requests_total{{code=~\"5..\",panel=\"{index}\"}}[5m]))"

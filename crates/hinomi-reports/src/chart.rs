@@ -1,8 +1,9 @@
 //! Charts drawn from a stored metric snapshot: a small SVG line chart for the HTML report
 //! (inline, so it needs no script, no font and no network) and text sparklines for Markdown. Gaps
-//! (`null` samples) break the line instead of being drawn as zero.
+//! (`null` samples) break the line instead of being drawn as zero. The annotations the chart
+//! showed when it was pinned are drawn too: regions as shaded bands, points as dashed lines.
 
-use hinomi_incidents::MetricSnapshot;
+use hinomi_incidents::{ChartAnnotation, ChartAnnotationKind, MetricSnapshot};
 use std::fmt::Write;
 
 const WIDTH: f64 = 640.0;
@@ -64,6 +65,36 @@ pub fn metric_svg(snapshot: &MetricSnapshot) -> String {
             axis_number(label)
         );
     }
+    for mark in &snapshot.annotations {
+        let at = |time: chrono::DateTime<chrono::Utc>| {
+            x((time.timestamp_millis() as f64 / 1000.0).clamp(t0, t1))
+        };
+        let colour = escape_attr(&annotation_colour(mark));
+        let title = escape_attr(&annotation_text(mark));
+        let (top, bottom) = (PAD_Y, HEIGHT - PAD_Y);
+        match mark.region_end() {
+            Some(end) => {
+                let (from, to) = (at(mark.start), at(end));
+                let _ = write!(
+                    svg,
+                    "<rect class=\"annotation region\" x=\"{from:.1}\" y=\"{top}\" width=\"{:.1}\" \
+                     height=\"{}\" fill=\"{colour}\" fill-opacity=\"0.18\"><title>{title}</title></rect>",
+                    (to - from).max(1.0),
+                    bottom - top
+                );
+            }
+            None => {
+                let x = at(mark.start);
+                let _ = write!(
+                    svg,
+                    "<g class=\"annotation marker\"><title>{title}</title><line x1=\"{x:.1}\" y1=\"{top}\" \
+                     x2=\"{x:.1}\" y2=\"{bottom}\" stroke=\"{colour}\" stroke-width=\"1.2\" \
+                     stroke-dasharray=\"4 3\"/><path d=\"M{:.1},{bottom} l4,6 h-8 z\" fill=\"{colour}\"/></g>",
+                    x
+                );
+            }
+        }
+    }
     for (index, series) in snapshot.series.iter().enumerate() {
         let mut path = String::new();
         let mut pen_down = false;
@@ -101,6 +132,54 @@ fn axis_number(value: f64) -> String {
     } else {
         format!("{value:.3}")
     }
+}
+
+/// The colour of an annotation: the dashboard's when it is a plain `#rrggbb`, else the kind's
+/// (alerts red-orange, incidents purple, queries blue: apart from the series colours in grey print
+/// by their shading and dashes).
+pub fn annotation_colour(mark: &ChartAnnotation) -> String {
+    match mark.color.as_deref() {
+        Some(c)
+            if c.len() == 7
+                && c.starts_with('#')
+                && c[1..].chars().all(|c| c.is_ascii_hexdigit()) =>
+        {
+            c.to_owned()
+        }
+        _ => match mark.kind {
+            ChartAnnotationKind::Alert => "#e8590c",
+            ChartAnnotationKind::Incident => "#7048e8",
+            ChartAnnotationKind::Query => "#1c7ed6",
+        }
+        .to_owned(),
+    }
+}
+
+/// One line for an annotation: when, title, text and tags.
+pub fn annotation_text(mark: &ChartAnnotation) -> String {
+    let when = match mark.region_end() {
+        Some(end) => format!(
+            "{} – {}",
+            crate::model::time_text(mark.start),
+            crate::model::time_text(end)
+        ),
+        None => crate::model::time_text(mark.start),
+    };
+    let mut line = format!("{when} {}", mark.title);
+    if !mark.text.is_empty() {
+        let _ = write!(line, " — {}", mark.text);
+    }
+    if !mark.tags.is_empty() {
+        let _ = write!(line, " [{}]", mark.tags.join(", "));
+    }
+    line
+}
+
+fn escape_attr(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The colour the chart uses for series `index`, for a legend next to it.
@@ -164,6 +243,7 @@ mod tests {
 
     fn snapshot(series: Vec<Vec<(f64, f64)>>) -> MetricSnapshot {
         MetricSnapshot {
+            annotations: Vec::new(),
             title: "t".into(),
             query: "q".into(),
             datasource: "d".into(),
@@ -193,5 +273,51 @@ mod tests {
         );
         assert_eq!(sparklines(&snapshot(vec![vec![]]), 4), vec![""]);
         assert!(sparklines(&snapshot(vec![]), 4).is_empty());
+    }
+
+    #[test]
+    fn annotations_are_drawn_as_bands_and_dashed_markers_with_their_text() {
+        use hinomi_incidents::{ChartAnnotation, ChartAnnotationKind};
+        let at = |seconds: i64| DateTime::from_timestamp(seconds, 0).unwrap();
+        let mut m = snapshot(vec![vec![(0.0, 1.0), (100.0, 2.0)]]);
+        m.annotations = vec![
+            ChartAnnotation {
+                kind: ChartAnnotationKind::Alert,
+                start: at(20),
+                end: Some(at(60)),
+                title: "HighErrorRate".into(),
+                text: "5xx <above> 5%".into(),
+                tags: vec!["critical".into()],
+                color: None,
+            },
+            ChartAnnotation {
+                kind: ChartAnnotationKind::Incident,
+                start: at(50),
+                end: None,
+                title: "INC-1".into(),
+                text: String::new(),
+                tags: vec!["detected".into()],
+                color: Some("rgba(1,2,3,1)".into()),
+            },
+        ];
+        let svg = metric_svg(&m);
+        // The plot spans x 56..632 for t 0..100 s: 20 s is at 171.2, 60 s at 401.6.
+        assert!(
+            svg.contains("<rect class=\"annotation region\" x=\"171.2\" y=\"12\" width=\"230.4\""),
+            "{svg}"
+        );
+        assert!(svg.contains("fill=\"#e8590c\""), "alert colour");
+        assert!(
+            svg.contains("5xx &lt;above&gt; 5% [critical]"),
+            "tooltip escaped"
+        );
+        assert!(
+            svg.contains("x1=\"344.0\"") && svg.contains("stroke=\"#7048e8\""),
+            "incident marker at 50 s in the kind's colour (rgba is not trusted into print)"
+        );
+        assert!(
+            svg.find("annotation region").unwrap() < svg.find("<path d=\"M56.0").unwrap(),
+            "bands under the lines"
+        );
     }
 }

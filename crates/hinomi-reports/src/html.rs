@@ -5,7 +5,7 @@
 //! file opens the same offline, in a mail attachment or years later. All text from the incident
 //! is escaped; notes are shown as their Markdown source, not interpreted.
 
-use crate::chart::{metric_svg, series_colour};
+use crate::chart::{annotation_colour, annotation_text, metric_svg, series_colour};
 use crate::labels::Labels;
 use crate::model::{ReportInput, durations, event_text, or_dash, time_text};
 use hinomi_incidents::EvidenceData;
@@ -153,6 +153,22 @@ pub fn render(input: &ReportInput, l: &Labels) -> String {
                     );
                 }
                 h.push_str("</figcaption></figure>");
+                if !m.annotations.is_empty() {
+                    let _ = write!(
+                        h,
+                        "<p class=\"annotations\">{}</p><ul class=\"annotations\">",
+                        l.annotations
+                    );
+                    for mark in &m.annotations {
+                        let _ = write!(
+                            h,
+                            "<li><svg class=\"swatch\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\" fill=\"{}\"/></svg>{}</li>",
+                            escape(&annotation_colour(mark)),
+                            escape(&annotation_text(mark))
+                        );
+                    }
+                    h.push_str("</ul>");
+                }
             }
             EvidenceData::Logs(logs) => {
                 let _ = write!(

@@ -58,6 +58,7 @@ pub struct Labels {
     pub assignee_added: &'static str,
     pub assignee_removed: &'static str,
     pub evidence_pinned: &'static str,
+    pub annotations: &'static str,
     /// detected … closed, in `Status` order.
     pub statuses: [&'static str; 8],
 }
@@ -109,6 +110,7 @@ pub static EN: Labels = Labels {
     assignee_added: "Assignee added",
     assignee_removed: "Assignee removed",
     evidence_pinned: "Evidence pinned",
+    annotations: "Annotations",
     statuses: [
         "detected",
         "assessed",
@@ -152,6 +154,7 @@ pub static JA: Labels = Labels {
     assignee_added: "担当者追加",
     assignee_removed: "担当者削除",
     evidence_pinned: "エビデンス追加",
+    annotations: "注釈",
     statuses: [
         "検知",
         "初期評価",

@@ -130,6 +130,13 @@ pub fn render(input: &ReportInput, l: &Labels) -> String {
                     let _ = writeln!(md, "{} {}", line, labels.join(", "));
                 }
                 let _ = writeln!(md, "```\n");
+                if !m.annotations.is_empty() {
+                    let _ = writeln!(md, "{}:\n", l.annotations);
+                    for mark in &m.annotations {
+                        let _ = writeln!(md, "- {}", crate::chart::annotation_text(mark));
+                    }
+                    let _ = writeln!(md);
+                }
             }
             EvidenceData::Logs(logs) => {
                 let _ = writeln!(

@@ -309,6 +309,7 @@ fn draw_chart(
             TextDirection::Auto,
         );
     }
+    draw_annotations(surface, m, (t0, t1), &x, (top, bottom));
     for (index, series) in m.series.iter().enumerate() {
         let mut builder = PathBuilder::new();
         let mut down = false;
@@ -335,6 +336,45 @@ fn draw_chart(
             }));
             surface.draw_path(&path);
             surface.set_stroke(None);
+        }
+    }
+}
+
+/// The pinned chart's annotations under its lines: regions shaded, points as thin lines.
+fn draw_annotations(
+    surface: &mut krilla::surface::Surface<'_>,
+    m: &MetricSnapshot,
+    (t0, t1): (f64, f64),
+    x: &dyn Fn(f64) -> f32,
+    (top, bottom): (f32, f32),
+) {
+    let at = |time: chrono::DateTime<chrono::Utc>| {
+        x((time.timestamp_millis() as f64 / 1000.0).clamp(t0, t1))
+    };
+    for mark in &m.annotations {
+        let colour = hex(&crate::chart::annotation_colour(mark));
+        match mark.region_end() {
+            Some(end) => {
+                let (from, to) = (at(mark.start), at(end));
+                let mut builder = PathBuilder::new();
+                builder.move_to(from, top);
+                builder.line_to(to.max(from + 1.0), top);
+                builder.line_to(to.max(from + 1.0), bottom);
+                builder.line_to(from, bottom);
+                builder.close();
+                if let Some(path) = builder.finish() {
+                    surface.set_stroke(None);
+                    surface.set_fill(Some(Fill {
+                        opacity: NormalizedF32::new(0.18).unwrap_or(NormalizedF32::ONE),
+                        ..fill(colour)
+                    }));
+                    surface.draw_path(&path);
+                }
+            }
+            None => {
+                let x = at(mark.start);
+                line(surface, x, top, x, bottom, colour, 0.9);
+            }
         }
     }
 }
@@ -430,6 +470,12 @@ pub fn render(input: &ReportInput, l: &Labels) -> Result<Vec<u8>, ReportError> {
             EvidenceData::Metric(m) => {
                 w.text_at(0.0, 8.5, &format!("{} · {}", m.query, m.datasource), true);
                 w.chart(m);
+                if !m.annotations.is_empty() {
+                    w.text_at(0.0, 8.5, l.annotations, true);
+                    for mark in &m.annotations {
+                        w.text_at(12.0, 8.5, &crate::chart::annotation_text(mark), false);
+                    }
+                }
             }
             EvidenceData::Logs(logs) => {
                 let source = format!("{} · {}", logs.query, logs.datasource);

@@ -97,7 +97,7 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) {
         Ok(watcher) => app.state::<AlertsState>().keep(watcher),
         Err(error) => tracing::warn!(%error, "no tray icon; closing the window quits"),
     }
-    let history = paths.data_dir.join("alerts-history.sqlite");
+    let history = history_path(paths);
     let handle = app.handle().clone();
     let notify = app.handle().clone();
     // A panic in a round restarts the loop (it reopens the history and resumes from its open
@@ -111,4 +111,9 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) {
         std::time::Duration::from_secs(1),
     ));
     app.state::<AlertsState>().keep(task);
+}
+
+/// Where the poll loop keeps the alert history (dashboards read it for their annotations).
+pub fn history_path(paths: &AppPaths) -> std::path::PathBuf {
+    paths.data_dir.join("alerts-history.sqlite")
 }

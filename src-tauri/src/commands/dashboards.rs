@@ -5,7 +5,10 @@
 //! selections and freshly loaded options apply to the panels without writing the file. The
 //! running itself is `hinomi_metrics`; Explore's commands are in `commands/explore.rs`.
 
+pub mod annotations;
 mod snapshot;
+
+pub use annotations::pinned_annotations;
 
 use super::blocking::blocking;
 use crate::commands::datasources::Datasources;
@@ -52,6 +55,8 @@ pub struct DashboardsState {
     open: Mutex<HashMap<String, Dashboard>>,
     /// Panel and Explore queries in flight, so a newer one drops the one it replaces.
     inflight: Inflight,
+    /// The alert history the poll loop writes, read for the alert annotations.
+    alert_history: std::path::PathBuf,
 }
 
 impl DashboardsState {
@@ -146,6 +151,7 @@ pub fn setup(app: &mut tauri::App, paths: &AppPaths) {
         cache: Arc::new(PanelCache::new(paths.cache_dir.join("panels"))),
         open: Mutex::new(HashMap::new()),
         inflight: Inflight::new(),
+        alert_history: crate::alerts::history_path(paths),
     });
 }
 

@@ -8,13 +8,14 @@
 mod notify;
 
 use crate::commands::blocking::blocking;
-use crate::commands::dashboards::{DashboardsState, panel_snapshot};
+use crate::commands::dashboards::{DashboardsState, panel_snapshot, pinned_annotations};
 use crate::commands::files::FilesState;
 use crate::state::SettingsState;
 use hinomi_core::HinomiError;
 use hinomi_core::clock::SystemClock;
 use hinomi_core::paths::AppPaths;
 use hinomi_dashboards::TimeWindow;
+use hinomi_dashboards::annotations::AnnotationEvent;
 use hinomi_incidents::policy::IncidentPolicy;
 use hinomi_incidents::{
     AlertIncidentOptions, AlertSnapshot, EvidenceData, EvidenceRecord, FiringAlertGroup, Incident,
@@ -90,6 +91,11 @@ impl IncidentsState {
     /// Where an acknowledged alert group's alerts go: my open incident, in one transaction.
     pub fn alert_link(&self) -> AlertLink {
         AlertLink(self.store.clone())
+    }
+
+    /// The incidents not yet resolved, for the markers on dashboards.
+    pub async fn open_incidents(&self) -> Result<Vec<Incident>, HinomiError> {
+        with_store(self, |s, _| Ok(s.list_incidents(true)?)).await
     }
 }
 
@@ -336,7 +342,8 @@ pub async fn pin_evidence(
 }
 
 /// "Pin to incident" on a dashboard panel: keeps the data the panel is drawing now (taken from
-/// its cached answer in Rust, so the UI sends only which panel and window).
+/// its cached answer in Rust, so the UI sends only which panel and window) and the annotations
+/// it shows (the UI's, after its toggles; cut to the panel and window here).
 #[tauri::command]
 #[specta::specta]
 pub async fn pin_dashboard_panel(
@@ -346,8 +353,10 @@ pub async fn pin_dashboard_panel(
     uid: String,
     panel_id: u32,
     window: TimeWindow,
+    annotations: Vec<AnnotationEvent>,
 ) -> Result<TimelineEntry, HinomiError> {
-    let snapshot = panel_snapshot(&dashboards, &uid, panel_id, &window).await?;
+    let mut snapshot = panel_snapshot(&dashboards, &uid, panel_id, &window).await?;
+    snapshot.annotations = pinned_annotations(&annotations, panel_id, &window);
     with_store(&state, move |s, user| {
         Ok(s.pin_evidence(&incident_id, EvidenceData::Metric(snapshot), Some(user))?)
     })

@@ -65,6 +65,11 @@ export const commands = {
 	 *  on its way is dropped (its answer would be for the old range).
 	 */
 	runPanel: (uid: string, panelId: number, window: TimeWindow, widthPx: number) => typedError<ArrayBuffer, HinomiError>(__TAURI_INVOKE("run_panel", { uid, panelId, window, widthPx })),
+	/**
+	 *  Everything drawn on dashboard `uid`'s time series over `window`, by source; a source that
+	 *  failed carries its error and the others are still drawn.
+	 */
+	dashboardAnnotations: (uid: string, window: TimeWindow) => typedError<DashboardAnnotations, HinomiError>(__TAURI_INVOKE("dashboard_annotations", { uid, window })),
 	/**  Drops every query of dashboard `uid` still running (the dashboard was closed). */
 	cancelDashboardQueries: (uid: string) => typedError<number, HinomiError>(__TAURI_INVOKE("cancel_dashboard_queries", { uid })),
 	/**
@@ -142,9 +147,10 @@ export const commands = {
 	pinEvidence: (incidentId: string, evidence: EvidenceData) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("pin_evidence", { incidentId, evidence })),
 	/**
 	 *  "Pin to incident" on a dashboard panel: keeps the data the panel is drawing now (taken from
-	 *  its cached answer in Rust, so the UI sends only which panel and window).
+	 *  its cached answer in Rust, so the UI sends only which panel and window) and the annotations
+	 *  it shows (the UI's, after its toggles; cut to the panel and window here).
 	 */
-	pinDashboardPanel: (incidentId: string, uid: string, panelId: number, window: TimeWindow) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("pin_dashboard_panel", { incidentId, uid, panelId, window })),
+	pinDashboardPanel: (incidentId: string, uid: string, panelId: number, window: TimeWindow, annotations: AnnotationEvent[]) => typedError<TimelineEntry, HinomiError>(__TAURI_INVOKE("pin_dashboard_panel", { incidentId, uid, panelId, window, annotations })),
 	incidentTimeline: (query: TimelineQuery) => typedError<TimelinePage, HinomiError>(__TAURI_INVOKE("incident_timeline", { query })),
 	getEvidence: (id: string) => typedError<EvidenceRecord, HinomiError>(__TAURI_INVOKE("get_evidence", { id })),
 	getPostmortem: (id: string) => typedError<Postmortem, HinomiError>(__TAURI_INVOKE("get_postmortem", { id })),
@@ -378,6 +384,45 @@ export type AlertsSummary = {
  */
 export type AlertsUpdated = AlertsSummary;
 
+/**  A marker (`end_ms` is `None` or equal to `time_ms`) or a region on a time series. */
+export type AnnotationEvent = {
+	/**  The [`AnnotationSource::id`] it came from, so a toggle can hide it. */
+	sourceId: string,
+	/**  Epoch milliseconds. */
+	timeMs: number | null,
+	endMs: number | null,
+	title: string,
+	text: string,
+	tags: string[],
+	/**  A CSS colour; `None` uses the source's. */
+	color: string | null,
+	/**  The panels it belongs on; `None` for every time series of the dashboard. */
+	panelIds: number[] | null,
+};
+
+/**  One toggle in the dashboard bar. */
+export type AnnotationSource = {
+	id: string,
+	name: string,
+	kind: AnnotationSourceKind,
+	/**  Grafana's `iconColor`; `None` leaves the UI's colour for the kind. */
+	color: string | null,
+	/**  Grafana's `enable`: drawn until the user switches it off. */
+	enabledByDefault: boolean,
+	/**  Grafana's `hide`: no toggle in the bar (still drawn when enabled). */
+	hidden: boolean,
+	/**  Why this source gave no events this time (a PromQL error, an unreadable store). */
+	error: HinomiError | null,
+};
+
+export type AnnotationSourceKind = 
+/**  A Prometheus annotation query of the dashboard. */
+"prometheus" | 
+/**  Hinomi's alert history (also what Grafana's built-in "Annotations & Alerts" means here). */
+"alerts" | 
+/**  Open incidents: detected, acknowledged, mitigated. */
+"incidents";
+
 export type AppInfo = {
 	version: string,
 	/**  BCP 47 tag of the OS locale (e.g. "ja-JP"), for the "System" language setting. */
@@ -427,6 +472,21 @@ export type BoardQuery = {
 	states: LiveAlertState[],
 };
 
+/**  A marker (no `end`, or `end == start`) or a region drawn on a pinned chart. */
+export type ChartAnnotation = {
+	kind: ChartAnnotationKind,
+	start: string,
+	end: string | null,
+	title: string,
+	text: string,
+	tags: string[],
+	/**  The colour the dashboard gave it (Grafana's `iconColor`), if any. */
+	color: string | null,
+};
+
+/**  What kind of annotation a chart showed, for its colour in a report. */
+export type ChartAnnotationKind = "alert" | "incident" | "query";
+
 export type ConnectionReport = {
 	datasource_id: string,
 	/**  What the server says it is, e.g. "Prometheus 2.42.0". */
@@ -448,6 +508,12 @@ export type Dashboard = {
 	refresh?: string | null,
 	schemaVersion?: number | null,
 } & { [key in string]: JsonValue };
+
+/**  Every annotation source of a dashboard with the events each gave for one time range. */
+export type DashboardAnnotations = {
+	sources: AnnotationSource[],
+	events: AnnotationEvent[],
+};
 
 /**  A library search: every given condition must hold. */
 export type DashboardSearch = {
@@ -1162,6 +1228,12 @@ export type MetricSnapshot = {
 	range: TimeRange,
 	unit: string | null,
 	series: MetricSeries[],
+	/**
+	 *  The annotations the chart showed (alert regions, incident markers, the dashboard's own
+	 *  annotation queries), so the report draws them too. Absent in evidence pinned before
+	 *  annotations existed.
+	 */
+	annotations?: ChartAnnotation[],
 };
 
 /**  A proposed change to monitoring, usually a new or changed alert rule. */

@@ -51,6 +51,40 @@ pub struct MetricSnapshot {
     pub range: TimeRange,
     pub unit: Option<String>,
     pub series: Vec<MetricSeries>,
+    /// The annotations the chart showed (alert regions, incident markers, the dashboard's own
+    /// annotation queries), so the report draws them too. Absent in evidence pinned before
+    /// annotations existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<ChartAnnotation>,
+}
+
+/// What kind of annotation a chart showed, for its colour in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartAnnotationKind {
+    Alert,
+    Incident,
+    Query,
+}
+
+/// A marker (no `end`, or `end == start`) or a region drawn on a pinned chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct ChartAnnotation {
+    pub kind: ChartAnnotationKind,
+    pub start: DateTime<Utc>,
+    pub end: Option<DateTime<Utc>>,
+    pub title: String,
+    pub text: String,
+    pub tags: Vec<String>,
+    /// The colour the dashboard gave it (Grafana's `iconColor`), if any.
+    pub color: Option<String>,
+}
+
+impl ChartAnnotation {
+    /// A region has an end after its start; anything else is a point in time.
+    pub fn region_end(&self) -> Option<DateTime<Utc>> {
+        self.end.filter(|end| *end > self.start)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -228,6 +262,7 @@ mod tests {
     #[test]
     fn mismatched_series_are_refused() {
         let data = EvidenceData::Metric(MetricSnapshot {
+            annotations: Vec::new(),
             title: "errors".into(),
             query: "up".into(),
             datasource: "prom".into(),

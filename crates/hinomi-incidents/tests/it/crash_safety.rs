@@ -49,6 +49,7 @@ fn write_loop_child() {
                 .unwrap()
         } else {
             let data = EvidenceData::Metric(MetricSnapshot {
+                annotations: Vec::new(),
                 title: format!("snapshot {n}"),
                 query: "up".into(),
                 datasource: "prometheus".into(),

@@ -73,6 +73,7 @@ fn power_cut_child() {
     for n in 0..WRITES_PER_RUN {
         let entry = if n % 3 == 2 {
             let data = EvidenceData::Metric(MetricSnapshot {
+                annotations: Vec::new(),
                 title: format!("snapshot {n}"),
                 query: "up".into(),
                 datasource: "prometheus".into(),

@@ -119,6 +119,7 @@ fn evidence_is_kept_as_data() {
     let f = Fixture::new();
     let id = create(&f);
     let metric = EvidenceData::Metric(MetricSnapshot {
+        annotations: Vec::new(),
         title: "5xx rate".into(),
         query: r#"rate(api_requests_total{status=~"5.."}[5m])"#.into(),
         datasource: "prometheus-demo".into(),
@@ -178,6 +179,7 @@ fn evidence_is_kept_as_data() {
     assert_eq!(f.store.list_evidence(&id).unwrap().len(), 3);
 
     let broken = EvidenceData::Metric(MetricSnapshot {
+        annotations: Vec::new(),
         title: "broken".into(),
         query: "up".into(),
         datasource: "p".into(),

@@ -127,6 +127,7 @@ fn evidence(n: u64) -> EvidenceData {
         .map(|i| (f64::from(i) * 15.0, f64::from(i)))
         .collect();
     EvidenceData::Metric(MetricSnapshot {
+        annotations: Vec::new(),
         title: format!("snapshot {n}"),
         query: "up".into(),
         datasource: "prometheus".into(),

@@ -35,6 +35,7 @@ fn sample(dir: &std::path::Path, note: &str) -> ReportInput {
         .pin_evidence(
             &inc.id,
             EvidenceData::Metric(MetricSnapshot {
+                annotations: Vec::new(),
                 title: "5xx rate".into(),
                 query: "rate(http_requests_total{code=~\"5..\"}[5m])".into(),
                 datasource: "prometheus".into(),

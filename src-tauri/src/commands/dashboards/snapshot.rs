@@ -58,6 +58,7 @@ pub async fn panel_snapshot(
         .join("\n");
     let at = |ms: f64| DateTime::from_timestamp_millis(ms as i64).unwrap_or_default();
     Ok(MetricSnapshot {
+        annotations: Vec::new(),
         title: match panel.title.trim() {
             "" => format!("{} #{panel_id}", dashboard.title),
             title => title.to_string(),

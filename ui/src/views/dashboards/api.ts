@@ -12,6 +12,7 @@ export const DASHBOARD_COMMANDS = [
   "refreshDashboardVariable",
   "selectDashboardVariable",
   "runPanel",
+  "dashboardAnnotations",
   "cancelDashboardQueries",
   "editDashboardPanel",
   "exportDashboard",

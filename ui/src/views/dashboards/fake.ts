@@ -1,7 +1,7 @@
 // An in-memory dashboards backend (one dashboard, synthetic series) for tests and the dev demo.
 // Spread into testing/fakeBackend.ts's createFakeBackend.
 
-import type { Dashboard, DashboardSummary, HinomiError, ImportReport, PanelEdit, PromqlCatalog, UnsupportedFeature, Variable } from "../../lib/bindings";
+import type { Dashboard, DashboardAnnotations, DashboardSummary, HinomiError, ImportReport, PanelEdit, PromqlCatalog, UnsupportedFeature, Variable } from "../../lib/bindings";
 import { encodePanelFrame, type EncodeQuery } from "../../lib/charts/frame";
 import type { DashboardsBackend } from "./api";
 
@@ -26,6 +26,10 @@ export interface FakeDashboardsState {
   labelValues: Record<string, string[]>;
   /** What an import's report names as ignored. */
   importUnsupported: UnsupportedFeature[];
+  /** What dashboardAnnotations answers (for any dashboard and window), or its error. */
+  annotations: DashboardAnnotations | HinomiError;
+  /** Every dashboardAnnotations call: [uid, window]. */
+  annotationRuns: Array<[string, { from_ms: number; to_ms: number }]>;
 }
 
 /** Fake Prometheus's answer to a bad expression: an unbalanced "(" is a parse error at its end. */
@@ -123,6 +127,8 @@ export function createFakeDashboards(initial: Partial<FakeDashboardsState> = {})
     },
     labelValues: { job: ["api", "node"], method: ["GET", "POST"] },
     importUnsupported: [],
+    annotations: { sources: [], events: [] },
+    annotationRuns: [],
     ...initial,
   };
   const copy = <T>(v: T): T => structuredClone(v);
@@ -234,6 +240,11 @@ export function createFakeDashboards(initial: Partial<FakeDashboardsState> = {})
               : [wave({ method: "GET" }, window, i), wave({ method: "POST" }, window, i + 1)],
         }));
       return { status: "ok", data: encodePanelFrame(queries, state.stale[panelId]) };
+    },
+    async dashboardAnnotations(uid, timeWindow) {
+      state.annotationRuns.push([uid, { from_ms: timeWindow.from_ms ?? 0, to_ms: timeWindow.to_ms ?? 0 }]);
+      if (!find(uid)) return notFound(uid);
+      return "code" in state.annotations ? { status: "error", error: state.annotations } : { status: "ok", data: copy(state.annotations) };
     },
     async cancelDashboardQueries(uid) {
       state.cancelled.push(uid);

@@ -102,4 +102,8 @@ export const dashboardsEn = {
   "dashboards.logVolume.total": "{count} lines",
   "dashboards.logVolume.noSource": "No Elasticsearch datasource in Settings.",
   "dashboards.logVolume.failed": "The log volume could not be counted",
+  "dashboards.annotations.label": "Annotations",
+  "dashboards.annotations.alerts": "Alerts",
+  "dashboards.annotations.incidents": "Incidents",
+  "dashboards.annotations.failed": "These annotations could not be loaded",
 } as const;

@@ -104,4 +104,8 @@ export const dashboardsJa: { readonly [K in keyof typeof dashboardsEn]: string }
   "dashboards.logVolume.total": "{count} 行",
   "dashboards.logVolume.noSource": "設定に Elasticsearch のデータソースがありません。",
   "dashboards.logVolume.failed": "ログ量を集計できませんでした",
+  "dashboards.annotations.label": "注釈",
+  "dashboards.annotations.alerts": "アラート",
+  "dashboards.annotations.incidents": "インシデント",
+  "dashboards.annotations.failed": "この注釈を読み込めませんでした",
 } as const;

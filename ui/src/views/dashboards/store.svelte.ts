@@ -3,7 +3,8 @@
 
 import { SvelteMap } from "svelte/reactivity";
 import type { AppContext } from "../../app/context.svelte";
-import type { Dashboard, DashboardSummary, HinomiError, ImportReport, Panel, PanelEdit, Variable } from "../../lib/bindings";
+import type { AnnotationEvent, Dashboard, DashboardAnnotations, DashboardSummary, HinomiError, ImportReport, Panel, PanelEdit, Variable } from "../../lib/bindings";
+import { panelEvents, readChoices, writeChoice, type ChoiceStorage, type Choices } from "./annotations";
 import { dashboardsBackend, type DashboardsBackend } from "./api";
 import { fromGrafana, refreshMs, resolveWindow, type TimeRange, type TimeWindow } from "./timeRange";
 
@@ -42,6 +43,12 @@ export class DashboardsStore {
   /** The last import's report, for the dashboard it imported, until dismissed. */
   importReport = $state.raw<{ uid: string; report: ImportReport } | null>(null);
   lastAction = $state.raw<HinomiError | null>(null);
+  /** The open dashboard's annotations for the current window (null until loaded). */
+  annotations = $state.raw<DashboardAnnotations | null>(null);
+  annotationsError = $state.raw<HinomiError | null>(null);
+  /** Annotation sources the user switched on or off on this dashboard (remembered). */
+  annotationChoices = $state.raw<Choices>({});
+  #annotationRequest = 0;
 
   readonly api: DashboardsBackend;
   readonly #now: () => number;
@@ -50,10 +57,13 @@ export class DashboardsStore {
   #unregister: (() => void) | null = null;
   readonly #app: AppContext | null;
 
-  constructor(api: DashboardsBackend, now: () => number = Date.now, app: AppContext | null = null) {
+  readonly #storage: ChoiceStorage | null;
+
+  constructor(api: DashboardsBackend, now: () => number = Date.now, app: AppContext | null = null, storage: ChoiceStorage | null = defaultStorage()) {
     this.api = api;
     this.#now = now;
     this.#app = app;
+    this.#storage = storage;
   }
 
   async refreshList(): Promise<void> {
@@ -109,6 +119,9 @@ export class DashboardsStore {
     this.variables = [];
     this.variableErrors.clear();
     this.folded.clear();
+    this.annotations = null;
+    this.annotationsError = null;
+    this.annotationChoices = readChoices(this.#storage, uid);
     const result = await this.api.openDashboard(uid);
     if (this.openUid !== uid) return;
     this.opening = false;
@@ -200,6 +213,7 @@ export class DashboardsStore {
     this.window = resolveWindow(this.range, this.#now());
     this.generation++;
     void this.#refreshPanels();
+    void this.#loadAnnotations();
   }
 
   /**
@@ -227,6 +241,37 @@ export class DashboardsStore {
       return null;
     };
     return find(this.dashboard?.panels ?? []) ?? panel;
+  }
+
+  async #loadAnnotations(): Promise<void> {
+    const uid = this.openUid;
+    if (!uid || !this.dashboard) return;
+    const mine = ++this.#annotationRequest;
+    const result = await this.api.dashboardAnnotations(uid, this.window);
+    if (mine !== this.#annotationRequest || this.openUid !== uid) return;
+    if (result.status === "ok") {
+      this.annotations = result.data;
+      this.annotationsError = null;
+    } else {
+      this.annotationsError = result.error;
+    }
+  }
+
+  /** Switches an annotation source on or off on this dashboard, and remembers it. */
+  setAnnotationEnabled(sourceId: string, on: boolean): void {
+    if (!this.openUid) return;
+    this.annotationChoices = { ...this.annotationChoices, [sourceId]: on };
+    writeChoice(this.#storage, this.openUid, sourceId, on);
+  }
+
+  /**
+   * What panel `panelId` draws (sources switched off left out). A repeated copy draws what its
+   * saved panel does: the backend matches annotations to the panels as saved.
+   */
+  panelAnnotations(panelId: number): AnnotationEvent[] {
+    const drawn = this.panels.find((p) => p.id === panelId) ?? this.panels.flatMap((p) => p.panels ?? []).find((p) => p.id === panelId);
+    const sourceId = drawn ? (this.sourcePanel(drawn).id ?? panelId) : panelId;
+    return panelEvents(this.annotations, sourceId, this.annotationChoices);
   }
 
   async setRange(range: TimeRange): Promise<void> {
@@ -281,6 +326,10 @@ export class DashboardsStore {
     await this.refreshList();
     return result.data.summary.uid;
   }
+}
+
+function defaultStorage(): ChoiceStorage | null {
+  return typeof localStorage === "undefined" ? null : localStorage;
 }
 
 export function dashboardsStore(app: AppContext): DashboardsStore {

@@ -24,13 +24,13 @@ describe("Pin to incident", () => {
     render(PinToIncidentDialog, {
       backend,
       subject: "Requests",
-      pin: (incidentId: string) => backend.pinDashboardPanel(incidentId, "hinomi-system-overview", 1, { from_ms: 1000, to_ms: 2000 }),
+      pin: (incidentId: string) => backend.pinDashboardPanel(incidentId, "hinomi-system-overview", 1, { from_ms: 1000, to_ms: 2000 }, []),
       onclose: () => (closed = true),
     });
     await waitFor(() => expect((byId("pin-incident") as HTMLSelectElement).value).toBe("INC-20261124-001"));
     await fireEvent.click(byId("pin-confirm"));
     await waitFor(() => expect(byId("pin-done").textContent).toContain("INC-20261124-001"));
-    expect(calls).toEqual([["INC-20261124-001", "hinomi-system-overview", 1, { from_ms: 1000, to_ms: 2000 }]]);
+    expect(calls).toEqual([["INC-20261124-001", "hinomi-system-overview", 1, { from_ms: 1000, to_ms: 2000 }, []]]);
     await fireEvent.click(byId("pin-close"));
     expect(closed).toBe(true);
   });
@@ -40,7 +40,7 @@ describe("Pin to incident", () => {
     render(PinToIncidentDialog, {
       backend,
       subject: "x",
-      pin: (incidentId: string) => backend.pinDashboardPanel(incidentId, "d", 2, { from_ms: 0, to_ms: 1 }),
+      pin: (incidentId: string) => backend.pinDashboardPanel(incidentId, "d", 2, { from_ms: 0, to_ms: 1 }, []),
       onclose: () => {},
     });
     await waitFor(() => byId("pin-no-incidents"));

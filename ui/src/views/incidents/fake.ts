@@ -283,7 +283,7 @@ export function createFakeIncidents(state: FakeIncidentsState = emptyIncidentsSt
       const ext = format === "markdown" ? "md" : format;
       return { status: "ok", data: { format, path: `${dir || "/home/user/Documents/Hinomi"}/${id}.${ext}` } };
     },
-    async pinDashboardPanel(incidentId, uid, panelId, window) {
+    async pinDashboardPanel(incidentId, uid, panelId, window, annotations) {
       const from = window.from_ms ?? 0;
       const to = window.to_ms ?? 0;
       return this.pinEvidence(incidentId, {
@@ -294,6 +294,15 @@ export function createFakeIncidents(state: FakeIncidentsState = emptyIncidentsSt
         range: { start: new Date(from).toISOString(), end: new Date(to).toISOString(), step_seconds: 15 },
         unit: null,
         series: [{ labels: { job: "demo" }, timestamps: [from / 1000, to / 1000], values: [1, 1] }],
+        annotations: annotations.map((a) => ({
+          kind: a.sourceId === "hinomi:alerts" ? "alert" : a.sourceId === "hinomi:incidents" ? "incident" : "query",
+          start: new Date(a.timeMs ?? 0).toISOString(),
+          end: a.endMs === null ? null : new Date(a.endMs).toISOString(),
+          title: a.title,
+          text: a.text,
+          tags: a.tags,
+          color: a.color,
+        })),
       });
     },
     async exportIncidentsFile(ids, path) {
