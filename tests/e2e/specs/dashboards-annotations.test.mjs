@@ -4,7 +4,10 @@
 //   job/instance labels, and the dashboard bar has a toggle for it that is remembered;
 // - a Prometheus annotation query in an imported Grafana dashboard is drawn as a region;
 // - the incident made from the alert shows its "detected" marker, and a panel pinned to it keeps
-//   the markers: the exported HTML report draws them on the chart, the PDF lists them.
+//   the markers: the exported HTML report draws them on the chart, the PDF lists them;
+// - one imported Grafana dashboard with everything issue 17 names at once: titles with
+//   variables, a panel repeated by job, a heatmap, state timelines, a Prometheus annotation
+//   query and the firing alert drawn on its time series.
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -52,6 +55,72 @@ const WITH_QUERY = {
       title: "Requests by status",
       gridPos: { h: 10, w: 24, x: 0, y: 0 },
       targets: [{ refId: "A", expr: "sum by (status) (rate(api_requests_total[1m]))", legendFormat: "{{status}}" }],
+    },
+  ],
+};
+
+/** Every dashboard feature of issue 17 in one Grafana dashboard. */
+const EVERYTHING = {
+  uid: "e2e-grafana-features",
+  title: "E2E Grafana features",
+  time: { from: "now-15m", to: "now" },
+  templating: {
+    list: [
+      {
+        type: "query",
+        name: "job",
+        query: { query: "label_values(up, job)", refId: "A" },
+        definition: "label_values(up, job)",
+        refresh: 1,
+        multi: true,
+        includeAll: true,
+        current: { text: ["All"], value: ["$__all"] },
+      },
+      {
+        type: "custom",
+        name: "quantile",
+        query: "0.5,0.99",
+        current: { text: "0.99", value: "0.99" },
+        options: [
+          { text: "0.5", value: "0.5", selected: false },
+          { text: "0.99", value: "0.99", selected: true },
+        ],
+      },
+    ],
+  },
+  annotations: WITH_QUERY.annotations,
+  panels: [
+    {
+      id: 1,
+      type: "timeseries",
+      title: "p$quantile latency, jobs: ${job}",
+      gridPos: { h: 8, w: 12, x: 0, y: 0 },
+      targets: [{ refId: "A", expr: "histogram_quantile($quantile, sum by (le) (rate(api_request_duration_seconds_bucket[1m])))", legendFormat: "p$quantile" }],
+      fieldConfig: { defaults: { unit: "s" }, overrides: [] },
+    },
+    {
+      id: 2,
+      type: "heatmap",
+      title: "Latency buckets",
+      gridPos: { h: 8, w: 12, x: 12, y: 0 },
+      targets: [{ refId: "A", expr: "sum by (le) (rate(api_request_duration_seconds_bucket[1m]))", format: "heatmap", legendFormat: "{{le}}" }],
+      options: { calculate: false, color: { mode: "scheme", scheme: "Oranges" }, yAxis: { unit: "s" } },
+    },
+    {
+      id: 3,
+      type: "state-timeline",
+      title: "Up: $job",
+      repeat: "job",
+      repeatDirection: "h",
+      maxPerRow: 2,
+      gridPos: { h: 5, w: 12, x: 0, y: 8 },
+      targets: [{ refId: "A", expr: 'up{job=~"$job"}', legendFormat: "{{instance}}" }],
+      fieldConfig: {
+        defaults: {
+          mappings: [{ type: "value", options: { 0: { text: "DOWN", color: "red" }, 1: { text: "UP", color: "green" } } }],
+        },
+        overrides: [],
+      },
     },
   ],
 };
@@ -239,5 +308,49 @@ describe("Annotations on dashboards", () => {
     assert.match(text, /Annotations/);
     assert.match(text, /HighErrorRate/);
     execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "2", pdf, join(screenshotDir, "annotations-report-pdf")]);
+  });
+
+  it("draws one imported dashboard with every feature at once", async () => {
+    const { browser } = app;
+    const jobs = (await (await fetch(`${stack.url("prometheus")}/api/v1/label/job/values`)).json()).data.sort();
+    assert.ok(jobs.length >= 3, `the demo stack has several jobs: ${jobs}`);
+    await (await $("nav-dashboards")).click();
+    await (await $("dashboard-back")).click();
+    await importDashboardJson(browser, JSON.stringify(EVERYTHING));
+    await waitFor("the imported dashboard open", async () => /E2E Grafana features/.test(await (await $("dashboard-title")).getText()), {
+      timeoutMs: 20_000,
+    });
+    const titles = () =>
+      browser.execute(() => [...document.querySelectorAll('[data-testid="dashboard-panel"] [data-testid="panel-title"]')].map((t) => t.textContent.trim()));
+    // Titles: Grafana's text format, so All reads "All".
+    await waitFor("the interpolated title", async () => (await titles()).includes("p0.99 latency, jobs: All"), { timeoutMs: 20_000 });
+    // The state timeline repeated once per job, each copy with its job bound.
+    await waitFor("one state timeline per job", async () => {
+      const copies = (await titles()).filter((t) => t.startsWith("Up: ")).sort();
+      return JSON.stringify(copies) === JSON.stringify(jobs.map((j) => `Up: ${j}`).sort());
+    });
+    // Every copy draws its own job's targets, all UP.
+    const lanes = await waitForLanes();
+    for (const [title, states] of lanes) assert.ok(states.length >= 1 && states.every((st) => st === "UP"), `${title}: ${states}`);
+    // The heatmap draws cells; the time series draws the query's and the alert's regions.
+    await waitFor("heatmap cells", async () => {
+      const canvas = await (await panel(2)).$('[data-testid="heatmap-chart"]');
+      return (await canvas.isExisting()) && Number(await canvas.getAttribute("data-cells")) > 0;
+    }, { timeoutMs: 60_000 });
+    await waitForDrawn("the query region on the latency chart", 1, ([source]) => source === "query:1");
+    await waitForDrawn("the alert on the latency chart", 1, ([source, title]) => source === "hinomi:alerts" && title === "HighErrorRate");
+    await new Promise((r) => setTimeout(r, 500));
+    await screenshot(browser, "grafana-features-all");
+
+    async function waitForLanes() {
+      return waitFor("every copy with a lane", async () => {
+        const found = await browser.execute(() =>
+          [...document.querySelectorAll('[data-testid="dashboard-panel"]')]
+            .map((p) => [p.querySelector('[data-testid="panel-title"]')?.textContent.trim() ?? "", [...p.querySelectorAll('[data-testid="state-lane"]')].map((l) => l.getAttribute("data-states"))])
+            .filter(([title]) => title.startsWith("Up: ")),
+        );
+        return found.length === jobs.length && found.every(([, states]) => states.length > 0) ? found : null;
+      }, { timeoutMs: 60_000 });
+    }
   });
 });
