@@ -98,7 +98,12 @@ const TABLE_CUSTOM_DEFAULTS: [(&str, &str); 5] = [
 /// Panel options the UI reads: `legend.showLegend` and `legend.calcs` (timeseries),
 /// `reduceOptions.calcs` (stat, gauge, bar gauge), `content`/`mode` (text). Grafana's defaults
 /// for the rest are listed so that a panel left at them is not reported.
-const OPTION_DEFAULTS: [(&str, &str); 14] = [
+const OPTION_DEFAULTS: [(&str, &str); 19] = [
+    ("exemplars.color", "\"rgba(255,0,255,0.7)\""),
+    ("tooltip.show", "true"),
+    ("tooltip.yHistogram", "false"),
+    ("rowsFrame.layout", "\"auto\""),
+    ("yAxis.axisPlacement", "\"left\""),
     ("legend.displayMode", "\"list\""),
     ("legend.placement", "\"bottom\""),
     ("tooltip.mode", "\"single\""),
@@ -114,8 +119,40 @@ const OPTION_DEFAULTS: [(&str, &str); 14] = [
     ("showThresholdMarkers", "true"),
     ("displayMode", "\"basic\""),
 ];
+/// Heatmap options the heatmap panel reads (`calculate: true` has its own note in the report).
+const HEATMAP_OPTIONS_READ: [&str; 19] = [
+    "calculate",
+    "color.mode",
+    "color.scheme",
+    "color.scale",
+    "color.exponent",
+    "color.steps",
+    "color.reverse",
+    "color.min",
+    "color.max",
+    "color.fill",
+    "cellGap",
+    "cellValues.unit",
+    "cellValues.decimals",
+    "filterValues.le",
+    "filterValues.ge",
+    "legend.show",
+    "yAxis.unit",
+    "yAxis.decimals",
+    "yAxis.reverse",
+];
+/// State timeline options the state-timeline panel reads.
+const STATE_TIMELINE_OPTIONS_READ: [&str; 5] = [
+    "mergeValues",
+    "showValue",
+    "rowHeight",
+    "alignValue",
+    "legend.show",
+];
 /// Option paths read, or only about Grafana's own editor and never drawn differently.
-const OPTIONS_READ: [&str; 11] = [
+/// `hinomiSeriesLimit` is Hinomi's own per-panel series limit.
+const OPTIONS_READ: [&str; 12] = [
+    "hinomiSeriesLimit",
     "legend.showLegend",
     "legend.calcs",
     "legend.isVisible",
@@ -259,7 +296,9 @@ fn panel_features(panel: &Panel) -> Vec<Found> {
                     })
                     .find(|(k, _)| k == key)
                     .map(|(_, d)| *d);
-                if !is_default(value, default) {
+                // The state timeline draws its bars with the panel's fill opacity.
+                let read = panel.kind() == PanelKind::StateTimeline && key == "fillOpacity";
+                if !read && !is_default(value, default) {
                     out.push(valued(format!("fieldConfig.custom.{key}"), short(value)));
                 }
             }
@@ -281,7 +320,16 @@ fn panel_features(panel: &Panel) -> Vec<Found> {
             option_leaves(key.clone(), value, &mut leaves);
         }
         for (path, value) in leaves {
-            if OPTIONS_READ.iter().any(|read| path == *read) {
+            let read_by_kind: &[&str] = match panel.kind() {
+                PanelKind::Heatmap => &HEATMAP_OPTIONS_READ,
+                PanelKind::StateTimeline => &STATE_TIMELINE_OPTIONS_READ,
+                _ => &[],
+            };
+            if OPTIONS_READ
+                .iter()
+                .chain(read_by_kind)
+                .any(|read| path == *read)
+            {
                 continue;
             }
             let default = OPTION_DEFAULTS
@@ -296,10 +344,23 @@ fn panel_features(panel: &Panel) -> Vec<Found> {
     out
 }
 
+/// Panel option objects whose settings are looked at one by one.
+const OPTION_GROUPS: [&str; 9] = [
+    "legend",
+    "tooltip",
+    "reduceOptions",
+    "color",
+    "cellValues",
+    "filterValues",
+    "rowsFrame",
+    "yAxis",
+    "exemplars",
+];
+
 fn option_leaves(path: String, value: &Value, out: &mut Vec<(String, Value)>) {
     match value {
-        // `legend`, `tooltip`, `reduceOptions`: named by their inner settings.
-        Value::Object(map) if ["legend", "tooltip", "reduceOptions"].contains(&path.as_str()) => {
+        // Option groups are named by their inner settings.
+        Value::Object(map) if OPTION_GROUPS.contains(&path.as_str()) => {
             for (key, inner) in map {
                 option_leaves(format!("{path}.{key}"), inner, out);
             }

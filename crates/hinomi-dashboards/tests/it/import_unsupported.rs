@@ -146,3 +146,32 @@ fn one_line_per_feature_with_every_value_and_each_panel_once() {
     assert_eq!(transformations.values, ["merge", "organize"]);
     assert_eq!(transformations.panels.len(), 3, "each panel named once");
 }
+
+/// Grafana 10's own export of a heatmap and a state timeline (every option it writes, at the
+/// values Hinomi draws), and a panel with Hinomi's series limit: nothing to report. A setting
+/// the panels do not read (the heatmap tooltip switched off) is still named.
+#[test]
+fn heatmap_state_timeline_and_series_limit_options_read_are_not_reported() {
+    let heatmap = |tooltip_show: bool| {
+        json!({"id": 1, "type": "heatmap", "title": "Latency", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+               "targets": [{"refId": "A", "expr": "sum by (le) (rate(x_bucket[5m]))", "format": "heatmap"}],
+               "options": {"calculate": false, "cellGap": 1, "cellValues": {"unit": "reqps"},
+                           "color": {"exponent": 0.5, "fill": "dark-orange", "mode": "scheme", "reverse": false,
+                                     "scale": "exponential", "scheme": "Oranges", "steps": 64},
+                           "filterValues": {"le": 1e-9}, "legend": {"show": true},
+                           "rowsFrame": {"layout": "auto"},
+                           "tooltip": {"show": tooltip_show, "yHistogram": false},
+                           "yAxis": {"axisPlacement": "left", "reverse": false, "unit": "s"}}})
+    };
+    let timeline = json!({"id": 2, "type": "state-timeline", "title": "Up", "gridPos": {"x": 12, "y": 0, "w": 12, "h": 8},
+        "targets": [{"refId": "A", "expr": "up"}],
+        "fieldConfig": {"defaults": {"custom": {"fillOpacity": 70, "lineWidth": 1}}, "overrides": []},
+        "options": {"alignValue": "left", "legend": {"showLegend": true, "displayMode": "list", "placement": "bottom"},
+                    "mergeValues": true, "rowHeight": 0.9, "showValue": "auto", "tooltip": {"mode": "single", "sort": "none"}}});
+    let limited = json!({"id": 3, "type": "timeseries", "title": "Many", "gridPos": {"x": 0, "y": 8, "w": 24, "h": 8},
+        "targets": [{"refId": "A", "expr": "up"}], "options": {"hinomiSeriesLimit": 50}});
+    let quiet = unsupported(json!({"title": "t", "panels": [heatmap(true), timeline, limited]}));
+    assert_eq!(names(&quiet), Vec::<&str>::new());
+    let loud = unsupported(json!({"title": "t", "panels": [heatmap(false)]}));
+    assert_eq!(names(&loud), ["options.tooltip.show"]);
+}
