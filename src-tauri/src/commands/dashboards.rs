@@ -1,3 +1,4 @@
+// Over 400 lines: one thin command per dashboards action over the open-copy state they share.
 //! Dashboards over Prometheus: the local library (built-ins installed on first run), variables
 //! resolved against the configured Prometheus, and panels run into binary frames.
 //!
