@@ -223,4 +223,34 @@ mod tests {
             "a bad query shows its error"
         );
     }
+
+    #[test]
+    fn an_answer_with_data_is_answered_as_packed_so_the_save_can_come_after() {
+        use crate::run::{PanelAnswer, with_cache};
+        let dir = tempfile::tempdir().unwrap();
+        let cache = PanelCache::new(dir.path().to_owned());
+        let series = vec![Series {
+            labels: [("job".to_owned(), "api".to_owned())].into(),
+            timestamps: vec![1.0],
+            values: vec![3.0],
+        }];
+        let answer = || PanelAnswer {
+            outcomes: vec![
+                outcome(Some(encode_frame(&series, 0.0, 3.0, 100, 200)), None),
+                outcome(
+                    None,
+                    Some(HinomiError::new(ErrorCode::Backend, "parse error")),
+                ),
+            ],
+        };
+        assert!(answer().has_data());
+        assert_eq!(with_cache(&cache, "sys", 1, answer()), answer().pack());
+        let failed = PanelAnswer {
+            outcomes: vec![outcome(
+                None,
+                Some(HinomiError::new(ErrorCode::Unreachable, "refused")),
+            )],
+        };
+        assert!(!failed.has_data());
+    }
 }

@@ -124,6 +124,11 @@ impl PanelAnswer {
     pub fn pack(self) -> Vec<u8> {
         pack(self.outcomes)
     }
+
+    /// Whether some query answered: [`with_cache`] then keeps it and answers it as it is.
+    pub fn has_data(&self) -> bool {
+        self.outcomes.iter().any(|o| o.frame.is_some())
+    }
 }
 
 /// Packs the answer and keeps it as the panel's last good one; when every query failed to

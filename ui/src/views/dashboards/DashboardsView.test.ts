@@ -29,7 +29,12 @@ describe("DashboardsView", () => {
   it("lists dashboards, opens one, and every panel ends in data, text, an error or a notice", async () => {
     const { app, backend } = await startedApp();
     const fake = backend as unknown as {
-      dashboardsState: { dashboards: Dashboard[]; panels: Record<number, unknown>; stale: Record<number, unknown> };
+      dashboardsState: {
+        dashboards: Dashboard[];
+        panels: Record<number, unknown>;
+        stale: Record<number, unknown>;
+        runs: Array<[string, number, unknown, number]>;
+      };
     };
     fake.dashboardsState.stale[2] = {
       sinceMs: Date.UTC(2026, 0, 1, 9, 30),
@@ -70,6 +75,8 @@ describe("DashboardsView", () => {
     expect(broken.textContent).toContain("unclosed left parenthesis");
     expect(broken.textContent).toContain("line 1, column 4");
     expect(view.getAllByTestId("dashboard-variable")[0]!.dataset.name).toBe("job");
+    // Each querying panel ran once: after the variables' options were in, not also before.
+    expect(fake.dashboardsState.runs.map(([, id]) => id).sort()).toEqual([2, 9]);
   });
 
   it("draws the backend's panels (titles with variables replaced) and the import report until dismissed", async () => {

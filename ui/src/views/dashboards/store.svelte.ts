@@ -28,6 +28,11 @@ export class DashboardsStore {
   panels = $state.raw<Panel[]>([]);
   openError = $state.raw<HinomiError | null>(null);
   opening = $state(false);
+  /**
+   * From open until the variables' options are in: panels wait for it, so they query once with
+   * the selection they keep rather than first with the saved one and then again.
+   */
+  variablesLoading = $state(false);
   variables = $state.raw<Variable[]>([]);
   variableErrors = new SvelteMap<string, HinomiError>();
   range = $state.raw<TimeRange>({ kind: "relative", last: "1h" });
@@ -112,6 +117,7 @@ export class DashboardsStore {
     this.openedAt = typeof performance === "undefined" ? 0 : performance.now();
     this.openUid = uid;
     this.opening = true;
+    this.variablesLoading = true;
     this.#rangePickedWhileOpening = false;
     this.openError = null;
     this.dashboard = null;
@@ -127,6 +133,7 @@ export class DashboardsStore {
     this.opening = false;
     if (result.status === "error") {
       this.openError = result.error;
+      this.variablesLoading = false;
       return;
     }
     this.dashboard = result.data;
@@ -138,6 +145,8 @@ export class DashboardsStore {
     this.#rangePickedWhileOpening = false;
     this.window = resolveWindow(this.range, this.#now());
     await this.#refreshVariables(this.variables.map((v) => v.name));
+    if (this.openUid !== uid) return;
+    this.variablesLoading = false;
     this.reload();
   }
 
@@ -173,20 +182,37 @@ export class DashboardsStore {
     return result.status === "ok" ? { json: result.data } : { error: result.error };
   }
 
+  /**
+   * Loads the options of `names`, in their order where one uses another (`instance` after the
+   * `job` its query names) and at once where they do not: one after the other they would add
+   * their round trips to the time before the panels query.
+   */
   async #refreshVariables(names: readonly string[]): Promise<void> {
     const uid = this.openUid;
     if (!uid) return;
-    for (const name of names) {
-      const variable = this.variables.find((v) => v.name === name);
-      if (!variable || !REFRESHED_KINDS.has(variable.type)) continue;
-      const result = await this.api.refreshDashboardVariable(uid, name, this.window);
-      if (this.openUid !== uid) return;
-      if (result.status === "ok") {
-        this.variableErrors.delete(name);
-        this.#replaceVariable(result.data);
-      } else {
-        this.variableErrors.set(name, result.error);
-      }
+    const refreshed = names
+      .map((name) => this.variables.find((v) => v.name === name))
+      .filter((v): v is Variable => !!v && REFRESHED_KINDS.has(v.type));
+    const done = new Map<string, Promise<void>>();
+    for (const variable of refreshed) {
+      const before = [...done].filter(([name]) => usesVariable(variable, name)).map(([, loaded]) => loaded);
+      done.set(
+        variable.name,
+        Promise.all(before).then(() => this.#refreshVariable(uid, variable.name)),
+      );
+    }
+    await Promise.all(done.values());
+  }
+
+  async #refreshVariable(uid: string, name: string): Promise<void> {
+    if (this.openUid !== uid) return;
+    const result = await this.api.refreshDashboardVariable(uid, name, this.window);
+    if (this.openUid !== uid) return;
+    if (result.status === "ok") {
+      this.variableErrors.delete(name);
+      this.#replaceVariable(result.data);
+    } else {
+      this.variableErrors.set(name, result.error);
     }
   }
 
@@ -330,6 +356,13 @@ export class DashboardsStore {
 
 function defaultStorage(): ChoiceStorage | null {
   return typeof localStorage === "undefined" ? null : localStorage;
+}
+
+/** Whether `variable`'s query, datasource or regex names variable `name` (`$name`, `${name…}`, `[[name]]`). */
+export function usesVariable(variable: Variable, name: string): boolean {
+  const text = JSON.stringify([variable.query, variable.definition, variable.datasource, variable.regex]);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`\\$\\{?${escaped}(?![A-Za-z0-9_])|\\[\\[${escaped}(?![A-Za-z0-9_])`).test(text);
 }
 
 export function dashboardsStore(app: AppContext): DashboardsStore {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Dashboard, Panel } from "../../lib/bindings";
+import type { Dashboard, Panel, Variable } from "../../lib/bindings";
 import type { DashboardsBackend } from "./api";
 import { createFakeDashboards } from "./fake";
-import { DashboardsStore } from "./store.svelte";
+import { DashboardsStore, usesVariable } from "./store.svelte";
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -113,6 +113,64 @@ describe("DashboardsStore", () => {
     expect(store.importError?.code).toBe("invalid_config");
     expect(store.importError?.message).toContain("broken.json");
     expect(store.list).toHaveLength(1);
+  });
+
+  it("holds the panels back until the variables' options are in, then reloads them once", async () => {
+    let answer: () => void = () => {};
+    const refresh = fake.refreshDashboardVariable.bind(fake);
+    fake.refreshDashboardVariable = (...args) => new Promise((resolve) => (answer = () => resolve(refresh(...args))));
+    const opening = store.open("demo-overview");
+    expect(store.variablesLoading).toBe(true);
+    await vi.waitFor(() => expect(store.panels.map((p) => p.id)).toEqual([1, 2, 3, 4]));
+    expect(store.variablesLoading).toBe(true);
+    expect(store.generation).toBe(0);
+    answer();
+    await opening;
+    expect(store.variablesLoading).toBe(false);
+    expect(store.generation).toBe(1);
+  });
+
+  it("loads variables that do not use each other at once, and a dependent one after what it uses", async () => {
+    const dashboard = fake.dashboardsState.dashboards[0]!;
+    const variable = (name: string, query: string, datasource: unknown = null) =>
+      ({ type: "query", name, query, datasource, current: { value: "", text: "" } }) as Variable;
+    dashboard.templating = {
+      list: [
+        { type: "datasource", name: "datasource", query: "prometheus", current: { value: "p", text: "p" } } as Variable,
+        variable("job", "label_values(up, job)", { type: "prometheus", uid: "${datasource}" }),
+        variable("instance", 'label_values(up{job="$job"}, instance)'),
+        variable("pg", "label_values(pg_up, instance)"),
+      ],
+    };
+    const pending = new Map<string, () => void>();
+    const refresh = fake.refreshDashboardVariable.bind(fake);
+    fake.refreshDashboardVariable = (uid, name, window) =>
+      new Promise((resolve) => pending.set(name, () => resolve(refresh(uid, name, window))));
+    const opening = store.open("demo-overview");
+    const settle = async (name: string) => {
+      await vi.waitFor(() => expect(pending.has(name)).toBe(true));
+      pending.get(name)!();
+      pending.delete(name);
+    };
+    await vi.waitFor(() => expect([...pending.keys()].sort()).toEqual(["datasource", "pg"]));
+    await settle("datasource");
+    await vi.waitFor(() => expect([...pending.keys()].sort()).toEqual(["job", "pg"]));
+    await settle("job");
+    await vi.waitFor(() => expect([...pending.keys()].sort()).toEqual(["instance", "pg"]));
+    await settle("pg");
+    expect(store.generation).toBe(0);
+    await settle("instance");
+    await opening;
+    expect(store.generation).toBe(1);
+  });
+
+  it("tells which variables a variable's query names", () => {
+    const v = { type: "query", name: "instance", query: 'label_values(up{job=~"$job", env="${env:regex}"}, [[zone]])' } as Variable;
+    expect(usesVariable(v, "job")).toBe(true);
+    expect(usesVariable(v, "env")).toBe(true);
+    expect(usesVariable(v, "zone")).toBe(true);
+    expect(usesVariable(v, "jo")).toBe(false);
+    expect(usesVariable(v, "instance")).toBe(false);
   });
 
   it("says why a dashboard could not be opened", async () => {
