@@ -1,5 +1,5 @@
 // Grafana's repeats and titles with variables against the demo stack's Prometheus: an imported
-// dashboard whose `job` variable (label_values(up, job): the demo's three jobs) drives a
+// dashboard whose `job` variable (label_values(up, job): the demo's jobs, as its Prometheus lists them) drives a
 // repeated stat panel, a repeated row and titles such as "Metric names of ${job}". Choosing
 // other jobs changes the copies, each querying with its own job.
 
@@ -11,14 +11,20 @@ import { startStack, startApp, settingsFor, screenshot, waitFor, repoRoot } from
 import { importDashboardJson } from "../lib/dashboards.mjs";
 
 const FIXTURE = join(repoRoot, "tests/e2e/fixtures/repeat-by-job.json");
-const JOBS = ["dataset-management-api", "node-exporter", "prometheus"];
 
 describe("Dashboard repeats", () => {
   let stack;
   let app;
+  /** The demo's jobs and how many targets they have, from its Prometheus. */
+  let JOBS;
+  let targetCount;
 
   before(async () => {
     stack = await startStack({ scrapeInterval: "2s" });
+    const prometheus = stack.url("prometheus");
+    JOBS = (await (await fetch(`${prometheus}/api/v1/label/job/values`)).json()).data.sort();
+    targetCount = (await (await fetch(`${prometheus}/api/v1/targets?state=active`)).json()).data.activeTargets.length;
+    assert.ok(JOBS.length >= 3 && JOBS.includes("node-exporter") && JOBS.includes("prometheus"), `the demo's jobs: ${JOBS}`);
     app = await startApp({ settingsToml: settingsFor(stack) });
   });
 
@@ -99,7 +105,7 @@ describe("Dashboard repeats", () => {
     await waitFor("the dashboard to open", async () => (await (await $("dashboard-title")).getText()) === "Repeat by job");
 
     const { all, copies } = await copiesFor(JOBS);
-    // Each copy queried with its own job: the three jobs expose different numbers of metrics.
+    // Each copy queried with its own job: the jobs expose different numbers of metrics.
     assert.equal(new Set(copies.map((c) => c.value)).size, JOBS.length, `one count per job: ${JSON.stringify(copies)}`);
     assert.ok(copies.every((c) => c.value > 0));
     const summary = all.find((p) => p.id === 1);
@@ -107,7 +113,7 @@ describe("Dashboard repeats", () => {
     // here with an explicit csv.
     assert.equal(summary.title, "Targets up in All");
     assert.equal(summary.description, `Every target of ${JOBS.join(",")}`);
-    await waitFor("the summary counts every job's target", async () => (await panels()).find((p) => p.id === 1)?.value === 3);
+    await waitFor("the summary counts every job's target", async () => (await panels()).find((p) => p.id === 1)?.value === targetCount);
     assert.deepEqual(await rowTitles(), JOBS.map((job) => `Job ${job}`));
     const scrape = all.filter((p) => p.title.startsWith("Scrape duration of "));
     assert.deepEqual(scrape.map((p) => p.title), JOBS.map((job) => `Scrape duration of ${job}`), "the row's panel is copied with it");
