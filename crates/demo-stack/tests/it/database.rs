@@ -1,7 +1,8 @@
 //! The demo's PostgreSQL through the real stack: the primary and replica run (as the server user
 //! when the tests run as root), both exporters are scraped under the seed's job, the demo API
 //! answers 503 while the primary is stopped and 200 again once it is back, and the replica-lag
-//! fault makes the lag Prometheus sees rise and fall again. Needs Debian's postgresql and
+//! fault makes the lag Prometheus sees rise and fall again; the connection-storm fault raises
+//! the primary's connections and slow-queries its mean statement time. Needs Debian's postgresql and
 //! prometheus-postgres-exporter besides what `stack` needs.
 
 use crate::support::{self, eventually_async, live_processes_mentioning, path_str};
@@ -68,7 +69,7 @@ async fn set_fault(http: &reqwest::Client, stack: &DemoStack, kind: &str, secs: 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_api_serves_from_postgres_survives_its_loss_and_the_replica_lags_on_demand() {
+async fn the_api_serves_from_postgres_survives_its_loss_and_each_database_fault_moves_its_panel() {
     let state = tempfile::tempdir().unwrap();
     let stack = DemoStack::start(test_config(state.path()))
         .await
@@ -179,6 +180,84 @@ async fn the_api_serves_from_postgres_survives_its_loss_and_the_replica_lags_on_
         query(&http, &stack, "pg_replication_lag").await
     );
 
+    // Connection storm: the primary's backends (the connections panel's expression) rise by the
+    // storm's idle connections, and fall back when the fault is cleared.
+    let primary = format!("127.0.0.1:{}", stack.config().ports.postgres_exporter);
+    let connections = |http, stack| {
+        let primary = primary.clone();
+        async move {
+            query(
+                http,
+                stack,
+                "sum by (instance) (pg_stat_database_numbackends)",
+            )
+            .await
+            .into_iter()
+            .find(|(instance, _)| *instance == primary)
+            .map(|(_, value)| value)
+            .unwrap_or(f64::NAN)
+        }
+    };
+    let calm = connections(&http, &stack).await;
+    assert!(calm.is_finite(), "no connection count for the primary");
+    set_fault(&http, &stack, "connection_storm", 120).await;
+    assert!(
+        eventually_async(Duration::from_secs(30), || async {
+            connections(&http, &stack).await >= calm + 30.0
+        })
+        .await,
+        "connections did not rise from {calm}: {}",
+        connections(&http, &stack).await
+    );
+    clear_faults(&http, &stack).await;
+    assert!(
+        eventually_async(Duration::from_secs(30), || async {
+            connections(&http, &stack).await < calm + 10.0
+        })
+        .await,
+        "connections did not fall back to about {calm}: {}",
+        connections(&http, &stack).await
+    );
+
+    // Slow queries: the mean statement time (the query-time panel's expression, over a short
+    // window for this 1 s scrape) rises well above what it was.
+    let mean_statement_seconds = |http, stack| {
+        let primary = primary.clone();
+        async move {
+            let promql = format!(
+                "sum(rate(pg_stat_statements_seconds_total{{instance=\"{primary}\"}}[10s])) \
+                 / sum(rate(pg_stat_statements_calls_total{{instance=\"{primary}\"}}[10s]))"
+            );
+            query(http, stack, &promql)
+                .await
+                .first()
+                .map(|(_, value)| *value)
+                .unwrap_or(f64::NAN)
+        }
+    };
+    let quick = mean_statement_seconds(&http, &stack).await;
+    assert!(quick.is_finite(), "no statement time before the fault");
+    set_fault(&http, &stack, "slow_queries", 120).await;
+    assert!(
+        eventually_async(Duration::from_secs(30), || async {
+            let mean = mean_statement_seconds(&http, &stack).await;
+            mean > 0.02 && mean > 3.0 * quick
+        })
+        .await,
+        "the mean statement time did not rise from {quick}: {}",
+        mean_statement_seconds(&http, &stack).await
+    );
+    clear_faults(&http, &stack).await;
+
     stack.shutdown().await;
     assert!(live_processes_mentioning(path_str(state.path())).is_empty());
+}
+
+async fn clear_faults(http: &reqwest::Client, stack: &DemoStack) {
+    let cleared = http
+        .delete(format!("{}/control/faults", stack.url(Component::DemoApi)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status(), 200);
 }
