@@ -61,6 +61,10 @@ pub fn alert_events(
 ) -> Vec<AnnotationEvent> {
     alerts
         .iter()
+        // `severity: none` marks a heartbeat such as the seed's Watchdog (the Prometheus
+        // community's convention): it fires all the time by design, so its region would cover
+        // every chart and say nothing about the incident.
+        .filter(|alert| alert.severity != "none")
         .filter(|alert| {
             alert.started_ms <= window.to_ms
                 && alert.resolved_ms.unwrap_or(f64::INFINITY) >= window.from_ms

@@ -383,3 +383,18 @@ fn a_panels_events_are_those_of_it_or_of_all_inside_the_window_cut_to_it() {
         ]
     );
 }
+
+#[test]
+fn a_heartbeat_alert_of_severity_none_is_not_drawn() {
+    let window = TimeWindow {
+        from_ms: 1_000.0,
+        to_ms: 10_000.0,
+    };
+    let panels = [panel(1, "prom", &["sum(up)"])];
+    let mut watchdog = alert("Watchdog", &[], &["prom"], 0.0, None);
+    watchdog.severity = "none".into();
+    let real = alert("HighErrorRate", &[], &["prom"], 2_000.0, None);
+    let events = alert_events(&[watchdog, real], &panels, &window, 9_000.0);
+    let titles: Vec<&str> = events.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["HighErrorRate"]);
+}

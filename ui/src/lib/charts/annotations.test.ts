@@ -27,6 +27,11 @@ describe("marksAt", () => {
     expect(marksAt(placed, 103).map((m) => m.title)).toEqual(["point"]);
     expect(marksAt(placed, 80)).toEqual([]);
   });
+
+  it("lists the most specific first: points, then the narrowest regions", () => {
+    const placed = placeMarks([mark(100, 200, "all day"), mark(140, 160, "burst"), mark(150, null, "point")], 100, 200, toPx, 200);
+    expect(marksAt(placed, 100).map((m) => m.title)).toEqual(["point", "burst", "all day"]);
+  });
 });
 
 describe("cssColor", () => {

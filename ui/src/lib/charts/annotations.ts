@@ -49,7 +49,12 @@ export function placeMarks(marks: readonly ChartMark[], from: number, to: number
 /** The marks under the pointer at `x` (CSS px in the plot): inside a region, or within
  * `slack` px of a point. */
 export function marksAt(placed: readonly PlacedMark[], x: number, slack = 5): ChartMark[] {
-  return placed.filter((p) => (p.region ? x >= p.left - slack && x <= p.left + p.width + slack : Math.abs(x - p.left) <= slack)).map((p) => p.mark);
+  // The most specific first: points, then the narrowest regions (a long-firing alert, wider
+  // than everything else, comes last when the tooltip has room for only a few).
+  return placed
+    .filter((p) => (p.region ? x >= p.left - slack && x <= p.left + p.width + slack : Math.abs(x - p.left) <= slack))
+    .sort((a, b) => (a.region ? a.width : 0) - (b.region ? b.width : 0))
+    .map((p) => p.mark);
 }
 
 /** The default colour of each source kind: apart from the series palette's first colours. */
