@@ -18,7 +18,7 @@ const upgradeDeb = process.env.HINOMI_PACKAGE_UPGRADE_DEB;
 const TITLE = "Upgrade keeps me 更新後も残る";
 // Every size the freedesktop hicolor theme has a directory for, up to 512.
 const ICON_SIZES = [16, 22, 24, 32, 48, 64, 128, 256, 512];
-const SEED_JOBS = ["dataset-management-api", "node-exporter", "prometheus"];
+const SEED_JOBS = ["dataset-management-api", "node-exporter", "postgres-exporter", "prometheus"];
 
 const run = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const asRoot = (cmd, args) => (process.getuid() === 0 ? run(cmd, args) : run("sudo", ["-n", cmd, ...args]));

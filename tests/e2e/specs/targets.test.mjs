@@ -7,7 +7,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startStack, startApp, settingsFor, screenshot, waitFor } from "../lib/harness.mjs";
 
-const SEED_JOBS = ["dataset-management-api", "node-exporter", "prometheus"];
+const SEED_JOBS = ["dataset-management-api", "node-exporter", "postgres-exporter", "prometheus"];
 
 async function rowHealth(browser) {
   const rows = await browser.$$('[data-testid="target-row"]');

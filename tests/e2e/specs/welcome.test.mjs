@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startStack, startApp, screenshot, waitFor } from "../lib/harness.mjs";
 
-const SEED_JOBS = ["dataset-management-api", "node-exporter", "prometheus"];
+const SEED_JOBS = ["dataset-management-api", "node-exporter", "postgres-exporter", "prometheus"];
 /** The views reachable from the nav besides the welcome. */
 const OTHER_VIEWS = ["targets", "dashboards", "explore", "logs", "alerts", "incidents", "settings"];
 

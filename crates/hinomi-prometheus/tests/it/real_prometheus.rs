@@ -61,9 +61,16 @@ async fn lists_the_seed_jobs_and_follows_node_exporter_down_and_up() {
 
     let targets = client.targets().await.unwrap();
     let jobs: Vec<&str> = targets.iter().map(|t| t.job.as_str()).collect();
+    // The seed's jobs; postgres-exporter scrapes the primary and the replica.
     assert_eq!(
         jobs,
-        ["dataset-management-api", "node-exporter", "prometheus"]
+        [
+            "dataset-management-api",
+            "node-exporter",
+            "postgres-exporter",
+            "postgres-exporter",
+            "prometheus"
+        ]
     );
     for target in &targets {
         assert_eq!(target.health, TargetHealth::Up, "{target:?}");
@@ -108,7 +115,8 @@ async fn queries_metadata_and_errors_against_real_prometheus() {
         .query_range("up", start, end, Duration::from_secs(1))
         .await
         .unwrap();
-    assert_eq!(series.len(), 3, "{series:?}");
+    // One `up` per target: the API, node-exporter, Prometheus and two postgres-exporters.
+    assert_eq!(series.len(), 5, "{series:?}");
     for s in &series {
         assert!(s.timestamps.len() >= 2, "{s:?}");
         assert_eq!(s.timestamps.len(), s.values.len());
@@ -116,7 +124,7 @@ async fn queries_metadata_and_errors_against_real_prometheus() {
     }
 
     match client.query_instant("sum(up)", None).await.unwrap() {
-        InstantResult::Vector { samples } => assert_eq!(samples[0].value, 3.0),
+        InstantResult::Vector { samples } => assert_eq!(samples[0].value, series.len() as f64),
         other => panic!("expected a vector, got {other:?}"),
     }
     match client.query_instant("1 + 1", None).await.unwrap() {
@@ -141,7 +149,12 @@ async fn queries_metadata_and_errors_against_real_prometheus() {
     let jobs = client.label_values("job", &[]).await.unwrap();
     assert_eq!(
         jobs,
-        ["dataset-management-api", "node-exporter", "prometheus"]
+        [
+            "dataset-management-api",
+            "node-exporter",
+            "postgres-exporter",
+            "prometheus"
+        ]
     );
     let names = client.label_names(&["api_requests_total"]).await.unwrap();
     for label in ["endpoint", "method", "status"] {
