@@ -3,19 +3,23 @@
 // as the `range_overhead` Rust benchmark). Measured per run: the panel's `run_panel` start →
 // the animation frame after uPlot drew it (the panel's own data-load-started-at /
 // data-painted-at, as in dashboards.mjs). Baseline, same run: the raw HTTP fetch of the same
-// query (same start, end and step) from this process with fetch() + the whole body, and, as a
-// second reference, curl's time for the same request.
+// query (same start, end and step) from this process with fetch() + the whole body; as a
+// second reference, curl's time for the same request; as a third, Prometheus's own classic UI
+// drawing the same query in headless Chromium (classic-ui.mjs; the column is skipped, saying
+// why, when Debian's chromium or playwright-core is not installed).
 // The panel draws all 1,000 series: its own series limit (options.hinomiSeriesLimit) is the
 // backfill's series count, so no settings default can cut it; a run where the panel drew fewer
 // fails. The 1,000 series share one time grid, so the frame carries the timestamps once.
 // Run under Xvfb: `xvfb-run -a dbus-run-session -- node tests/e2e/bench/big-query.mjs [runs]`
-// (HINOMI_APP_BIN=target/release/hinomi for a release build of the app).
+// (HINOMI_APP_BIN=target/release/hinomi for a release build of the app; scripts/install-bench-deps
+// installs Chromium for the classic-UI column).
 
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appBinary, repoRoot, screenshot, sleep, startApp } from "../lib/harness.mjs";
+import { appBinary, repoRoot, screenshot, screenshotDir, sleep, startApp } from "../lib/harness.mjs";
+import { startClassicUi } from "./classic-ui.mjs";
 
 const runs = Number(process.argv[2] ?? 5);
 const demoBinary = process.env.HINOMI_DEMO_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target"), "debug", "hinomi-demo");
@@ -163,27 +167,53 @@ const panel = [];
 const raw = [];
 const curl = [];
 const answered = [];
+const classic = [];
+const classicNextFrame = [];
+const classicFetched = [];
+const classicLoadTime = [];
 let last;
+let lastClassic;
 let rawBytes = 0;
+let classicUi;
+let classicSkipped;
 try {
   app = await startApp({ settingsToml, home });
+  const started = await startClassicUi(info);
+  if (started.skipped) {
+    classicSkipped = started.skipped;
+    console.log(`classic UI column skipped: ${classicSkipped}`);
+  } else {
+    classicUi = started;
+  }
   for (let run = 0; run < runs + 1; run++) {
     last = await openAndTime(app.browser);
     const fetched = await rawFetch();
     rawBytes = fetched.bytes;
     if (last.drawnSeries !== info.series) throw new Error(`the panel drew ${last.drawnSeries} of ${info.series} series: ${JSON.stringify(last)}`);
+    const curled = curlMs();
+    // measure() fails unless the classic UI drew one path per series for the same start/end/step.
+    if (classicUi) lastClassic = await classicUi.measure();
     if (run === 0) {
       await screenshot(app.browser, "bench-big-query");
-      continue; // warm-up: uPlot loaded, Prometheus' caches filled
+      if (classicUi) await classicUi.screenshot(screenshotDir, "bench-big-query-classic-ui");
+      continue; // warm-up: uPlot loaded, Prometheus' caches filled, the classic UI's scripts cached
     }
-    const curled = curlMs();
     panel.push(last.painted - last.started);
     raw.push(fetched.ms);
     curl.push(curled);
     answered.push(last.answered - last.started);
-    console.log(`run ${run}: panel ${(last.painted - last.started).toFixed(0)} ms (answer ${(last.answered - last.started).toFixed(0)} ms), raw fetch ${fetched.ms.toFixed(0)} ms, curl ${curled.toFixed(0)} ms`);
+    let classicText = "";
+    if (lastClassic) {
+      classic.push(lastClassic.painted);
+      classicNextFrame.push(lastClassic.nextFrame);
+      classicFetched.push(lastClassic.fetched);
+      classicLoadTime.push(lastClassic.loadTimeMs);
+      classicText = `, classic UI ${lastClassic.painted.toFixed(0)} ms (next frame ${lastClassic.nextFrame.toFixed(0)} ms, body in ${lastClassic.fetched.toFixed(0)} ms, its "Load time" ${lastClassic.loadTimeMs} ms)`;
+    }
+    console.log(`run ${run}: panel ${(last.painted - last.started).toFixed(0)} ms (answer ${(last.answered - last.started).toFixed(0)} ms), raw fetch ${fetched.ms.toFixed(0)} ms, curl ${curled.toFixed(0)} ms${classicText}`);
   }
 } finally {
+  await classicUi?.stop();
   await app?.stop();
   await stopBackfill();
 }
@@ -199,3 +229,13 @@ console.log(`| raw HTTP fetch of the same query (node fetch + body) | ${median(r
 console.log(`| ratio (panel / node fetch) | ${(median(panel) / median(raw)).toFixed(2)}x |`);
 console.log(`| curl of the same query (second reference) | ${median(curl).toFixed(0)} ms |`);
 console.log(`| ratio (panel / curl) | ${(median(panel) / median(curl)).toFixed(2)}x |`);
+if (classicUi) {
+  console.log(`| Prometheus classic UI in Chromium ${classicUi.version}: Execute click → graph drawn (+1 frame) | ${median(classic).toFixed(0)} ms |`);
+  console.log(`| … to the frame after that (Chromium laid out and painted the SVG) | ${median(classicNextFrame).toFixed(0)} ms |`);
+  console.log(`| of which click → query body received (the browser's resource timing) | ${median(classicFetched).toFixed(0)} ms |`);
+  console.log(`| the classic UI's own "Load time" (its submit → XHR complete, after Rickshaw drew) | ${median(classicLoadTime).toFixed(0)} ms |`);
+  console.log(`| ratio (panel / classic UI) | ${(median(panel) / median(classic)).toFixed(2)}x |`);
+  console.log(`classic UI drew ${lastClassic.paths} series paths, ${lastClassic.legendRows} legend rows from a ${(lastClassic.bodyBytes / 1048576).toFixed(1)} MiB body; warning: "${lastClassic.warning}"; ${lastClassic.loadTimeText}`);
+} else {
+  console.log(`| Prometheus classic UI in Chromium | skipped: ${classicSkipped} |`);
+}
