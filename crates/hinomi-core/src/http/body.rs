@@ -67,11 +67,29 @@ impl From<BodyError> for HinomiError {
     }
 }
 
+/// Reads an answer's body while it arrives (a decoder that works while the rest downloads):
+/// after each chunk it is shown the whole body received so far, which only ever grows.
+pub trait BodyWatcher: Send {
+    fn received(&mut self, body: &[u8]);
+}
+
+/// No watcher: the body is only read.
+impl BodyWatcher for () {
+    fn received(&mut self, _body: &[u8]) {}
+}
+
 /// Reads `response`'s body, refusing more than `limit` bytes. Dropping the response on refusal
 /// closes the connection, so the server stops sending.
-pub async fn read_bounded(
+pub async fn read_bounded(response: reqwest::Response, limit: u64) -> Result<Vec<u8>, BodyError> {
+    read_bounded_watched(response, limit, &mut ()).await
+}
+
+/// [`read_bounded`], showing `watcher` the body after each chunk (never past the limit: a chunk
+/// that would pass it ends the read before the watcher sees it).
+pub async fn read_bounded_watched<W: BodyWatcher + ?Sized>(
     mut response: reqwest::Response,
     limit: u64,
+    watcher: &mut W,
 ) -> Result<Vec<u8>, BodyError> {
     let url = &response.url().clone();
     let too_large = |received: u64| {
@@ -108,6 +126,7 @@ pub async fn read_bounded(
             return Err(too_large(received));
         }
         body.extend_from_slice(&chunk);
+        watcher.received(&body);
     }
     Ok(body)
 }
