@@ -15,6 +15,8 @@ pub mod metadata;
 #[doc(hidden)]
 pub mod pairs;
 pub mod query;
+#[doc(hidden)]
+pub mod range_stream;
 pub mod targets;
 
 pub use api::{PrometheusClient, decode_api_answer};
