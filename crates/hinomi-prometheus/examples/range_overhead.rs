@@ -7,6 +7,11 @@
 //! `query_range` over those points (baseline: request + full body) and measures what Hinomi adds:
 //! decode into columns + M4 downsampling to a 1,000 px panel + binary frame encoding.
 //!
+//! Each round also times, interleaved with the raw fetch (the order rotates every round), the
+//! two ways to get decoded series: the whole body fetched and then decoded, and
+//! `query_range`, which decodes while the body downloads; for the latter, how long the decode
+//! runs on after the last chunk arrived ("last byte → decoded").
+//!
 //! `cargo run --release -p hinomi-prometheus --example range_overhead [rounds]`
 
 use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
@@ -84,22 +89,56 @@ async fn main() {
         body.len() as f64 / 1048576.0
     );
 
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let (mut fetch_ms, mut decode_ms, mut reduce_ms, mut frame_bytes) = (vec![], vec![], vec![], 0);
-    for _ in 0..rounds {
-        let t0 = Instant::now();
-        let body = client
-            .query_range_raw("bench_metric", from, to, step)
-            .await
-            .unwrap();
-        fetch_ms.push(t0.elapsed().as_secs_f64() * 1e3);
+    let (mut fetch_then_decode_ms, mut streamed_ms, mut tail_ms) = (vec![], vec![], vec![]);
+    let (mut first_byte_ms, mut download_ms) = (vec![], vec![]);
+    for round in 0..rounds {
+        for way in (0..3).map(|i| (i + round) % 3) {
+            match way {
+                0 => {
+                    let t0 = Instant::now();
+                    let body = client
+                        .query_range_raw("bench_metric", from, to, step)
+                        .await
+                        .unwrap();
+                    fetch_ms.push(ms(t0.elapsed()));
 
-        let t1 = Instant::now();
-        let series = decode_range_body(&body).unwrap();
-        decode_ms.push(t1.elapsed().as_secs_f64() * 1e3);
-        let t2 = Instant::now();
-        let frame = encode_frame(&series, start as f64, end as f64, PANEL_WIDTH, usize::MAX);
-        reduce_ms.push(t2.elapsed().as_secs_f64() * 1e3);
-        frame_bytes = frame.len();
+                    let t1 = Instant::now();
+                    let series = decode_range_body(&body).unwrap();
+                    decode_ms.push(ms(t1.elapsed()));
+                    let t2 = Instant::now();
+                    let frame =
+                        encode_frame(&series, start as f64, end as f64, PANEL_WIDTH, usize::MAX);
+                    reduce_ms.push(ms(t2.elapsed()));
+                    frame_bytes = frame.len();
+                }
+                1 => {
+                    let t0 = Instant::now();
+                    let body = client
+                        .query_range_raw("bench_metric", from, to, step)
+                        .await
+                        .unwrap();
+                    let series = decode_range_body(&body).unwrap();
+                    fetch_then_decode_ms.push(ms(t0.elapsed()));
+                    assert_eq!(series.len(), SERIES);
+                }
+                _ => {
+                    let t0 = Instant::now();
+                    let (series, arrival) = client
+                        .query_range_timed("bench_metric", from, to, step)
+                        .await
+                        .unwrap();
+                    let done = Instant::now();
+                    let arrival = arrival.expect("a body arrived");
+                    streamed_ms.push(ms(done - t0));
+                    tail_ms.push(ms(done - arrival.last));
+                    first_byte_ms.push(ms(arrival.first - t0));
+                    download_ms.push(ms(arrival.last - arrival.first));
+                    assert_eq!(series.len(), SERIES);
+                }
+            }
+        }
     }
     drop(prometheus);
 
@@ -120,6 +159,32 @@ async fn main() {
         "| Hinomi overhead (decode + downsample + encode) | {:.1} ms | {:.2}x |",
         decode + reduce,
         (decode + reduce) / fetch
+    );
+
+    let (old, streamed, tail) = (
+        median(fetch_then_decode_ms),
+        median(streamed_ms),
+        median(tail_ms),
+    );
+    let (first_byte, download) = (median(first_byte_ms), median(download_ms));
+    println!();
+    println!("| time to decoded series | median | ratio to raw fetch |");
+    println!("|---|---|---|");
+    println!("| raw HTTP fetch (request + whole body, not decoded) | {fetch:.1} ms | 1.00x |");
+    println!(
+        "| whole body fetched, then decoded (before) | {old:.1} ms | {:.2}x |",
+        old / fetch
+    );
+    println!(
+        "| `query_range`, decoded while it downloads | {streamed:.1} ms | {:.2}x |",
+        streamed / fetch
+    );
+    println!(
+        "| of which last byte → decoded | {tail:.1} ms | {:.2}x |",
+        tail / fetch
+    );
+    println!(
+        "streamed query: request → first chunk {first_byte:.1} ms, first → last chunk {download:.1} ms (the window the decode can overlap)"
     );
     println!(
         "frame sent to the UI: {:.2} MiB (JSON was {:.1} MiB)",

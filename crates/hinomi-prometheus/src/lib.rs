@@ -17,6 +17,7 @@ pub mod pairs;
 pub mod query;
 #[doc(hidden)]
 pub mod range_stream;
+mod range_worker;
 pub mod targets;
 
 pub use api::{PrometheusClient, decode_api_answer};

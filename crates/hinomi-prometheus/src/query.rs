@@ -8,7 +8,7 @@
 use crate::api::PrometheusClient;
 use crate::error::PrometheusError;
 use crate::pairs::parse_value;
-use crate::range_stream::RangeStreamDecoder;
+use crate::range_worker::BackgroundRangeDecode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -148,6 +148,14 @@ struct RawSample<'a> {
     value: (f64, &'a str),
 }
 
+/// When a range answer's body arrived, for the benchmark.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct BodyArrival {
+    pub first: std::time::Instant,
+    pub last: std::time::Instant,
+}
+
 /// A range query's time parameters as Prometheus reads them.
 struct RangeParams {
     start: String,
@@ -209,7 +217,8 @@ pub fn decode_range_body_generic(body: &[u8]) -> Result<Vec<Series>, PrometheusE
 impl PrometheusClient {
     /// `GET /api/v1/query_range`. `timeout` is passed to Prometheus too, so a slow query is
     /// stopped server-side rather than abandoned and left running. The answer is decoded while
-    /// it downloads ([`crate::range_stream`]), with exactly [`decode_range_body`]'s result.
+    /// it downloads, on a thread of its own ([`crate::range_stream`]), with exactly
+    /// [`decode_range_body`]'s result.
     pub async fn query_range(
         &self,
         expr: &str,
@@ -221,8 +230,8 @@ impl PrometheusClient {
         Ok(series)
     }
 
-    /// [`Self::query_range`], also saying how long the decode ran on after the last chunk of
-    /// the body arrived (`None` for an empty body): the benchmark's "last byte → decoded".
+    /// [`Self::query_range`], also saying when the body's first and last chunks arrived, for
+    /// the benchmark's "last byte → decoded".
     #[doc(hidden)]
     pub async fn query_range_timed(
         &self,
@@ -230,17 +239,21 @@ impl PrometheusClient {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         step: Duration,
-    ) -> Result<(Vec<Series>, Option<Duration>), PrometheusError> {
+    ) -> Result<(Vec<Series>, Option<BodyArrival>), PrometheusError> {
         let params = RangeParams::new(start, end, step);
         // Only a successful answer can be a matrix; any other is decoded whole, as before.
-        let watch = |status: reqwest::StatusCode| status.is_success().then(RangeStreamDecoder::new);
+        let watch =
+            |status: reqwest::StatusCode| status.is_success().then(BackgroundRangeDecode::new);
         let (body, decoder) = self
             .get_body_watched("/api/v1/query_range", &params.query(expr), watch)
             .await?;
         let decoder = decoder.unwrap_or_default();
-        let last_received = decoder.last_received();
-        let series = decoder.finish(&body)?;
-        Ok((series, last_received.map(|at| at.elapsed())))
+        let arrival = decoder
+            .first_received()
+            .zip(decoder.last_received())
+            .map(|(first, last)| BodyArrival { first, last });
+        let series = decoder.finish(&body).await?;
+        Ok((series, arrival))
     }
 
     /// The undecoded body: the benchmark's baseline, and what the cache stores.

@@ -31,6 +31,7 @@ const MAX_FAILED_ENDS: u32 = 16;
 pub struct RangeStreamDecoder {
     phase: Phase,
     series: Vec<Series>,
+    first_received: Option<Instant>,
     last_received: Option<Instant>,
 }
 
@@ -74,6 +75,11 @@ impl RangeStreamDecoder {
         Self::default()
     }
 
+    /// When the first chunk arrived: the download, which the decode overlaps, runs from then.
+    pub fn first_received(&self) -> Option<Instant> {
+        self.first_received
+    }
+
     /// When the last chunk arrived (for the benchmark's "last byte → decoded").
     pub fn last_received(&self) -> Option<Instant> {
         self.last_received
@@ -91,7 +97,9 @@ impl RangeStreamDecoder {
 
     /// Reads what `body` (everything received so far) adds.
     pub fn received(&mut self, body: &[u8]) {
-        self.last_received = Some(Instant::now());
+        let now = Instant::now();
+        self.first_received.get_or_insert(now);
+        self.last_received = Some(now);
         if let Phase::Head = self.phase {
             self.phase = match result_value_start(body) {
                 Some(at) => Phase::Array(Cutter {
