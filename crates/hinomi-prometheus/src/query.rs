@@ -8,6 +8,7 @@
 use crate::api::PrometheusClient;
 use crate::error::PrometheusError;
 use crate::pairs::parse_value;
+use crate::range_stream::RangeStreamDecoder;
 use crate::range_worker::BackgroundRangeDecode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -148,6 +149,18 @@ struct RawSample<'a> {
     value: (f64, &'a str),
 }
 
+/// Where the streaming range decode runs. [`PrometheusClient::query_range`] decodes in the
+/// reading task: the thread measured no faster (docs/benchmarks.md, "Range query overhead")
+/// and costs a second copy of the body; the benchmark keeps measuring both.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamDecode {
+    /// The task reading the answer, between chunks.
+    InTheReadingTask,
+    /// A blocking-pool thread, beside the task reading the answer ([`crate::range_worker`]).
+    OnAThread,
+}
+
 /// When a range answer's body arrived, for the benchmark.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
@@ -217,7 +230,7 @@ pub fn decode_range_body_generic(body: &[u8]) -> Result<Vec<Series>, PrometheusE
 impl PrometheusClient {
     /// `GET /api/v1/query_range`. `timeout` is passed to Prometheus too, so a slow query is
     /// stopped server-side rather than abandoned and left running. The answer is decoded while
-    /// it downloads, on a thread of its own ([`crate::range_stream`]), with exactly
+    /// it downloads, between its chunks ([`crate::range_stream`]), with exactly
     /// [`decode_range_body`]'s result.
     pub async fn query_range(
         &self,
@@ -226,12 +239,14 @@ impl PrometheusClient {
         end: DateTime<Utc>,
         step: Duration,
     ) -> Result<Vec<Series>, PrometheusError> {
-        let (series, _) = self.query_range_timed(expr, start, end, step).await?;
+        let (series, _) = self
+            .query_range_timed(expr, start, end, step, StreamDecode::InTheReadingTask)
+            .await?;
         Ok(series)
     }
 
-    /// [`Self::query_range`], also saying when the body's first and last chunks arrived, for
-    /// the benchmark's "last byte → decoded".
+    /// [`Self::query_range`] with the decode run `how`, also saying when the body's first and
+    /// last chunks arrived: the benchmark's "last byte → decoded", for both ways.
     #[doc(hidden)]
     pub async fn query_range_timed(
         &self,
@@ -239,21 +254,34 @@ impl PrometheusClient {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         step: Duration,
+        how: StreamDecode,
     ) -> Result<(Vec<Series>, Option<BodyArrival>), PrometheusError> {
         let params = RangeParams::new(start, end, step);
+        let query = params.query(expr);
+        let path = "/api/v1/query_range";
         // Only a successful answer can be a matrix; any other is decoded whole, as before.
-        let watch =
-            |status: reqwest::StatusCode| status.is_success().then(BackgroundRangeDecode::new);
-        let (body, decoder) = self
-            .get_body_watched("/api/v1/query_range", &params.query(expr), watch)
-            .await?;
-        let decoder = decoder.unwrap_or_default();
-        let arrival = decoder
-            .first_received()
-            .zip(decoder.last_received())
-            .map(|(first, last)| BodyArrival { first, last });
-        let series = decoder.finish(&body).await?;
-        Ok((series, arrival))
+        let success = |status: reqwest::StatusCode| status.is_success();
+        let arrival = |first: Option<std::time::Instant>, last: Option<std::time::Instant>| {
+            first
+                .zip(last)
+                .map(|(first, last)| BodyArrival { first, last })
+        };
+        match how {
+            StreamDecode::OnAThread => {
+                let watch = |status| success(status).then(BackgroundRangeDecode::new);
+                let (body, decoder) = self.get_body_watched(path, &query, watch).await?;
+                let decoder = decoder.unwrap_or_default();
+                let arrival = arrival(decoder.first_received(), decoder.last_received());
+                Ok((decoder.finish(&body).await?, arrival))
+            }
+            StreamDecode::InTheReadingTask => {
+                let watch = |status| success(status).then(RangeStreamDecoder::new);
+                let (body, decoder) = self.get_body_watched(path, &query, watch).await?;
+                let decoder = decoder.unwrap_or_default();
+                let arrival = arrival(decoder.first_received(), decoder.last_received());
+                Ok((decoder.finish(&body)?, arrival))
+            }
+        }
     }
 
     /// The undecoded body: the benchmark's baseline, and what the cache stores.

@@ -1,9 +1,12 @@
 //! The streaming range decode on a thread of its own, so reading the answer and decoding it
-//! run on two cores at once.
+//! could run on two cores at once: the alternative the benchmark measures beside the shipped
+//! decode in the reading task ([`crate::query::StreamDecode`]).
 //!
-//! Prometheus writes a big answer in one burst once it is evaluated, so the download window is
-//! short and CPU-bound (the HTTP client's reading and copying): decoding each chunk in the
-//! reading task only adds its time to the window. Here the reading task copies each new stretch
+//! Prometheus on loopback writes a big answer in one burst once it is evaluated, so the
+//! download window is short and CPU-bound (the HTTP client's reading and copying): decoding
+//! each chunk in the reading task adds its time to that window. On the 2-core machine of the
+//! benchmark the thread did not win it back (three busy threads on two cores, and a second
+//! copy of the body), so it is not what `query_range` uses. Here the reading task copies each new stretch
 //! of the body into a channel and a blocking-pool thread runs [`RangeStreamDecoder`] on its
 //! own copy; when the body is complete the task waits for that thread and finishes the decode
 //! with the body it read, so results and errors are exactly the decoder's.
