@@ -326,6 +326,44 @@ mod tests {
         );
     }
 
+    /// Records the length of the body at each look.
+    #[derive(Default)]
+    struct Lengths(Vec<usize>);
+
+    impl BodyWatcher for Lengths {
+        fn received(&mut self, body: &[u8]) {
+            assert!(body.iter().all(|&b| b == b'x'), "the body as received");
+            self.0.push(body.len());
+        }
+    }
+
+    #[tokio::test]
+    async fn a_watcher_sees_the_body_grow_and_never_past_the_limit() {
+        let chunked = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+        let (url, _) = streaming_server(chunked, MIB).await;
+        let mut seen = Lengths::default();
+        let response = reqwest::get(url).await.unwrap();
+        let body = read_bounded_watched(response, 4 * MIB, &mut seen)
+            .await
+            .unwrap();
+        assert!(seen.0.len() > 1, "{:?}", seen.0);
+        assert!(seen.0.windows(2).all(|w| w[0] < w[1]), "{:?}", seen.0);
+        assert_eq!(seen.0.last(), Some(&body.len()));
+
+        let (url, _) = streaming_server(chunked, 64 * MIB).await;
+        let mut seen = Lengths::default();
+        let response = reqwest::get(url).await.unwrap();
+        let err = read_bounded_watched(response, 4 * MIB, &mut seen)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BodyError::TooLarge(_)), "{err:?}");
+        assert!(
+            seen.0.iter().all(|&len| len as u64 <= 4 * MIB),
+            "{:?}",
+            seen.0
+        );
+    }
+
     #[test]
     fn an_answer_too_large_is_worded_in_japanese() {
         use crate::texts::{Lang, user_lang::with};
