@@ -22,8 +22,8 @@ mod fault;
 mod retry;
 mod tls;
 pub use body::{
-    BodyError, DEFAULT_MAX_ANSWER_BYTES, MAX_SHOWN_ERROR_BYTES, TooLarge, read_bounded, shown_text,
-    shown_text_limited,
+    BodyError, BodyWatcher, DEFAULT_MAX_ANSWER_BYTES, MAX_SHOWN_ERROR_BYTES, TooLarge,
+    read_bounded, read_bounded_watched, shown_text, shown_text_limited,
 };
 pub use cache::EndpointCache;
 pub use fault::{Answer, retry_after};

@@ -7,19 +7,29 @@
 //! `query_range` over those points (baseline: request + full body) and measures what Hinomi adds:
 //! decode into columns + M4 downsampling to a 1,000 px panel + binary frame encoding.
 //!
+//! Each round also times, interleaved with the raw fetch (the order rotates every round), the
+//! ways to get decoded series: the whole body fetched and then decoded, and the answer decoded
+//! while it downloads (`query_range`), on a thread or in the reading task; for those, how long
+//! the decode runs on after the last chunk arrived ("last byte → decoded"). All of it twice:
+//! straight from Prometheus on loopback, where the body comes in one CPU-bound burst, and
+//! through a proxy pacing it to 1 Gbit/s, as from a Prometheus elsewhere on a LAN.
+//!
 //! `cargo run --release -p hinomi-prometheus --example range_overhead [rounds]`
 
 use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
 use hinomi_demo_stack::backfill::{Backfill, BackfilledPrometheus};
 use hinomi_prometheus::PrometheusClient;
 use hinomi_prometheus::downsample::encode_frame;
-use hinomi_prometheus::query::decode_range_body;
+use hinomi_prometheus::query::{StreamDecode, decode_range_body};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const SERIES: usize = 1_000;
 const POINTS: usize = 1_440;
 const STEP_SECS: u64 = 60;
 const PANEL_WIDTH: u32 = 1_000;
+/// 1 Gbit/s.
+const PACED_BYTES_PER_SEC: f64 = 125e6;
 
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
@@ -29,6 +39,181 @@ fn median(mut xs: Vec<f64>) -> f64 {
     } else {
         (xs[mid - 1] + xs[mid]) / 2.0
     }
+}
+
+fn client_for(url: &str) -> PrometheusClient {
+    PrometheusClient::new(&Datasource {
+        id: "bench".into(),
+        name: "bench".into(),
+        kind: DatasourceKind::Prometheus,
+        url: url.to_owned(),
+        timeout_ms: 60_000,
+        tls: TlsOptions::default(),
+        auth: Default::default(),
+        logs: None,
+    })
+    .unwrap()
+}
+
+/// A proxy in front of `upstream` (host:port) that sends answers on at `bytes_per_sec`; an idle
+/// connection earns no credit, so each answer is paced from its first byte.
+async fn paced_proxy(upstream: String, bytes_per_sec: f64) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let (client, _) = listener.accept().await.unwrap();
+            let upstream = upstream.clone();
+            tokio::spawn(async move {
+                let server = tokio::net::TcpStream::connect(upstream).await.unwrap();
+                let (mut client_read, mut client_write) = client.into_split();
+                let (mut server_read, mut server_write) = server.into_split();
+                tokio::spawn(async move {
+                    let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
+                });
+                let mut buf = vec![0u8; 64 * 1024];
+                let (mut window_start, mut sent) = (Instant::now(), 0f64);
+                loop {
+                    let n = match server_read.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => n,
+                    };
+                    let now = Instant::now();
+                    let due = window_start + Duration::from_secs_f64(sent / bytes_per_sec);
+                    if now > due + Duration::from_millis(5) {
+                        (window_start, sent) = (now, 0.0);
+                    }
+                    if client_write.write_all(&buf[..n]).await.is_err() {
+                        return;
+                    }
+                    sent += n as f64;
+                    let due = window_start + Duration::from_secs_f64(sent / bytes_per_sec);
+                    tokio::time::sleep_until(due.into()).await;
+                }
+            });
+        }
+    });
+    url
+}
+
+/// Per-round samples (ms) of one scenario.
+#[derive(Default)]
+struct Samples {
+    fetch: Vec<f64>,
+    decode: Vec<f64>,
+    reduce: Vec<f64>,
+    fetch_then_decode: Vec<f64>,
+    /// (total, last byte → decoded, first → last chunk) per way of streaming.
+    thread: (Vec<f64>, Vec<f64>, Vec<f64>),
+    inline: (Vec<f64>, Vec<f64>, Vec<f64>),
+    first_byte: Vec<f64>,
+    frame_bytes: usize,
+}
+
+type Window = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
+
+async fn round(client: &PrometheusClient, (from, to): Window, round: usize, s: &mut Samples) {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let step = Duration::from_secs(STEP_SECS);
+    for way in (0..4).map(|i| (i + round) % 4) {
+        match way {
+            0 => {
+                let t0 = Instant::now();
+                let body = client
+                    .query_range_raw("bench_metric", from, to, step)
+                    .await
+                    .unwrap();
+                s.fetch.push(ms(t0.elapsed()));
+                let t1 = Instant::now();
+                let series = decode_range_body(&body).unwrap();
+                s.decode.push(ms(t1.elapsed()));
+                let t2 = Instant::now();
+                let (start, end) = (from.timestamp() as f64, to.timestamp() as f64);
+                let frame = encode_frame(&series, start, end, PANEL_WIDTH, usize::MAX);
+                s.reduce.push(ms(t2.elapsed()));
+                s.frame_bytes = frame.len();
+            }
+            1 => {
+                let t0 = Instant::now();
+                let body = client
+                    .query_range_raw("bench_metric", from, to, step)
+                    .await
+                    .unwrap();
+                let series = decode_range_body(&body).unwrap();
+                s.fetch_then_decode.push(ms(t0.elapsed()));
+                assert_eq!(series.len(), SERIES);
+            }
+            _ => {
+                let how = if way == 2 {
+                    StreamDecode::OnAThread
+                } else {
+                    StreamDecode::InTheReadingTask
+                };
+                let t0 = Instant::now();
+                let (series, arrival) = client
+                    .query_range_timed("bench_metric", from, to, step, how)
+                    .await
+                    .unwrap();
+                let done = Instant::now();
+                assert_eq!(series.len(), SERIES);
+                let arrival = arrival.expect("a body arrived");
+                let samples = if way == 2 {
+                    &mut s.thread
+                } else {
+                    s.first_byte.push(ms(arrival.first - t0));
+                    &mut s.inline
+                };
+                samples.0.push(ms(done - t0));
+                samples.1.push(ms(done - arrival.last));
+                samples.2.push(ms(arrival.last - arrival.first));
+            }
+        }
+    }
+}
+
+fn report(title: &str, s: Samples, json_bytes: usize) {
+    let fetch = median(s.fetch);
+    let row = |name: &str, value: f64| {
+        println!("| {name} | {value:.1} ms | {:.2}x |", value / fetch);
+    };
+    println!("\n{title}\n");
+    println!("| step | median | ratio to raw fetch |");
+    println!("|---|---|---|");
+    row("raw HTTP fetch (request + whole body, not decoded)", fetch);
+    let (decode, reduce) = (median(s.decode), median(s.reduce));
+    row("decode into f64 columns (after the fetch)", decode);
+    row(&format!("M4 to {PANEL_WIDTH} px + binary frame"), reduce);
+    row(
+        "Hinomi overhead (decode + downsample + encode)",
+        decode + reduce,
+    );
+    row(
+        "whole body fetched, then decoded (before)",
+        median(s.fetch_then_decode),
+    );
+    let (inline, inline_tail, inline_window) = s.inline;
+    row(
+        "`query_range`: decoded while it downloads, in the reading task (shipped)",
+        median(inline),
+    );
+    row("… of which last byte → decoded", median(inline_tail));
+    let (thread, thread_tail, thread_window) = s.thread;
+    row(
+        "decoded while it downloads, on a thread (not shipped)",
+        median(thread),
+    );
+    row("… of which last byte → decoded", median(thread_tail));
+    println!(
+        "\nrequest → first chunk {:.1} ms; first → last chunk {:.1} ms (reading task), {:.1} ms (thread)",
+        median(s.first_byte),
+        median(inline_window),
+        median(thread_window)
+    );
+    println!(
+        "frame sent to the UI: {:.2} MiB (JSON was {:.1} MiB)",
+        s.frame_bytes as f64 / 1048576.0,
+        json_bytes as f64 / 1048576.0
+    );
 }
 
 #[tokio::main]
@@ -45,25 +230,26 @@ async fn main() {
         .await
         .expect("backfilled Prometheus (Debian package prometheus: prometheus, promtool)");
 
-    let client = PrometheusClient::new(&Datasource {
-        id: "bench".into(),
-        name: "bench".into(),
-        kind: DatasourceKind::Prometheus,
-        url: prometheus.url().to_owned(),
-        timeout_ms: 60_000,
-        tls: TlsOptions::default(),
-        auth: Default::default(),
-        logs: None,
-    })
-    .unwrap();
-    let (from, to) = (
+    let client = client_for(prometheus.url());
+    let upstream = prometheus.url().trim_start_matches("http://");
+    let paced = client_for(
+        &paced_proxy(
+            upstream.trim_end_matches('/').to_owned(),
+            PACED_BYTES_PER_SEC,
+        )
+        .await,
+    );
+    let window = (
         chrono::DateTime::from_timestamp(start, 0).unwrap(),
         chrono::DateTime::from_timestamp(end, 0).unwrap(),
     );
     let step = Duration::from_secs(STEP_SECS);
     let deadline = Instant::now() + Duration::from_secs(60);
     let body = loop {
-        match client.query_range_raw("bench_metric", from, to, step).await {
+        match client
+            .query_range_raw("bench_metric", window.0, window.1, step)
+            .await
+        {
             Ok(body) if decode_range_body(&body).map(|s| s.len()).unwrap_or(0) == SERIES => {
                 break body;
             }
@@ -84,46 +270,20 @@ async fn main() {
         body.len() as f64 / 1048576.0
     );
 
-    let (mut fetch_ms, mut decode_ms, mut reduce_ms, mut frame_bytes) = (vec![], vec![], vec![], 0);
-    for _ in 0..rounds {
-        let t0 = Instant::now();
-        let body = client
-            .query_range_raw("bench_metric", from, to, step)
-            .await
-            .unwrap();
-        fetch_ms.push(t0.elapsed().as_secs_f64() * 1e3);
-
-        let t1 = Instant::now();
-        let series = decode_range_body(&body).unwrap();
-        decode_ms.push(t1.elapsed().as_secs_f64() * 1e3);
-        let t2 = Instant::now();
-        let frame = encode_frame(&series, start as f64, end as f64, PANEL_WIDTH, usize::MAX);
-        reduce_ms.push(t2.elapsed().as_secs_f64() * 1e3);
-        frame_bytes = frame.len();
+    let (mut direct, mut through_proxy) = (Samples::default(), Samples::default());
+    for i in 0..rounds {
+        round(&client, window, i, &mut direct).await;
+        round(&paced, window, i, &mut through_proxy).await;
     }
     drop(prometheus);
-
-    let (fetch, decode, reduce) = (median(fetch_ms), median(decode_ms), median(reduce_ms));
     println!("rounds: {rounds} (medians)");
-    println!("| step | median | ratio to raw fetch |");
-    println!("|---|---|---|");
-    println!("| raw HTTP fetch (request + whole body) | {fetch:.1} ms | 1.00x |");
-    println!(
-        "| decode into f64 columns | {decode:.1} ms | {:.2}x |",
-        decode / fetch
-    );
-    println!(
-        "| M4 to {PANEL_WIDTH} px + binary frame | {reduce:.1} ms | {:.2}x |",
-        reduce / fetch
-    );
-    println!(
-        "| Hinomi overhead (decode + downsample + encode) | {:.1} ms | {:.2}x |",
-        decode + reduce,
-        (decode + reduce) / fetch
-    );
-    println!(
-        "frame sent to the UI: {:.2} MiB (JSON was {:.1} MiB)",
-        frame_bytes as f64 / 1048576.0,
-        body.len() as f64 / 1048576.0
+    report("Prometheus on loopback:", direct, body.len());
+    report(
+        &format!(
+            "Through a proxy pacing the answer to {} Gbit/s:",
+            PACED_BYTES_PER_SEC * 8.0 / 1e9
+        ),
+        through_proxy,
+        body.len(),
     );
 }

@@ -1,7 +1,7 @@
 //! The `/api/v1` envelope: every answer is `{status, data}` or `{status, errorType, error}`.
 
 use crate::error::PrometheusError;
-use hinomi_core::http::{Endpoint, Retry, RetryTimer, shown_text};
+use hinomi_core::http::{BodyWatcher, Endpoint, Retry, RetryTimer, shown_text};
 use hinomi_core::settings::Datasource;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -119,18 +119,35 @@ impl PrometheusClient {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<bytes::Bytes, PrometheusError> {
+        let no_watcher = |_: reqwest::StatusCode| None::<()>;
+        let (body, _) = self.get_body_watched(path, query, no_watcher).await?;
+        Ok(body)
+    }
+
+    /// [`Self::get_body`], with the body shown while it arrives to the watcher `watch` makes
+    /// for an answer's status (see [`Endpoint::fetch_watched`]); that watcher comes back with
+    /// the body.
+    pub(crate) async fn get_body_watched<W: BodyWatcher>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        watch: impl Fn(reqwest::StatusCode) -> Option<W> + Sync,
+    ) -> Result<(bytes::Bytes, Option<W>), PrometheusError> {
         let request = self
             .endpoint
             .client()
             .get(self.endpoint.url(path))
             .query(query);
-        let answer = self.endpoint.fetch(request, Retry::Idempotent).await?;
+        let (answer, watcher) = self
+            .endpoint
+            .fetch_watched(request, Retry::Idempotent, watch)
+            .await?;
         if let Some(err) = answer.fault("Prometheus JSON", self.endpoint.now()) {
             return Err(err.into());
         }
         let body = bytes::Bytes::from(answer.body);
         refuse_status(answer.status, &answer.shown_url, &body)?;
-        Ok(body)
+        Ok((body, watcher))
     }
 
     /// GETs any `/api/v1/...` path and returns the whole successful body, for callers that read

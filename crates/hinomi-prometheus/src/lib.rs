@@ -15,6 +15,9 @@ pub mod metadata;
 #[doc(hidden)]
 pub mod pairs;
 pub mod query;
+#[doc(hidden)]
+pub mod range_stream;
+mod range_worker;
 pub mod targets;
 
 pub use api::{PrometheusClient, decode_api_answer};

@@ -21,20 +21,36 @@ use std::collections::BTreeMap;
 /// for the differential fuzz target, which checks it against the serde path.
 #[doc(hidden)]
 pub fn scan_matrix(body: &[u8]) -> Option<Vec<Series>> {
+    let mut series = None;
+    scan_envelope(body, |scan| {
+        series = Some(scan.series_array()?);
+        Some(())
+    })?;
+    series
+}
+
+/// Walks the envelope of a successful matrix answer, handing the scanner to `result` at the
+/// value of `data.result` (once); `Some` when the whole body is in Prometheus's layout and
+/// `result` read its value. The one walk behind [`scan_matrix`] and the streaming decoder.
+fn scan_envelope<'a>(
+    body: &'a [u8],
+    mut result: impl FnMut(&mut Scanner<'a>) -> Option<()>,
+) -> Option<()> {
     let mut scan = Scanner { bytes: body, at: 0 };
-    let (mut success, mut matrix, mut series) = (false, false, None);
+    let (mut success, mut matrix, mut has_result) = (false, false, false);
     scan.object(|scan, key| match key {
         b"status" if !success => {
             success = scan.string()? == b"success";
             success.then_some(())
         }
-        b"data" if series.is_none() => scan.object(|scan, key| match key {
+        b"data" if !has_result => scan.object(|scan, key| match key {
             b"resultType" if !matrix => {
                 matrix = scan.string()? == b"matrix";
                 matrix.then_some(())
             }
-            b"result" if series.is_none() => {
-                series = Some(scan.series_array()?);
+            b"result" if !has_result => {
+                result(scan)?;
+                has_result = true;
                 Some(())
             }
             b"resultType" | b"result" => None,
@@ -44,7 +60,41 @@ pub fn scan_matrix(body: &[u8]) -> Option<Vec<Series>> {
         _ => scan.skip_value(),
     })?;
     scan.skip_space();
-    (success && matrix && scan.at == body.len()).then_some(series?)
+    (success && matrix && has_result && scan.at == body.len()).then_some(())
+}
+
+/// Where the value of `data.result` starts in the head of a body still arriving, when the
+/// envelope walk of [`scan_matrix`] gets there in `head` (it stops there, reading nothing of
+/// the value).
+pub(crate) fn result_value_start(head: &[u8]) -> Option<usize> {
+    let mut start = None;
+    scan_envelope(head, |scan| {
+        start = Some(scan.at);
+        // Stops the walk: the rest has not arrived.
+        None
+    });
+    start
+}
+
+/// Whether `body` is a successful matrix in Prometheus's layout whose `data.result` value
+/// spans exactly `value` (the series array, read apart by the streaming decoder): then
+/// [`scan_matrix`] gives the series read from that span.
+pub(crate) fn envelope_around(body: &[u8], value: std::ops::Range<usize>) -> bool {
+    scan_envelope(body, |scan| {
+        (scan.at == value.start).then(|| scan.at = value.end)
+    })
+    .is_some()
+}
+
+/// One element of a `data.result` array, `{"metric": {...}, "values": [...]}` and nothing
+/// else, read as [`scan_matrix`] reads it; its columns are sized for `expected_points`.
+pub(crate) fn scan_series(element: &[u8], expected_points: usize) -> Option<Series> {
+    let mut scan = Scanner {
+        bytes: element,
+        at: 0,
+    };
+    let series = scan.series(expected_points)?;
+    (scan.at == element.len()).then_some(series)
 }
 
 /// A sample value as Prometheus writes it: a Go float ("1", "0.25", "1e-07", "NaN", "+Inf",
@@ -171,33 +221,9 @@ impl<'a> Scanner<'a> {
             return Some(all);
         }
         loop {
-            let (mut labels, mut columns) = (None, None);
-            self.object(|scan, key| match key {
-                b"metric" if labels.is_none() => {
-                    let start = scan.at;
-                    scan.skip_value()?;
-                    labels = Some(
-                        sonic_rs::from_slice::<BTreeMap<String, String>>(
-                            &scan.bytes[start..scan.at],
-                        )
-                        .ok()?,
-                    );
-                    Some(())
-                }
-                b"values" if columns.is_none() => {
-                    columns = Some(scan.pairs(expected_points)?);
-                    Some(())
-                }
-                b"metric" | b"values" => None,
-                _ => scan.skip_value(),
-            })?;
-            let (timestamps, values) = columns.unwrap_or_default();
-            expected_points = timestamps.len();
-            all.push(Series {
-                labels: labels.unwrap_or_default(),
-                timestamps,
-                values,
-            });
+            let series = self.series(expected_points)?;
+            expected_points = series.timestamps.len();
+            all.push(series);
             self.skip_space();
             match self.next()? {
                 b',' => self.skip_space(),
@@ -205,6 +231,34 @@ impl<'a> Scanner<'a> {
                 _ => return None,
             }
         }
+    }
+
+    /// `{"metric": {...}, "values": [...]}`, the columns sized for `expected_points`.
+    fn series(&mut self, expected_points: usize) -> Option<Series> {
+        let (mut labels, mut columns) = (None, None);
+        self.object(|scan, key| match key {
+            b"metric" if labels.is_none() => {
+                let start = scan.at;
+                scan.skip_value()?;
+                labels = Some(
+                    sonic_rs::from_slice::<BTreeMap<String, String>>(&scan.bytes[start..scan.at])
+                        .ok()?,
+                );
+                Some(())
+            }
+            b"values" if columns.is_none() => {
+                columns = Some(scan.pairs(expected_points)?);
+                Some(())
+            }
+            b"metric" | b"values" => None,
+            _ => scan.skip_value(),
+        })?;
+        let (timestamps, values) = columns.unwrap_or_default();
+        Some(Series {
+            labels: labels.unwrap_or_default(),
+            timestamps,
+            values,
+        })
     }
 
     /// `[[ts, "v"], ...]` as (timestamps, values).

@@ -67,11 +67,29 @@ impl From<BodyError> for HinomiError {
     }
 }
 
+/// Reads an answer's body while it arrives (a decoder that works while the rest downloads):
+/// after each chunk it is shown the whole body received so far, which only ever grows.
+pub trait BodyWatcher: Send {
+    fn received(&mut self, body: &[u8]);
+}
+
+/// No watcher: the body is only read.
+impl BodyWatcher for () {
+    fn received(&mut self, _body: &[u8]) {}
+}
+
 /// Reads `response`'s body, refusing more than `limit` bytes. Dropping the response on refusal
 /// closes the connection, so the server stops sending.
-pub async fn read_bounded(
+pub async fn read_bounded(response: reqwest::Response, limit: u64) -> Result<Vec<u8>, BodyError> {
+    read_bounded_watched(response, limit, &mut ()).await
+}
+
+/// [`read_bounded`], showing `watcher` the body after each chunk (never past the limit: a chunk
+/// that would pass it ends the read before the watcher sees it).
+pub async fn read_bounded_watched<W: BodyWatcher + ?Sized>(
     mut response: reqwest::Response,
     limit: u64,
+    watcher: &mut W,
 ) -> Result<Vec<u8>, BodyError> {
     let url = &response.url().clone();
     let too_large = |received: u64| {
@@ -108,6 +126,7 @@ pub async fn read_bounded(
             return Err(too_large(received));
         }
         body.extend_from_slice(&chunk);
+        watcher.received(&body);
     }
     Ok(body)
 }
@@ -304,6 +323,44 @@ mod tests {
         assert_eq!(
             read_bounded(response, 4 * MIB).await.unwrap().len() as u64,
             MIB
+        );
+    }
+
+    /// Records the length of the body at each look.
+    #[derive(Default)]
+    struct Lengths(Vec<usize>);
+
+    impl BodyWatcher for Lengths {
+        fn received(&mut self, body: &[u8]) {
+            assert!(body.iter().all(|&b| b == b'x'), "the body as received");
+            self.0.push(body.len());
+        }
+    }
+
+    #[tokio::test]
+    async fn a_watcher_sees_the_body_grow_and_never_past_the_limit() {
+        let chunked = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+        let (url, _) = streaming_server(chunked, MIB).await;
+        let mut seen = Lengths::default();
+        let response = reqwest::get(url).await.unwrap();
+        let body = read_bounded_watched(response, 4 * MIB, &mut seen)
+            .await
+            .unwrap();
+        assert!(seen.0.len() > 1, "{:?}", seen.0);
+        assert!(seen.0.windows(2).all(|w| w[0] < w[1]), "{:?}", seen.0);
+        assert_eq!(seen.0.last(), Some(&body.len()));
+
+        let (url, _) = streaming_server(chunked, 64 * MIB).await;
+        let mut seen = Lengths::default();
+        let response = reqwest::get(url).await.unwrap();
+        let err = read_bounded_watched(response, 4 * MIB, &mut seen)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BodyError::TooLarge(_)), "{err:?}");
+        assert!(
+            seen.0.iter().all(|&len| len as u64 <= 4 * MIB),
+            "{:?}",
+            seen.0
         );
     }
 

@@ -9,7 +9,7 @@
 //! sleeping.
 
 use super::fault::{Answer, is_retryable_status};
-use super::{BodyError, Endpoint, redact, transport_error};
+use super::{BodyError, BodyWatcher, Endpoint, read_bounded_watched, redact, transport_error};
 use crate::clock::{Clock, FakeClock};
 use crate::error::ErrorCode;
 use backon::{ExponentialBuilder, Retryable};
@@ -98,16 +98,17 @@ impl RetryPolicy {
     }
 }
 
-/// One attempt's failure: a retryable answer (kept, so the last one can be decoded) or an error.
-enum Failed {
-    Answer(Answer),
+/// One attempt's failure: a retryable answer (kept with its watcher, so the last one can be
+/// decoded) or an error.
+enum Failed<W> {
+    Answer(Answer, Option<W>),
     Error { error: BodyError, retryable: bool },
 }
 
-impl Failed {
+impl<W> Failed<W> {
     fn retryable(&self) -> bool {
         match self {
-            Failed::Answer(_) => true,
+            Failed::Answer(..) => true,
             Failed::Error { retryable, .. } => *retryable,
         }
     }
@@ -122,6 +123,21 @@ impl Endpoint {
         request: reqwest::RequestBuilder,
         retry: Retry,
     ) -> Result<Answer, BodyError> {
+        let no_watcher = |_: reqwest::StatusCode| None::<()>;
+        let (answer, _) = self.fetch_watched(request, retry, no_watcher).await?;
+        Ok(answer)
+    }
+
+    /// [`Endpoint::fetch`], with each answer's body shown to a [`BodyWatcher`] while it arrives
+    /// (a decoder working during the download). `watch` makes a fresh watcher for every attempt
+    /// from its HTTP status, or none to only read that body; the watcher of the answer returned
+    /// comes back with it. Retries, the size cap and health are exactly [`Endpoint::fetch`]'s.
+    pub async fn fetch_watched<W: BodyWatcher>(
+        &self,
+        request: reqwest::RequestBuilder,
+        retry: Retry,
+        watch: impl Fn(reqwest::StatusCode) -> Option<W> + Sync,
+    ) -> Result<(Answer, Option<W>), BodyError> {
         let request = request.build().map_err(|err| {
             BodyError::Transport(
                 crate::HinomiError::internal(crate::texts::user_lang::say(
@@ -149,14 +165,15 @@ impl Endpoint {
         let timer = policy.timer.clone();
         let budget = policy.budget;
         let datasource = self.datasource_id.clone();
-        let outcome = (|| self.attempt(&request, start))
+        let watch = &watch;
+        let outcome = (|| self.attempt(&request, start, watch))
             .retry(backoff)
             .sleep(sleeper)
             .when(Failed::retryable)
-            .adjust(move |failed: &Failed, backoff: Option<Duration>| {
+            .adjust(move |failed: &Failed<W>, backoff: Option<Duration>| {
                 let now = timer.now();
                 let wait = match failed {
-                    Failed::Answer(answer) => answer
+                    Failed::Answer(answer, _) => answer
                         .retry_after(now)
                         .or(backoff)
                         .filter(|_| backoff.is_some()),
@@ -166,24 +183,25 @@ impl Endpoint {
                 let elapsed = (now - start).to_std().unwrap_or_default();
                 (elapsed + wait < budget).then_some(wait)
             })
-            .notify(move |failed: &Failed, wait: Duration| {
+            .notify(move |failed: &Failed<W>, wait: Duration| {
                 let why = match failed {
-                    Failed::Answer(answer) => answer.status.to_string(),
+                    Failed::Answer(answer, _) => answer.status.to_string(),
                     Failed::Error { error, .. } => error.to_string(),
                 };
                 tracing::debug!(%datasource, %why, ?wait, "retrying a read");
             })
             .await;
         let result = match outcome {
-            Ok(answer) | Err(Failed::Answer(answer)) => Ok(answer),
+            Ok(watched) => Ok(watched),
+            Err(Failed::Answer(answer, watcher)) => Ok((answer, watcher)),
             Err(Failed::Error { error, .. }) => Err(error),
         };
-        self.record_health(&result);
+        self.record_health(result.as_ref().map(|(answer, _)| answer));
         result
     }
 
     /// Writes this read's outcome in the datasource's health (see [`crate::health`]).
-    fn record_health(&self, result: &Result<Answer, BodyError>) {
+    fn record_health(&self, result: Result<&Answer, &BodyError>) {
         let now = self.retry.timer.now();
         let failure = match result {
             Ok(answer) => answer
@@ -208,11 +226,12 @@ impl Endpoint {
             .unwrap_or_default()
     }
 
-    async fn attempt(
+    async fn attempt<W: BodyWatcher>(
         &self,
         request: &reqwest::Request,
         start: DateTime<Utc>,
-    ) -> Result<Answer, Failed> {
+        watch: &(impl Fn(reqwest::StatusCode) -> Option<W> + Sync),
+    ) -> Result<(Answer, Option<W>), Failed<W>> {
         let mut request = request.try_clone().ok_or_else(|| Failed::Error {
             error: BodyError::Transport(crate::HinomiError::internal(
                 crate::texts::user_lang::say(
@@ -235,7 +254,12 @@ impl Endpoint {
             })?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = self.read_body(response).await.map_err(|error| Failed::Error {
+        let mut watcher = watch(status);
+        let read = match watcher.as_mut() {
+            Some(watcher) => read_bounded_watched(response, self.max_answer_bytes, watcher).await,
+            None => self.read_body(response).await,
+        };
+        let body = read.map_err(|error| Failed::Error {
             retryable: matches!(&error, BodyError::Transport(err) if err.code == ErrorCode::Truncated),
             error,
         })?;
@@ -246,9 +270,9 @@ impl Endpoint {
             shown_url: redact(&url),
         };
         if is_retryable_status(status) {
-            return Err(Failed::Answer(answer));
+            return Err(Failed::Answer(answer, watcher));
         }
-        Ok(answer)
+        Ok((answer, watcher))
     }
 }
 

@@ -6,4 +6,5 @@
 mod auth;
 mod errors;
 mod faults;
+mod range_stream;
 mod real_prometheus;

@@ -123,6 +123,23 @@ async fn queries_metadata_and_errors_against_real_prometheus() {
         assert!(s.values.iter().all(|&v| v == 1.0), "{s:?}");
     }
 
+    // Decoded while it downloads, the answer is what the whole body decodes to (a range that
+    // ended seconds ago: no scrape lands in it between the two queries).
+    let settled = end - chrono::Duration::seconds(3);
+    let streamed = client
+        .query_range("up", start, settled, Duration::from_secs(1))
+        .await
+        .unwrap();
+    let body = client
+        .query_range_raw("up", start, settled, Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        streamed,
+        hinomi_prometheus::query::decode_range_body(&body).unwrap()
+    );
+    assert_eq!(streamed.len(), 5);
+
     match client.query_instant("sum(up)", None).await.unwrap() {
         InstantResult::Vector { samples } => assert_eq!(samples[0].value, series.len() as f64),
         other => panic!("expected a vector, got {other:?}"),
