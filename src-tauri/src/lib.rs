@@ -11,6 +11,7 @@ mod instance;
 mod logging;
 mod paths;
 mod state;
+mod webview;
 
 use tauri::Manager;
 
@@ -158,6 +159,8 @@ pub fn run(options: cli::Options) {
             }
         })
         .setup(move |app| {
+            // First: the page is composited from its first layout on.
+            webview::set_up(app);
             // An Err from setup makes Tauri panic; say what is wrong and exit instead.
             let paths = match paths::resolve(app.handle()) {
                 Ok(paths) => paths,
@@ -187,6 +190,7 @@ pub fn run(options: cli::Options) {
             // One HTTP client per datasource, shared by every query (rebuilt when its settings
             // or secret change).
             app.manage(hinomi_core::http::EndpointCache::new());
+            let started_at = started.0;
             app.manage(started);
             // Each domain registers its own managed state and background tasks. One policy
             // when a domain cannot start as configured (a store that will not open, settings it
@@ -201,6 +205,11 @@ pub fn run(options: cli::Options) {
             if options.minimized {
                 alerts::tray::start_hidden(app);
             }
+            // The start-up benchmark's "setup done" (tests/e2e/bench/startup.mjs).
+            tracing::info!(
+                ms = started_at.elapsed().as_secs_f64() * 1000.0,
+                "setup done"
+            );
             Ok(())
         })
         .build(tauri::generate_context!())

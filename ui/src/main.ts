@@ -1,3 +1,6 @@
+// The start-up benchmark reads these marks (tests/e2e/bench/startup.mjs): where the cold start
+// goes. Imports are evaluated first, so this one means "the bundle has run".
+performance.mark("hinomi:script");
 import { mount } from "svelte";
 import "./app.css";
 import App from "./App.svelte";
@@ -22,4 +25,7 @@ useCatalogues(catalogues);
 const target = document.getElementById("app");
 if (!target) throw new Error("#app missing from index.html");
 
-void pickBackend().then((backend) => mount(App, { target, props: { backend } }));
+void pickBackend().then((backend) => {
+  mount(App, { target, props: { backend } });
+  performance.mark("hinomi:mounted");
+});

@@ -4,76 +4,18 @@
 // both numbers. Run under Xvfb: `xvfb-run -a node tests/e2e/bench/startup.mjs [runs]`.
 
 import { spawn, execFileSync } from "node:child_process";
-import { readFileSync, readdirSync, readlinkSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 import { startStack, startApp, settingsFor, freePort, appBinary, sleep } from "../lib/harness.mjs";
+import { findProcessByExe, treeMemory, median } from "./lib/memory.mjs";
+import { openUntilPainted, SEED_DASHBOARDS } from "./lib/dashboards.mjs";
 
 const runs = Number(process.argv[2] ?? 5);
 const here = dirname(fileURLToPath(import.meta.url));
 const miniBrowser = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 const painted = '[data-testid="target-row"][data-health="up"]';
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-function children(pid) {
-  const out = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return out;
-}
-
-function processTree(rootPid) {
-  const all = [rootPid];
-  for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
-  return all;
-}
-
-function pssKiB(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-    return Number(/^Pss:\s+(\d+) kB/m.exec(text)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-function findProcessByExe(exe) {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/exe`) === exe) return Number(entry);
-    } catch {
-      // Not ours to read, or gone.
-    }
-  }
-  return null;
-}
-
-function treeMemory(rootPid) {
-  const pids = processTree(rootPid);
-  const names = pids.map((p) => {
-    try {
-      return readFileSync(`/proc/${p}/comm`, "utf8").trim();
-    } catch {
-      return "?";
-    }
-  });
-  return { mib: pids.reduce((sum, p) => sum + pssKiB(p), 0) / 1024, names };
-}
 
 async function waitPainted(browser) {
   for (;;) {
@@ -83,25 +25,77 @@ async function waitPainted(browser) {
   }
 }
 
+/** When a process started, in epoch milliseconds (the kernel counts in 10 ms ticks since boot). */
+function processStartedEpochMs(pid) {
+  const uptimeMs = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]) * 1000;
+  const now = Date.now();
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+  return now - (uptimeMs - ticks * 10);
+}
+
+/**
+ * Where the cold start went, in ms from the WebDriver session request: the process started,
+ * its setup ran (Hinomi only, from its log), the page began loading
+ * (`performance.timeOrigin`), the bundle ran, the UI mounted, the targets were asked for and
+ * answered (the UI's `hinomi:*` marks), and WebDriver saw the rows.
+ */
+async function phases(browser, pid, requestedEpochMs, seenEpochMs) {
+  const page = await browser.execute(() => ({
+    origin: performance.timeOrigin,
+    domReady: performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd ?? NaN,
+    marks: Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, m.startTime])),
+  }));
+  const pageAt = page.origin - requestedEpochMs;
+  const processAt = pid ? processStartedEpochMs(pid) - requestedEpochMs : NaN;
+  const mark = (name) => pageAt + (page.marks[name] ?? NaN);
+  return {
+    "process started": processAt,
+    "setup done (app log)": NaN, // filled from the app's log by the caller; not the baseline's
+
+    "page load started": pageAt,
+    "bundle ran": mark("hinomi:script"),
+    "DOM ready": pageAt + page.domReady,
+    "UI mounted": mark("hinomi:mounted"),
+    "targets asked": mark("hinomi:targets-asked"),
+    "targets answered": mark("hinomi:targets-answered"),
+    "rows painted (next frame)": mark("hinomi:rows-painted"),
+    "rows seen by WebDriver": seenEpochMs - requestedEpochMs,
+  };
+}
+
 async function measureHinomi(stack) {
   const started = performance.now();
+  const requestedEpochMs = Date.now();
   const app = await startApp({ settingsToml: settingsFor(stack) });
   await waitPainted(app.browser);
   const ms = performance.now() - started;
+  const seenEpochMs = Date.now();
+  const pid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim(), { home: app.home });
+  const processTimeline = await phases(app.browser, pid, requestedEpochMs, seenEpochMs);
   await sleep(1500); // let the view settle before measuring memory
-  const pid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim());
-  const memory = pid ? treeMemory(pid) : { mib: NaN, names: [] };
+  const memory = pid ? treeMemory(pid, { detail: true }) : { mib: NaN, names: [], processes: [] };
+  // The issue's second figure: the same app with each seed dashboard opened in turn (the last
+  // one still open), so the charts, uPlot and the panel caches are in the count too.
+  for (const uid of SEED_DASHBOARDS) await openUntilPainted(app.browser, uid);
+  await sleep(1500);
+  const withDashboards = pid ? treeMemory(pid, { detail: true }) : { mib: NaN, names: [], processes: [] };
   let selfReported = NaN;
+  let setupDoneMs = NaN;
   const logDir = join(app.home, "data", "app.hinomi.console", "logs");
   if (existsSync(logDir)) {
     for (const file of readdirSync(logDir)) {
-      const m = /first paint.*?ms=([\d.]+)/.exec(readFileSync(join(logDir, file), "utf8"));
+      const text = readFileSync(join(logDir, file), "utf8");
+      const m = /first paint.*?ms=([\d.]+)/.exec(text);
       if (m) selfReported = Number(m[1]);
+      const setup = /setup done.*?ms=([\d.]+)/.exec(text);
+      if (setup) setupDoneMs = Number(setup[1]);
     }
   }
   await app.stop();
   await sleep(500);
-  return { ms, memory, selfReported };
+  const timeline = { ...processTimeline, "setup done (app log)": processTimeline["process started"] + setupDoneMs };
+  return { ms, memory, withDashboards, selfReported, timeline };
 }
 
 async function measureBaseline() {
@@ -109,6 +103,7 @@ async function measureBaseline() {
   const driver = spawn("WebKitWebDriver", [`--port=${port}`], { stdio: "ignore" });
   await sleep(300);
   const started = performance.now();
+  const requestedEpochMs = Date.now();
   const browser = await remote({
     hostname: "127.0.0.1",
     port,
@@ -120,13 +115,15 @@ async function measureBaseline() {
   await browser.url(`file://${join(here, "baseline.html")}`);
   await waitPainted(browser);
   const ms = performance.now() - started;
-  await sleep(1500);
+  const seenEpochMs = Date.now();
   const pid = findProcessByExe(miniBrowser);
-  const memory = pid ? treeMemory(pid) : { mib: NaN, names: [] };
+  const timeline = await phases(browser, pid, requestedEpochMs, seenEpochMs);
+  await sleep(1500);
+  const memory = pid ? treeMemory(pid, { detail: true }) : { mib: NaN, names: [], processes: [] };
   await browser.deleteSession().catch(() => {});
   driver.kill("SIGTERM");
   await sleep(500);
-  return { ms, memory };
+  return { ms, memory, timeline };
 }
 
 const stack = await startStack({ scrapeInterval: "2s" });
@@ -155,3 +152,48 @@ console.log(row("cold start to Targets painted (WebDriver session start → 3 ro
 console.log(row("memory, PSS of all processes", median(hinomi.map((r) => r.memory.mib)), median(baseline.map((r) => r.memory.mib)), "MiB"));
 console.log(`Hinomi self-reported first paint (process start → rows painted): ${median(hinomi.map((r) => r.selfReported)).toFixed(0)} ms`);
 console.log(`Hinomi processes: ${hinomi.at(-1)?.memory.names.join(", ")}; baseline processes: ${baseline.at(-1)?.memory.names.join(", ")}`);
+
+console.log(row("memory, PSS of all processes, seed dashboards opened (vs the same baseline)", median(hinomi.map((r) => r.withDashboards.mib)), median(baseline.map((r) => r.memory.mib)), "MiB"));
+
+/** Median MiB per process name and per kind of mapping within it, over the runs. */
+function breakdown(samples) {
+  const cells = new Map();
+  for (const sample of samples) {
+    const seen = new Map();
+    for (const p of sample.processes) {
+      for (const [kind, mib] of Object.entries(p.kinds ?? {})) {
+        const key = `${p.name}\t${kind}`;
+        seen.set(key, (seen.get(key) ?? 0) + mib);
+      }
+    }
+    for (const [key, mib] of seen) cells.set(key, [...(cells.get(key) ?? []), mib]);
+  }
+  return new Map([...cells].map(([key, values]) => [key, median([...values, ...Array(samples.length - values.length).fill(0)])]));
+}
+
+const views = [
+  ["Hinomi, Targets view", breakdown(hinomi.map((r) => r.memory))],
+  ["Hinomi, seed dashboards opened", breakdown(hinomi.map((r) => r.withDashboards))],
+  ["baseline", breakdown(baseline.map((r) => r.memory))],
+];
+console.log("\nPSS by process and kind of mapping (MiB, medians; processes of the same name summed):");
+console.log(`| process | kind | ${views.map(([label]) => label).join(" | ")} |`);
+console.log(`|---|---|${views.map(() => "---|").join("")}`);
+const keys = [...new Set(views.flatMap(([, cells]) => [...cells.keys()]))].sort();
+for (const key of keys) {
+  const values = views.map(([, cells]) => cells.get(key) ?? 0);
+  if (values.every((v) => v < 0.5)) continue;
+  const [name, kind] = key.split("\t");
+  console.log(`| ${name} | ${kind} | ${values.map((v) => v.toFixed(1)).join(" | ")} |`);
+}
+
+console.log("\nCold start, ms from the WebDriver session request (medians):");
+console.log("| milestone | Hinomi | baseline |");
+console.log("|---|---|---|");
+for (const milestone of Object.keys(hinomi[0].timeline)) {
+  const cell = (runs) => {
+    const value = median(runs.map((r) => r.timeline[milestone]));
+    return Number.isFinite(value) ? value.toFixed(0) : "—";
+  };
+  console.log(`| ${milestone} | ${cell(hinomi)} | ${cell(baseline)} |`);
+}

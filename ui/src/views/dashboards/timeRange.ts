@@ -2,7 +2,7 @@
 // millisecond window the backend plans queries for.
 
 export const RELATIVE_CHOICES = ["5m", "15m", "1h", "6h", "24h", "7d"] as const;
-export const REFRESH_CHOICES = ["off", "10s", "30s", "1m", "5m"] as const;
+export const REFRESH_CHOICES = ["off", "5s", "10s", "30s", "1m", "5m"] as const;
 
 export type TimeRange = { kind: "relative"; last: string } | { kind: "absolute"; fromMs: number; toMs: number };
 
