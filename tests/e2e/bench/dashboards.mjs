@@ -1,5 +1,9 @@
 // Dashboards in the real app against the demo stack: the full load of each seed dashboard
-// (open clicked → every querying panel painted) and, per panel, its query start → painted. The
+// (open clicked → every querying panel painted) and, per panel, its query start → painted, and
+// its answer → painted on open and on a refresh (the Refresh button, the dashboard still open:
+// where a chart may be updated rather than rebuilt; the run counts the charts whose uPlot
+// element outlived the refresh), for the time series panels alone (stat, gauge and the canvas
+// panels paint on the next frame either way). The
 // baseline, measured in the same run, is the raw HTTP fetch of each panel's query (the same
 // PromQL and range, from this process with fetch()), so the ratio is the console's whole cost
 // (IPC, decode, downsample, frame, UI, paint) over Prometheus's answer alone.
@@ -41,6 +45,7 @@ async function openAndTime(uid) {
         openedAt: Number(grid.dataset.openedAt),
         panels: panels.map((p) => ({
           id: p.dataset.panelId,
+          type: p.dataset.panelType,
           started: Number(p.dataset.loadStartedAt),
           answered: Number(p.dataset.answeredAt),
           painted: Number(p.dataset.paintedAt),
@@ -61,6 +66,32 @@ const BASELINE = {
   "hinomi-infrastructure": ['100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[1m])))', 6 * 3600],
 };
 
+/** Clicks Refresh on the open dashboard and waits for every querying panel to paint again. */
+async function refreshAndTime() {
+  const before = await browser.execute(() => {
+    const panels = [...document.querySelectorAll('[data-testid="dashboard-panel"]')].filter((p) => p.dataset.loadStartedAt);
+    // Tag every chart's uPlot element: one still tagged after the refresh was updated in place.
+    for (const el of document.querySelectorAll(".uplot")) el.dataset.benchKept = "1";
+    return Math.max(...panels.map((p) => Number(p.dataset.loadStartedAt)));
+  });
+  await (await browser.$('[data-testid="dashboard-refresh"]')).click();
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const state = await browser.execute((since) => {
+      const panels = [...document.querySelectorAll('[data-testid="dashboard-panel"]')].filter((p) => p.dataset.loadStartedAt);
+      if (panels.some((p) => !(Number(p.dataset.loadStartedAt) > since) || !p.dataset.paintedAt)) return null;
+      return {
+        panels: panels.map((p) => ({ type: p.dataset.panelType, answered: Number(p.dataset.answeredAt), painted: Number(p.dataset.paintedAt) })),
+        charts: document.querySelectorAll(".uplot").length,
+        kept: document.querySelectorAll('.uplot[data-bench-kept="1"]').length,
+      };
+    }, before);
+    if (state) return state;
+    await sleep(50);
+  }
+  throw new Error("the dashboard did not finish painting after Refresh");
+}
+
 async function rawFetchMs(uid) {
   const [expr, span] = BASELINE[uid];
   const now = Math.floor(Date.now() / 1000);
@@ -72,11 +103,12 @@ async function rawFetchMs(uid) {
   return performance.now() - t0;
 }
 
-const results = Object.fromEntries(DASHBOARDS.map((uid) => [uid, { full: [], firstQuery: [], perPanel: [], answered: [], raw: [] }]));
+const results = Object.fromEntries(DASHBOARDS.map((uid) => [uid, { full: [], firstQuery: [], perPanel: [], answered: [], openUi: [], refreshUi: [], raw: [] }]));
 try {
   for (let run = 0; run < runs + 1; run++) {
     for (const uid of DASHBOARDS) {
       const state = await openAndTime(uid);
+      const refreshed = await refreshAndTime();
       const raw = await rawFetchMs(uid);
       if (run === 0) continue; // warm-up: uPlot loaded, caches filled
       const r = results[uid];
@@ -85,8 +117,14 @@ try {
       r.perPanel.push(median(state.panels.map((p) => p.painted - p.started)));
       // The split of the panel time: run_panel call → answer decoded by IPC (backend + IPC).
       r.answered.push(median(state.panels.map((p) => p.answered - p.started)));
+      // The UI's part for the time series panels: the answer in the UI → painted, on open and on
+      // the refresh.
+      const charts = (panels) => panels.filter((p) => p.type === "timeseries" || p.type === "graph");
+      r.openUi.push(median(charts(state.panels).map((p) => p.painted - p.answered)));
+      r.refreshUi.push(median(charts(refreshed.panels).map((p) => p.painted - p.answered)));
       r.raw.push(raw);
       r.panels = state.panels.length;
+      r.charts = `${refreshed.kept}/${refreshed.charts}`;
     }
   }
 } finally {
@@ -95,12 +133,12 @@ try {
 }
 
 console.log(`runs: ${runs} (after 1 warm-up), medians; app ${process.env.HINOMI_APP_BIN ?? "default"}; load ${(await import("node:os")).loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-console.log("| dashboard | querying panels | full load (open → all painted) | open → first panel query | panel query start → painted | of which start → answered | raw fetch of one panel query | ratio |");
-console.log("|---|---|---|---|---|---|---|---|");
+console.log("| dashboard | querying panels | full load (open → all painted) | open → first panel query | panel query start → painted | of which start → answered | raw fetch of one panel query | ratio | time series panels, open: answer → painted | same, refresh: answer → painted | charts kept by the refresh |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 for (const uid of DASHBOARDS) {
   const r = results[uid];
   const full = median(r.full);
   const panel = median(r.perPanel);
   const raw = median(r.raw);
-  console.log(`| ${uid} | ${r.panels} | ${full.toFixed(0)} ms | ${median(r.firstQuery).toFixed(0)} ms | ${panel.toFixed(0)} ms | ${median(r.answered).toFixed(0)} ms | ${raw.toFixed(1)} ms | ${(panel / raw).toFixed(1)}x |`);
+  console.log(`| ${uid} | ${r.panels} | ${full.toFixed(0)} ms | ${median(r.firstQuery).toFixed(0)} ms | ${panel.toFixed(0)} ms | ${median(r.answered).toFixed(0)} ms | ${raw.toFixed(1)} ms | ${(panel / raw).toFixed(1)}x | ${median(r.openUi).toFixed(1)} ms | ${median(r.refreshUi).toFixed(1)} ms | ${r.charts} |`);
 }

@@ -1,6 +1,7 @@
 // What every uPlot chart here shares: loading uPlot on first draw, redrawing when the data or the
-// size changes (dropping a draw a newer one overtook), destroying the plot with the component,
-// the axis colours, and drag-to-select a time range.
+// size changes (dropping a draw a newer one overtook) — in place when the chart's make-up is the
+// same, anew otherwise —, destroying the plot with the component, the axis colours, and
+// drag-to-select a time range.
 
 import type uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
@@ -12,6 +13,20 @@ export interface PlotSpec {
   /** Width and height come from the element's size. */
   options: Omit<uPlot.Options, "width" | "height">;
   data: uPlot.AlignedData;
+  /**
+   * What the options were made from that a plot cannot change once made (series count and
+   * colours, how lines are drawn, the cursor's sync key…). A draw with the same key as the plot
+   * on screen gives it the new data and size in place; without a key every draw makes a new plot.
+   * The options' hooks stay the first plot's, so they must read what changes when they run.
+   */
+  key?: string;
+  /** Applied to a kept plot with its new data, in the same batch (e.g. the x range). */
+  update?: (plot: uPlot) => void;
+}
+
+/** Whether a draw of `next` can update the plot drawn from `drawn` rather than make a new one. */
+export function canUpdatePlot(drawn: Pick<PlotSpec, "key"> | null, next: Pick<PlotSpec, "key">): boolean {
+  return drawn !== null && drawn.key !== undefined && drawn.key === next.key;
 }
 
 let loading: Promise<UPlotClass> | null = null;
@@ -45,7 +60,8 @@ export interface PlotCallbacks {
 
 /**
  * Draws `build`'s plot into `target().el` once it has a size, and again whenever the size or
- * `redrawOn` changes: rebuilding is cheap next to the query that produced the data. Call it while
+ * `redrawOn` changes: with `setData`/`setSize` when the spec's key says the plot's make-up is
+ * unchanged (a refresh), else by making a new plot. Call it while
  * the component initialises. uPlot is imported on the first draw: it reads window.matchMedia on
  * import, and the app should not pay for it at start-up.
  */
@@ -55,6 +71,8 @@ export function drawPlot(
   callbacks: PlotCallbacks = {},
 ): void {
   let plot: uPlot | null = null;
+  /** The key, element and size the plot on screen was drawn with. */
+  let drawn: { key: string | undefined; el: HTMLElement; width: number; height: number } | null = null;
   let latest = 0;
 
   async function draw(el: HTMLElement, width: number, height: number) {
@@ -62,10 +80,21 @@ export function drawPlot(
     callbacks.drawing?.();
     const UPlot = await loadUPlot();
     if (mine !== latest) return;
-    plot?.destroy();
-    const { options, data } = build(UPlot, width, height);
-    plot = new UPlot({ ...options, width, height }, data, el);
-    callbacks.drawn?.(plot, () => mine === latest);
+    const spec = build(UPlot, width, height);
+    const kept = plot;
+    if (kept && drawn && drawn.el === el && canUpdatePlot(drawn, spec)) {
+      const resized = drawn.width !== width || drawn.height !== height;
+      kept.batch(() => {
+        if (resized) kept.setSize({ width, height });
+        kept.setData(spec.data);
+        spec.update?.(kept);
+      });
+    } else {
+      plot?.destroy();
+      plot = new UPlot({ ...spec.options, width, height }, spec.data, el);
+    }
+    drawn = { key: spec.key, el, width, height };
+    callbacks.drawn?.(plot!, () => mine === latest);
   }
 
   $effect(() => {
@@ -77,6 +106,7 @@ export function drawPlot(
     latest++; // a draw still loading uPlot must not create a plot nobody destroys
     plot?.destroy();
     plot = null;
+    drawn = null;
   });
 }
 

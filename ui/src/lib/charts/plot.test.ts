@@ -3,14 +3,19 @@ import { flushSync } from "svelte";
 import type uPlot from "uplot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { stubResizeObserver } from "../../test-support";
-import { dragCursor, onRangeSelected } from "./plot.svelte";
+import { canUpdatePlot, dragCursor, onRangeSelected } from "./plot.svelte";
 import PlotProbe from "./testing/PlotProbe.svelte";
 import TimeSeriesChart from "./TimeSeriesChart.svelte";
+import { RASTER_FROM_POINTS } from "./raster";
 
 // uPlot itself needs a real layout engine; what drawPlot owes is when plots are made and destroyed.
 const made: FakePlot[] = [];
 class FakePlot {
   destroyed = false;
+  /** What was done to the plot after it was made, in order. */
+  calls: string[] = [];
+  /** The cursor layer TimeSeriesChart places its annotations over. */
+  over = document.createElement("div");
   constructor(
     readonly options: uPlot.Options,
     readonly data: uPlot.AlignedData,
@@ -20,6 +25,19 @@ class FakePlot {
   }
   destroy() {
     this.destroyed = true;
+  }
+  batch(fn: () => void) {
+    this.calls.push("batch");
+    fn();
+  }
+  setData(data: uPlot.AlignedData) {
+    this.calls.push(`setData ${JSON.stringify(data[1])}`);
+  }
+  setSize(size: { width: number; height: number }) {
+    this.calls.push(`setSize ${size.width}x${size.height}`);
+  }
+  setScale(key: string, range: { min: number; max: number }) {
+    this.calls.push(`setScale ${key} ${range.min}-${range.max}`);
   }
 }
 vi.mock("uplot", () => ({ default: FakePlot }));
@@ -57,6 +75,35 @@ describe("drawPlot", () => {
     expect(made[0]!.destroyed).toBe(true);
     expect(made[1]!.data[1]).toEqual([3]);
     expect(made[1]!.destroyed).toBe(false);
+  });
+
+  it("updates a plot whose key is unchanged in place: new data, new size, the spec's update", async () => {
+    const drawn = vi.fn();
+    const view = render(PlotProbe, { props: { points: [1, 2], width: 300, height: 80, key: "one line", ondrawn: drawn } });
+    await settled();
+    await view.rerender({ points: [3, 4, 5] });
+    flushSync();
+    await settled();
+    await view.rerender({ width: 400 });
+    flushSync();
+    await settled();
+    expect(made).toHaveLength(1);
+    expect(made[0]!.destroyed).toBe(false);
+    expect(made[0]!.calls).toEqual(["batch", "setData [3,4,5]", "setScale x 0-3", "batch", "setSize 400x80", "setData [3,4,5]", "setScale x 0-3"]);
+    expect(drawn).toHaveBeenCalledTimes(3);
+    expect(drawn).toHaveBeenLastCalledWith(made[0]);
+  });
+
+  it("makes a new plot when the key changes", async () => {
+    const view = render(PlotProbe, { props: { points: [1, 2], width: 300, height: 80, key: "one line" } });
+    await settled();
+    await view.rerender({ points: [3], key: "another make-up" });
+    flushSync();
+    await settled();
+    expect(made).toHaveLength(2);
+    expect(made[0]!.destroyed).toBe(true);
+    expect(made[0]!.calls).toEqual([]);
+    expect(made[1]!.data[1]).toEqual([3]);
   });
 
   it("keeps only the newest of draws that overlap, and destroys the plot with the component", async () => {
@@ -104,7 +151,54 @@ describe("TimeSeriesChart in its PlotArea", () => {
     const plotEl = view.getByTestId("probe-chart");
     expect(made[0]!.el).toBe(plotEl);
     expect(made[0]!.options).toMatchObject({ width: 500, height: 120 });
-    expect(plotEl.dataset).toMatchObject({ seriesCount: "2", points: "5", longestSeries: "3" });
+    expect(plotEl.dataset).toMatchObject({ seriesCount: "2", points: "5", longestSeries: "3", raster: "false" });
+  });
+
+  it("updates the plot on a refresh with the same series, and makes a new one when a series goes", async () => {
+    const a = { name: "a", timestamps: [1, 2, 3], values: [1, 2, 3] };
+    const b = { name: "b", timestamps: [1, 2, 3], values: [4, 5, 6] };
+    const view = render(TimeSeriesChart, { props: { series: [a, b], from: 0, to: 10 } });
+    await settled();
+    flushSync();
+    // The refresh: new values and a later window, same series.
+    await view.rerender({ series: [a, { ...b, values: [7, 8, 9] }], from: 5, to: 15 });
+    flushSync();
+    await settled();
+    flushSync();
+    expect(made).toHaveLength(1);
+    expect(made[0]!.calls).toEqual(["batch", "setData [1,2,3]", "setScale x 5-15"]);
+
+    // Hidden from the legend: one series fewer is a new plot (its make-up changed).
+    await view.rerender({ series: [a], from: 5, to: 15 });
+    flushSync();
+    await settled();
+    expect(made).toHaveLength(2);
+    expect(made[0]!.destroyed).toBe(true);
+  });
+
+  it("rasterises the lines of a chart past the threshold itself, and strokes none through uPlot", async () => {
+    const xs = Float64Array.from({ length: 1440 }, (_, i) => i * 60);
+    const series = Array.from({ length: Math.ceil(RASTER_FROM_POINTS / 1440) }, (_, i) => ({
+      name: `s${i}`,
+      timestamps: xs,
+      values: Float64Array.from(xs, (x) => x + i),
+    }));
+    const view = render(TimeSeriesChart, { props: { series, from: 0, to: 1440 * 60, testid: "big-chart" } });
+    await settled();
+    flushSync();
+    expect(view.getByTestId("big-chart").dataset.raster).toBe("true");
+    const options = made[0]!.options;
+    expect(options.hooks?.draw).toHaveLength(1);
+    expect(options.series.slice(1).every((s) => s.paths !== undefined && s.paths({} as uPlot, 1, 0, 1) === null)).toBe(true);
+  });
+});
+
+describe("canUpdatePlot", () => {
+  it("updates only a drawn plot with the same, given key", () => {
+    expect(canUpdatePlot({ key: "a" }, { key: "a" })).toBe(true);
+    expect(canUpdatePlot({ key: "a" }, { key: "b" })).toBe(false);
+    expect(canUpdatePlot(null, { key: "a" })).toBe(false);
+    expect(canUpdatePlot({ key: undefined }, { key: undefined })).toBe(false);
   });
 });
 
