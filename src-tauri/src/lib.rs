@@ -11,7 +11,6 @@ mod instance;
 mod logging;
 mod paths;
 mod state;
-mod webview;
 
 use tauri::Manager;
 
@@ -159,8 +158,6 @@ pub fn run(options: cli::Options) {
             }
         })
         .setup(move |app| {
-            // First: the page is composited from its first layout on.
-            webview::set_up(app);
             // An Err from setup makes Tauri panic; say what is wrong and exit instead.
             let paths = match paths::resolve(app.handle()) {
                 Ok(paths) => paths,
