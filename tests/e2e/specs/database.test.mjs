@@ -80,22 +80,25 @@ describe("Database panels", () => {
     // The lag panel is the last of the dashboard, below the window's fold.
     await area.scrollIntoView({ block: "center" });
     const { width } = await area.getSize();
-    // Offsets from the element's centre: 20 px from the right end. Hovered again on every
+    // Offsets from the element's centre, 20, 40 or 60 px from the right end: the two servers'
+    // exporters are scraped at different moments, so the newest column can hold one server's
+    // sample and not yet the other's (then the tooltip lists one row). Hovered again on every
     // try: a move that lands while the chart is being redrawn is lost, as for a person.
-    const xOffset = Math.round(width / 2 - 20);
-    const tooltip = await waitFor("the lag chart's tooltip", async () => {
+    let best = [];
+    const deadline = Date.now() + 15_000;
+    for (let attempt = 0; Date.now() < deadline; attempt++) {
+      const xOffset = Math.round(width / 2 - 20 - 20 * (attempt % 3));
       await area.moveTo({ xOffset: xOffset - 1, yOffset: 0 });
       await area.moveTo({ xOffset, yOffset: 0 });
-      const t = await (await panel(REPLICATION_LAG)).$('[data-testid="chart-tooltip"]');
-      return (await t.isExisting()) ? t : null;
-    }, { timeoutMs: 15_000 });
-    const rows = await tooltip.$$('[data-testid="chart-tooltip-row"]');
-    const lags = [];
-    for (const row of rows) {
-      const text = await row.getText();
-      lags.push({ text, seconds: seconds(text) });
+      const tooltip = await (await panel(REPLICATION_LAG)).$('[data-testid="chart-tooltip"]');
+      if (!(await tooltip.isExisting())) continue;
+      const texts = [];
+      for (const row of await tooltip.$$('[data-testid="chart-tooltip-row"]')) texts.push(await row.getText());
+      if (texts.length > best.length) best = texts;
+      if (best.length >= 2) break;
     }
-    return lags;
+    assert.ok(best.length > 0, "the lag chart shows a tooltip when hovered");
+    return best.map((text) => ({ text, seconds: seconds(text) }));
   }
 
   it("draws the four database panels from the demo's PostgreSQL", async () => {
