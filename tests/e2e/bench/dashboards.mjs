@@ -10,6 +10,7 @@
 // Run under Xvfb: `xvfb-run -a dbus-run-session -- node tests/e2e/bench/dashboards.mjs [runs]`.
 
 import { startStack, startApp, settingsFor, sleep } from "../lib/harness.mjs";
+import { clickOpen } from "./lib/dashboards.mjs";
 
 const runs = Number(process.argv[2] ?? 5);
 const DASHBOARDS = ["hinomi-system-overview", "hinomi-business-metrics", "hinomi-infrastructure"];
@@ -28,12 +29,7 @@ const { browser } = app;
 const prometheus = stack.url("prometheus");
 
 async function openAndTime(uid) {
-  await browser.$('[data-testid="nav-dashboards"]').then((e) => e.click());
-  const back = await browser.$('[data-testid="dashboard-back"]');
-  if (await back.isExisting()) await back.click();
-  const item = await browser.$(`[data-testid="dashboard-item"][data-uid="${uid}"]`);
-  await item.waitForExist({ timeout: 20_000 });
-  await (await item.$('[data-testid="dashboard-open"]')).click();
+  await clickOpen(browser, uid);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const state = await browser.execute(() => {

@@ -4,14 +4,19 @@ import { sleep } from "../../lib/harness.mjs";
 
 export const SEED_DASHBOARDS = ["hinomi-system-overview", "hinomi-business-metrics", "hinomi-infrastructure"];
 
-/** Opens a dashboard from the list and waits until every querying panel has painted. */
-export async function openUntilPainted(browser, uid) {
+/** Goes to the dashboard list (from wherever the app is) and clicks `uid`'s "open". */
+export async function clickOpen(browser, uid) {
   await (await browser.$('[data-testid="nav-dashboards"]')).click();
   const back = await browser.$('[data-testid="dashboard-back"]');
   if (await back.isExisting()) await back.click();
   const item = await browser.$(`[data-testid="dashboard-item"][data-uid="${uid}"]`);
   await item.waitForExist({ timeout: 20_000 });
   await (await item.$('[data-testid="dashboard-open"]')).click();
+}
+
+/** Opens a dashboard from the list and waits until every querying panel has painted. */
+export async function openUntilPainted(browser, uid) {
+  await clickOpen(browser, uid);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const done = await browser.execute(() => {
