@@ -19,6 +19,7 @@ use tauri::Manager;
 /// at each question; each question's text is appended to the same path plus `.asked`. Read only
 /// by debug builds (the e2e runs one), so a release build always shows the real dialog; set
 /// empty, a debug build shows it too.
+#[cfg(debug_assertions)]
 pub const ANSWER_FILE_ENV: &str = "HINOMI_TEST_LOG_PATH_ANSWER";
 
 /// Asks about the paths not granted yet; they are granted when the person agrees. Refused (or
