@@ -9,8 +9,8 @@
 //!
 //! Each round also times, interleaved with the raw fetch (the order rotates every round), the
 //! ways to get decoded series: the whole body fetched and then decoded, and the answer decoded
-//! while it downloads (`query_range`), on a thread or in the reading task; for those, how long
-//! the decode runs on after the last chunk arrived ("last byte → decoded"). All of it twice:
+//! while it downloads (`query_range`), with how long the decode runs on after the last chunk
+//! arrived ("last byte → decoded"). All of it twice:
 //! straight from Prometheus on loopback, where the body comes in one CPU-bound burst, and
 //! through a proxy pacing it to 1 Gbit/s, as from a Prometheus elsewhere on a LAN.
 //!
@@ -20,7 +20,7 @@ use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
 use hinomi_demo_stack::backfill::{Backfill, BackfilledPrometheus};
 use hinomi_prometheus::PrometheusClient;
 use hinomi_prometheus::downsample::encode_frame;
-use hinomi_prometheus::query::{StreamDecode, decode_range_body};
+use hinomi_prometheus::query::decode_range_body;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -103,8 +103,7 @@ struct Samples {
     decode: Vec<f64>,
     reduce: Vec<f64>,
     fetch_then_decode: Vec<f64>,
-    /// (total, last byte → decoded, first → last chunk) per way of streaming.
-    thread: (Vec<f64>, Vec<f64>, Vec<f64>),
+    /// `query_range`: total, last byte → decoded, first → last chunk.
     inline: (Vec<f64>, Vec<f64>, Vec<f64>),
     first_byte: Vec<f64>,
     frame_bytes: usize,
@@ -115,7 +114,7 @@ type Window = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
 async fn round(client: &PrometheusClient, (from, to): Window, round: usize, s: &mut Samples) {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let step = Duration::from_secs(STEP_SECS);
-    for way in (0..4).map(|i| (i + round) % 4) {
+    for way in (0..3).map(|i| (i + round) % 3) {
         match way {
             0 => {
                 let t0 = Instant::now();
@@ -144,28 +143,18 @@ async fn round(client: &PrometheusClient, (from, to): Window, round: usize, s: &
                 assert_eq!(series.len(), SERIES);
             }
             _ => {
-                let how = if way == 2 {
-                    StreamDecode::OnAThread
-                } else {
-                    StreamDecode::InTheReadingTask
-                };
                 let t0 = Instant::now();
                 let (series, arrival) = client
-                    .query_range_timed("bench_metric", from, to, step, how)
+                    .query_range_timed("bench_metric", from, to, step)
                     .await
                     .unwrap();
                 let done = Instant::now();
                 assert_eq!(series.len(), SERIES);
                 let arrival = arrival.expect("a body arrived");
-                let samples = if way == 2 {
-                    &mut s.thread
-                } else {
-                    s.first_byte.push(ms(arrival.first - t0));
-                    &mut s.inline
-                };
-                samples.0.push(ms(done - t0));
-                samples.1.push(ms(done - arrival.last));
-                samples.2.push(ms(arrival.last - arrival.first));
+                s.first_byte.push(ms(arrival.first - t0));
+                s.inline.0.push(ms(done - t0));
+                s.inline.1.push(ms(done - arrival.last));
+                s.inline.2.push(ms(arrival.last - arrival.first));
             }
         }
     }
@@ -197,17 +186,10 @@ fn report(title: &str, s: Samples, json_bytes: usize) {
         median(inline),
     );
     row("… of which last byte → decoded", median(inline_tail));
-    let (thread, thread_tail, thread_window) = s.thread;
-    row(
-        "decoded while it downloads, on a thread (not shipped)",
-        median(thread),
-    );
-    row("… of which last byte → decoded", median(thread_tail));
     println!(
-        "\nrequest → first chunk {:.1} ms; first → last chunk {:.1} ms (reading task), {:.1} ms (thread)",
+        "\nrequest → first chunk {:.1} ms; first → last chunk {:.1} ms",
         median(s.first_byte),
         median(inline_window),
-        median(thread_window)
     );
     println!(
         "frame sent to the UI: {:.2} MiB (JSON was {:.1} MiB)",

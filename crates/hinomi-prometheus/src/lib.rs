@@ -17,7 +17,6 @@ pub mod pairs;
 pub mod query;
 #[doc(hidden)]
 pub mod range_stream;
-mod range_worker;
 pub mod targets;
 
 pub use api::{PrometheusClient, decode_api_answer};

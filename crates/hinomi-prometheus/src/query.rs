@@ -9,7 +9,6 @@ use crate::api::PrometheusClient;
 use crate::error::PrometheusError;
 use crate::pairs::parse_value;
 use crate::range_stream::RangeStreamDecoder;
-use crate::range_worker::BackgroundRangeDecode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -149,18 +148,6 @@ struct RawSample<'a> {
     value: (f64, &'a str),
 }
 
-/// Where the streaming range decode runs. [`PrometheusClient::query_range`] decodes in the
-/// reading task: the thread measured no faster (docs/benchmarks.md, "Range query overhead")
-/// and costs a second copy of the body; the benchmark keeps measuring both.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StreamDecode {
-    /// The task reading the answer, between chunks.
-    InTheReadingTask,
-    /// A blocking-pool thread, beside the task reading the answer ([`crate::range_worker`]).
-    OnAThread,
-}
-
 /// When a range answer's body arrived, for the benchmark.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
@@ -239,14 +226,12 @@ impl PrometheusClient {
         end: DateTime<Utc>,
         step: Duration,
     ) -> Result<Vec<Series>, PrometheusError> {
-        let (series, _) = self
-            .query_range_timed(expr, start, end, step, StreamDecode::InTheReadingTask)
-            .await?;
+        let (series, _) = self.query_range_timed(expr, start, end, step).await?;
         Ok(series)
     }
 
-    /// [`Self::query_range`] with the decode run `how`, also saying when the body's first and
-    /// last chunks arrived: the benchmark's "last byte → decoded", for both ways.
+    /// [`Self::query_range`], also saying when the body's first and last chunks arrived: the
+    /// benchmark's "last byte → decoded".
     #[doc(hidden)]
     pub async fn query_range_timed(
         &self,
@@ -254,34 +239,23 @@ impl PrometheusClient {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         step: Duration,
-        how: StreamDecode,
     ) -> Result<(Vec<Series>, Option<BodyArrival>), PrometheusError> {
         let params = RangeParams::new(start, end, step);
         let query = params.query(expr);
         let path = "/api/v1/query_range";
         // Only a successful answer can be a matrix; any other is decoded whole, as before.
         let success = |status: reqwest::StatusCode| status.is_success();
-        let arrival = |first: Option<std::time::Instant>, last: Option<std::time::Instant>| {
-            first
-                .zip(last)
-                .map(|(first, last)| BodyArrival { first, last })
-        };
-        match how {
-            StreamDecode::OnAThread => {
-                let watch = |status| success(status).then(BackgroundRangeDecode::new);
-                let (body, decoder) = self.get_body_watched(path, &query, watch).await?;
-                let decoder = decoder.unwrap_or_default();
-                let arrival = arrival(decoder.first_received(), decoder.last_received());
-                Ok((decoder.finish(&body).await?, arrival))
-            }
-            StreamDecode::InTheReadingTask => {
-                let watch = |status| success(status).then(RangeStreamDecoder::new);
-                let (body, decoder) = self.get_body_watched(path, &query, watch).await?;
-                let decoder = decoder.unwrap_or_default();
-                let arrival = arrival(decoder.first_received(), decoder.last_received());
-                Ok((decoder.finish(&body)?, arrival))
-            }
-        }
+        // The decode runs in this task, between chunks: a thread beside it measured no faster on
+        // two cores and cost a second copy of the body (docs/benchmarks.md, "Decoding while the
+        // answer downloads").
+        let watch = |status| success(status).then(RangeStreamDecoder::new);
+        let (body, decoder) = self.get_body_watched(path, &query, watch).await?;
+        let decoder = decoder.unwrap_or_default();
+        let arrival = decoder
+            .first_received()
+            .zip(decoder.last_received())
+            .map(|(first, last)| BodyArrival { first, last });
+        Ok((decoder.finish(&body)?, arrival))
     }
 
     /// The undecoded body: the benchmark's baseline, and what the cache stores.
