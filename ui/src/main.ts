@@ -1,10 +1,6 @@
 // The start-up benchmark reads these marks (tests/e2e/bench/startup.mjs): where the cold start
 // goes. Imports are evaluated first, so this one means "the bundle has run".
 performance.mark("hinomi:script");
-// PROFILE (temporary)
-(window as any).__frames = [];
-{ const f = (t: number) => { (window as any).__frames.push([t, performance.now()]); if (performance.now() < 4000) requestAnimationFrame(f); }; requestAnimationFrame(f); }
-(window as any).__ticks = []; (window as any).__vis = [[performance.now(), document.visibilityState, document.hasFocus()]]; document.addEventListener('visibilitychange', () => (window as any).__vis.push([performance.now(), document.visibilityState])); window.addEventListener('focus', () => (window as any).__vis.push([performance.now(), 'focus'])); { let last = performance.now(); const iv = setInterval(() => { const n = performance.now(); if (n - last > 30) (window as any).__ticks.push([Math.round(last), Math.round(n)]); last = n; if (n > 3000) clearInterval(iv); }, 5); }
 import { mount } from "svelte";
 import "./app.css";
 import App from "./App.svelte";

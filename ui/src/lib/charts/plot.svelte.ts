@@ -99,7 +99,6 @@ export function drawPlot(
 
   $effect(() => {
     const { el, width, height } = target();
-    ((window as any).__sizes ??= []).push([Math.round(performance.now()), !!el, width, height]);
     if (el && width > 0 && height > 0) void draw(el, width, height);
   });
 
