@@ -38,7 +38,8 @@ function processStartedEpochMs(pid) {
  * Where the cold start went, in ms from the WebDriver session request: the process started,
  * its setup ran (Hinomi only, from its log), the page began loading
  * (`performance.timeOrigin`), the bundle ran, the UI mounted, the targets were asked for and
- * answered (the UI's `hinomi:*` marks), and WebDriver saw the rows.
+ * answered, the settings loaded, the rows were in the DOM, the frame that painted them began and
+ * ended (the UI's `hinomi:*` marks), and WebDriver saw the rows.
  */
 async function phases(browser, pid, requestedEpochMs, seenEpochMs) {
   const page = await browser.execute(() => ({
@@ -59,6 +60,11 @@ async function phases(browser, pid, requestedEpochMs, seenEpochMs) {
     "UI mounted": mark("hinomi:mounted"),
     "targets asked": mark("hinomi:targets-asked"),
     "targets answered": mark("hinomi:targets-answered"),
+    "settings loaded": mark("hinomi:settings-loaded"),
+    "rows in the DOM": mark("hinomi:rows-in-dom"),
+    // The rendering update that painted the rows began (its requestAnimationFrame callbacks); it
+    // is over when a task queued from there runs: "rows painted" (ui/src/lib/paint.ts).
+    "frame that painted the rows began": mark("hinomi:rows-frame"),
     "rows painted (next frame)": mark("hinomi:rows-painted"),
     "rows seen by WebDriver": seenEpochMs - requestedEpochMs,
   };
