@@ -77,6 +77,11 @@ async function measureHinomi(stack) {
   await waitPainted(app.browser);
   const ms = performance.now() - started;
   const seenEpochMs = Date.now();
+  // The "painted" mark comes after the frame that paints the rows, and WebDriver (which reads the
+  // DOM) can see the rows before that: wait for it, so that every run has every milestone.
+  await app.browser
+    .waitUntil(() => app.browser.execute(() => performance.getEntriesByName("hinomi:rows-painted").length > 0), { timeout: 5000, interval: 20 })
+    .catch(() => {});
   const pid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim(), { home: app.home });
   const processTimeline = await phases(app.browser, pid, requestedEpochMs, seenEpochMs);
   await sleep(1500); // let the view settle before measuring memory
