@@ -91,7 +91,7 @@ export function drawPlot(
       });
     } else {
       plot?.destroy();
-      plot = new UPlot({ ...spec.options, width, height }, spec.data, el);
+      plot = withCpuCanvases(() => new UPlot({ ...spec.options, width, height }, spec.data, el));
     }
     drawn = { key: spec.key, el, width, height };
     callbacks.drawn?.(plot!, () => mine === latest);
@@ -108,6 +108,25 @@ export function drawPlot(
     plot = null;
     drawn = null;
   });
+}
+
+/**
+ * Runs `make` (which creates canvases and asks for their 2D context, as uPlot's constructor does)
+ * with every 2D context asked for `willReadFrequently`, so WebKit keeps that canvas in memory and
+ * draws it on the CPU rather than on the GPU (in this app under software OpenGL the GPU canvas's
+ * drawing landed in the next frame's rendering update: docs/benchmarks.md, issue 14).
+ */
+export function withCpuCanvases<T>(make: () => T): T {
+  const proto = HTMLCanvasElement.prototype;
+  const original = proto.getContext;
+  proto.getContext = function (this: HTMLCanvasElement, type: string, options?: Record<string, unknown>) {
+    return original.call(this, type, type === "2d" ? { willReadFrequently: true, ...options } : options);
+  } as typeof original;
+  try {
+    return make();
+  } finally {
+    proto.getContext = original;
+  }
 }
 
 /** Axis and grid colours, readable on the light and the dark theme. */
