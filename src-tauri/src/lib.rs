@@ -11,6 +11,7 @@ mod instance;
 mod logging;
 mod paths;
 mod state;
+mod webview;
 
 use tauri::Manager;
 
@@ -158,6 +159,8 @@ pub fn run(options: cli::Options) {
             }
         })
         .setup(move |app| {
+            // First, so the page is laid out without compositing as early as setup allows.
+            webview::set_up(app);
             // An Err from setup makes Tauri panic; say what is wrong and exit instead.
             let paths = match paths::resolve(app.handle()) {
                 Ok(paths) => paths,

@@ -319,12 +319,39 @@ ${extraDatasources}`;
  * Saves a screenshot of the app window under target/e2e-screenshots/. Waits for two animation
  * frames first: WebKit under Xvfb paints lazily, and without this the picture can show the
  * frame before the last DOM change (seen with the command palette).
+ *
+ * While the screenshot is taken, the page repaints one corner pixel every 50 ms, with a change
+ * too faint to alter it (black at alpha 1/255 over an opaque page). The app runs with WebKit's
+ * accelerated compositing off (src-tauri/src/webview.rs), and then WebKitGTK's screenshot waits
+ * for the page's next repaint: on a page where nothing changes (a dashboard between refreshes)
+ * it never returns. The picture is still WebKit's own copy of what the window shows.
  */
 export async function screenshot(browser, name) {
   mkdirSync(screenshotDir, { recursive: true });
   await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
   const file = join(screenshotDir, `${name}.png`);
-  await browser.saveScreenshot(file);
+  await browser.execute(() => {
+    const pixel = document.createElement("div");
+    pixel.id = "e2e-screenshot-repaint";
+    pixel.style.cssText = "position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647";
+    document.documentElement.append(pixel);
+    let on = false;
+    window.__e2eScreenshotRepaint = setInterval(() => {
+      on = !on;
+      pixel.style.backgroundColor = on ? "rgba(0, 0, 0, 0.004)" : "rgba(0, 0, 0, 0)";
+    }, 50);
+  });
+  try {
+    await browser.saveScreenshot(file);
+  } finally {
+    // The page may have navigated meanwhile; then there is nothing left to stop.
+    await browser
+      .execute(() => {
+        clearInterval(window.__e2eScreenshotRepaint);
+        document.getElementById("e2e-screenshot-repaint")?.remove();
+      })
+      .catch(() => {});
+  }
   return file;
 }
 
