@@ -177,8 +177,16 @@ describe("Annotations on dashboards", () => {
     await (await $("nav-alerts")).click();
     const row = await browser.$('[data-testid="alert-row"][data-alertname="HighErrorRate"][data-state="firing"]');
     await row.waitForExist({ timeout: 150_000, interval: 1000 });
+    // The Watchdog heartbeat (severity "none") fires all along, so it is in the history too...
+    const watchdog = await browser.$('[data-testid="alert-row"][data-alertname="Watchdog"][data-state="firing"]');
+    await watchdog.waitForExist({ timeout: 30_000, interval: 1000 });
     await openDashboard(browser, "hinomi-system-overview", "15m");
     await waitForDrawn("the alert region on panel 1", 1, ([source, title, region]) => source === "hinomi:alerts" && title === "HighErrorRate" && region === "true");
+    // ...but a heartbeat's region would cover every chart and say nothing: it is not drawn.
+    assert.deepEqual(
+      (await drawn(1)).filter(([, title]) => title === "Watchdog"),
+      [],
+    );
     const toggle = await browser.$('[data-testid="dashboard-annotation-toggle"][data-source="hinomi:alerts"]');
     assert.equal(await toggle.getAttribute("data-enabled"), "true");
     // The gauge is no time series: nothing is drawn on it.

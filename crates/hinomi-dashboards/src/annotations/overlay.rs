@@ -51,6 +51,11 @@ pub fn alert_on_panel(alert: &AlertSpan, panel: &PanelScope) -> bool {
     }
 }
 
+/// Whether `alert` is a heartbeat (`severity="none"`), drawn on no panel.
+fn is_heartbeat(alert: &AlertSpan) -> bool {
+    alert.severity == "none" || alert.labels.get("severity").map(String::as_str) == Some("none")
+}
+
 /// Alert regions over `window` (an alert still firing runs to `now_ms`), each naming its panels;
 /// alerts that belong on no panel are left out.
 pub fn alert_events(
@@ -63,8 +68,9 @@ pub fn alert_events(
         .iter()
         // `severity: none` marks a heartbeat such as the seed's Watchdog (the Prometheus
         // community's convention): it fires all the time by design, so its region would cover
-        // every chart and say nothing about the incident.
-        .filter(|alert| alert.severity != "none")
+        // every chart and say nothing about the incident. Read from the label: `severity` is
+        // the tag text, which the shell leaves empty for "none" and for no label at all.
+        .filter(|alert| !is_heartbeat(alert))
         .filter(|alert| {
             alert.started_ms <= window.to_ms
                 && alert.resolved_ms.unwrap_or(f64::INFINITY) >= window.from_ms

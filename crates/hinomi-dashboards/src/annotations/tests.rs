@@ -391,10 +391,14 @@ fn a_heartbeat_alert_of_severity_none_is_not_drawn() {
         to_ms: 10_000.0,
     };
     let panels = [panel(1, "prom", &["sum(up)"])];
-    let mut watchdog = alert("Watchdog", &[], &["prom"], 0.0, None);
-    watchdog.severity = "none".into();
+    // As the shell hands it over: the tag text left empty for "none", the label kept.
+    let mut watchdog = alert("Watchdog", &[("severity", "none")], &["prom"], 0.0, None);
+    watchdog.severity = String::new();
     let real = alert("HighErrorRate", &[], &["prom"], 2_000.0, None);
-    let events = alert_events(&[watchdog, real], &panels, &window, 9_000.0);
+    // No severity label at all is not a heartbeat: it is drawn.
+    let mut unlabelled = alert("DiskFilling", &[], &["prom"], 3_000.0, None);
+    unlabelled.severity = String::new();
+    let events = alert_events(&[watchdog, real, unlabelled], &panels, &window, 9_000.0);
     let titles: Vec<&str> = events.iter().map(|e| e.title.as_str()).collect();
-    assert_eq!(titles, ["HighErrorRate"]);
+    assert_eq!(titles, ["HighErrorRate", "DiskFilling"]);
 }
