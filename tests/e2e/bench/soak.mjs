@@ -4,20 +4,38 @@
 // growth from the warmed-up level to the end, and the trend (Theil–Sen slope, robust to the
 // sawtooth of garbage collection) over the last half hour. Writes a CSV and an SVG plot.
 //
-//   xvfb-run -a dbus-run-session -- node tests/e2e/bench/soak.mjs [minutes] [out-prefix]
+//   xvfb-run -a dbus-run-session -- node tests/e2e/bench/soak.mjs [minutes] [out-prefix] [options]
 //
-// HINOMI_APP_BIN picks the build (the issue asks for a release build).
+// HINOMI_APP_BIN picks the build (the issue asks for a release build). The app inherits this
+// process's environment, so WebKit's and JavaScriptCore's variables (JSC_logGC=1,
+// WEBKIT_DISABLE_COMPOSITING_MODE=1, JSC_forceRAMSize=...) can be tried from the command line.
+// Options, to bisect a growth:
+//   --dashboards=uid,uid   rotate through these instead of the three seed dashboards
+//   --refresh=5s|off       the dashboards' auto-refresh (default 5s)
+//   --no-faults            no error bursts (the alert poller still runs)
+//   --probe                also write <out-prefix>-probe.csv: the web process's PSS per kind of
+//                          mapping and in-page counts (DOM nodes, canvases and their pixels,
+//                          uPlot roots, Tauri's pending IPC callbacks) every 15 s, and keep the
+//                          driver's output (where the web process's JSC_logGC=1 lines land) in
+//                          <out-prefix>-driver.log
 
 import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { startStack, startApp, settingsFor, appBinary, repoRoot, sleep } from "../lib/harness.mjs";
-import { findProcessByExe, treeMemory, median } from "./lib/memory.mjs";
+import { findProcessByExe, treeMemory, pssByKind, median } from "./lib/memory.mjs";
 import { openUntilPainted, SEED_DASHBOARDS } from "./lib/dashboards.mjs";
 import { soakSummary, soakSvg } from "./lib/soak-report.mjs";
 
-const minutes = Number(process.argv[2] ?? 60);
-const outPrefix = process.argv[3] ?? join(repoRoot, "target", "soak", "soak");
+const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const flag = (name) => process.argv.slice(2).find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+const flagValue = (name, fallback) => flag(name)?.split("=")[1] ?? fallback;
+const minutes = Number(positional[0] ?? 60);
+const outPrefix = positional[1] ?? join(repoRoot, "target", "soak", "soak");
+const dashboards = flagValue("dashboards", SEED_DASHBOARDS.join(",")).split(",");
+const refresh = flagValue("refresh", "5s");
+const faultsOn = !flag("no-faults");
+const probe = Boolean(flag("probe"));
 const SAMPLE_MS = 15_000;
 const ROTATE_MS = 2 * 60_000;
 const FAULT_EVERY_MS = 10 * 60_000;
@@ -41,32 +59,63 @@ const sample = () => {
 sample();
 const sampler = setInterval(sample, SAMPLE_MS);
 
+// What the web page holds, read between the soak's own WebDriver commands.
+const probes = [];
+const kindsSeen = new Set();
+async function probeOnce() {
+  const web = treeMemory(pid).processes.find((p) => p.name.startsWith("WebKitWebProces"));
+  const kinds = web ? Object.fromEntries(Object.entries(pssByKind(web.pid)).map(([k, v]) => [k, v / 1024])) : {};
+  Object.keys(kinds).forEach((k) => kindsSeen.add(k));
+  const page = await app.browser.execute(() => {
+    const canvases = [...document.querySelectorAll("canvas")];
+    return {
+      nodes: document.getElementsByTagName("*").length,
+      canvases: canvases.length,
+      canvasMpx: canvases.reduce((sum, c) => sum + c.width * c.height, 0) / 1e6,
+      uplots: document.querySelectorAll(".uplot").length,
+      images: document.images.length,
+      // Tauri's pending invoke callbacks (its internals keep them in a Map for debugging).
+      ipcCallbacks: window.__TAURI_INTERNALS__?.callbacks?.size ?? -1,
+    };
+  });
+  probes.push({ minute: (Date.now() - started) / 60_000, web: web?.mib ?? 0, kinds, ...page });
+}
+
 let opened = 0;
 let faults = 0;
 let nextFault = started + 60_000;
 try {
   while (Date.now() - started < minutes * 60_000) {
-    const uid = SEED_DASHBOARDS[opened % SEED_DASHBOARDS.length];
+    const uid = dashboards[opened % dashboards.length];
     await openUntilPainted(app.browser, uid);
     // Closing a dashboard turns auto-refresh off, so it is chosen again on every visit.
-    await (await app.browser.$('[data-testid="dashboard-auto-refresh"]')).selectByAttribute("value", "5s");
+    if (refresh !== "off") await (await app.browser.$('[data-testid="dashboard-auto-refresh"]')).selectByAttribute("value", refresh);
     opened++;
     const until = Math.min(Date.now() + ROTATE_MS, started + minutes * 60_000);
     while (Date.now() < until) {
-      if (Date.now() >= nextFault) {
+      if (faultsOn && Date.now() >= nextFault) {
         // Errors for three minutes: HighErrorRate fires, notifies, is recorded, and resolves.
         execFileSync(DEMO_API_BIN, ["fault", "error-burst", "--api", stack.url("demo-api"), "--duration", "3m"]);
         faults++;
         nextFault += FAULT_EVERY_MS;
       }
-      await sleep(Math.max(0, Math.min(until, nextFault) - Date.now()));
+      if (probe) {
+        await probeOnce();
+        await sleep(Math.max(0, Math.min(until, nextFault, Date.now() + SAMPLE_MS) - Date.now()));
+      } else {
+        await sleep(Math.max(0, Math.min(until, nextFault) - Date.now()));
+      }
     }
   }
   // Still alive and drawing at the end: the last dashboard's panels repaint after a refresh.
-  await openUntilPainted(app.browser, SEED_DASHBOARDS[0]);
+  await openUntilPainted(app.browser, dashboards[0]);
 } finally {
   clearInterval(sampler);
   sample();
+  if (probe) {
+    mkdirSync(dirname(outPrefix), { recursive: true });
+    writeFileSync(`${outPrefix}-driver.log`, app.driverLog());
+  }
   await app.stop();
   await stack.stop();
 }
@@ -77,6 +126,12 @@ writeFileSync(
   `${outPrefix}.csv`,
   [`minute,pss_total_mib,uss_total_mib,${names.map((n) => `pss_${n}`).join(",")}`, ...samples.map((s) => [s.minute.toFixed(2), s.total.toFixed(1), s.uss.toFixed(1), ...names.map((n) => (s.byName[n] ?? 0).toFixed(1))].join(","))].join("\n") + "\n",
 );
+if (probe) {
+  const kinds = [...kindsSeen].sort();
+  const cols = ["minute", "web_pss_mib", ...kinds.map((k) => `web_${k.replace(/[^a-z]+/gi, "_")}_mib`), "dom_nodes", "canvases", "canvas_mpx", "uplots", "images", "ipc_callbacks"];
+  const row = (p) => [p.minute.toFixed(2), p.web.toFixed(1), ...kinds.map((k) => (p.kinds[k] ?? 0).toFixed(1)), p.nodes, p.canvases, p.canvasMpx.toFixed(2), p.uplots, p.images, p.ipcCallbacks].join(",");
+  writeFileSync(`${outPrefix}-probe.csv`, [cols.join(","), ...probes.map(row)].join("\n") + "\n");
+}
 const summary = soakSummary(samples, minutes);
 const privateOnly = soakSummary(samples.map((s) => ({ ...s, total: s.uss })), minutes);
 writeFileSync(`${outPrefix}.svg`, soakSvg(samples, names, summary));
