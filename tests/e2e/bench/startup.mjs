@@ -1,7 +1,8 @@
 // Cold start to the Targets view painted, and memory with it open, against a baseline measured
 // in the same run: Debian's MiniBrowser (a bare WebKitGTK browser) opening a static page with
 // the same table. Both are launched through WebKit's WebDriver, so the driver's own cost is in
-// both numbers. Run under Xvfb: `xvfb-run -a node tests/e2e/bench/startup.mjs [runs]`.
+// both numbers; each clock starts at the new-session request, its driver already listening
+// (Hinomi's through tauri-driver, a thin proxy in front of WebKitWebDriver). Run under Xvfb: `xvfb-run -a node tests/e2e/bench/startup.mjs [runs]`.
 
 import { spawn, execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
@@ -45,6 +46,7 @@ async function phases(browser, pid, requestedEpochMs, seenEpochMs) {
   const page = await browser.execute(() => ({
     origin: performance.timeOrigin,
     domReady: performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd ?? NaN,
+    loaded: performance.getEntriesByType("navigation")[0]?.loadEventEnd ?? NaN,
     marks: Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, m.startTime])),
   }));
   const pageAt = page.origin - requestedEpochMs;
@@ -57,6 +59,7 @@ async function phases(browser, pid, requestedEpochMs, seenEpochMs) {
     "page load started": pageAt,
     "bundle ran": mark("hinomi:script"),
     "DOM ready": pageAt + page.domReady,
+    "load event done": pageAt + page.loaded,
     "UI mounted": mark("hinomi:mounted"),
     "targets asked": mark("hinomi:targets-asked"),
     "targets answered": mark("hinomi:targets-answered"),
@@ -71,11 +74,16 @@ async function phases(browser, pid, requestedEpochMs, seenEpochMs) {
 }
 
 async function measureHinomi(stack) {
-  const started = performance.now();
-  const requestedEpochMs = Date.now();
+  const launchStarted = performance.now();
   const app = await startApp({ settingsToml: settingsFor(stack) });
+  // The clock starts at the new-session request, tauri-driver (and the WebKitWebDriver it
+  // runs) already listening, as the baseline's starts with its WebKitWebDriver up. Until
+  // 2026-12-05 it started before tauri-driver was spawned, so the driver's own start and the
+  // harness's polling for it (~270 ms) counted against the app; that figure is still printed.
+  const { perfMs: started, epochMs: requestedEpochMs } = app.sessionRequested;
   await waitPainted(app.browser);
   const ms = performance.now() - started;
+  const withLauncherMs = performance.now() - launchStarted;
   const seenEpochMs = Date.now();
   // The "painted" mark comes after the frame that paints the rows, and WebDriver (which reads the
   // DOM) can see the rows before that: wait for it, so that every run has every milestone.
@@ -106,7 +114,7 @@ async function measureHinomi(stack) {
   await app.stop();
   await sleep(500);
   const timeline = { ...processTimeline, "setup done (app log)": processTimeline["process started"] + setupDoneMs };
-  return { ms, memory, withDashboards, selfReported, timeline };
+  return { ms, withLauncherMs, memory, withDashboards, selfReported, timeline };
 }
 
 async function measureBaseline() {
@@ -160,6 +168,7 @@ console.log(`runs: ${runs} (medians)`);
 console.log("| measure | Hinomi | baseline (MiniBrowser, static table) | ratio |");
 console.log("|---|---|---|---|");
 console.log(row("cold start to Targets painted (WebDriver session start → 3 rows up)", median(hinomi.map((r) => r.ms)), median(baseline.map((r) => r.ms)), "ms"));
+console.log(row("… the same counted from tauri-driver's spawn (the definition before 2026-12-05)", median(hinomi.map((r) => r.withLauncherMs)), median(baseline.map((r) => r.ms)), "ms"));
 console.log(row("memory, PSS of all processes", median(hinomi.map((r) => r.memory.mib)), median(baseline.map((r) => r.memory.mib)), "MiB"));
 console.log(`Hinomi self-reported first paint (process start → rows painted): ${median(hinomi.map((r) => r.selfReported)).toFixed(0)} ms`);
 console.log(`Hinomi processes: ${hinomi.at(-1)?.memory.names.join(", ")}; baseline processes: ${baseline.at(-1)?.memory.names.join(", ")}`);

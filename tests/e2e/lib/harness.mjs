@@ -240,11 +240,15 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
   driver.stdout.on("data", (d) => (driverLog += d));
   driver.stderr.on("data", (d) => (driverLog += d));
   let browser;
+  // When the new-session request went out, the driver already listening: where a benchmark's
+  // cold start begins (startup.mjs), as its baseline's does.
+  let sessionRequested;
   try {
     await waitFor("tauri-driver to listen", async () => {
       const response = await fetch(`http://127.0.0.1:${port}/status`);
       return response.ok;
     }, { timeoutMs: 20_000 });
+    sessionRequested = { perfMs: performance.now(), epochMs: Date.now() };
     browser = await remote({
       hostname: "127.0.0.1",
       port,
@@ -261,6 +265,7 @@ export async function startApp({ settingsToml, locale = "en_US.UTF-8", home: reu
     browser,
     home,
     configDir,
+    sessionRequested,
     /** The environment the app runs in: launch it again with this to reach the same files. */
     env: appEnv,
     driverLog: () => driverLog,
