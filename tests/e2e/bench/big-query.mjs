@@ -15,7 +15,7 @@
 // installs Chromium for the classic-UI column).
 
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { appBinary, repoRoot, screenshot, screenshotDir, sleep, startApp } from "../lib/harness.mjs";
@@ -214,9 +214,26 @@ try {
   }
 } finally {
   await classicUi?.stop();
-  await app?.stop();
+  await app?.stop({ keepHome: true });
   await stopBackfill();
 }
+
+/** The backend's side of each run, from the app log's `run_panel` lines (debug level, on by
+ * default): open copy + settings, the run (fetch and decode while it downloads, M4, frame), and
+ * the pack; the last `runs` of them are the counted runs. */
+function backendRuns() {
+  const logDir = join(home, "data", "app.hinomi.console", "logs");
+  const field = (line, name) => Number(new RegExp(`${name}=([\\d.]+)`).exec(line)?.[1] ?? NaN);
+  const lines = existsSync(logDir)
+    ? readdirSync(logDir).flatMap((file) => readFileSync(join(logDir, file), "utf8").split("\n"))
+    : [];
+  return lines
+    .filter((line) => line.includes("run_panel") && line.includes(UID) && line.includes("run_ms="))
+    .map((line) => ({ prepare: field(line, "prepare_ms"), run: field(line, "run_ms"), pack: field(line, "pack_ms"), bytes: field(line, "bytes") }))
+    .slice(-runs);
+}
+const backend = backendRuns();
+rmSync(home, { recursive: true, force: true });
 
 console.log(`app: ${appBinary}`);
 console.log(`runs: ${runs} (after 1 warm-up), medians; JSON body ${(rawBytes / 1048576).toFixed(1)} MiB`);
@@ -225,6 +242,17 @@ console.log("| measure | median |");
 console.log("|---|---|");
 console.log(`| panel query start (run_panel) → chart painted | ${median(panel).toFixed(0)} ms |`);
 console.log(`| of which run_panel start → answer in the UI (backend fetch + decode + frame + IPC) | ${median(answered).toFixed(0)} ms |`);
+if (backend.length === runs) {
+  // Per run: the UI's answer time less the backend's own time is the IPC (the frame handed to
+  // the web process and read as an ArrayBuffer) plus the UI's frame decode.
+  const backendMs = backend.map((b) => b.prepare + b.run + b.pack);
+  console.log(`| … backend: run_panel's run (fetch, decode while it downloads, M4, frame) | ${median(backend.map((b) => b.run)).toFixed(0)} ms |`);
+  console.log(`| … backend: prepare + pack | ${median(backend.map((b) => b.prepare + b.pack)).toFixed(1)} ms |`);
+  console.log(`| … IPC of the ${(backend[0].bytes / 1048576).toFixed(1)} MiB frame + UI frame decode (answer in UI − backend, per run) | ${median(answered.map((a, i) => a - backendMs[i])).toFixed(0)} ms |`);
+} else {
+  console.log(`| … backend split | not found in the app log (${backend.length} run_panel lines for ${runs} runs) |`);
+}
+console.log(`| of which answer in the UI → chart painted (frame decode done; raster, uPlot, one frame) | ${median(panel.map((p, i) => p - answered[i])).toFixed(0)} ms |`);
 console.log(`| raw HTTP fetch of the same query (node fetch + body) | ${median(raw).toFixed(0)} ms |`);
 console.log(`| ratio (panel / node fetch) | ${(median(panel) / median(raw)).toFixed(2)}x |`);
 console.log(`| curl of the same query (second reference) | ${median(curl).toFixed(0)} ms |`);
