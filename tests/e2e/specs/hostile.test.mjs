@@ -245,6 +245,19 @@ describe("Hostile input never executes", () => {
         },
       ],
     };
+    // Panel 4's legend needs a series, and the stack is fresh. A range query is evaluated at
+    // step-aligned times only, so a first sample newer than the last of them is not in the answer
+    // (seen: a 360-byte answer without series, and with refresh off the legend never came). Wait
+    // until Prometheus had a sample of itself 30 s ago, more than the panel's step.
+    await waitFor(
+      "Prometheus to have scraped itself 30 s ago",
+      async () => {
+        const query = encodeURIComponent('up{job="prometheus"} offset 30s');
+        const answer = await (await fetch(`${stack.url("prometheus")}/api/v1/query?query=${query}`)).json();
+        return answer.data?.result?.length > 0;
+      },
+      { timeoutMs: 60_000 },
+    );
     await (await $("nav-dashboards")).click();
     await importDashboardJson(browser, JSON.stringify(dashboard));
     await waitFor(
