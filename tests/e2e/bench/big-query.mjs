@@ -15,11 +15,12 @@
 // installs Chromium for the classic-UI column).
 
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { appBinary, repoRoot, screenshot, screenshotDir, sleep, startApp } from "../lib/harness.mjs";
 import { startClassicUi } from "./classic-ui.mjs";
+import { appLogLines, logField } from "./lib/app-log.mjs";
 
 const runs = Number(process.argv[2] ?? 5);
 const demoBinary = process.env.HINOMI_DEMO_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target"), "debug", "hinomi-demo");
@@ -222,14 +223,9 @@ try {
  * default): open copy + settings, the run (fetch and decode while it downloads, M4, frame), and
  * the pack; the last `runs` of them are the counted runs. */
 function backendRuns() {
-  const logDir = join(home, "data", "app.hinomi.console", "logs");
-  const field = (line, name) => Number(new RegExp(`${name}=([\\d.]+)`).exec(line)?.[1] ?? NaN);
-  const lines = existsSync(logDir)
-    ? readdirSync(logDir).flatMap((file) => readFileSync(join(logDir, file), "utf8").split("\n"))
-    : [];
-  return lines
+  return appLogLines(home)
     .filter((line) => line.includes("run_panel") && line.includes(UID) && line.includes("run_ms="))
-    .map((line) => ({ prepare: field(line, "prepare_ms"), run: field(line, "run_ms"), pack: field(line, "pack_ms"), bytes: field(line, "bytes") }))
+    .map((line) => ({ prepare: logField(line, "prepare_ms"), run: logField(line, "run_ms"), pack: logField(line, "pack_ms"), bytes: logField(line, "bytes") }))
     .slice(-runs);
 }
 const backend = backendRuns();

@@ -5,13 +5,14 @@
 // (Hinomi's through tauri-driver, a thin proxy in front of WebKitWebDriver). Run under Xvfb: `xvfb-run -a node tests/e2e/bench/startup.mjs [runs]`.
 
 import { spawn, execFileSync } from "node:child_process";
-import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 import { startStack, startApp, settingsFor, freePort, appBinary, sleep } from "../lib/harness.mjs";
 import { findProcessByExe, treeMemory, median } from "./lib/memory.mjs";
 import { openUntilPainted, SEED_DASHBOARDS } from "./lib/dashboards.mjs";
+import { appLogLines, logField } from "./lib/app-log.mjs";
 
 const runs = Number(process.argv[2] ?? 5);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -99,18 +100,10 @@ async function measureHinomi(stack) {
   for (const uid of SEED_DASHBOARDS) await openUntilPainted(app.browser, uid);
   await sleep(1500);
   const withDashboards = pid ? treeMemory(pid, { detail: true }) : { mib: NaN, names: [], processes: [] };
-  let selfReported = NaN;
-  let setupDoneMs = NaN;
-  const logDir = join(app.home, "data", "app.hinomi.console", "logs");
-  if (existsSync(logDir)) {
-    for (const file of readdirSync(logDir)) {
-      const text = readFileSync(join(logDir, file), "utf8");
-      const m = /first paint.*?ms=([\d.]+)/.exec(text);
-      if (m) selfReported = Number(m[1]);
-      const setup = /setup done.*?ms=([\d.]+)/.exec(text);
-      if (setup) setupDoneMs = Number(setup[1]);
-    }
-  }
+  const log = appLogLines(app.home);
+  const lastField = (message, name) => logField(log.findLast((line) => line.includes(message)) ?? "", name);
+  const selfReported = lastField("first paint", "ms");
+  const setupDoneMs = lastField("setup done", "ms");
   await app.stop();
   await sleep(500);
   const timeline = { ...processTimeline, "setup done (app log)": processTimeline["process started"] + setupDoneMs };
