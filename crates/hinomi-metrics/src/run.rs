@@ -19,7 +19,7 @@ use hinomi_prometheus::downsample::encode_frame;
 use hinomi_prometheus::{InstantResult, PrometheusClient, Series, error_position};
 use serde::Serialize;
 use specta::Type;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A variable after a selection, with what to refresh next.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -103,14 +103,28 @@ async fn fetch(
             .await?;
         Ok(instant_series(result))
     } else {
-        Ok(client
-            .query_range(
+        let asked = Instant::now();
+        let (series, arrival) = client
+            .query_range_timed(
                 &query.expr,
                 utc(query.start_seconds),
                 utc(query.end_seconds),
                 Duration::from_secs_f64(query.step_seconds.max(0.001)),
             )
-            .await?)
+            .await?;
+        // Where a range query's time goes (issue 14's breakdown): Prometheus until the first
+        // byte, the download (decoded while it arrives), and the decode left after the last byte.
+        if let Some(arrival) = arrival {
+            let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+            tracing::debug!(
+                first_byte_ms = ms(arrival.first - asked),
+                download_ms = ms(arrival.last - arrival.first),
+                decode_tail_ms = ms(arrival.last.elapsed()),
+                series = series.len(),
+                "query_range"
+            );
+        }
+        Ok(series)
     }
 }
 

@@ -127,10 +127,12 @@ async function rawFetch() {
   return { ms: performance.now() - t0, bytes: body.byteLength };
 }
 
-/** A second reference: curl's own total time for the same request (body discarded). */
+/** A second reference: curl's own total time for the same request (body discarded), and when
+ * its first byte came. */
 function curlMs() {
-  const out = execFileSync("curl", ["-s", "-o", "/dev/null", "-w", "%{time_total}", queryUrl], { encoding: "utf8" });
-  return Number(out) * 1000;
+  const out = execFileSync("curl", ["-s", "-o", "/dev/null", "-w", "%{time_total} %{time_starttransfer}", queryUrl], { encoding: "utf8" });
+  const [total, firstByte] = out.trim().split(" ").map((s) => Number(s) * 1000);
+  return { total, firstByte };
 }
 
 async function openAndTime(browser) {
@@ -167,6 +169,7 @@ async function openAndTime(browser) {
 const panel = [];
 const raw = [];
 const curl = [];
+const curlFirst = [];
 const answered = [];
 const classic = [];
 const classicNextFrame = [];
@@ -191,7 +194,7 @@ try {
     const fetched = await rawFetch();
     rawBytes = fetched.bytes;
     if (last.drawnSeries !== info.series) throw new Error(`the panel drew ${last.drawnSeries} of ${info.series} series: ${JSON.stringify(last)}`);
-    const curled = curlMs();
+    const { total: curled, firstByte: curlFirstByte } = curlMs();
     // measure() fails unless the classic UI drew one path per series for the same start/end/step.
     if (classicUi) lastClassic = await classicUi.measure();
     if (run === 0) {
@@ -202,6 +205,7 @@ try {
     panel.push(last.painted - last.started);
     raw.push(fetched.ms);
     curl.push(curled);
+    curlFirst.push(curlFirstByte);
     answered.push(last.answered - last.started);
     let classicText = "";
     if (lastClassic) {
@@ -228,7 +232,17 @@ function backendRuns() {
     .map((line) => ({ prepare: logField(line, "prepare_ms"), run: logField(line, "run_ms"), pack: logField(line, "pack_ms"), bytes: logField(line, "bytes") }))
     .slice(-runs);
 }
+/** Each run's range query as the backend saw it (the `query_range` lines, one per run_panel):
+ * the wait for Prometheus's first byte, the download (decoded while it arrives), and the decode
+ * left after the last byte. */
+function queryRuns() {
+  return appLogLines(home)
+    .filter((line) => line.includes("query_range") && line.includes("first_byte_ms="))
+    .map((line) => ({ firstByte: logField(line, "first_byte_ms"), download: logField(line, "download_ms"), tail: logField(line, "decode_tail_ms") }))
+    .slice(-runs);
+}
 const backend = backendRuns();
+const queries = queryRuns();
 rmSync(home, { recursive: true, force: true });
 
 console.log(`app: ${appBinary}`);
@@ -243,6 +257,11 @@ if (backend.length === runs) {
   // the web process and read as an ArrayBuffer) plus the UI's frame decode.
   const backendMs = backend.map((b) => b.prepare + b.run + b.pack);
   console.log(`| … backend: run_panel's run (fetch, decode while it downloads, M4, frame) | ${median(backend.map((b) => b.run)).toFixed(0)} ms |`);
+  if (queries.length === runs) {
+    console.log(`| … … request → Prometheus's first byte | ${median(queries.map((q) => q.firstByte)).toFixed(0)} ms |`);
+    console.log(`| … … first → last byte (the download, decoded while it arrives) | ${median(queries.map((q) => q.download)).toFixed(0)} ms |`);
+    console.log(`| … … last byte → decoded (the decode's tail) | ${median(queries.map((q) => q.tail)).toFixed(1)} ms |`);
+  }
   console.log(`| … backend: prepare + pack | ${median(backend.map((b) => b.prepare + b.pack)).toFixed(1)} ms |`);
   console.log(`| … IPC of the ${(backend[0].bytes / 1048576).toFixed(1)} MiB frame + UI frame decode (answer in UI − backend, per run) | ${median(answered.map((a, i) => a - backendMs[i])).toFixed(0)} ms |`);
 } else {
@@ -252,6 +271,7 @@ console.log(`| of which answer in the UI → chart painted (frame decode done; r
 console.log(`| raw HTTP fetch of the same query (node fetch + body) | ${median(raw).toFixed(0)} ms |`);
 console.log(`| ratio (panel / node fetch) | ${(median(panel) / median(raw)).toFixed(2)}x |`);
 console.log(`| curl of the same query (second reference) | ${median(curl).toFixed(0)} ms |`);
+console.log(`| … curl: request → first byte | ${median(curlFirst).toFixed(0)} ms |`);
 console.log(`| ratio (panel / curl) | ${(median(panel) / median(curl)).toFixed(2)}x |`);
 if (classicUi) {
   console.log(`| Prometheus classic UI in Chromium ${classicUi.version}: Execute click → graph drawn (+1 frame) | ${median(classic).toFixed(0)} ms |`);
