@@ -129,6 +129,10 @@ export function withCpuCanvases<T>(make: () => T): T {
   }
 }
 
+/** The axes' text: the UI's own family (app.css). uPlot's default lists system-ui and a dozen
+ * macOS and Windows names, each a fontconfig match the first time a chart draws. */
+export const plotFont = '12px sans-serif, "Noto Sans CJK JP"';
+
 /** Axis and grid colours, readable on the light and the dark theme. */
 export const plotColors = {
   axis: "#8a93a3",
