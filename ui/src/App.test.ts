@@ -41,7 +41,7 @@ describe("shell", () => {
     expect(screen.getByTestId("nav-targets").getAttribute("aria-current")).toBe("page");
     await fireEvent.click(screen.getByTestId("nav-settings"));
     expect(title()).toBe("Settings");
-    expect(screen.getByTestId("view-settings")).toBeTruthy();
+    expect(await screen.findByTestId("view-settings")).toBeTruthy();
     expect(screen.getByTestId("nav-settings").getAttribute("aria-current")).toBe("page");
     expect(location.hash).toBe("#/settings");
   });

@@ -7,13 +7,21 @@ import type { IconName } from "../lib/components/icons";
 import type { MessageKey } from "../lib/i18n/translate";
 import type { PaletteCommand } from "../lib/palette/registry.svelte";
 
-export interface ViewDefinition {
+/**
+ * The view itself, which takes no props (views read what they need from context: getApp,
+ * getBackend). Views that can be the first shown give the component; the others give `load`, an
+ * import of it, so their code is fetched and parsed when first opened rather than before the
+ * first paint (start-up benchmark, docs/benchmarks.md).
+ */
+export type ViewBody =
+  | { component: Component; load?: never }
+  | { load: () => Promise<{ default: Component }>; component?: never };
+
+export type ViewDefinition = ViewBody & {
   /** Also the URL hash (#/targets) and the nav test id (nav-targets). */
   id: string;
   title: MessageKey;
   icon: IconName;
-  /** Takes no props: views read what they need from context (getApp, getBackend). */
-  component: Component;
   /** Palette actions beyond the automatic "Go to <view>". */
   commands?: (app: AppContext) => PaletteCommand[];
   /**
@@ -28,4 +36,4 @@ export interface ViewDefinition {
   inNav?: (app: AppContext) => boolean;
   /** Marks the nav entry (e.g. unsaved changes). */
   attention?: (app: AppContext) => boolean;
-}
+};

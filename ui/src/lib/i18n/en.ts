@@ -19,6 +19,7 @@ export const en = {
   "shell.nav.label": "Views",
   "shell.loading": "Starting Hinomi…",
   "shell.startFailed": "Hinomi could not start",
+  "shell.viewLoadFailed": "This view could not be loaded",
   "shell.palette.open": "Search or run a command…",
   "shell.attention": "Needs attention",
 

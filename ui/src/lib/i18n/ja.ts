@@ -18,6 +18,7 @@ export const ja: { readonly [K in keyof typeof en]: string } = {
   "shell.nav.label": "ビュー",
   "shell.loading": "Hinomi を起動しています…",
   "shell.startFailed": "Hinomi を起動できませんでした",
+  "shell.viewLoadFailed": "この画面を読み込めませんでした",
   "shell.palette.open": "検索・コマンドを実行…",
   "shell.attention": "要確認",
 

@@ -1,7 +1,6 @@
 // The Alerts view as the shell sees it: nav entry and palette commands.
 
 import type { ViewDefinition } from "../types";
-import AlertsView from "./AlertsView.svelte";
 import { isGroup } from "./board";
 import { subscribeFocus } from "./events";
 import { alertsStore } from "./store.svelte";
@@ -10,7 +9,7 @@ export const alertsView: ViewDefinition = {
   id: "alerts",
   title: "alerts.title",
   icon: "alert",
-  component: AlertsView,
+  load: () => import("./AlertsView.svelte"),
   setup: (app) => {
     const store = alertsStore(app);
     // A notification's "Open" / "Create incident" works whichever view is showing.

@@ -2,14 +2,13 @@
 
 import type { ViewDefinition } from "../types";
 import { liveCountdown } from "./countdown";
-import IncidentsView from "./IncidentsView.svelte";
 import { incidentsStore } from "./store.svelte";
 
 export const incidentsView: ViewDefinition = {
   id: "incidents",
   title: "incidents.title",
   icon: "alert",
-  component: IncidentsView,
+  load: () => import("./IncidentsView.svelte"),
   setup: (app) => void incidentsStore(app),
   attention: (app) =>
     Object.values(incidentsStore(app).countdowns).some((c) => liveCountdown(c, Date.now()).state === "overdue"),

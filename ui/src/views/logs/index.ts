@@ -2,14 +2,13 @@
 
 import type { ViewDefinition } from "../types";
 import { subscribeFileDrops } from "./drop";
-import LogsView from "./LogsView.svelte";
 import { logsStore } from "./store.svelte";
 
 export const logsView: ViewDefinition = {
   id: "logs",
   title: "logs.title",
   icon: "logs",
-  component: LogsView,
+  load: () => import("./LogsView.svelte"),
   setup: (app) => subscribeFileDrops(app, logsStore(app)),
   commands: (app) => [
     {

@@ -4,13 +4,12 @@ import { translate } from "../../lib/i18n/translate";
 import type { ViewDefinition } from "../types";
 import { KINDS } from "./draft";
 import { addDatasource, settingsDraft } from "./draft.svelte";
-import SettingsView from "./SettingsView.svelte";
 
 export const settingsView: ViewDefinition = {
   id: "settings",
   title: "view.settings.title",
   icon: "settings",
-  component: SettingsView,
+  load: () => import("./SettingsView.svelte"),
   setup: (app) => void settingsDraft(app),
   attention: (app) => settingsDraft(app).dirty,
   commands: (app) => [
