@@ -9,9 +9,10 @@ import type { PaletteCommand } from "../lib/palette/registry.svelte";
 
 /**
  * The view itself, which takes no props (views read what they need from context: getApp,
- * getBackend). Views that can be the first shown give the component; the others give `load`, an
- * import of it, so their code is fetched and parsed when first opened rather than before the
- * first paint (start-up benchmark, docs/benchmarks.md).
+ * getBackend). The views a start normally shows (Targets, the welcome) give the component; the
+ * others give `load`, an import of it, so their code is fetched and parsed when first opened
+ * rather than before the first paint (start-up benchmark, docs/benchmarks.md). A start on one of
+ * those (its URL hash) begins that import beside the settings (App.svelte).
  */
 export type ViewBody =
   | { component: Component; load?: never }

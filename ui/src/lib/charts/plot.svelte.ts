@@ -129,7 +129,7 @@ export function withCpuCanvases<T>(make: () => T): T {
   }
 }
 
-/** The axes' text: the UI's own family (app.css). uPlot's default lists system-ui and a dozen
+/** The axes' text: the UI's own family (app.css, --font-ui). uPlot's default lists system-ui and a dozen
  * macOS and Windows names, each a fontconfig match the first time a chart draws. */
 export const plotFont = '12px sans-serif, "Noto Sans CJK JP"';
 
