@@ -73,8 +73,32 @@ describe("Database panels", () => {
     }
   }
 
+  /**
+   * Waits until Prometheus holds a finite lag for both servers now, 30 s and 60 s ago: the
+   * columns the tooltip is read at. The replica's query reads NULL (NaN once exported) until it
+   * has replayed a transaction, and the chart leaves a NaN out of the tooltip, so one row was
+   * seen when the chart was read too early.
+   */
+  async function bothServersHaveLag() {
+    const finite = (offset) => `(pg_replication_lag${offset} >= 0)`;
+    const expr = `count(${finite("")} and ${finite(" offset 30s")} and ${finite(" offset 60s")})`;
+    let last = null;
+    await waitFor("both servers to have had a finite replication lag for a minute", async () => {
+      const url = `${stack.url("prometheus")}/api/v1/query?query=${encodeURIComponent(expr)}`;
+      last = await (await fetch(url)).json();
+      return Number(last.data?.result?.[0]?.value?.[1] ?? 0) >= 2;
+    }, { timeoutMs: 120_000 }).catch(async (err) => {
+      const url = `${stack.url("prometheus")}/api/v1/query?query=pg_replication_lag`;
+      const now = await (await fetch(url)).json();
+      throw new Error(`${err.message}; ${expr} gave ${JSON.stringify(last?.data)}, pg_replication_lag is ${JSON.stringify(now.data)}`);
+    });
+  }
+
   /** The values the lag chart's tooltip shows near its right edge (the newest samples). */
   async function newestLags() {
+    await bothServersHaveLag();
+    // Drawn from an answer asked for after the wait, so its newest columns hold both servers.
+    await (await $("dashboard-refresh")).click();
     await chartDrawn(REPLICATION_LAG);
     const area = await (await panel(REPLICATION_LAG)).$('[data-testid="timeseries-chart-area"]');
     // The lag panel is the last of the dashboard, below the window's fold.
