@@ -41,6 +41,23 @@ describe("rasterLines", () => {
     expect(painted(b)).toBe(12);
   });
 
+  it("spans every value of points denser than the pixels, within a column and across into the next", () => {
+    const b = buffer(10, 10);
+    // Five points inside column 3 (rows 8, 1, 5, 2, 6), then one in column 4 (row 4).
+    rasterLines(b, [3.1, 3.3, 3.5, 3.7, 3.9, 4.5], [{ values: [1.5, 8.5, 4.5, 7.5, 3.5, 5.5], color: RED }], view);
+    expect(rowsIn(b, 3, RED)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Column 4 holds the segment's end, from x 4 (y 6.17, row 6) to its last point (row 4).
+    expect(rowsIn(b, 4, RED)).toEqual([4, 5, 6]);
+    expect(painted(b)).toBe(11);
+  });
+
+  it("does not join points across a gap inside one column", () => {
+    const b = buffer(10, 10);
+    rasterLines(b, [3.1, 3.3, 3.5, 3.7], [{ values: [1.5, NaN, 8.5, 8.5], color: RED }], view);
+    // The lone first point is a dot on row 8, the pair after the gap a dot on row 1: nothing between.
+    expect(rowsIn(b, 3, RED)).toEqual([1, 8]);
+  });
+
   it("puts a value on the scale's minimum on the bottom row and leaves values off the scale out", () => {
     const b = buffer(10, 10);
     rasterLines(b, [0, 10], [{ values: [0, 0], color: RED }], view);

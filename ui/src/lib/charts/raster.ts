@@ -85,51 +85,78 @@ function drawLine(
   thickness: number,
 ): void {
   // The span of the column being drawn: every segment's part in a column joins it, and it is
-  // filled once when the line leaves the column (a translucent colour is blended once).
+  // filled once when the line leaves the column (a translucent colour is blended once). The
+  // loop runs once per point of every line (1.4 million for the big query), so it keeps its
+  // state in locals, compares by hand and takes a point inside the current column in a few
+  // steps: 1,000 lines × 1,440 points into 1,380 × 300 px took 38 ms in Node instead of 57 ms
+  // with a closure and Math.min/max (docs/benchmarks.md, tenth session).
   let column = -1;
   let low = 0;
   let high = 0;
-  const reach = (c: number, ya: number, yb: number) => {
-    if (c !== column) {
-      if (column >= 0) span(buffer, column, low, high, color, thickness);
-      column = c;
-      low = Math.min(ya, yb);
-      high = Math.max(ya, yb);
-    } else {
-      low = Math.min(low, ya, yb);
-      high = Math.max(high, ya, yb);
-    }
-  };
   const width = buffer.width;
-  let prevX = NaN;
-  let prevY = NaN;
+  let joined = false; // whether the previous point can be joined to this one
+  let prevX = 0;
+  let prevY = 0;
   for (let i = first; i <= last; i++) {
     const v = values[i];
-    if (v === null || v === undefined || !Number.isFinite(v)) {
-      prevX = NaN;
+    // v - v is 0 for a finite number only (NaN and ±Inf give NaN): a gap, the line breaks.
+    if (v === null || v === undefined || v - v !== 0) {
+      joined = false;
       continue;
     }
     const x = px[i]!;
     const y = (yMax - v) * yScale;
-    if (Number.isNaN(prevX)) {
+    if (!joined) {
       // A line's first point, or the first after a gap: a dot until the next point joins it.
       if (column >= 0) span(buffer, column, low, high, color, thickness);
       column = -1;
       const c = Math.floor(x);
-      if (c >= 0 && c < width) reach(c, y, y);
+      if (c >= 0 && c < width) {
+        column = c;
+        low = y;
+        high = y;
+      }
     } else {
       // Column by column, the rows the segment (prevX, prevY) → (x, y) crosses there.
-      const c0 = Math.max(0, Math.floor(prevX));
-      const c1 = Math.min(width - 1, Math.floor(x));
+      const floorPrev = Math.floor(prevX);
+      const floorX = Math.floor(x);
+      if (floorPrev === floorX && floorX === column) {
+        // Inside the column being drawn (the common case when points are denser than pixels).
+        if (y < low) low = y;
+        if (y > high) high = y;
+        prevX = x;
+        prevY = y;
+        continue;
+      }
+      const c0 = floorPrev > 0 ? floorPrev : 0;
+      const c1 = floorX < width - 1 ? floorX : width - 1;
       const dx = x - prevX;
       const slope = dx > 0 ? (y - prevY) / dx : 0;
       for (let c = c0; c <= c1; c++) {
-        // A vertical segment (dx 0) spans its whole height in its one column.
-        const ya = dx > 0 ? prevY + (Math.max(prevX, c) - prevX) * slope : prevY;
-        const yb = dx > 0 ? prevY + (Math.min(x, c + 1) - prevX) * slope : y;
-        reach(c, ya, yb);
+        let ya: number;
+        let yb: number;
+        if (dx > 0) {
+          ya = prevY + ((c > prevX ? c : prevX) - prevX) * slope;
+          yb = prevY + ((c + 1 < x ? c + 1 : x) - prevX) * slope;
+        } else {
+          // A vertical segment (dx 0) spans its whole height in its one column.
+          ya = prevY;
+          yb = y;
+        }
+        const lo = ya < yb ? ya : yb;
+        const hi = ya < yb ? yb : ya;
+        if (c !== column) {
+          if (column >= 0) span(buffer, column, low, high, color, thickness);
+          column = c;
+          low = lo;
+          high = hi;
+        } else {
+          if (lo < low) low = lo;
+          if (hi > high) high = hi;
+        }
       }
     }
+    joined = true;
     prevX = x;
     prevY = y;
   }
