@@ -4,9 +4,10 @@
 ///
 /// With it on, WebKitGTK composites the page through OpenGL. Where there is no GPU driver (a VM,
 /// a remote desktop, the CI's Xvfb) that is Mesa's software rasteriser, whose buffers the web
-/// process keeps: measured with the Targets view open, the app's processes held 341 MiB with it
-/// and 224 MiB without (docs/benchmarks.md, "Cold start and memory"). The console's pages are
-/// tables and 2D canvases, which WebKit draws well without it.
+/// process keeps: in a release build with the three seed dashboards opened, the app's processes
+/// held 349 MiB with it and 172 MiB without (Targets view: 260 and 159 MiB; docs/benchmarks.md,
+/// "Release build, 2026-12-05: where the memory is"). The console's pages are tables and 2D
+/// canvases, which WebKit draws well without it.
 ///
 /// Set on the view's settings as soon as setup runs, not through WebKit's
 /// `WEBKIT_DISABLE_COMPOSITING_MODE` variable: that saved the same memory but held the first page
