@@ -8,7 +8,7 @@ use hinomi_core::HinomiError;
 use hinomi_core::http::EndpointCache;
 use hinomi_core::settings::Datasource;
 use hinomi_dashboards::annotations::matchers::query_matchers;
-use hinomi_dashboards::annotations::overlay::PanelScope;
+use hinomi_dashboards::annotations::overlay::{PanelScope, all_as_listed_options};
 use hinomi_dashboards::annotations::prometheus::{AnswerSeries, events_from_series};
 use hinomi_dashboards::annotations::{AnnotationEvent, AnnotationSource, PrometheusAnnotation};
 use hinomi_dashboards::{Dashboard, PanelKind, TemplateScope, TimeWindow, plan_panel};
@@ -95,6 +95,7 @@ pub fn panel_scopes(
     datasources: &[Datasource],
 ) -> Vec<PanelScope> {
     let ctx = panel_context(window, 1000);
+    let dashboard = &all_as_listed_options(dashboard);
     dashboard
         .all_panels()
         .into_iter()

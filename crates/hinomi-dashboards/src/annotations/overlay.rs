@@ -8,6 +8,8 @@
 use super::matchers::{QueryMatchers, Verdict, judge_panel};
 use super::{ALERTS_SOURCE_ID, AnnotationEvent, INCIDENTS_SOURCE_ID};
 use crate::TimeWindow;
+use crate::model::{ALL_VALUE, Dashboard};
+use crate::variable_options::effective_options;
 use std::collections::BTreeMap;
 
 /// One stretch of time an alert was active, as the alert history keeps it.
@@ -34,6 +36,29 @@ pub struct PanelScope {
     pub datasource_ids: Vec<String>,
     /// One entry per query.
     pub matchers: Vec<QueryMatchers>,
+}
+
+/// The dashboard as the alert matching reads its queries: a variable set to "All" that has a
+/// custom all value (Grafana's `allValue`; `.*` on the seed dashboards) stands for its listed
+/// options instead, as "All" does without one. `instance=~".*"` accepts any alert's instance, so
+/// with it a node alert was drawn on the PostgreSQL panels; the options are the instances the
+/// panel can show. A variable without listed options (not loaded yet, offline) keeps its value.
+pub fn all_as_listed_options(dashboard: &Dashboard) -> Dashboard {
+    let mut dashboard = dashboard.clone();
+    for variable in dashboard.variables_mut() {
+        let all_selected = variable
+            .current
+            .as_ref()
+            .and_then(|c| c.value.as_ref())
+            .is_some_and(|v| v.is_all());
+        let listed = effective_options(variable)
+            .iter()
+            .any(|option| option.value != ALL_VALUE);
+        if all_selected && listed && variable.custom_all_value().is_some() {
+            variable.all_value = None;
+        }
+    }
+    dashboard
 }
 
 /// Whether `alert` belongs on `panel`.

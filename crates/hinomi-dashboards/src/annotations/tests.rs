@@ -402,3 +402,72 @@ fn a_heartbeat_alert_of_severity_none_is_not_drawn() {
     let titles: Vec<&str> = events.iter().map(|e| e.title.as_str()).collect();
     assert_eq!(titles, ["HighErrorRate", "DiskFilling"]);
 }
+
+/// A PostgreSQL panel over `$pg_instance`, "All" selected with the custom all value `.*`, and
+/// the options `listed` (none: not loaded).
+fn postgres_dashboard(listed: &[&str]) -> Dashboard {
+    let options: Vec<serde_json::Value> = listed
+        .iter()
+        .map(|v| json!({"text": v, "value": v, "selected": false}))
+        .collect();
+    serde_json::from_value(json!({
+        "title": "d",
+        "templating": {"list": [{
+            "type": "query", "name": "pg_instance", "query": "label_values(pg_up, instance)",
+            "multi": true, "includeAll": true, "allValue": ".*",
+            "current": {"text": "All", "value": ["$__all"]},
+            "options": options
+        }]},
+        "panels": [{"id": 7, "type": "timeseries", "targets": [
+            {"refId": "A", "expr": "sum by (datname) (pg_stat_database_numbackends{instance=~\"$pg_instance\"})"}
+        ]}]
+    }))
+    .unwrap()
+}
+
+fn last_hour() -> crate::QueryContext {
+    crate::QueryContext {
+        window: TimeWindow {
+            from_ms: 0.0,
+            to_ms: 3_600_000.0,
+        },
+        width_px: 1000,
+        scrape_interval_seconds: 15.0,
+    }
+}
+
+fn panel_verdict(d: &Dashboard, alert_labels: &[(&str, &str)]) -> Verdict {
+    let ctx = last_hour();
+    let planned = crate::plan_panel(&overlay::all_as_listed_options(d), 7, &ctx).unwrap();
+    let matchers: Vec<_> = planned.iter().map(|q| query_matchers(&q.expr)).collect();
+    judge_panel(&matchers, &labels(alert_labels))
+}
+
+#[test]
+fn all_with_a_custom_all_value_matches_alerts_by_the_listed_options() {
+    let d = postgres_dashboard(&["127.0.0.1:9187", "127.0.0.1:9188"]);
+    assert_eq!(
+        panel_verdict(&d, &[("instance", "127.0.0.1:9100"), ("job", "node")]),
+        Verdict::Differs,
+        "a node alert is not drawn on the PostgreSQL panel (`.*` would accept its instance)"
+    );
+    assert_eq!(
+        panel_verdict(&d, &[("instance", "127.0.0.1:9188"), ("job", "postgres")]),
+        Verdict::Matches,
+        "an alert of a listed PostgreSQL server is"
+    );
+    // The panel's own query keeps `.*`: only the matching reads the options.
+    let ctx = last_hour();
+    let run = crate::plan_panel(&d, 7, &ctx).unwrap();
+    assert!(run[0].expr.contains(r#"instance=~".*""#), "{}", run[0].expr);
+}
+
+#[test]
+fn all_with_a_custom_all_value_and_no_listed_options_keeps_it() {
+    let d = postgres_dashboard(&[]);
+    assert_eq!(
+        panel_verdict(&d, &[("instance", "127.0.0.1:9100")]),
+        Verdict::Matches,
+        "without options there is nothing better than the all value to judge by"
+    );
+}
