@@ -162,6 +162,39 @@ impl LogSourceRule {
         ))
     }
 
+    /// Opens a file found inside a log source, judging what was opened rather than the path
+    /// before the open. [`Self::refuses_found_file`] lists what is refused and why, but a
+    /// symlink in an accepted folder can be pointed at `~/.ssh/id_ed25519` between that check
+    /// and the reader's open; here the rule is applied to the opened file itself (its kind from
+    /// `fstat`, its place from `/proc/self/fd`). The open does not wait for a writer, so a
+    /// file swapped for a FIFO is refused instead of blocking the reader forever. A refusal is
+    /// `PermissionDenied` with the reason as its message.
+    pub fn open_found_file(&self, path: &Path) -> std::io::Result<std::fs::File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?;
+        let refuse = |why: String| std::io::Error::new(std::io::ErrorKind::PermissionDenied, why);
+        let kind = file.metadata()?.file_type();
+        // Where the open landed; without /proc, where the path leads now (racy, the best left).
+        let opened = opened_path(&file).or_else(|| path.canonicalize().ok());
+        if let Some(why) = opened.and_then(|real| self.refused_place(&real, false)) {
+            return Err(refuse(say(
+                format!("refused: {why}"),
+                format!("読み込みを拒否しました: {why}"),
+            )));
+        }
+        if !kind.is_file() {
+            let (what, what_ja) = kind_name(kind);
+            return Err(refuse(say(
+                format!("skipped: {what}, not a regular file"),
+                format!("スキップしました: {what_ja}であり、通常のファイルではありません"),
+            )));
+        }
+        Ok(file)
+    }
+
     /// Why `resolved` (symlinks resolved) is never read, when it is: it is in the system's
     /// pseudo files or a protected place, or, when `around` (a folder read recursively), holds
     /// a protected place.
@@ -184,6 +217,12 @@ impl LogSourceRule {
             ),
         ))
     }
+}
+
+/// The path an open file really is, read back from `/proc/self/fd` (Linux).
+fn opened_path(file: &std::fs::File) -> Option<PathBuf> {
+    use std::os::fd::AsRawFd;
+    std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()
 }
 
 /// `root` (`/proc`, …) holds no log files, in the user's language.
@@ -363,5 +402,49 @@ mod tests {
         // Left to the reader, which reports it as it does any file that is gone.
         symlink(f.logs.join("gone"), f.logs.join("dangling.log")).unwrap();
         assert_eq!(found("dangling.log"), None);
+    }
+
+    #[test]
+    fn a_found_file_is_judged_where_the_open_landed() {
+        let f = fixture();
+        let open = |name: &str| f.rule.open_found_file(&f.logs.join(name));
+        let refusal = |name: &str| {
+            let err = open(name).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                std::io::ErrorKind::PermissionDenied,
+                "{name}: {err}"
+            );
+            err.to_string()
+        };
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut open("app.log").unwrap(), &mut text).unwrap();
+        assert_eq!(
+            text,
+            std::fs::read_to_string(f.logs.join("app.log")).unwrap()
+        );
+        // Checked while it led to a log, swapped to a key before the open: the open refuses.
+        symlink(f.logs.join("app.log"), f.logs.join("swapped.log")).unwrap();
+        assert_eq!(f.rule.refuses_found_file(&f.logs.join("swapped.log")), None);
+        std::fs::remove_file(f.logs.join("swapped.log")).unwrap();
+        symlink(f.home.join(".ssh/id_ed25519"), f.logs.join("swapped.log")).unwrap();
+        assert!(refusal("swapped.log").contains("never read as logs"));
+        symlink("/proc/self/environ", f.logs.join("env.log")).unwrap();
+        assert!(refusal("env.log").contains("/proc holds no log files"));
+        // A FIFO is refused at once, not waited on for a writer that never comes.
+        let fifo = f.logs.join("pipe.log");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(refusal("pipe.log").contains("not a regular file"));
+        // Gone: the reader's own error.
+        assert_eq!(
+            open("gone.log").unwrap_err().kind(),
+            std::io::ErrorKind::NotFound
+        );
     }
 }

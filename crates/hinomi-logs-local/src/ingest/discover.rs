@@ -1,7 +1,9 @@
 //! The files a source names: folders (walked recursively), single files, or globs. Anything
 //! that cannot be listed is reported, never fatal: the other files are still read. So is every
 //! file the log-source rule refuses where it really is (a symlink into `~/.ssh` or `/proc`, a
-//! FIFO): the typed source was checked, but what a folder holds can change after that.
+//! FIFO): the typed source was checked, but what a folder holds can change after that. The
+//! reader opens each file through the same rule again (`LogSourceRule::open_found_file`), so a
+//! symlink re-pointed after this listing is caught where it is opened.
 
 use hinomi_core::path_policy::LogSourceRule;
 use std::path::{Path, PathBuf};

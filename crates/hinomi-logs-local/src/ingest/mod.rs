@@ -29,8 +29,8 @@ use crate::timeparse::LineZone;
 use checkpoint::{
     Checkpoint, FINGERPRINT_BYTES, FileCheckpoint, FileState, IssueKind, fingerprint,
 };
+use hinomi_core::path_policy::LogSourceRule;
 use std::collections::HashSet;
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -217,7 +217,7 @@ impl Ingestor {
             }
         };
         let gz = display.ends_with(".gz");
-        let head = match read_head(path, gz) {
+        let head = match read_head(&self.options.files, path, gz) {
             Ok(head) => head,
             Err(err) => {
                 let kind = if err.kind() == io::ErrorKind::NotFound {
@@ -332,7 +332,9 @@ impl Ingestor {
         let display = file_cp.path.clone();
         let gz = file_cp.gz;
         let offset = file_cp.offset;
-        let opened = File::open(path).and_then(|file| {
+        // Opened through the log-source rule, which judges the file the open reached: the
+        // listing's check (discover.rs) can be overtaken by a symlink swapped since.
+        let opened = self.options.files.open_found_file(path).and_then(|file| {
             let meta = file.metadata()?;
             Ok((file, meta))
         });
@@ -510,9 +512,9 @@ impl Ingestor {
     }
 }
 
-/// The first bytes of a file's content (decompressed for gzip).
-fn read_head(path: &Path, gz: bool) -> io::Result<Vec<u8>> {
-    let file = File::open(path)?;
+/// The first bytes of a file's content (decompressed for gzip), opened through `rule`.
+fn read_head(rule: &LogSourceRule, path: &Path, gz: bool) -> io::Result<Vec<u8>> {
+    let file = rule.open_found_file(path)?;
     let mut head = Vec::with_capacity(FINGERPRINT_BYTES);
     if gz {
         // A corrupt gzip still gets an identity: whatever decompressed.
