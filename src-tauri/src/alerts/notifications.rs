@@ -51,6 +51,9 @@ impl Text {
             planned.kind,
             NotificationKind::SourceUnreachable | NotificationKind::SourceRecovered
         );
+        let source = source_name
+            .or(planned.datasource_id.as_deref())
+            .unwrap_or(&planned.group_key);
         let name = match (about_source, source_name, planned.datasource_id.as_deref()) {
             (true, Some(name), _) | (true, None, Some(name)) => name.to_owned(),
             // A route grouping by other labels (or none) is named by its group labels, or
@@ -69,21 +72,26 @@ impl Text {
             NotificationKind::Resolved => Message::GroupResolved { name },
             NotificationKind::SourceUnreachable => Message::SourceUnreachable { name },
             NotificationKind::SourceRecovered => Message::SourceRecovered { name },
-            NotificationKind::WatchdogSilent => Message::WatchdogSilent { name },
+            NotificationKind::WatchdogSilent => Message::WatchdogSilent {
+                source,
+                alert: name,
+            },
+            NotificationKind::WatchdogBack => Message::WatchdogBack {
+                source,
+                alert: name,
+            },
             NotificationKind::Escalation => Message::GroupEscalation {
                 name,
                 firing,
                 severity,
             },
-            // WatchdogBack has no wording of its own yet and reads as the group, as before.
-            NotificationKind::Firing
-            | NotificationKind::Changed
-            | NotificationKind::Repeat
-            | NotificationKind::WatchdogBack => Message::GroupFiring {
-                name,
-                firing,
-                severity,
-            },
+            NotificationKind::Firing | NotificationKind::Changed | NotificationKind::Repeat => {
+                Message::GroupFiring {
+                    name,
+                    firing,
+                    severity,
+                }
+            }
         };
         Self {
             summary: summary.text(lang),
@@ -297,6 +305,38 @@ mod tests {
             Text::of(&notice, Lang::En, Some("Demo Alertmanager")).summary,
             "Demo Alertmanager is reachable again"
         );
+    }
+
+    #[test]
+    fn a_watchdog_notice_names_the_source_and_says_whether_it_stopped_or_came_back() {
+        let mut notice = planned(NotificationKind::WatchdogSilent, Severity::Critical);
+        notice.group_key = "watchdog:demo-prometheus:0123abcd".into();
+        notice.group_labels = [
+            ("alertname".to_owned(), "Watchdog".to_owned()),
+            ("severity".to_owned(), "none".to_owned()),
+        ]
+        .into();
+        notice.datasource_id = Some("demo-prometheus".into());
+        assert_eq!(
+            Text::of(&notice, Lang::En, Some("Demo Prometheus")).summary,
+            "The alert pipeline is silent: no Watchdog from Demo Prometheus"
+        );
+        notice.kind = NotificationKind::WatchdogBack;
+        notice.firing_count = 0;
+        let back = Text::of(&notice, Lang::En, Some("Demo Prometheus"));
+        assert_eq!(
+            back.summary,
+            "The alert pipeline works again: Watchdog from Demo Prometheus is back"
+        );
+        assert!(
+            !back.summary.contains("firing"),
+            "not worded as a firing group"
+        );
+        assert_eq!(
+            Text::of(&notice, Lang::Ja, None).summary,
+            "アラートの経路が復旧しました: demo-prometheus から Watchdog が再び届いています"
+        );
+        assert_eq!(urgency_of(&notice), Urgency::Low, "good news");
     }
 
     #[test]

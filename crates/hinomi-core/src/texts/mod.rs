@@ -108,9 +108,16 @@ pub enum Message<'a> {
     SourceRecovered {
         name: &'a str,
     },
-    /// A source stopped sending its always-firing Watchdog alert.
+    /// A source stopped sending its always-firing Watchdog alert (`alert`, as named by its
+    /// labels); `source` as the settings name it.
     WatchdogSilent {
-        name: &'a str,
+        source: &'a str,
+        alert: &'a str,
+    },
+    /// The source sends it again.
+    WatchdogBack {
+        source: &'a str,
+        alert: &'a str,
     },
     // A notification's buttons.
     ActionOpen,
@@ -216,9 +223,13 @@ impl Message<'_> {
                 format!("{name} is reachable again"),
                 format!("{name} に再び接続できました"),
             ),
-            WatchdogSilent { name } => (
-                format!("The alert pipeline is silent ({name})"),
-                format!("アラートの経路が止まっています ({name})"),
+            WatchdogSilent { source, alert } => (
+                format!("The alert pipeline is silent: no {alert} from {source}"),
+                format!("アラートの経路が止まっています: {source} から {alert} が届きません"),
+            ),
+            WatchdogBack { source, alert } => (
+                format!("The alert pipeline works again: {alert} from {source} is back"),
+                format!("アラートの経路が復旧しました: {source} から {alert} が再び届いています"),
             ),
             ActionOpen => fixed("Open", "開く"),
             ActionAcknowledge => fixed("Acknowledge", "確認済みにする"),

@@ -20,7 +20,14 @@ fn every_message() -> Vec<Message<'static>> {
         },
         SourceUnreachable { name: "Demo AM" },
         SourceRecovered { name: "Demo AM" },
-        WatchdogSilent { name: "Demo AM" },
+        WatchdogSilent {
+            source: "Demo Prometheus",
+            alert: "Watchdog",
+        },
+        WatchdogBack {
+            source: "Demo Prometheus",
+            alert: "Watchdog",
+        },
         ActionOpen,
         ActionAcknowledge,
         ActionCreateIncident,
@@ -77,6 +84,7 @@ fn covered(message: &Message<'_>) {
         | SourceUnreachable { .. }
         | SourceRecovered { .. }
         | WatchdogSilent { .. }
+        | WatchdogBack { .. }
         | ActionOpen
         | ActionAcknowledge
         | ActionCreateIncident
