@@ -298,6 +298,17 @@ mod tests {
         err.message
     }
 
+    /// A FIFO at `path` (Debian's `mkfifo`), returned.
+    fn mkfifo(path: &Path) -> PathBuf {
+        let made = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(
+            made.is_ok_and(|status| status.success()),
+            "mkfifo {}",
+            path.display()
+        );
+        path.to_path_buf()
+    }
+
     #[test]
     fn files_folders_and_globs_that_exist_are_accepted() {
         let f = fixture();
@@ -342,14 +353,7 @@ mod tests {
         symlink("/proc/self", f.logs.join("me")).unwrap();
         refused(&f.rule, &text(&f.logs.join("me/environ")));
         // A FIFO is neither a file nor a folder.
-        let fifo = f.logs.join("pipe");
-        assert!(
-            std::process::Command::new("mkfifo")
-                .arg(&fifo)
-                .status()
-                .unwrap()
-                .success()
-        );
+        let fifo = mkfifo(&f.logs.join("pipe"));
         assert!(refused(&f.rule, &text(&fifo)).contains("not a regular file"));
     }
 
@@ -432,14 +436,7 @@ mod tests {
         symlink("/proc/self/environ", f.logs.join("env.log")).unwrap();
         assert!(refusal("env.log").contains("/proc holds no log files"));
         // A FIFO is refused at once, not waited on for a writer that never comes.
-        let fifo = f.logs.join("pipe.log");
-        assert!(
-            std::process::Command::new("mkfifo")
-                .arg(&fifo)
-                .status()
-                .unwrap()
-                .success()
-        );
+        mkfifo(&f.logs.join("pipe.log"));
         assert!(refusal("pipe.log").contains("not a regular file"));
         // Gone: the reader's own error.
         assert_eq!(
