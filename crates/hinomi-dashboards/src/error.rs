@@ -46,10 +46,87 @@ pub enum DashboardError {
     /// Writing JSON failed; only possible through a bug.
     #[error("cannot write dashboard JSON: {0}")]
     Encode(#[source] serde_json::Error),
-    /// The Prometheus answer to a variable query was not what the request asked for. `reason`
-    /// names the part of the JSON that is wrong, or is Prometheus's own error: kept verbatim.
+    /// The Prometheus answer to a variable query was not what the request asked for.
     #[error("answer to the query of variable {variable:?}: {reason}")]
-    UnexpectedAnswer { variable: String, reason: String },
+    UnexpectedAnswer {
+        variable: String,
+        reason: AnswerProblem,
+    },
+}
+
+/// What is wrong in Prometheus's answer to a variable query: the part of the JSON that is not
+/// what the request asked for, or Prometheus's own error (kept verbatim, as is serde's cause).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerProblem {
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("Prometheus said: {0}")]
+    PrometheusSaid(String),
+    #[error("no `data`")]
+    NoData,
+    #[error("`data` is not a list")]
+    DataNotAList,
+    #[error("a non-string in `data`")]
+    NotAString,
+    #[error("`data` is not a list of series")]
+    DataNotSeries,
+    #[error("a series is not an object")]
+    SeriesNotAnObject,
+    #[error("no `data.result`")]
+    NoResult,
+    #[error("malformed scalar")]
+    MalformedScalar,
+    #[error("unknown resultType {0:?}")]
+    UnknownResultType(Option<String>),
+    #[error("`result` is not a list")]
+    ResultNotAList,
+    #[error("{0} without `metric`")]
+    NoMetric(AnswerElement),
+    #[error("{}", match .0 { AnswerElement::Sample => "sample without `value`", AnswerElement::Series => "series without samples" })]
+    NoSample(AnswerElement),
+}
+
+/// An element of a `query_result` answer's `result` list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerElement {
+    /// Of a vector.
+    Sample,
+    /// Of a matrix.
+    Series,
+}
+
+impl std::fmt::Display for AnswerElement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Sample => "sample",
+            Self::Series => "series",
+        })
+    }
+}
+
+impl AnswerProblem {
+    fn japanese(&self) -> String {
+        let element = |e: &AnswerElement| match e {
+            AnswerElement::Sample => "サンプル",
+            AnswerElement::Series => "系列",
+        };
+        match self {
+            Self::NotJson(cause) => format!("JSON ではありません: {cause}"),
+            Self::PrometheusSaid(message) => format!("Prometheus の応答: {message}"),
+            Self::NoData => "`data` がありません".to_owned(),
+            Self::DataNotAList => "`data` がリストではありません".to_owned(),
+            Self::NotAString => "`data` に文字列でない値があります".to_owned(),
+            Self::DataNotSeries => "`data` が系列のリストではありません".to_owned(),
+            Self::SeriesNotAnObject => "系列がオブジェクトではありません".to_owned(),
+            Self::NoResult => "`data.result` がありません".to_owned(),
+            Self::MalformedScalar => "スカラーの形式が正しくありません".to_owned(),
+            Self::UnknownResultType(kind) => format!("不明な resultType {kind:?}"),
+            Self::ResultNotAList => "`result` がリストではありません".to_owned(),
+            Self::NoMetric(e) => format!("`metric` のない{}", element(e)),
+            Self::NoSample(AnswerElement::Sample) => "`value` のないサンプル".to_owned(),
+            Self::NoSample(AnswerElement::Series) => "サンプルのない系列".to_owned(),
+        }
+    }
 }
 
 /// What was being done with a dashboard file when it failed.
@@ -212,7 +289,10 @@ impl DashboardError {
             }
             Self::Encode(source) => format!("ダッシュボードの JSON を書き出せません: {source}"),
             Self::UnexpectedAnswer { variable, reason } => {
-                format!("変数 {variable:?} のクエリへの応答を読み取れません: {reason}")
+                format!(
+                    "変数 {variable:?} のクエリへの応答を読み取れません: {}",
+                    reason.japanese()
+                )
             }
         }
     }
@@ -342,11 +422,30 @@ mod tests {
                 ref_id: "B".into(),
             },
             DashboardError::Encode(serde_json::from_str::<u8>("x").unwrap_err()),
-            DashboardError::UnexpectedAnswer {
-                variable: "job".into(),
-                reason: "`data` is not a list".into(),
-            },
         ];
+        all.extend(
+            [
+                AnswerProblem::NotJson("expected value at line 1 column 1".into()),
+                AnswerProblem::PrometheusSaid("parse error".into()),
+                AnswerProblem::NoData,
+                AnswerProblem::DataNotAList,
+                AnswerProblem::NotAString,
+                AnswerProblem::DataNotSeries,
+                AnswerProblem::SeriesNotAnObject,
+                AnswerProblem::NoResult,
+                AnswerProblem::MalformedScalar,
+                AnswerProblem::UnknownResultType(Some("histogram".into())),
+                AnswerProblem::ResultNotAList,
+                AnswerProblem::NoMetric(AnswerElement::Sample),
+                AnswerProblem::NoMetric(AnswerElement::Series),
+                AnswerProblem::NoSample(AnswerElement::Sample),
+                AnswerProblem::NoSample(AnswerElement::Series),
+            ]
+            .map(|reason| DashboardError::UnexpectedAnswer {
+                variable: "job".into(),
+                reason,
+            }),
+        );
         all.extend(
             [
                 EditProblem::RowHasNoUnit,
@@ -412,6 +511,29 @@ mod tests {
         for ((en, _), err) in worded.iter().zip(every_kind()) {
             assert_eq!(en.message, err.to_string(), "English is what logs show");
         }
+    }
+
+    #[test]
+    fn a_variable_answers_problem_is_worded_in_japanese_too_keeping_prometheus_own_words() {
+        use hinomi_core::texts::{Lang, user_lang::with};
+        let ja = |reason| {
+            with(Lang::Ja, || {
+                HinomiError::from(DashboardError::UnexpectedAnswer {
+                    variable: "job".into(),
+                    reason,
+                })
+            })
+            .message
+        };
+        assert_eq!(
+            ja(AnswerProblem::DataNotAList),
+            "変数 \"job\" のクエリへの応答を読み取れません: `data` がリストではありません"
+        );
+        assert_eq!(
+            ja(AnswerProblem::NoSample(AnswerElement::Series)),
+            "変数 \"job\" のクエリへの応答を読み取れません: サンプルのない系列"
+        );
+        assert!(ja(AnswerProblem::PrometheusSaid("parse error".into())).ends_with("parse error"));
     }
 
     #[test]

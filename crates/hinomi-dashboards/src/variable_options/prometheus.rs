@@ -5,7 +5,7 @@
 //! No I/O here: the caller owns the HTTP client, its TLS settings and timeouts.
 
 use super::filter_and_sort;
-use crate::error::{DashboardError, Result, VariableProblem};
+use crate::error::{AnswerElement, AnswerProblem, DashboardError, Result, VariableProblem};
 use crate::model::{Variable, VariableKind, VariableOption};
 use crate::template::TemplateScope;
 use crate::time_range::TimeWindow;
@@ -195,30 +195,32 @@ pub fn variable_request(
 
 /// Reads Prometheus's answer (the whole `{"status": ..., "data": ...}` body) into options.
 pub fn options_from_answer(request: &VariableRequest, body: &str) -> Result<Vec<VariableOption>> {
-    let unexpected = |reason: String| DashboardError::UnexpectedAnswer {
+    let unexpected = |reason: AnswerProblem| DashboardError::UnexpectedAnswer {
         variable: request.variable.clone(),
         reason,
     };
-    let envelope: Value =
-        serde_json::from_str(body).map_err(|err| unexpected(format!("not JSON: {err}")))?;
+    let envelope: Value = serde_json::from_str(body)
+        .map_err(|err| unexpected(AnswerProblem::NotJson(err.to_string())))?;
     if envelope.get("status").and_then(Value::as_str) == Some("error") {
         let message = envelope
             .get("error")
             .and_then(Value::as_str)
             .unwrap_or("unknown error");
-        return Err(unexpected(format!("Prometheus said: {message}")));
+        return Err(unexpected(AnswerProblem::PrometheusSaid(
+            message.to_owned(),
+        )));
     }
     let data = envelope
         .get("data")
-        .ok_or_else(|| unexpected("no `data`".into()))?;
+        .ok_or_else(|| unexpected(AnswerProblem::NoData))?;
     let strings = || -> Result<Vec<String>> {
         data.as_array()
-            .ok_or_else(|| unexpected("`data` is not a list".into()))?
+            .ok_or_else(|| unexpected(AnswerProblem::DataNotAList))?
             .iter()
             .map(|v| {
                 v.as_str()
                     .map(str::to_owned)
-                    .ok_or_else(|| unexpected("a non-string in `data`".into()))
+                    .ok_or_else(|| unexpected(AnswerProblem::NotAString))
             })
             .collect()
     };
@@ -239,13 +241,13 @@ pub fn options_from_answer(request: &VariableRequest, body: &str) -> Result<Vec<
         }
         VariableQuery::Series { .. } => data
             .as_array()
-            .ok_or_else(|| unexpected("`data` is not a list of series".into()))?
+            .ok_or_else(|| unexpected(AnswerProblem::DataNotSeries))?
             .iter()
             .map(|labels| {
                 labels
                     .as_object()
                     .map(series_text)
-                    .ok_or_else(|| unexpected("a series is not an object".into()))
+                    .ok_or_else(|| unexpected(AnswerProblem::SeriesNotAnObject))
             })
             .collect::<Result<_>>()?,
         VariableQuery::QueryResult { .. } => query_result_lines(data).map_err(unexpected)?,
@@ -272,47 +274,46 @@ fn series_text(labels: &Map<String, Value>) -> String {
 
 /// Grafana's `query_result` lines: `series value timestamp_ms` per vector element; a scalar or
 /// string result is its value.
-fn query_result_lines(data: &Value) -> Result<Vec<String>, String> {
-    let result = data.get("result").ok_or("no `data.result`")?;
+fn query_result_lines(data: &Value) -> Result<Vec<String>, AnswerProblem> {
+    let result = data.get("result").ok_or(AnswerProblem::NoResult)?;
     match data.get("resultType").and_then(Value::as_str) {
         Some("scalar" | "string") => Ok(vec![
             result
                 .get(1)
                 .and_then(Value::as_str)
-                .ok_or("malformed scalar")?
+                .ok_or(AnswerProblem::MalformedScalar)?
                 .to_owned(),
         ]),
-        Some("vector") => series_lines(result, "sample", "sample without `value`", |item| {
-            item.get("value")
-        }),
+        Some("vector") => series_lines(result, AnswerElement::Sample, |item| item.get("value")),
         // The latest sample stands for the series.
-        Some("matrix") => series_lines(result, "series", "series without samples", |item| {
+        Some("matrix") => series_lines(result, AnswerElement::Series, |item| {
             item.get("values")
                 .and_then(Value::as_array)
                 .and_then(|v| v.last())
         }),
-        other => Err(format!("unknown resultType {other:?}")),
+        other => Err(AnswerProblem::UnknownResultType(other.map(str::to_owned))),
     }
 }
 
 /// A `series value timestamp_ms` line per element of the list `result`: `sample_of` picks the
-/// element's sample, `element` names it and `no_sample` is the error when it has none.
+/// element's sample; `element` is what the elements are, for the error when one has none.
 fn series_lines(
     result: &Value,
-    element: &str,
-    no_sample: &str,
+    element: AnswerElement,
     sample_of: impl Fn(&Value) -> Option<&Value>,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, AnswerProblem> {
     result
         .as_array()
-        .ok_or("`result` is not a list")?
+        .ok_or(AnswerProblem::ResultNotAList)?
         .iter()
         .map(|item| {
             let labels = item
                 .get("metric")
                 .and_then(Value::as_object)
-                .ok_or_else(|| format!("{element} without `metric`"))?;
-            let (value, ms) = sample_of(item).and_then(sample_text).ok_or(no_sample)?;
+                .ok_or(AnswerProblem::NoMetric(element))?;
+            let (value, ms) = sample_of(item)
+                .and_then(sample_text)
+                .ok_or(AnswerProblem::NoSample(element))?;
             Ok(format!("{} {value} {ms}", series_text(labels)))
         })
         .collect()
