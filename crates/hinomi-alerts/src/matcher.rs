@@ -7,6 +7,7 @@
 //! `team` label). Parse errors carry a character position so the UI can point at the mistake.
 
 use crate::alert::LabelSet;
+use hinomi_core::texts::user_lang::say;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -145,13 +146,18 @@ pub fn parse_matchers(text: &str) -> Result<Vec<Matcher>, ParseError> {
     loop {
         cursor.skip_spaces();
         match cursor.peek() {
-            None if braced => return Err(cursor.error("missing closing '}'")),
+            None if braced => {
+                return Err(cursor.error(say("missing closing '}'", "閉じる '}' がありません")));
+            }
             None => break,
             Some('}') if braced => {
                 cursor.bump();
                 cursor.skip_spaces();
                 if cursor.peek().is_some() {
-                    return Err(cursor.error("unexpected text after '}'"));
+                    return Err(cursor.error(say(
+                        "unexpected text after '}'",
+                        "'}' の後に余分な文字があります",
+                    )));
                 }
                 break;
             }
@@ -160,7 +166,10 @@ pub fn parse_matchers(text: &str) -> Result<Vec<Matcher>, ParseError> {
         matchers.push(cursor.matcher()?);
         cursor.skip_spaces();
         if !cursor.eat(',') && cursor.peek().is_some_and(|c| c != '}') {
-            return Err(cursor.error("expected ',' between matchers"));
+            return Err(cursor.error(say(
+                "expected ',' between matchers",
+                "マッチャーの間には ',' が必要です",
+            )));
         }
     }
     Ok(matchers)
@@ -228,6 +237,15 @@ impl<'a> Cursor<'a> {
         u32::try_from(self.text[..byte_pos].chars().count()).unwrap_or(u32::MAX)
     }
 
+    /// A quoted string opened at `start` and never closed.
+    fn unterminated(&self, start: usize) -> ParseError {
+        self.error_at(
+            start,
+            say("unterminated quoted string", "引用符が閉じられていません"),
+        )
+    }
+
+    /// A parse error here; `message` in the user's language (`say`): the board shows it as is.
     pub fn error(&self, message: impl Into<String>) -> ParseError {
         self.error_at(self.pos, message)
     }
@@ -274,12 +292,15 @@ impl<'a> Cursor<'a> {
     pub fn quoted(&mut self) -> Result<String, ParseError> {
         let start = self.pos;
         let Some(quote) = self.bump() else {
-            return Err(self.error("expected a quoted string"));
+            return Err(self.error(say(
+                "expected a quoted string",
+                "引用符で囲んだ文字列が必要です",
+            )));
         };
         let mut value = String::new();
         loop {
             match self.bump() {
-                None => return Err(self.error_at(start, "unterminated quoted string")),
+                None => return Err(self.unterminated(start)),
                 Some(c) if c == quote => return Ok(value),
                 Some('\\') => match self.bump() {
                     Some('n') => value.push('\n'),
@@ -290,7 +311,7 @@ impl<'a> Cursor<'a> {
                         value.push('\\');
                         value.push(c);
                     }
-                    None => return Err(self.error_at(start, "unterminated quoted string")),
+                    None => return Err(self.unterminated(start)),
                 },
                 Some(c) => value.push(c),
             }
@@ -300,12 +321,13 @@ impl<'a> Cursor<'a> {
     /// One matcher: `name op value`, the value quoted or bare (up to a space, `,` or `}`).
     pub fn matcher(&mut self) -> Result<Matcher, ParseError> {
         let Some(name) = self.label_name() else {
-            return Err(self.error("expected a label name"));
+            return Err(self.error(say("expected a label name", "ラベル名が必要です")));
         };
         self.skip_spaces();
         let Some(op) = self.match_op() else {
-            return Err(self.error(format!(
-                "expected one of =, !=, =~, !~ after label name {name}"
+            return Err(self.error(say(
+                format!("expected one of =, !=, =~, !~ after label name {name}"),
+                format!("ラベル名 {name} の後には =, !=, =~, !~ のいずれかが必要です"),
             )));
         };
         self.skip_spaces();
@@ -323,14 +345,23 @@ impl<'a> Cursor<'a> {
             }
         };
         if value.is_empty() && self.pos == value_at {
-            return Err(self.error_at(value_at, format!("missing value for label {name}")));
+            return Err(self.error_at(
+                value_at,
+                say(
+                    format!("missing value for label {name}"),
+                    format!("ラベル {name} の値がありません"),
+                ),
+            ));
         }
         Matcher::new(name, op, value).map_err(|err| {
             let detail = err.to_string();
             let last_line = detail.lines().last().unwrap_or_default().trim();
             self.error_at(
                 value_at,
-                format!("invalid regular expression for label {name}: {last_line}"),
+                say(
+                    format!("invalid regular expression for label {name}: {last_line}"),
+                    format!("ラベル {name} の正規表現が正しくありません: {last_line}"),
+                ),
             )
         })
     }
@@ -409,5 +440,27 @@ mod tests {
         assert!(err.message.contains("unterminated"));
         let err = parse_matchers("1a=b").unwrap_err();
         assert_eq!(err.position, 0);
+    }
+
+    #[test]
+    fn parse_errors_are_worded_in_the_users_language_at_the_same_place() {
+        use hinomi_core::texts::{Lang, user_lang::with};
+        let both = |text: &str| {
+            let en = with(Lang::En, || parse_matchers(text).unwrap_err());
+            let ja = with(Lang::Ja, || parse_matchers(text).unwrap_err());
+            assert_eq!(en.position, ja.position, "{text}");
+            assert_ne!(en.message, ja.message, "{text}");
+            ja.message
+        };
+        assert_eq!(both(r#"{a="1""#), "閉じる '}' がありません");
+        assert_eq!(both(r#"a="open"#), "引用符が閉じられていません");
+        assert_eq!(both(r#"a="1" b="2""#), "マッチャーの間には ',' が必要です");
+        assert_eq!(
+            both("a"),
+            "ラベル名 a の後には =, !=, =~, !~ のいずれかが必要です"
+        );
+        assert_eq!(both("a="), "ラベル a の値がありません");
+        assert!(both(r#"a=~"(""#).starts_with("ラベル a の正規表現が正しくありません: "));
+        assert_eq!(both("1a=b"), "ラベル名が必要です");
     }
 }

@@ -12,6 +12,7 @@
 
 use crate::alert::{Alert, AlertState};
 use crate::matcher::{Cursor, Matcher, ParseError};
+use hinomi_core::texts::user_lang::say;
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -48,7 +49,12 @@ impl Filter {
                 ',' => {
                     cursor.bump();
                 }
-                '}' => return Err(cursor.error("'}' without a matching '{'")),
+                '}' => {
+                    return Err(cursor.error(say(
+                        "'}' without a matching '{'",
+                        "対応する '{' のない '}' があります",
+                    )));
+                }
                 _ => filter.term(&mut cursor)?,
             }
         }
@@ -62,9 +68,10 @@ impl Filter {
             match cursor.peek() {
                 None => {
                     let at = cursor.char_pos_of(open);
-                    return Err(
-                        cursor.error(format!("missing '}}' to close the '{{' at character {at}"))
-                    );
+                    return Err(cursor.error(say(
+                        format!("missing '}}' to close the '{{' at character {at}"),
+                        format!("{at} 文字目の '{{' を閉じる '}}' がありません"),
+                    )));
                 }
                 Some('}') => {
                     cursor.bump();
@@ -75,7 +82,10 @@ impl Filter {
             self.matchers.push(cursor.matcher()?);
             cursor.skip_spaces();
             if !cursor.eat(',') && cursor.peek().is_some_and(|c| c != '}') {
-                return Err(cursor.error("expected ',' or '}' after a matcher"));
+                return Err(cursor.error(say(
+                    "expected ',' or '}' after a matcher",
+                    "マッチャーの後には ',' か '}' が必要です",
+                )));
             }
         }
     }
@@ -94,9 +104,15 @@ impl Filter {
                 let value = word(cursor);
                 let state = AlertState::parse(&value.to_ascii_lowercase()).ok_or_else(|| {
                     let message = if value.is_empty() {
-                        format!("missing state after 'state:' (one of {STATES})")
+                        say(
+                            format!("missing state after 'state:' (one of {STATES})"),
+                            format!("'state:' の後に状態がありません ({STATES} のいずれか)"),
+                        )
                     } else {
-                        format!("unknown state {value:?} (one of {STATES})")
+                        say(
+                            format!("unknown state {value:?} (one of {STATES})"),
+                            format!("不明な状態 {value:?} ({STATES} のいずれか)"),
+                        )
                     };
                     cursor.error_at(value_at, message)
                 })?;
@@ -278,5 +294,26 @@ mod tests {
         // Positions count characters, not bytes, so Japanese text before the error is fine.
         let e = err("高エラー state:x");
         assert_eq!(e.position, 11);
+    }
+
+    #[test]
+    fn filter_errors_are_worded_in_japanese_too() {
+        use hinomi_core::texts::{Lang, user_lang::with};
+        let ja = |text: &str| with(Lang::Ja, || Filter::parse(text).unwrap_err()).message;
+        assert_eq!(
+            ja(r#"{severity="critical""#),
+            "0 文字目の '{' を閉じる '}' がありません"
+        );
+        assert_eq!(ja("a }"), "対応する '{' のない '}' があります");
+        assert!(
+            ja("state:burning").starts_with("不明な状態 \"burning\" ("),
+            "{}",
+            ja("state:burning")
+        );
+        assert!(ja("foo state:").starts_with("'state:' の後に状態がありません"));
+        assert_eq!(
+            ja(r#"{severity="critical" team="db"}"#),
+            "マッチャーの後には ',' か '}' が必要です"
+        );
     }
 }
