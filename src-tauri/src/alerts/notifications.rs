@@ -51,11 +51,11 @@ impl Text {
             planned.kind,
             NotificationKind::SourceUnreachable | NotificationKind::SourceRecovered
         );
-        let source = source_name
-            .or(planned.datasource_id.as_deref())
-            .unwrap_or(&planned.group_key);
-        let name = match (about_source, source_name, planned.datasource_id.as_deref()) {
-            (true, Some(name), _) | (true, None, Some(name)) => name.to_owned(),
+        // The datasource as the settings name it, else its id.
+        let datasource = source_name.or(planned.datasource_id.as_deref());
+        let source = datasource.unwrap_or(&planned.group_key);
+        let name = match (about_source, datasource) {
+            (true, Some(name)) => name.to_owned(),
             // A route grouping by other labels (or none) is named by its group labels, or
             // else by its key (route tree and path).
             _ => match planned.group_labels.get("alertname") {

@@ -46,15 +46,10 @@ pub struct PanelScope {
 pub fn all_as_listed_options(dashboard: &Dashboard) -> Dashboard {
     let mut dashboard = dashboard.clone();
     for variable in dashboard.variables_mut() {
-        let all_selected = variable
-            .current
-            .as_ref()
-            .and_then(|c| c.value.as_ref())
-            .is_some_and(|v| v.is_all());
         let listed = effective_options(variable)
             .iter()
             .any(|option| option.value != ALL_VALUE);
-        if all_selected && listed && variable.custom_all_value().is_some() {
+        if variable.all_selected() && listed && variable.custom_all_value().is_some() {
             variable.all_value = None;
         }
     }

@@ -222,6 +222,14 @@ impl Variable {
         self.all_value.as_deref().filter(|v| !v.is_empty())
     }
 
+    /// Whether "All" is selected.
+    pub fn all_selected(&self) -> bool {
+        self.current
+            .as_ref()
+            .and_then(|c| c.value.as_ref())
+            .is_some_and(VariableValue::is_all)
+    }
+
     /// The selected values as saved; empty when nothing is selected yet.
     pub fn selected_values(&self) -> Vec<String> {
         self.current

@@ -206,7 +206,7 @@ pub fn scoped_value(variable: &Variable, window: &TimeWindow) -> Option<ScopedVa
         _ => {}
     }
     let options = variable_options::effective_options(variable);
-    if current_values.is_some_and(VariableValue::is_all) {
+    if variable.all_selected() {
         value.is_all = true;
         value.texts = vec!["All".into()];
         match variable.custom_all_value() {
