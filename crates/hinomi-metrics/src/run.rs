@@ -98,9 +98,17 @@ async fn fetch(
 ) -> Result<Vec<Series>, MetricsError> {
     let client = client(clients, ds).await?;
     if query.instant {
+        let asked = Instant::now();
         let result = client
             .query_instant(&query.expr, Some(utc(query.end_seconds)))
             .await?;
+        // The query as sent, so a benchmark can ask Prometheus for the same at the same moment.
+        tracing::debug!(
+            expr = ?query.expr,
+            time = query.end_seconds,
+            took_ms = asked.elapsed().as_secs_f64() * 1000.0,
+            "query_instant"
+        );
         Ok(instant_series(result))
     } else {
         let asked = Instant::now();
@@ -117,6 +125,10 @@ async fn fetch(
         if let Some(arrival) = arrival {
             let ms = |d: Duration| d.as_secs_f64() * 1000.0;
             tracing::debug!(
+                expr = ?query.expr,
+                start = query.start_seconds,
+                end = query.end_seconds,
+                step = query.step_seconds,
                 first_byte_ms = ms(arrival.first - asked),
                 download_ms = ms(arrival.last - arrival.first),
                 decode_tail_ms = ms(arrival.last.elapsed()),

@@ -29,6 +29,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tauri::Manager;
+use tracing::Instrument;
 
 /// A binary panel frame (`hinomi_metrics::frame`) on the wire; `ArrayBuffer` in TypeScript.
 #[derive(Debug, Clone, PartialEq)]
@@ -324,6 +325,9 @@ pub async fn run_panel(
 ) -> Result<PanelFrame, HinomiError> {
     // Where a panel's time goes on this side (issue 14): logged at debug (on by default, in the app log).
     let started = Instant::now();
+    // Wall-clock start, so a benchmark can line the backend's run up with the UI's invoke and
+    // its answer (performance.timeOrigin + now() in the page): the rest is IPC and waiting.
+    let started_epoch_ms = epoch_ms();
     let (dashboard, configured) = (state.open_copy(&uid).await?, datasources.list());
     let prepared = started.elapsed();
     let run = hinomi_metrics::run_panel(
@@ -335,6 +339,8 @@ pub async fn run_panel(
         &configured,
         datasources.clients(),
     );
+    // The span names the panel on its queries' own log lines (`query_range`, `query_instant`).
+    let run = run.instrument(tracing::debug_span!("run_panel", uid = %uid, panel_id));
     let answer = state
         .inflight
         .run_latest(&format!("{uid}/{panel_id}"), run)
@@ -369,9 +375,17 @@ pub async fn run_panel(
         run_ms = ms(ran - prepared),
         pack_ms = ms(started.elapsed() - ran),
         bytes = frame.as_ref().map_or(0, |f| f.0.len()),
+        started_epoch_ms,
         "run_panel"
     );
     frame
+}
+
+/// Now as milliseconds since the Unix epoch, with a fraction, for timing logs.
+fn epoch_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64() * 1000.0)
 }
 
 /// Milliseconds with a fraction, for timing logs.
