@@ -327,7 +327,7 @@ pub async fn run_panel(
     let started = Instant::now();
     // Wall-clock start, so a benchmark can line the backend's run up with the UI's invoke and
     // its answer (performance.timeOrigin + now() in the page): the rest is IPC and waiting.
-    let started_epoch_ms = epoch_ms();
+    let started_epoch_ms = chrono::Utc::now().timestamp_micros() as f64 / 1000.0;
     let (dashboard, configured) = (state.open_copy(&uid).await?, datasources.list());
     let prepared = started.elapsed();
     let run = hinomi_metrics::run_panel(
@@ -379,13 +379,6 @@ pub async fn run_panel(
         "run_panel"
     );
     frame
-}
-
-/// Now as milliseconds since the Unix epoch, with a fraction, for timing logs.
-fn epoch_ms() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |since| since.as_secs_f64() * 1000.0)
 }
 
 /// Milliseconds with a fraction, for timing logs.

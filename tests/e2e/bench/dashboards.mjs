@@ -189,32 +189,38 @@ try {
   await stack.stop();
 }
 
-/** The backend's side of every panel run of dashboard `uid` (the app log's `run_panel` lines,
- * warm-up and refreshes included): open copy + settings, the run (Prometheus's answer, decode,
- * frame) and the pack. What the UI waits beyond these is the IPC and the invoke's scheduling. */
-const logLines = appLogLines(app.home);
+/** Every panel run the backend logged (the app log's `run_panel` lines, warm-up and refreshes
+ * included): its wall-clock start, and the open copy + settings, the run (Prometheus's answer,
+ * decode, frame) and the pack. What the UI waits beyond these is the IPC and the scheduling. */
+const panelRuns = appLogLines(app.home)
+  .filter((line) => line.includes("run_panel") && line.includes("run_ms="))
+  .map((line) => ({
+    uid: /\buid=(\S+)/.exec(line)?.[1],
+    panelId: /\bpanel_id=(\d+)/.exec(line)?.[1],
+    start: logField(line, "started_epoch_ms"),
+    prepare: logField(line, "prepare_ms"),
+    run: logField(line, "run_ms"),
+    pack: logField(line, "pack_ms"),
+  }));
 rmSync(app.home, { recursive: true, force: true });
 // With BENCH_RAW=1: every counted open's panels on one clock (ms from the click): invoke, the
 // backend's run_panel start and end, the answer in the UI, the painting frame, painted.
 for (const open of rawOpens) {
   const rows = open.panels.map((p) => {
     const invoked = open.origin + p.started;
-    const backend = logLines
-      .filter((line) => line.includes("run_panel") && line.includes(`uid=${open.uid}`) && line.includes(`panel_id=${p.id} `))
-      .map((line) => ({ start: logField(line, "started_epoch_ms"), took: logField(line, "prepare_ms") + logField(line, "run_ms") + logField(line, "pack_ms") }))
-      .filter((b) => b.start >= invoked - 1)
+    const backend = panelRuns
+      .filter((b) => b.uid === open.uid && b.panelId === p.id && b.start >= invoked - 1)
       .sort((a, b) => a.start - b.start)[0];
     const at = (t) => (t - open.openedAt).toFixed(1);
     const backendStart = backend ? backend.start - open.origin : NaN;
-    return `${p.id}:${p.type} invoke ${at(p.started)} backend ${at(backendStart)}–${at(backendStart + (backend?.took ?? NaN))} answered ${at(p.answered)} frame ${at(p.frame)} painted ${at(p.painted)}`;
+    const took = backend ? backend.prepare + backend.run + backend.pack : NaN;
+    return `${p.id}:${p.type} invoke ${at(p.started)} backend ${at(backendStart)}–${at(backendStart + took)} answered ${at(p.answered)} frame ${at(p.frame)} painted ${at(p.painted)}`;
   });
   console.log(`${open.uid}\n  ${rows.join("\n  ")}`);
 }
 
 function backendSplit(uid) {
-  const runsOf = logLines
-    .filter((line) => line.includes("run_panel") && line.includes(`uid=${uid}`) && line.includes("run_ms="))
-    .map((line) => ({ prepare: logField(line, "prepare_ms"), run: logField(line, "run_ms"), pack: logField(line, "pack_ms") }));
+  const runsOf = panelRuns.filter((r) => r.uid === uid);
   return {
     prepare: median(runsOf.map((r) => r.prepare)),
     run: median(runsOf.map((r) => r.run)),
