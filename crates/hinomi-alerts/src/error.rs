@@ -24,6 +24,9 @@ pub enum AlertsError {
         found: u32,
         supported: u32,
     },
+    /// Opened for reading before the poller brought its schema up to date.
+    #[error("alert history {path} is not migrated yet")]
+    HistoryNotReady { path: String },
     #[error("alert history {path} holds a row Hinomi cannot read: {message}")]
     CorruptHistory { path: String, message: String },
     /// The board's filter text.
@@ -115,6 +118,15 @@ impl From<AlertsError> for HinomiError {
                         "アラート履歴 {path} は新しい Hinomi で書かれています (スキーマ {found}、\
                          この Hinomi が扱えるのは {supported} まで)。ファイルはそのまま残し、\
                          このセッションの履歴はメモリーに保持します。使うには Hinomi を更新してください。"
+                    ),
+                ),
+            ),
+            AlertsError::HistoryNotReady { path } => HinomiError::new(
+                ErrorCode::Io,
+                say(
+                    format!("The alert history {path} is still being prepared; try again shortly."),
+                    format!(
+                        "アラート履歴 {path} は準備中です。少し待ってからもう一度お試しください。"
                     ),
                 ),
             ),

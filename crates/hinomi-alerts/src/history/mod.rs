@@ -92,6 +92,35 @@ impl AlertHistory {
         Ok(history)
     }
 
+    /// Opens the history another connection keeps (the poller's) for reading only, as a
+    /// dashboard's annotations do on every refresh: no file is created, no migration runs, and
+    /// SQLite's integrity check, which reads the whole file, is left to the poller's open. A
+    /// schema newer than this build's is refused; an older one (the poller has not migrated it
+    /// yet) reads as [`AlertsError::HistoryNotReady`].
+    pub fn open_read_only(path: &Path) -> Result<Self, AlertsError> {
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| store_error(path, source))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|source| store_error(path, source))?;
+        Self::check_schema_version(&conn, path)?;
+        let found: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|source| store_error(path, source))?;
+        if usize::try_from(found).is_ok_and(|found| found < MIGRATIONS.len()) {
+            return Err(AlertsError::HistoryNotReady {
+                path: path.display().to_string(),
+            });
+        }
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
     /// A history kept in memory only, for a session whose file cannot be used (written by a
     /// newer Hinomi, or on a read-only disk): the board and notifications keep working.
     pub fn in_memory() -> Result<Self, AlertsError> {

@@ -275,3 +275,80 @@ fn a_damaged_page_is_caught_by_the_integrity_check() {
     assert!(recovered.is_some());
     assert!(history.open_episodes().unwrap().is_empty());
 }
+
+/// The main file and its WAL, byte for byte.
+fn files_of(path: &Path) -> (Vec<u8>, Option<Vec<u8>>) {
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    (std::fs::read(path).unwrap(), std::fs::read(wal).ok())
+}
+
+#[test]
+fn a_read_only_open_sees_the_writers_episodes_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alerts.sqlite");
+    let mut writer = AlertHistory::open(&path).unwrap();
+    let first = poll(
+        &mut writer,
+        &Snapshot::default(),
+        vec![alert("A", AlertState::Firing)],
+        at(1),
+    );
+    let before = files_of(&path);
+
+    let reader = AlertHistory::open_read_only(&path).unwrap();
+    let seen = reader.since(at(0), 100).unwrap();
+    assert_eq!(seen, writer.since(at(0), 100).unwrap());
+    assert_eq!(
+        seen.iter()
+            .map(|e| e.alertname.as_str())
+            .collect::<Vec<_>>(),
+        ["A"]
+    );
+    assert_eq!(files_of(&path), before, "reading changed the files");
+
+    // The writer goes on beside the open reader, which sees its next poll.
+    poll(
+        &mut writer,
+        &first,
+        vec![
+            alert("A", AlertState::Firing),
+            alert("B", AlertState::Firing),
+        ],
+        at(2),
+    );
+    assert_eq!(reader.since(at(0), 100).unwrap().len(), 2);
+}
+
+#[test]
+fn a_read_only_open_creates_no_file_and_refuses_schemas_it_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.sqlite");
+    assert!(AlertHistory::open_read_only(&missing).is_err());
+    assert!(!missing.exists(), "a read-only open created the file");
+
+    // Not migrated yet: the poller has not opened it.
+    let blank = dir.path().join("blank.sqlite");
+    Connection::open(&blank)
+        .unwrap()
+        .execute_batch("CREATE TABLE placeholder (x)")
+        .unwrap();
+    let error = AlertHistory::open_read_only(&blank).err().unwrap();
+    assert!(
+        matches!(error, AlertsError::HistoryNotReady { .. }),
+        "{error:?}"
+    );
+
+    // Written by a newer Hinomi.
+    let newer = dir.path().join("newer.sqlite");
+    drop(AlertHistory::open(&newer).unwrap());
+    let version = i64::try_from(MIGRATIONS.len()).unwrap() + 1;
+    Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", version)
+        .unwrap();
+    let error = AlertHistory::open_read_only(&newer).err().unwrap();
+    assert!(
+        matches!(error, AlertsError::SchemaTooNew { .. }),
+        "{error:?}"
+    );
+}

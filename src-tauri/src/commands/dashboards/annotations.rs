@@ -81,8 +81,12 @@ async fn alert_spans(
         return Ok(Vec::new());
     }
     let since = ms_to_utc(window.from_ms);
-    let episodes =
-        blocking(move || Ok(AlertHistory::open(&path)?.since(since, MAX_EPISODES)?)).await?;
+    let episodes = blocking(move || {
+        // Read-only: the poller owns the file (creates, migrates and checks it); this runs on
+        // every dashboard refresh.
+        Ok(AlertHistory::open_read_only(&path)?.since(since, MAX_EPISODES)?)
+    })
+    .await?;
     Ok(episodes.iter().map(span).collect())
 }
 
