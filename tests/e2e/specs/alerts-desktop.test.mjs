@@ -40,6 +40,13 @@ function rule(name, severity, summary) {
 
 const rules = (...bodies) => `groups:\n- name: e2e-watches\n  rules:\n${bodies.join("")}`;
 
+// The watch rules the tests add one after another; each test keeps the earlier ones.
+const WATCH_UP = rule("E2EWatchUp", "warning", "ウォッチ: {{ $labels.job }} は稼働中");
+const SNOOZED = rule("E2ESnoozed", "warning", "スヌーズされるはず");
+const CONTROL = rule("E2EControl", "warning", "スヌーズされない対照");
+const QUIET_WARNING = rule("E2EQuietWarning", "warning", "おやすみモード中の warning");
+const LOUD_CRITICAL = rule("E2ELoudCritical", "critical", "おやすみモード中の critical");
+
 async function setRules(browser, text) {
   const editor = await browser.$('[data-testid="watch-rules-text"]');
   await editor.waitForDisplayed({ timeout: 10_000 });
@@ -69,6 +76,15 @@ async function openTab(browser, tab) {
 
 function summaries(notifications, prefix) {
   return notifications.records().filter((r) => r.summary.startsWith(prefix));
+}
+
+/** The notifications whose summary starts with `prefix`, once there is one (a group is told
+ * one group_wait, 30 s, after it was first seen). */
+function waitUntilTold(notifications, prefix) {
+  return waitFor(`a notification for ${prefix}`, () => {
+    const found = summaries(notifications, prefix);
+    return found.length > 0 ? found : null;
+  }, { timeoutMs: 60_000, intervalMs: 1000 });
 }
 
 describe("Alerts on the desktop", () => {
@@ -106,7 +122,7 @@ describe("Alerts on the desktop", () => {
     assert.equal(await (await browser.$('[data-testid="watch-rules-save"]')).isEnabled(), false);
     await screenshot(browser, "alerts-watch-rules-problem");
 
-    await setRules(browser, rules(rule("E2EWatchUp", "warning", "ウォッチ: {{ $labels.job }} は稼働中")));
+    await setRules(browser, rules(WATCH_UP));
     await saveRules(browser);
     const status = await browser.$('[data-testid="watch-rule-row"][data-rule="E2EWatchUp"]');
     await waitFor("the rule evaluated", async () => (await status.isExisting()) && /1/.test(await status.getText()), {
@@ -126,10 +142,7 @@ describe("Alerts on the desktop", () => {
     await screenshot(browser, "alerts-watch-rule-on-board");
 
     // The same notification path as server alerts: one popup after group_wait (30s).
-    const told = await waitFor("the watch rule's notification", async () => {
-      const found = summaries(notifications, "E2EWatchUp");
-      return found.length > 0 ? found : null;
-    }, { timeoutMs: 60_000, intervalMs: 1000 });
+    const told = await waitUntilTold(notifications, "E2EWatchUp");
     assert.equal(told[0].summary, "E2EWatchUp: 1 firing (warning)");
     assert.equal(told[0].body, "ウォッチ: prometheus は稼働中");
     assert.equal(told[0].hints.urgency, 1);
@@ -138,13 +151,7 @@ describe("Alerts on the desktop", () => {
   it("keeps a snoozed group quiet, and after a restart neither repeats nor forgets", async () => {
     let { browser } = app;
     await openTab(browser, "watch");
-    await setRules(
-      browser,
-      rules(
-        rule("E2EWatchUp", "warning", "ウォッチ: {{ $labels.job }} は稼働中"),
-        rule("E2ESnoozed", "warning", "スヌーズされるはず"),
-      ),
-    );
+    await setRules(browser, rules(WATCH_UP, SNOOZED, CONTROL));
     await saveRules(browser);
     await openTab(browser, "board");
     const header = '[data-testid="alert-group"][data-alertname="E2ESnoozed"]';
@@ -154,7 +161,9 @@ describe("Alerts on the desktop", () => {
     await (await browser.$(`${header} [data-testid="alert-group-snooze-4h"]`)).click();
     await (await browser.$(`${header} [data-testid="alert-group-snoozed"]`)).waitForDisplayed({ timeout: 10_000 });
     await screenshot(browser, "alerts-group-snoozed");
-    await sleep(40_000);
+    // The control group started in the same poll with the same group_wait: once it is told, the
+    // snoozed one would have been too.
+    await waitUntilTold(notifications, "E2EControl");
     assert.deepEqual(summaries(notifications, "E2ESnoozed"), [], "a snoozed group is not notified");
 
     // Restart on the same files.
@@ -167,12 +176,16 @@ describe("Alerts on the desktop", () => {
     await (await browser.$(`${header} [data-testid="alert-group-snoozed"]`)).waitForDisplayed({ timeout: 30_000 });
     await (await browser.$('[data-testid="alert-group"][data-alertname="E2EWatchUp"]')).waitForDisplayed();
     await screenshot(browser, "alerts-snooze-after-restart");
-    // Longer than group_wait: a planner that forgot would tell both groups again by now.
-    await sleep(45_000);
+    // A group first seen after the restart is told one group_wait after that; a planner that
+    // forgot what it had told would have told the three older groups again by then.
+    await openTab(browser, "watch");
+    await setRules(browser, rules(WATCH_UP, SNOOZED, CONTROL, rule("E2EAfterRestart", "warning", "再起動後の新しいグループ")));
+    await saveRules(browser);
+    await waitUntilTold(notifications, "E2EAfterRestart");
     const after = notifications.records().slice(before);
     assert.deepEqual(
       after.map((r) => r.summary),
-      [],
+      ["E2EAfterRestart: 1 firing (warning)"],
       "nothing told again after the restart",
     );
   });
@@ -197,17 +210,14 @@ describe("Alerts on the desktop", () => {
     await setRules(
       browser,
       rules(
-        rule("E2EWatchUp", "warning", "ウォッチ: {{ $labels.job }} は稼働中"),
-        rule("E2ESnoozed", "warning", "スヌーズされるはず"),
-        rule("E2EQuietWarning", "warning", "おやすみモード中の warning"),
-        rule("E2ELoudCritical", "critical", "おやすみモード中の critical"),
+        WATCH_UP,
+        SNOOZED,
+        QUIET_WARNING,
+        LOUD_CRITICAL,
       ),
     );
     await saveRules(browser);
-    const critical = await waitFor("the critical group told through do-not-disturb", async () => {
-      const found = summaries(notifications, "E2ELoudCritical");
-      return found.length > 0 ? found : null;
-    }, { timeoutMs: 60_000, intervalMs: 1000 });
+    const critical = await waitUntilTold(notifications, "E2ELoudCritical");
     assert.equal(critical[0].hints.urgency, 2);
     // Both groups started together; give the warning one the same time and more.
     await sleep(5_000);
@@ -237,10 +247,10 @@ describe("Alerts on the desktop", () => {
     await setRules(
       browser,
       rules(
-        rule("E2EWatchUp", "warning", "ウォッチ: {{ $labels.job }} は稼働中"),
-        rule("E2ESnoozed", "warning", "スヌーズされるはず"),
-        rule("E2EQuietWarning", "warning", "おやすみモード中の warning"),
-        rule("E2ELoudCritical", "critical", "おやすみモード中の critical"),
+        WATCH_UP,
+        SNOOZED,
+        QUIET_WARNING,
+        LOUD_CRITICAL,
         rule("E2EWindowClosed", "critical", "ウィンドウを閉じても通知"),
       ),
     );
