@@ -106,10 +106,7 @@ impl AlertHistory {
         .map_err(|source| store_error(path, source))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(|source| store_error(path, source))?;
-        Self::check_schema_version(&conn, path)?;
-        let found: i64 = conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-            .map_err(|source| store_error(path, source))?;
+        let found = Self::check_schema_version(&conn, path)?;
         if usize::try_from(found).is_ok_and(|found| found < MIGRATIONS.len()) {
             return Err(AlertsError::HistoryNotReady {
                 path: path.display().to_string(),
@@ -133,8 +130,9 @@ impl AlertHistory {
         Ok(history)
     }
 
-    /// Refuses a schema newer than this build's, before anything is written.
-    fn check_schema_version(conn: &Connection, path: &Path) -> Result<(), AlertsError> {
+    /// Refuses a schema newer than this build's, before anything is written; the version found
+    /// (how many migrations have run) otherwise.
+    fn check_schema_version(conn: &Connection, path: &Path) -> Result<i64, AlertsError> {
         let found: i64 = conn
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .map_err(|source| store_error(path, source))?;
@@ -146,7 +144,7 @@ impl AlertHistory {
                 supported: u32::try_from(supported).unwrap_or(u32::MAX),
             });
         }
-        Ok(())
+        Ok(found)
     }
 
     /// SQLite's own structural check; a torn or overwritten file fails it.
