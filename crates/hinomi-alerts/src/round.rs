@@ -142,11 +142,21 @@ pub fn round_budget(interval: Duration) -> Duration {
     (interval * 3 / 5).clamp(Duration::from_millis(500), Duration::from_secs(10))
 }
 
+/// How long a resolved alert episode is kept. Dashboards' alert annotations and an alert's own
+/// history read back through it; without a limit the file, and the integrity check every start
+/// runs over it, only grow (about 600 bytes an episode).
+pub const HISTORY_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(90);
+
+/// How often the loop forgets episodes past [`HISTORY_RETENTION`]: at its first poll, then daily.
+const PRUNE_EVERY: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
 /// The loop's own state between rounds.
 pub struct PollLoop<H> {
     host: H,
     history_path: PathBuf,
     clock: Arc<dyn Clock>,
+    /// When the history is next pruned; `None` until the first poll.
+    next_prune: Option<DateTime<Utc>>,
     poller: Option<AlertPoller>,
     polled_datasources: Vec<Datasource>,
     polled_secrets: u64,
@@ -162,6 +172,7 @@ impl<H: RoundHost> PollLoop<H> {
             history_path,
             routes: RouteTreeCache::new(clock.clone()),
             clock,
+            next_prune: None,
             poller: None,
             polled_datasources: Vec::new(),
             polled_secrets: hinomi_core::secrets::generation(),
@@ -301,6 +312,7 @@ impl<H: RoundHost> PollLoop<H> {
         summary.stale = Staleness::from_health(&outcome.sources).summary(&alerts);
         let deliver = self.tick_planner(runtime, &alerts, &outcome.sources, settings);
         save_planner(runtime, poller, outcome.at);
+        self.prune_history(poller, outcome.at);
         let changed =
             !outcome.changes.is_empty() || self.last_health.as_deref() != Some(health.as_str());
         self.last_health = Some(health);
@@ -339,6 +351,24 @@ impl<H: RoundHost> PollLoop<H> {
             return Vec::new();
         }
         outcome.deliver
+    }
+
+    /// Forgets the episodes that resolved more than [`HISTORY_RETENTION`] ago, once a day.
+    fn prune_history(&mut self, poller: &mut AlertPoller, now: DateTime<Utc>) {
+        if self.next_prune.is_some_and(|next| now < next) {
+            return;
+        }
+        self.next_prune = Some(now + PRUNE_EVERY);
+        match poller
+            .history_mut()
+            .forget_resolved_before(now - HISTORY_RETENTION)
+        {
+            Ok(0) => {}
+            Ok(forgotten) => {
+                tracing::info!(forgotten, "alert episodes past the retention forgotten")
+            }
+            Err(error) => tracing::warn!(%error, "alert history not pruned"),
+        }
     }
 
     /// Opens the history and the poller on it. A damaged history file is moved aside and

@@ -269,6 +269,37 @@ async fn the_planner_memory_survives_a_new_loop_on_the_same_history() {
     assert!(told.is_empty(), "told again after the restart: {told:?}");
 }
 
+#[tokio::test]
+async fn resolved_episodes_are_forgotten_once_past_the_retention_and_not_before() {
+    let mut rig = rig(5);
+    let fingerprint = alert("DiskFull").fingerprint;
+    let episodes = |rig: &Rig| {
+        let poller = rig.poll.poller.as_ref().expect("the history is open");
+        poller.history().of_alert(&fingerprint).unwrap()
+    };
+    rig.poll.round(&rig.runtime).await;
+    // It resolves now; a second alert stays firing throughout and is never forgotten.
+    *rig.firing.lock().unwrap() = vec![alert("StillBurning")];
+    rig.clock.advance(Duration::from_secs(5));
+    rig.poll.round(&rig.runtime).await;
+    let resolved = episodes(&rig);
+    assert_eq!(resolved.len(), 1);
+    assert!(resolved[0].resolved_at.is_some());
+
+    // A day short of the retention: the daily prune runs and keeps it.
+    let day = Duration::from_secs(24 * 3600);
+    rig.clock.advance(day * 89);
+    rig.poll.round(&rig.runtime).await;
+    assert_eq!(episodes(&rig).len(), 1, "kept inside the retention");
+    // Past it: the next daily prune forgets it, and only it.
+    rig.clock.advance(day * 2);
+    rig.poll.round(&rig.runtime).await;
+    assert!(episodes(&rig).is_empty(), "forgotten past the retention");
+    let burning = alert("StillBurning").fingerprint;
+    let poller = rig.poll.poller.as_ref().unwrap();
+    assert_eq!(poller.history().of_alert(&burning).unwrap().len(), 1);
+}
+
 /// The keyring as the endpoint cache sees it, counting its reads.
 #[derive(Default)]
 struct CountingKeyring {
