@@ -132,6 +132,14 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             "SERIES_FRAME_MAGIC",
             magic(hinomi_prometheus::downsample::FRAME_MAGIC),
         )
+        .constant(
+            "NARROW_VALUE_GAP",
+            hinomi_prometheus::decimal_column::NARROW_GAP,
+        )
+        .constant(
+            "NARROW_VALUE_MAX_DECIMALS",
+            hinomi_prometheus::decimal_column::MAX_DECIMALS,
+        )
 }
 
 /// A frame's four-byte magic word as text.

@@ -7,9 +7,11 @@
 //! the same as with all points (Jugel et al., "M4: A Visualization-Oriented Time Series Data
 //! Aggregation", VLDB 2014).
 //!
-//! The result travels to the UI as one binary frame (columnar little-endian f64 arrays that
-//! JavaScript views as `Float64Array` without parsing) instead of JSON numbers.
+//! The result travels to the UI as one binary frame (columnar little-endian arrays that
+//! JavaScript views as typed arrays without parsing: f64, or i32 decimals when that is exact)
+//! instead of JSON numbers.
 
+use crate::decimal_column;
 use crate::query::Series;
 use serde::Serialize;
 use specta::Type;
@@ -82,6 +84,11 @@ pub struct SeriesFrameEntry<'a> {
     /// How many points Prometheus returned before downsampling.
     #[specta(type = u32)]
     source_points: usize,
+    /// Set when this series' values are i32s to divide by 10^decimals (i32::MIN for NaN),
+    /// padded to 8 bytes; f64s otherwise (`decimal_column`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[specta(optional, type = Option<u8>)]
+    decimals: Option<u8>,
 }
 
 /// The JSON header of an HNM1 frame (exported to TypeScript too).
@@ -101,11 +108,12 @@ pub struct SeriesFrameHeader<'a> {
 pub const FRAME_MAGIC: &[u8; 4] = b"HNM1";
 
 /// Downsamples the first `max_series` series to `width` columns and encodes the frame:
-/// `"HNM1" | u32 header length | header JSON | zero padding to 8 | data`, little-endian f64
-/// columns so each is an aligned `Float64Array` view in JS. The data is, per series, its
+/// `"HNM1" | u32 header length | header JSON | zero padding to 8 | data`, little-endian
+/// columns, each 8-aligned so it is a typed-array view in JS. The data is, per series, its f64
 /// timestamps then its values; or, when the series share one time grid (a range query on a
-/// step grid), the grid's timestamps once, then per series its values on the grid
-/// (`grid_points` in the header).
+/// step grid), the grid's f64 timestamps once, then per series its values on the grid
+/// (`grid_points` in the header). Values are f64, or i32 decimals padded to 8 bytes when the
+/// series' header entry has `decimals` ([`decimal_column`]).
 pub fn encode_frame(
     series: &[Series],
     start: f64,
@@ -131,51 +139,104 @@ pub fn encode_frame(
         })
         .collect();
     let grid = shared_grid(&reduced);
+    // Each series' values as the frame carries them: on the grid when there is one, and as
+    // i32 decimals when that loses nothing (`decimal_column`), which halves their bytes.
+    let values: Vec<ValueColumn<'_>> = reduced
+        .iter()
+        .map(|(timestamps, values)| {
+            let on_the_grid = match &grid {
+                Some(grid) if timestamps[..] != grid[..] => {
+                    Cow::Owned(on_grid(grid, timestamps, values))
+                }
+                _ => Cow::Borrowed(&values[..]),
+            };
+            match decimal_column::narrow(&on_the_grid) {
+                Some((decimals, ints)) => ValueColumn::Narrow { decimals, ints },
+                None => ValueColumn::Wide(on_the_grid),
+            }
+        })
+        .collect();
     let header = SeriesFrameHeader {
         series: shown
             .iter()
             .zip(&reduced)
-            .map(|(s, (t, _))| SeriesFrameEntry {
+            .zip(&values)
+            .map(|((s, (t, _)), column)| SeriesFrameEntry {
                 labels: &s.labels,
                 points: grid.as_ref().map_or(t.len(), |g| g.len()),
                 source_points: s.timestamps.len(),
+                decimals: match column {
+                    ValueColumn::Narrow { decimals, .. } => Some(*decimals),
+                    ValueColumn::Wide(_) => None,
+                },
             })
             .collect(),
         truncated_series: series.len() - shown.len(),
         grid_points: grid.as_ref().map(|g| g.len()),
     };
     let header_json = serde_json::to_vec(&header).unwrap_or_else(|_| b"{}".to_vec());
-    let numbers: usize = match &grid {
-        Some(grid) => grid.len() * (reduced.len() + 1),
-        None => reduced.iter().map(|(t, v)| t.len() + v.len()).sum(),
-    };
-    let mut frame = Vec::with_capacity(8 + header_json.len() + 8 + numbers * 8);
+    let data_bytes: usize = grid.as_ref().map_or(0, |g| g.len() * 8)
+        + reduced
+            .iter()
+            .zip(&values)
+            .map(|((t, _), column)| {
+                let own_timestamps = if grid.is_some() { 0 } else { t.len() * 8 };
+                own_timestamps + column.padded_bytes()
+            })
+            .sum::<usize>();
+    let mut frame = Vec::with_capacity(8 + header_json.len() + 8 + data_bytes);
     frame.extend_from_slice(FRAME_MAGIC);
     frame.extend_from_slice(&(header_json.len() as u32).to_le_bytes());
     frame.extend_from_slice(&header_json);
-    while frame.len() % 8 != 0 {
-        frame.push(0);
+    pad8(&mut frame);
+    if let Some(grid) = &grid {
+        append_le(&mut frame, grid);
     }
-    match &grid {
-        Some(grid) => {
-            append_le(&mut frame, grid);
-            for (timestamps, values) in &reduced {
-                if timestamps[..] == grid[..] {
-                    append_le(&mut frame, values);
-                } else {
-                    append_le(&mut frame, &on_grid(grid, timestamps, values));
-                }
-            }
+    for ((timestamps, _), column) in reduced.iter().zip(&values) {
+        if grid.is_none() {
+            append_le(&mut frame, timestamps);
         }
-        None => {
-            for (timestamps, values) in &reduced {
-                for column in [timestamps, values] {
-                    append_le(&mut frame, column);
-                }
-            }
-        }
+        column.append_to(&mut frame);
     }
     frame
+}
+
+/// One series' values in the frame: f64, or i32 with decimals (`decimal_column`), padded so
+/// the next column starts 8-aligned.
+enum ValueColumn<'a> {
+    Wide(Cow<'a, [f64]>),
+    Narrow { decimals: u8, ints: Vec<i32> },
+}
+
+impl ValueColumn<'_> {
+    fn padded_bytes(&self) -> usize {
+        match self {
+            ValueColumn::Wide(values) => values.len() * 8,
+            ValueColumn::Narrow { ints, .. } => (ints.len() * 4).div_ceil(8) * 8,
+        }
+    }
+
+    fn append_to(&self, frame: &mut Vec<u8>) {
+        match self {
+            ValueColumn::Wide(values) => append_le(frame, values),
+            ValueColumn::Narrow { ints, .. } => {
+                if cfg!(target_endian = "little") {
+                    frame.extend_from_slice(bytemuck::cast_slice(ints));
+                } else {
+                    for k in ints {
+                        frame.extend_from_slice(&k.to_le_bytes());
+                    }
+                }
+                pad8(frame);
+            }
+        }
+    }
+}
+
+fn pad8(frame: &mut Vec<u8>) {
+    while !frame.len().is_multiple_of(8) {
+        frame.push(0);
+    }
 }
 
 /// The one time grid every series' timestamps lie on (their union), when sending it once and
@@ -333,10 +394,37 @@ mod tests {
                     .unwrap(),
             )
         };
-        assert_eq!([f(0), f(1), f(2), f(3)], [1.0, 2.0, 10.0, 20.0]);
-        assert_eq!(f(4), 1.0);
-        assert!(f(5).is_nan());
-        assert_eq!(frame.len(), data_start + 6 * 8);
+        let i32_at = |byte: usize| {
+            i32::from_le_bytes(
+                frame[data_start + byte..data_start + byte + 4]
+                    .try_into()
+                    .unwrap(),
+            )
+        };
+        // Series 1: f64 timestamps, then its whole-number values as i32s (no decimals).
+        assert_eq!([f(0), f(1)], [1.0, 2.0]);
+        assert_eq!(header["series"][0]["decimals"], 0);
+        assert_eq!([i32_at(16), i32_at(20)], [10, 20]);
+        // Series 2: one timestamp, then its NaN as the gap marker, padded to 8 bytes.
+        assert_eq!(f(3), 1.0);
+        assert_eq!(i32_at(32), decimal_column::NARROW_GAP);
+        assert_eq!(i32_at(36), 0, "zero padding");
+        assert_eq!(frame.len(), data_start + 5 * 8);
+    }
+
+    #[test]
+    fn values_that_are_not_short_decimals_stay_f64() {
+        let series = vec![Series {
+            labels: BTreeMap::new(),
+            timestamps: vec![1.0, 2.0],
+            values: vec![1.0 / 3.0, 0.5],
+        }];
+        let frame = encode_frame(&series, 0.0, 3.0, 100, 10);
+        let (header, numbers) = split(&frame);
+        assert!(header["series"][0].get("decimals").is_none(), "{header}");
+        assert_eq!(numbers, [1.0, 2.0, 1.0 / 3.0, 0.5]);
+        let header_len = u32::from_le_bytes(frame[4..8].try_into().unwrap()) as usize;
+        assert_eq!(frame.len(), (8 + header_len).div_ceil(8) * 8 + 4 * 8);
     }
 
     fn on_step_grid(labels: &str, timestamps: &[f64], values: &[f64]) -> Series {
@@ -347,15 +435,42 @@ mod tests {
         }
     }
 
-    /// The header and the f64s after it.
+    /// The header and the numbers after it, each column read as its header says (f64, or i32
+    /// decimals padded to 8 bytes), written here rather than with `frame_decode` so the layout
+    /// is pinned twice.
     fn split(frame: &[u8]) -> (serde_json::Value, Vec<f64>) {
         let header_len = u32::from_le_bytes(frame[4..8].try_into().unwrap()) as usize;
-        let header = serde_json::from_slice(&frame[8..8 + header_len]).unwrap();
-        let data_start = (8 + header_len).div_ceil(8) * 8;
-        let numbers = frame[data_start..]
-            .chunks_exact(8)
-            .map(|b| f64::from_le_bytes(b.try_into().unwrap()))
-            .collect();
+        let header: serde_json::Value = serde_json::from_slice(&frame[8..8 + header_len]).unwrap();
+        let mut at = (8 + header_len).div_ceil(8) * 8;
+        let mut numbers = Vec::new();
+        let wide = |at: &mut usize, n: usize, numbers: &mut Vec<f64>| {
+            for _ in 0..n {
+                numbers.push(f64::from_le_bytes(frame[*at..*at + 8].try_into().unwrap()));
+                *at += 8;
+            }
+        };
+        let grid = header["grid_points"].as_u64().map(|n| n as usize);
+        if let Some(points) = grid {
+            wide(&mut at, points, &mut numbers);
+        }
+        for entry in header["series"].as_array().unwrap() {
+            let points = entry["points"].as_u64().unwrap() as usize;
+            if grid.is_none() {
+                wide(&mut at, points, &mut numbers);
+            }
+            match entry["decimals"].as_u64() {
+                None => wide(&mut at, points, &mut numbers),
+                Some(decimals) => {
+                    for i in 0..points {
+                        let b = at + i * 4;
+                        let k = i32::from_le_bytes(frame[b..b + 4].try_into().unwrap());
+                        numbers.push(decimal_column::unscale(k, decimals as u8));
+                    }
+                    at += (points * 4).div_ceil(8) * 8;
+                }
+            }
+        }
+        assert_eq!(at, frame.len(), "every byte accounted for");
         (header, numbers)
     }
 
@@ -366,9 +481,14 @@ mod tests {
             on_step_grid("b", &[15.0, 30.0, 45.0], &[4.0, 5.0, 6.0]),
             on_step_grid("c", &[15.0, 30.0, 45.0], &[7.0, 8.0, 9.0]),
         ];
-        let (header, numbers) = split(&encode_frame(&series, 0.0, 60.0, 100, 10));
+        let frame = encode_frame(&series, 0.0, 60.0, 100, 10);
+        let (header, numbers) = split(&frame);
         assert_eq!(header["grid_points"], 3);
         assert_eq!(header["series"][2]["points"], 3);
+        // The grid as f64s (24 bytes), each series as three i32s padded to 16 bytes.
+        assert_eq!(header["series"][2]["decimals"], 0);
+        let header_len = u32::from_le_bytes(frame[4..8].try_into().unwrap()) as usize;
+        assert_eq!(frame.len(), (8 + header_len).div_ceil(8) * 8 + 24 + 3 * 16);
         assert_eq!(
             numbers,
             [

@@ -4,6 +4,7 @@
 //! answer is kept as incident evidence, so the snapshot is exactly what was on screen without
 //! asking Prometheus again (or the UI shipping the numbers back).
 
+use crate::decimal_column;
 use crate::downsample::FRAME_MAGIC;
 use crate::query::Series;
 use serde::Deserialize;
@@ -13,6 +14,9 @@ use std::collections::BTreeMap;
 struct HeaderSeries {
     labels: BTreeMap<String, String>,
     points: usize,
+    /// Set when the values are i32 decimals ([`crate::decimal_column`]).
+    #[serde(default)]
+    decimals: Option<u8>,
 }
 
 #[derive(Deserialize)]
@@ -30,16 +34,9 @@ pub fn decode_frame(frame: &[u8]) -> Option<Vec<Series>> {
     }
     let len = u32::from_le_bytes(frame[4..8].try_into().ok()?) as usize;
     let header: Header = serde_json::from_slice(frame.get(8..8 + len)?).ok()?;
-    let mut at = (8 + len).div_ceil(8) * 8;
-    let mut column = |points: usize| -> Option<Vec<f64>> {
-        let bytes = frame.get(at..at.checked_add(points.checked_mul(8)?)?)?;
-        at += bytes.len();
-        Some(
-            bytes
-                .chunks_exact(8)
-                .map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default()))
-                .collect(),
-        )
+    let mut reader = ColumnReader {
+        frame,
+        at: (8 + len).div_ceil(8) * 8,
     };
     let Some(grid_points) = header.grid_points else {
         return header
@@ -47,19 +44,19 @@ pub fn decode_frame(frame: &[u8]) -> Option<Vec<Series>> {
             .into_iter()
             .map(|s| {
                 Some(Series {
-                    timestamps: column(s.points)?,
-                    values: column(s.points)?,
+                    timestamps: reader.wide(s.points)?,
+                    values: reader.values(s.points, s.decimals)?,
                     labels: s.labels,
                 })
             })
             .collect();
     };
-    let grid = column(grid_points)?;
+    let grid = reader.wide(grid_points)?;
     header
         .series
         .into_iter()
         .map(|s| {
-            let values = column(grid_points)?;
+            let values = reader.values(grid_points, s.decimals)?;
             // The grid's NaN fillers were gaps in the chart, as a NaN sample is: left out.
             let (timestamps, values) = grid
                 .iter()
@@ -74,6 +71,49 @@ pub fn decode_frame(frame: &[u8]) -> Option<Vec<Series>> {
             })
         })
         .collect()
+}
+
+/// Reads the frame's columns in order; `None` past the end.
+struct ColumnReader<'a> {
+    frame: &'a [u8],
+    at: usize,
+}
+
+impl ColumnReader<'_> {
+    fn take(&mut self, bytes: usize) -> Option<&[u8]> {
+        let taken = self.frame.get(self.at..self.at.checked_add(bytes)?)?;
+        self.at += bytes.div_ceil(8) * 8;
+        Some(taken)
+    }
+
+    fn wide(&mut self, points: usize) -> Option<Vec<f64>> {
+        let bytes = self.take(points.checked_mul(8)?)?;
+        Some(
+            bytes
+                .chunks_exact(8)
+                .map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default()))
+                .collect(),
+        )
+    }
+
+    fn values(&mut self, points: usize, decimals: Option<u8>) -> Option<Vec<f64>> {
+        let Some(decimals) = decimals else {
+            return self.wide(points);
+        };
+        if decimals > decimal_column::MAX_DECIMALS {
+            return None;
+        }
+        let bytes = self.take(points.checked_mul(4)?)?;
+        Some(
+            bytes
+                .chunks_exact(4)
+                .map(|b| {
+                    let k = i32::from_le_bytes(b.try_into().unwrap_or_default());
+                    decimal_column::unscale(k, decimals)
+                })
+                .collect(),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -94,9 +134,22 @@ mod tests {
                 timestamps: vec![1.0],
                 values: vec![7.0],
             },
+            // A rate's digits keep the f64 column, between two narrowed series.
+            Series {
+                labels: BTreeMap::new(),
+                timestamps: vec![1.0, 2.0],
+                values: vec![1.0 / 60.0, 0.1],
+            },
+            Series {
+                labels: BTreeMap::new(),
+                timestamps: vec![5.0],
+                values: vec![123.456],
+            },
         ];
         let decoded = decode_frame(&encode_frame(&series, 0.0, 4.0, 100, 10)).unwrap();
-        assert_eq!(decoded.len(), 2);
+        assert_eq!(decoded.len(), 4);
+        assert_eq!(decoded[2], series[2]);
+        assert_eq!(decoded[3], series[3]);
         assert_eq!(decoded[0].labels, series[0].labels);
         assert_eq!(decoded[0].timestamps, vec![1.0, 2.0, 3.0]);
         assert_eq!(decoded[0].values[0], 0.5);

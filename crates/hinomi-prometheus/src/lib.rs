@@ -8,6 +8,7 @@
 //! [`PrometheusClient::query_instant`] (watch rules).
 
 mod api;
+pub mod decimal_column;
 pub mod downsample;
 mod error;
 pub mod frame_decode;

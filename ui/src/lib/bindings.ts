@@ -233,6 +233,10 @@ export const events = {
 };
 
 /* Constants */
+export const NARROW_VALUE_GAP = -2147483648 as const;
+
+export const NARROW_VALUE_MAX_DECIMALS = 9 as const;
+
 export const PANEL_FRAME_MAGIC = "HNP1" as const;
 
 export const SERIES_FRAME_MAGIC = "HNM1" as const;
@@ -1599,6 +1603,11 @@ export type SeriesFrameEntry = {
 	points: number,
 	/**  How many points Prometheus returned before downsampling. */
 	source_points: number,
+	/**
+	 *  Set when this series' values are i32s to divide by 10^decimals (i32::MIN for NaN),
+	 *  padded to 8 bytes; f64s otherwise (`decimal_column`).
+	 */
+	decimals?: number | null,
 };
 
 /**  The JSON header of an HNM1 frame (exported to TypeScript too). */

@@ -6,5 +6,6 @@
 mod auth;
 mod errors;
 mod faults;
+mod frame_fixture;
 mod range_stream;
 mod real_prometheus;

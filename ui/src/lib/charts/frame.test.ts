@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodePanelFrame, decodeSeriesFrame, encodePanelFrame, encodeSeriesFrame, FrameError } from "./frame";
 
@@ -40,6 +42,61 @@ describe("series frames", () => {
     expect(b!.sourcePoints).toBe(2);
     expect(b!.values.buffer).toBe(bytes.buffer);
     expect(() => decodeSeriesFrame(bytes.buffer as ArrayBuffer, 0, bytes.length - 8)).toThrow(FrameError);
+  });
+
+  it("widens narrow (i32 decimal) columns beside f64 ones, NaN for the gap marker", () => {
+    const bytes = encodeSeriesFrame([
+      { labels: { i: "0" }, timestamps: [1, 2, 3], values: [0.1, NaN, -123.456], decimals: 3 },
+      { labels: { i: "1" }, timestamps: [1, 2, 3], values: [1 / 3, 2, 3] },
+      { labels: { i: "2" }, timestamps: [4], values: [7], decimals: 0 },
+    ]);
+    const frame = decodeSeriesFrame(bytes.buffer as ArrayBuffer);
+    const [a, b, c] = frame.series;
+    expect(a!.values).toBeInstanceOf(Float64Array);
+    expect(a!.values[0]).toBe(0.1);
+    expect(a!.values[1]).toBeNaN();
+    expect(a!.values[2]).toBe(-123.456);
+    expect(Array.from(b!.timestamps)).toEqual([1, 2, 3]);
+    expect(Array.from(b!.values)).toEqual([1 / 3, 2, 3]);
+    expect(b!.values.buffer).toBe(bytes.buffer);
+    expect(Array.from(c!.timestamps)).toEqual([4]);
+    expect(Array.from(c!.values)).toEqual([7]);
+    // A narrow column is padded to 8 bytes, and a cut one is refused.
+    expect(() => decodeSeriesFrame(bytes.buffer as ArrayBuffer, 0, bytes.length - 8)).toThrow(FrameError);
+  });
+
+  it("reads Rust's frame of Prometheus's value text back to exactly the doubles the text parses to", () => {
+    // narrow-frame.bin is written by the Rust encoder from narrow-frame.json
+    // (crates/hinomi-prometheus/tests/it/frame_fixture.rs checks it is current).
+    const input = JSON.parse(readFileSync(join(__dirname, "testing/narrow-frame.json"), "utf8")) as {
+      series: { labels: Record<string, string>; timestamps: number[]; values: string[] }[];
+    };
+    const file = readFileSync(join(__dirname, "testing/narrow-frame.bin"));
+    const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
+    const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, new DataView(buffer).getUint32(4, true)))) as {
+      series: { decimals?: number }[];
+    };
+    // The fixture holds both kinds of column, so this test reads both.
+    expect(header.series.filter((s) => s.decimals !== undefined).length).toBeGreaterThanOrEqual(3);
+    expect(header.series.some((s) => s.decimals === undefined)).toBe(true);
+
+    const frame = decodeSeriesFrame(buffer);
+    expect(frame.series).toHaveLength(input.series.length);
+    input.series.forEach((sent, i) => {
+      const got = frame.series[i]!;
+      expect(got.labels).toEqual(sent.labels);
+      sent.timestamps.forEach((t, j) => {
+        const at = Array.from(got.timestamps).indexOf(t);
+        expect(at).toBeGreaterThanOrEqual(0);
+        const expected = Number(sent.values[j]);
+        // Object.is: bit for bit, so -0 stays -0 and NaN is NaN.
+        expect(Object.is(got.values[at], expected), `${sent.labels.kind}: ${sent.values[j]} read as ${got.values[at]}`).toBe(true);
+      });
+      // Grid points the series does not have are NaN.
+      Array.from(got.timestamps).forEach((t, at) => {
+        if (!sent.timestamps.includes(t)) expect(got.values[at]).toBeNaN();
+      });
+    });
   });
 
   it("refuses something that is not a frame", () => {

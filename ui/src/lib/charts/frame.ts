@@ -1,18 +1,23 @@
-// Decodes the binary answers of `runPanel` without copying the numbers: every column is a
-// Float64Array view straight into the ArrayBuffer the IPC layer handed over.
+// Decodes the binary answers of `runPanel` without parsing the numbers: every f64 column is a
+// Float64Array view straight into the ArrayBuffer the IPC layer handed over, and a narrow
+// (i32 decimal) column is widened once into its own Float64Array.
 //
 // Panel frame: "HNP1" | u32 LE header length | header JSON {queries:[…]} | pad to 8 | one
 // series frame per successful query at the 8-aligned `offset` its header names.
 // Series frame: "HNM1" | u32 LE header length | header JSON {series:[{labels, points,
-// source_points}], truncated_series, grid_points?} | pad to 8 | per series: f64 timestamps,
-// f64 values; or, when the header has `grid_points` (the series share one time grid, as a range
-// query's do), the grid's f64 timestamps once, then per series its f64 values on the grid (NaN
-// where it has no point). Every series of such a frame exposes the same grid Float64Array as
-// its `timestamps`, so uPlot gets one x column without a copy.
+// source_points, decimals?}], truncated_series, grid_points?} | pad to 8 | per series: f64
+// timestamps, then its values; or, when the header has `grid_points` (the series share one time
+// grid, as a range query's do), the grid's f64 timestamps once, then per series its values on
+// the grid (NaN where it has no point). Every series of such a frame exposes the same grid
+// Float64Array as its `timestamps`, so uPlot gets one x column without a copy. Values are f64
+// views; a series whose header has `decimals` sends them as i32s (half the bytes over the IPC)
+// that are read back exactly into a Float64Array. Every column starts 8-aligned.
 // The header types and magic words are generated from the Rust that writes them
 // (hinomi-metrics `frame.rs`, hinomi-prometheus `downsample.rs`) into bindings.ts.
 
 import {
+  NARROW_VALUE_GAP,
+  NARROW_VALUE_MAX_DECIMALS,
   PANEL_FRAME_MAGIC,
   SERIES_FRAME_MAGIC,
   type HinomiError,
@@ -72,31 +77,76 @@ function readHeader(buffer: ArrayBuffer, offset: number, magic: string): { heade
   return { header, dataStart };
 }
 
+// 10^d for every decimals count a narrow column may name, as literals so each is the exact
+// double Rust divides by (`decimal_column.rs`); `10 ** d` is not promised to be exact.
+const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9] as const;
+
+/** Reads the frame's columns in order, each starting 8-aligned. */
+class ColumnReader {
+  /** Where the narrow columns are widened to: one allocation for the frame, not one a series. */
+  private readonly widened: Float64Array;
+  private widenedAt = 0;
+
+  constructor(
+    private readonly buffer: ArrayBuffer,
+    private at: number,
+    private readonly end: number,
+    narrowPoints: number,
+  ) {
+    this.widened = new Float64Array(narrowPoints);
+  }
+
+  private take(bytes: number): number {
+    if (this.at + bytes > this.end) throw new FrameError("series data runs past the end of the frame");
+    const start = this.at;
+    this.at += Math.ceil(bytes / 8) * 8;
+    return start;
+  }
+
+  /** f64s: a view, not a copy. */
+  wide(points: number): Float64Array {
+    return new Float64Array(this.buffer, this.take(points * 8), points);
+  }
+
+  /** A series' values: f64s, or i32 decimals (`decimals` set) read back as k / 10^decimals,
+   * which is bit for bit the double Prometheus's text parsed to (Rust keeps a series narrow
+   * only when that division gives every value back). */
+  values(points: number, decimals: number | null | undefined): Float64Array {
+    if (decimals === undefined || decimals === null) return this.wide(points);
+    const divisor = POWERS_OF_TEN[decimals];
+    if (divisor === undefined || decimals > NARROW_VALUE_MAX_DECIMALS) throw new FrameError(`a column cannot have ${decimals} decimals`);
+    const ints = new Int32Array(this.buffer, this.take(points * 4), points);
+    if (this.widenedAt + points > this.widened.length) throw new FrameError("more narrow values than the header counts");
+    const values = this.widened.subarray(this.widenedAt, this.widenedAt + points);
+    this.widenedAt += points;
+    for (let i = 0; i < points; i++) {
+      const k = ints[i]!;
+      values[i] = k === NARROW_VALUE_GAP ? NaN : k / divisor;
+    }
+    return values;
+  }
+}
+
 /** Decodes one HNM1 frame that starts at `offset` (a multiple of 8) of `buffer`. */
 export function decodeSeriesFrame(buffer: ArrayBuffer, offset = 0, length = buffer.byteLength - offset): SeriesFrame {
   if (offset % 8 !== 0) throw new FrameError(`frame offset ${offset} is not 8-aligned`);
   const { header, dataStart } = readHeader(buffer, offset, SERIES_FRAME_MAGIC);
   const raw = header as SeriesFrameHeader;
-  let at = dataStart;
-  const end = offset + length;
-  if (raw.grid_points !== undefined && raw.grid_points !== null) {
-    const points = raw.grid_points;
-    if (at + (raw.series.length + 1) * points * 8 > end) throw new FrameError("series data runs past the end of the frame");
-    const grid = new Float64Array(buffer, at, points);
-    at += points * 8;
-    const series = raw.series.map((s): FrameSeries => {
-      const values = new Float64Array(buffer, at, points);
-      at += points * 8;
-      return { labels: s.labels, timestamps: grid, values, sourcePoints: s.source_points };
-    });
+  const gridPoints = raw.grid_points ?? null;
+  const narrowPoints = raw.series.reduce((sum, s) => (s.decimals === undefined || s.decimals === null ? sum : sum + (gridPoints ?? s.points)), 0);
+  if (narrowPoints * 4 > length) throw new FrameError("series data runs past the end of the frame");
+  const reader = new ColumnReader(buffer, dataStart, offset + length, narrowPoints);
+  if (gridPoints !== null) {
+    const points = gridPoints;
+    const grid = reader.wide(points);
+    const series = raw.series.map(
+      (s): FrameSeries => ({ labels: s.labels, timestamps: grid, values: reader.values(points, s.decimals), sourcePoints: s.source_points }),
+    );
     return { series, truncatedSeries: raw.truncated_series };
   }
   const series: FrameSeries[] = raw.series.map((s) => {
-    const bytes = s.points * 8;
-    if (at + 2 * bytes > end) throw new FrameError("series data runs past the end of the frame");
-    const timestamps = new Float64Array(buffer, at, s.points);
-    const values = new Float64Array(buffer, at + bytes, s.points);
-    at += 2 * bytes;
+    const timestamps = reader.wide(s.points);
+    const values = reader.values(s.points, s.decimals);
     return { labels: s.labels, timestamps, values, sourcePoints: s.source_points };
   });
   return { series, truncatedSeries: raw.truncated_series };
@@ -143,26 +193,43 @@ function f64Bytes(values: ArrayLike<number>): number[] {
   return [...new Uint8Array(new Float64Array(Array.from(values)).buffer)];
 }
 
+/** Values as Rust writes a narrow column: i32 k = v·10^decimals (the gap for NaN), padded. */
+function valueBytes(values: number[], decimals: number | undefined): number[] {
+  if (decimals === undefined) return f64Bytes(values);
+  const scale = POWERS_OF_TEN[decimals]!;
+  const ints = values.map((v) => (Number.isNaN(v) ? NARROW_VALUE_GAP : Math.round(v * scale)));
+  const out = [...new Uint8Array(new Int32Array(ints).buffer)];
+  pad8(out);
+  return out;
+}
+
 export interface EncodeSeries {
   labels: Record<string, string>;
   timestamps: number[];
   values: number[];
+  /** Send the values as a narrow column with these decimals (they must be exact at it). */
+  decimals?: number;
 }
 
 /** With `grid`, the series' values must already lie on it (NaN for no point), as Rust writes
  * them when they share one time grid. */
 export function encodeSeriesFrame(series: EncodeSeries[], truncatedSeries = 0, grid?: number[]): Uint8Array {
   const header: SeriesFrameHeader = {
-    series: series.map((s) => ({ labels: s.labels, points: grid?.length ?? s.timestamps.length, source_points: s.timestamps.length })),
+    series: series.map((s) => ({
+      labels: s.labels,
+      points: grid?.length ?? s.timestamps.length,
+      source_points: s.timestamps.length,
+      ...(s.decimals !== undefined ? { decimals: s.decimals } : {}),
+    })),
     truncated_series: truncatedSeries,
     ...(grid ? { grid_points: grid.length } : {}),
   };
   const out = headerBytes(SERIES_FRAME_MAGIC, header);
   if (grid) {
     out.push(...f64Bytes(grid));
-    for (const s of series) out.push(...f64Bytes(s.values));
+    for (const s of series) out.push(...valueBytes(s.values, s.decimals));
   } else {
-    for (const s of series) out.push(...f64Bytes(s.timestamps), ...f64Bytes(s.values));
+    for (const s of series) out.push(...f64Bytes(s.timestamps), ...valueBytes(s.values, s.decimals));
   }
   return Uint8Array.from(out);
 }
