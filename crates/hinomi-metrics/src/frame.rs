@@ -9,6 +9,7 @@
 
 use hinomi_core::HinomiError;
 use hinomi_prometheus::QueryPosition;
+use hinomi_prometheus::downsample::pad8;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -54,12 +55,6 @@ pub struct PanelFrameHeader {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[specta(optional)]
     pub stale_error: Option<HinomiError>,
-}
-
-fn pad8(bytes: &mut Vec<u8>) {
-    while !bytes.len().is_multiple_of(8) {
-        bytes.push(0);
-    }
 }
 
 /// Packs the outcomes, computing each frame's offset. The header's own length changes with the

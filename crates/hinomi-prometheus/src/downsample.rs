@@ -233,7 +233,8 @@ impl ValueColumn<'_> {
     }
 }
 
-fn pad8(frame: &mut Vec<u8>) {
+/// Zero bytes up to the next multiple of 8, where every column of HNM1 and HNP1 frames starts.
+pub fn pad8(frame: &mut Vec<u8>) {
     while !frame.len().is_multiple_of(8) {
         frame.push(0);
     }

@@ -1,6 +1,6 @@
 // Decodes the binary answers of `runPanel` without parsing the numbers: every f64 column is a
 // Float64Array view straight into the ArrayBuffer the IPC layer handed over, and a narrow
-// (i32 decimal) column is widened once into its own Float64Array.
+// (i32 decimal) column is widened once, into one Float64Array shared by the frame's series.
 //
 // Panel frame: "HNP1" | u32 LE header length | header JSON {queries:[…]} | pad to 8 | one
 // series frame per successful query at the 8-aligned `offset` its header names.
