@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import { afterEach, describe, expect, it } from "vitest";
+import { flushSync } from "svelte";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { appContext } from "../../app/context.svelte";
 import { fakeTarget } from "../../testing/fakeBackend";
 import type { Datasource } from "../../lib/bindings";
@@ -44,7 +45,10 @@ async function setup() {
   return { app, backend, view, section };
 }
 
-afterEach(() => setLocale("en"));
+afterEach(() => {
+  setLocale("en");
+  vi.useRealTimers();
+});
 
 describe("TargetsView", () => {
   it("renders a healthy and a failing Prometheus side by side", async () => {
@@ -87,6 +91,39 @@ describe("TargetsView", () => {
     await targetsStore(app).refresh();
     await new Promise((r) => setTimeout(r, 50));
     expect(backend.firstPaints).toEqual(["targets"]);
+  });
+
+  it("turns the refresh button busy only for a refresh slow enough to see", async () => {
+    const { app, backend, section } = await setup();
+    await section("prod");
+    vi.useFakeTimers();
+    const button = screen.getByTestId("targets-refresh");
+    const busy = () => [button.getAttribute("aria-busy"), screen.queryByTestId("targets-refreshing") !== null];
+
+    // A quick refresh (the poll's usual case) leaves the button as it was throughout.
+    backend.state.latencyMs = 120;
+    const quick = targetsStore(app).refresh();
+    for (let t = 0; t < 120; t += 20) {
+      await vi.advanceTimersByTimeAsync(20);
+      flushSync();
+      expect(busy()).toEqual(["false", false]);
+    }
+    await quick;
+    expect(targetsStore(app).refreshing).toBe(false);
+
+    // A slow one shows the spinner from 300 ms until its answer.
+    backend.state.latencyMs = 2_000;
+    const slow = targetsStore(app).refresh();
+    await vi.advanceTimersByTimeAsync(299);
+    flushSync();
+    expect(busy()).toEqual(["false", false]);
+    await vi.advanceTimersByTimeAsync(1);
+    flushSync();
+    expect(busy()).toEqual(["true", true]);
+    await vi.advanceTimersByTimeAsync(1_700);
+    await slow;
+    flushSync();
+    expect(busy()).toEqual(["false", false]);
   });
 
   it("recovers a failing Prometheus on the next refresh", async () => {
