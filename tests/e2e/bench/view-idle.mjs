@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { startStack, startApp, settingsFor, appBinary, sleep } from "../lib/harness.mjs";
-import { findProcessByExe, processTree, median } from "./lib/memory.mjs";
+import { findProcessByExe, processName, processTree, median } from "./lib/memory.mjs";
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const view = positional[0] ?? "targets";
@@ -21,7 +21,6 @@ const minutes = Number(positional[1] ?? 8);
 const frames = process.argv.includes("--frames");
 const SAMPLE_MS = 30_000;
 
-const comm = (pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim();
 /** User + system CPU seconds of a process (/proc/PID/stat fields 14 and 15, in clock ticks). */
 function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -36,7 +35,7 @@ const stack = await startStack({ scrapeInterval: "5s" });
 const app = await startApp({ settingsToml: settingsFor(stack) });
 try {
   const appPid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim(), { home: app.home });
-  const webPid = processTree(appPid).find((pid) => comm(pid).startsWith("WebKitWebProces"));
+  const webPid = processTree(appPid).find((pid) => processName(pid).startsWith("WebKitWebProces"));
   if (!appPid || !webPid) throw new Error(`no app (${appPid}) or web process (${webPid})`);
   await (await app.browser.$(`[data-testid="nav-${view}"]`)).click();
   await (await app.browser.$(`[data-testid="view-${view}"]`)).waitForExist({ timeout: 30_000 });

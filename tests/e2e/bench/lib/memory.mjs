@@ -44,7 +44,8 @@ export function findProcessByExe(exe, { home } = {}) {
   return null;
 }
 
-function processName(pid) {
+/** A process's short name (`/proc/PID/comm`, at most 15 characters), "?" when it is gone. */
+export function processName(pid) {
   try {
     return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
   } catch {
