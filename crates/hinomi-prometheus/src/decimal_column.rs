@@ -228,6 +228,71 @@ mod tests {
     }
 
     #[test]
+    fn scaled_rounds_as_f64_round_would() {
+        // `scaled` rounds by truncating x ± 0.5 instead of calling `f64::round`. The two differ
+        // only just below a half (0.49999999999999994 + 0.5 is 1.0), where no k passes the
+        // bit-exact check either way; this pins that they accept the same k everywhere, ties
+        // and the i32 edges included.
+        fn by_libm(v: f64, decimals: u8) -> Option<i32> {
+            let x = v * POWERS_OF_TEN[usize::from(decimals)];
+            if !(x > f64::from(NARROW_GAP) + 0.5 && x < f64::from(i32::MAX) + 0.5) {
+                return None;
+            }
+            let k = x.round() as i32;
+            (unscale(k, decimals).to_bits() == v.to_bits()).then_some(k)
+        }
+        let awkward = [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            0.499_999_999_999_999_94,
+            -0.499_999_999_999_999_94,
+            2.5,
+            1.0 / 3.0,
+            f64::from(i32::MAX),
+            f64::from(i32::MAX) + 0.5,
+            f64::from(NARROW_GAP),
+            f64::from(NARROW_GAP) + 1.0,
+            f64::from(NARROW_GAP) + 0.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::MIN_POSITIVE,
+        ];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        // Near-integers at each scale: k/10^d nudged by a few ulps either way.
+        let nudged = (0..50_000).map(|_| {
+            let r = next();
+            let v = ((r >> 20) % 4_294_967_296) as f64 - 2_147_483_648.0;
+            let v = v / 10f64.powi((r % 10) as i32);
+            let ulps = (r >> 4) % 7;
+            f64::from_bits(if r & 8 == 0 {
+                v.to_bits() + ulps
+            } else {
+                v.to_bits().saturating_sub(ulps)
+            })
+        });
+        let mut accepted = 0;
+        for v in awkward.into_iter().chain(nudged) {
+            for decimals in 0..=MAX_DECIMALS {
+                let got = scaled(v, decimals);
+                assert_eq!(got, by_libm(v, decimals), "{v:e} at {decimals} decimals");
+                accepted += usize::from(got.is_some());
+            }
+        }
+        assert!(
+            accepted > 5_000,
+            "only {accepted} values were accepted: the test probes too little"
+        );
+    }
+
+    #[test]
     fn every_three_decimal_value_in_a_wide_range_reads_back_bit_for_bit() {
         // As the demo's backfill and many exporters print them: k/1000 for 100,000 ks spread
         // over ±2^31, parsed from text exactly as Prometheus's answer is.
