@@ -162,6 +162,7 @@ pub struct PollLoop<H> {
     polled_secrets: u64,
     last_health: Option<String>,
     routes: RouteTreeCache,
+    held_back: held_back::HeldBackLog,
 }
 
 impl<H: RoundHost> PollLoop<H> {
@@ -177,6 +178,7 @@ impl<H: RoundHost> PollLoop<H> {
             polled_datasources: Vec::new(),
             polled_secrets: hinomi_core::secrets::generation(),
             last_health: None,
+            held_back: held_back::HeldBackLog::default(),
         }
     }
 
@@ -326,7 +328,7 @@ impl<H: RoundHost> PollLoop<H> {
     /// The planner's notifications due now; none while notifications are paused (the planner
     /// counts them as told, as before a pause ends nothing old pops up).
     fn tick_planner(
-        &self,
+        &mut self,
         runtime: &AlertsRuntime,
         alerts: &[Alert],
         sources: &[crate::poller::SourceHealth],
@@ -340,6 +342,7 @@ impl<H: RoundHost> PollLoop<H> {
             planner.set_route_trees(self.routes.trees());
             planner.tick(alerts, sources)
         };
+        self.held_back.log(&outcome.held_back);
         let now = self.clock.now();
         if lock(&runtime.paused_until).is_some_and(|until| until > now) {
             if !outcome.deliver.is_empty() {
@@ -408,5 +411,6 @@ fn save_planner(runtime: &AlertsRuntime, poller: &mut AlertPoller, at: DateTime<
     }
 }
 
+mod held_back;
 #[cfg(test)]
 mod tests;

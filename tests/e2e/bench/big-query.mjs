@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { appBinary, repoRoot, screenshot, screenshotDir, sleep, startApp } from "../lib/harness.mjs";
 import { startClassicUi } from "./classic-ui.mjs";
-import { appLogLines, logField } from "./lib/app-log.mjs";
+import { appLogLines, logField } from "../lib/app-log.mjs";
 
 const runs = Number(process.argv[2] ?? 5);
 const demoBinary = process.env.HINOMI_DEMO_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target"), "debug", "hinomi-demo");

@@ -16,7 +16,7 @@
 
 import { startStack, startApp, settingsFor, sleep } from "../lib/harness.mjs";
 import { clickOpen } from "./lib/dashboards.mjs";
-import { appLogLines, logField } from "./lib/app-log.mjs";
+import { appLogLines, logField } from "../lib/app-log.mjs";
 import { rmSync } from "node:fs";
 
 const runs = Number(process.argv[2] ?? 5);

@@ -12,7 +12,7 @@ import { remote } from "webdriverio";
 import { startStack, startApp, settingsFor, freePort, appBinary, sleep } from "../lib/harness.mjs";
 import { findProcessByExe, treeMemory, median } from "./lib/memory.mjs";
 import { openUntilPainted, SEED_DASHBOARDS } from "./lib/dashboards.mjs";
-import { appLogLines, logField } from "./lib/app-log.mjs";
+import { appLogLines, logField } from "../lib/app-log.mjs";
 
 const runs = Number(process.argv[2] ?? 5);
 const here = dirname(fileURLToPath(import.meta.url));

@@ -19,9 +19,10 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startStack, startApp, settingsFor, screenshot, waitFor, sleep } from "../lib/harness.mjs";
+import { startStack, startApp, settingsFor, screenshot, waitFor } from "../lib/harness.mjs";
 import { startNotificationServer } from "../lib/notifications.mjs";
 import { mapState, startTrayHost } from "../lib/desktop.mjs";
+import { appLogLinesWith } from "../lib/app-log.mjs";
 
 const run = promisify(execFile);
 const lib = join(dirname(fileURLToPath(import.meta.url)), "..", "lib");
@@ -219,8 +220,10 @@ describe("Alerts on the desktop", () => {
     await saveRules(browser);
     const critical = await waitUntilTold(notifications, "E2ELoudCritical");
     assert.equal(critical[0].hints.urgency, 2);
-    // Both groups started together; give the warning one the same time and more.
-    await sleep(5_000);
+    // The planner's decision, from the app's log: the warning group was due and held back.
+    await waitFor("the warning group held back", () =>
+      appLogLinesWith(app.home, "notification held back").some((line) => line.includes("E2EQuietWarning") && line.includes("reason=DoNotDisturb")),
+    { timeoutMs: 30_000 });
     assert.deepEqual(summaries(notifications, "E2EQuietWarning"), [], "the warning group is held back");
     await openTab(browser, "board");
     await (await browser.$('[data-testid="alert-group"][data-alertname="E2EQuietWarning"]')).waitForDisplayed();
@@ -315,10 +318,14 @@ describe("Alerts on the desktop", () => {
     const banner = await app.browser.$('[data-testid="alerts-source-error"]');
     await banner.waitForDisplayed({ timeout: 30_000 });
     await screenshot(app.browser, "alerts-source-unreachable");
+    const heldBefore = appLogLinesWith(app.home, "kind=SourceRecovered").length;
     await stack.startComponent("alertmanager");
     await banner.waitForDisplayed({ timeout: 60_000, reverse: true });
-    await sleep(3_000);
-    // Good news never breaks do-not-disturb (still on from the test above): held back.
+    // Good news never breaks do-not-disturb (still on from the test above): the planner held it
+    // back (its decision is in the app's log), and nothing was shown.
+    await waitFor("the recovery notice held back", () =>
+      appLogLinesWith(app.home, "kind=SourceRecovered").slice(heldBefore).some((line) => line.includes("reason=DoNotDisturb")),
+    { timeoutMs: 30_000 });
     assert.equal(
       notifications.records().slice(before).filter((r) => r.summary === "Demo Alertmanager is reachable again").length,
       0,

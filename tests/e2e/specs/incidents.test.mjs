@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { repoRoot, startApp, startStack, settingsFor, screenshot, screenshotDir, waitFor } from "../lib/harness.mjs";
 import { openDashboard } from "../lib/dashboards.mjs";
+import { appLogLinesWith } from "../lib/app-log.mjs";
 import { startNotificationServer } from "../lib/notifications.mjs";
 
 const TITLE = "High error rate 決済APIのエラー率上昇";
@@ -294,7 +295,9 @@ describe("Response-target notifications", () => {
 
   before(async () => {
     notifications = await startNotificationServer();
-    app = await startApp();
+    // The timer checks every second instead of every 30 s (a switch only debug builds read), and
+    // logs each check, so "raised once" is shown over checks counted, not seconds slept.
+    app = await startApp({ env: { HINOMI_TEST_RESPONSE_CHECK_MS: "1000" } });
   });
 
   after(async () => {
@@ -314,11 +317,10 @@ describe("Response-target notifications", () => {
     // P0's target is 15 min: 13 min ago is 87% used, 20 min ago is overdue.
     const warned = execFileSync(seed, [store, "P0", "13", "Checkout slow"], { encoding: "utf8" }).trim();
     const overdue = execFileSync(seed, [store, "P0", "20", "Login down"], { encoding: "utf8" }).trim();
-    // The timer checks every 30 s.
     const records = await waitFor("two notifications", async () => {
       const mine = notifications.records().filter((r) => r.summary.includes(warned) || r.summary.includes(overdue));
       return mine.length >= 2 ? mine : null;
-    }, { timeoutMs: 45_000, intervalMs: 500 });
+    }, { timeoutMs: 20_000, intervalMs: 250 });
     const warning = records.find((r) => r.summary.includes(warned));
     const late = records.find((r) => r.summary.includes(overdue));
     assert.equal(warning.summary, `P0 ${warned}: 80% of the response target used`);
@@ -334,7 +336,10 @@ describe("Response-target notifications", () => {
     assert.equal(await (await (await rowOf(warned)).$('[data-testid="incident-countdown"]')).getAttribute("data-state"), "warning");
     await screenshot(browser, "incidents-overdue");
     const count = records.length;
-    await new Promise((r) => setTimeout(r, 31_000));
+    const checks = () => appLogLinesWith(app.home, "response targets checked").length;
+    const checked = checks();
+    assert.ok(checked > 0, "the timer logs its checks");
+    await waitFor("three more checks", () => checks() >= checked + 3, { timeoutMs: 20_000, intervalMs: 250 });
     const again = notifications.records().filter((r) => r.summary.includes(warned) || r.summary.includes(overdue));
     assert.equal(again.length, count, "each warning is raised once");
   });
@@ -486,8 +491,10 @@ warning = "P2"
     await (await $("pm-action-owner")).setValue("佐藤");
     await (await $("pm-save")).click();
     await (await $("pm-saved")).waitForExist({ timeout: 5_000 });
-    // Past the list's 5 s refresh, what was typed and saved is still there.
-    await new Promise((r) => setTimeout(r, 6_000));
+    // Past the list's next refresh (it polls every 5 s), what was typed and saved is still there.
+    const refreshes = async () => Number(await (await $("view-incidents")).getAttribute("data-refreshes"));
+    const refreshed = await refreshes();
+    await waitFor("the list refreshed", async () => (await refreshes()) > refreshed, { timeoutMs: 15_000 });
     assert.equal(await (await $("pm-summary")).getValue(), "決済APIで5xxが増加した。");
     await screenshot(browser, "incidents-flow-postmortem");
   });

@@ -41,7 +41,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use watch::PipelineWatch;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {
     /// A group's first notification.

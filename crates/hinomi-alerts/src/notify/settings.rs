@@ -65,7 +65,7 @@ impl Default for NotificationSettings {
 
 /// Why a due notification was held back. It is not lost: the group stays "changed" and is
 /// told at its next flush after the reason is gone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Suppression {
     DoNotDisturb,

@@ -14,6 +14,23 @@ use std::time::Duration;
 
 const EVERY: Duration = Duration::from_secs(30);
 
+/// The e2e's way to check more often than every 30 s: milliseconds between checks. Read only by
+/// debug builds (the e2e runs one), so a release build always checks every 30 s.
+#[cfg(debug_assertions)]
+pub const CHECK_EVERY_MS_ENV: &str = "HINOMI_TEST_RESPONSE_CHECK_MS";
+
+fn check_interval() -> Duration {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var(CHECK_EVERY_MS_ENV)
+        .ok()
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+    {
+        return Duration::from_millis(ms);
+    }
+    EVERY
+}
+
 /// Reads the targets from the settings on every tick, so a change in Settings applies at once.
 /// The caller keeps the handle.
 pub fn start(
@@ -21,6 +38,7 @@ pub fn start(
     app: tauri::AppHandle,
 ) -> tauri::async_runtime::JoinHandle<()> {
     use tauri::Manager;
+    let every = check_interval();
     tauri::async_runtime::spawn(async move {
         loop {
             let store = store.clone();
@@ -30,13 +48,16 @@ pub fn start(
             let checked = blocking(move || {
                 let crossings = store.take_threshold_crossings(&targets)?;
                 crossings.iter().for_each(|crossing| show(crossing, lang));
-                Ok(())
+                Ok(crossings.len())
             })
             .await;
-            if let Err(err) = checked {
-                tracing::error!(%err, "response-target check failed");
+            match checked {
+                // Each check, so a test can tell "checked and found nothing new" from "not
+                // checked yet" without guessing at the clock.
+                Ok(raised) => tracing::debug!(raised, "response targets checked"),
+                Err(err) => tracing::error!(%err, "response-target check failed"),
             }
-            tokio::time::sleep(EVERY).await;
+            tokio::time::sleep(every).await;
         }
     })
 }

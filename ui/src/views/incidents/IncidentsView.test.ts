@@ -191,3 +191,14 @@ describe("Incident defaults", () => {
     await waitFor(() => expect(root.querySelector('[data-testid="incidents-defaults-error"]')).toBeNull());
   });
 });
+
+describe("The list's refresh count", () => {
+  it("goes up once per finished refresh, on the page too", async () => {
+    const { app, root } = await setup();
+    const view = byId(root, "view-incidents");
+    const before = Number(view.dataset.refreshes);
+    expect(before).toBeGreaterThan(0);
+    await incidentsStore(app).refresh();
+    await waitFor(() => expect(Number(view.dataset.refreshes)).toBe(before + 1));
+  });
+});

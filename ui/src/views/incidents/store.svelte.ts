@@ -19,6 +19,9 @@ export class IncidentsStore {
   newRequested = $state(false);
   /** Bumped whenever the open incident changed, so its timeline reloads. */
   revision = $state(0);
+  /** How many list refreshes have finished: the page shows it so a test can wait for the next
+   * one instead of guessing at the poll's clock. */
+  refreshes = $state(0);
   readonly backend: Backend;
 
   constructor(backend: Backend) {
@@ -56,6 +59,7 @@ export class IncidentsStore {
     }
     if (clocks.status === "ok") this.countdowns = Object.fromEntries(clocks.data.map((c) => [c.incident_id, c]));
     this.loaded = true;
+    this.refreshes += 1;
   }
 
   /** Replaces one incident after a change and refreshes the countdowns. */

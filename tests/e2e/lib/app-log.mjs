@@ -1,5 +1,5 @@
-// The app's own log, as the benchmarks read it: where the app under test (home = the harness's
-// HOME for it) writes it, every file's lines in order.
+// The app's own log, as the benchmarks and the specs read it: where the app under test (home =
+// the harness's HOME for it) writes it, every file's lines in order.
 
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -15,4 +15,9 @@ export function appLogLines(home) {
 /** The number after `name=` on `line` (tracing's key=value fields), NaN when it is not there. */
 export function logField(line, name) {
   return Number(new RegExp(`\\b${name}=([\\d.]+)`).exec(line)?.[1] ?? NaN);
+}
+
+/** The log's lines containing `text`, in order. */
+export function appLogLinesWith(home, text) {
+  return appLogLines(home).filter((line) => line.includes(text));
 }
