@@ -188,17 +188,22 @@ mod tests {
         assert_eq!(narrow(&values), two_pass_reference(&values));
     }
 
-    #[test]
-    fn one_pass_agrees_with_two_passes_on_mixed_columns() {
-        // Deterministic pseudo-random columns mixing integers, short decimals of every length,
-        // gaps, long rates and values near the i32 edges at each scale, in random order.
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
+    /// A deterministic pseudo-random sequence (xorshift64), so a failure is reproducible.
+    fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+        let mut state = seed;
+        move || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             state
-        };
+        }
+    }
+
+    #[test]
+    fn one_pass_agrees_with_two_passes_on_mixed_columns() {
+        // Deterministic pseudo-random columns mixing integers, short decimals of every length,
+        // gaps, long rates and values near the i32 edges at each scale, in random order.
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         let mut narrowed = 0;
         for _ in 0..20_000 {
             let len = (next() % 12) as usize;
@@ -259,13 +264,7 @@ mod tests {
             f64::INFINITY,
             f64::MIN_POSITIVE,
         ];
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         // Near-integers at each scale: k/10^d nudged by a few ulps either way.
         let nudged = (0..50_000).map(|_| {
             let r = next();
