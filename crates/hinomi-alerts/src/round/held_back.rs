@@ -1,7 +1,9 @@
-//! Which notifications do-not-disturb, quiet hours or a snooze held back, told to the log once
-//! each. The planner offers a held notice again at every flush (a source notice at every
-//! round) until the reason is gone, so logging each offer would repeat a line every few seconds
-//! for as long as do-not-disturb lasts; this remembers what the last round held.
+//! Which notifications do-not-disturb, quiet hours or a snooze held back, told to the log. The
+//! planner offers a held notice again until the reason is gone: a group's at each of its
+//! flushes (every group interval, minutes apart), a notice about a source at every round (every
+//! few seconds). Logging each offer would repeat the latter's line every round for as long as
+//! do-not-disturb lasts, so this remembers what the last round held and logs only what it did
+//! not: a source notice once per stretch, a group once per flush.
 
 use crate::notify::{HeldBack, NotificationKind, Suppression};
 use std::collections::HashSet;
