@@ -13,6 +13,11 @@
 //   --dashboards=uid,uid   rotate through these instead of the three seed dashboards
 //   --refresh=5s|off       the dashboards' auto-refresh (default 5s)
 //   --no-faults            no error bursts (the alert poller still runs)
+//   --stay                 open the first dashboard once and stay on it: no visits, so no
+//                          charts built and dropped every two minutes
+//   --range=15m            the dashboards' time range (default: each dashboard's own, 6 h on the
+//                          seed ones); the demo's Prometheus starts empty, so over a 6 h range
+//                          every answer grows for the whole soak, over 15 minutes it stops
 //   --probe                also write <out-prefix>-probe.csv: the web process's PSS per kind of
 //                          mapping and in-page counts (DOM nodes, canvases and their pixels,
 //                          uPlot roots, Tauri's pending IPC callbacks) every 15 s, and keep the
@@ -35,6 +40,8 @@ const outPrefix = positional[1] ?? join(repoRoot, "target", "soak", "soak");
 const dashboards = flagValue("dashboards", SEED_DASHBOARDS.join(",")).split(",");
 const refresh = flagValue("refresh", "5s");
 const faultsOn = !flag("no-faults");
+const range = flagValue("range", null);
+const stay = Boolean(flag("stay"));
 const probe = Boolean(flag("probe"));
 const SAMPLE_MS = 15_000;
 const ROTATE_MS = 2 * 60_000;
@@ -68,7 +75,11 @@ async function probeOnce() {
   Object.keys(kinds).forEach((k) => kindsSeen.add(k));
   const page = await app.browser.execute(() => {
     const canvases = [...document.querySelectorAll("canvas")];
+    const charts = [...document.querySelectorAll("[data-points]")];
     return {
+      // Points drawn on the dashboard: what the answers weigh, which grows with Prometheus's
+      // history until it fills the range.
+      points: charts.reduce((sum, c) => sum + Number(c.dataset.points || 0), 0),
       nodes: document.getElementsByTagName("*").length,
       canvases: canvases.length,
       canvasMpx: canvases.reduce((sum, c) => sum + c.width * c.height, 0) / 1e6,
@@ -84,28 +95,37 @@ async function probeOnce() {
 let opened = 0;
 let faults = 0;
 let nextFault = started + 60_000;
+
+/** Until `until`: the error bursts when due, and the probe every 15 s. */
+async function waitOut(until) {
+  while (Date.now() < until) {
+    if (faultsOn && Date.now() >= nextFault) {
+      // Errors for three minutes: HighErrorRate fires, notifies, is recorded, and resolves.
+      execFileSync(DEMO_API_BIN, ["fault", "error-burst", "--api", stack.url("demo-api"), "--duration", "3m"]);
+      faults++;
+      nextFault += FAULT_EVERY_MS;
+    }
+    if (probe) {
+      await probeOnce();
+      await sleep(Math.max(0, Math.min(until, nextFault, Date.now() + SAMPLE_MS) - Date.now()));
+    } else {
+      await sleep(Math.max(0, Math.min(until, nextFault) - Date.now()));
+    }
+  }
+}
 try {
   while (Date.now() - started < minutes * 60_000) {
     const uid = dashboards[opened % dashboards.length];
+    if (stay && opened > 0) {
+      await waitOut(started + minutes * 60_000);
+      break;
+    }
     await openUntilPainted(app.browser, uid);
     // Closing a dashboard turns auto-refresh off, so it is chosen again on every visit.
     if (refresh !== "off") await (await app.browser.$('[data-testid="dashboard-auto-refresh"]')).selectByAttribute("value", refresh);
+    if (range) await (await app.browser.$('[data-testid="dashboard-range"]')).selectByAttribute("value", range);
     opened++;
-    const until = Math.min(Date.now() + ROTATE_MS, started + minutes * 60_000);
-    while (Date.now() < until) {
-      if (faultsOn && Date.now() >= nextFault) {
-        // Errors for three minutes: HighErrorRate fires, notifies, is recorded, and resolves.
-        execFileSync(DEMO_API_BIN, ["fault", "error-burst", "--api", stack.url("demo-api"), "--duration", "3m"]);
-        faults++;
-        nextFault += FAULT_EVERY_MS;
-      }
-      if (probe) {
-        await probeOnce();
-        await sleep(Math.max(0, Math.min(until, nextFault, Date.now() + SAMPLE_MS) - Date.now()));
-      } else {
-        await sleep(Math.max(0, Math.min(until, nextFault) - Date.now()));
-      }
-    }
+    await waitOut(Math.min(Date.now() + ROTATE_MS, started + minutes * 60_000));
   }
   // Still alive and drawing at the end: the last dashboard's panels repaint after a refresh.
   await openUntilPainted(app.browser, dashboards[0]);
@@ -128,8 +148,8 @@ writeFileSync(
 );
 if (probe) {
   const kinds = [...kindsSeen].sort();
-  const cols = ["minute", "web_pss_mib", ...kinds.map((k) => `web_${k.replace(/[^a-z]+/gi, "_")}_mib`), "dom_nodes", "canvases", "canvas_mpx", "uplots", "images", "ipc_callbacks"];
-  const row = (p) => [p.minute.toFixed(2), p.web.toFixed(1), ...kinds.map((k) => (p.kinds[k] ?? 0).toFixed(1)), p.nodes, p.canvases, p.canvasMpx.toFixed(2), p.uplots, p.images, p.ipcCallbacks].join(",");
+  const cols = ["minute", "web_pss_mib", ...kinds.map((k) => `web_${k.replace(/[^a-z]+/gi, "_")}_mib`), "dom_nodes", "canvases", "canvas_mpx", "uplots", "images", "ipc_callbacks", "points"];
+  const row = (p) => [p.minute.toFixed(2), p.web.toFixed(1), ...kinds.map((k) => (p.kinds[k] ?? 0).toFixed(1)), p.nodes, p.canvases, p.canvasMpx.toFixed(2), p.uplots, p.images, p.ipcCallbacks, p.points].join(",");
   writeFileSync(`${outPrefix}-probe.csv`, [cols.join(","), ...probes.map(row)].join("\n") + "\n");
 }
 const summary = soakSummary(samples, minutes);
