@@ -114,18 +114,16 @@ async function waitOut(until) {
   }
 }
 try {
-  while (Date.now() - started < minutes * 60_000) {
+  const end = started + minutes * 60_000;
+  while (Date.now() < end) {
     const uid = dashboards[opened % dashboards.length];
-    if (stay && opened > 0) {
-      await waitOut(started + minutes * 60_000);
-      break;
-    }
     await openUntilPainted(app.browser, uid);
     // Closing a dashboard turns auto-refresh off, so it is chosen again on every visit.
     if (refresh !== "off") await (await app.browser.$('[data-testid="dashboard-auto-refresh"]')).selectByAttribute("value", refresh);
     if (range) await (await app.browser.$('[data-testid="dashboard-range"]')).selectByAttribute("value", range);
     opened++;
-    await waitOut(Math.min(Date.now() + ROTATE_MS, started + minutes * 60_000));
+    // A visit lasts two minutes, or the whole soak with --stay.
+    await waitOut(stay ? end : Math.min(Date.now() + ROTATE_MS, end));
   }
   // Still alive and drawing at the end: the last dashboard's panels repaint after a refresh.
   await openUntilPainted(app.browser, dashboards[0]);
