@@ -14,16 +14,16 @@
 // (HINOMI_APP_BIN=target/release/hinomi for a release build of the app; scripts/install-bench-deps
 // installs Chromium for the classic-UI column).
 
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appBinary, repoRoot, screenshot, screenshotDir, sleep, startApp } from "../lib/harness.mjs";
+import { appBinary, screenshot, screenshotDir, sleep, startApp } from "../lib/harness.mjs";
 import { startClassicUi } from "./classic-ui.mjs";
 import { appLogLines, logField } from "../lib/app-log.mjs";
+import { backfillSettings, startBackfill } from "../lib/backfill.mjs";
 
 const runs = Number(process.argv[2] ?? 5);
-const demoBinary = process.env.HINOMI_DEMO_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target"), "debug", "hinomi-demo");
 const UID = "hinomi-bench-big-query";
 
 const median = (xs) => {
@@ -31,50 +31,6 @@ const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-
-/** A sleep that does not keep the process alive: the deadlines below race things that usually
- * win, and a pending 300 s timer held node (and the xvfb-run and dbus-run-session around it)
- * for five minutes after the results were printed. */
-const deadline = (ms) => new Promise((r) => setTimeout(r, ms).unref());
-
-/** Starts `hinomi-demo backfill` and resolves with the JSON line it prints when ready. */
-async function startBackfill() {
-  const dir = mkdtempSync(join(tmpdir(), "hinomi-bench-backfill-"));
-  // Its own process group, so the teardown reaches Prometheus too.
-  const child = spawn(demoBinary, ["backfill", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let log = "";
-  child.stderr.on("data", (d) => (log += d));
-  const exited = new Promise((r) => child.on("exit", (code) => r(code)));
-  const stop = async () => {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {}
-    await Promise.race([exited, deadline(10_000)]);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    const info = await Promise.race([
-      new Promise((resolve) => {
-        let out = "";
-        child.stdout.on("data", (d) => {
-          out += d;
-          const end = out.indexOf("\n");
-          if (end >= 0) resolve(JSON.parse(out.slice(0, end)));
-        });
-      }),
-      exited.then((code) => {
-        throw new Error(`hinomi-demo backfill exited (${code}):\n${log}`);
-      }),
-      deadline(300_000).then(() => {
-        throw new Error(`hinomi-demo backfill not ready in 300 s:\n${log}`);
-      }),
-    ]);
-    return { info, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-}
 
 /** One full-width timeseries panel over the backfilled window at the backfill's own step. */
 function benchDashboard(info) {
@@ -110,17 +66,7 @@ const home = mkdtempSync(join(tmpdir(), "hinomi-e2e-app-"));
 const dashboards = join(home, "data", "app.hinomi.console", "dashboards");
 mkdirSync(dashboards, { recursive: true });
 writeFileSync(join(dashboards, `${UID}.json`), JSON.stringify(benchDashboard(info), null, 1));
-const settingsToml = `version = 1
-language = "en"
-refresh_interval_secs = 2
-
-[[datasources]]
-id = "bench-prometheus"
-name = "Bench Prometheus"
-kind = "prometheus"
-url = "${info.url}"
-timeout_ms = 60000
-`;
+const settingsToml = backfillSettings(info);
 
 let app;
 const queryUrl = `${info.url}/api/v1/query_range?query=${encodeURIComponent(info.metric)}&start=${info.start_secs}&end=${info.end_secs}&step=${info.step_secs}`;
