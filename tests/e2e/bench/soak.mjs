@@ -18,11 +18,14 @@
 //   --range=15m            the dashboards' time range (default: each dashboard's own, 6 h on the
 //                          seed ones); the demo's Prometheus starts empty, so over a 6 h range
 //                          every answer grows for the whole soak, over 15 minutes it stops
-//   --probe                also write <out-prefix>-probe.csv: the web process's PSS per kind of
+//   --poll=SECONDS         the app's live-view refresh, which is also the alert poller's period
+//                          (default 5, the app's own); --poll=3600 all but stops the poller
+//   --probe[=proc]         also write <out-prefix>-probe.csv: the web process's PSS per kind of
 //                          mapping and in-page counts (DOM nodes, canvases and their pixels,
 //                          uPlot roots, Tauri's pending IPC callbacks) every 15 s, and keep the
 //                          driver's output (where the web process's JSC_logGC=1 lines land) in
-//                          <out-prefix>-driver.log
+//                          <out-prefix>-driver.log; --probe=proc reads /proc only and sends the
+//                          page no WebDriver script (the in-page columns are then empty)
 
 import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
@@ -43,6 +46,8 @@ const faultsOn = !flag("no-faults");
 const range = flagValue("range", null);
 const stay = Boolean(flag("stay"));
 const probe = Boolean(flag("probe"));
+const probePage = flagValue("probe", "page") !== "proc";
+const pollSecs = Number(flagValue("poll", 5));
 const SAMPLE_MS = 15_000;
 const ROTATE_MS = 2 * 60_000;
 const FAULT_EVERY_MS = 10 * 60_000;
@@ -50,7 +55,7 @@ const DEMO_API_BIN = process.env.HINOMI_DEMO_API_BIN ?? join(repoRoot, "target/d
 
 const stack = await startStack({ scrapeInterval: "5s" });
 // The app's own default poll interval (5 s), not the 2 s the e2e specs use to be quick.
-const settings = settingsFor(stack).replace("refresh_interval_secs = 2", "refresh_interval_secs = 5");
+const settings = settingsFor(stack).replace("refresh_interval_secs = 2", `refresh_interval_secs = ${pollSecs}`);
 const app = await startApp({ settingsToml: settings });
 const pid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim(), { home: app.home });
 if (!pid) throw new Error(`no process runs ${appBinary}`);
@@ -69,11 +74,9 @@ const sampler = setInterval(sample, SAMPLE_MS);
 // What the web page holds, read between the soak's own WebDriver commands.
 const probes = [];
 const kindsSeen = new Set();
-async function probeOnce() {
-  const web = treeMemory(pid).processes.find((p) => p.name.startsWith("WebKitWebProces"));
-  const kinds = web ? Object.fromEntries(Object.entries(pssByKind(web.pid)).map(([k, v]) => [k, v / 1024])) : {};
-  Object.keys(kinds).forEach((k) => kindsSeen.add(k));
-  const page = await app.browser.execute(() => {
+/** In-page counts, through one WebDriver script. */
+const readPage = () =>
+  app.browser.execute(() => {
     const canvases = [...document.querySelectorAll("canvas")];
     const charts = [...document.querySelectorAll("[data-points]")];
     return {
@@ -89,6 +92,12 @@ async function probeOnce() {
       ipcCallbacks: window.__TAURI_INTERNALS__?.callbacks?.size ?? -1,
     };
   });
+const NOT_READ = { points: "", nodes: "", canvases: "", canvasMpx: "", uplots: "", images: "", ipcCallbacks: "" };
+async function probeOnce() {
+  const web = treeMemory(pid).processes.find((p) => p.name.startsWith("WebKitWebProces"));
+  const kinds = web ? Object.fromEntries(Object.entries(pssByKind(web.pid)).map(([k, v]) => [k, v / 1024])) : {};
+  Object.keys(kinds).forEach((k) => kindsSeen.add(k));
+  const page = probePage ? await readPage() : NOT_READ;
   probes.push({ minute: (Date.now() - started) / 60_000, web: web?.mib ?? 0, kinds, ...page });
 }
 
@@ -147,7 +156,7 @@ writeFileSync(
 if (probe) {
   const kinds = [...kindsSeen].sort();
   const cols = ["minute", "web_pss_mib", ...kinds.map((k) => `web_${k.replace(/[^a-z]+/gi, "_")}_mib`), "dom_nodes", "canvases", "canvas_mpx", "uplots", "images", "ipc_callbacks", "points"];
-  const row = (p) => [p.minute.toFixed(2), p.web.toFixed(1), ...kinds.map((k) => (p.kinds[k] ?? 0).toFixed(1)), p.nodes, p.canvases, p.canvasMpx.toFixed(2), p.uplots, p.images, p.ipcCallbacks, p.points].join(",");
+  const row = (p) => [p.minute.toFixed(2), p.web.toFixed(1), ...kinds.map((k) => (p.kinds[k] ?? 0).toFixed(1)), p.nodes, p.canvases, typeof p.canvasMpx === "number" ? p.canvasMpx.toFixed(2) : "", p.uplots, p.images, p.ipcCallbacks, p.points].join(",");
   writeFileSync(`${outPrefix}-probe.csv`, [cols.join(","), ...probes.map(row)].join("\n") + "\n");
 }
 const summary = soakSummary(samples, minutes);
