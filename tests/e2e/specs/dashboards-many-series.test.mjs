@@ -5,7 +5,8 @@
 // - the panel's own limit (the panel editor) lifts it, and all 1,200 are drawn;
 // - hovering lists the highest values at the cursor with their exact numbers (checked against
 //   Prometheus's own answer), and how many more;
-// - the legend's filter finds one series among 1,200 and a click isolates it;
+// - the legend's filter finds one series among 1,200 (the chart keeps its size) and a click
+//   isolates it;
 // - a drag across the chart narrows the dashboard's range and every series is fetched again.
 
 import { describe, it, before, after } from "node:test";
@@ -216,8 +217,11 @@ describe("Dashboards: a panel of 1,200 series", () => {
 
   it("finds one series among 1,200 with the legend filter and isolates it", async () => {
     const filter = await $("panel-legend-filter");
+    const chartSize = await (await chart()).getSize();
     await filter.setValue("0042");
     await waitFor("one legend row", async () => (await (await panel()).$$('[data-testid="panel-legend-item"]')).length === 1);
+    // The legend keeps its height while filtered: the chart neither jumps nor redraws per key.
+    assert.deepEqual(await (await chart()).getSize(), chartSize, "the chart's size while the legend is filtered");
     const row = (await (await panel()).$$('[data-testid="panel-legend-item"]'))[0];
     assert.equal(await row.getText(), "0042");
     assert.equal(await (await $("panel-legend-more")).isExisting(), false, "nothing more matches");

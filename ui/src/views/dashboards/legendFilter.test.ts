@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterLegend } from "./legendFilter";
+import { filterLegend, heldLegendHeight } from "./legendFilter";
 import type { LegendRow } from "./legendTable";
 
 const rows: LegendRow[] = Array.from({ length: 1000 }, (_, i) => ({
@@ -21,5 +21,23 @@ describe("filterLegend", () => {
     const { rows: shown, more } = filterLegend(rows, "API host-99", 100);
     expect(shown.map((r) => r.index)).toEqual([99, 991, 993, 995, 997, 999]);
     expect(more).toBe(0);
+  });
+});
+
+describe("heldLegendHeight", () => {
+  it("holds the unfiltered height from the first keystroke until the filter is emptied", () => {
+    let held = heldLegendHeight(null, "", "0", 40);
+    expect(held).toBe(40);
+    // The list is one row high by now; the legend keeps the first height.
+    held = heldLegendHeight(held, "0", "00", 14);
+    held = heldLegendHeight(held, "00", "0042", 14);
+    expect(held).toBe(40);
+    held = heldLegendHeight(held, "0042", "", 40);
+    expect(held).toBeNull();
+  });
+
+  it("treats a filter of spaces as none", () => {
+    expect(heldLegendHeight(null, "", "  ", 40)).toBeNull();
+    expect(heldLegendHeight(null, " ", "a", 38)).toBe(38);
   });
 });

@@ -15,3 +15,13 @@ export function filterLegend(rows: readonly LegendRow[], text: string, max = LEG
   const matching = words.length === 0 ? rows : rows.filter((r) => words.every((w) => r.name.toLowerCase().includes(w)));
   return { rows: matching.slice(0, max), more: Math.max(0, matching.length - max) };
 }
+
+/**
+ * The height (px) the legend keeps while a filter narrows it: the height it had when the filter
+ * began, so the chart above does not grow and shrink (and redraw every series) at each
+ * keystroke; null once the filter is empty again. `held` is the height held so far.
+ */
+export function heldLegendHeight(held: number | null, previousFilter: string, nextFilter: string, heightNow: number): number | null {
+  if (nextFilter.trim() === "") return null;
+  return previousFilter.trim() === "" || held === null ? heightNow : held;
+}
