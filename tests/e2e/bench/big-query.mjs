@@ -10,6 +10,9 @@
 // The panel draws all 1,000 series: its own series limit (options.hinomiSeriesLimit) is the
 // backfill's series count, so no settings default can cut it; a run where the panel drew fewer
 // fails. The 1,000 series share one time grid, so the frame carries the timestamps once.
+// Then, unless --no-interactions, the same chart answering a person's input for `runs` rounds
+// (hover, legend filter, isolating a series and bringing all back, drag-zoom), timed in the
+// page from the input event to the frame that painted the answer (lib/interactions.mjs).
 // Run under Xvfb: `xvfb-run -a dbus-run-session -- node tests/e2e/bench/big-query.mjs [runs]`
 // (HINOMI_APP_BIN=target/release/hinomi for a release build of the app; scripts/install-bench-deps
 // installs Chromium for the classic-UI column).
@@ -22,8 +25,10 @@ import { appBinary, screenshot, screenshotDir, sleep, startApp } from "../lib/ha
 import { startClassicUi } from "./classic-ui.mjs";
 import { appLogLines, logField } from "../lib/app-log.mjs";
 import { backfillSettings, startBackfill } from "../lib/backfill.mjs";
+import { timeInteraction } from "./lib/interactions.mjs";
 
-const runs = Number(process.argv[2] ?? 5);
+const runs = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 5);
+const interactionsOn = !process.argv.includes("--no-interactions");
 const UID = "hinomi-bench-big-query";
 
 const median = (xs) => {
@@ -117,7 +122,70 @@ async function openAndTime(browser) {
   throw new Error("the big-query panel did not paint within 120 s");
 }
 
+/** Each interaction's input → painted, ms, per round (timeInteractions). */
+const interactions = { hover: [], filter: [], isolate: [], restore: [], unfilter: [], zoom: [], zoomPoints: [] };
+
+/** The chart of 1,000 × 1,440 answering a person's input, `runs` rounds (after the timed opens,
+ * so the last open's chart is on screen): hover, the legend filter, a legend click isolating a
+ * series and the click bringing all back, emptying the filter, and a drag-zoom (a new query of
+ * every series for the narrower range). The zoom is undone by opening the dashboard again. */
+async function timeInteractions(browser) {
+  const $ = (sel) => browser.$(`[data-testid="${sel}"]`);
+  const setFilter = (text) => browser.execute((value) => {
+    const el = document.querySelector('[data-testid="panel-legend-filter"]');
+    el.value = value;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, text);
+  let tooltipTime = null;
+  for (let round = 0; round < runs; round++) {
+    const area = await $("timeseries-chart-area");
+    const rect = await browser.execute((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, top: r.top, width: r.width, height: r.height };
+    }, area);
+    const y = Math.round(rect.top + rect.height / 2);
+    const x = (fraction) => Math.round(rect.left + rect.width * fraction);
+    const pointer = () => browser.action("pointer", { parameters: { pointerType: "mouse" } });
+
+    const hover = await timeInteraction(browser, {
+      event: "mousemove",
+      condition: "tooltip",
+      arg: tooltipTime,
+      act: () => pointer().move({ x: x(0.2 + 0.1 * round), y, origin: "viewport" }).perform(),
+    });
+    tooltipTime = hover.value;
+    interactions.hover.push(hover.ms);
+    await (await $("dashboard-title")).moveTo();
+
+    interactions.filter.push((await timeInteraction(browser, { event: "input", condition: "legendRows", arg: 1, act: () => setFilter("0042") })).ms);
+    const row = await $("panel-legend-item");
+    interactions.isolate.push((await timeInteraction(browser, { event: "click", condition: "seriesDrawn", arg: 1, act: () => row.$("button").then((b) => b.click()) })).ms);
+    interactions.restore.push((await timeInteraction(browser, { event: "click", condition: "seriesDrawn", arg: info.series, act: () => row.$("button").then((b) => b.click()) })).ms);
+    interactions.unfilter.push((await timeInteraction(browser, { event: "input", condition: "legendRows", arg: 100, act: () => setFilter("") })).ms);
+
+    const zoom = await timeInteraction(browser, {
+      event: "mouseup",
+      condition: "panelPainted",
+      arg: "__start__",
+      timeoutMs: 120_000,
+      act: () =>
+        pointer()
+          .move({ x: x(0.3), y, origin: "viewport" })
+          .down({ button: 0 })
+          .move({ x: x(0.45), y, origin: "viewport", duration: 50 })
+          .move({ x: x(0.6), y, origin: "viewport", duration: 50 })
+          .up({ button: 0 })
+          .perform(),
+    });
+    interactions.zoom.push(zoom.ms);
+    interactions.zoomPoints.push(Number(await (await $("timeseries-chart")).getAttribute("data-points")));
+    console.log(`interactions ${round + 1}: hover ${hover.ms.toFixed(0)} ms, filter ${interactions.filter.at(-1).toFixed(0)} ms, isolate ${interactions.isolate.at(-1).toFixed(0)} ms, all back ${interactions.restore.at(-1).toFixed(0)} ms, filter emptied ${interactions.unfilter.at(-1).toFixed(0)} ms, zoom ${zoom.ms.toFixed(0)} ms (${interactions.zoomPoints.at(-1)} points)`);
+    await openAndTime(browser);
+  }
+}
+
 const panel = [];
+let timedLines = { panel: 0, query: 0 };
 const raw = [];
 const curl = [];
 const curlFirst = [];
@@ -168,6 +236,9 @@ try {
     }
     console.log(`run ${run}: panel ${(last.painted - last.started).toFixed(0)} ms (answer ${(last.answered - last.started).toFixed(0)} ms), raw fetch ${fetched.ms.toFixed(0)} ms, curl ${curled.toFixed(0)} ms${classicText}`);
   }
+  // The timed opens' lines in the app log end here; the interactions' zooms add their own.
+  timedLines = { panel: backendRuns().length, query: queryRuns().length };
+  if (interactionsOn) await timeInteractions(app.browser);
 } finally {
   await classicUi?.stop();
   await app?.stop({ keepHome: true });
@@ -176,12 +247,11 @@ try {
 
 /** The backend's side of each run, from the app log's `run_panel` lines (debug level, on by
  * default): open copy + settings, the run (fetch and decode while it downloads, M4, frame), and
- * the pack; the last `runs` of them are the counted runs. */
+ * the pack; the last `runs` before the interactions are the counted runs. */
 function backendRuns() {
   return appLogLines(home)
     .filter((line) => line.includes("run_panel") && line.includes(UID) && line.includes("run_ms="))
-    .map((line) => ({ prepare: logField(line, "prepare_ms"), run: logField(line, "run_ms"), pack: logField(line, "pack_ms"), bytes: logField(line, "bytes") }))
-    .slice(-runs);
+    .map((line) => ({ prepare: logField(line, "prepare_ms"), run: logField(line, "run_ms"), pack: logField(line, "pack_ms"), bytes: logField(line, "bytes") }));
 }
 /** Each run's range query as the backend saw it (the `query_range` lines, one per run_panel):
  * the wait for Prometheus's first byte, the download (decoded while it arrives), and the decode
@@ -189,11 +259,10 @@ function backendRuns() {
 function queryRuns() {
   return appLogLines(home)
     .filter((line) => line.includes("query_range") && line.includes("first_byte_ms="))
-    .map((line) => ({ firstByte: logField(line, "first_byte_ms"), download: logField(line, "download_ms"), tail: logField(line, "decode_tail_ms") }))
-    .slice(-runs);
+    .map((line) => ({ firstByte: logField(line, "first_byte_ms"), download: logField(line, "download_ms"), tail: logField(line, "decode_tail_ms") }));
 }
-const backend = backendRuns();
-const queries = queryRuns();
+const backend = backendRuns().slice(0, timedLines.panel).slice(-runs);
+const queries = queryRuns().slice(0, timedLines.query).slice(-runs);
 rmSync(home, { recursive: true, force: true });
 
 console.log(`app: ${appBinary}`);
@@ -233,4 +302,16 @@ if (classicUi) {
   console.log(`classic UI drew ${lastClassic.paths} series paths, ${lastClassic.legendRows} legend rows from a ${(lastClassic.bodyBytes / 1048576).toFixed(1)} MiB body; warning: "${lastClassic.warning}"; ${lastClassic.loadTimeText}`);
 } else {
   console.log(`| Prometheus classic UI in Chromium | skipped: ${classicSkipped} |`);
+}
+if (interactions.hover.length > 0) {
+  console.log(`\nThe chart of ${info.series.toLocaleString("en")} series answering input (${interactions.hover.length} rounds, medians; the input event reaching the page → the frame that painted the answer, timed in the page):`);
+  console.log("| input | median | range |");
+  console.log("|---|---|---|");
+  const line = (what, xs) => console.log(`| ${what} | ${median(xs).toFixed(0)} ms | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} ms |`);
+  line("pointer moved over the chart → tooltip of every series' value there", interactions.hover);
+  line("legend filter set to one series' name → the legend shows it alone", interactions.filter);
+  line("click on that legend row → the chart drawn with it alone", interactions.isolate);
+  line(`second click → all ${info.series.toLocaleString("en")} series drawn again`, interactions.restore);
+  line("filter emptied → the legend's first 100 rows", interactions.unfilter);
+  line(`drag-zoom released → every series fetched again and painted (${median(interactions.zoomPoints).toLocaleString("en")} points)`, interactions.zoom);
 }
