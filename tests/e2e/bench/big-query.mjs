@@ -18,13 +18,11 @@
 // installs Chromium for the classic-UI column).
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { appBinary, screenshot, screenshotDir, sleep, startApp } from "../lib/harness.mjs";
 import { startClassicUi } from "./classic-ui.mjs";
 import { appLogLines, logField } from "../lib/app-log.mjs";
-import { backfillSettings, startBackfill } from "../lib/backfill.mjs";
+import { appHomeWith, backfillDashboard, backfillSettings, startBackfill } from "../lib/backfill.mjs";
 import { timeInteraction } from "./lib/interactions.mjs";
 
 const runs = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 5);
@@ -37,40 +35,12 @@ const median = (xs) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** One full-width timeseries panel over the backfilled window at the backfill's own step. */
-function benchDashboard(info) {
-  const datasource = { type: "prometheus", uid: "bench-prometheus" };
-  return {
-    uid: UID,
-    title: "Benchmark: 1,000 series x 1,440 points",
-    tags: ["bench"],
-    schemaVersion: 39,
-    version: 1,
-    timezone: "utc",
-    time: { from: new Date(info.start_secs * 1000).toISOString(), to: new Date(info.end_secs * 1000).toISOString() },
-    panels: [
-      {
-        id: 1,
-        type: "timeseries",
-        title: "bench_metric",
-        datasource,
-        gridPos: { x: 0, y: 0, w: 24, h: 14 },
-        // One point per backfilled sample: the query is exactly 1,000 × 1,440.
-        maxDataPoints: info.points,
-        interval: `${info.step_secs}s`,
-        options: { hinomiSeriesLimit: info.series },
-        targets: [{ refId: "A", datasource, expr: info.metric }],
-      },
-    ],
-  };
-}
-
 const { info, stop: stopBackfill } = await startBackfill();
 console.log(`backfill: ${info.series} series x ${info.points} points at ${info.url}`);
-const home = mkdtempSync(join(tmpdir(), "hinomi-e2e-app-"));
-const dashboards = join(home, "data", "app.hinomi.console", "dashboards");
-mkdirSync(dashboards, { recursive: true });
-writeFileSync(join(dashboards, `${UID}.json`), JSON.stringify(benchDashboard(info), null, 1));
+// One point per backfilled sample: the query is exactly 1,000 × 1,440, all drawn.
+const home = appHomeWith(
+  backfillDashboard(info, { uid: UID, title: "Benchmark: 1,000 series x 1,440 points", panel: { options: { hinomiSeriesLimit: info.series } } }),
+);
 const settingsToml = backfillSettings(info);
 
 let app;

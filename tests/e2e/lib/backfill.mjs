@@ -3,7 +3,7 @@
 // `bench_metric{series="0000",job="bench"}` … with one point a step apart.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "./harness.mjs";
@@ -72,4 +72,43 @@ kind = "prometheus"
 url = "${info.url}"
 timeout_ms = 60000
 `;
+}
+
+/**
+ * A dashboard `uid` of one full-width time series over the whole backfill, one point per sample
+ * (`maxDataPoints` and `interval` are the backfill's), on `bench-prometheus`. `panel` and
+ * `target` add to (or replace) the panel's and its query's fields.
+ */
+export function backfillDashboard(info, { uid, title, panel = {}, target = {} }) {
+  const datasource = { type: "prometheus", uid: "bench-prometheus" };
+  return {
+    uid,
+    title,
+    schemaVersion: 39,
+    version: 1,
+    timezone: "utc",
+    time: { from: new Date(info.start_secs * 1000).toISOString(), to: new Date(info.end_secs * 1000).toISOString() },
+    panels: [
+      {
+        id: 1,
+        type: "timeseries",
+        title: info.metric,
+        datasource,
+        gridPos: { x: 0, y: 0, w: 24, h: 14 },
+        maxDataPoints: info.points,
+        interval: `${info.step_secs}s`,
+        targets: [{ refId: "A", datasource, expr: info.metric, ...target }],
+        ...panel,
+      },
+    ],
+  };
+}
+
+/** A new app home (for startApp's `home`) whose dashboards folder holds `dashboard`. */
+export function appHomeWith(dashboard) {
+  const home = mkdtempSync(join(tmpdir(), "hinomi-e2e-app-"));
+  const dashboards = join(home, "data", "app.hinomi.console", "dashboards");
+  mkdirSync(dashboards, { recursive: true });
+  writeFileSync(join(dashboards, `${dashboard.uid}.json`), JSON.stringify(dashboard, null, 1));
+  return home;
 }

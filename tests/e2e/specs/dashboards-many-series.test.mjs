@@ -11,11 +11,10 @@
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startApp, screenshot, waitFor } from "../lib/harness.mjs";
-import { backfillSettings, startBackfill } from "../lib/backfill.mjs";
+import { appHomeWith, backfillDashboard, backfillSettings, startBackfill } from "../lib/backfill.mjs";
 
 const SERIES = 1_200;
 const POINTS = 180;
@@ -23,43 +22,20 @@ const UID = "e2e-many-series";
 /** Rows the tooltip lists before it counts the rest ("+N", TimeSeriesChart.svelte). */
 const TOOLTIP_ROWS = 12;
 
-/** One full-width time series over the whole backfill, one point per sample, values shown with
- * the three decimals the backfill wrote. */
-function manySeriesDashboard(info) {
-  const datasource = { type: "prometheus", uid: "bench-prometheus" };
-  return {
-    uid: UID,
-    title: "E2E many series",
-    schemaVersion: 39,
-    version: 1,
-    timezone: "utc",
-    time: { from: new Date(info.start_secs * 1000).toISOString(), to: new Date(info.end_secs * 1000).toISOString() },
-    panels: [
-      {
-        id: 1,
-        type: "timeseries",
-        title: "bench_metric",
-        datasource,
-        gridPos: { x: 0, y: 0, w: 24, h: 16 },
-        maxDataPoints: info.points,
-        interval: `${info.step_secs}s`,
-        fieldConfig: { defaults: { decimals: 3 }, overrides: [] },
-        targets: [{ refId: "A", datasource, expr: info.metric, legendFormat: "{{series}}" }],
-      },
-    ],
-  };
-}
-
 describe("Dashboards: a panel of 1,200 series", () => {
   let backfill;
   let app;
 
   before(async () => {
     backfill = await startBackfill({ series: SERIES, points: POINTS });
-    const home = mkdtempSync(join(tmpdir(), "hinomi-e2e-app-"));
-    const dashboards = join(home, "data", "app.hinomi.console", "dashboards");
-    mkdirSync(dashboards, { recursive: true });
-    writeFileSync(join(dashboards, `${UID}.json`), JSON.stringify(manySeriesDashboard(backfill.info)));
+    // Values shown with the three decimals the backfill wrote; series named by their label.
+    const dashboard = backfillDashboard(backfill.info, {
+      uid: UID,
+      title: "E2E many series",
+      panel: { gridPos: { x: 0, y: 0, w: 24, h: 16 }, fieldConfig: { defaults: { decimals: 3 }, overrides: [] } },
+      target: { legendFormat: "{{series}}" },
+    });
+    const home = appHomeWith(dashboard);
     app = await startApp({ settingsToml: backfillSettings(backfill.info), home });
   });
 
