@@ -15,6 +15,9 @@
 //   --no-faults            no error bursts (the alert poller still runs)
 //   --stay                 open the first dashboard once and stay on it: no visits, so no
 //                          charts built and dropped every two minutes
+//   --open-after=SECONDS   wait this long before the first visit: the demo's Prometheus starts
+//                          empty, so a dashboard opened at once shows "No data" until it
+//                          refreshes (with --refresh=off, for the whole soak)
 //   --range=15m            the dashboards' time range (default: each dashboard's own, 6 h on the
 //                          seed ones); the demo's Prometheus starts empty, so over a 6 h range
 //                          every answer grows for the whole soak, over 15 minutes it stops
@@ -45,6 +48,7 @@ const refresh = flagValue("refresh", "5s");
 const faultsOn = !flag("no-faults");
 const range = flagValue("range", null);
 const stay = Boolean(flag("stay"));
+const openAfterSecs = Number(flagValue("open-after", 0));
 const probe = Boolean(flag("probe"));
 const probePage = flagValue("probe", "page") !== "proc";
 const pollSecs = Number(flagValue("poll", 5));
@@ -114,16 +118,19 @@ async function waitOut(until) {
       faults++;
       nextFault += FAULT_EVERY_MS;
     }
+    // Without faults nothing is due but the probe (nextFault stays in the past).
+    const due = faultsOn ? nextFault : Infinity;
     if (probe) {
       await probeOnce();
-      await sleep(Math.max(0, Math.min(until, nextFault, Date.now() + SAMPLE_MS) - Date.now()));
+      await sleep(Math.max(0, Math.min(until, due, Date.now() + SAMPLE_MS) - Date.now()));
     } else {
-      await sleep(Math.max(0, Math.min(until, nextFault) - Date.now()));
+      await sleep(Math.max(0, Math.min(until, due) - Date.now()));
     }
   }
 }
 try {
   const end = started + minutes * 60_000;
+  await waitOut(started + openAfterSecs * 1000);
   while (Date.now() < end) {
     const uid = dashboards[opened % dashboards.length];
     await openUntilPainted(app.browser, uid);
