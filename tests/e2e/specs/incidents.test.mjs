@@ -435,8 +435,8 @@ warning = "P2"
     const choice = await $("pin-incident");
     await choice.waitForExist({ timeout: 10_000 });
     assert.equal(await choice.getValue(), incidentId);
+    // Its incidents listed; screenshot() then waits for the frames that paint them.
     await waitFor("the dialog painted", async () => !(await (await $("pin-dialog")).getText()).includes("Loading"));
-    await new Promise((r) => setTimeout(r, 300));
     await screenshot(browser, "incidents-flow-pin-dialog");
     await (await $("pin-confirm")).click();
     await (await $("pin-done")).waitForExist({ timeout: 10_000 });

@@ -17,7 +17,7 @@ const EVERY: Duration = Duration::from_secs(30);
 /// The e2e's way to check more often than every 30 s: milliseconds between checks. Read only by
 /// debug builds (the e2e runs one), so a release build always checks every 30 s.
 #[cfg(debug_assertions)]
-pub const CHECK_EVERY_MS_ENV: &str = "HINOMI_TEST_RESPONSE_CHECK_MS";
+const CHECK_EVERY_MS_ENV: &str = "HINOMI_TEST_RESPONSE_CHECK_MS";
 
 fn check_interval() -> Duration {
     #[cfg(debug_assertions)]
