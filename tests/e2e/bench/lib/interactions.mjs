@@ -8,8 +8,8 @@
 /**
  * Arms the page for one interaction: the first `event` from now is the start, and `condition`
  * (tooltip, legendRows, seriesDrawn or panelPainted, with `arg`; "__start__" passes the start
- * time) holding is the answer. Then `act()` performs the input; the
- * result is { ms, value } (input → painted; what the condition returned).
+ * time) holding is the answer. Then `act()` performs the input; the result is { ms, value }
+ * (input → painted, and what the condition returned).
  */
 export async function timeInteraction(browser, { event, condition, arg, act, timeoutMs = 30_000 }) {
   await browser.execute(
