@@ -23,6 +23,9 @@
 //                          every answer grows for the whole soak, over 15 minutes it stops
 //   --poll=SECONDS         the app's live-view refresh, which is also the alert poller's period
 //                          (default 5, the app's own); --poll=3600 all but stops the poller
+//   --dashboard-file=a.json
+//                          a Grafana dashboard file put in the app's dashboards folder before it
+//                          starts, to soak on (with --dashboards=its uid)
 //   --probe[=proc]         also write <out-prefix>-probe.csv: the web process's PSS per kind of
 //                          mapping and in-page counts (DOM nodes, canvases and their pixels,
 //                          uPlot roots, Tauri's pending IPC callbacks) every 15 s, and keep the
@@ -31,12 +34,13 @@
 //                          page no WebDriver script (the in-page columns are then empty)
 
 import { execFileSync } from "node:child_process";
-import { writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { startStack, startApp, settingsFor, appBinary, repoRoot, sleep } from "../lib/harness.mjs";
 import { findProcessByExe, treeMemory, pssByKind, median } from "./lib/memory.mjs";
 import { openUntilPainted, SEED_DASHBOARDS } from "./lib/dashboards.mjs";
 import { soakSummary, soakSvg } from "./lib/soak-report.mjs";
+import { appHomeWith } from "../lib/backfill.mjs";
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const flag = (name) => process.argv.slice(2).find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -60,7 +64,8 @@ const DEMO_API_BIN = process.env.HINOMI_DEMO_API_BIN ?? join(repoRoot, "target/d
 const stack = await startStack({ scrapeInterval: "5s" });
 // The app's own default poll interval (5 s), not the 2 s the e2e specs use to be quick.
 const settings = settingsFor(stack).replace("refresh_interval_secs = 2", `refresh_interval_secs = ${pollSecs}`);
-const app = await startApp({ settingsToml: settings });
+const dashboardFile = flagValue("dashboard-file", null);
+const app = await startApp({ settingsToml: settings, home: dashboardFile ? appHomeWith(JSON.parse(readFileSync(dashboardFile, "utf8"))) : undefined });
 const pid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim(), { home: app.home });
 if (!pid) throw new Error(`no process runs ${appBinary}`);
 
