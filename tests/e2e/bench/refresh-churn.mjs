@@ -1,0 +1,46 @@
+// The soak's refreshes, sped up: the real app on a dashboard (by default five panels that answer
+// "No data", so nothing is drawn) against the demo stack, its Refresh button clicked `rate` times
+// a second from inside the page, and the web process's anonymous memory + heap read every 15 s.
+// At 5 a second, 8 minutes are the 2,400 refreshes of 3 h 20 min of 5 s auto-refresh.
+//
+//   xvfb-run -a dbus-run-session -- node tests/e2e/bench/refresh-churn.mjs <minutes> <rate> <out.csv> [dashboard.json]
+
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startStack, startApp, settingsFor, appBinary, repoRoot, sleep } from "../lib/harness.mjs";
+import { appHomeWith } from "../lib/backfill.mjs";
+import { findProcessByExe, treeMemory, pssByKind } from "./lib/memory.mjs";
+import { openUntilPainted } from "./lib/dashboards.mjs";
+
+const [minutes = "8", rate = "5", out = join(repoRoot, "target", "refresh-churn.csv"), file = join(repoRoot, "docs/soak/2026-12-06-dashboard-soak-nodata.json")] =
+  process.argv.slice(2);
+const dashboard = JSON.parse(readFileSync(file, "utf8"));
+const stack = await startStack({ scrapeInterval: "5s" });
+// The app's own live-view period (5 s), as in the soak.
+const settings = settingsFor(stack).replace("refresh_interval_secs = 2", "refresh_interval_secs = 5");
+const app = await startApp({ settingsToml: settings, home: appHomeWith(dashboard) });
+const pid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim(), { home: app.home });
+await openUntilPainted(app.browser, dashboard.uid);
+await app.browser.execute((rate) => {
+  window.__refreshes = 0;
+  setInterval(() => {
+    document.querySelector('[data-testid="dashboard-refresh"]')?.click();
+    window.__refreshes++;
+  }, 1000 / rate);
+}, Number(rate));
+const started = Date.now();
+const rows = ["minute,refreshes,web_anonymous_and_heap_mib,web_pss_mib,dom_nodes"];
+while (Date.now() - started < Number(minutes) * 60_000) {
+  await sleep(15_000);
+  const web = treeMemory(pid).processes.find((p) => p.name.startsWith("WebKitWebProces"));
+  const kinds = pssByKind(web.pid);
+  const anonymous = ((kinds.anonymous ?? 0) + (kinds["brk heap"] ?? 0)) / 1024;
+  const page = await app.browser.execute(() => [window.__refreshes, document.getElementsByTagName("*").length]);
+  rows.push([((Date.now() - started) / 60_000).toFixed(2), page[0], anonymous.toFixed(1), web.mib.toFixed(1), page[1]].join(","));
+  writeFileSync(out, rows.join("\n") + "\n");
+}
+await app.stop();
+await stack.stop();
+console.log(`${rows.length - 1} samples in ${out}`);
+process.exit(0);
