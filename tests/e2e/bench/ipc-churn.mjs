@@ -17,7 +17,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startApp, appBinary, repoRoot, sleep } from "../lib/harness.mjs";
 import { appHomeWith } from "../lib/backfill.mjs";
-import { findProcessByExe, treeMemory, pssByKind } from "./lib/memory.mjs";
+import { findProcessByExe, sampleWebProcess } from "./lib/memory.mjs";
 
 const [mode, minutes = "8", rate = "50", out = join(repoRoot, "target", `ipc-churn-${mode}.csv`)] = process.argv.slice(2);
 const MODES = ["app-info", "view", "open", "run-panel", "error", "failing-fetch", "idle"];
@@ -56,17 +56,13 @@ await app.browser.execute(
   Number(rate),
   dashboard.uid,
 );
-const started = Date.now();
-const rows = ["minute,calls,failed,web_anonymous_and_heap_mib,web_pss_mib"];
-while (Date.now() - started < Number(minutes) * 60_000) {
-  await sleep(15_000);
-  const web = treeMemory(pid).processes.find((p) => p.name.startsWith("WebKitWebProces"));
-  const kinds = pssByKind(web.pid);
-  const anonymous = ((kinds.anonymous ?? 0) + (kinds["brk heap"] ?? 0)) / 1024;
-  const page = await app.browser.execute(() => window.__churn);
-  rows.push([((Date.now() - started) / 60_000).toFixed(2), page.calls, page.failed, anonymous.toFixed(1), web.mib.toFixed(1)].join(","));
-  writeFileSync(out, rows.join("\n") + "\n");
-}
+const header = "minute,calls,failed,web_anonymous_and_heap_mib,web_pss_mib";
+const rows = await sampleWebProcess(
+  pid,
+  Number(minutes),
+  async () => Object.values(await app.browser.execute(() => window.__churn)),
+  (sofar) => writeFileSync(out, [header, ...sofar.map((r) => r.join(","))].join("\n") + "\n"),
+);
 await app.stop();
-console.log(`${mode}: ${rows.length - 1} samples in ${out}`);
+console.log(`${mode}: ${rows.length} samples in ${out}`);
 process.exit(0);

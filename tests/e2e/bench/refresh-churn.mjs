@@ -8,9 +8,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startStack, startApp, settingsFor, appBinary, repoRoot, sleep } from "../lib/harness.mjs";
+import { startStack, startApp, settingsFor, appBinary, repoRoot } from "../lib/harness.mjs";
 import { appHomeWith } from "../lib/backfill.mjs";
-import { findProcessByExe, treeMemory, pssByKind } from "./lib/memory.mjs";
+import { findProcessByExe, sampleWebProcess } from "./lib/memory.mjs";
 import { openUntilPainted } from "./lib/dashboards.mjs";
 
 const [minutes = "8", rate = "5", out = join(repoRoot, "target", "refresh-churn.csv"), file = join(repoRoot, "docs/soak/2026-12-06-dashboard-soak-nodata.json")] =
@@ -29,18 +29,15 @@ await app.browser.execute((rate) => {
     window.__refreshes++;
   }, 1000 / rate);
 }, Number(rate));
-const started = Date.now();
-const rows = ["minute,refreshes,web_anonymous_and_heap_mib,web_pss_mib,dom_nodes"];
-while (Date.now() - started < Number(minutes) * 60_000) {
-  await sleep(15_000);
-  const web = treeMemory(pid).processes.find((p) => p.name.startsWith("WebKitWebProces"));
-  const kinds = pssByKind(web.pid);
-  const anonymous = ((kinds.anonymous ?? 0) + (kinds["brk heap"] ?? 0)) / 1024;
-  const page = await app.browser.execute(() => [window.__refreshes, document.getElementsByTagName("*").length]);
-  rows.push([((Date.now() - started) / 60_000).toFixed(2), page[0], anonymous.toFixed(1), web.mib.toFixed(1), page[1]].join(","));
-  writeFileSync(out, rows.join("\n") + "\n");
-}
+// The page's columns (refreshes, DOM nodes) come before the memory's.
+const header = "minute,refreshes,dom_nodes,web_anonymous_and_heap_mib,web_pss_mib";
+const rows = await sampleWebProcess(
+  pid,
+  Number(minutes),
+  () => app.browser.execute(() => [window.__refreshes, document.getElementsByTagName("*").length]),
+  (sofar) => writeFileSync(out, [header, ...sofar.map((r) => r.join(","))].join("\n") + "\n"),
+);
 await app.stop();
 await stack.stop();
-console.log(`${rows.length - 1} samples in ${out}`);
+console.log(`${rows.length} samples in ${out}`);
 process.exit(0);

@@ -148,3 +148,20 @@ export const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/** Samples every 15 s for `minutes`: each row is the minute, what `page()` reads from the page,
+ * and the web process's anonymous memory + heap (the floor a garbage-collected page comes back
+ * to) and its PSS, in MiB; `onRow` gets the rows so far after each. */
+export async function sampleWebProcess(rootPid, minutes, page, onRow) {
+  const started = Date.now();
+  const rows = [];
+  while (Date.now() - started < minutes * 60_000) {
+    await new Promise((r) => setTimeout(r, 15_000));
+    const web = treeMemory(rootPid).processes.find((p) => p.name.startsWith("WebKitWebProces"));
+    const kinds = pssByKind(web.pid);
+    const anonymous = ((kinds.anonymous ?? 0) + (kinds["brk heap"] ?? 0)) / 1024;
+    rows.push([((Date.now() - started) / 60_000).toFixed(2), ...(await page()), anonymous.toFixed(1), web.mib.toFixed(1)]);
+    onRow(rows);
+  }
+  return rows;
+}
