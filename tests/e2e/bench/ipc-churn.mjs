@@ -12,19 +12,18 @@
 // it carries the query's error), error (an error answer), failing-fetch (a fetch the CSP
 // refuses: no IPC), idle (a resolved promise: the timer alone).
 
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startApp, appBinary, repoRoot, sleep } from "../lib/harness.mjs";
+import { startApp, repoRoot, sleep } from "../lib/harness.mjs";
 import { appHomeWith } from "../lib/backfill.mjs";
-import { findProcessByExe, sampleWebProcess } from "./lib/memory.mjs";
+import { sampleWebProcess, appProcess } from "./lib/memory.mjs";
 
 const [mode, minutes = "8", rate = "50", out = join(repoRoot, "target", `ipc-churn-${mode}.csv`)] = process.argv.slice(2);
 const MODES = ["app-info", "view", "open", "run-panel", "error", "failing-fetch", "idle"];
 if (!MODES.includes(mode)) throw new Error(`mode must be one of ${MODES.join(", ")}`);
 const dashboard = JSON.parse(readFileSync(join(repoRoot, "docs/soak/2026-12-06-dashboard-soak-nodata.json"), "utf8"));
 const app = await startApp({ home: appHomeWith(dashboard) });
-const pid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim(), { home: app.home });
+const pid = appProcess(app);
 await sleep(5000);
 await app.browser.execute(
   (mode, rate, uid) => {

@@ -5,12 +5,11 @@
 //
 //   xvfb-run -a dbus-run-session -- node tests/e2e/bench/refresh-churn.mjs <minutes> <rate> <out.csv> [dashboard.json]
 
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startStack, startApp, settingsFor, appBinary, repoRoot } from "../lib/harness.mjs";
+import { startStack, startApp, settingsFor, repoRoot } from "../lib/harness.mjs";
 import { appHomeWith } from "../lib/backfill.mjs";
-import { findProcessByExe, sampleWebProcess } from "./lib/memory.mjs";
+import { sampleWebProcess, appProcess } from "./lib/memory.mjs";
 import { openUntilPainted } from "./lib/dashboards.mjs";
 
 const [minutes = "8", rate = "5", out = join(repoRoot, "target", "refresh-churn.csv"), file = join(repoRoot, "docs/soak/2026-12-06-dashboard-soak-nodata.json")] =
@@ -20,7 +19,7 @@ const stack = await startStack({ scrapeInterval: "5s" });
 // The app's own live-view period (5 s), as in the soak.
 const settings = settingsFor(stack).replace("refresh_interval_secs = 2", "refresh_interval_secs = 5");
 const app = await startApp({ settingsToml: settings, home: appHomeWith(dashboard) });
-const pid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim(), { home: app.home });
+const pid = appProcess(app);
 await openUntilPainted(app.browser, dashboard.uid);
 await app.browser.execute((rate) => {
   window.__refreshes = 0;

@@ -37,7 +37,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { startStack, startApp, settingsFor, appBinary, repoRoot, sleep } from "../lib/harness.mjs";
-import { findProcessByExe, treeMemory, pssByKind, median } from "./lib/memory.mjs";
+import { treeMemory, pssByKind, median, appProcess } from "./lib/memory.mjs";
 import { openUntilPainted, SEED_DASHBOARDS } from "./lib/dashboards.mjs";
 import { soakSummary, soakSvg } from "./lib/soak-report.mjs";
 import { appHomeWith } from "../lib/backfill.mjs";
@@ -66,7 +66,7 @@ const stack = await startStack({ scrapeInterval: "5s" });
 const settings = settingsFor(stack).replace("refresh_interval_secs = 2", `refresh_interval_secs = ${pollSecs}`);
 const dashboardFile = flagValue("dashboard-file", null);
 const app = await startApp({ settingsToml: settings, home: dashboardFile ? appHomeWith(JSON.parse(readFileSync(dashboardFile, "utf8"))) : undefined });
-const pid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim(), { home: app.home });
+const pid = appProcess(app);
 if (!pid) throw new Error(`no process runs ${appBinary}`);
 
 const started = Date.now();

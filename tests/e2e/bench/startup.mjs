@@ -4,13 +4,13 @@
 // both numbers; each clock starts at the new-session request, its driver already listening
 // (Hinomi's through tauri-driver, a thin proxy in front of WebKitWebDriver). Run under Xvfb: `xvfb-run -a node tests/e2e/bench/startup.mjs [runs]`.
 
-import { spawn, execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 import { startStack, startApp, settingsFor, freePort, appBinary, sleep } from "../lib/harness.mjs";
-import { findProcessByExe, treeMemory, median } from "./lib/memory.mjs";
+import { findProcessByExe, treeMemory, median, appProcess } from "./lib/memory.mjs";
 import { openUntilPainted, SEED_DASHBOARDS } from "./lib/dashboards.mjs";
 import { appLogLines, logField } from "../lib/app-log.mjs";
 
@@ -91,7 +91,7 @@ async function measureHinomi(stack) {
   await app.browser
     .waitUntil(() => app.browser.execute(() => performance.getEntriesByName("hinomi:rows-painted").length > 0), { timeout: 5000, interval: 20 })
     .catch(() => {});
-  const pid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim(), { home: app.home });
+  const pid = appProcess(app);
   const processTimeline = await phases(app.browser, pid, requestedEpochMs, seenEpochMs);
   await sleep(1500); // let the view settle before measuring memory
   const memory = pid ? treeMemory(pid, { detail: true }) : { mib: NaN, names: [], processes: [] };

@@ -11,9 +11,8 @@
 // would (a spinner, a hover effect). HINOMI_APP_BIN picks the build.
 
 import { readFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
 import { startStack, startApp, settingsFor, appBinary, sleep } from "../lib/harness.mjs";
-import { findProcessByExe, processName, processTree, median } from "./lib/memory.mjs";
+import { processName, processTree, median, appProcess } from "./lib/memory.mjs";
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const view = positional[0] ?? "targets";
@@ -34,7 +33,7 @@ function anonMiB(pid) {
 const stack = await startStack({ scrapeInterval: "5s" });
 const app = await startApp({ settingsToml: settingsFor(stack) });
 try {
-  const appPid = findProcessByExe(execFileSync("realpath", [appBinary]).toString().trim(), { home: app.home });
+  const appPid = appProcess(app);
   const webPid = processTree(appPid).find((pid) => processName(pid).startsWith("WebKitWebProces"));
   if (!appPid || !webPid) throw new Error(`no app (${appPid}) or web process (${webPid})`);
   await (await app.browser.$(`[data-testid="nav-${view}"]`)).click();

@@ -2,7 +2,8 @@
 // processes that map it), so an app's WebKit helpers and a baseline browser's are summed fairly.
 // Shared by the start-up benchmark and the soak.
 
-import { readFileSync, readdirSync, readlinkSync } from "node:fs";
+import { readFileSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
+import { appBinary } from "../../lib/harness.mjs";
 
 function children(pid) {
   const out = [];
@@ -42,6 +43,11 @@ export function findProcessByExe(exe, { home } = {}) {
     }
   }
   return null;
+}
+
+/** The process of an app the harness started (`startApp`): its binary, run from its home. */
+export function appProcess(app) {
+  return findProcessByExe(realpathSync(appBinary), { home: app.home });
 }
 
 /** A process's short name (`/proc/PID/comm`, at most 15 characters), "?" when it is gone. */
