@@ -3,7 +3,7 @@
 // Shared by the start-up benchmark and the soak.
 
 import { readFileSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
-import { appBinary } from "../../lib/harness.mjs";
+import { appBinary, sleep } from "../../lib/harness.mjs";
 
 function children(pid) {
   const out = [];
@@ -162,7 +162,7 @@ export async function sampleWebProcess(rootPid, minutes, page, onRow) {
   const started = Date.now();
   const rows = [];
   while (Date.now() - started < minutes * 60_000) {
-    await new Promise((r) => setTimeout(r, 15_000));
+    await sleep(15_000);
     const web = treeMemory(rootPid).processes.find((p) => p.name.startsWith("WebKitWebProces"));
     const kinds = pssByKind(web.pid);
     const anonymous = ((kinds.anonymous ?? 0) + (kinds["brk heap"] ?? 0)) / 1024;
