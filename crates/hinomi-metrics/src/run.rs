@@ -121,7 +121,8 @@ async fn fetch(
             )
             .await?;
         // Where a range query's time goes (issue 14's breakdown): Prometheus until the first
-        // byte, the download (decoded while it arrives), and the decode left after the last byte.
+        // byte, the download (decoded while it arrives), and the decode left after the last byte;
+        // a query asked in parts counts from the first part's first byte to the last's last.
         if let Some(arrival) = arrival {
             let ms = |d: Duration| d.as_secs_f64() * 1000.0;
             tracing::debug!(
@@ -133,6 +134,7 @@ async fn fetch(
                 download_ms = ms(arrival.last - arrival.first),
                 decode_tail_ms = ms(arrival.last.elapsed()),
                 series = series.len(),
+                parts = arrival.parts,
                 "query_range"
             );
         }

@@ -98,6 +98,11 @@ impl PrometheusClient {
         &self.endpoint.datasource_id
     }
 
+    /// The most bytes one answer may have.
+    pub fn max_answer_bytes(&self) -> u64 {
+        self.endpoint.max_answer_bytes()
+    }
+
     /// The same client with another answer-size limit than the default 64 MiB.
     pub fn with_max_answer_bytes(self, limit: u64) -> Self {
         Self {

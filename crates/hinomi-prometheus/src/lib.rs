@@ -18,6 +18,7 @@ pub mod pairs;
 pub mod query;
 #[doc(hidden)]
 pub mod range_stream;
+pub mod split;
 pub mod targets;
 
 pub use api::{PrometheusClient, decode_api_answer};

@@ -154,6 +154,8 @@ struct RawSample<'a> {
 pub struct BodyArrival {
     pub first: std::time::Instant,
     pub last: std::time::Instant,
+    /// How many requests the query was asked in ([`crate::split`]).
+    pub parts: usize,
 }
 
 /// A range query's time parameters as Prometheus reads them.
@@ -180,6 +182,10 @@ impl RangeParams {
             ("step", &self.step),
         ]
     }
+}
+
+fn utc_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
@@ -230,10 +236,83 @@ impl PrometheusClient {
         Ok(series)
     }
 
-    /// [`Self::query_range`], also saying when the body's first and last chunks arrived: the
-    /// benchmark's "last byte → decoded".
+    /// [`Self::query_range`], also saying when the body's first and last chunks arrived (the
+    /// first part's first, the last part's last): the benchmark's "last byte → decoded".
+    ///
+    /// A long query is asked as consecutive parts at once ([`crate::split`]), each on a task of
+    /// its own so the parts download and decode on separate cores; the first part to fail fails
+    /// the query, and the others are stopped (as they are when this future is dropped). Each
+    /// part may read its share of the answer-size limit, so a split answer is held to the
+    /// same total.
     #[doc(hidden)]
     pub async fn query_range_timed(
+        &self,
+        expr: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        step: Duration,
+    ) -> Result<(Vec<Series>, Option<BodyArrival>), PrometheusError> {
+        let whole_ms = step
+            .subsec_nanos()
+            .is_multiple_of(1_000_000)
+            .then(|| i64::try_from(step.as_millis()).ok())
+            .flatten();
+        let parts = crate::split::plan_parts(
+            expr,
+            start.timestamp_millis(),
+            end.timestamp_millis(),
+            whole_ms,
+        );
+        if parts.len() < 2 {
+            return self.query_range_whole_timed(expr, start, end, step).await;
+        }
+        let share = self.max_answer_bytes().div_ceil(parts.len() as u64);
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, part) in parts.iter().enumerate() {
+            let client = self.clone().with_max_answer_bytes(share);
+            let expr = expr.to_owned();
+            let (from, to) = (utc_ms(part.start_ms), utc_ms(part.end_ms));
+            // The parts as sent, so a benchmark can ask Prometheus for the same at once.
+            tracing::debug!(
+                expr,
+                index,
+                start_ms = part.start_ms,
+                end_ms = part.end_ms,
+                "query_range_part"
+            );
+            tasks.spawn(async move {
+                let answer = client.query_range_whole_timed(&expr, from, to, step).await;
+                (index, answer)
+            });
+        }
+        let mut answers: Vec<Option<(Vec<Series>, Option<BodyArrival>)>> =
+            parts.iter().map(|_| None).collect();
+        while let Some(joined) = tasks.join_next().await {
+            // A part's task only ends by returning: it is never aborted while `tasks` lives,
+            // and a panic in it is a bug to surface, not an answer.
+            let (index, answer) =
+                joined.unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic()));
+            answers[index] = Some(answer?);
+        }
+        let (series, arrivals): (Vec<_>, Vec<_>) = answers.into_iter().flatten().unzip();
+        let arrivals: Vec<BodyArrival> = arrivals.into_iter().flatten().collect();
+        let arrival = arrivals
+            .iter()
+            .map(|a| a.first)
+            .min()
+            .zip(arrivals.iter().map(|a| a.last).max())
+            .map(|(first, last)| BodyArrival {
+                first,
+                last,
+                parts: parts.len(),
+            });
+        Ok((crate::split::merge_parts(series), arrival))
+    }
+
+    /// The range query asked whole, in one request, decoded while it downloads: the benchmark's
+    /// reference for the split query, and each part of one.
+    #[doc(hidden)]
+    pub async fn query_range_whole_timed(
         &self,
         expr: &str,
         start: DateTime<Utc>,
@@ -254,7 +333,11 @@ impl PrometheusClient {
         let arrival = decoder
             .first_received()
             .zip(decoder.last_received())
-            .map(|(first, last)| BodyArrival { first, last });
+            .map(|(first, last)| BodyArrival {
+                first,
+                last,
+                parts: 1,
+            });
         Ok((decoder.finish(&body)?, arrival))
     }
 

@@ -9,3 +9,4 @@ mod faults;
 mod frame_fixture;
 mod range_stream;
 mod real_prometheus;
+mod split;
