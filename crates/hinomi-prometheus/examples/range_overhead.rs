@@ -10,7 +10,9 @@
 //! Each round also times, interleaved with the raw fetch (the order rotates every round), the
 //! ways to get decoded series: the whole body fetched and then decoded, and the answer decoded
 //! while it downloads (`query_range`), with how long the decode runs on after the last chunk
-//! arrived ("last byte → decoded"). All of it twice:
+//! arrived ("last byte → decoded"); since the query is long enough to be asked in two parts
+//! at once (`hinomi_prometheus::split`), it also times the query asked whole in one request, and
+//! as a second baseline the raw fetch of the same two parts at once. All of it twice:
 //! straight from Prometheus on loopback, where the body comes in one CPU-bound burst, and
 //! through a proxy pacing it to 1 Gbit/s, as from a Prometheus elsewhere on a LAN.
 //!
@@ -21,6 +23,7 @@ use hinomi_demo_stack::backfill::{Backfill, BackfilledPrometheus};
 use hinomi_prometheus::PrometheusClient;
 use hinomi_prometheus::downsample::encode_frame;
 use hinomi_prometheus::query::decode_range_body;
+use hinomi_prometheus::split::plan_parts;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -105,6 +108,11 @@ struct Samples {
     fetch_then_decode: Vec<f64>,
     /// `query_range`: total, last byte → decoded, first → last chunk.
     inline: (Vec<f64>, Vec<f64>, Vec<f64>),
+    /// The query asked whole, decoded while it downloads.
+    whole: Vec<f64>,
+    /// The raw fetch of the parts `query_range` asks, at once.
+    parts_fetch: Vec<f64>,
+    parts: usize,
     first_byte: Vec<f64>,
     frame_bytes: usize,
 }
@@ -114,7 +122,7 @@ type Window = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
 async fn round(client: &PrometheusClient, (from, to): Window, round: usize, s: &mut Samples) {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let step = Duration::from_secs(STEP_SECS);
-    for way in (0..3).map(|i| (i + round) % 3) {
+    for way in (0..5).map(|i| (i + round) % 5) {
         match way {
             0 => {
                 let t0 = Instant::now();
@@ -142,6 +150,41 @@ async fn round(client: &PrometheusClient, (from, to): Window, round: usize, s: &
                 s.fetch_then_decode.push(ms(t0.elapsed()));
                 assert_eq!(series.len(), SERIES);
             }
+            2 => {
+                let t0 = Instant::now();
+                let (series, _) = client
+                    .query_range_whole_timed("bench_metric", from, to, step)
+                    .await
+                    .unwrap();
+                s.whole.push(ms(t0.elapsed()));
+                assert_eq!(series.len(), SERIES);
+            }
+            3 => {
+                let parts = plan_parts(
+                    "bench_metric",
+                    from.timestamp_millis(),
+                    to.timestamp_millis(),
+                    Some(STEP_SECS as i64 * 1000),
+                );
+                let at = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap();
+                let t0 = Instant::now();
+                let fetches = parts.iter().map(|part| {
+                    let client = client.clone();
+                    let (a, b) = (at(part.start_ms), at(part.end_ms));
+                    tokio::spawn(async move {
+                        client
+                            .query_range_raw("bench_metric", a, b, step)
+                            .await
+                            .unwrap()
+                            .len()
+                    })
+                });
+                let fetches: Vec<_> = fetches.collect();
+                for fetch in fetches {
+                    fetch.await.unwrap();
+                }
+                s.parts_fetch.push(ms(t0.elapsed()));
+            }
             _ => {
                 let t0 = Instant::now();
                 let (series, arrival) = client
@@ -151,6 +194,7 @@ async fn round(client: &PrometheusClient, (from, to): Window, round: usize, s: &
                 let done = Instant::now();
                 assert_eq!(series.len(), SERIES);
                 let arrival = arrival.expect("a body arrived");
+                s.parts = arrival.parts;
                 s.first_byte.push(ms(arrival.first - t0));
                 s.inline.0.push(ms(done - t0));
                 s.inline.1.push(ms(done - arrival.last));
@@ -182,10 +226,25 @@ fn report(title: &str, s: Samples, json_bytes: usize) {
     );
     let (inline, inline_tail, inline_window) = s.inline;
     row(
-        "`query_range`: decoded while it downloads, in the reading task (shipped)",
-        median(inline),
+        "the query asked whole, decoded while it downloads in the reading task",
+        median(s.whole),
+    );
+    row(
+        &format!("raw HTTP fetch of the same {} parts at once", s.parts),
+        median(s.parts_fetch.clone()),
+    );
+    row(
+        &format!(
+            "**`query_range` (shipped): {} parts at once, each decoded while it downloads**",
+            s.parts
+        ),
+        median(inline.clone()),
     );
     row("… of which last byte → decoded", median(inline_tail));
+    println!(
+        "\n`query_range` / raw fetch of its parts: {:.2}x",
+        median(inline) / median(s.parts_fetch)
+    );
     println!(
         "\nrequest → first chunk {:.1} ms; first → last chunk {:.1} ms",
         median(s.first_byte),

@@ -17,7 +17,7 @@
 // (HINOMI_APP_BIN=target/release/hinomi for a release build of the app; scripts/install-bench-deps
 // installs Chromium for the classic-UI column).
 
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { appBinary, screenshot, screenshotDir, sleep, startApp } from "../lib/harness.mjs";
 import { startClassicUi } from "./classic-ui.mjs";
@@ -59,6 +59,34 @@ function curlMs() {
   const out = execFileSync("curl", ["-s", "-o", "/dev/null", "-w", "%{time_total} %{time_starttransfer}", queryUrl], { encoding: "utf8" });
   const [total, firstByte] = out.trim().split(" ").map((s) => Number(s) * 1000);
   return { total, firstByte };
+}
+
+/** The parts the backend asked the last run's query in (`query_range_part` lines; none when it
+ * asked it whole), so curl can ask Prometheus for exactly the same. */
+function lastQueryParts() {
+  const lines = appLogLines(home);
+  const queries = lines.filter((line) => line.includes("query_range") && line.includes("first_byte_ms="));
+  const parts = queries.length > 0 ? logField(queries.at(-1), "parts") : 1;
+  if (!(parts > 1)) return [];
+  return lines
+    .filter((line) => line.includes("query_range_part"))
+    .slice(-parts)
+    .map((line) => ({ start: logField(line, "start_ms") / 1000, end: logField(line, "end_ms") / 1000 }));
+}
+
+/** A third reference when the backend split the query: curl asking for the same parts at once,
+ * timed as the slowest curl's own total (each curl's process start is outside its clock). */
+async function curlPartsMs(parts) {
+  const totals = await Promise.all(
+    parts.map(
+      (part) =>
+        new Promise((resolve, reject) => {
+          const url = `${info.url}/api/v1/query_range?query=${encodeURIComponent(info.metric)}&start=${part.start}&end=${part.end}&step=${info.step_secs}`;
+          execFile("curl", ["-s", "-o", "/dev/null", "-w", "%{time_total}", url], (err, out) => (err ? reject(err) : resolve(Number(out) * 1000)));
+        }),
+    ),
+  );
+  return Math.max(...totals);
 }
 
 async function openAndTime(browser) {
@@ -159,6 +187,8 @@ let timedLines = { panel: 0, query: 0 };
 const raw = [];
 const curl = [];
 const curlFirst = [];
+const curlParts = [];
+let partsAsked = 1;
 const answered = [];
 const classic = [];
 const classicNextFrame = [];
@@ -184,6 +214,8 @@ try {
     rawBytes = fetched.bytes;
     if (last.drawnSeries !== info.series) throw new Error(`the panel drew ${last.drawnSeries} of ${info.series} series: ${JSON.stringify(last)}`);
     const { total: curled, firstByte: curlFirstByte } = curlMs();
+    const parts = lastQueryParts();
+    const curledParts = parts.length > 1 ? await curlPartsMs(parts) : undefined;
     // measure() fails unless the classic UI drew one path per series for the same start/end/step.
     if (classicUi) lastClassic = await classicUi.measure();
     if (run === 0) {
@@ -195,6 +227,10 @@ try {
     raw.push(fetched.ms);
     curl.push(curled);
     curlFirst.push(curlFirstByte);
+    if (curledParts !== undefined) {
+      curlParts.push(curledParts);
+      partsAsked = parts.length;
+    }
     answered.push(last.answered - last.started);
     let classicText = "";
     if (lastClassic) {
@@ -204,7 +240,7 @@ try {
       classicLoadTime.push(lastClassic.loadTimeMs);
       classicText = `, classic UI ${lastClassic.painted.toFixed(0)} ms (next frame ${lastClassic.nextFrame.toFixed(0)} ms, body in ${lastClassic.fetched.toFixed(0)} ms, its "Load time" ${lastClassic.loadTimeMs} ms)`;
     }
-    console.log(`run ${run}: panel ${(last.painted - last.started).toFixed(0)} ms (answer ${(last.answered - last.started).toFixed(0)} ms), raw fetch ${fetched.ms.toFixed(0)} ms, curl ${curled.toFixed(0)} ms${classicText}`);
+    console.log(`run ${run}: panel ${(last.painted - last.started).toFixed(0)} ms (answer ${(last.answered - last.started).toFixed(0)} ms), raw fetch ${fetched.ms.toFixed(0)} ms, curl ${curled.toFixed(0)} ms${curledParts === undefined ? "" : `, curl of its ${parts.length} parts at once ${curledParts.toFixed(0)} ms`}${classicText}`);
   }
   // The timed opens' lines in the app log end here; the interactions' zooms add their own.
   timedLines = { panel: backendRuns().length, query: queryRuns().length };
@@ -263,6 +299,12 @@ console.log(`| ratio (panel / node fetch) | ${(median(panel) / median(raw)).toFi
 console.log(`| curl of the same query (second reference) | ${median(curl).toFixed(0)} ms |`);
 console.log(`| … curl: request → first byte | ${median(curlFirst).toFixed(0)} ms |`);
 console.log(`| ratio (panel / curl) | ${(median(panel) / median(curl)).toFixed(2)}x |`);
+if (curlParts.length > 0) {
+  // The backend asked the query in parts at once (hinomi-prometheus's split): what the same
+  // requests cost curl is the reference for the app's own work.
+  console.log(`| curl of the same ${partsAsked} parts the app asked, at once (third reference) | ${median(curlParts).toFixed(0)} ms |`);
+  console.log(`| ratio (panel / curl of the parts) | ${(median(panel) / median(curlParts)).toFixed(2)}x |`);
+}
 if (classicUi) {
   console.log(`| Prometheus classic UI in Chromium ${classicUi.version}: Execute click → graph drawn (+1 frame) | ${median(classic).toFixed(0)} ms |`);
   console.log(`| … to the frame after that (Chromium laid out and painted the SVG) | ${median(classicNextFrame).toFixed(0)} ms |`);
