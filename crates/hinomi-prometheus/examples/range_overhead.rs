@@ -164,7 +164,7 @@ async fn round(client: &PrometheusClient, (from, to): Window, round: usize, s: &
                     "bench_metric",
                     from.timestamp_millis(),
                     to.timestamp_millis(),
-                    Some(STEP_SECS as i64 * 1000),
+                    STEP_SECS as i64 * 1000,
                 );
                 let at = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap();
                 let t0 = Instant::now();

@@ -170,7 +170,7 @@ impl RangeParams {
         Self {
             start: rfc3339(start),
             end: rfc3339(end),
-            step: format!("{}", step.as_secs_f64().max(0.001)),
+            step: step_param(step_milliseconds(step)),
         }
     }
 
@@ -181,6 +181,27 @@ impl RangeParams {
             ("end", &self.end),
             ("step", &self.step),
         ]
+    }
+}
+
+/// The step Prometheus will evaluate on, in whole milliseconds (at least one). Prometheus's
+/// evaluation grid is whole milliseconds; a fraction of one is rounded away here, so the
+/// client knows the grid exactly (the split parts are planned on it).
+pub(crate) fn step_milliseconds(step: Duration) -> i64 {
+    let ms = (step.as_nanos() + 500_000) / 1_000_000;
+    i64::try_from(ms).unwrap_or(i64::MAX).max(1)
+}
+
+/// A step of whole milliseconds written so Prometheus reads exactly it: whole seconds as a
+/// number ("15", as Grafana sends it), anything else in Prometheus's duration syntax ("1001ms").
+/// Not as float seconds: Prometheus reads "1.001" as `1.001 × 10⁹` truncated to nanoseconds,
+/// 1,000,999,999 ns, and truncates that to a 1,000 ms grid (about 2 % of millisecond steps
+/// lose a millisecond this way).
+fn step_param(ms: i64) -> String {
+    if ms % 1_000 == 0 {
+        (ms / 1_000).to_string()
+    } else {
+        format!("{ms}ms")
     }
 }
 
@@ -252,16 +273,11 @@ impl PrometheusClient {
         end: DateTime<Utc>,
         step: Duration,
     ) -> Result<(Vec<Series>, Option<BodyArrival>), PrometheusError> {
-        let whole_ms = step
-            .subsec_nanos()
-            .is_multiple_of(1_000_000)
-            .then(|| i64::try_from(step.as_millis()).ok())
-            .flatten();
         let parts = crate::split::plan_parts(
             expr,
             start.timestamp_millis(),
             end.timestamp_millis(),
-            whole_ms,
+            step_milliseconds(step),
         );
         if parts.len() < 2 {
             return self.query_range_whole_timed(expr, start, end, step).await;
@@ -400,6 +416,21 @@ pub fn decode_instant_body(body: &[u8]) -> Result<InstantResult, PrometheusError
 mod tests {
     use super::*;
     use hinomi_core::{ErrorCode, HinomiError};
+
+    #[test]
+    fn steps_are_sent_as_the_whole_milliseconds_prometheus_evaluates_on() {
+        let sent = |step: Duration| step_param(step_milliseconds(step));
+        assert_eq!(sent(Duration::from_secs(15)), "15");
+        assert_eq!(sent(Duration::from_millis(290)), "290ms");
+        // "1.001" would be read as 1,000,999,999 ns: a 1,000 ms grid.
+        assert_eq!(sent(Duration::from_millis(1_001)), "1001ms");
+        assert_eq!(sent(Duration::from_secs_f64(1.001)), "1001ms");
+        // Fractions of a millisecond round to the nearest; never a zero step.
+        assert_eq!(sent(Duration::from_micros(1_000_400)), "1");
+        assert_eq!(sent(Duration::from_micros(1_000_600)), "1001ms");
+        assert_eq!(sent(Duration::ZERO), "1ms");
+        assert_eq!(sent(Duration::from_micros(200)), "1ms");
+    }
 
     fn code(err: PrometheusError) -> ErrorCode {
         HinomiError::from(err).code

@@ -14,9 +14,9 @@
 //! series are the concatenation of the parts' (see the tests against a real Prometheus in
 //! `tests/it/split.rs`). The one exception in PromQL is the `@` modifier: `@ start()` and
 //! `@ end()` mean the query's own start and end, which differ per part, so an expression with
-//! an `@` anywhere is asked whole. So is a query whose grid this cannot reproduce exactly (a
-//! step or start with a fraction of a millisecond), and one Prometheus would refuse whole (more
-//! than 11,000 points).
+//! an `@` anywhere is asked whole. So is one Prometheus would refuse whole (more than 11,000
+//! points). The grid is whole milliseconds on both sides: the start is sent to the millisecond,
+//! and the step in a form Prometheus reads exactly (`query::step_param`).
 
 use crate::query::Series;
 use std::collections::{BTreeMap, HashMap};
@@ -42,20 +42,16 @@ pub struct RangePart {
 
 /// The parts the range query `expr` from `start_ms` to `end_ms` every `step_ms` is asked in:
 /// one (the whole query) unless it has at least [`MIN_POINTS_PER_PART`] evaluation times per
-/// part and no `@` modifier. `step_ms` is `None` when the step is not a whole number of
-/// milliseconds (Prometheus would round it, and the parts' grid could drift from the whole
-/// query's).
-pub fn plan_parts(expr: &str, start_ms: i64, end_ms: i64, step_ms: Option<i64>) -> Vec<RangePart> {
+/// part and no `@` modifier. `step_ms` is the step as sent (see `query::step_milliseconds`).
+pub fn plan_parts(expr: &str, start_ms: i64, end_ms: i64, step_ms: i64) -> Vec<RangePart> {
     let whole = vec![RangePart { start_ms, end_ms }];
     // Only the `@` modifier makes an evaluation depend on the query's range; a `@` inside a
     // string merely asks such a query whole.
     if expr.contains('@') {
         return whole;
     }
-    let Some(step) = step_ms.filter(|s| *s > 0) else {
-        return whole;
-    };
-    if end_ms < start_ms {
+    let step = step_ms;
+    if step <= 0 || end_ms < start_ms {
         return whole;
     }
     let points = ((end_ms - start_ms) / step) as u64 + 1;
@@ -150,7 +146,7 @@ mod tests {
     fn a_day_at_a_minute_is_two_halves_of_the_same_grid() {
         let start = 1_796_490_060_000;
         let end = start + 1_439 * 60_000;
-        let parts = plan_parts("up", start, end, Some(60_000));
+        let parts = plan_parts("up", start, end, 60_000);
         assert_eq!(
             parts,
             [
@@ -174,7 +170,7 @@ mod tests {
             let start = 1_000_000;
             let step = 15_000;
             let end = start + (points - 1) * step + 7_000;
-            let parts = plan_parts("up", start, end, Some(step));
+            let parts = plan_parts("up", start, end, step);
             assert_eq!(parts.len(), 2, "{points} points");
             let whole: Vec<i64> = (0..points).map(|i| start + i * step).collect();
             assert_eq!(grid(&parts, step), whole, "{points} points");
@@ -190,23 +186,16 @@ mod tests {
             }]
         };
         // 999 points: one part would hold fewer than MIN_POINTS_PER_PART.
-        assert_eq!(
-            plan_parts("up", 0, 998 * 1_000, Some(1_000)),
-            whole(0, 998_000)
-        );
-        // A step with a fraction of a millisecond, no step, an empty range.
-        assert_eq!(plan_parts("up", 0, 10_000_000, None), whole(0, 10_000_000));
-        assert_eq!(
-            plan_parts("up", 0, 10_000_000, Some(0)),
-            whole(0, 10_000_000)
-        );
-        assert_eq!(plan_parts("up", 5_000, 0, Some(1)), whole(5_000, 0));
+        assert_eq!(plan_parts("up", 0, 998 * 1_000, 1_000), whole(0, 998_000));
+        // No step, an empty range.
+        assert_eq!(plan_parts("up", 0, 10_000_000, 0), whole(0, 10_000_000));
+        assert_eq!(plan_parts("up", 5_000, 0, 1), whole(5_000, 0));
         // Over Prometheus's 11,000 points: its own error, not an answer it would not give.
-        assert_eq!(plan_parts("up", 0, 11_000, Some(1)), whole(0, 11_000));
-        assert_eq!(plan_parts("up", 0, 10_999, Some(1)).len(), 2);
+        assert_eq!(plan_parts("up", 0, 11_000, 1), whole(0, 11_000));
+        assert_eq!(plan_parts("up", 0, 10_999, 1).len(), 2);
         // `@ start()` and `@ end()` would mean each part's own range.
         let at_end = "up @ end()";
-        assert_eq!(plan_parts(at_end, 0, 10_999, Some(1)), whole(0, 10_999));
+        assert_eq!(plan_parts(at_end, 0, 10_999, 1), whole(0, 10_999));
     }
 
     #[test]

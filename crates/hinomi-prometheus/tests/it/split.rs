@@ -63,6 +63,41 @@ fn assert_same(split: &[Series], whole: &[Series], expr: &str) {
     }
 }
 
+/// Asks `expr` whole and in parts, checks both answers are the same and that it was split,
+/// and returns the whole answer.
+async fn check_split(
+    client: &PrometheusClient,
+    expr: &str,
+    from: i64,
+    to: i64,
+    step: Duration,
+) -> Vec<Series> {
+    let (whole, whole_arrival) = client
+        .query_range_whole_timed(expr, at(from), at(to), step)
+        .await
+        .unwrap();
+    let (split, split_arrival) = client
+        .query_range_timed(expr, at(from), at(to), step)
+        .await
+        .unwrap();
+    assert_eq!(whole_arrival.unwrap().parts, 1, "{expr}");
+    assert_eq!(
+        split_arrival.unwrap().parts,
+        2,
+        "{expr}: asked in two parts"
+    );
+    assert!(!whole.is_empty(), "{expr}: the case has data");
+    assert_same(&split, &whole, expr);
+    if expr.starts_with("bench_metric >") {
+        let times = ((to - from) as u128 * 1_000 / step.as_millis() + 1) as usize;
+        assert!(
+            whole.iter().any(|s| s.timestamps.len() < times / 2),
+            "{expr}: the series have gaps"
+        );
+    }
+    whole
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parts_answer_exactly_what_the_whole_query_answers() {
     let dir = tempfile::tempdir().unwrap();
@@ -93,30 +128,20 @@ async fn parts_answer_exactly_what_the_whole_query_answers() {
     ];
     for (expr, from, to, step) in cases {
         let step = Duration::from_secs(step);
-        let (whole, whole_arrival) = client
-            .query_range_whole_timed(expr, at(from), at(to), step)
-            .await
-            .unwrap();
-        let (split, split_arrival) = client
-            .query_range_timed(expr, at(from), at(to), step)
-            .await
-            .unwrap();
-        assert_eq!(whole_arrival.unwrap().parts, 1, "{expr}");
-        assert_eq!(
-            split_arrival.unwrap().parts,
-            2,
-            "{expr}: asked in two parts"
-        );
-        assert!(!whole.is_empty(), "{expr}: the case has data");
-        assert_same(&split, &whole, expr);
-        if expr.starts_with("bench_metric >") {
-            let times = ((to - from) / step.as_secs() as i64 + 1) as usize;
-            assert!(
-                whole.iter().any(|s| s.timestamps.len() < times / 2),
-                "{expr}: the series have gaps"
-            );
-        }
+        check_split(&client, expr, from, to, step).await;
     }
+    // A step that float seconds cannot carry: Prometheus reads "1.001" as a 1,000 ms step. The
+    // whole query's grid must be the one asked for, and the parts must agree with it.
+    let step = Duration::from_millis(1_001);
+    let (from, to) = (start, start + 1_500);
+    let whole = check_split(&client, "bench_metric", from, to, step).await;
+    let grid: Vec<f64> = (0..1_499)
+        .map(|i| (from * 1_000 + i * 1_001) as f64 / 1_000.0)
+        .collect();
+    assert_eq!(
+        whole[0].timestamps, grid,
+        "a 1,001 ms step's evaluation times"
+    );
 
     // `@ end()` means each part's own end: asked whole.
     let (_, arrival) = client
