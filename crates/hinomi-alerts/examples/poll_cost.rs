@@ -234,6 +234,7 @@ fn fetched(sources: usize, polls: usize) -> (f64, f64) {
                         tls: TlsOptions::default(),
                         auth: Default::default(),
                         logs: None,
+                        split_range_queries: true,
                     })
                     .expect("a client"),
                 )

@@ -86,6 +86,7 @@ mod tests {
             tls: TlsOptions::default(),
             auth: Default::default(),
             logs: None,
+            split_range_queries: true,
         }
     }
 

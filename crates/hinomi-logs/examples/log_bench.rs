@@ -287,6 +287,7 @@ async fn main() {
         timeout_ms: 120_000,
         tls: TlsOptions::default(),
         auth: Default::default(),
+        split_range_queries: true,
         logs: Some(LogSourceOptions {
             index_pattern: PATTERN.into(),
             time_field: TIME_FIELD.into(),

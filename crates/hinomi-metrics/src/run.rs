@@ -88,7 +88,8 @@ pub(crate) async fn client(
     clients: &EndpointCache,
     ds: &Datasource,
 ) -> Result<PrometheusClient, MetricsError> {
-    Ok(PrometheusClient::from_endpoint(clients.endpoint(ds).await?))
+    Ok(PrometheusClient::from_endpoint(clients.endpoint(ds).await?)
+        .with_split_range_queries(ds.split_range_queries))
 }
 
 async fn fetch(
@@ -353,6 +354,7 @@ mod tests {
             tls: Default::default(),
             auth: Default::default(),
             logs: None,
+            split_range_queries: true,
         }
     }
 

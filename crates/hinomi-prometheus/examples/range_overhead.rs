@@ -54,6 +54,7 @@ fn client_for(url: &str) -> PrometheusClient {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     })
     .unwrap()
 }

@@ -9,6 +9,9 @@ use serde::de::DeserializeOwned;
 #[derive(Debug, Clone)]
 pub struct PrometheusClient {
     endpoint: Endpoint,
+    /// Whether a long range query may be asked in parts ([`crate::split`]); the datasource's
+    /// `split_range_queries`.
+    pub(crate) split_range_queries: bool,
 }
 
 #[derive(Deserialize)]
@@ -84,14 +87,27 @@ pub fn decode_api_answer<T: DeserializeOwned>(
 
 impl PrometheusClient {
     pub fn new(ds: &Datasource) -> Result<Self, PrometheusError> {
-        Ok(Self {
-            endpoint: Endpoint::new(ds)?,
-        })
+        Ok(
+            Self::from_endpoint(Endpoint::new(ds)?)
+                .with_split_range_queries(ds.split_range_queries),
+        )
     }
 
     /// A client over an endpoint built elsewhere (the shell's [`hinomi_core::http::EndpointCache`]).
+    /// Long range queries are split unless [`Self::with_split_range_queries`] says otherwise.
     pub fn from_endpoint(endpoint: Endpoint) -> Self {
-        Self { endpoint }
+        Self {
+            endpoint,
+            split_range_queries: true,
+        }
+    }
+
+    /// The same client, asking long range queries in parts or only whole.
+    pub fn with_split_range_queries(self, split: bool) -> Self {
+        Self {
+            split_range_queries: split,
+            ..self
+        }
     }
 
     pub fn datasource_id(&self) -> &str {
@@ -107,6 +123,7 @@ impl PrometheusClient {
     pub fn with_max_answer_bytes(self, limit: u64) -> Self {
         Self {
             endpoint: self.endpoint.with_max_answer_bytes(limit),
+            ..self
         }
     }
 
@@ -114,6 +131,7 @@ impl PrometheusClient {
     pub fn with_retry_timer(self, timer: std::sync::Arc<dyn RetryTimer>) -> Self {
         Self {
             endpoint: self.endpoint.with_retry_timer(timer),
+            ..self
         }
     }
 

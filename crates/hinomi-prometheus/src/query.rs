@@ -260,11 +260,11 @@ impl PrometheusClient {
     /// [`Self::query_range`], also saying when the body's first and last chunks arrived (the
     /// first part's first, the last part's last): the benchmark's "last byte → decoded".
     ///
-    /// A long query is asked as consecutive parts at once ([`crate::split`]), each on a task of
-    /// its own so the parts download and decode on separate cores; the first part to fail fails
-    /// the query, and the others are stopped (as they are when this future is dropped). Each
-    /// part may read its share of the answer-size limit, so a split answer is held to the
-    /// same total.
+    /// Unless the datasource turned it off, a long query is asked as consecutive parts at once
+    /// ([`crate::split`]), each on a task of its own so the parts download and decode on
+    /// separate cores; the first part to fail fails the query, and the others are stopped (as
+    /// they are when this future is dropped). Each part may read its share of the answer-size
+    /// limit, so a split answer is held to the same total.
     #[doc(hidden)]
     pub async fn query_range_timed(
         &self,
@@ -279,7 +279,7 @@ impl PrometheusClient {
             end.timestamp_millis(),
             step_milliseconds(step),
         );
-        if parts.len() < 2 {
+        if parts.len() < 2 || !self.split_range_queries {
             return self.query_range_whole_timed(expr, start, end, step).await;
         }
         let share = self.max_answer_bytes().div_ceil(parts.len() as u64);

@@ -398,6 +398,7 @@ mod tests {
             timeout_ms: 10_000,
             tls: Default::default(),
             auth: Default::default(),
+            split_range_queries: true,
             logs: Some(LogSourceOptions::local_files(paths.to_vec())),
         }
     }

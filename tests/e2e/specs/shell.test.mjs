@@ -2,7 +2,10 @@
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { startStack, startApp, settingsFor, screenshot, waitFor, freePort } from "../lib/harness.mjs";
+import { appLogLinesWith, logField } from "../lib/app-log.mjs";
+import { importDashboardJson } from "../lib/dashboards.mjs";
 
 describe("Shell, settings and i18n", () => {
   let stack;
@@ -196,5 +199,64 @@ username = "alice"
     // Turned off again unsaved: the badge goes with it.
     await (await el("ds-skip-verify-auth-prometheus")).click();
     await waitFor("the warning badge to go", async () => !(await browser.$('[data-testid="ds-insecure-auth-prometheus"]').isExisting()));
+  });
+
+  it("asks long range queries in halves until the datasource's switch is turned off", async () => {
+    const { browser } = app;
+    // Every range query the backend ran, with its expression and how many parts it was asked in.
+    const rangeQueries = () =>
+      appLogLinesWith(app.home, "query_range ")
+        .filter((line) => line.includes("first_byte_ms="))
+        .map((line) => ({ expr: /expr=(".*") start=/.exec(line)?.[1], parts: logField(line, "parts") }));
+    // A panel of 1,500 data points over 6 h plans a 15 s step, 1,441 points: two halves.
+    const dashboard = {
+      uid: "split-check",
+      title: "Split check",
+      time: { from: "now-6h", to: "now" },
+      panels: [
+        { id: 1, type: "timeseries", title: "up", gridPos: { x: 0, y: 0, w: 24, h: 8 }, maxDataPoints: 1500, targets: [{ refId: "A", expr: "up" }] },
+      ],
+    };
+    await browser.$('[data-testid="nav-dashboards"]').click();
+    await importDashboardJson(browser, JSON.stringify(dashboard));
+    await waitFor("the imported dashboard to open", async () => /Split check/.test(await browser.$('[data-testid="dashboard-title"]').getText()));
+    const halved = await waitFor("a full-width panel's query asked in halves", async () => {
+      const exprs = rangeQueries().filter((q) => q.parts === 2).map((q) => q.expr);
+      return exprs.length > 0 ? new Set(exprs) : null;
+    }).catch((err) => {
+      throw new Error(`${err.message}; the range queries run: ${JSON.stringify(appLogLinesWith(app.home, "query_range").slice(-20))}`);
+    });
+
+    await browser.$('[data-testid="nav-settings"]').click();
+    const edit = await browser.$('[data-testid="ds-edit-demo-prometheus"]');
+    await edit.waitForDisplayed({ timeout: 5_000 });
+    if ((await edit.getAttribute("aria-expanded")) !== "true") await edit.click();
+    const split = await browser.$('[data-testid="ds-split-demo-prometheus"]');
+    await split.waitForDisplayed({ timeout: 5_000 });
+    await split.scrollIntoView({ block: "center" });
+    assert.equal(await split.isSelected(), true, "on by default");
+    await split.click();
+    assert.equal(await split.isSelected(), false);
+    await screenshot(browser, "settings-split-off");
+    await browser.$('[data-testid="settings-save"]').click();
+    await waitFor("the switch saved to disk", async () =>
+      /split_range_queries = false/.test(readFileSync(`${app.configDir}/settings.toml`, "utf8")),
+    );
+
+    const before = rangeQueries().length;
+    // Back to the dashboard, still open, and its panel run again.
+    await browser.$('[data-testid="nav-dashboards"]').click();
+    const refresh = await browser.$('[data-testid="dashboard-refresh"]');
+    await refresh.waitForDisplayed({ timeout: 10_000 });
+    await refresh.click();
+    const again = await waitFor("the same queries asked again", async () => {
+      const asked = rangeQueries().slice(before).filter((q) => halved.has(q.expr));
+      return asked.length >= halved.size ? asked : null;
+    });
+    assert.deepEqual(
+      again.map((q) => q.parts),
+      again.map(() => 1),
+      "asked whole once the switch is off",
+    );
   });
 });

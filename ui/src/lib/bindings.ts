@@ -554,6 +554,13 @@ export type Datasource = {
 	 *  for other kinds; [`Datasource::log_options`] fills in the defaults.
 	 */
 	logs?: LogSourceOptions | null,
+	/**
+	 *  Prometheus: ask a long range query (1,000 evaluation times or more) as two halves of its
+	 *  grid at once, so the server evaluates it on two cores (the way Cortex, Thanos and Mimir
+	 *  split by interval). Off for a server that limits concurrent queries per user or already
+	 *  splits them in a query frontend. Written only when off.
+	 */
+	split_range_queries?: boolean,
 };
 
 /**

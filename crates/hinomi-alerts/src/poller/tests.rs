@@ -163,6 +163,7 @@ fn elasticsearch_is_not_an_alert_source() {
         tls: Default::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     };
     let endpoints = Arc::new(hinomi_core::http::EndpointCache::new());
     let err = HinomiError::from(AlertSource::for_datasource(&ds, endpoints).unwrap_err());

@@ -337,6 +337,7 @@ async fn rounds_reuse_one_endpoint_and_read_the_keyring_once() {
         tls: Default::default(),
         auth: DatasourceAuth::Bearer,
         logs: None,
+        split_range_queries: true,
     };
     let mut rig = rig_with(5, vec![datasource], cache.clone());
     for round in 1..=4 {

@@ -20,6 +20,7 @@ fn datasource(url: &str, kind: DatasourceKind, timeout_ms: u32) -> Datasource {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     }
 }
 

@@ -18,6 +18,7 @@ fn datasource(kind: DatasourceKind, url: &str) -> Datasource {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     }
 }
 

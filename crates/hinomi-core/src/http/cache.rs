@@ -251,6 +251,7 @@ mod tests {
             tls: TlsOptions::default(),
             auth: DatasourceAuth::Bearer,
             logs: None,
+            split_range_queries: true,
         }
     }
 

@@ -98,6 +98,21 @@ pub struct Datasource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[specta(optional)]
     pub logs: Option<LogSourceOptions>,
+    /// Prometheus: ask a long range query (1,000 evaluation times or more) as two halves of its
+    /// grid at once, so the server evaluates it on two cores (the way Cortex, Thanos and Mimir
+    /// split by interval). Off for a server that limits concurrent queries per user or already
+    /// splits them in a query frontend. Written only when off.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    #[specta(optional)]
+    pub split_range_queries: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 impl Datasource {
@@ -175,4 +190,33 @@ impl Default for LogSourceOptions {
 
 pub(super) fn default_timeout_ms() -> u32 {
     10_000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_queries_are_split_unless_the_file_turns_it_off() {
+        let file = r#"{"id":"p","name":"P","kind":"prometheus","url":"http://p:9090"}"#;
+        let ds: Datasource = serde_json::from_str(file).unwrap();
+        assert!(ds.split_range_queries, "absent in older files: on");
+        let written = serde_json::to_value(&ds).unwrap();
+        assert!(
+            written.get("split_range_queries").is_none(),
+            "not written while on: {written}"
+        );
+
+        let off = Datasource {
+            split_range_queries: false,
+            ..ds
+        };
+        let written = serde_json::to_string(&off).unwrap();
+        assert!(
+            written.contains(r#""split_range_queries":false"#),
+            "{written}"
+        );
+        let read: Datasource = serde_json::from_str(&written).unwrap();
+        assert_eq!(read, off);
+    }
 }

@@ -54,6 +54,7 @@ pub fn demo_datasources() -> Vec<Datasource> {
         tls: TlsOptions::default(),
         auth: DatasourceAuth::None,
         logs: None,
+        split_range_queries: true,
     };
     vec![
         ds(

@@ -28,6 +28,7 @@ fn endpoint(url: &str, timeout_ms: u32, clock: &FakeClock) -> Endpoint {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     })
     .unwrap()
     .with_retry_timer(Arc::new(clock.clone()))
@@ -206,6 +207,7 @@ async fn each_read_writes_the_datasources_health() {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     })
     .unwrap()
     .with_retry_timer(Arc::new(clock.clone()));

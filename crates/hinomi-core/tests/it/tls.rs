@@ -141,6 +141,7 @@ fn datasource(port: u16, tls: TlsOptions) -> Datasource {
         tls,
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     }
 }
 

@@ -224,6 +224,7 @@ async fn the_local_index_answers_like_opensearch() {
         timeout_ms: 60_000,
         tls: TlsOptions::default(),
         auth: Default::default(),
+        split_range_queries: true,
         logs: Some(LogSourceOptions {
             time_field: "timestamp".into(),
             ..LogSourceOptions::default()

@@ -19,6 +19,7 @@ fn client(url: &str, timeout_ms: u32, clock: &FakeClock) -> ElasticClient {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     })
     .unwrap()
     .with_retry_timer(Arc::new(clock.clone()))

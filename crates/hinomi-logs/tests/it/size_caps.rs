@@ -16,6 +16,7 @@ fn datasource(url: &str, max_response_mib: u32) -> Datasource {
         timeout_ms: 60_000,
         tls: TlsOptions::default(),
         auth: Default::default(),
+        split_range_queries: true,
         logs: Some(LogSourceOptions {
             max_response_mib,
             ..LogSourceOptions::default()

@@ -57,6 +57,7 @@ fn datasource(url: String) -> Vec<Datasource> {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     }]
 }
 

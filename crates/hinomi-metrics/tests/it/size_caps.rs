@@ -20,6 +20,7 @@ async fn explore_shows_an_endless_answer_as_too_large() {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     }];
     let window = TimeWindow {
         from_ms: 1_700_000_000_000.0,

@@ -73,6 +73,7 @@ fn datasource(id: &str, url: String, auth: DatasourceAuth) -> Datasource {
         tls: TlsOptions::default(),
         auth,
         logs: None,
+        split_range_queries: true,
     }
 }
 

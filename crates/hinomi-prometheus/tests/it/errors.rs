@@ -24,6 +24,7 @@ fn client(url: String) -> PrometheusClient {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     })
     .unwrap()
 }
@@ -109,6 +110,7 @@ fn datasource(url: String) -> Datasource {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     }
 }
 

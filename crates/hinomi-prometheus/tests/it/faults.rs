@@ -27,6 +27,7 @@ fn client_with_timeout(url: &str, clock: &FakeClock, timeout_ms: u32) -> Prometh
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     })
     .unwrap()
     .with_retry_timer(Arc::new(clock.clone()))

@@ -73,6 +73,7 @@ fn client(url: String) -> PrometheusClient {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     })
     .unwrap()
 }

@@ -30,6 +30,7 @@ fn client_for(stack: &DemoStack) -> PrometheusClient {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     })
     .unwrap()
 }

@@ -19,6 +19,7 @@ fn client(url: &str) -> PrometheusClient {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     })
     .unwrap()
 }
@@ -142,6 +143,15 @@ async fn parts_answer_exactly_what_the_whole_query_answers() {
         whole[0].timestamps, grid,
         "a 1,001 ms step's evaluation times"
     );
+
+    // A datasource that turned the split off asks even a long query whole.
+    let (_, arrival) = client
+        .clone()
+        .with_split_range_queries(false)
+        .query_range_timed("bench_metric", at(start), at(end), Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(arrival.unwrap().parts, 1, "split turned off");
 
     // `@ end()` means each part's own end: asked whole.
     let (_, arrival) = client

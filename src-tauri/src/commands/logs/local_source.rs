@@ -136,6 +136,7 @@ fn add_local_source_now(
             timeout_ms: 10_000,
             tls: Default::default(),
             auth: Default::default(),
+            split_range_queries: true,
             logs: Some(LogSourceOptions::local_files(paths)),
         };
         settings.datasources.push(datasource.clone());

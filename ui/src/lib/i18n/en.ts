@@ -144,6 +144,9 @@ export const en = {
   "settings.ds.skipVerify.badge": "TLS not verified",
   "settings.ds.skipVerify.warning":
     "Certificate verification is off: anyone on the network path can read and change this datasource's traffic, credentials included.",
+  "settings.ds.split": "Ask long range queries in two halves at once",
+  "settings.ds.split.hint":
+    "Queries of 1,000 points or more are evaluated on two of the server's cores. Turn off if the server limits concurrent queries or already splits them (a query frontend).",
   "settings.ds.auth": "Authentication",
   "settings.ds.auth.none": "None",
   "settings.ds.auth.basic": "Basic (user name and password)",

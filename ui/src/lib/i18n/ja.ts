@@ -141,6 +141,9 @@ export const ja: { readonly [K in keyof typeof en]: string } = {
   "settings.ds.skipVerify.badge": "TLS 未検証",
   "settings.ds.skipVerify.warning":
     "証明書の検証がオフです。通信経路上の誰もが、認証情報を含むこのデータソースの通信を読み取り・改ざんできます。",
+  "settings.ds.split": "長い範囲クエリを前半と後半に分けて同時に問い合わせる",
+  "settings.ds.split.hint":
+    "1,000 点以上のクエリをサーバーの 2 つのコアで評価します。同時クエリ数に制限のあるサーバーや、クエリフロントエンドで既に分割しているサーバーではオフにしてください。",
   "settings.ds.auth": "認証",
   "settings.ds.auth.none": "なし",
   "settings.ds.auth.basic": "Basic 認証（ユーザー名とパスワード）",

@@ -213,6 +213,24 @@ describe("DatasourceCard for local files", () => {
   });
 });
 
+describe("DatasourceCard split range queries", () => {
+  it("offers the switch on Prometheus only, and saves it only when turned off", async () => {
+    const { backend } = await setup();
+    expect(input("ds-split-basic").checked).toBe(true);
+    expect(input("ds-split-basic").labels?.[0]?.textContent?.trim()).toBe("Ask long range queries in two halves at once");
+    await fireEvent.change(screen.getByTestId("ds-kind-basic"), { target: { value: "alertmanager" } });
+    expect(screen.queryByTestId("ds-split-basic")).toBeNull();
+    await fireEvent.change(screen.getByTestId("ds-kind-basic"), { target: { value: "prometheus" } });
+    await fireEvent.click(input("ds-split-basic"));
+    expect(input("ds-split-basic").checked).toBe(false);
+    await fireEvent.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(backend.saved).toHaveLength(1));
+    const saved = backend.saved[0]?.datasources ?? [];
+    expect(saved.find((d) => d.id === "basic")?.split_range_queries).toBe(false);
+    expect(saved.find((d) => d.id === "open")).not.toHaveProperty("split_range_queries");
+  });
+});
+
 describe("DatasourceCard TLS", () => {
   async function withTls(tls: Datasource["tls"], problems: { field: string; message: string }[] = []) {
     const { app } = await startedApp({

@@ -170,6 +170,7 @@ export class SettingsDraft {
       paths: "",
       timeZone: "",
       logs: null,
+      splitRangeQueries: true,
       expanded: true,
     };
     this.entries.push(entry);
@@ -179,7 +180,7 @@ export class SettingsDraft {
   }
 
   /** Changes fields of one datasource; a new one's id follows its name and kind. */
-  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "clientCert" | "clientKey" | "skipVerify" | "authType" | "username" | "indexPattern" | "timeField" | "paths" | "timeZone" | "expanded">>): void {
+  edit(key: string, changes: Partial<Pick<DraftEntry, "name" | "kind" | "url" | "timeout" | "ca" | "clientCert" | "clientKey" | "skipVerify" | "authType" | "username" | "indexPattern" | "timeField" | "paths" | "timeZone" | "splitRangeQueries" | "expanded">>): void {
     const entry = this.entries.find((e) => e.key === key);
     if (!entry) return;
     Object.assign(entry, changes);

@@ -114,6 +114,20 @@ describe("entries", () => {
     expect(datasourceFromEntry({ ...entry, clientCert: " /c2.pem " }).tls?.client_cert_file).toBe("/c2.pem");
   });
 
+  it("round-trip the range-query split, sending it only when off and only for Prometheus", () => {
+    const ds = { id: "p", name: "P", kind: "prometheus" as const, url: "u" };
+    expect(entryFromDatasource(ds).splitRangeQueries).toBe(true);
+    expect(datasourceFromEntry(entryFromDatasource(ds))).not.toHaveProperty("split_range_queries");
+    const off = entryFromDatasource({ ...ds, split_range_queries: false });
+    expect(off.splitRangeQueries).toBe(false);
+    expect(datasourceFromEntry(off).split_range_queries).toBe(false);
+    expect(datasourceFromEntry({ ...off, kind: "alertmanager" })).not.toHaveProperty("split_range_queries");
+    const saved = editedPart({ version: 1, datasources: [{ ...ds, split_range_queries: false }] });
+    const unchanged = editedPart({ version: 1, datasources: [ds] });
+    expect(sameEdits(saved, unchanged)).toBe(false);
+    expect(sameEdits(unchanged, editedPart({ version: 1, datasources: [{ ...ds, split_range_queries: true }] }))).toBe(true);
+  });
+
   it("send an empty CA path as none", () => {
     const entry = entryFromDatasource({ id: "p", name: "P", kind: "prometheus", url: "u", tls: { ca_file: "/ca.pem" } });
     expect(datasourceFromEntry({ ...entry, ca: "  " }).tls).toEqual({ ca_file: null });

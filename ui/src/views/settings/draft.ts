@@ -75,6 +75,8 @@ export interface DraftEntry {
   timeZone: string;
   /** The log options as loaded, so the ones the form does not show survive a save. */
   logs: LogSourceOptions | null;
+  /** Prometheus only: ask long range queries in two halves at once; saved only when off. */
+  splitRangeQueries: boolean;
   expanded: boolean;
 }
 
@@ -152,6 +154,7 @@ export function entryFromDatasource(ds: Datasource, key = nextKey()): DraftEntry
     paths: (ds.logs?.paths ?? []).join("\n"),
     timeZone: ds.logs?.time_zone ?? "",
     logs: ds.logs ?? null,
+    splitRangeQueries: ds.split_range_queries ?? true,
     expanded: false,
   };
 }
@@ -200,7 +203,13 @@ export function datasourceFromEntry(entry: DraftEntry): Datasource {
     tls: tlsFrom(entry.ca, entry.clientCert, entry.clientKey, entry.skipVerify),
     auth: authFrom(entry.authType, entry.username),
     ...logsFromEntry(entry),
+    ...splitFrom(entry.kind, entry.splitRangeQueries),
   };
+}
+
+/** `split_range_queries` as Rust writes it: only for Prometheus, and only when off. */
+function splitFrom(kind: DatasourceKind, split: boolean): { split_range_queries?: boolean } {
+  return kind === "prometheus" && !split ? { split_range_queries: false } : {};
 }
 
 /** `logs` for an Elasticsearch datasource with options set; nothing otherwise. */
@@ -269,6 +278,7 @@ export function normalizeDatasource(ds: Datasource): Datasource {
     tls: tlsFrom(tls.ca_file ?? "", tls.client_cert_file ?? "", tls.client_key_file ?? "", tls.insecure_skip_verify ?? false),
     auth: authFrom(ds.auth?.type ?? "none", ds.auth?.type === "basic" ? ds.auth.username : ""),
     ...(ds.logs ? { logs: sortedKeys(ds.logs) } : {}),
+    ...splitFrom(ds.kind, ds.split_range_queries ?? true),
   };
 }
 

@@ -42,6 +42,7 @@ pub fn datasource(id: &str, kind: DatasourceKind, url: String) -> Datasource {
         tls: TlsOptions::default(),
         auth: Default::default(),
         logs: None,
+        split_range_queries: true,
     }
 }
 

@@ -140,6 +140,7 @@ pub async fn run(engine: SearchEngine) {
         timeout_ms: 60_000,
         tls: TlsOptions::default(),
         auth: Default::default(),
+        split_range_queries: true,
         logs: Some(LogSourceOptions {
             time_field: TIME_FIELD.into(),
             ..LogSourceOptions::default()
