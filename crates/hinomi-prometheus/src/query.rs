@@ -185,10 +185,11 @@ impl RangeParams {
 }
 
 /// The step Prometheus will evaluate on, in whole milliseconds (at least one). Prometheus's
-/// evaluation grid is whole milliseconds; a fraction of one is rounded away here, so the
-/// client knows the grid exactly (the split parts are planned on it).
+/// evaluation grid is whole milliseconds; a fraction of one is rounded up here, so the client
+/// knows the grid exactly (the split parts are planned on it) and a step chosen to stay under
+/// Prometheus's 11,000 points (range / 11,000) still does.
 pub(crate) fn step_milliseconds(step: Duration) -> i64 {
-    let ms = (step.as_nanos() + 500_000) / 1_000_000;
+    let ms = step.as_nanos().div_ceil(1_000_000);
     i64::try_from(ms).unwrap_or(i64::MAX).max(1)
 }
 
@@ -425,9 +426,11 @@ mod tests {
         // "1.001" would be read as 1,000,999,999 ns: a 1,000 ms grid.
         assert_eq!(sent(Duration::from_millis(1_001)), "1001ms");
         assert_eq!(sent(Duration::from_secs_f64(1.001)), "1001ms");
-        // Fractions of a millisecond round to the nearest; never a zero step.
-        assert_eq!(sent(Duration::from_micros(1_000_400)), "1");
-        assert_eq!(sent(Duration::from_micros(1_000_600)), "1001ms");
+        // Fractions of a millisecond round up, so there are never more points than asked
+        // for; never a zero step.
+        assert_eq!(sent(Duration::from_nanos(1_000_999_999)), "1001ms");
+        assert_eq!(sent(Duration::from_micros(1_000_100)), "1001ms");
+        assert_eq!(sent(Duration::from_micros(1_000_000)), "1");
         assert_eq!(sent(Duration::ZERO), "1ms");
         assert_eq!(sent(Duration::from_micros(200)), "1ms");
     }

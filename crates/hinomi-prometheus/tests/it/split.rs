@@ -144,6 +144,18 @@ async fn parts_answer_exactly_what_the_whole_query_answers() {
         "a 1,001 ms step's evaluation times"
     );
 
+    // A step of range / 11,000 (the planner's floor for long ranges) with a fraction of a
+    // millisecond stays within Prometheus's 11,000 points: 4,401 s / 11,000 is 400.09 ms,
+    // which rounded down to 400 ms would be 11,002 points and refused.
+    let range = 4_401;
+    let step = Duration::from_secs_f64(range as f64 / 11_000.0);
+    let (series, arrival) = client
+        .query_range_timed("bench_metric", at(start), at(start + range), step)
+        .await
+        .expect("a step of range / 11,000 is accepted");
+    assert_eq!(arrival.unwrap().parts, 2);
+    assert_eq!(series[0].timestamps.len(), 4_401_000 / 401 + 1);
+
     // A datasource that turned the split off asks even a long query whole.
     let (_, arrival) = client
         .clone()
