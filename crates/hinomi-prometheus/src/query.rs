@@ -274,13 +274,16 @@ impl PrometheusClient {
         end: DateTime<Utc>,
         step: Duration,
     ) -> Result<(Vec<Series>, Option<BodyArrival>), PrometheusError> {
+        if !self.split_range_queries {
+            return self.query_range_whole_timed(expr, start, end, step).await;
+        }
         let parts = crate::split::plan_parts(
             expr,
             start.timestamp_millis(),
             end.timestamp_millis(),
             step_milliseconds(step),
         );
-        if parts.len() < 2 || !self.split_range_queries {
+        if parts.len() < 2 {
             return self.query_range_whole_timed(expr, start, end, step).await;
         }
         let share = self.max_answer_bytes().div_ceil(parts.len() as u64);

@@ -40,17 +40,17 @@ pub struct RangePart {
     pub end_ms: i64,
 }
 
-/// The parts the range query `expr` from `start_ms` to `end_ms` every `step_ms` is asked in:
-/// one (the whole query) unless it has at least [`MIN_POINTS_PER_PART`] evaluation times per
-/// part and no `@` modifier. `step_ms` is the step as sent (see `query::step_milliseconds`).
-pub fn plan_parts(expr: &str, start_ms: i64, end_ms: i64, step_ms: i64) -> Vec<RangePart> {
+/// The parts the range query `expr` from `start_ms` to `end_ms` every `step` milliseconds is
+/// asked in: one (the whole query) unless it has at least [`MIN_POINTS_PER_PART`] evaluation
+/// times per part and no `@` modifier. `step` is the step as sent (see
+/// `query::step_milliseconds`).
+pub fn plan_parts(expr: &str, start_ms: i64, end_ms: i64, step: i64) -> Vec<RangePart> {
     let whole = vec![RangePart { start_ms, end_ms }];
     // Only the `@` modifier makes an evaluation depend on the query's range; a `@` inside a
     // string merely asks such a query whole.
     if expr.contains('@') {
         return whole;
     }
-    let step = step_ms;
     if step <= 0 || end_ms < start_ms {
         return whole;
     }
