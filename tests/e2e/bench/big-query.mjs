@@ -21,7 +21,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { appBinary, screenshot, screenshotDir, sleep, startApp } from "../lib/harness.mjs";
 import { startClassicUi } from "./classic-ui.mjs";
-import { appLogLines, logField } from "../lib/app-log.mjs";
+import { appLogLines, logField, rangeQueryLines } from "../lib/app-log.mjs";
 import { appHomeWith, backfillDashboard, backfillSettings, startBackfill } from "../lib/backfill.mjs";
 import { timeInteraction } from "./lib/interactions.mjs";
 
@@ -64,11 +64,9 @@ function curlMs() {
 /** The parts the backend asked the last run's query in (`query_range_part` lines; none when it
  * asked it whole), so curl can ask Prometheus for exactly the same. */
 function lastQueryParts() {
-  const lines = appLogLines(home);
-  const queries = lines.filter((line) => line.includes("query_range") && line.includes("first_byte_ms="));
-  const parts = queries.length > 0 ? logField(queries.at(-1), "parts") : 1;
+  const parts = rangeQueryLines(home).at(-1)?.parts ?? 1;
   if (!(parts > 1)) return [];
-  return lines
+  return appLogLines(home)
     .filter((line) => line.includes("query_range_part"))
     .slice(-parts)
     .map((line) => ({ start: logField(line, "start_ms") / 1000, end: logField(line, "end_ms") / 1000 }));
@@ -263,9 +261,7 @@ function backendRuns() {
  * the wait for Prometheus's first byte, the download (decoded while it arrives), and the decode
  * left after the last byte. */
 function queryRuns() {
-  return appLogLines(home)
-    .filter((line) => line.includes("query_range") && line.includes("first_byte_ms="))
-    .map((line) => ({ firstByte: logField(line, "first_byte_ms"), download: logField(line, "download_ms"), tail: logField(line, "decode_tail_ms") }));
+  return rangeQueryLines(home).map((q) => ({ firstByte: q.firstByteMs, download: q.downloadMs, tail: q.decodeTailMs }));
 }
 const backend = backendRuns().slice(0, timedLines.panel).slice(-runs);
 const queries = queryRuns().slice(0, timedLines.query).slice(-runs);

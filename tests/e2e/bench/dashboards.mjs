@@ -16,7 +16,7 @@
 
 import { startStack, startApp, settingsFor, sleep } from "../lib/harness.mjs";
 import { clickOpen } from "./lib/dashboards.mjs";
-import { appLogLines, logField } from "../lib/app-log.mjs";
+import { appLogLines, logField, rangeQueryOf } from "../lib/app-log.mjs";
 import { rmSync } from "node:fs";
 
 const runs = Number(process.argv[2] ?? 5);
@@ -112,11 +112,11 @@ function queriesOfOpen(uid, sinceEpochMs) {
   for (const line of appLogLines(app.home)) {
     const span = /run_panel\{uid=(\S+) panel_id=(\d+)\}/.exec(line);
     if (!span || span[1] !== uid || Date.parse(line.slice(0, 27)) < sinceEpochMs) continue;
-    const range = /query_range expr=(".*") start=([\d.]+) end=([\d.]+) step=([\d.]+) /.exec(line);
+    const range = rangeQueryOf(line);
     const instant = /query_instant expr=(".*") time=([\d.]+) /.exec(line);
     let url;
     if (range) {
-      url = `${prometheus}/api/v1/query_range?query=${encodeURIComponent(JSON.parse(range[1]))}&start=${range[2]}&end=${range[3]}&step=${range[4]}`;
+      url = `${prometheus}/api/v1/query_range?query=${encodeURIComponent(range.expr)}&start=${range.start}&end=${range.end}&step=${range.step}`;
     } else if (instant) {
       url = `${prometheus}/api/v1/query?query=${encodeURIComponent(JSON.parse(instant[1]))}&time=${instant[2]}`;
     } else continue;

@@ -21,3 +21,29 @@ export function logField(line, name) {
 export function appLogLinesWith(home, text) {
   return appLogLines(home).filter((line) => line.includes(text));
 }
+
+/**
+ * A range query the backend ran, from its log line (`query_range`, the line carrying
+ * `first_byte_ms`), or null for any other line: the PromQL as sent, the range and step in
+ * seconds, where its time went, and how many parts it was asked in.
+ */
+export function rangeQueryOf(line) {
+  if (!line.includes("query_range ") || !line.includes("first_byte_ms=")) return null;
+  const expr = /\bexpr=(".*") start=/.exec(line)?.[1];
+  return {
+    // The backend logs the expression as a quoted, escaped string.
+    expr: expr === undefined ? undefined : JSON.parse(expr),
+    start: logField(line, "start"),
+    end: logField(line, "end"),
+    step: logField(line, "step"),
+    firstByteMs: logField(line, "first_byte_ms"),
+    downloadMs: logField(line, "download_ms"),
+    decodeTailMs: logField(line, "decode_tail_ms"),
+    parts: logField(line, "parts"),
+  };
+}
+
+/** Every range query the backend ran, in order (see `rangeQueryOf`). */
+export function rangeQueryLines(home) {
+  return appLogLines(home).map(rangeQueryOf).filter((query) => query !== null);
+}

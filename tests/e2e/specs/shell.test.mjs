@@ -4,7 +4,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { startStack, startApp, settingsFor, screenshot, waitFor, freePort } from "../lib/harness.mjs";
-import { appLogLinesWith, logField } from "../lib/app-log.mjs";
+import { appLogLinesWith, rangeQueryLines } from "../lib/app-log.mjs";
 import { importDashboardJson } from "../lib/dashboards.mjs";
 
 describe("Shell, settings and i18n", () => {
@@ -203,11 +203,6 @@ username = "alice"
 
   it("asks long range queries in halves until the datasource's switch is turned off", async () => {
     const { browser } = app;
-    // Every range query the backend ran, with its expression and how many parts it was asked in.
-    const rangeQueries = () =>
-      appLogLinesWith(app.home, "query_range ")
-        .filter((line) => line.includes("first_byte_ms="))
-        .map((line) => ({ expr: /expr=(".*") start=/.exec(line)?.[1], parts: logField(line, "parts") }));
     // A panel of 1,500 data points over 6 h plans a 15 s step, 1,441 points: two halves.
     const dashboard = {
       uid: "split-check",
@@ -220,8 +215,8 @@ username = "alice"
     await browser.$('[data-testid="nav-dashboards"]').click();
     await importDashboardJson(browser, JSON.stringify(dashboard));
     await waitFor("the imported dashboard to open", async () => /Split check/.test(await browser.$('[data-testid="dashboard-title"]').getText()));
-    const halved = await waitFor("a full-width panel's query asked in halves", async () => {
-      const exprs = rangeQueries().filter((q) => q.parts === 2).map((q) => q.expr);
+    const halved = await waitFor("the imported panel's query asked in halves", async () => {
+      const exprs = rangeQueryLines(app.home).filter((q) => q.parts === 2).map((q) => q.expr);
       return exprs.length > 0 ? new Set(exprs) : null;
     }).catch((err) => {
       throw new Error(`${err.message}; the range queries run: ${JSON.stringify(appLogLinesWith(app.home, "query_range").slice(-20))}`);
@@ -243,14 +238,14 @@ username = "alice"
       /split_range_queries = false/.test(readFileSync(`${app.configDir}/settings.toml`, "utf8")),
     );
 
-    const before = rangeQueries().length;
+    const before = rangeQueryLines(app.home).length;
     // Back to the dashboard, still open, and its panel run again.
     await browser.$('[data-testid="nav-dashboards"]').click();
     const refresh = await browser.$('[data-testid="dashboard-refresh"]');
     await refresh.waitForDisplayed({ timeout: 10_000 });
     await refresh.click();
     const again = await waitFor("the same queries asked again", async () => {
-      const asked = rangeQueries().slice(before).filter((q) => halved.has(q.expr));
+      const asked = rangeQueryLines(app.home).slice(before).filter((q) => halved.has(q.expr));
       return asked.length >= halved.size ? asked : null;
     });
     assert.deepEqual(
