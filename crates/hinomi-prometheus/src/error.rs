@@ -14,6 +14,10 @@ pub enum PrometheusError {
     /// the shared shape (`hinomi_core::http`), passed through unchanged.
     #[error(transparent)]
     Transport(#[from] HinomiError),
+    /// The answer passed the size limit: kept typed so a query asked in parts can tell a part
+    /// over its share from any other failure (`query_range_timed`).
+    #[error(transparent)]
+    TooLarge(hinomi_core::http::TooLarge),
     /// Prometheus's own error document; both texts verbatim, already cut to what can be shown.
     #[error("Prometheus error ({error_type}): {}", .error.as_deref().unwrap_or("no text"))]
     Backend {
@@ -43,7 +47,10 @@ pub enum PrometheusError {
 /// A body cut at the size cap or a connection lost mid-answer: worded by `hinomi_core::http`.
 impl From<hinomi_core::http::BodyError> for PrometheusError {
     fn from(err: hinomi_core::http::BodyError) -> Self {
-        Self::Transport(err.into())
+        match err {
+            hinomi_core::http::BodyError::TooLarge(too_large) => Self::TooLarge(too_large),
+            other => Self::Transport(other.into()),
+        }
     }
 }
 
@@ -51,6 +58,7 @@ impl From<PrometheusError> for HinomiError {
     fn from(err: PrometheusError) -> Self {
         match err {
             PrometheusError::Transport(inner) => inner,
+            PrometheusError::TooLarge(too_large) => too_large.into(),
             PrometheusError::Backend { error, error_type } => {
                 let message = error.unwrap_or_else(|| {
                     say(
@@ -137,6 +145,11 @@ mod tests {
             PrometheusError::NotAnApiPath {
                 path: "/admin".into(),
             },
+            PrometheusError::TooLarge(hinomi_core::http::TooLarge {
+                url: "http://prom/api/v1/query_range".into(),
+                received: 40 << 20,
+                limit: 32 << 20,
+            }),
         ]
     }
 

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::BTreeMap;
 use std::time::Duration;
+use tracing::Instrument;
 
 /// One time series as columns: seconds since the epoch and values (NaN where Prometheus said
 /// "NaN"; ±Inf kept).
@@ -265,7 +266,8 @@ impl PrometheusClient {
     /// ([`crate::split`]), each on a task of its own so the parts download and decode on
     /// separate cores; the first part to fail fails the query, and the others are stopped (as
     /// they are when this future is dropped). Each part may read its share of the answer-size
-    /// limit, so a split answer is held to the same total.
+    /// limit, so a split answer is held to the same total; a part over its share stops the
+    /// others and the query is asked again whole, under the whole limit.
     #[doc(hidden)]
     pub async fn query_range_timed(
         &self,
@@ -300,10 +302,14 @@ impl PrometheusClient {
                 end_ms = part.end_ms,
                 "query_range_part"
             );
-            tasks.spawn(async move {
-                let answer = client.query_range_whole_timed(&expr, from, to, step).await;
-                (index, answer)
-            });
+            // In the caller's span, so a part's retries are logged with the panel they serve.
+            tasks.spawn(
+                async move {
+                    let answer = client.query_range_whole_timed(&expr, from, to, step).await;
+                    (index, answer)
+                }
+                .in_current_span(),
+            );
         }
         let mut answers: Vec<Option<(Vec<Series>, Option<BodyArrival>)>> =
             parts.iter().map(|_| None).collect();
@@ -312,7 +318,23 @@ impl PrometheusClient {
             // and a panic in it is a bug to surface, not an answer.
             let (index, answer) =
                 joined.unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic()));
-            answers[index] = Some(answer?);
+            match answer {
+                Ok(answer) => answers[index] = Some(answer),
+                // One part over its share is not the answer over the limit: the parts need not
+                // be the same size (series that begin halfway through the range). Asked whole,
+                // the query gets the whole limit, and fails only where it always would have.
+                Err(PrometheusError::TooLarge(part)) => {
+                    tracing::debug!(
+                        index,
+                        received = part.received,
+                        share = part.limit,
+                        "query_range_part over its share; asking whole"
+                    );
+                    tasks.abort_all();
+                    return self.query_range_whole_timed(expr, start, end, step).await;
+                }
+                Err(err) => return Err(err),
+            }
         }
         let (series, arrivals): (Vec<_>, Vec<_>) = answers.into_iter().flatten().unzip();
         let arrivals: Vec<BodyArrival> = arrivals.into_iter().flatten().collect();

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use hinomi_core::settings::{Datasource, DatasourceKind, TlsOptions};
 use hinomi_core::{ErrorCode, HinomiError};
 use hinomi_demo_stack::backfill::{Backfill, BackfilledPrometheus};
-use hinomi_prometheus::{PrometheusClient, Series};
+use hinomi_prometheus::{PrometheusClient, PrometheusError, Series};
 use std::time::Duration;
 
 fn client(url: &str) -> PrometheusClient {
@@ -155,6 +155,47 @@ async fn parts_answer_exactly_what_the_whole_query_answers() {
         .expect("a step of range / 11,000 is accepted");
     assert_eq!(arrival.unwrap().parts, 2);
     assert_eq!(series[0].timestamps.len(), 4_401_000 / 401 + 1);
+
+    // Every byte in the second half, under a limit the whole answer fits: that half is over its
+    // share of the limit, and the query is asked again whole instead of failing.
+    let late = format!("bench_metric and on() (vector(time()) >= {middle})");
+    let (from, to) = (start.to_string(), end.to_string());
+    let whole_bytes = reqwest::Client::new()
+        .get(format!("{}/api/v1/query_range", server.url()))
+        .query(&[
+            ("query", late.as_str()),
+            ("start", &from),
+            ("end", &to),
+            ("step", "60"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .len() as u64;
+    let (whole, _) = client
+        .query_range_whole_timed(&late, at(start), at(end), Duration::from_secs(60))
+        .await
+        .unwrap();
+    let limited = |limit: u64| client.clone().with_max_answer_bytes(limit);
+    let (series, arrival) = limited(whole_bytes + 1_000)
+        .query_range_timed(&late, at(start), at(end), Duration::from_secs(60))
+        .await
+        .expect("an answer under the limit, in uneven halves");
+    assert_eq!(arrival.unwrap().parts, 1, "asked again whole");
+    assert!(!whole.is_empty());
+    assert_same(&series, &whole, &late);
+    // Under the whole answer's size it fails, naming the datasource's limit, not a part's share.
+    let err = limited(whole_bytes - 1)
+        .query_range_timed(&late, at(start), at(end), Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    match err {
+        PrometheusError::TooLarge(too_large) => assert_eq!(too_large.limit, whole_bytes - 1),
+        other => panic!("expected the answer too large, got {other:?}"),
+    }
 
     // A datasource that turned the split off asks even a long query whole.
     let (_, arrival) = client
