@@ -14,7 +14,9 @@
 //! series are the concatenation of the parts' (see the tests against a real Prometheus in
 //! `tests/it/split.rs`). The one exception in PromQL is the `@` modifier: `@ start()` and
 //! `@ end()` mean the query's own start and end, which differ per part, so an expression with
-//! an `@` anywhere is asked whole. So is one Prometheus would refuse whole (more than 11,000
+//! an `@` anywhere is asked whole. So is one calling a MetricsQL function whose value at one
+//! time depends on the whole range (VictoriaMetrics answers the same API:
+//! [`RANGE_WIDE_FUNCTIONS`]), and one Prometheus would refuse whole (more than 11,000
 //! points). The grid is whole milliseconds on both sides: the start is sent to the millisecond,
 //! and the step in a form Prometheus reads exactly (`query::step_param`).
 
@@ -33,6 +35,49 @@ pub const MAX_PARTS: u64 = 2;
 /// whole so the user sees Prometheus's own error, not a split answer it would not give.
 const PROMETHEUS_MAX_POINTS: u64 = 11_000;
 
+/// MetricsQL functions (VictoriaMetrics) whose value at one evaluation time depends on the
+/// whole query range — the range's own bounds, a running total, a value carried over from
+/// earlier points, or series picked by a statistic over the range —, so each part would answer
+/// differently from the whole query. PromQL has none of these names.
+const RANGE_WIDE_FUNCTIONS: &[&str] = &[
+    "start",
+    "end",
+    "range",
+    "keep_last_value",
+    "keep_next_value",
+    "interpolate",
+    "smooth_exponential",
+    "remove_resets",
+    "outliersk",
+    "outliers_mad",
+    "outliers_iqr",
+];
+
+/// The families of such functions: `range_max`, `running_sum`, `topk_avg`, `bottomk_last`…
+/// (PromQL's own `topk` and `bottomk` are per evaluation time, and have no suffix).
+const RANGE_WIDE_PREFIXES: &[&str] = &["range_", "running_", "topk_", "bottomk_"];
+
+/// Whether `expr` calls one of [`RANGE_WIDE_FUNCTIONS`]: a name of one followed by `(`. A name
+/// inside a string can only make the query be asked whole, which is always right.
+fn calls_range_wide_function(expr: &str) -> bool {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
+    let mut rest = expr;
+    while let Some(begin) = rest.find(|c: char| is_name(c)) {
+        let after = &rest[begin..];
+        let length = after.find(|c: char| !is_name(c)).unwrap_or(after.len());
+        let name = after[..length].to_ascii_lowercase();
+        let called = after[length..].trim_start().starts_with('(');
+        if called
+            && (RANGE_WIDE_FUNCTIONS.contains(&name.as_str())
+                || RANGE_WIDE_PREFIXES.iter().any(|p| name.starts_with(p)))
+        {
+            return true;
+        }
+        rest = &after[length..];
+    }
+    false
+}
+
 /// One part's first and last evaluation times, in milliseconds since the epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RangePart {
@@ -48,7 +93,7 @@ pub fn plan_parts(expr: &str, start_ms: i64, end_ms: i64, step: i64) -> Vec<Rang
     let whole = vec![RangePart { start_ms, end_ms }];
     // Only the `@` modifier makes an evaluation depend on the query's range; a `@` inside a
     // string merely asks such a query whole.
-    if expr.contains('@') {
+    if expr.contains('@') || calls_range_wide_function(expr) {
         return whole;
     }
     if step <= 0 || end_ms < start_ms {
@@ -196,6 +241,35 @@ mod tests {
         // `@ start()` and `@ end()` would mean each part's own range.
         let at_end = "up @ end()";
         assert_eq!(plan_parts(at_end, 0, 10_999, 1), whole(0, 10_999));
+    }
+
+    #[test]
+    fn metricsql_functions_of_the_whole_range_are_asked_whole() {
+        let split = |expr: &str| plan_parts(expr, 0, 1_999_000, 1_000).len() == 2;
+        for expr in [
+            "running_sum(rate(x[5m]))",
+            "range_max(rate(x[5m]))",
+            "topk_max(3, rate(x[5m]))",
+            "BOTTOMK_AVG (2, x)",
+            "keep_last_value(x)",
+            "sum(x) / end()",
+            "outliersk(3, x)",
+            "x - range_first (x)",
+        ] {
+            assert!(!split(expr), "{expr} is asked whole");
+        }
+        // PromQL, and names that are not calls of those functions.
+        for expr in [
+            "topk(3, rate(x[5m]))",
+            "sum by (job) (rate(http_requests_total[5m]))",
+            "range_bytes",
+            "x{le=\"running\"}",
+            "histogram_quantile(0.9, sum by (le) (rate(x_bucket[5m])))",
+            "max_over_time(x[1h:5m])",
+            "endpoint_up + start_time_seconds",
+        ] {
+            assert!(split(expr), "{expr} is split");
+        }
     }
 
     #[test]
