@@ -61,6 +61,21 @@ pub fn plan_panel(
     Ok(plan_queries(panel, &scope, ctx))
 }
 
+/// `seconds` on Prometheus's millisecond grid, a fraction of a millisecond rounded up as the
+/// client sends it (`hinomi_prometheus::query::step_milliseconds`: rounding down could pass
+/// Prometheus's 11,000 points), so `$__interval` and the frame's step name the step Prometheus
+/// evaluates on.
+fn whole_milliseconds(seconds: f64) -> f64 {
+    let ms = seconds * 1000.0;
+    // A product such as 0.7 × 1000 can land a hair off the integer it stands for.
+    let ms = if (ms - ms.round()).abs() < 1e-6 {
+        ms.round()
+    } else {
+        ms.ceil()
+    };
+    ms.max(1.0) / 1000.0
+}
+
 /// Plans a panel's visible Prometheus targets with a prepared scope. Hidden targets and
 /// targets without an expression (another datasource's) are skipped.
 pub fn plan_queries(panel: &Panel, scope: &TemplateScope, ctx: &QueryContext) -> Vec<PlannedQuery> {
@@ -106,7 +121,7 @@ pub fn plan_queries(panel: &Panel, scope: &TemplateScope, ctx: &QueryContext) ->
             .and_then(serde_json::Value::as_f64)
             .filter(|f| *f >= 1.0)
             .unwrap_or(1.0);
-        let step = (interval * factor).max(min_step).max(safe);
+        let step = whole_milliseconds((interval * factor).max(min_step).max(safe));
         scope.set_interval(step, scrape);
         let from_s = (ctx.window.from_ms / 1000.0).floor();
         let to_s = (ctx.window.to_ms / 1000.0).ceil();

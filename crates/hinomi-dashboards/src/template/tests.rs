@@ -283,3 +283,28 @@ fn long_ranges_stay_under_prometheus_point_limit() {
     let range = context.window.range_seconds();
     assert!(range / plan[0].step_seconds <= 11_000.0);
 }
+
+#[test]
+fn a_step_with_a_fraction_of_a_millisecond_is_the_step_interval_names() {
+    // 4,401 s over 100,000 px with a 0.1 s scrape interval: the 11,000-point floor sets the step,
+    // 400.09 ms, which the client sends rounded up to 401 ms. `$__interval` must say the same.
+    let json = json!({
+        "title": "Fine",
+        "panels": [{"id": 1, "type": "timeseries", "title": "p", "gridPos": {"x": 0, "y": 0, "w": 24, "h": 8},
+                    "targets": [{"refId": "A", "expr": "increase(x[$__interval]) / $__interval_ms"}]}]
+    });
+    let dashboard = import_dashboard(&json.to_string(), "fine.json")
+        .unwrap()
+        .dashboard;
+    let context = QueryContext {
+        window: TimeWindow {
+            from_ms: NOON_MS - 4_401_000.0,
+            to_ms: NOON_MS,
+        },
+        width_px: 100_000,
+        scrape_interval_seconds: 0.1,
+    };
+    let plan = plan_panel(&dashboard, 1, &context).unwrap();
+    assert_eq!(plan[0].step_seconds, 0.401);
+    assert_eq!(plan[0].expr, "increase(x[401ms]) / 401");
+}
