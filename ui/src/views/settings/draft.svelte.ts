@@ -53,6 +53,14 @@ function problemFields(kind: DatasourceKind): readonly ProblemField[] {
     : ["id", "name", "logs.paths", "logs.time_zone", "timeout_ms"];
 }
 
+/** What a connection test's result depends on: the datasource as it would be saved, less the
+ * switches that only shape its queries (asking long range queries in halves). */
+function connectionSignature(entry: DraftEntry): string {
+  const connection = { ...datasourceFromEntry(entry) };
+  delete connection.split_range_queries;
+  return JSON.stringify(connection);
+}
+
 export class SettingsDraft {
   entries = $state<DraftEntry[]>([]);
   refresh = $state("5");
@@ -305,12 +313,12 @@ export class SettingsDraft {
   testFor(entry: DraftEntry): ConnectionTest | undefined {
     const test = this.tests[entry.key];
     // A result about other settings than the ones on screen would mislead.
-    return test && test.signature === JSON.stringify(datasourceFromEntry(entry)) ? test : undefined;
+    return test && test.signature === connectionSignature(entry) ? test : undefined;
   }
 
   async testConnection(entry: DraftEntry): Promise<void> {
     const datasource = datasourceFromEntry(entry);
-    const signature = JSON.stringify(datasource);
+    const signature = connectionSignature(entry);
     const key = entry.key;
     this.tests = { ...this.tests, [key]: { status: "testing", signature } };
     const result = await this.#app.backend.testConnection(datasource);
