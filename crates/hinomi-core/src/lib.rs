@@ -16,6 +16,7 @@ pub mod http;
 pub mod markup;
 pub mod path_policy;
 pub mod paths;
+pub mod query_step;
 pub mod redact;
 pub mod secrets;
 pub mod settings;

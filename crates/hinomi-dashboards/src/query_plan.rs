@@ -8,6 +8,7 @@ use crate::model::{Dashboard, Panel};
 use crate::repeat::{bind_scope, expand_repeats, find_expanded};
 use crate::template::TemplateScope;
 use crate::time_range::TimeWindow;
+use hinomi_core::query_step;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -61,19 +62,10 @@ pub fn plan_panel(
     Ok(plan_queries(panel, &scope, ctx))
 }
 
-/// `seconds` on Prometheus's millisecond grid, a fraction of a millisecond rounded up as the
-/// client sends it (`hinomi_prometheus::query::step_milliseconds`: rounding down could pass
-/// Prometheus's 11,000 points), so `$__interval` and the frame's step name the step Prometheus
-/// evaluates on.
+/// `seconds` on Prometheus's millisecond grid as the client sends it (`hinomi_core::query_step`),
+/// so `$__interval` and the frame's step name the step Prometheus evaluates on.
 fn whole_milliseconds(seconds: f64) -> f64 {
-    let ms = seconds * 1000.0;
-    // A product such as 0.7 × 1000 can land a hair off the integer it stands for.
-    let ms = if (ms - ms.round()).abs() < 1e-6 {
-        ms.round()
-    } else {
-        ms.ceil()
-    };
-    ms.max(1.0) / 1000.0
+    query_step::whole_milliseconds_of_seconds(seconds) as f64 / 1000.0
 }
 
 /// Plans a panel's visible Prometheus targets with a prepared scope. Hidden targets and

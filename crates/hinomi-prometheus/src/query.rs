@@ -10,6 +10,7 @@ use crate::error::PrometheusError;
 use crate::pairs::parse_value;
 use crate::range_stream::RangeStreamDecoder;
 use chrono::{DateTime, Utc};
+use hinomi_core::query_step;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::BTreeMap;
@@ -171,7 +172,7 @@ impl RangeParams {
         Self {
             start: rfc3339(start),
             end: rfc3339(end),
-            step: step_param(step_milliseconds(step)),
+            step: step_param(query_step::whole_milliseconds(step)),
         }
     }
 
@@ -183,15 +184,6 @@ impl RangeParams {
             ("step", &self.step),
         ]
     }
-}
-
-/// The step Prometheus will evaluate on, in whole milliseconds (at least one). Prometheus's
-/// evaluation grid is whole milliseconds; a fraction of one is rounded up here, so the client
-/// knows the grid exactly (the split parts are planned on it) and a step chosen to stay under
-/// Prometheus's 11,000 points (range / 11,000) still does.
-pub(crate) fn step_milliseconds(step: Duration) -> i64 {
-    let ms = step.as_nanos().div_ceil(1_000_000);
-    i64::try_from(ms).unwrap_or(i64::MAX).max(1)
 }
 
 /// A step of whole milliseconds written so Prometheus reads exactly it: whole seconds as a
@@ -283,7 +275,7 @@ impl PrometheusClient {
             expr,
             start.timestamp_millis(),
             end.timestamp_millis(),
-            step_milliseconds(step),
+            query_step::whole_milliseconds(step),
         );
         if parts.len() < 2 {
             return self.query_range_whole_timed(expr, start, end, step).await;
@@ -445,7 +437,7 @@ mod tests {
 
     #[test]
     fn steps_are_sent_as_the_whole_milliseconds_prometheus_evaluates_on() {
-        let sent = |step: Duration| step_param(step_milliseconds(step));
+        let sent = |step: Duration| step_param(query_step::whole_milliseconds(step));
         assert_eq!(sent(Duration::from_secs(15)), "15");
         assert_eq!(sent(Duration::from_millis(290)), "290ms");
         // "1.001" would be read as 1,000,999,999 ns: a 1,000 ms grid.

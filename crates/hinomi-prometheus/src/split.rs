@@ -88,7 +88,7 @@ pub struct RangePart {
 /// The parts the range query `expr` from `start_ms` to `end_ms` every `step` milliseconds is
 /// asked in: one (the whole query) unless it has at least [`MIN_POINTS_PER_PART`] evaluation
 /// times per part and no `@` modifier. `step` is the step as sent (see
-/// `query::step_milliseconds`).
+/// `hinomi_core::query_step`).
 pub fn plan_parts(expr: &str, start_ms: i64, end_ms: i64, step: i64) -> Vec<RangePart> {
     let whole = vec![RangePart { start_ms, end_ms }];
     // Only the `@` modifier makes an evaluation depend on the query's range; a `@` inside a
