@@ -10,18 +10,30 @@ import { RASTER_FROM_POINTS } from "./raster";
 
 // uPlot itself needs a real layout engine; what drawPlot owes is when plots are made and destroyed.
 const made: FakePlot[] = [];
+/** What `UPlot.paths.linear()` builds here: a path the test can tell from a raster's null. */
+const LINEAR_PATH = { stroke: "linear" };
 class FakePlot {
+  static paths = { linear: () => () => LINEAR_PATH };
   destroyed = false;
   /** What was done to the plot after it was made, in order. */
   calls: string[] = [];
   /** The cursor layer TimeSeriesChart places its annotations over. */
   over = document.createElement("div");
+  /** uPlot's series, x first, with `show` as the plot has it now. */
+  series: uPlot.Series[];
   constructor(
     readonly options: uPlot.Options,
     readonly data: uPlot.AlignedData,
     readonly el: HTMLElement,
   ) {
+    this.series = options.series.map((s) => ({ show: true, ...s }));
     made.push(this);
+  }
+  setSeries(i: number | null, opts: { show?: boolean }) {
+    this.calls.push(`setSeries ${i} ${opts.show}`);
+    this.series.forEach((s, si) => {
+      if (si > 0 && (i === null || i === si) && opts.show !== undefined) s.show = opts.show;
+    });
   }
   destroy() {
     this.destroyed = true;
@@ -168,12 +180,65 @@ describe("TimeSeriesChart in its PlotArea", () => {
     expect(made).toHaveLength(1);
     expect(made[0]!.calls).toEqual(["batch", "setData [1,2,3]", "setScale x 5-15"]);
 
-    // Hidden from the legend: one series fewer is a new plot (its make-up changed).
+    // A series gone from the answer: one series fewer is a new plot (its make-up changed).
     await view.rerender({ series: [a], from: 5, to: 15 });
     flushSync();
     await settled();
     expect(made).toHaveLength(2);
     expect(made[0]!.destroyed).toBe(true);
+  });
+
+  it("switches series the legend hides off and on in the same plot", async () => {
+    const a = { name: "a", timestamps: [1, 2, 3], values: [1, 2, 3] };
+    const b = { name: "b", timestamps: [1, 2, 3], values: [4, 5, 6] };
+    const view = render(TimeSeriesChart, { props: { series: [a, b], hidden: [false, true], from: 0, to: 10, testid: "probe-chart" } });
+    await settled();
+    flushSync();
+    expect(made).toHaveLength(1);
+    expect(made[0]!.options.series.map((s) => s.show)).toEqual([undefined, true, false]);
+    expect(view.getByTestId("probe-chart").dataset).toMatchObject({ seriesCount: "1", points: "3" });
+
+    await view.rerender({ series: [a, b], hidden: [false, false], from: 0, to: 10 });
+    flushSync();
+    await settled();
+    flushSync();
+    expect(made).toHaveLength(1);
+    expect(made[0]!.calls).toEqual(["batch", "setData [1,2,3]", "setScale x 0-10", "setSeries 2 true"]);
+    expect(view.getByTestId("probe-chart").dataset).toMatchObject({ seriesCount: "2", points: "6" });
+  });
+
+  it("strokes a series isolated from a rasterised chart through uPlot, in the same plot", async () => {
+    const xs = Float64Array.from({ length: 1440 }, (_, i) => i * 60);
+    const series = Array.from({ length: Math.ceil(RASTER_FROM_POINTS / 1440) }, (_, i) => ({
+      name: `s${i}`,
+      timestamps: xs,
+      values: Float64Array.from(xs, (x) => x + i),
+    }));
+    const view = render(TimeSeriesChart, { props: { series, from: 0, to: 1440 * 60, testid: "big-chart" } });
+    await settled();
+    flushSync();
+    const paths = () => made[0]!.options.series[1]!.paths!({} as uPlot, 1, 0, 1);
+    expect(paths()).toBeNull();
+
+    await view.rerender({ series, hidden: series.map((_, i) => i !== 0), from: 0, to: 1440 * 60 });
+    flushSync();
+    await settled();
+    flushSync();
+    expect(made).toHaveLength(1);
+    expect(view.getByTestId("big-chart").dataset).toMatchObject({ raster: "false", seriesCount: "1", points: "1440" });
+    expect(paths()).toBe(LINEAR_PATH);
+    expect(made[0]!.series.filter((s) => s.show).length).toBe(2); // x and the isolated one
+    // All but one switched off at once, not one uPlot call (a walk of every series) each.
+    expect(made[0]!.calls.filter((c) => c.startsWith("setSeries"))).toEqual(["setSeries null false", "setSeries 1 true"]);
+
+    await view.rerender({ series, hidden: [], from: 0, to: 1440 * 60 });
+    flushSync();
+    await settled();
+    flushSync();
+    expect(made).toHaveLength(1);
+    expect(view.getByTestId("big-chart").dataset.raster).toBe("true");
+    expect(paths()).toBeNull();
+    expect(made[0]!.series.every((s) => s.show)).toBe(true);
   });
 
   it("rasterises the lines of a chart past the threshold itself, and strokes none through uPlot", async () => {

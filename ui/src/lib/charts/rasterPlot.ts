@@ -19,13 +19,15 @@ function lineThickness(): number {
 
 /**
  * A uPlot `draw` hook drawing every shown series (`u.series[i].show`) as a rasterised line in
- * `colors()[i - 1]` (CSS colours). The pixels are blitted through a scratch canvas so that
- * the grid under them shows where no line is.
+ * `colors()[i - 1]` (CSS colours), on the draws where `active()` says so (else uPlot stroked
+ * them). The pixels are blitted through a scratch canvas so that the grid under them shows
+ * where no line is.
  */
-export function rasterDrawHook(colors: () => readonly string[]): (u: uPlot) => void {
+export function rasterDrawHook(colors: () => readonly string[], active: () => boolean = () => true): (u: uPlot) => void {
   let scratch: HTMLCanvasElement | null = null;
   let packed: { css: readonly string[]; pixels: number[] } | null = null;
   return (u: uPlot) => {
+    if (!active()) return;
     const width = Math.round(u.bbox.width);
     const height = Math.round(u.bbox.height);
     const { min: xMin, max: xMax } = u.scales.x ?? {};

@@ -23,6 +23,18 @@ describe("chart tooltip", () => {
     expect(tooltipRows(series, columns, 0)[0]!.color).toBe("#ff0000");
   });
 
+  it("leaves out the series the legend hides, keeping the others' colours", () => {
+    const columns = [
+      [1, 2, 3],
+      [5, 6, 1],
+      [4, 7, 0.5],
+    ];
+    expect(tooltipRows(series, columns, 1, (i) => i !== 2)).toEqual([
+      { name: "POST", color: "#ff0000", value: 6 },
+      { name: "GET", color: seriesColor(0), value: 2 },
+    ]);
+  });
+
   it("flips to the left of the cursor near the right edge", () => {
     expect(tooltipLeft(100, 800)).toBe(112);
     expect(tooltipLeft(700, 800)).toBe(468);

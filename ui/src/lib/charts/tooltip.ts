@@ -11,11 +11,18 @@ export interface TooltipRow {
 
 /**
  * `columns` is uPlot's aligned data without the x column (one array per series, `null` where a
- * series has no sample at that time); `idx` the cursor's index into them.
+ * series has no sample at that time); `idx` the cursor's index into them. Series `shown` says
+ * are not drawn are left out.
  */
-export function tooltipRows(series: readonly ChartSeries[], columns: ReadonlyArray<ArrayLike<number | null>>, idx: number): TooltipRow[] {
+export function tooltipRows(
+  series: readonly ChartSeries[],
+  columns: ReadonlyArray<ArrayLike<number | null>>,
+  idx: number,
+  shown: (index: number) => boolean = () => true,
+): TooltipRow[] {
   const rows: TooltipRow[] = [];
   series.forEach((s, i) => {
+    if (!shown(i)) return;
     const value = columns[i]?.[idx];
     if (value === null || value === undefined || Number.isNaN(value)) return;
     rows.push({ name: s.name, color: s.color ?? seriesColor(i), value });

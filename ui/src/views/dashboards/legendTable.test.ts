@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Panel } from "../../lib/bindings";
-import { seriesColor } from "../../lib/charts/align";
-import { clickLegend, legendOptions, legendRows, SHOW_ALL, visibleSeries } from "./legendTable";
+import { clickLegend, hiddenFlags, legendOptions, legendRows, SHOW_ALL } from "./legendTable";
 
 const series = [
   { name: "GET", timestamps: [1, 2, 3], values: [1, 5, 3] },
@@ -29,12 +28,9 @@ describe("legend rows", () => {
     expect(rows[2]!.stats).toEqual([null, null, null, null, null]);
   });
 
-  it("keeps every series' colour when one is hidden", () => {
+  it("marks the hidden series, in the chart's flags and the legend's rows alike", () => {
     const hidden = { only: false, names: new Set(["GET"]) };
-    const drawn = visibleSeries(series, hidden);
-    expect(drawn.map((s) => s.name)).toEqual(["POST", "DELETE"]);
-    expect(drawn[1]!.color).toBe(seriesColor(2));
-    expect(drawn[0]!.color).toBe("#ff0000");
+    expect(hiddenFlags(series, hidden)).toEqual([true, false, false]);
     expect(legendRows(series, [], hidden).map((r) => r.hidden)).toEqual([true, false, false]);
   });
 });
@@ -42,7 +38,7 @@ describe("legend rows", () => {
 describe("legend clicks", () => {
   const names = series.map((s) => s.name);
   const shownNames = (selection: ReturnType<typeof clickLegend>, list = series) =>
-    visibleSeries(list, selection).map((s) => s.name);
+    list.filter((_, i) => !hiddenFlags(list, selection)[i]).map((s) => s.name);
 
   it("isolates a series on click and shows all again on a second click", () => {
     const isolated = clickLegend(SHOW_ALL, names, "POST", false);

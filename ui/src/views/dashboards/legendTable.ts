@@ -58,9 +58,10 @@ export function legendRows(series: readonly ChartSeries[], calcs: readonly Legen
   }));
 }
 
-/** The series the chart draws: the visible ones, each keeping the colour the legend shows. */
-export function visibleSeries(series: readonly ChartSeries[], selection: LegendSelection): ChartSeries[] {
-  return series.flatMap((s, index) => (isHidden(selection, s.name) ? [] : [{ ...s, color: s.color ?? seriesColor(index) }]));
+/** Per series, whether the chart hides it. The chart keeps every series and only switches them
+ * on and off, so each keeps its place and colour and bringing them back makes no new plot. */
+export function hiddenFlags(series: readonly ChartSeries[], selection: LegendSelection): boolean[] {
+  return series.map((s) => isHidden(selection, s.name));
 }
 
 /**
