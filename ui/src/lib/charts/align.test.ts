@@ -41,6 +41,27 @@ describe("alignSeries", () => {
     ]);
   });
 
+  it("draws a series across another query's times, and breaks it where it misses one of its own", () => {
+    // A: every 10 s, nothing at 20 (Prometheus had no sample); B: every 15 s.
+    const table = alignSeries([
+      { name: "a", timestamps: f64([0, 10, 30, 40]), values: f64([1, 2, 3, 4]), step: 10 },
+      { name: "b", timestamps: f64([0, 15, 30, 45]), values: f64([5, 6, 7, 8]), step: 15 },
+    ]);
+    expect(table[0]).toEqual([0, 10, 15, 20, 30, 40, 45]);
+    // undefined: uPlot draws across it; null: the line breaks.
+    expect(table[1]).toEqual([1, 2, undefined, null, 3, 4, undefined]);
+    expect(table[2]).toEqual([5, undefined, 6, undefined, 7, undefined, 8]);
+  });
+
+  it("draws a downsampled series across every time it lacks, and keeps its NaN as a gap", () => {
+    const table = alignSeries([
+      { name: "m4", timestamps: f64([0, 7, 31]), values: f64([1, NaN, 3]), step: null },
+      { name: "b", timestamps: f64([0, 15, 30]), values: f64([5, 6, 7]), step: 15 },
+    ]);
+    expect(table[0]).toEqual([0, 7, 15, 30, 31]);
+    expect(table[1]).toEqual([1, null, undefined, undefined, 3]);
+  });
+
   it("copies when a value is NaN or infinite, which uPlot would draw as a point", () => {
     const table = alignSeries([{ name: "a", timestamps: f64([10, 20, 30]), values: f64([1, NaN, Infinity]) }]);
     expect(table).toEqual([

@@ -28,7 +28,7 @@ function stubCanvas() {
 }
 
 /** A column that counts how often uPlot reads one of its values. */
-function counted(values: Array<number | null>, reads: { n: number }): Array<number | null> {
+function counted(values: Array<number | null | undefined>, reads: { n: number }): Array<number | null | undefined> {
   return new Proxy(values, {
     get(target, key, receiver) {
       if (typeof key === "string" && /^\d+$/.test(key)) reads.n++;

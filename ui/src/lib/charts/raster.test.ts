@@ -75,6 +75,14 @@ describe("rasterLines", () => {
     expect(columns).toEqual([true, true, true, false, false, false, true, false, false, false]);
   });
 
+  it("goes across another line's times (undefined) without breaking", () => {
+    const b = buffer(10, 10);
+    const xs = [0.5, 2.5, 4.5, 6.5, 8.5];
+    rasterLines(b, xs, [{ values: [5.5, undefined, 5.5, undefined, 5.5], color: RED }], view);
+    const columns = Array.from({ length: 10 }, (_, c) => rowsIn(b, c, RED).length > 0);
+    expect(columns).toEqual([true, true, true, true, true, true, true, true, true, false]);
+  });
+
   it("draws later lines over earlier ones, each in its own colour", () => {
     const b = buffer(10, 10);
     rasterLines(

@@ -33,8 +33,9 @@ export interface RasterView {
 }
 
 export interface RasterLine {
-  /** The y column (null, NaN or ±Inf: a gap, the line breaks there). */
-  values: ArrayLike<number | null>;
+  /** The y column (null, NaN or ±Inf: a gap, the line breaks there; undefined: another line's
+   * time, this one goes across it). */
+  values: ArrayLike<number | null | undefined>;
   /** 0xAABBGGRR, see `packColor`. */
   color: number;
 }
@@ -76,7 +77,7 @@ function lastAtOrBefore(px: Float64Array, limit: number): number {
 function drawLine(
   buffer: PixelBuffer,
   px: Float64Array,
-  values: ArrayLike<number | null>,
+  values: ArrayLike<number | null | undefined>,
   color: number,
   first: number,
   last: number,
@@ -99,8 +100,10 @@ function drawLine(
   let prevY = 0;
   for (let i = first; i <= last; i++) {
     const v = values[i];
+    // Another series' time (uPlot's undefined): the line goes across it.
+    if (v === undefined) continue;
     // v - v is 0 for a finite number only (NaN and ±Inf give NaN): a gap, the line breaks.
-    if (v === null || v === undefined || v - v !== 0) {
+    if (v === null || v - v !== 0) {
       joined = false;
       continue;
     }

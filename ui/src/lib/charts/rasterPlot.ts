@@ -45,7 +45,7 @@ export function rasterDrawHook(colors: () => readonly string[], active: () => bo
     const lines: RasterLine[] = [];
     for (let i = 1; i < u.series.length; i++) {
       if (u.series[i]!.show === false) continue;
-      lines.push({ values: u.data[i] as ArrayLike<number | null>, color: packed.pixels[i - 1] ?? 0xff808080 });
+      lines.push({ values: u.data[i] as ArrayLike<number | null | undefined>, color: packed.pixels[i - 1] ?? 0xff808080 });
     }
     const image = scratchCtx.createImageData(width, height);
     rasterLines({ width, height, pixels: new Uint32Array(image.data.buffer) }, u.data[0], lines, { xMin, xMax, yMin, yMax }, lineThickness());

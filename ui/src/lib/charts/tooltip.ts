@@ -16,7 +16,7 @@ export interface TooltipRow {
  */
 export function tooltipRows(
   series: readonly ChartSeries[],
-  columns: ReadonlyArray<ArrayLike<number | null>>,
+  columns: ReadonlyArray<ArrayLike<number | null | undefined>>,
   idx: number,
   shown: (index: number) => boolean = () => true,
 ): TooltipRow[] {

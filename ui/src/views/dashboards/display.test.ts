@@ -74,4 +74,17 @@ describe("panel values with overrides and mappings", () => {
     ]);
     expect(chartSeries(result, panel).map((s) => s.name)).toEqual(["API", "node"]);
   });
+
+  it("gives a range query's series its step as their own grid, and none to an instant query's", async () => {
+    const { chartSeries } = await import("./panelView");
+    const { encodePanelFrame, decodePanelFrame } = await import("../../lib/charts/frame");
+    const result = decodePanelFrame(
+      encodePanelFrame([
+        { refId: "A", expr: "up", series: [{ labels: { job: "api" }, timestamps: [0, 15], values: [1, 1] }] },
+        { refId: "B", expr: "up", instant: true, series: [{ labels: { job: "node" }, timestamps: [15], values: [1] }] },
+      ]),
+    );
+    // The test encoder says every range query steps 15 s.
+    expect(chartSeries(result).map((s) => s.step)).toEqual([15, undefined]);
+  });
 });

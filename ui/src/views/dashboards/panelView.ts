@@ -3,7 +3,7 @@
 
 import type { Panel } from "../../lib/bindings";
 import type { ChartSeries } from "../../lib/charts/align";
-import type { PanelResult } from "../../lib/charts/frame";
+import type { FrameSeries, PanelResult, QueryResult } from "../../lib/charts/frame";
 import { displayFor, fixedColor, mapValue } from "./display";
 import { seriesName } from "./legend";
 import { reduce, reducerOf, thresholdColor } from "./values";
@@ -54,13 +54,20 @@ export function panelDecimals(panel: Panel): number | null {
   return typeof d === "number" ? d : null;
 }
 
+/** A range query's step as the series' own grid (see `ChartSeries.step`); null when it was
+ * downsampled, so its times are on no one step. */
+function ownStep(query: QueryResult, series: FrameSeries): number | null | undefined {
+  if (query.instant || !(query.stepSeconds > 0)) return undefined;
+  return series.sourcePoints > series.timestamps.length ? null : query.stepSeconds;
+}
+
 /** Series as drawn: named by legend format, then renamed and coloured by matching overrides. */
 export function chartSeries(result: PanelResult, panel?: Panel): ChartSeries[] {
   return result.queries.flatMap((q) =>
     q.series.map((s) => {
       const name = seriesName(s.labels, q.legendFormat);
       const display = displayFor(panel?.fieldConfig, name, q.refId);
-      return { name: display.displayName ?? name, color: fixedColor(display), timestamps: s.timestamps, values: s.values };
+      return { name: display.displayName ?? name, color: fixedColor(display), timestamps: s.timestamps, values: s.values, step: ownStep(q, s) };
     }),
   );
 }
