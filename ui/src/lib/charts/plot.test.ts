@@ -7,6 +7,7 @@ import { canUpdatePlot, dragCursor, onRangeSelected } from "./plot.svelte";
 import PlotProbe from "./testing/PlotProbe.svelte";
 import TimeSeriesChart from "./TimeSeriesChart.svelte";
 import { RASTER_FROM_POINTS } from "./raster";
+import { HOVER_POINTS_MAX_SERIES } from "./cursor";
 
 // uPlot itself needs a real layout engine; what drawPlot owes is when plots are made and destroyed.
 const made: FakePlot[] = [];
@@ -239,6 +240,41 @@ describe("TimeSeriesChart in its PlotArea", () => {
     expect(view.getByTestId("big-chart").dataset.raster).toBe("true");
     expect(paths()).toBeNull();
     expect(made[0]!.series.every((s) => s.show)).toBe(true);
+  });
+
+  it("draws its own hover dots for the few series shown of a chart made without uPlot's", async () => {
+    const xs = [0, 60, 120];
+    const series = Array.from({ length: HOVER_POINTS_MAX_SERIES + 10 }, (_, i) => ({ name: `s${i}`, timestamps: xs, values: [i, i + 1, i + 2] }));
+    const view = render(TimeSeriesChart, { props: { series, from: 0, to: 120, testid: "many-chart" } });
+    await settled();
+    flushSync();
+    const plot = made[0]!;
+    expect(plot.options.cursor?.points?.show).toBe(false);
+    const hoverAt = (idx: number) => {
+      const u = {
+        ...plot,
+        cursor: { idx, left: 40 },
+        bbox: { left: 0 },
+        valToPos: (value: number) => 100 - value,
+      } as unknown as uPlot;
+      plot.options.hooks!.setCursor![0]!(u);
+      flushSync();
+    };
+
+    hoverAt(1);
+    expect(view.queryAllByTestId("chart-hover-dot")).toHaveLength(0); // all 60 shown: none
+
+    await view.rerender({ series, hidden: series.map((_, i) => i !== 3 && i !== 7), from: 0, to: 120 });
+    flushSync();
+    await settled();
+    flushSync();
+    expect(made).toHaveLength(1);
+    hoverAt(1);
+    const dots = view.getAllByTestId("chart-hover-dot");
+    expect(dots.map((d) => [d.style.left, d.style.top])).toEqual([
+      ["40px", "96px"],
+      ["40px", "92px"],
+    ]);
   });
 
   it("rasterises the lines of a chart past the threshold itself, and strokes none through uPlot", async () => {
