@@ -61,6 +61,24 @@ async function settled() {
   await vi.dynamicImportSettled();
 }
 
+/** Series of 1,440 points each, just enough of them for a chart past the raster threshold. */
+function rasterisedSeries() {
+  const xs = Float64Array.from({ length: 1440 }, (_, i) => i * 60);
+  return Array.from({ length: Math.ceil(RASTER_FROM_POINTS / 1440) }, (_, i) => ({
+    name: `s${i}`,
+    timestamps: xs,
+    values: Float64Array.from(xs, (x) => x + i),
+  }));
+}
+
+/** Gives a rendered chart new props and waits for the draw they start. */
+async function redraw(view: { rerender: (props: Record<string, unknown>) => Promise<void> }, props: Record<string, unknown>) {
+  await view.rerender(props);
+  flushSync();
+  await settled();
+  flushSync();
+}
+
 describe("drawPlot", () => {
   beforeEach(() => {
     made.length = 0;
@@ -174,10 +192,7 @@ describe("TimeSeriesChart in its PlotArea", () => {
     await settled();
     flushSync();
     // The refresh: new values and a later window, same series.
-    await view.rerender({ series: [a, { ...b, values: [7, 8, 9] }], from: 5, to: 15 });
-    flushSync();
-    await settled();
-    flushSync();
+    await redraw(view, { series: [a, { ...b, values: [7, 8, 9] }], from: 5, to: 15 });
     expect(made).toHaveLength(1);
     expect(made[0]!.calls).toEqual(["batch", "setData [1,2,3]", "setScale x 5-15"]);
 
@@ -199,32 +214,21 @@ describe("TimeSeriesChart in its PlotArea", () => {
     expect(made[0]!.options.series.map((s) => s.show)).toEqual([undefined, true, false]);
     expect(view.getByTestId("probe-chart").dataset).toMatchObject({ seriesCount: "1", points: "3" });
 
-    await view.rerender({ series: [a, b], hidden: [false, false], from: 0, to: 10 });
-    flushSync();
-    await settled();
-    flushSync();
+    await redraw(view, { series: [a, b], hidden: [false, false], from: 0, to: 10 });
     expect(made).toHaveLength(1);
     expect(made[0]!.calls).toEqual(["batch", "setData [1,2,3]", "setScale x 0-10", "setSeries 2 true"]);
     expect(view.getByTestId("probe-chart").dataset).toMatchObject({ seriesCount: "2", points: "6" });
   });
 
   it("strokes a series isolated from a rasterised chart through uPlot, in the same plot", async () => {
-    const xs = Float64Array.from({ length: 1440 }, (_, i) => i * 60);
-    const series = Array.from({ length: Math.ceil(RASTER_FROM_POINTS / 1440) }, (_, i) => ({
-      name: `s${i}`,
-      timestamps: xs,
-      values: Float64Array.from(xs, (x) => x + i),
-    }));
+    const series = rasterisedSeries();
     const view = render(TimeSeriesChart, { props: { series, from: 0, to: 1440 * 60, testid: "big-chart" } });
     await settled();
     flushSync();
     const paths = () => made[0]!.options.series[1]!.paths!({} as uPlot, 1, 0, 1);
     expect(paths()).toBeNull();
 
-    await view.rerender({ series, hidden: series.map((_, i) => i !== 0), from: 0, to: 1440 * 60 });
-    flushSync();
-    await settled();
-    flushSync();
+    await redraw(view, { series, hidden: series.map((_, i) => i !== 0), from: 0, to: 1440 * 60 });
     expect(made).toHaveLength(1);
     expect(view.getByTestId("big-chart").dataset).toMatchObject({ raster: "false", seriesCount: "1", points: "1440" });
     expect(paths()).toBe(LINEAR_PATH);
@@ -232,10 +236,7 @@ describe("TimeSeriesChart in its PlotArea", () => {
     // All but one switched off at once, not one uPlot call (a walk of every series) each.
     expect(made[0]!.calls.filter((c) => c.startsWith("setSeries"))).toEqual(["setSeries null false", "setSeries 1 true"]);
 
-    await view.rerender({ series, hidden: [], from: 0, to: 1440 * 60 });
-    flushSync();
-    await settled();
-    flushSync();
+    await redraw(view, { series, hidden: [], from: 0, to: 1440 * 60 });
     expect(made).toHaveLength(1);
     expect(view.getByTestId("big-chart").dataset.raster).toBe("true");
     expect(paths()).toBeNull();
@@ -264,10 +265,7 @@ describe("TimeSeriesChart in its PlotArea", () => {
     hoverAt(1);
     expect(view.queryAllByTestId("chart-hover-dot")).toHaveLength(0); // all 60 shown: none
 
-    await view.rerender({ series, hidden: series.map((_, i) => i !== 3 && i !== 7), from: 0, to: 120 });
-    flushSync();
-    await settled();
-    flushSync();
+    await redraw(view, { series, hidden: series.map((_, i) => i !== 3 && i !== 7), from: 0, to: 120 });
     expect(made).toHaveLength(1);
     hoverAt(1);
     const dots = view.getAllByTestId("chart-hover-dot");
@@ -278,12 +276,7 @@ describe("TimeSeriesChart in its PlotArea", () => {
   });
 
   it("rasterises the lines of a chart past the threshold itself, and strokes none through uPlot", async () => {
-    const xs = Float64Array.from({ length: 1440 }, (_, i) => i * 60);
-    const series = Array.from({ length: Math.ceil(RASTER_FROM_POINTS / 1440) }, (_, i) => ({
-      name: `s${i}`,
-      timestamps: xs,
-      values: Float64Array.from(xs, (x) => x + i),
-    }));
+    const series = rasterisedSeries();
     const view = render(TimeSeriesChart, { props: { series, from: 0, to: 1440 * 60, testid: "big-chart" } });
     await settled();
     flushSync();
