@@ -9,9 +9,13 @@ import { onDestroy } from "svelte";
 
 export type UPlotClass = typeof uPlot;
 
+/** A plot's options; width and height come from the element's size. */
+export type PlotOptions = Omit<uPlot.Options, "width" | "height">;
+
 export interface PlotSpec {
-  /** Width and height come from the element's size. */
-  options: Omit<uPlot.Options, "width" | "height">;
+  /** Called only when a new plot is made: a draw that keeps the plot on screen (same key) has no
+   * use for options. */
+  options: () => PlotOptions;
   data: uPlot.AlignedData;
   /**
    * What the options were made from that a plot cannot change once made (series count and
@@ -91,7 +95,7 @@ export function drawPlot(
       });
     } else {
       plot?.destroy();
-      plot = withCpuCanvases(() => new UPlot({ ...spec.options, width, height }, spec.data, el));
+      plot = withCpuCanvases(() => new UPlot({ ...spec.options(), width, height }, spec.data, el));
     }
     drawn = { key: spec.key, el, width, height };
     callbacks.drawn?.(plot!, () => mine === latest);

@@ -110,7 +110,8 @@ describe("drawPlot", () => {
 
   it("updates a plot whose key is unchanged in place: new data, new size, the spec's update", async () => {
     const drawn = vi.fn();
-    const view = render(PlotProbe, { props: { points: [1, 2], width: 300, height: 80, key: "one line", ondrawn: drawn } });
+    const optionsMade = vi.fn();
+    const view = render(PlotProbe, { props: { points: [1, 2], width: 300, height: 80, key: "one line", ondrawn: drawn, onoptions: optionsMade } });
     await settled();
     await view.rerender({ points: [3, 4, 5] });
     flushSync();
@@ -123,10 +124,13 @@ describe("drawPlot", () => {
     expect(made[0]!.calls).toEqual(["batch", "setData [3,4,5]", "setScale x 0-3", "batch", "setSize 400x80", "setData [3,4,5]", "setScale x 0-3"]);
     expect(drawn).toHaveBeenCalledTimes(3);
     expect(drawn).toHaveBeenLastCalledWith(made[0]);
+    // The kept plot's options are made once, for the plot; the updates have no use for them.
+    expect(optionsMade).toHaveBeenCalledTimes(1);
   });
 
   it("makes a new plot when the key changes", async () => {
-    const view = render(PlotProbe, { props: { points: [1, 2], width: 300, height: 80, key: "one line" } });
+    const optionsMade = vi.fn();
+    const view = render(PlotProbe, { props: { points: [1, 2], width: 300, height: 80, key: "one line", onoptions: optionsMade } });
     await settled();
     await view.rerender({ points: [3], key: "another make-up" });
     flushSync();
@@ -135,6 +139,7 @@ describe("drawPlot", () => {
     expect(made[0]!.destroyed).toBe(true);
     expect(made[0]!.calls).toEqual([]);
     expect(made[1]!.data[1]).toEqual([3]);
+    expect(optionsMade).toHaveBeenCalledTimes(2);
   });
 
   it("keeps only the newest of draws that overlap, and destroys the plot with the component", async () => {
