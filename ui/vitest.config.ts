@@ -12,5 +12,8 @@ export default defineConfig({
     // What main.ts does before mounting: install every view's messages.
     setupFiles: ["src/test-setup.ts"],
     restoreMocks: true,
+    // Above test-setup.ts's 10 s wait for an element: scripts/test runs these niced beside the
+    // Rust build, where Vitest's default 5 s per test can run out before a slow import does.
+    testTimeout: 30_000,
   },
 });
