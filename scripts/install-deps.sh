@@ -27,8 +27,9 @@ APT_PACKAGES=(
   # The installed package's desktop entry and AppStream metadata checked like a distribution
   # would (e2e specs/package.test.mjs)
   desktop-file-utils appstream
-  # Notification tests (a real org.freedesktop.Notifications on a private bus)
-  python3-dbusmock
+  # Notification tests (a real org.freedesktop.Notifications on a private bus); python3 also runs
+  # the Rust test binaries side by side (scripts/run-test-binaries)
+  python3 python3-dbusmock
   # Datasource secrets through a real Secret Service (keyring test under dbus-run-session)
   gnome-keyring
   # Benchmarks
