@@ -30,12 +30,20 @@ await app.browser.execute((rate) => {
 }, Number(rate));
 // The page's columns (refreshes, DOM nodes) come before the memory's.
 const header = "minute,refreshes,dom_nodes,web_anonymous_and_heap_mib,web_pss_mib";
-const rows = await sampleWebProcess(
-  pid,
-  Number(minutes),
-  () => app.browser.execute(() => [window.__refreshes, document.getElementsByTagName("*").length]),
-  (sofar) => writeFileSync(out, [header, ...sofar.map((r) => r.join(","))].join("\n") + "\n"),
-);
+// The driver's log holds the web process's stderr: JavaScriptCore's reports when JSC_* options
+// ask for them (JSC_reportDFGCompileTimes=1 lists the functions its optimising tiers compiled).
+// Written however the run ends: a web process that crashed says why there.
+let rows;
+try {
+  rows = await sampleWebProcess(
+    pid,
+    Number(minutes),
+    () => app.browser.execute(() => [window.__refreshes, document.getElementsByTagName("*").length]),
+    (sofar) => writeFileSync(out, [header, ...sofar.map((r) => r.join(","))].join("\n") + "\n"),
+  );
+} finally {
+  writeFileSync(out.replace(/\.csv$/, "") + "-driver.log", app.driverLog());
+}
 await app.stop();
 await stack.stop();
 console.log(`${rows.length} samples in ${out}`);

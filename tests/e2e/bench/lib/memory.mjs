@@ -164,6 +164,7 @@ export async function sampleWebProcess(rootPid, minutes, page, onRow) {
   while (Date.now() - started < minutes * 60_000) {
     await sleep(15_000);
     const web = treeMemory(rootPid).processes.find((p) => p.name.startsWith("WebKitWebProces"));
+    if (!web) throw new Error(`no web process under the app (pid ${rootPid}) at minute ${((Date.now() - started) / 60_000).toFixed(2)}: it crashed or the app exited`);
     const kinds = pssByKind(web.pid);
     const anonymous = ((kinds.anonymous ?? 0) + (kinds["brk heap"] ?? 0)) / 1024;
     rows.push([((Date.now() - started) / 60_000).toFixed(2), ...(await page()), anonymous.toFixed(1), web.mib.toFixed(1)]);
