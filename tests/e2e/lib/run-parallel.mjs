@@ -17,7 +17,7 @@
 
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const e2eDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -46,14 +46,18 @@ function parseArgs(argv) {
   return { jobs, specs };
 }
 
-function allSpecs() {
-  const dir = join(e2eDir, "specs");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".test.mjs"));
-  const rank = (f) => {
-    const i = LONGEST_FIRST.indexOf(f.replace(/\.test\.mjs$/, ""));
+/** Spec files, longest first (the named ones too), so no long one starts last. */
+function longestFirst(paths) {
+  const rank = (path) => {
+    const i = LONGEST_FIRST.indexOf(basename(path).replace(/\.test\.mjs$/, ""));
     return i === -1 ? LONGEST_FIRST.length : i;
   };
-  return files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((f) => join(dir, f));
+  return [...paths].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function allSpecs() {
+  const dir = join(e2eDir, "specs");
+  return longestFirst(readdirSync(dir).filter((f) => f.endsWith(".test.mjs")).map((f) => join(dir, f)));
 }
 
 // xvfb-run's --auto-servernum picks the first display without a lock file; two workers starting
@@ -146,7 +150,7 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
 
 async function main() {
   const { jobs, specs: requested } = parseArgs(process.argv.slice(2));
-  const queue = requested.length > 0 ? requested : allSpecs();
+  const queue = requested.length > 0 ? longestFirst(requested) : allSpecs();
   const total = queue.length;
   const results = [];
   const started = Date.now();
