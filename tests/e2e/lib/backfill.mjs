@@ -104,11 +104,11 @@ export function backfillDashboard(info, { uid, title, panel = {}, target = {} })
   };
 }
 
-/** A new app home (for startApp's `home`) whose dashboards folder holds `dashboard`. */
-export function appHomeWith(dashboard) {
+/** A new app home (for startApp's `home`) whose dashboards folder holds these dashboards. */
+export function appHomeWith(...dashboards) {
   const home = mkdtempSync(join(tmpdir(), "hinomi-e2e-app-"));
-  const dashboards = join(home, "data", "app.hinomi.console", "dashboards");
-  mkdirSync(dashboards, { recursive: true });
-  writeFileSync(join(dashboards, `${dashboard.uid}.json`), JSON.stringify(dashboard, null, 1));
+  const folder = join(home, "data", "app.hinomi.console", "dashboards");
+  mkdirSync(folder, { recursive: true });
+  for (const dashboard of dashboards) writeFileSync(join(folder, `${dashboard.uid}.json`), JSON.stringify(dashboard, null, 1));
   return home;
 }

@@ -7,7 +7,10 @@
 //   Prometheus's own answer), and how many more;
 // - the legend's filter finds one series among 1,200 (the chart keeps its size) and a click
 //   isolates it;
-// - a drag across the chart narrows the dashboard's range and every series is fetched again.
+// - a drag across the chart narrows the dashboard's range and every series is fetched again;
+// - two queries of one panel on different steps (the second's min step four times the first's)
+//   are drawn as two unbroken lines: the times of one that the other has no point at are
+//   another query's, not gaps (ui/src/lib/charts/align.ts).
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -19,6 +22,8 @@ import { appHomeWith, backfillDashboard, backfillSettings, startBackfill } from 
 const SERIES = 1_200;
 const POINTS = 180;
 const UID = "e2e-many-series";
+const MIXED_UID = "e2e-mixed-steps";
+const MIXED_TITLE = "E2E mixed steps";
 /** Rows the tooltip lists before it counts the rest ("+N", TimeSeriesChart.svelte). */
 const TOOLTIP_ROWS = 12;
 
@@ -35,7 +40,15 @@ describe("Dashboards: a panel of 1,200 series", () => {
       panel: { gridPos: { x: 0, y: 0, w: 24, h: 16 }, fieldConfig: { defaults: { decimals: 3 }, overrides: [] } },
       target: { legendFormat: "{{series}}" },
     });
-    const home = appHomeWith(dashboard);
+    // One series at the backfill's step and one at four times it, in one panel.
+    const datasource = { type: "prometheus", uid: "bench-prometheus" };
+    const query = (refId, series, interval) => ({ refId, datasource, expr: `${backfill.info.metric}{series="${series}"}`, legendFormat: "{{series}}", interval });
+    const mixed = backfillDashboard(backfill.info, {
+      uid: MIXED_UID,
+      title: MIXED_TITLE,
+      panel: { targets: [query("A", "0000", `${backfill.info.step_secs}s`), query("B", "0001", `${4 * backfill.info.step_secs}s`)] },
+    });
+    const home = appHomeWith(dashboard, mixed);
     app = await startApp({ settingsToml: backfillSettings(backfill.info), home });
   });
 
@@ -92,12 +105,12 @@ describe("Dashboards: a panel of 1,200 series", () => {
       return counts;
     });
 
-  /** Opens the many-series dashboard from the list. */
-  async function openFromList() {
+  /** Opens a dashboard (the many-series one unless told) from the list. */
+  async function openFromList(uid = UID) {
     await (await $("nav-dashboards")).click();
     const back = await $("dashboard-back");
     if (await back.isExisting()) await back.click();
-    const item = await app.browser.$(`[data-testid="dashboard-item"][data-uid="${UID}"]`);
+    const item = await app.browser.$(`[data-testid="dashboard-item"][data-uid="${uid}"]`);
     await item.waitForExist({ timeout: 20_000 });
     await (await item.$('[data-testid="dashboard-open"]')).click();
   }
@@ -249,5 +262,45 @@ describe("Dashboards: a panel of 1,200 series", () => {
     assert.ok(Math.abs(drawn.longest - expected) <= 3, `about ${expected.toFixed(0)} points per series: ${drawn.longest}`);
     assert.ok(drawn.longest < POINTS && info.points === POINTS);
     await screenshot(app.browser, "dashboards-many-series-zoomed");
+  });
+  it("draws two queries on different steps as two unbroken lines", async () => {
+    await openFromList(MIXED_UID);
+    const drawn = await waitFor(
+      "the mixed-step panel drawn",
+      () =>
+        app.browser.execute((title) => {
+          if (document.querySelector('[data-testid="dashboard-title"]')?.textContent?.trim() !== title) return null;
+          const p = document.querySelector('[data-testid="dashboard-panel"][data-panel-id="1"]');
+          const c = p?.querySelector('[data-testid="timeseries-chart"]');
+          if (!p || !c || p.dataset.state !== "loaded" || !p.dataset.paintedAt || c.dataset.seriesCount !== "2") return null;
+          return { points: Number(c.dataset.points), longest: Number(c.dataset.longestSeries) };
+        }, MIXED_TITLE),
+      { timeoutMs: 60_000 },
+    );
+    // The step-4 query has a quarter of the other's points (the shorter one is the rest).
+    const shorter = drawn.points - drawn.longest;
+    assert.ok(shorter > 0 && Math.abs(drawn.longest / shorter - 4) < 0.5, `points per query: ${drawn.longest} and ${shorter}`);
+    await screenshot(app.browser, "dashboards-mixed-steps");
+    // Each legend colour's line, by the plot columns where it has a pixel of exactly that colour
+    // (the rest of a slanted antialiased line is blended): the step-4 line crosses a good share of
+    // what the other does. Drawn with gaps at the other query's times it would have no segment
+    // at all (every point alone between two gaps), so no column.
+    const columns = await app.browser.execute(() => {
+      const p = document.querySelector('[data-testid="dashboard-panel"][data-panel-id="1"]');
+      const rgb = (css) => css.match(/\d+/g).slice(0, 3).map(Number).join(",");
+      const colours = [...p.querySelectorAll('[data-testid="panel-legend-item"] .swatch')].map((s) => rgb(getComputedStyle(s).backgroundColor));
+      const canvas = p.querySelector('[data-testid="timeseries-chart"] canvas');
+      const { data, width } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+      const crossed = Object.fromEntries(colours.map((c) => [c, new Set()]));
+      for (let i = 0; i < data.length; i += 4) {
+        const c = `${data[i]},${data[i + 1]},${data[i + 2]}`;
+        if (c in crossed) crossed[c].add((i / 4) % width);
+      }
+      return { width, crossed: Object.values(crossed).map((set) => set.size) };
+    });
+    assert.equal(columns.crossed.length, 2, "two legend colours");
+    const [a, b] = columns.crossed;
+    assert.ok(Math.max(a, b) > columns.width / 2, `a line across the ${columns.width} px canvas: ${a} and ${b} columns`);
+    assert.ok(Math.min(a, b) > Math.max(a, b) / 2, `both lines drawn across: ${a} and ${b} columns`);
   });
 });
