@@ -263,6 +263,7 @@ describe("Dashboards: a panel of 1,200 series", () => {
     assert.ok(drawn.longest < POINTS && info.points === POINTS);
     await screenshot(app.browser, "dashboards-many-series-zoomed");
   });
+
   it("draws two queries on different steps as two unbroken lines", async () => {
     await openFromList(MIXED_UID);
     const drawn = await waitFor(
