@@ -88,21 +88,25 @@ describe("Dashboards: a panel of 1,200 series", () => {
   }
   const generation = async () => Number((await (await panel()).getAttribute("data-generation")) || 0);
 
-  /** How many of the plot's pixels carry each colour the legend's swatches show: lines drawn
-   * in their legend colours, not a blank or one-colour plot. */
-  const pixelsPerLegendColour = () =>
+  /** For each colour the legend's swatches show, how many of the plot's pixels carry exactly it
+   * and in how many of the canvas's columns (`width` of them) they are: lines drawn in their
+   * legend colours, not a blank or one-colour plot. */
+  const legendColourPaint = () =>
     app.browser.execute(() => {
       const p = document.querySelector('[data-testid="dashboard-panel"][data-panel-id="1"]');
       const rgb = (css) => css.match(/\d+/g).slice(0, 3).map(Number).join(",");
       const legend = new Set([...p.querySelectorAll('[data-testid="panel-legend-item"] .swatch')].map((s) => rgb(getComputedStyle(s).backgroundColor)));
       const canvas = p.querySelector('[data-testid="timeseries-chart"] canvas');
-      const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+      const { data, width } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
       const counts = Object.fromEntries([...legend].map((c) => [c, 0]));
+      const columns = Object.fromEntries([...legend].map((c) => [c, new Set()]));
       for (let i = 0; i < data.length; i += 4) {
         const c = `${data[i]},${data[i + 1]},${data[i + 2]}`;
-        if (c in counts) counts[c]++;
+        if (!(c in counts)) continue;
+        counts[c]++;
+        columns[c].add((i / 4) % width);
       }
-      return counts;
+      return { width, colours: Object.fromEntries([...legend].map((c) => [c, { pixels: counts[c], columns: columns[c].size }])) };
     });
 
   /** Opens a dashboard (the many-series one unless told) from the list. */
@@ -126,9 +130,9 @@ describe("Dashboards: a panel of 1,200 series", () => {
     assert.ok(await (await $("panel-legend-filter")).isExisting(), "a legend filter for 1,000 rows");
     assert.equal(drawn.legendRows, 100);
     assert.match(drawn.legendMore, /900 more/);
-    const colours = await pixelsPerLegendColour();
+    const { colours } = await legendColourPaint();
     assert.ok(Object.keys(colours).length >= 12, `the legend's palette: ${JSON.stringify(colours)}`);
-    for (const [colour, pixels] of Object.entries(colours)) assert.ok(pixels > 500, `lines in ${colour} painted: ${pixels} px`);
+    for (const [colour, { pixels }] of Object.entries(colours)) assert.ok(pixels > 500, `lines in ${colour} painted: ${pixels} px`);
     await screenshot(app.browser, "dashboards-many-series-limited");
   });
 
@@ -286,19 +290,8 @@ describe("Dashboards: a panel of 1,200 series", () => {
     // (the rest of a slanted antialiased line is blended): the step-4 line crosses a good share of
     // what the other does. Drawn with gaps at the other query's times it would have no segment
     // at all (every point alone between two gaps), so no column.
-    const columns = await app.browser.execute(() => {
-      const p = document.querySelector('[data-testid="dashboard-panel"][data-panel-id="1"]');
-      const rgb = (css) => css.match(/\d+/g).slice(0, 3).map(Number).join(",");
-      const colours = [...p.querySelectorAll('[data-testid="panel-legend-item"] .swatch')].map((s) => rgb(getComputedStyle(s).backgroundColor));
-      const canvas = p.querySelector('[data-testid="timeseries-chart"] canvas');
-      const { data, width } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-      const crossed = Object.fromEntries(colours.map((c) => [c, new Set()]));
-      for (let i = 0; i < data.length; i += 4) {
-        const c = `${data[i]},${data[i + 1]},${data[i + 2]}`;
-        if (c in crossed) crossed[c].add((i / 4) % width);
-      }
-      return { width, crossed: Object.values(crossed).map((set) => set.size) };
-    });
+    const paint = await legendColourPaint();
+    const columns = { width: paint.width, crossed: Object.values(paint.colours).map((c) => c.columns) };
     assert.equal(columns.crossed.length, 2, "two legend colours");
     const [a, b] = columns.crossed;
     assert.ok(Math.max(a, b) > columns.width / 2, `a line across the ${columns.width} px canvas: ${a} and ${b} columns`);
