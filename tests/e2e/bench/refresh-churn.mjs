@@ -31,8 +31,10 @@ await app.browser.execute((rate) => {
     window.__refreshes++;
   }, 1000 / rate);
 }, Number(rate));
-// The page's columns (refreshes, DOM nodes) come before the memory's.
-const header = "minute,refreshes,dom_nodes,web_anonymous_and_heap_mib,web_pss_mib";
+// The page's columns (refreshes, DOM nodes, and the optimising compiles JavaScriptCore has
+// reported so far: zero unless JSC_reportDFGCompileTimes / JSC_reportFTLCompileTimes ask for
+// them) come before the memory's.
+const header = "minute,refreshes,dom_nodes,dfg_compiles,ftl_compiles,web_anonymous_and_heap_mib,web_pss_mib";
 // The driver's log holds the web process's stderr: JavaScriptCore's reports when JSC_* options
 // ask for them (JSC_reportDFGCompileTimes=1 lists the functions its optimising tiers compiled).
 // Written however the run ends: a web process that crashed says why there.
@@ -41,7 +43,10 @@ try {
   rows = await sampleWebProcess(
     pid,
     Number(minutes),
-    () => app.browser.execute(() => [window.__refreshes, document.getElementsByTagName("*").length]),
+    async () => [
+      ...(await app.browser.execute(() => [window.__refreshes, document.getElementsByTagName("*").length])),
+      ...compilesReported(app.driverLog()),
+    ],
     (sofar) => writeFileSync(out, [header, ...sofar.map((r) => r.join(","))].join("\n") + "\n"),
   );
 } finally {
@@ -53,18 +58,27 @@ console.log(`${rows.length} samples in ${out}`);
 console.log(floorSummary(rows));
 process.exit(0);
 
+/** How many functions JavaScriptCore's DFG and FTL have compiled so far, from the lines
+ * `Optimized <name#hash>:[…] using <mode> with DFG|FTL into …` it writes to the web process's
+ * stderr. */
+function compilesReported(log) {
+  const count = (tier) => log.split("\n").filter((line) => line.startsWith("Optimized ") && line.includes(` with ${tier} into `)).length;
+  return [count("DFG"), count("FTL")];
+}
+
 /** The floor (lowest sample) of each whole 2-minute window of the web process's anonymous memory
  * + heap, and its growth from the 2–4 minute window to the last: the first two minutes are the
  * JIT warming up (its code and profiles), which every arm with the JIT on climbs through, so
  * counting from them reads that warm-up as growth. */
 function floorSummary(rows) {
+  const memoryColumn = header.split(",").indexOf("web_anonymous_and_heap_mib");
   const last = Number(rows.at(-1)?.[0] ?? 0);
   const windows = [];
   for (const row of rows) {
     const minute = Number(row[0]);
     const w = Math.floor(minute / 2);
     if ((w + 1) * 2 > last + 0.2) continue; // a window the run did not finish
-    windows[w] = Math.min(windows[w] ?? Infinity, Number(row[3]));
+    windows[w] = Math.min(windows[w] ?? Infinity, Number(row[memoryColumn]));
   }
   const floors = windows.filter((f) => f !== undefined);
   const growth = floors.length > 2 ? (floors.at(-1) - floors[1]).toFixed(1) : "n/a";
