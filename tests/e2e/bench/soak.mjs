@@ -26,6 +26,11 @@
 //   --dashboard-file=a.json
 //                          a Grafana dashboard file put in the app's dashboards folder before it
 //                          starts, to soak on (with --dashboards=its uid)
+//   --extra-refresh=RATE   also click the open dashboard's Refresh button RATE times a second,
+//                          packing hours of refreshes into the soak: JavaScriptCore tiers the
+//                          page's functions up one by one over thousands of refreshes, which a
+//                          one-hour soak at 5 s does not finish (docs/benchmarks.md, twenty-sixth
+//                          session); visits, bursts and the poller keep their own pace
 //   --probe[=proc]         also write <out-prefix>-probe.csv: the web process's PSS per kind of
 //                          mapping and in-page counts (DOM nodes, canvases and their pixels,
 //                          uPlot roots, Tauri's pending IPC callbacks) every 15 s, and keep the
@@ -56,6 +61,7 @@ const openAfterSecs = Number(flagValue("open-after", 0));
 const probe = Boolean(flag("probe"));
 const probePage = flagValue("probe", "page") !== "proc";
 const pollSecs = Number(flagValue("poll", 5));
+const extraRefreshRate = Number(flagValue("extra-refresh", 0));
 const SAMPLE_MS = 15_000;
 const ROTATE_MS = 2 * 60_000;
 const FAULT_EVERY_MS = 10 * 60_000;
@@ -143,6 +149,13 @@ try {
     if (refresh !== "off") await (await app.browser.$('[data-testid="dashboard-auto-refresh"]')).selectByAttribute("value", refresh);
     if (range) await (await app.browser.$('[data-testid="dashboard-range"]')).selectByAttribute("value", range);
     opened++;
+    if (extraRefreshRate > 0 && opened === 1) {
+      // One timer for the whole soak: the views are parts of one page, so it clicks whichever
+      // dashboard is open (and nothing between visits).
+      await app.browser.execute((rate) => {
+        setInterval(() => document.querySelector('[data-testid="dashboard-refresh"]')?.click(), 1000 / rate);
+      }, extraRefreshRate);
+    }
     // A visit lasts two minutes, or the whole soak with --stay.
     await waitOut(stay ? end : Math.min(Date.now() + ROTATE_MS, end));
   }
