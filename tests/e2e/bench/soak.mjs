@@ -27,10 +27,10 @@
 //                          a Grafana dashboard file put in the app's dashboards folder before it
 //                          starts, to soak on (with --dashboards=its uid)
 //   --extra-refresh=RATE   also click the open dashboard's Refresh button RATE times a second,
-//                          packing hours of refreshes into the soak: JavaScriptCore tiers the
-//                          page's functions up one by one over thousands of refreshes, which a
-//                          one-hour soak at 5 s does not finish (docs/benchmarks.md, twenty-sixth
-//                          session); visits, bursts and the poller keep their own pace
+//                          packing hours of refreshes into the soak while visits, bursts and
+//                          the poller keep their own pace: does the growth follow the number of
+//                          refreshes? (JavaScriptCore's tier-up does, over thousands of them;
+//                          the soak's slope did not: docs/benchmarks.md, twenty-sixth session)
 //   --probe[=proc]         also write <out-prefix>-probe.csv: the web process's PSS per kind of
 //                          mapping and in-page counts (DOM nodes, canvases and their pixels,
 //                          uPlot roots, Tauri's pending IPC callbacks) every 15 s, and keep the
