@@ -128,10 +128,7 @@ impl BackfilledPrometheus {
         // The text is ten times the blocks' size; only the blocks are needed from here on.
         let _ = std::fs::remove_file(&om);
 
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| StackError::io("finding a free port", e))?
-            .port();
+        let port = crate::free_port().map_err(|e| StackError::io("finding a free port", e))?;
         let config = dir.join("prometheus.yml");
         std::fs::write(&config, "global:\n  scrape_interval: 1h\n")
             .map_err(|e| StackError::io(format!("writing {}", config.display()), e))?;

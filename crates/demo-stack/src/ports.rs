@@ -2,11 +2,11 @@
 //!
 //! The demo's ports sit next to the well-known ones (9090 → 19090, ...) because on a real Debian
 //! machine the packages' own services may already own 9090, 9093, 9100 (and 9200, 5432, 9187). Tests ask for free
-//! ports instead, so several stacks can run side by side.
+//! ports instead, leased so that several stacks can start side by side.
 
+use crate::port_lease::lease_free_ports;
 use serde::{Deserialize, Serialize};
 use std::io;
-use std::net::{Ipv4Addr, TcpListener};
 
 /// The loopback ports of the stack's components, of the supervisor's control server and of the
 /// log-search OpenSearch.
@@ -72,19 +72,9 @@ impl Ports {
         }
     }
 
-    /// Ten distinct ports that were free on 127.0.0.1 a moment ago.
-    ///
-    /// All ten listeners are held at once so the kernel cannot hand out the same port twice.
-    /// Another process may still take one before the component binds it; the stack then fails
-    /// to start with an error naming that component.
+    /// Ten distinct ports, free and leased to this stack (see [`crate::port_lease`]).
     pub fn free() -> io::Result<Self> {
-        let listeners = (0..10)
-            .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))
-            .collect::<io::Result<Vec<_>>>()?;
-        let ports = listeners
-            .iter()
-            .map(|listener| listener.local_addr().map(|addr| addr.port()))
-            .collect::<io::Result<Vec<_>>>()?;
+        let ports = lease_free_ports(10)?;
         Ok(Self {
             demo_api: ports[0],
             prometheus: ports[1],
@@ -131,6 +121,7 @@ impl Default for Ports {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+    use std::net::{Ipv4Addr, TcpListener};
 
     #[test]
     fn demo_defaults_avoid_the_debian_service_ports() {

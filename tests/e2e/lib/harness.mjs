@@ -4,9 +4,9 @@
 // directories in a temporary folder), so tests never see each other's settings or WebKit state.
 // tauri-driver starts WebKitWebDriver, which launches the debug build of the app.
 
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,18 +17,16 @@ export const repoRoot = resolve(here, "../../..");
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target");
 export const appBinary = process.env.HINOMI_APP_BIN ?? join(targetDir, "debug", "hinomi");
 const demoBinary = process.env.HINOMI_DEMO_BIN ?? join(targetDir, "debug", "hinomi-demo");
+const execFileAsync = promisify(execFile);
 export const screenshotDir = join(targetDir, "e2e-screenshots");
 
-export function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
+// A free loopback port, leased by `hinomi-demo free-ports` so that no other test's stack or
+// driver on this machine is given it before its server binds it (crates/demo-stack/src/port_lease.rs).
+export async function freePort() {
+  const { stdout } = await execFileAsync(demoBinary, ["free-ports", "1"]);
+  const port = Number.parseInt(stdout.trim(), 10);
+  if (!Number.isInteger(port)) throw new Error(`hinomi-demo free-ports printed ${JSON.stringify(stdout)}`);
+  return port;
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -19,7 +19,6 @@ use crate::readiness::{self, NotHealthy};
 use std::ffi::OsString;
 use std::fs;
 use std::io;
-use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -113,9 +112,10 @@ impl SearchServer {
 
         let http_port = match options.http_port {
             Some(port) => port,
-            None => free_port().map_err(io_error("finding a free port".to_owned()))?,
+            None => crate::free_port().map_err(io_error("finding a free port".to_owned()))?,
         };
-        let transport_port = free_port().map_err(io_error("finding a free port".to_owned()))?;
+        let transport_port =
+            crate::free_port().map_err(io_error("finding a free port".to_owned()))?;
         let line = command_line(
             engine,
             &distribution,
@@ -240,12 +240,6 @@ fn console_log(state_dir: &Path) -> PathBuf {
 fn absolute(path: &Path) -> Result<PathBuf, StackError> {
     std::path::absolute(path)
         .map_err(|source| StackError::io(format!("resolving {}", path.display()), source))
-}
-
-fn free_port() -> io::Result<u16> {
-    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
-        .local_addr()?
-        .port())
 }
 
 /// `data/`, `logs/`, `tmp/` and a fresh copy of the distribution's `config/` (the data survives

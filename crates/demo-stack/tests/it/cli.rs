@@ -287,3 +287,24 @@ fn commands_without_a_stack_fail_and_say_so() {
     .unwrap();
     refused(gone.path(), &["no demo stack answers"]);
 }
+
+#[test]
+fn free_ports_prints_distinct_bindable_ports_nobody_else_gets() {
+    let lease = |count: &str| -> Vec<u16> {
+        let output = hinomi_demo(&["free-ports", count]);
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| line.parse().unwrap())
+            .collect()
+    };
+    let first = lease("4");
+    let second = lease("4");
+    assert_eq!(first.len(), 4);
+    let all: std::collections::HashSet<u16> = first.iter().chain(&second).copied().collect();
+    assert_eq!(all.len(), 8, "{first:?} {second:?}");
+    for port in all {
+        std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    }
+}

@@ -11,7 +11,6 @@ use hinomi_core::ErrorCode;
 use hinomi_core::http::Endpoint;
 use hinomi_core::secrets::{MemoryStore, SecretStore};
 use hinomi_core::settings::{DatasourceAuth, DatasourceKind};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -33,11 +32,7 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    hinomi_demo_stack::free_port().expect("a free port")
 }
 
 fn spawn(program: &str, args: &[String], log: &Path) -> Server {

@@ -48,6 +48,12 @@ enum Command {
     /// BENCHMARKS: a separate Prometheus backfilled with synthetic series (`bench_metric`);
     /// prints one JSON line with its URL and time window, then serves until Ctrl-C/SIGTERM.
     Backfill(BackfillArgs),
+    /// TESTS: print COUNT free loopback ports, one per line, leased so that no other stack or
+    /// test on this machine is given them in the next 15 minutes (see `port_lease.rs`).
+    FreePorts {
+        #[arg(default_value_t = 1)]
+        count: usize,
+    },
 }
 
 #[derive(Args)]
@@ -163,6 +169,7 @@ async fn main() -> ExitCode {
             Err(error) => Err(error),
         },
         Command::Backfill(args) => backfill::run(args).await,
+        Command::FreePorts { count } => print_free_ports(count),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -171,4 +178,12 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn print_free_ports(count: usize) -> anyhow::Result<()> {
+    let ports = hinomi_demo_stack::lease_free_ports(count).context("leasing free ports")?;
+    for port in ports {
+        println!("{port}");
+    }
+    Ok(())
 }
