@@ -11,6 +11,8 @@ mod instance;
 mod logging;
 mod paths;
 mod state;
+#[cfg(target_os = "linux")]
+pub mod web_memory;
 mod webview;
 
 use tauri::Manager;
@@ -149,6 +151,12 @@ fn magic(bytes: &'static [u8; 4]) -> &'static str {
 
 pub fn run(options: cli::Options) {
     let started = state::StartedAt(std::time::Instant::now());
+    // Before Tauri builds the window's web context, which takes the limit only when it is made.
+    #[cfg(target_os = "linux")]
+    let web_memory_limits = web_memory::Limits::from_env_value(
+        std::env::var("HINOMI_WEB_MEMORY_LIMIT_MB").ok().as_deref(),
+    )
+    .filter(|limits| web_memory::install(*limits));
     let builder = ipc_builder();
     tauri::Builder::default()
         // First, so a second launch hands over and exits before anything else starts.
@@ -182,6 +190,12 @@ pub fn run(options: cli::Options) {
                 ?paths,
                 version = env!("CARGO_PKG_VERSION"),
                 "hinomi starting"
+            );
+            #[cfg(target_os = "linux")]
+            tracing::info!(
+                limits = ?web_memory_limits,
+                contexts = web_memory::contexts_limited(),
+                "web process memory limit (None: WebKit's own)"
             );
             builder.mount_events(app);
             app.manage(state::LogGuard(std::sync::Mutex::new(log_guard)));

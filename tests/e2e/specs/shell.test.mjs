@@ -4,7 +4,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { startStack, startApp, settingsFor, screenshot, waitFor, freePort } from "../lib/harness.mjs";
-import { appLogLinesWith, rangeQueryLines } from "../lib/app-log.mjs";
+import { appLogLinesWith, logField, rangeQueryLines } from "../lib/app-log.mjs";
 import { importDashboardJson } from "../lib/dashboards.mjs";
 
 describe("Shell, settings and i18n", () => {
@@ -42,6 +42,15 @@ username = "alice"
   after(async () => {
     await app?.stop();
     await stack?.stop();
+  });
+
+  // The limit is filled into the web context wry builds (src-tauri/src/web_memory.rs); the Rust
+  // tests cannot build one without a display, so the running app's start-up line is the proof.
+  it("gives its web process a memory limit WebKit acts on", async () => {
+    const lines = appLogLinesWith(app.home, "web process memory limit");
+    assert.equal(lines.length, 1, `one start-up line about the limit: ${JSON.stringify(lines)}`);
+    assert.match(lines[0], /limit_mb: 140\b/);
+    assert.equal(logField(lines[0], "contexts"), 1, lines[0]);
   });
 
   it("reports an unreachable Prometheus on that datasource while the other works", async () => {
