@@ -153,10 +153,14 @@ pub fn run(options: cli::Options) {
     let started = state::StartedAt(std::time::Instant::now());
     // Before Tauri builds the window's web context, which takes the limit only when it is made.
     #[cfg(target_os = "linux")]
-    let web_memory_limits = web_memory::Limits::from_env_value(
+    let (web_memory_limits, web_memory_error) = match web_memory::Limits::from_env_value(
         std::env::var("HINOMI_WEB_MEMORY_LIMIT_MB").ok().as_deref(),
-    )
-    .filter(|limits| web_memory::install(*limits));
+    ) {
+        Ok(limits) => (limits, None),
+        Err(err) => (Some(web_memory::Limits::DEFAULT), Some(err)),
+    };
+    #[cfg(target_os = "linux")]
+    let web_memory_limits = web_memory_limits.filter(|limits| web_memory::install(*limits));
     let builder = ipc_builder();
     tauri::Builder::default()
         // First, so a second launch hands over and exits before anything else starts.
@@ -191,6 +195,10 @@ pub fn run(options: cli::Options) {
                 version = env!("CARGO_PKG_VERSION"),
                 "hinomi starting"
             );
+            #[cfg(target_os = "linux")]
+            if let Some(err) = &web_memory_error {
+                tracing::warn!("{err}");
+            }
             #[cfg(target_os = "linux")]
             tracing::info!(
                 limits = ?web_memory_limits,

@@ -51,22 +51,22 @@ impl Limits {
     };
 
     /// From `HINOMI_WEB_MEMORY_LIMIT_MB`: unset means [`Limits::DEFAULT`], `0` WebKit's own
-    /// (no wrapper installed), any other number that limit with the default fractions; a value
-    /// that is not a number is reported and the default kept.
-    pub fn from_env_value(value: Option<&str>) -> Option<Limits> {
+    /// (no wrapper installed), any other number that limit with the default fractions. A value
+    /// that is not a number is an error for the caller to report (this runs before logging is
+    /// set up), which then keeps the default.
+    pub fn from_env_value(value: Option<&str>) -> Result<Option<Limits>, String> {
         let Some(value) = value else {
-            return Some(Limits::DEFAULT);
+            return Ok(Some(Limits::DEFAULT));
         };
         match value.trim().parse::<u32>() {
-            Ok(0) => None,
-            Ok(limit_mb) => Some(Limits {
+            Ok(0) => Ok(None),
+            Ok(limit_mb) => Ok(Some(Limits {
                 limit_mb,
                 ..Limits::DEFAULT
-            }),
-            Err(err) => {
-                tracing::warn!(value, %err, "HINOMI_WEB_MEMORY_LIMIT_MB is not a number of MB; keeping the default");
-                Some(Limits::DEFAULT)
-            }
+            })),
+            Err(err) => Err(format!(
+                "HINOMI_WEB_MEMORY_LIMIT_MB={value:?} is not a number of MB ({err}); keeping the default"
+            )),
         }
     }
 }
@@ -218,16 +218,20 @@ mod tests {
 
     #[test]
     fn the_variable_picks_the_limit_or_turns_the_wrapper_off() {
-        assert_eq!(Limits::from_env_value(None), Some(Limits::DEFAULT));
-        assert_eq!(Limits::from_env_value(Some("0")), None);
+        assert_eq!(Limits::from_env_value(None), Ok(Some(Limits::DEFAULT)));
+        assert_eq!(Limits::from_env_value(Some("0")), Ok(None));
         assert_eq!(
             Limits::from_env_value(Some(" 320 ")),
-            Some(Limits {
+            Ok(Some(Limits {
                 limit_mb: 320,
                 ..Limits::DEFAULT
-            })
+            }))
         );
-        assert_eq!(Limits::from_env_value(Some("lots")), Some(Limits::DEFAULT));
+        let err = Limits::from_env_value(Some("lots")).unwrap_err();
+        assert!(
+            err.contains("\"lots\"") && err.contains("keeping the default"),
+            "{err}"
+        );
     }
 
     /// The parameter type an action was built with, as GVariant type text ("" for none).
