@@ -12,7 +12,7 @@ mod logging;
 mod paths;
 mod state;
 #[cfg(target_os = "linux")]
-pub mod web_memory;
+mod web_memory;
 mod webview;
 
 use tauri::Manager;
