@@ -153,14 +153,7 @@ pub fn run(options: cli::Options) {
     let started = state::StartedAt(std::time::Instant::now());
     // Before Tauri builds the window's web context, which takes the limit only when it is made.
     #[cfg(target_os = "linux")]
-    let (web_memory_limits, web_memory_error) = match web_memory::Limits::from_env_value(
-        std::env::var("HINOMI_WEB_MEMORY_LIMIT_MB").ok().as_deref(),
-    ) {
-        Ok(limits) => (limits, None),
-        Err(err) => (Some(web_memory::Limits::DEFAULT), Some(err)),
-    };
-    #[cfg(target_os = "linux")]
-    let web_memory_limits = web_memory_limits.filter(|limits| web_memory::install(*limits));
+    let web_memory = web_memory::install_from_env();
     let builder = ipc_builder();
     tauri::Builder::default()
         // First, so a second launch hands over and exits before anything else starts.
@@ -196,15 +189,7 @@ pub fn run(options: cli::Options) {
                 "hinomi starting"
             );
             #[cfg(target_os = "linux")]
-            if let Some(err) = &web_memory_error {
-                tracing::warn!("{err}");
-            }
-            #[cfg(target_os = "linux")]
-            tracing::info!(
-                limits = ?web_memory_limits,
-                contexts = web_memory::contexts_limited(),
-                "web process memory limit (None: WebKit's own)"
-            );
+            web_memory.log();
             builder.mount_events(app);
             app.manage(state::LogGuard(std::sync::Mutex::new(log_guard)));
             // Tests without a Secret Service keep datasource secrets in memory for the run.

@@ -71,6 +71,43 @@ impl Limits {
     }
 }
 
+/// What [`install_from_env`] did, to be logged once logging is up.
+pub struct Startup {
+    /// The limits in force (None: WebKit's own).
+    limits: Option<Limits>,
+    /// `HINOMI_WEB_MEMORY_LIMIT_MB` could not be read.
+    error: Option<String>,
+}
+
+/// Reads `HINOMI_WEB_MEMORY_LIMIT_MB` and installs the wrapper. Call before Tauri builds the
+/// window's web context, which takes the limit only when it is made; this runs before logging
+/// is set up, so what happened is returned for [`Startup::log`].
+pub fn install_from_env() -> Startup {
+    let (limits, error) =
+        match Limits::from_env_value(std::env::var("HINOMI_WEB_MEMORY_LIMIT_MB").ok().as_deref()) {
+            Ok(limits) => (limits, None),
+            Err(err) => (Some(Limits::DEFAULT), Some(err)),
+        };
+    Startup {
+        limits: limits.filter(|limits| install(*limits)),
+        error,
+    }
+}
+
+impl Startup {
+    /// The start-up line the e2e shell spec reads: the limits and how many contexts took them.
+    pub fn log(&self) {
+        if let Some(err) = &self.error {
+            tracing::warn!("{err}");
+        }
+        tracing::info!(
+            limits = ?self.limits,
+            contexts = contexts_limited(),
+            "web process memory limit (None: WebKit's own)"
+        );
+    }
+}
+
 /// The one `WebKitMemoryPressureSettings*` every context copies, and how many contexts took it.
 static INSTALLED: OnceLock<(usize, &'static AtomicUsize)> = OnceLock::new();
 
