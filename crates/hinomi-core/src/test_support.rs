@@ -232,6 +232,17 @@ impl Fault {
         Fault::HtmlPage502,
     ];
 
+    /// The datasource timeout to test this fault with. Only the hung server needs a short one
+    /// (its case is the wait). Every other fault answers at once, but its request runs for
+    /// real while retries wait on the fake clock, whose waits still spend the budget: with a
+    /// short timeout a loaded CI machine turned a 502's second attempt into a timeout.
+    pub fn timeout_ms(self) -> u32 {
+        match self {
+            Fault::Hang => 400,
+            _ => 30_000,
+        }
+    }
+
     /// A base URL showing this fault on every request (servers live as long as the runtime).
     pub async fn url(self) -> String {
         let serve = |reply: Reply| async move { FaultServer::start(vec![reply]).await.url };
@@ -308,17 +319,17 @@ pub fn fault_clock() -> FakeClock {
     )
 }
 
-/// Runs `call` once for each fault of [`Fault::ALL`], with a URL showing it, and checks what the
-/// user is told: the fault's code and words, and for a proxy's HTML page also `proxy_words`
-/// (the client's "not … JSON").
+/// Runs `call` once for each fault of [`Fault::ALL`], with a URL showing it and the timeout to
+/// give the client ([`Fault::timeout_ms`]), and checks what the user is told: the fault's code
+/// and words, and for a proxy's HTML page also `proxy_words` (the client's "not … JSON").
 pub async fn assert_every_fault<T, F, Fut>(proxy_words: &str, mut call: F)
 where
     T: Debug,
-    F: FnMut(String) -> Fut,
+    F: FnMut(String, u32) -> Fut,
     Fut: Future<Output = Result<T, HinomiError>>,
 {
     for fault in Fault::ALL {
-        let err = call(fault.url().await)
+        let err = call(fault.url().await, fault.timeout_ms())
             .await
             .expect_err(&format!("{fault:?}"));
         assert_eq!(err.code, fault.code(), "{fault:?}: {err:?}");

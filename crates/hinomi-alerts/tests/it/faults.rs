@@ -52,7 +52,7 @@ fn prometheus(url: &str, timeout_ms: u32, clock: &FakeClock) -> PrometheusAlerts
 async fn every_fault_reaches_the_board_as_its_own_error() {
     for fault in Fault::ALL {
         let url = fault.url().await;
-        let am = alertmanager(&url, 400, &clock())
+        let am = alertmanager(&url, fault.timeout_ms(), &clock())
             .alerts()
             .await
             .unwrap_err();
@@ -62,7 +62,10 @@ async fn every_fault_reaches_the_board_as_its_own_error() {
             "{fault:?}: {}",
             am.message
         );
-        let prom = prometheus(&url, 400, &clock()).alerts().await.unwrap_err();
+        let prom = prometheus(&url, fault.timeout_ms(), &clock())
+            .alerts()
+            .await
+            .unwrap_err();
         assert_eq!(prom.code, fault.code(), "Prometheus {fault:?}: {prom:?}");
         if matches!(fault, Fault::HtmlPage200 | Fault::HtmlPage502) {
             assert!(

@@ -50,9 +50,12 @@ async fn every_fault_gets_its_code_and_words() {
     for fault in Fault::ALL {
         let clock = clock();
         let url = fault.url().await;
-        let err = read(&endpoint(&url, 400, &clock), Retry::Idempotent)
-            .await
-            .expect_err(&format!("{fault:?}"));
+        let err = read(
+            &endpoint(&url, fault.timeout_ms(), &clock),
+            Retry::Idempotent,
+        )
+        .await
+        .expect_err(&format!("{fault:?}"));
         assert_eq!(err.code, fault.code(), "{fault:?}: {err:?}");
         assert!(
             err.message.contains(fault.words()),

@@ -29,10 +29,13 @@ const ROOT: &str = r#"{"version":{"number":"2.18.0","distribution":"opensearch"}
 
 #[tokio::test]
 async fn every_fault_reaches_the_log_view_as_its_own_error() {
-    assert_every_fault("not Elasticsearch/OpenSearch JSON", |url| async move {
-        let dialect = client(&url, 400, &fault_clock()).dialect().await;
-        dialect.map_err(HinomiError::from)
-    })
+    assert_every_fault(
+        "not Elasticsearch/OpenSearch JSON",
+        |url, timeout_ms| async move {
+            let dialect = client(&url, timeout_ms, &fault_clock()).dialect().await;
+            dialect.map_err(HinomiError::from)
+        },
+    )
     .await;
 }
 

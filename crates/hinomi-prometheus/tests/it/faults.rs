@@ -12,12 +12,7 @@ use std::time::Duration;
 
 const MATRIX: &str = r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"node"},"values":[[1764828000,"1"]]}]}}"#;
 
-/// A 400 ms timeout keeps the hung server's case short; `patient` gives room for retries.
-fn client(url: &str, clock: &FakeClock) -> PrometheusClient {
-    client_with_timeout(url, clock, 400)
-}
-
-fn client_with_timeout(url: &str, clock: &FakeClock, timeout_ms: u32) -> PrometheusClient {
+fn client(url: &str, clock: &FakeClock, timeout_ms: u32) -> PrometheusClient {
     PrometheusClient::new(&Datasource {
         id: "p".into(),
         name: "p".into(),
@@ -48,8 +43,8 @@ async fn range(client: &PrometheusClient) -> Result<usize, hinomi_core::HinomiEr
 
 #[tokio::test]
 async fn every_fault_reaches_the_user_as_its_own_error() {
-    assert_every_fault("not Prometheus JSON", |url| async move {
-        range(&client(&url, &fault_clock())).await
+    assert_every_fault("not Prometheus JSON", |url, timeout_ms| async move {
+        range(&client(&url, &fault_clock(), timeout_ms)).await
     })
     .await;
 }
@@ -57,7 +52,7 @@ async fn every_fault_reaches_the_user_as_its_own_error() {
 #[tokio::test]
 async fn a_503_then_200_and_a_429_with_retry_after_then_200_succeed() {
     let answers = assert_retried_through(MATRIX, |url, clock| async move {
-        range(&client_with_timeout(&url, &clock, 5_000)).await
+        range(&client(&url, &clock, 5_000)).await
     })
     .await;
     assert_eq!(answers, [1, 1], "one series each time");
