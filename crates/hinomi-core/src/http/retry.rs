@@ -98,6 +98,14 @@ impl RetryPolicy {
     }
 }
 
+/// Whether to wait `wait` and try again, `elapsed` into a read allowed `budget` in all. The
+/// retry must keep at least half the budget for itself: waiting past the budget would make the
+/// read slower than its timeout, and a retry left with a sliver of it (a 400 ms timeout after
+/// a 390 ms wait) only turns the server's real answer, say a 502, into "did not answer in time".
+fn worth_retrying(elapsed: Duration, wait: Duration, budget: Duration) -> bool {
+    elapsed + wait + budget / 2 <= budget
+}
+
 /// One attempt's failure: a retryable answer (kept with its watcher, so the last one can be
 /// decoded) or an error.
 enum Failed<W> {
@@ -179,9 +187,8 @@ impl Endpoint {
                         .filter(|_| backoff.is_some()),
                     Failed::Error { .. } => backoff,
                 }?;
-                // Waiting past the budget would make the query slower than its timeout.
                 let elapsed = (now - start).to_std().unwrap_or_default();
-                (elapsed + wait < budget).then_some(wait)
+                worth_retrying(elapsed, wait, budget).then_some(wait)
             })
             .notify(move |failed: &Failed<W>, wait: Duration| {
                 let why = match failed {
@@ -284,4 +291,30 @@ fn may_pass(err: &reqwest::Error) -> bool {
         && !err.is_timeout()
         && !super::is_dns(&chain)
         && !super::looks_like_tls(&chain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::worth_retrying;
+    use std::time::Duration;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn a_retry_keeps_half_the_budget_for_itself() {
+        assert!(worth_retrying(ms(0), ms(250), ms(30_000)));
+        assert!(worth_retrying(ms(300), ms(500), ms(2_000)));
+        assert!(
+            worth_retrying(ms(250), ms(250), ms(1_000)),
+            "exactly half left"
+        );
+        assert!(!worth_retrying(ms(250), ms(251), ms(1_000)));
+        assert!(
+            !worth_retrying(ms(0), ms(390), ms(400)),
+            "10 ms left is no attempt"
+        );
+        assert!(!worth_retrying(ms(0), ms(250), ms(200)), "past the budget");
+    }
 }
