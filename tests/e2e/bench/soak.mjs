@@ -31,8 +31,8 @@
 //                          the poller keep their own pace: does the growth follow the number of
 //                          refreshes? (JavaScriptCore's tier-up does, over thousands of them;
 //                          the soak's slope did not: docs/benchmarks.md, twenty-sixth session)
-//   --probe[=proc]         also write <out-prefix>-probe.csv: the web process's PSS per kind of
-//                          mapping and in-page counts (DOM nodes, canvases and their pixels,
+//   --probe[=proc]         also write <out-prefix>-probe.csv: the web process's and the app
+//                          process's PSS per kind of mapping and in-page counts (DOM nodes, canvases and their pixels,
 //                          uPlot roots, Tauri's pending IPC callbacks) every 15 s, and keep the
 //                          driver's output (where the web process's JSC_logGC=1 lines land) in
 //                          <out-prefix>-driver.log; --probe=proc reads /proc only and sends the
@@ -89,6 +89,7 @@ const sampler = setInterval(sample, SAMPLE_MS);
 // What the web page holds, read between the soak's own WebDriver commands.
 const probes = [];
 const kindsSeen = new Set();
+const appKindsSeen = new Set();
 /** In-page counts, through one WebDriver script. */
 const readPage = () =>
   app.browser.execute(() => {
@@ -112,8 +113,11 @@ async function probeOnce() {
   const web = treeMemory(pid).processes.find((p) => p.name.startsWith("WebKitWebProces"));
   const kinds = web ? Object.fromEntries(Object.entries(pssByKind(web.pid)).map(([k, v]) => [k, v / 1024])) : {};
   Object.keys(kinds).forEach((k) => kindsSeen.add(k));
+  // The app process (the Rust side) too: it grew ~6 %/h in both arms of the memory-limit soak.
+  const appKinds = Object.fromEntries(Object.entries(pssByKind(pid)).map(([k, v]) => [k, v / 1024]));
+  Object.keys(appKinds).forEach((k) => appKindsSeen.add(k));
   const page = probePage ? await readPage() : NOT_READ;
-  probes.push({ minute: (Date.now() - started) / 60_000, web: web?.mib ?? 0, kinds, ...page });
+  probes.push({ minute: (Date.now() - started) / 60_000, web: web?.mib ?? 0, kinds, appKinds, ...page });
 }
 
 let opened = 0;
@@ -180,8 +184,10 @@ writeFileSync(
 );
 if (probe) {
   const kinds = [...kindsSeen].sort();
-  const cols = ["minute", "web_pss_mib", ...kinds.map((k) => `web_${k.replace(/[^a-z]+/gi, "_")}_mib`), "dom_nodes", "canvases", "canvas_mpx", "uplots", "images", "ipc_callbacks", "points"];
-  const row = (p) => [p.minute.toFixed(2), p.web.toFixed(1), ...kinds.map((k) => (p.kinds[k] ?? 0).toFixed(1)), p.nodes, p.canvases, typeof p.canvasMpx === "number" ? p.canvasMpx.toFixed(2) : "", p.uplots, p.images, p.ipcCallbacks, p.points].join(",");
+  const appKinds = [...appKindsSeen].sort();
+  const column = (k) => k.replace(/[^a-z]+/gi, "_");
+  const cols = ["minute", "web_pss_mib", ...kinds.map((k) => `web_${column(k)}_mib`), ...appKinds.map((k) => `app_${column(k)}_mib`), "dom_nodes", "canvases", "canvas_mpx", "uplots", "images", "ipc_callbacks", "points"];
+  const row = (p) => [p.minute.toFixed(2), p.web.toFixed(1), ...kinds.map((k) => (p.kinds[k] ?? 0).toFixed(1)), ...appKinds.map((k) => (p.appKinds[k] ?? 0).toFixed(1)), p.nodes, p.canvases, typeof p.canvasMpx === "number" ? p.canvasMpx.toFixed(2) : "", p.uplots, p.images, p.ipcCallbacks, p.points].join(",");
   writeFileSync(`${outPrefix}-probe.csv`, [cols.join(","), ...probes.map(row)].join("\n") + "\n");
 }
 const summary = soakSummary(samples, minutes);
