@@ -70,8 +70,10 @@ export function soakSvg(samples, names, summary) {
     parts.push(line(values, colour));
     parts.push(`<text x="${width - pad.right + 10}" y="${pad.top + 16 * i + 10}" fill="${colour}">${name.replace("WebKitWebProces", "WebKitWebProcess").replace("WebKitNetworkPr", "WebKitNetworkProcess")}</text>`);
   });
-  parts.push(`<text x="${width - pad.right + 10}" y="${pad.top + 16 * series.length + 20}">shaded: warm window (5–10 min)</text>`);
-  parts.push(`<text x="${width - pad.right + 10}" y="${pad.top + 16 * series.length + 36}">and the last 30 min</text>`);
+  // Three short lines: the legend's column is 200 px wide and longer text ran off the picture.
+  ["shaded: the warm window", "(minutes 5–10) and", "the last 30 minutes"].forEach((text, i) =>
+    parts.push(`<text x="${width - pad.right + 10}" y="${pad.top + 16 * series.length + 20 + 16 * i}">${text}</text>`),
+  );
   parts.push("</svg>");
   return parts.join("\n") + "\n";
 }
